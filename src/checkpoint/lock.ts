@@ -1,0 +1,78 @@
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+import { LockedError } from '../errors.js';
+
+export const LOCK_FILE = 'amlprep.lock';
+
+interface Holder {
+  pid: number;
+  host: string;
+  startedAt: string;
+}
+
+/**
+ * One run per output folder. The lock file names its holder; a holder on this host whose
+ * process is gone (killed, OOM) is stale and is taken over. A holder on another host is
+ * trusted, since its liveness cannot be checked from here.
+ */
+export function acquireLock(dir: string): { release: () => void } {
+  const path = join(dir, LOCK_FILE);
+  const me: Holder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, JSON.stringify(me));
+      closeSync(fd);
+      return { release: () => releaseIfOurs(path, me) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = readHolder(path);
+    if (holder !== null && isAlive(holder)) {
+      throw new LockedError(
+        `${dir} is in use by another amlprep run (pid ${holder.pid} on ${holder.host}, ` +
+        `started ${holder.startedAt}); wait for it to finish or stop it first`,
+      );
+    }
+    // Stale (or unreadable, i.e. torn by a kill mid-write): take it over.
+    try {
+      unlinkSync(path);
+    } catch {
+      // Another starter removed it first; the next attempt settles who wins.
+    }
+  }
+  throw new LockedError(`${dir}: could not take the lock file ${LOCK_FILE}`);
+}
+
+function readHolder(path: string): Holder | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Holder;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(holder: Holder): boolean {
+  if (holder.host !== hostname()) return true;
+  if (holder.pid === process.pid) return true;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function releaseIfOurs(path: string, me: Holder): void {
+  const holder = readHolder(path);
+  if (holder?.pid === me.pid && holder.startedAt === me.startedAt) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already gone; nothing to release.
+    }
+  }
+}

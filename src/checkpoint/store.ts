@@ -1,0 +1,193 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { open, type Database, type RootDatabase } from 'lmdb';
+
+import { CheckpointError } from '../errors.js';
+import type { StepName } from '../options.js';
+import { checksum, decodePayload, encodePayload, type Column, type Payload } from './payload.js';
+
+/** What a step's completion record says (SPEC §10). */
+export interface StepRecord {
+  step: StepName;
+  fingerprint: string;
+  /** The inputs of the fingerprint, so a mismatch can be explained. */
+  basis: Record<string, unknown>;
+  finishedAt: string;
+  durationMs: number;
+  counts: Record<string, number>;
+  options: Record<string, unknown>;
+  chunks: number;
+  /** CRC-32 of the step's chunk checksums, in chunk order. */
+  checksum: number;
+  /** Small step results (scaler stats, class weights, …) kept in the record itself. */
+  result?: unknown;
+}
+
+export interface ChunkRecord {
+  checksum: number;
+  bytes: number;
+  rows: number;
+  finishedAt: string;
+}
+
+export const STORE_FILE = 'checkpoints.mdb';
+
+/**
+ * The checkpoint store: one LMDB environment in the output folder. Durability words used here:
+ * - recorded: the commit is visible to any later reader, so it survives a process kill
+ *   (the pages are in the OS page cache);
+ * - durable: the commit has been flushed to disk, so it also survives power loss.
+ * A chunk's payload and its record are written in one transaction: both or neither.
+ */
+export class CheckpointStore {
+  readonly path: string;
+  readonly #root: RootDatabase;
+  readonly #steps: Database<StepRecord, string>;
+  readonly #chunks: Database<ChunkRecord, string>;
+  readonly #payloads: Database<Buffer, string>;
+
+  private constructor(path: string, root: RootDatabase) {
+    this.path = path;
+    this.#root = root;
+    this.#steps = root.openDB<StepRecord, string>({ name: 'steps' });
+    this.#chunks = root.openDB<ChunkRecord, string>({ name: 'chunks' });
+    this.#payloads = root.openDB<Buffer, string>({ name: 'payloads', encoding: 'binary' });
+  }
+
+  static open(dir: string): CheckpointStore {
+    const path = join(dir, STORE_FILE);
+    try {
+      mkdirSync(dir, { recursive: true });
+      // Durable settings: no noSync, no noMetaSync; commits are flushed in the background.
+      const root = open({ path, compression: false, maxDbs: 8 });
+      return new CheckpointStore(path, root);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new CheckpointError(
+        `cannot open the checkpoint store ${path} (${why}); rerun with --fresh to start over, ` +
+        `or remove it with 'amlprep clean ${dir}'`, error,
+      );
+    }
+  }
+
+  static exists(dir: string): boolean {
+    return existsSync(join(dir, STORE_FILE));
+  }
+
+  step(step: StepName): StepRecord | undefined {
+    return this.#steps.get(step);
+  }
+
+  allSteps(): StepRecord[] {
+    return [...this.#steps.getRange()].map((e) => e.value);
+  }
+
+  chunk(step: StepName, fingerprint: string, index: number): ChunkRecord | undefined {
+    return this.#chunks.get(chunkKey(step, fingerprint, index));
+  }
+
+  /** Chunk records of a step for one fingerprint, by index. */
+  chunksOf(step: StepName, fingerprint: string): Map<number, ChunkRecord> {
+    const prefix = `${step}:${fingerprint}:`;
+    const out = new Map<number, ChunkRecord>();
+    for (const { key, value } of this.#chunks.getRange({ start: prefix })) {
+      if (!key.startsWith(prefix)) break;
+      out.set(Number(key.slice(prefix.length)), value);
+    }
+    return out;
+  }
+
+  /** Counts chunk records per step (any fingerprint), for `status`. */
+  chunkCounts(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const key of this.#chunks.getKeys()) {
+      const step = key.slice(0, key.indexOf(':'));
+      out.set(step, (out.get(step) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /** Records a chunk's result; resolves once recorded (visible to a rerun after a kill). */
+  async recordChunk(
+    step: StepName, fingerprint: string, index: number, rows: number,
+    meta: unknown, arrays: Record<string, Column>,
+  ): Promise<ChunkRecord> {
+    const payload = encodePayload(meta, arrays);
+    const record: ChunkRecord = {
+      checksum: checksum(payload), bytes: payload.length, rows,
+      finishedAt: new Date().toISOString(),
+    };
+    const key = chunkKey(step, fingerprint, index);
+    await this.#root.transaction(() => {
+      this.#payloads.put(key, payload);
+      this.#chunks.put(key, record);
+    });
+    return record;
+  }
+
+  /** A chunk's payload if present and intact; otherwise why it cannot be used. */
+  loadChunk(
+    step: StepName, fingerprint: string, index: number,
+  ): { payload: Payload } | { problem: string } {
+    const key = chunkKey(step, fingerprint, index);
+    const record = this.#chunks.get(key);
+    if (record === undefined) return { problem: 'no record' };
+    const bytes = this.#payloads.getBinary(key);
+    if (bytes === undefined) return { problem: 'record names a payload that is missing' };
+    if (bytes.length !== record.bytes) return { problem: 'payload has the wrong length' };
+    if (checksum(bytes) !== record.checksum) return { problem: 'payload checksum mismatch' };
+    try {
+      return { payload: decodePayload(bytes) };
+    } catch (error) {
+      return { problem: `payload cannot be decoded (${String(error)})` };
+    }
+  }
+
+  /** Records a step's completion and waits until it is durable. */
+  async recordStep(record: StepRecord): Promise<void> {
+    await this.#steps.put(record.step, record);
+    await this.#root.flushed;
+  }
+
+  /** Forgets a step record and every later one, e.g. when an earlier step was recomputed. */
+  async dropSteps(steps: readonly StepName[]): Promise<void> {
+    await this.#root.transaction(() => {
+      for (const step of steps) this.#steps.remove(step);
+    });
+  }
+
+  /** Drops chunk records and payloads of `step` whose fingerprint is not `keep`. */
+  async dropStaleChunks(step: StepName, keep: string | null): Promise<void> {
+    const keepPrefix = keep === null ? null : `${step}:${keep}:`;
+    const stale = [...this.#chunks.getKeys({ start: `${step}:` })]
+      .filter((k) => k.startsWith(`${step}:`) && (keepPrefix === null || !k.startsWith(keepPrefix)));
+    if (stale.length === 0) return;
+    await this.#root.transaction(() => {
+      for (const key of stale) {
+        this.#chunks.remove(key);
+        this.#payloads.remove(key);
+      }
+    });
+  }
+
+  async clearAll(): Promise<void> {
+    await this.#steps.clearAsync();
+    await this.#chunks.clearAsync();
+    await this.#payloads.clearAsync();
+  }
+
+  async close(): Promise<void> {
+    await this.#root.flushed;
+    await this.#root.close();
+  }
+
+  static remove(dir: string): void {
+    rmSync(join(dir, STORE_FILE), { force: true });
+    rmSync(join(dir, `${STORE_FILE}-lock`), { force: true });
+  }
+}
+
+function chunkKey(step: StepName, fingerprint: string, index: number): string {
+  return `${step}:${fingerprint}:${String(index).padStart(8, '0')}`;
+}

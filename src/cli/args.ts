@@ -1,0 +1,34 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+import { UsageError } from '../errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** `parseArgs` with its errors turned into one-line usage errors naming the command. */
+export function parse(command: string, argv: string[], options: Options) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`${command}: ${message.split('\n')[0]} (see 'amlprep ${command} --help')`);
+  }
+}
+
+/** Whole numbers, with `_` separators and k/m suffixes allowed: 250k, 5m, 5_000_000. */
+export function integer(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d[\d_]*)([kKmM]?)$/.exec(value.trim());
+  if (m === null) throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
+  const base = Number((m[1] as string).replace(/_/g, ''));
+  const scale = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }[m[2] as string] ?? 1;
+  return base * scale;
+}
+
+export function decimal(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) {
+    throw new UsageError(`${flag} must be a number, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}

@@ -1,0 +1,26 @@
+import { UsageError } from '../errors.js';
+import { clean } from '../status.js';
+import { parse } from './args.js';
+import { EXIT, type CliIo } from './io.js';
+
+const HELP = `Usage: amlprep clean <dir> [--outputs]
+
+Removes the checkpoint store of an output folder. The Arrow outputs and manifest stay
+unless --outputs is given.
+`;
+
+export async function cleanCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('clean', argv, {
+    outputs: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help === true) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError("clean takes one folder (see 'amlprep clean --help')");
+
+  const removed = clean(positionals[0] as string, { outputs: values.outputs === true });
+  io.stdout.write(removed.length === 0 ? 'nothing to remove\n'
+    : removed.map((p) => `removed ${p}\n`).join(''));
+  return EXIT.ok;
+}

@@ -1,0 +1,15 @@
+/** Where a CLI command writes; tests pass buffers, the binary passes the process streams. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+}
+
+export const processIo: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+};
+
+/** Exit codes: 0 success, 1 internal fault, 2 usage or data error, 130/143 interrupted. */
+export const EXIT = { ok: 0, internal: 1, usage: 2, sigint: 130, sigterm: 143 } as const;

@@ -1,0 +1,67 @@
+import { AmlprepError } from '../errors.js';
+import { packageVersion } from '../version.js';
+import { cleanCommand } from './clean-command.js';
+import { generateCommand } from './generate-command.js';
+import { EXIT, processIo, type CliIo } from './io.js';
+import { runCommand } from './run-command.js';
+import { statusCommand } from './status-command.js';
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  run: runCommand,
+  status: statusCommand,
+  clean: cleanCommand,
+  generate: generateCommand,
+};
+
+const HELP = `amlprep — turn AMLworld transaction CSVs into graph-ML inputs
+
+Usage: amlprep <command> [options]
+
+Commands:
+  run <transactions.csv>   run the seven preprocessing steps (resumes by default)
+  status <dir>             list the checkpoints of an output folder
+  clean <dir>              remove the checkpoints of an output folder
+  generate                 write synthetic data in the AMLworld layout
+
+Run 'amlprep <command> --help' for the options of a command.
+Global: --help, --version
+Exit codes: 0 success, 1 internal fault, 2 usage or data error, 130/143 interrupted.
+`;
+
+/** Runs one CLI invocation and resolves to its exit code; never throws. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.stderr.write(`amlprep: unknown command '${name}'\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** User-facing errors print one line; internal faults print the stack for the bug report. */
+export function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof AmlprepError && error.userFacing) {
+    io.stderr.write(`amlprep: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`amlprep: internal error (please report): ${text}\n`);
+  return EXIT.internal;
+}

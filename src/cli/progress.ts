@@ -1,0 +1,85 @@
+import type { ProgressEvent } from '../events.js';
+import type { StepName } from '../options.js';
+import type { CliIo } from './io.js';
+
+const LINE_EVERY_MS = 5_000;
+
+/**
+ * Renders progress events for people running batch jobs. On a terminal: one bar per step,
+ * redrawn in place, with chunks, rate and ETA. Elsewhere: a line at each step's start and end,
+ * and a progress line at most every five seconds.
+ */
+export function progressPrinter(io: CliIo, quiet = false): (event: ProgressEvent) => void {
+  const tty = io.stderr.isTTY === true && io.env.TERM !== 'dumb';
+  const out = io.stderr;
+  let stepStart = 0;
+  let lastLine = 0;
+  let current: { step: StepName; total: number; reused: number; rows: number } | null = null;
+
+  return (event) => {
+    if (quiet && event.kind !== 'warning') return;
+    const now = Date.now();
+    switch (event.kind) {
+      case 'step-start':
+        stepStart = now;
+        lastLine = now;
+        current = { step: event.step, total: event.chunks, reused: event.reused, rows: 0 };
+        if (!tty) {
+          const reused = event.reused > 0 ? `, ${event.reused} from checkpoints` : '';
+          out.write(`[${stamp()}] ${event.step}: start (${event.chunks} chunks${reused})\n`);
+        }
+        return;
+      case 'chunk-done': {
+        if (current === null) return;
+        current.rows += event.rows;
+        const elapsed = (now - stepStart) / 1000;
+        const computed = event.done - current.reused;
+        const rate = elapsed > 0 ? computed / elapsed : 0;
+        const eta = rate > 0 ? (event.total - event.done) / rate : 0;
+        if (tty) {
+          out.write(`\r\x1b[2K${bar(event.step, event.done, event.total, current.rows / Math.max(elapsed, 1e-3), eta)}`);
+        } else if (now - lastLine >= LINE_EVERY_MS) {
+          lastLine = now;
+          out.write(`[${stamp()}] ${event.step}: ${event.done}/${event.total} chunks, ` +
+            `${fmtRate(current.rows / Math.max(elapsed, 1e-3))}, ETA ${fmtSeconds(eta)}\n`);
+        }
+        return;
+      }
+      case 'step-end': {
+        const how = event.loaded ? 'loaded from checkpoint' : `done in ${fmtSeconds(event.seconds)}`;
+        if (tty) out.write(`\r\x1b[2K✔ ${event.step.padEnd(14)} ${how}\n`);
+        else out.write(`[${stamp()}] ${event.step}: ${how}\n`);
+        current = null;
+        return;
+      }
+      case 'note':
+        out.write(`${tty ? '\r\x1b[2K' : ''}note: ${event.message}\n`);
+        return;
+      case 'warning':
+        out.write(`${tty ? '\r\x1b[2K' : ''}warning: ${event.message}\n`);
+        return;
+    }
+  };
+}
+
+function bar(step: string, done: number, total: number, rowsPerSecond: number, eta: number): string {
+  const width = 24;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `  ${step.padEnd(14)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` +
+    `${done}/${total} chunks  ${fmtRate(rowsPerSecond)}  ETA ${fmtSeconds(eta)}`;
+}
+
+function fmtRate(perSecond: number): string {
+  if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(1)} M rows/s`;
+  if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)} k rows/s`;
+  return `${perSecond.toFixed(0)} rows/s`;
+}
+
+export function fmtSeconds(s: number): string {
+  if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+function stamp(): string {
+  return new Date().toISOString().slice(11, 19);
+}

@@ -1,0 +1,41 @@
+import { UsageError } from '../errors.js';
+import { status } from '../status.js';
+import { parse } from './args.js';
+import { EXIT, type CliIo } from './io.js';
+import { fmtSeconds } from './progress.js';
+
+const HELP = `Usage: amlprep status <dir> [--json]
+
+Lists the checkpoints of an output folder: each step with its completion time, counts,
+duration and options, and for an unfinished step the chunks recorded so far.
+`;
+
+export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('status', argv, {
+    json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help === true) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) throw new UsageError("status takes one folder (see 'amlprep status --help')");
+
+  const steps = await status(positionals[0] as string);
+  if (values.json === true) {
+    io.stdout.write(`${JSON.stringify(steps, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  for (const s of steps) {
+    if (s.record === null) {
+      const chunks = s.chunksDone > 0 ? `${s.chunksDone} chunks recorded, step unfinished` : 'not run';
+      io.stdout.write(`${s.step.padEnd(14)} ${chunks}\n`);
+      continue;
+    }
+    const r = s.record;
+    const counts = Object.entries(r.counts).map(([k, v]) => `${k}=${v}`).join(' ');
+    io.stdout.write(`${s.step.padEnd(14)} done ${r.finishedAt}  ${fmtSeconds(r.durationMs / 1000)}` +
+      `  chunks=${r.chunks}  ${counts}\n`);
+    io.stdout.write(`${''.padEnd(14)} options ${JSON.stringify(r.options)}\n`);
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,115 @@
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+import { OutputError } from '../errors.js';
+
+export const SINK_BUFFER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A file written through two large buffers: producers fill `buffer` in place, `drain()` hands
+ * it to the disk and swaps in the other one, so formatting the next 8 MiB overlaps writing
+ * the last. Output goes to a temporary name and is renamed on `close()`, so a failed or
+ * interrupted run never leaves a complete-looking file behind.
+ */
+export class FileSink {
+  readonly path: string;
+  buffer: Buffer;
+  position = 0;
+
+  readonly #temp: string;
+  readonly #handle: FileHandle;
+  #spare: Buffer;
+  #pending: Promise<void> = Promise.resolve();
+  #failure: unknown;
+  #bytes = 0;
+
+  private constructor(path: string, temp: string, handle: FileHandle, size: number) {
+    this.path = path;
+    this.#temp = temp;
+    this.#handle = handle;
+    this.buffer = Buffer.allocUnsafe(size);
+    this.#spare = Buffer.allocUnsafe(size);
+  }
+
+  static async open(path: string, size = SINK_BUFFER_BYTES): Promise<FileSink> {
+    const temp = `${path}.partial-${process.pid}`;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      return new FileSink(path, temp, await open(temp, 'w'), size);
+    } catch (error) {
+      throw outputError(path, error);
+    }
+  }
+
+  /** Bytes written so far, including what is still buffered. */
+  get bytes(): number {
+    return this.#bytes + this.position;
+  }
+
+  /** Starts writing the filled part of `buffer` and continues in the other buffer. */
+  async drain(): Promise<void> {
+    const full = this.buffer;
+    const length = this.position;
+
+    // The spare buffer is reused right after this, so its own write must have finished.
+    await this.#settle();
+    this.#pending = writeAll(this.#handle, full, length).catch((error: unknown) => {
+      this.#failure = error;
+    });
+
+    this.buffer = this.#spare;
+    this.#spare = full;
+    this.position = 0;
+    this.#bytes += length;
+  }
+
+  /** Appends ASCII text. */
+  async writeText(text: string): Promise<void> {
+    if (text.length > this.buffer.length - this.position) await this.drain();
+    if (text.length > this.buffer.length) {
+      await this.#settle();
+      await writeAll(this.#handle, Buffer.from(text, 'latin1'), text.length);
+      this.#bytes += text.length;
+      return;
+    }
+    this.position += this.buffer.write(text, this.position, 'latin1');
+  }
+
+  /** Flushes, closes and moves the file to its final name; returns its size. */
+  async close(): Promise<number> {
+    await this.drain();
+    await this.#settle();
+    try {
+      await this.#handle.close();
+      await rename(this.#temp, this.path);
+    } catch (error) {
+      throw outputError(this.path, error);
+    }
+    return this.#bytes;
+  }
+
+  /** Closes and removes the temporary file after a failure; never throws. */
+  async abort(): Promise<void> {
+    await this.#pending;
+    await this.#handle.close().catch(() => undefined);
+    await rm(this.#temp, { force: true }).catch(() => undefined);
+  }
+
+  async #settle(): Promise<void> {
+    await this.#pending;
+    if (this.#failure !== undefined) throw outputError(this.path, this.#failure);
+  }
+}
+
+async function writeAll(handle: FileHandle, data: Buffer, length: number): Promise<void> {
+  let done = 0;
+  while (done < length) {
+    const { bytesWritten } = await handle.write(data, done, length - done);
+    done += bytesWritten;
+  }
+}
+
+function outputError(path: string, cause: unknown): OutputError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new OutputError(`cannot write ${path}: ${reason}`, cause);
+}

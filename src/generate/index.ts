@@ -1,0 +1,106 @@
+import { writeAccounts } from './accounts-file.js';
+import { FileSink } from './file-sink.js';
+import { planLaundering, type LaunderingPlan } from './laundering.js';
+import {
+  resolveGenerateOptions, type GenerateOptions, type ResolvedGenerateOptions,
+} from './options.js';
+import { writePatterns } from './patterns-file.js';
+import { MAX_ROW_BYTES } from './row-encoder.js';
+import { TransactionStream } from './transaction-stream.js';
+import { TRANSACTIONS_HEADER, type Typology } from './vocab.js';
+import { buildWorld, type World } from './world.js';
+
+export {
+  GENERATE_DEFAULTS, MAX_ACCOUNTS, MAX_ROWS, MIN_ACCOUNTS, resolveGenerateOptions,
+} from './options.js';
+export type { GenerateOptions, OptionNamer, ResolvedGenerateOptions } from './options.js';
+export { CURRENCIES, FORMATS, TYPOLOGIES, type Typology } from './vocab.js';
+
+/** What `generate()` wrote. Optional files appear only when asked for. */
+export interface GenerateResult {
+  readonly files: { transactions: string; accounts?: string; patterns?: string };
+  readonly bytes: { transactions: number; accounts?: number; patterns?: number };
+  /** Data rows in the transactions file, laundering included. */
+  readonly rows: number;
+  readonly launderingRows: number;
+  /** Laundering attempts planted, per typology. */
+  readonly attempts: Readonly<Record<Typology, number>>;
+  readonly accounts: number;
+  readonly seed: number;
+}
+
+/**
+ * Writes synthetic data in the AMLworld layout: a transactions CSV and, when asked, the
+ * matching accounts and patterns files. Same options, byte-identical files. Rejects with
+ * OptionError for bad options and OutputError when a file cannot be written; files are
+ * written under a temporary name and renamed when complete.
+ */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const resolved = resolveGenerateOptions(options);
+  const world = buildWorld(resolved.accounts, resolved.seed);
+
+  // Laundering is planned first so ordinary rows can be counted around it. The target
+  // stays one row under the total because the last attempt may overshoot by one.
+  const target = Math.min(Math.round(resolved.rows * resolved.launderingShare), resolved.rows - 1);
+  const plan = planLaundering(world, target, resolved.seed);
+
+  const transactions = await writeFile(resolved.out, (sink) => {
+    return writeTransactions(sink, world, plan, resolved);
+  });
+  const accounts = await writeOptional(resolved.accountsOut, (sink) => {
+    return writeAccounts(sink, world, resolved.seed);
+  });
+  const patterns = await writeOptional(resolved.patternsOut, (sink) => writePatterns(sink, plan));
+
+  return {
+    files: { transactions: resolved.out, ...pathsOf(resolved) },
+    bytes: { transactions, ...definedOnly({ accounts, patterns }) },
+    rows: resolved.rows,
+    launderingRows: plan.lines.length,
+    attempts: plan.perTypology,
+    accounts: resolved.accounts,
+    seed: resolved.seed,
+  };
+}
+
+async function writeTransactions(
+  sink: FileSink, world: World, plan: LaunderingPlan, options: ResolvedGenerateOptions,
+): Promise<void> {
+  const stream = new TransactionStream(world, plan, options.rows, options.seed);
+  const limit = sink.buffer.length - MAX_ROW_BYTES;
+
+  await sink.writeText(`${TRANSACTIONS_HEADER}\n`);
+  while (!stream.done) {
+    sink.position = stream.fill(sink.buffer, sink.position, limit);
+    await sink.drain();
+  }
+}
+
+/** Opens a sink, runs `body`, and closes it; on failure the partial file is removed. */
+async function writeFile(path: string, body: (sink: FileSink) => Promise<void>): Promise<number> {
+  const sink = await FileSink.open(path);
+  try {
+    await body(sink);
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+  return sink.close();
+}
+
+async function writeOptional(
+  path: string | undefined, body: (sink: FileSink) => Promise<void>,
+): Promise<number | undefined> {
+  return path === undefined ? undefined : writeFile(path, body);
+}
+
+function pathsOf(options: ResolvedGenerateOptions): { accounts?: string; patterns?: string } {
+  return definedOnly({ accounts: options.accountsOut, patterns: options.patternsOut });
+}
+
+function definedOnly<T>(record: Record<string, T | undefined>): Record<string, T> {
+  const entries = Object.entries(record).filter((entry): entry is [string, T] => {
+    return entry[1] !== undefined;
+  });
+  return Object.fromEntries(entries);
+}

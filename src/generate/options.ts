@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+
+import { OptionError } from '../errors.js';
+
+/** Options of `generate()`. */
+export interface GenerateOptions {
+  /** Data rows in the transactions file, laundering rows included. Required. */
+  rows: number;
+  /** Accounts to create, at least 32; those never drawn still go to the accounts file. */
+  accounts: number;
+  /** Path of the transactions CSV. Required. */
+  out: string;
+  /** Seed of every random choice; same options, same bytes. Default: 42. */
+  seed?: number;
+  /** Path of the accounts CSV. Default: not written. */
+  accountsOut?: string;
+  /** Path of the patterns file. Default: not written. */
+  patternsOut?: string;
+  /** Share of rows that are laundering, 0 to 0.5. Default: 0.001 (as in HI-Small). */
+  launderingShare?: number;
+}
+
+export interface ResolvedGenerateOptions {
+  readonly rows: number;
+  readonly accounts: number;
+  readonly out: string;
+  readonly seed: number;
+  readonly accountsOut: string | undefined;
+  readonly patternsOut: string | undefined;
+  readonly launderingShare: number;
+}
+
+export const GENERATE_DEFAULTS = Object.freeze({ seed: 42, launderingShare: 0.001 });
+
+/** Every attempt has at most 18 distinct accounts; 32 keeps picking them cheap. */
+export const MIN_ACCOUNTS = 32;
+/** Accounts live in typed arrays; 2^24 (HI-Large has about 2 M) keeps them well in memory. */
+export const MAX_ACCOUNTS = 16_777_216;
+export const MAX_ROWS = 10_000_000_000;
+
+/** How an error message names an option; the CLI passes its flag names. */
+export type OptionNamer = (option: keyof GenerateOptions) => string;
+
+/** Checks every option once, naming the option in the error, and fills in defaults. */
+export function resolveGenerateOptions(
+  options: GenerateOptions, nameOf: OptionNamer = (option) => option,
+): ResolvedGenerateOptions {
+  const seed = options.seed ?? GENERATE_DEFAULTS.seed;
+  const share = options.launderingShare ?? GENERATE_DEFAULTS.launderingShare;
+
+  checkInteger(nameOf('rows'), options.rows, 1, MAX_ROWS);
+  checkInteger(nameOf('accounts'), options.accounts, MIN_ACCOUNTS, MAX_ACCOUNTS);
+  checkInteger(nameOf('seed'), seed, 0, Number.MAX_SAFE_INTEGER);
+  if (!(share >= 0 && share <= 0.5)) {
+    throw new OptionError(`${nameOf('launderingShare')} must be from 0 to 0.5, got ${share}`);
+  }
+
+  const out = checkPath(nameOf('out'), options.out);
+  const accountsOut = optionalPath(nameOf('accountsOut'), options.accountsOut);
+  const patternsOut = optionalPath(nameOf('patternsOut'), options.patternsOut);
+  checkDistinct({
+    [nameOf('out')]: out, [nameOf('accountsOut')]: accountsOut,
+    [nameOf('patternsOut')]: patternsOut,
+  });
+
+  return {
+    rows: options.rows, accounts: options.accounts, out, seed, accountsOut, patternsOut,
+    launderingShare: share,
+  };
+}
+
+function checkInteger(name: string, value: unknown, min: number, max: number): void {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) {
+    return;
+  }
+  throw new OptionError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+}
+
+function checkPath(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new OptionError(`${name} must be a file path, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function optionalPath(name: string, value: string | undefined): string | undefined {
+  return value === undefined ? undefined : checkPath(name, value);
+}
+
+function checkDistinct(paths: Record<string, string | undefined>): void {
+  const seen = new Map<string, string>();
+  for (const [name, path] of Object.entries(paths)) {
+    if (path === undefined) continue;
+    const other = seen.get(resolve(path));
+    if (other !== undefined) throw new OptionError(`${name} and ${other} name the same file`);
+    seen.set(resolve(path), name);
+  }
+}

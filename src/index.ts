@@ -1,0 +1,18 @@
+/**
+ * amlprep library API. `run()` is the main job; `status()` and `clean()` manage an output
+ * folder; `generate()` writes synthetic data in the AMLworld layout.
+ */
+export { run, type RunResult } from './run.js';
+export { status, clean, type StepStatus } from './status.js';
+export {
+  DEFAULTS, STEPS, type Imbalance, type OnBadRow, type RunOptions, type StepName,
+} from './options.js';
+export type { ProgressEvent, ProgressListener } from './events.js';
+export * from './errors.js';
+export {
+  EDGE_FEATURES, NODE_FEATURES, type FeatureDef, type FeatureRole,
+} from './features/definitions.js';
+export { MODEL_COLUMNS } from './features/model-input.js';
+export type { Manifest, RunSummary } from './output/manifest.js';
+export { OUTPUT_FILES } from './output/outputs.js';
+export { generate } from './generate/index.js';

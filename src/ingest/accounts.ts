@@ -1,0 +1,78 @@
+import type { BadRows } from './bad-rows.js';
+import { ACCOUNT_COLUMNS, readHeader } from './header.js';
+import { fieldText, readInput } from './read-file.js';
+import { RecordSplitter } from './record-splitter.js';
+
+/** One row of the accounts file. */
+export interface AccountRow {
+  line: number;
+  bankId: string;
+  account: string;
+  /** Part of Entity Name before ` #`; null when the name is empty. */
+  entityType: string | null;
+}
+
+const BANK_ID = 1;
+const ACCOUNT = 2;
+const ENTITY_NAME = 4;
+
+/** Bank ids match with leading zeros stripped (`010` in transactions is `10` here). */
+export function stripZeros(bank: string): string {
+  const stripped = bank.replace(/^0+/, '');
+  return stripped === '' && bank !== '' ? '0' : stripped;
+}
+
+export function accountKey(bank: string, account: string): string {
+  return `${stripZeros(bank)},${account}`;
+}
+
+/** Reads the accounts file; malformed and duplicate rows go to `bad` (which may throw). */
+export function readAccounts(path: string, bad: BadRows): AccountRow[] {
+  const header = readHeader(path, ACCOUNT_COLUMNS);
+  const buf = readInput(path);
+  const splitter = new RecordSplitter(buf, buf.length);
+  const rows: AccountRow[] = [];
+  const firstLine = new Map<string, number>();
+
+  let pos = header.dataStart;
+  let line = header.dataLine;
+  while (pos < buf.length) {
+    const start = pos;
+    const rec = splitter.split(pos);
+    const recLine = line;
+    pos = rec.next;
+    line += rec.lines;
+    if (rec.blank) continue;
+
+    const text = () => buf.toString('utf8', start, Math.min(pos, buf.length)).replace(/\r?\n$/, '');
+    const field = (i: number) => fieldText(rec.src, rec.starts[i]!, rec.ends[i]!);
+    const reason = rec.unterminated ? 'unterminated quoted field'
+      : rec.hasNul ? 'NUL byte in row'
+        : rec.fields !== ACCOUNT_COLUMNS.length
+          ? `expected ${ACCOUNT_COLUMNS.length} fields, found ${rec.fields}`
+          : field(BANK_ID) === '' ? 'empty Bank ID (column 2)'
+            : field(ACCOUNT) === '' ? 'empty Account Number (column 3)' : null;
+    if (reason !== null) {
+      bad.add({ file: path, line: recLine, reason, text: text() });
+      continue;
+    }
+
+    const row = toRow(recLine, field(BANK_ID), field(ACCOUNT), field(ENTITY_NAME));
+    const key = accountKey(row.bankId, row.account);
+    const seen = firstLine.get(key);
+    if (seen !== undefined) {
+      bad.add({ file: path, line: recLine, text: text(),
+        reason: `duplicate account ${row.bankId}/${row.account} (first at line ${seen})` });
+      continue;
+    }
+    firstLine.set(key, recLine);
+    rows.push(row);
+  }
+  return rows;
+}
+
+function toRow(line: number, bankId: string, account: string, entityName: string): AccountRow {
+  const cut = entityName.indexOf(' #');
+  const type = cut === -1 ? entityName : entityName.slice(0, cut);
+  return { line, bankId, account, entityType: type === '' ? null : type };
+}

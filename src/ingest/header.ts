@@ -1,0 +1,88 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+
+import { InputError } from '../errors.js';
+
+export const TRANSACTION_COLUMNS = [
+  'Timestamp', 'From Bank', 'Account', 'To Bank', 'Account', 'Amount Received',
+  'Receiving Currency', 'Amount Paid', 'Payment Currency', 'Payment Format', 'Is Laundering',
+] as const;
+
+export const ACCOUNT_COLUMNS = [
+  'Bank Name', 'Bank ID', 'Account Number', 'Entity ID', 'Entity Name',
+] as const;
+
+export interface HeaderInfo {
+  /** Byte offset of the first data row. */
+  dataStart: number;
+  /** Physical line number of the first data row (1-based). */
+  dataLine: number;
+}
+
+const MAX_HEADER = 64 * 1024;
+
+/**
+ * Checks the header of a CSV file against the expected columns and says where data begins.
+ * `aliases` maps a position to another accepted spelling (pandas writes `Account.1`).
+ */
+export function readHeader(
+  path: string, expected: readonly string[], aliases: Record<number, string> = {},
+): HeaderInfo {
+  const head = readHead(path);
+  if (head.length === 0) throw new InputError(`${path}:1: empty file (expected a header row)`);
+  rejectForeignEncodings(path, head);
+
+  const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  const nl = head.indexOf(0x0a, bom);
+  if (nl === -1 && head.length === MAX_HEADER) {
+    throw new InputError(`${path}:1: no line break in the first 64 KiB (is this a CSV file?)`);
+  }
+  const lineEnd = nl === -1 ? head.length : nl;
+  const text = head.toString('utf8', bom, lineEnd).replace(/\r$/, '');
+
+  const names = splitHeader(text);
+  const ok = names.length === expected.length
+    && names.every((n, i) => n === expected[i] || n === aliases[i]);
+  if (!ok) {
+    throw new InputError(
+      `${path}:1: unexpected header ${JSON.stringify(text.slice(0, 200))}; expected the ` +
+      `comma-separated columns ${expected.join(',')}`,
+    );
+  }
+  return { dataStart: nl === -1 ? lineEnd : nl + 1, dataLine: 2 };
+}
+
+function readHead(path: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError(`${path}: cannot open (${code})`, error);
+  }
+  try {
+    const buf = Buffer.allocUnsafe(MAX_HEADER);
+    const n = readSync(fd, buf, 0, MAX_HEADER, 0);
+    return buf.subarray(0, n);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError(`${path}: cannot read (${code})`, error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function rejectForeignEncodings(path: string, head: Buffer): void {
+  const b0 = head[0];
+  const b1 = head[1];
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
+    throw new InputError(`${path}:1: file is UTF-16 (byte order mark found); save it as UTF-8`);
+  }
+  const firstLine = head.subarray(0, Math.max(0, head.indexOf(0x0a)));
+  if (firstLine.indexOf(0) !== -1 || (head.indexOf(0x0a) === -1 && head.indexOf(0) !== -1)) {
+    throw new InputError(`${path}:1: header holds NUL bytes; not a text CSV`);
+  }
+}
+
+function splitHeader(text: string): string[] {
+  return text.split(',').map((name) => name.trim().replace(/^"(.*)"$/, '$1'));
+}

@@ -1,0 +1,180 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+
+import { ByteDict } from './byte-dict.js';
+import { parseAmount, parseTimestamp } from './fields.js';
+import { RecordSplitter, type SplitRecord } from './record-splitter.js';
+import type { ChunkSpan } from './scan.js';
+
+/** A rejected record: where it starts, why, and its text, for `rejected_rows.csv`. */
+export interface Reject {
+  line: number;
+  /** 0-based data record index in the file. */
+  record: number;
+  reason: string;
+  text: string;
+}
+
+/**
+ * One chunk parsed into typed columns. Account, currency and format ids are local to the chunk
+ * (first appearance order); the coordinator maps them onto the global dictionaries.
+ */
+export interface ParsedChunk {
+  rows: number;
+  ts: Float64Array;
+  amountReceived: Float64Array;
+  amountPaid: Float64Array;
+  src: Int32Array;
+  dst: Int32Array;
+  receivingCurrency: Int32Array;
+  paymentCurrency: Int32Array;
+  format: Int32Array;
+  label: Uint8Array;
+  /** Local accounts as `bank,account` text, split at the first comma. */
+  accountBanks: string[];
+  accountNumbers: string[];
+  currencies: string[];
+  formats: string[];
+  rejects: Reject[];
+}
+
+export const F = {
+  timestamp: 0, fromBank: 1, fromAccount: 2, toBank: 3, toAccount: 4, amountReceived: 5,
+  receivingCurrency: 6, amountPaid: 7, paymentCurrency: 8, format: 9, label: 10,
+} as const;
+const FIELD_NAMES = [
+  'Timestamp', 'From Bank', 'Account', 'To Bank', 'Account', 'Amount Received',
+  'Receiving Currency', 'Amount Paid', 'Payment Currency', 'Payment Format', 'Is Laundering',
+];
+const FIELDS = 11;
+const COMMA = 0x2c;
+
+/** Parses a chunk's byte range. With `stopAtBadRow`, returns at the first reject. */
+export function parseChunk(path: string, span: ChunkSpan, stopAtBadRow: boolean): ParsedChunk {
+  const buf = readRange(path, span.start, span.end);
+  const out = allocate(span.rows);
+  const accounts = new ByteDict(Math.min(span.rows * 2, 1 << 20));
+  const currencies = new ByteDict(16);
+  const formats = new ByteDict(8);
+  const splitter = new RecordSplitter(buf, buf.length);
+
+  let pos = 0;
+  let line = span.firstLine;
+  let record = span.firstRow;
+  let rows = 0;
+  while (pos < buf.length && record < span.firstRow + span.rows) {
+    const recStart = pos;
+    const rec = splitter.split(pos);
+    pos = rec.next;
+    const recLine = line;
+    line += rec.lines;
+    if (rec.blank) continue;
+
+    const reason = checkRecord(rec);
+    if (reason !== null) {
+      out.rejects.push({ line: recLine, record, reason, text: recordText(buf, recStart, pos) });
+      record++;
+      if (stopAtBadRow) break;
+      continue;
+    }
+
+    const s = rec.src;
+    const st = rec.starts;
+    const en = rec.ends;
+    out.ts[rows] = parseTimestamp(s, st[F.timestamp]!, en[F.timestamp]!);
+    out.amountReceived[rows] = parseAmount(s, st[F.amountReceived]!, en[F.amountReceived]!);
+    out.amountPaid[rows] = parseAmount(s, st[F.amountPaid]!, en[F.amountPaid]!);
+    // The bank and account fields are adjacent, so `bank,account` is one byte range.
+    out.src[rows] = accounts.intern(s, st[F.fromBank]!, en[F.fromAccount]!);
+    out.dst[rows] = accounts.intern(s, st[F.toBank]!, en[F.toAccount]!);
+    out.receivingCurrency[rows] =
+      currencies.intern(s, st[F.receivingCurrency]!, en[F.receivingCurrency]!);
+    out.paymentCurrency[rows] = currencies.intern(s, st[F.paymentCurrency]!, en[F.paymentCurrency]!);
+    out.format[rows] = formats.intern(s, st[F.format]!, en[F.format]!);
+    out.label[rows] = (s[st[F.label]!] as number) - 0x30;
+    rows++;
+    record++;
+  }
+
+  const keys = accounts.values();
+  out.rows = rows;
+  out.accountBanks = keys.map((k) => k.slice(0, k.indexOf(',')));
+  out.accountNumbers = keys.map((k) => k.slice(k.indexOf(',') + 1));
+  out.currencies = currencies.values();
+  out.formats = formats.values();
+  return out;
+}
+
+/** The reason a record is malformed, or null; checked in column order. */
+export function checkRecord(rec: SplitRecord): string | null {
+  if (rec.unterminated) return 'unterminated quoted field';
+  if (rec.hasNul) return 'NUL byte in row';
+  if (rec.fields !== FIELDS) return `expected ${FIELDS} fields, found ${rec.fields}`;
+
+  const s = rec.src;
+  const text = (i: number) => Buffer.from(s.buffer, s.byteOffset + rec.starts[i]!,
+    rec.ends[i]! - rec.starts[i]!).toString('utf8');
+  const empty = (i: number) => rec.ends[i]! === rec.starts[i]!;
+
+  if (Number.isNaN(parseTimestamp(s, rec.starts[0]!, rec.ends[0]!))) {
+    const value = text(0);
+    if (value === 'Timestamp') return 'repeated header row';
+    return `bad Timestamp ${quote(value)} (expected a real date as YYYY/MM/DD HH:MM[:SS])`;
+  }
+  for (const i of [F.fromBank, F.fromAccount, F.toBank, F.toAccount]) {
+    if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
+    if (hasComma(s, rec.starts[i]!, rec.ends[i]!)) {
+      return `comma inside ${FIELD_NAMES[i]} (column ${i + 1}): ${quote(text(i))}`;
+    }
+  }
+  for (const i of [F.amountReceived, F.amountPaid]) {
+    if (Number.isNaN(parseAmount(s, rec.starts[i]!, rec.ends[i]!))) {
+      return `bad ${FIELD_NAMES[i]} ${quote(text(i))} (expected digits with an optional fraction)`;
+    }
+  }
+  for (const i of [F.receivingCurrency, F.paymentCurrency, F.format]) {
+    if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
+  }
+  const label = text(F.label);
+  if (label !== '0' && label !== '1') return `Is Laundering must be 0 or 1, got ${quote(label)}`;
+  return null;
+}
+
+function hasComma(s: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (s[i] === COMMA) return true;
+  return false;
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+}
+
+function recordText(buf: Buffer, start: number, next: number): string {
+  return buf.toString('utf8', start, Math.min(next, buf.length)).replace(/\r?\n$/, '');
+}
+
+function allocate(capacity: number): ParsedChunk {
+  const f64 = () => new Float64Array(new SharedArrayBuffer(capacity * 8));
+  const i32 = () => new Int32Array(new SharedArrayBuffer(capacity * 4));
+  return {
+    rows: 0, ts: f64(), amountReceived: f64(), amountPaid: f64(), src: i32(), dst: i32(),
+    receivingCurrency: i32(), paymentCurrency: i32(), format: i32(),
+    label: new Uint8Array(new SharedArrayBuffer(capacity)),
+    accountBanks: [], accountNumbers: [], currencies: [], formats: [], rejects: [],
+  };
+}
+
+function readRange(path: string, start: number, end: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(end - start);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}

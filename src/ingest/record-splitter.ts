@@ -1,0 +1,157 @@
+/**
+ * Splits one CSV record into field byte ranges. Unquoted records are split in place; a record
+ * with quotes is unescaped into a scratch buffer laid out like plain text (fields joined by
+ * commas), so the field readers downstream see one shape either way.
+ */
+const NL = 0x0a;
+const CR = 0x0d;
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+
+export const MAX_FIELDS = 64;
+
+export interface SplitRecord {
+  /** Buffer the field ranges point into: the chunk itself, or the scratch buffer. */
+  src: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  fields: number;
+  /** Offset just past the record's line break. */
+  next: number;
+  /** Physical lines the record spans. */
+  lines: number;
+  /** True when the record holds a NUL byte. */
+  hasNul: boolean;
+  /** Set when a quoted field never closes. */
+  unterminated: boolean;
+  /** True for an empty line (no record). */
+  blank: boolean;
+}
+
+export class RecordSplitter {
+  readonly rec: SplitRecord = {
+    src: new Uint8Array(0), starts: new Int32Array(MAX_FIELDS), ends: new Int32Array(MAX_FIELDS),
+    fields: 0, next: 0, lines: 1, hasNul: false, unterminated: false, blank: false,
+  };
+  #scratch = Buffer.allocUnsafe(4096);
+  #nextQuote: number;
+
+  constructor(private readonly buf: Buffer, private readonly end: number) {
+    this.#nextQuote = buf.indexOf(QUOTE);
+  }
+
+  /** Splits the record starting at `pos`; the result is valid until the next call. */
+  split(pos: number): SplitRecord {
+    let nl = this.buf.indexOf(NL, pos);
+    if (nl === -1 || nl > this.end) nl = this.end;
+
+    if (this.#nextQuote !== -1 && this.#nextQuote < pos) {
+      this.#nextQuote = this.buf.indexOf(QUOTE, pos);
+    }
+    if (this.#nextQuote === -1 || this.#nextQuote >= nl) return this.#plain(pos, nl);
+    return this.#quoted(pos);
+  }
+
+  #plain(pos: number, nl: number): SplitRecord {
+    const { buf, rec } = this;
+    let contentEnd = nl;
+    if (contentEnd > pos && buf[contentEnd - 1] === CR) contentEnd--;
+
+    rec.src = buf;
+    rec.next = nl + 1;
+    rec.lines = 1;
+    rec.unterminated = false;
+    rec.blank = contentEnd === pos;
+    rec.hasNul = false;
+
+    let fields = 0;
+    let fieldStart = pos;
+    for (let i = pos; i < contentEnd; i++) {
+      const b = buf[i] as number;
+      if (b === COMMA) {
+        if (fields < MAX_FIELDS) {
+          rec.starts[fields] = fieldStart;
+          rec.ends[fields] = i;
+        }
+        fields++;
+        fieldStart = i + 1;
+      } else if (b === 0) {
+        rec.hasNul = true;
+      }
+    }
+    if (fields < MAX_FIELDS) {
+      rec.starts[fields] = fieldStart;
+      rec.ends[fields] = contentEnd;
+    }
+    rec.fields = fields + 1;
+    return rec;
+  }
+
+  #quoted(pos: number): SplitRecord {
+    const { buf, rec, end } = this;
+    let out = 0;
+    let fields = 0;
+    let fieldStart = 0;
+    let lines = 1;
+    let i = pos;
+    let inQuote = false;
+    rec.hasNul = false;
+    rec.unterminated = false;
+
+    const put = (b: number): void => {
+      if (out === this.#scratch.length) this.#growScratch();
+      this.#scratch[out++] = b;
+    };
+    const closeField = (): void => {
+      if (fields < MAX_FIELDS) {
+        rec.starts[fields] = fieldStart;
+        rec.ends[fields] = out;
+      }
+      fields++;
+    };
+
+    for (; i < end; i++) {
+      const b = buf[i] as number;
+      if (b === 0) rec.hasNul = true;
+      if (inQuote) {
+        if (b === QUOTE && buf[i + 1] === QUOTE && i + 1 < end) {
+          put(QUOTE);
+          i++;
+        } else if (b === QUOTE) {
+          inQuote = false;
+        } else {
+          if (b === NL) lines++;
+          put(b);
+        }
+      } else if (b === QUOTE) {
+        inQuote = true;
+      } else if (b === COMMA) {
+        closeField();
+        put(COMMA);
+        fieldStart = out;
+      } else if (b === NL) {
+        break;
+      } else {
+        put(b);
+      }
+    }
+
+    // A CR just before the record's line break belongs to the line ending, not the field.
+    if (!inQuote && out > fieldStart && this.#scratch[out - 1] === CR && buf[i - 1] === CR) out--;
+    closeField();
+    rec.src = this.#scratch;
+    rec.fields = fields;
+    rec.next = i + 1;
+    rec.lines = lines;
+    rec.unterminated = inQuote;
+    rec.blank = false;
+    this.#nextQuote = buf.indexOf(QUOTE, rec.next);
+    return rec;
+  }
+
+  #growScratch(): void {
+    const next = Buffer.allocUnsafe(this.#scratch.length * 2);
+    this.#scratch.copy(next);
+    this.#scratch = next;
+  }
+}

@@ -1,0 +1,192 @@
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+import { OptionError } from './errors.js';
+import type { ProgressListener } from './events.js';
+
+export type Imbalance = 'smote' | 'undersample' | 'none';
+export type OnBadRow = 'fail' | 'skip';
+
+export const STEPS = [
+  'data_loaded', 'node_features', 'edge_features', 'normalized', 'imbalanced', 'weights',
+  'graph_created',
+] as const;
+export type StepName = (typeof STEPS)[number];
+
+/** Options of `run()`. Every field but `transactions` is optional; defaults are noted. */
+export interface RunOptions {
+  /** Path of the transactions CSV (AMLworld layout). Required. */
+  transactions: string;
+  /** Path of the accounts CSV. Default: none. */
+  accounts?: string;
+  /** Path of the `*_Patterns.txt` file, for typologies. Default: none. */
+  patterns?: string;
+  /** Output folder. Default: `checkpoints_<sample|all>` beside the transactions file. */
+  out?: string;
+  /** Keep only the first N data rows. Default: every row. */
+  sample?: number;
+  /** Rows per chunk handed to a worker. Default: 100,000. */
+  chunkSize?: number;
+  /** Worker threads. Default: available cores. */
+  workers?: number;
+  /** Load this step and those before it from checkpoints, recompute the rest. */
+  resumeFrom?: StepName;
+  /** Ignore every checkpoint. Default: false. */
+  fresh?: boolean;
+  /** Class imbalance treatment. Default: 'smote'. */
+  imbalance?: Imbalance;
+  /** Minority:majority ratio to reach. Default: 1.0. */
+  smoteRatio?: number;
+  /** Seed of every random choice. Default: 42. */
+  seed?: number;
+  /** Train / validation / test shares, as decimals summing to 1. Default: 0.6, 0.2, 0.2. */
+  split?: readonly [number, number, number] | string;
+  /** What a malformed row does. Default: 'fail'. */
+  onBadRow?: OnBadRow;
+  /** Progress events; the library never prints. */
+  onProgress?: ProgressListener;
+  /** Stops the run cleanly between chunks. */
+  signal?: AbortSignal;
+}
+
+export interface ResolvedOptions {
+  readonly transactions: string;
+  readonly accounts: string | null;
+  readonly patterns: string | null;
+  readonly out: string;
+  readonly sample: number | null;
+  readonly chunkSize: number;
+  readonly workers: number;
+  readonly resumeFrom: StepName | null;
+  readonly fresh: boolean;
+  readonly imbalance: Imbalance;
+  readonly smoteRatio: number;
+  readonly seed: number;
+  /** Shares as exact decimal strings, so the split compares them as rationals. */
+  readonly split: readonly [string, string, string];
+  readonly onBadRow: OnBadRow;
+}
+
+export const DEFAULTS = Object.freeze({
+  chunkSize: 100_000,
+  imbalance: 'smote' as Imbalance,
+  smoteRatio: 1.0,
+  seed: 42,
+  split: ['0.6', '0.2', '0.2'] as const,
+  onBadRow: 'fail' as OnBadRow,
+});
+
+/** Validates every option once, at the library boundary; messages name the option. */
+export function resolveOptions(options: RunOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionError('options must be an object');
+  }
+  const transactions = requiredPath(options.transactions, 'transactions');
+  const sample = optionalInt(options.sample, 'sample', 1);
+
+  return {
+    transactions,
+    accounts: optionalPath(options.accounts, 'accounts'),
+    patterns: optionalPath(options.patterns, 'patterns'),
+    out: optionalPath(options.out, 'out') ?? defaultOut(transactions, sample),
+    sample,
+    chunkSize: optionalInt(options.chunkSize, 'chunkSize', 1) ?? DEFAULTS.chunkSize,
+    workers: optionalInt(options.workers, 'workers', 1) ?? availableParallelism(),
+    resumeFrom: resolveStep(options.resumeFrom),
+    fresh: optionalBool(options.fresh, 'fresh') ?? false,
+    imbalance: oneOf(options.imbalance, 'imbalance', ['smote', 'undersample', 'none'])
+      ?? DEFAULTS.imbalance,
+    smoteRatio: resolveRatio(options.smoteRatio),
+    seed: optionalInt(options.seed, 'seed', 0, 0xffffffff) ?? DEFAULTS.seed,
+    split: resolveSplit(options.split),
+    onBadRow: oneOf(options.onBadRow, 'onBadRow', ['fail', 'skip']) ?? DEFAULTS.onBadRow,
+  };
+}
+
+/** The original pipeline kept checkpoints in `checkpoints_<sample_size>` beside its input. */
+function defaultOut(transactions: string, sample: number | null): string {
+  return join(dirname(transactions), `checkpoints_${sample ?? 'all'}`);
+}
+
+function requiredPath(value: unknown, name: string): string {
+  const path = optionalPath(value, name);
+  if (path === null) throw new OptionError(`options.${name} is required (a file path)`);
+  return path;
+}
+
+function optionalPath(value: unknown, name: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new OptionError(`options.${name} must be a non-empty path string, got ${show(value)}`);
+  }
+  return resolve(value);
+}
+
+function optionalInt(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new OptionError(`options.${name} must be an integer from ${min} to ${max}, got ${show(value)}`);
+  }
+  return value;
+}
+
+function optionalBool(value: unknown, name: string): boolean | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'boolean') {
+    throw new OptionError(`options.${name} must be true or false, got ${show(value)}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new OptionError(`options.${name} must be one of ${allowed.join(', ')}, got ${show(value)}`);
+  }
+  return value as T;
+}
+
+function resolveStep(value: unknown): StepName | null {
+  return oneOf(value, 'resumeFrom', STEPS);
+}
+
+function resolveRatio(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULTS.smoteRatio;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new OptionError(`options.smoteRatio must be a finite number, got ${show(value)}`);
+  }
+  return value;
+}
+
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** Shares are kept as decimal text: 0.6 has no exact binary form, and ties must be exact. */
+function resolveSplit(value: unknown): readonly [string, string, string] {
+  if (value === undefined || value === null) return DEFAULTS.split;
+  const parts = typeof value === 'string' ? value.split(',').map((p) => p.trim())
+    : Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'number' ? String(v) : v))
+      : null;
+  const bad = () => new OptionError(
+    `options.split must be three positive decimal shares summing to 1 (e.g. 0.6,0.2,0.2), got ${show(value)}`,
+  );
+  if (parts === null || parts.length !== 3) throw bad();
+  if (!parts.every((p): p is string => typeof p === 'string' && DECIMAL.test(p))) throw bad();
+  const [train, validation, test] = parts;
+  if (train === undefined || validation === undefined || test === undefined) throw bad();
+  if (!sharesSumToOne(parts) || parts.some((p) => Number(p) <= 0)) throw bad();
+  return [train, validation, test] as const;
+}
+
+function sharesSumToOne(parts: readonly string[]): boolean {
+  const scale = Math.max(...parts.map((p) => (p.split('.')[1] ?? '').length));
+  const units = parts.map((p) => {
+    const [whole = '0', frac = ''] = p.split('.');
+    return BigInt((whole || '0') + frac.padEnd(scale, '0'));
+  });
+  return units.reduce((a, b) => a + b, 0n) === 10n ** BigInt(scale);
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import {
+  AsyncByteQueue, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct,
+} from 'apache-arrow';
+
+import { OutputError } from '../errors.js';
+import type { ColumnSource } from './arrow-columns.js';
+
+/**
+ * Rows per record batch. Fixed (not the chunk size) so the bytes of a file never depend on how
+ * a run was chunked, and well under Arrow JS's 2 GiB per-batch read limit at 45 columns.
+ */
+export const BATCH_ROWS = 1 << 20;
+
+export interface WrittenFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Writes an Arrow IPC file (Feather v2) batch by batch, to a temporary name that is fsynced and
+ * then renamed, so a kill leaves either the old file or the complete new one.
+ */
+export function writeArrowFile(path: string, rows: number, columns: ColumnSource[]): WrittenFile {
+  const schema = new Schema(columns.map((c) => c.field));
+  const writer = new RecordBatchFileWriter();
+  const tmp = `${path}.tmp`;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let fd: number | null = null;
+
+  try {
+    const out = openSync(tmp, 'w');
+    fd = out;
+    writer.reset(new FileSink((chunk) => {
+      writeSync(out, chunk);
+      hash.update(chunk);
+      bytes += chunk.byteLength;
+    }), schema);
+    for (let from = 0; from === 0 || from < rows; from += BATCH_ROWS) {
+      writer.write(batchOf(schema, columns, from, Math.min(rows, from + BATCH_ROWS)));
+    }
+    writer.finish();
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = null;
+    renameSync(tmp, path);
+    syncDir(dirname(path));
+  } catch (error) {
+    if (fd !== null) closeSync(fd);
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new OutputError(`cannot write ${path} (${code})`, error);
+  }
+  return { path, bytes, sha256: hash.digest('hex') };
+}
+
+function batchOf(schema: Schema, columns: ColumnSource[], from: number, to: number): RecordBatch {
+  const children = columns.map((c) => c.slice(from, to));
+  const data = makeData({ type: new Struct(schema.fields), length: to - from, children });
+  return new RecordBatch(schema, data);
+}
+
+/** A writer sink that hands each encoded piece straight to the file instead of queueing it. */
+class FileSink extends AsyncByteQueue {
+  constructor(private readonly onChunk: (chunk: Uint8Array) => void) {
+    super();
+  }
+
+  override write(value: Uint8Array): void {
+    if (value.byteLength > 0) this.onChunk(value);
+  }
+}
+
+export function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

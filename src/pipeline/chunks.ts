@@ -1,0 +1,91 @@
+import { AbortedError } from '../errors.js';
+import type { Column, Payload } from '../checkpoint/payload.js';
+import type { StepName } from '../options.js';
+import type { Context } from './context.js';
+
+/** What computing one chunk yields: the arrays to record and a row count for progress. */
+export interface ChunkResult {
+  rows: number;
+  meta?: unknown;
+  arrays: Record<string, Column>;
+}
+
+export interface ChunkJob {
+  step: StepName;
+  count: number;
+  compute: (index: number) => Promise<ChunkResult>;
+  restore: (index: number, payload: Payload) => void;
+}
+
+export interface ChunkTally {
+  reused: number;
+  computed: number;
+  notes: string[];
+}
+
+/**
+ * Runs a step's chunks: a chunk with an intact record is restored from it; any other chunk is
+ * computed on the pool and recorded (payload and record in one LMDB transaction). At most
+ * workers + 1 chunks are in flight, so a kill loses at most those. On a failure no new chunk
+ * starts, the ones in flight finish and are recorded, and the error of the earliest chunk wins.
+ */
+export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally> {
+  const fp = ctx.fingerprints[job.step];
+  const tally: ChunkTally = { reused: 0, computed: 0, notes: [] };
+  const todo: number[] = [];
+  const recorded = ctx.store.chunksOf(job.step, fp);
+
+  for (let i = 0; i < job.count; i++) {
+    if (!recorded.has(i)) {
+      todo.push(i);
+      continue;
+    }
+    const got = ctx.store.loadChunk(job.step, fp, i);
+    if ('problem' in got) {
+      tally.notes.push(`chunk ${i} recomputed: ${got.problem}`);
+      ctx.emit({ kind: 'note', step: job.step, message: `chunk ${i} recomputed: ${got.problem}` });
+      todo.push(i);
+      continue;
+    }
+    job.restore(i, got.payload);
+    tally.reused++;
+  }
+  ctx.emit({ kind: 'step-start', step: job.step, chunks: job.count, reused: tally.reused });
+
+  const failures: { index: number; error: unknown }[] = [];
+  let next = 0;
+  let done = tally.reused;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && failures.length === 0) {
+      if (ctx.signal?.aborted === true) {
+        failures.push({ index: Infinity, error: new AbortedError() });
+        return;
+      }
+      const index = todo[next++] as number;
+      try {
+        const result = await job.compute(index);
+        await ctx.store.recordChunk(job.step, fp, index, result.rows, result.meta ?? null,
+          result.arrays);
+        tally.computed++;
+        ctx.emit({ kind: 'chunk-done', step: job.step, done: ++done, total: job.count,
+          rows: result.rows });
+      } catch (error) {
+        failures.push({ index, error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: ctx.pool.size + 1 }, worker));
+
+  if (failures.length > 0) {
+    failures.sort((a, b) => a.index - b.index);
+    throw (failures[0] as { error: unknown }).error;
+  }
+  return tally;
+}
+
+/** Chunk boundaries over `total` items in chunks of `size`. */
+export function ranges(total: number, size: number): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = [];
+  for (let from = 0; from < total; from += size) out.push({ from, to: Math.min(total, from + size) });
+  return out;
+}

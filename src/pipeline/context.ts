@@ -1,0 +1,44 @@
+import type { CheckpointStore, StepRecord } from '../checkpoint/store.js';
+import type { Emit } from '../events.js';
+import type { Graph } from '../features/graph.js';
+import type { Matrix } from '../features/tables.js';
+import type { Loaded } from '../ingest/loaded.js';
+import type { ResolvedOptions, StepName } from '../options.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
+import type { Resampled } from './resampled.js';
+import type { Normalized } from './normalized.js';
+
+/** Per-step outcome for the run result and the summary. */
+export interface StepOutcome {
+  step: StepName;
+  /** 'loaded': whole step from its checkpoint; 'computed': at least one chunk computed. */
+  how: 'loaded' | 'computed';
+  seconds: number;
+  chunksReused: number;
+  chunksComputed: number;
+  note?: string;
+}
+
+/**
+ * Everything a step reads and writes during one run. Step results are kept here once
+ * materialized (loaded from checkpoints or computed), so later steps use them directly.
+ */
+export interface Context {
+  opts: ResolvedOptions;
+  store: CheckpointStore;
+  pool: WorkerPool;
+  emit: Emit;
+  signal: AbortSignal | undefined;
+  /** Fingerprint of each step: its version, options and the previous step's fingerprint. */
+  fingerprints: Record<StepName, string>;
+  bases: Record<StepName, Record<string, unknown>>;
+  outcomes: StepOutcome[];
+  records: Partial<Record<StepName, StepRecord>>;
+  loaded?: Loaded;
+  graph?: Promise<Graph>;
+  nodeMatrix?: Matrix;
+  edgeMatrix?: Matrix;
+  normalized?: Normalized;
+  resampled?: Resampled;
+  weights?: { weights: [number, number]; multiplier: number };
+}

@@ -1,0 +1,51 @@
+import { crc32 } from 'node:zlib';
+
+import type { StepRecord } from '../checkpoint/store.js';
+import type { StepName } from '../options.js';
+import type { ChunkTally } from './chunks.js';
+import type { Context } from './context.js';
+
+/** Why a step's record cannot be used, or null when it can (SPEC §10). */
+export function recordProblem(ctx: Context, step: StepName): string | null {
+  const record = ctx.store.step(step);
+  if (record === undefined) return 'no checkpoint';
+  if (record.fingerprint === ctx.fingerprints[step]) return null;
+  return `checkpoint made with different ${changedKeys(record.basis, ctx.bases[step])}`;
+}
+
+function changedKeys(was: Record<string, unknown>, now: Record<string, unknown>): string {
+  const keys = new Set([...Object.keys(was ?? {}), ...Object.keys(now)]);
+  const changed = [...keys].filter((k) => JSON.stringify(was?.[k]) !== JSON.stringify(now[k]));
+  return changed.length === 0 ? 'settings' : changed.join(', ');
+}
+
+/** Writes the step's completion record (durable before it resolves). */
+export async function recordStep(
+  ctx: Context, step: StepName, startedAt: number, tally: ChunkTally | null,
+  counts: Record<string, number>, result?: unknown,
+): Promise<StepRecord> {
+  const fp = ctx.fingerprints[step];
+  const chunks = ctx.store.chunksOf(step, fp);
+  const sums = Buffer.alloc(chunks.size * 4);
+  [...chunks.keys()].sort((a, b) => a - b)
+    .forEach((i, at) => sums.writeUInt32LE(chunks.get(i)!.checksum >>> 0, at * 4));
+
+  const record: StepRecord = {
+    step, fingerprint: fp, basis: ctx.bases[step], finishedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - startedAt), counts,
+    options: optionsOf(ctx), chunks: tally === null ? 0 : chunks.size, checksum: crc32(sums),
+    result,
+  };
+  await ctx.store.recordStep(record);
+  await ctx.store.dropStaleChunks(step, fp);
+  ctx.records[step] = record;
+  return record;
+}
+
+function optionsOf(ctx: Context): Record<string, unknown> {
+  const o = ctx.opts;
+  return {
+    sample: o.sample, chunkSize: o.chunkSize, workers: o.workers, imbalance: o.imbalance,
+    smoteRatio: o.smoteRatio, seed: o.seed, split: o.split.join(','), onBadRow: o.onBadRow,
+  };
+}

@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Piscina } from 'piscina';
+
+import { fromWireError, WorkerError } from '../errors.js';
+import type { Task, TaskReply } from '../protocol/tasks.js';
+
+/**
+ * The Piscina pool of chunk workers. Tasks carry SharedArrayBuffer views, results come back as
+ * data; a worker that dies rejects its task with a WorkerError instead of hanging the run.
+ */
+export class WorkerPool {
+  readonly size: number;
+  readonly #piscina: Piscina;
+
+  constructor(size: number) {
+    this.size = size;
+    this.#piscina = new Piscina({
+      filename: workerFile(),
+      minThreads: size,
+      maxThreads: size,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 30_000,
+    });
+  }
+
+  async run<T>(task: Task): Promise<T> {
+    let reply: TaskReply<T>;
+    try {
+      reply = (await this.#piscina.run(task)) as TaskReply<T>;
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new WorkerError(`worker failed on a ${task.kind} chunk: ${why}`, error);
+    }
+    if (!reply.ok) throw fromWireError(reply.error);
+    return reply.value;
+  }
+
+  async close(): Promise<void> {
+    await this.#piscina.destroy();
+  }
+}
+
+/** The compiled worker script; under vitest the sources are .ts, the worker is still dist. */
+function workerFile(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && isOurs(manifest)) return join(dir, 'dist/workers/chunk-worker.js');
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('amlprep: cannot locate the package root');
+    dir = parent;
+  }
+}
+
+function isOurs(manifest: string): boolean {
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'amlprep';
+}

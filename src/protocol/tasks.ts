@@ -1,0 +1,44 @@
+import type { WireError } from '../errors.js';
+import type { Graph } from '../features/graph.js';
+import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from '../features/tables.js';
+import type { ChunkSpan } from '../ingest/scan.js';
+import type { SmoteInput } from '../resample/smote.js';
+
+/**
+ * Every message the coordinator sends a worker: one tagged record per kind. Typed arrays in
+ * them are SharedArrayBuffer views, so posting a task shares memory instead of copying it.
+ */
+export type Task =
+  | { kind: 'parse'; path: string; span: ChunkSpan; stopAtBadRow: boolean }
+  | { kind: 'sort-lists'; graph: Graph; ts: Float64Array; from: number; to: number }
+  | {
+    kind: 'node-features'; graph: Graph; edges: EdgeColumns; nodes: NodeColumns;
+    vocab: Vocabulary; out: Matrix; from: number; to: number;
+  }
+  | { kind: 'edge-rows'; edges: EdgeColumns; originTs: number; out: Matrix; from: number; to: number }
+  | { kind: 'edge-ports'; graph: Graph; edges: EdgeColumns; out: Matrix; from: number; to: number }
+  | {
+    kind: 'block-sums'; m: Matrix; cols: number[]; keep: Uint8Array | null;
+    from: number; to: number;
+  }
+  | {
+    kind: 'block-squares'; m: Matrix; cols: number[]; keep: Uint8Array | null;
+    mean: Float64Array; from: number; to: number;
+  }
+  | {
+    kind: 'scale'; m: Matrix; cols: number[]; mean: Float64Array; std: Float64Array;
+    out: Matrix; from: number; to: number;
+  }
+  | {
+    kind: 'knn'; points: Float64Array; m: number; d: number; k: number; out: Int32Array;
+    from: number; to: number;
+  }
+  | {
+    kind: 'smote'; input: SmoteInput; out: Float64Array; outRows: number; offset: number;
+    from: number; to: number;
+  };
+
+export type TaskKind = Task['kind'];
+
+/** Errors come back as data: a custom Error class does not survive postMessage. */
+export type TaskReply<T> = { ok: true; value: T } | { ok: false; error: WireError };

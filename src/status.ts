@@ -1,0 +1,54 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { LOCK_FILE } from './checkpoint/lock.js';
+import { CheckpointStore, type StepRecord } from './checkpoint/store.js';
+import { CheckpointError } from './errors.js';
+import { STEPS, type StepName } from './options.js';
+import { OUTPUT_FILES } from './output/outputs.js';
+import { MANIFEST_FILE } from './steps/graph-created.js';
+
+export interface StepStatus {
+  step: StepName;
+  /** The completion record, or null when the step has not finished. */
+  record: StepRecord | null;
+  /** Chunk records present for the step (finished or not). */
+  chunksDone: number;
+}
+
+/** The checkpoints of an output folder, step by step (SPEC §10 `status`). */
+export async function status(dir: string): Promise<StepStatus[]> {
+  if (!CheckpointStore.exists(dir)) {
+    throw new CheckpointError(`${dir}: no checkpoint store here (nothing has run in this folder)`);
+  }
+  const store = CheckpointStore.open(dir);
+  try {
+    const counts = store.chunkCounts();
+    return STEPS.map((step) => ({
+      step, record: store.step(step) ?? null, chunksDone: counts.get(step) ?? 0,
+    }));
+  } finally {
+    await store.close();
+  }
+}
+
+/** Removes the checkpoints (and, when asked, the outputs) of an output folder. */
+export function clean(dir: string, options: { outputs?: boolean } = {}): string[] {
+  const removed: string[] = [];
+  const remove = (name: string): void => {
+    const path = join(dir, name);
+    if (existsSync(path)) {
+      rmSync(path, { force: true, recursive: true });
+      removed.push(path);
+    }
+  };
+  remove('checkpoints.mdb');
+  remove('checkpoints.mdb-lock');
+  remove(LOCK_FILE);
+  if (options.outputs === true) {
+    for (const file of Object.values(OUTPUT_FILES)) remove(file);
+    remove(MANIFEST_FILE);
+    remove('rejected_rows.csv');
+  }
+  return removed;
+}

@@ -1,0 +1,85 @@
+import type { Column, Payload } from '../checkpoint/payload.js';
+import { BadRowError, InputError } from '../errors.js';
+import { readAccounts } from '../ingest/accounts.js';
+import { BadRows } from '../ingest/bad-rows.js';
+import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
+import type { Loaded } from '../ingest/loaded.js';
+import { mergeChunks } from '../ingest/merge.js';
+import type { ParsedChunk } from '../ingest/parse-chunk.js';
+import { readPatterns } from '../ingest/patterns.js';
+import { planChunks } from '../ingest/scan.js';
+import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
+import type { Context } from '../pipeline/context.js';
+
+const ARRAYS = [
+  'ts', 'amountReceived', 'amountPaid', 'src', 'dst', 'receivingCurrency', 'paymentCurrency',
+  'format', 'label',
+] as const;
+
+/**
+ * Step 1, `data_loaded`. Reads: the transactions file (chunks of rows, parsed on the pool), the
+ * accounts and patterns files (on the coordinator: they are small). Writes: `ctx.loaded`.
+ * Chunks are independent because each parses its own byte range into chunk-local ids; the
+ * merge that makes ids global runs afterwards, in file order.
+ */
+export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loaded: Loaded }> {
+  const path = ctx.opts.transactions;
+  const header = readHeader(path, TRANSACTION_COLUMNS, { 4: 'Account.1' });
+  const plan = planChunks(path, header.dataStart, header.dataLine, ctx.opts.chunkSize,
+    ctx.opts.sample);
+  if (plan.rows === 0) throw new InputError(`${path}:${header.dataLine}: no data rows after the header`);
+
+  const parsed = new Array<ParsedChunk>(plan.chunks.length);
+  const tally = await runChunks(ctx, {
+    step: 'data_loaded',
+    count: plan.chunks.length,
+    compute: async (i) => {
+      const chunk = await ctx.pool.run<ParsedChunk>({
+        kind: 'parse', path, span: plan.chunks[i]!, stopAtBadRow: ctx.opts.onBadRow === 'fail',
+      });
+      const first = chunk.rejects[0];
+      if (ctx.opts.onBadRow === 'fail' && first !== undefined) {
+        throw new BadRowError(path, first.line, first.reason);
+      }
+      parsed[i] = chunk;
+      return { rows: chunk.rows, meta: metaOf(chunk), arrays: arraysOf(chunk) };
+    },
+    restore: (i, payload) => {
+      parsed[i] = fromPayload(payload);
+    },
+  });
+
+  const bad = new BadRows(ctx.opts.onBadRow);
+  const accounts = ctx.opts.accounts === null ? null : readAccounts(ctx.opts.accounts, bad);
+  const patterns = ctx.opts.patterns === null ? null : readPatterns(ctx.opts.patterns, bad);
+  const loaded = mergeChunks({
+    path, chunks: parsed, firstRows: plan.chunks.map((c) => c.firstRow), accounts, patterns,
+    otherRejects: bad.rows,
+  });
+  if (loaded.edges.rows === 0) throw new InputError(`${path}: every data row was rejected`);
+  return { tally, loaded };
+}
+
+function metaOf(c: ParsedChunk) {
+  return {
+    rows: c.rows, accountBanks: c.accountBanks, accountNumbers: c.accountNumbers,
+    currencies: c.currencies, formats: c.formats, rejects: c.rejects,
+  };
+}
+
+function arraysOf(c: ParsedChunk): Record<string, Column> {
+  return Object.fromEntries(ARRAYS.map((name) => [name, c[name].subarray(0, c.rows)]));
+}
+
+function fromPayload(p: Payload): ParsedChunk {
+  const meta = p.meta as ReturnType<typeof metaOf>;
+  const a = p.arrays as Record<(typeof ARRAYS)[number], Column>;
+  return {
+    ...meta,
+    ts: a.ts as Float64Array, amountReceived: a.amountReceived as Float64Array,
+    amountPaid: a.amountPaid as Float64Array, src: a.src as Int32Array, dst: a.dst as Int32Array,
+    receivingCurrency: a.receivingCurrency as Int32Array,
+    paymentCurrency: a.paymentCurrency as Int32Array, format: a.format as Int32Array,
+    label: a.label as Uint8Array,
+  };
+}

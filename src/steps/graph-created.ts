@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { EDGE_FEATURES, NODE_FEATURES } from '../features/definitions.js';
+import { SPLIT_NAMES } from '../features/split.js';
+import { packageVersion } from '../version.js';
+import {
+  columnInfo, featureInfo, fileEntries, type Manifest, type RunSummary,
+} from '../output/manifest.js';
+import { OUTPUT_FILES, writeOutputs, type OutputName } from '../output/outputs.js';
+import type { Context } from '../pipeline/context.js';
+import { syncDir } from '../output/arrow-file.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+/**
+ * Step 7, `graph_created` (SPEC §9). Reads every earlier result. Writes `nodes.arrow`,
+ * `edges.arrow`, `train_resampled.arrow` and `manifest.json`. Its record keeps each file's
+ * SHA-256, so a rerun trusts the outputs only while their bytes are unchanged.
+ */
+export async function createGraph(
+  ctx: Context, inputs: Manifest['inputs'],
+): Promise<{ summary: RunSummary; hashes: Record<OutputName, string> }> {
+  const loaded = ctx.loaded!;
+  const norm = ctx.normalized!;
+  const resampled = ctx.resampled!;
+  const files = writeOutputs(ctx.opts.out, loaded, ctx.nodeMatrix!, ctx.edgeMatrix!, norm,
+    resampled);
+  const summary = summarize(ctx);
+  const manifest: Manifest = {
+    amlprep: packageVersion(),
+    createdAt: new Date().toISOString(),
+    files: fileEntries(files, {
+      nodes: loaded.nodes.count, edges: loaded.edges.rows, trainResampled: resampled.x.rows,
+    }),
+    columns: columnInfo(),
+    features: { node: featureInfo(NODE_FEATURES), edge: featureInfo(EDGE_FEATURES) },
+    scaler: { node: norm.node, edge: norm.edge },
+    split: {
+      shares: ctx.opts.split, cutDays: [norm.cuts.i, norm.cuts.j], days: norm.cuts.days,
+      firstDay: new Date(norm.cuts.firstDay * 86_400_000).toISOString().slice(0, 10),
+    },
+    classWeights: summary.classWeights,
+    summary,
+    dictionaries: { ...loaded.dict },
+    typologies: loaded.typologies,
+    options: ctx.records.data_loaded?.options ?? {},
+    inputs,
+    load: loaded.report,
+    steps: ctx.outcomes,
+  };
+  writeJson(join(ctx.opts.out, MANIFEST_FILE), manifest);
+  const hashes = {
+    nodes: files.nodes.sha256, edges: files.edges.sha256, trainResampled: files.trainResampled.sha256,
+  };
+  return { summary, hashes };
+}
+
+/** The outputs named by a `graph_created` record, if all are present with the same bytes. */
+export async function outputsIntact(dir: string, hashes: Record<string, string>): Promise<string | null> {
+  for (const name of Object.keys(OUTPUT_FILES) as OutputName[]) {
+    const path = join(dir, OUTPUT_FILES[name]);
+    if (!existsSync(path)) return `${OUTPUT_FILES[name]} is missing`;
+    if ((await sha256(path)) !== hashes[name]) return `${OUTPUT_FILES[name]} was changed`;
+  }
+  return existsSync(join(dir, MANIFEST_FILE)) ? null : `${MANIFEST_FILE} is missing`;
+}
+
+function summarize(ctx: Context): RunSummary {
+  const e = ctx.loaded!.edges;
+  const split = ctx.normalized!.split;
+  const splits = { train: [0, 0], validation: [0, 0], test: [0, 0] } as RunSummary['splits'];
+  for (let r = 0; r < e.rows; r++) splits[SPLIT_NAMES[split[r]!]!][e.label[r]!]!++;
+
+  const typologyCounts: Record<string, number> = {};
+  for (let r = 0; r < e.rows; r++) {
+    const t = ctx.loaded!.typology[r]!;
+    if (t >= 0) {
+      const name = ctx.loaded!.typologies[t]!;
+      typologyCounts[name] = (typologyCounts[name] ?? 0) + 1;
+    }
+  }
+  const r = ctx.resampled!;
+  const [w0, w1] = ctx.weights!.weights;
+  return {
+    nodes: ctx.loaded!.nodes.count, edges: e.rows, rejectedRows: ctx.loaded!.rejects.length,
+    nodeFeatures: NODE_FEATURES.length, edgeFeatures: EDGE_FEATURES.length, splits,
+    resampled: { rows: r.x.rows, synthetic: r.syntheticRows, minorityLabel: r.minorityLabel, k: r.k },
+    classWeights: { '0': w0, '1': w1 }, multiplier: ctx.weights!.multiplier, typologyCounts,
+  };
+}
+
+export function writeJson(path: string, value: unknown): void {
+  const tmp = `${path}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(tmp, path);
+  syncDir(join(path, '..'));
+}
+
+function sha256(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path).on('data', (d) => hash.update(d)).on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}

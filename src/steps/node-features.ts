@@ -1,0 +1,46 @@
+import { NODE_FEATURE_COUNT } from '../features/definitions.js';
+import { column, makeMatrix, type Matrix } from '../features/tables.js';
+import type { Column } from '../checkpoint/payload.js';
+import { ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
+import type { Context } from '../pipeline/context.js';
+import { graphOf } from './graph.js';
+
+/**
+ * Step 2, `node_features` (SPEC §4). Reads `ctx.loaded` and the sorted graph. Writes the node
+ * matrix (nodes × 21, column-major). Chunks are node ranges: a node's features read only its
+ * own lists, so ranges are independent and write disjoint cells.
+ */
+export async function nodeFeatures(ctx: Context): Promise<{ tally: ChunkTally; matrix: Matrix }> {
+  const loaded = ctx.loaded!;
+  const count = loaded.nodes.count;
+  const matrix = makeMatrix(count, NODE_FEATURE_COUNT);
+  const parts = ranges(count, ctx.opts.chunkSize);
+
+  const tally = await runChunks(ctx, {
+    step: 'node_features',
+    count: parts.length,
+    compute: async (i) => {
+      const { from, to } = parts[i]!;
+      const graph = await graphOf(ctx);
+      await ctx.pool.run({
+        kind: 'node-features', graph, edges: loaded.edges, nodes: loaded.nodes,
+        vocab: loaded.vocab, out: matrix, from, to,
+      });
+      return { rows: to - from, arrays: sliceColumns(matrix, from, to) };
+    },
+    restore: (i, payload) => {
+      const { from } = parts[i]!;
+      for (let c = 0; c < NODE_FEATURE_COUNT; c++) {
+        column(matrix, c).set(payload.arrays[`c${c}`] as Float64Array, from);
+      }
+    },
+  });
+  return { tally, matrix };
+}
+
+/** Copies of columns' rows [from, to), named c0, c1, … */
+export function sliceColumns(m: Matrix, from: number, to: number): Record<string, Column> {
+  const out: Record<string, Column> = {};
+  for (let c = 0; c < m.cols; c++) out[`c${c}`] = column(m, c).subarray(from, to);
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * Worker entry point: runs one chunk task and replies with its result or its error as data.
+ * It imports kernels and the protocol only, never the pool or the coordinator.
+ */
+import { toWireError } from '../src/errors.js';
+import { edgePortFeatures, edgeRowFeatures } from '../src/features/edge-kernel.js';
+import { sortLists } from '../src/features/graph.js';
+import { applyScaler, blockSquares, blockSums } from '../src/features/moments.js';
+import { nodeFeatures } from '../src/features/node-kernel.js';
+import { parseChunk } from '../src/ingest/parse-chunk.js';
+import type { Task, TaskReply } from '../src/protocol/tasks.js';
+import { nearestNeighbours } from '../src/resample/knn.js';
+import { synthesize } from '../src/resample/smote.js';
+
+export default function runTask(task: Task): TaskReply<unknown> {
+  try {
+    return { ok: true, value: dispatch(task) };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  }
+}
+
+function dispatch(task: Task): unknown {
+  switch (task.kind) {
+    case 'parse':
+      return parseChunk(task.path, task.span, task.stopAtBadRow);
+    case 'sort-lists':
+      sortLists(task.graph.out, task.ts, task.from, task.to);
+      sortLists(task.graph.in, task.ts, task.from, task.to);
+      return null;
+    case 'node-features':
+      nodeFeatures(task.graph, task.edges, task.nodes, task.vocab, task.out, task.from, task.to);
+      return null;
+    case 'edge-rows':
+      edgeRowFeatures(task.edges, task.originTs, task.out, task.from, task.to);
+      return null;
+    case 'edge-ports':
+      edgePortFeatures(task.graph, task.edges, task.out, task.from, task.to);
+      return null;
+    case 'block-sums':
+      return blockSums(task.m, task.cols, task.keep, task.from, task.to);
+    case 'block-squares':
+      return blockSquares(task.m, task.cols, task.keep, task.mean, task.from, task.to);
+    case 'scale':
+      applyScaler(task.m, task.cols, task.mean, task.std, task.out, task.from, task.to);
+      return null;
+    case 'knn':
+      nearestNeighbours(task.points, task.m, task.d, task.k, task.out, task.from, task.to);
+      return null;
+    case 'smote':
+      synthesize(task.input, task.out, task.outRows, task.offset, task.from, task.to);
+      return null;
+  }
+}
