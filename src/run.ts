@@ -28,7 +28,7 @@ import { applyNormalized, fitNormalized, type NormalizedRecord } from './steps/n
  * checkpoints written by an older amlprep are recomputed instead of reused.
  */
 const STEP_VERSIONS: Record<StepName, number> = {
-  data_loaded: 1, node_features: 1, edge_features: 1, normalized: 1, imbalanced: 1,
+  data_loaded: 2, node_features: 1, edge_features: 1, normalized: 1, imbalanced: 1,
   weights: 1, graph_created: 1,
 };
 

@@ -35,7 +35,7 @@ function dispatch(task: Task): unknown {
       edgeRowFeatures(task.edges, task.originTs, task.out, task.from, task.to);
       return null;
     case 'edge-ports':
-      edgePortFeatures(task.graph, task.edges, task.out, task.from, task.to);
+      edgePortFeatures(task.graph, task.edges, task.out, task.lists, task.from, task.to);
       return null;
     case 'block-sums':
       return blockSums(task.m, task.cols, task.keep, task.from, task.to);

@@ -41,12 +41,23 @@ export function edgeRowFeatures(
 }
 
 /**
+ * Features 17–20 again, in list order (index = position in the CSR edge list). Chunks of node
+ * ranges are contiguous here, so a chunk's result is recorded without a gather.
+ */
+export interface PortLists {
+  inPort: Float64Array;
+  inDelta: Float64Array;
+  outPort: Float64Array;
+  outDelta: Float64Array;
+}
+
+/**
  * SPEC §5 features 17–20 for the edges whose receiver (ports in, deltas in) or sender (ports
  * out, deltas out) lies in nodes [from, to). Each edge is in exactly one out-list and one
  * in-list, so chunks over disjoint node ranges write disjoint cells.
  */
 export function edgePortFeatures(
-  g: Graph, e: EdgeColumns, out: Matrix, from: number, to: number,
+  g: Graph, e: EdgeColumns, out: Matrix, lists: PortLists, from: number, to: number,
 ): void {
   const stamp = new Int32Array(g.nodes).fill(-1);
   const rank = new Int32Array(g.nodes);
@@ -61,8 +72,12 @@ export function edgePortFeatures(
       const sender = e.src[edge] as number;
       if (stamp[sender] !== v) { stamp[sender] = v; rank[sender] = next++; }
       const t = e.ts[edge] as number;
-      d[E.in_port * n + edge] = rank[sender] as number;
-      d[E.in_time_delta * n + edge] = Number.isNaN(prevTs) ? 0 : t - prevTs;
+      const port = rank[sender] as number;
+      const delta = Number.isNaN(prevTs) ? 0 : t - prevTs;
+      d[E.in_port * n + edge] = port;
+      d[E.in_time_delta * n + edge] = delta;
+      lists.inPort[i] = port;
+      lists.inDelta[i] = delta;
       prevTs = t;
     }
 
@@ -74,8 +89,12 @@ export function edgePortFeatures(
       const receiver = e.dst[edge] as number;
       if (stamp[receiver] !== -(v + 2)) { stamp[receiver] = -(v + 2); rank[receiver] = next++; }
       const t = e.ts[edge] as number;
-      d[E.out_port * n + edge] = rank[receiver] as number;
-      d[E.out_time_delta * n + edge] = Number.isNaN(prevTs) ? 0 : t - prevTs;
+      const port = rank[receiver] as number;
+      const delta = Number.isNaN(prevTs) ? 0 : t - prevTs;
+      d[E.out_port * n + edge] = port;
+      d[E.out_time_delta * n + edge] = delta;
+      lists.outPort[i] = port;
+      lists.outDelta[i] = delta;
       prevTs = t;
     }
   }

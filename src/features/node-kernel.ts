@@ -3,6 +3,41 @@ import { N } from './definitions.js';
 import type { Graph } from './graph.js';
 import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from './tables.js';
 
+/** Running totals of one node's transactions; one instance is reused for every node. */
+class Tally {
+  count = 0;
+  paidSum = 0;
+  max = -Infinity;
+  min = Infinity;
+  first = Infinity;
+  last = -Infinity;
+  currencies = 0;
+  banks = 0;
+  night = 0;
+  weekend = 0;
+  crypto = 0;
+
+  reset(): void {
+    this.count = 0;
+    this.paidSum = 0;
+    this.max = -Infinity;
+    this.min = Infinity;
+    this.first = Infinity;
+    this.last = -Infinity;
+    this.currencies = 0;
+    this.banks = 0;
+    this.night = 0;
+    this.weekend = 0;
+    this.crypto = 0;
+  }
+}
+
+/** Per-worker scratch: "seen for node v" stamps, so distinct counts need no sets. */
+interface Seen {
+  currency: Int32Array;
+  bank: Int32Array;
+}
+
 /**
  * SPEC §4 for nodes [from, to): writes the 21 node features into `out`. A node's transactions
  * are its out-list plus its in-list without self-transfers, which the out-list already holds.
@@ -11,81 +46,102 @@ export function nodeFeatures(
   g: Graph, e: EdgeColumns, nodes: NodeColumns, vocab: Vocabulary, out: Matrix,
   from: number, to: number,
 ): void {
-  const seenCurrency = new Int32Array(vocab.currencies).fill(-1);
-  const seenBank = new Int32Array(vocab.bankTexts).fill(-1);
-  const seenNode = new Int32Array(nodes.count).fill(-1);
-  const seenNodeIn = new Int32Array(nodes.count).fill(-1);
-  const put = (c: number, v: number, value: number): void => {
-    out.data[c * out.rows + v] = value;
+  const seen: Seen = {
+    currency: new Int32Array(vocab.currencies).fill(-1),
+    bank: new Int32Array(vocab.bankTexts).fill(-1),
   };
+  const outCp = new Int32Array(nodes.count).fill(-1);
+  const inCp = new Int32Array(nodes.count).fill(-1);
+  const t = new Tally();
+  const n = out.rows;
+  const d = out.data;
 
   for (let v = from; v < to; v++) {
-    const s = { count: 0, sent: 0, received: 0, paidSum: 0, max: -Infinity, min: Infinity,
-      first: Infinity, last: -Infinity, currencies: 0, banks: 0, night: 0, weekend: 0,
-      crypto: 0, outCp: 0, inCp: 0, self: 0 };
-
-    // One transaction of v, counted once whatever side it is seen from.
-    const visit = (edge: number): void => {
-      const t = e.ts[edge] as number;
-      const paid = e.amountPaid[edge] as number;
-      const pay = e.paymentCurrency[edge] as number;
-      const bank = nodes.bankText[e.dst[edge] as number] as number;
-      s.count++;
-      s.paidSum += paid;
-      if (paid > s.max) s.max = paid;
-      if (paid < s.min) s.min = paid;
-      if (t < s.first) s.first = t;
-      if (t > s.last) s.last = t;
-      if (seenCurrency[pay] !== v) { seenCurrency[pay] = v; s.currencies++; }
-      if (seenBank[bank] !== v) { seenBank[bank] = v; s.banks++; }
-      if (isNight(hourOf(t))) s.night++;
-      if (isWeekend(weekdayOf(t))) s.weekend++;
-      if (pay === vocab.bitcoin || e.receivingCurrency[edge] === vocab.bitcoin) s.crypto = 1;
-    };
+    t.reset();
+    let sent = 0;
+    let received = 0;
+    let outCount = 0;
+    let inCount = 0;
+    let self = 0;
 
     const outA = g.out.start[v] as number;
     const outB = g.out.start[v + 1] as number;
     for (let i = outA; i < outB; i++) {
       const edge = g.out.edges[i] as number;
       const dst = e.dst[edge] as number;
-      visit(edge);
-      s.sent += e.amountPaid[edge] as number;
-      if (seenNode[dst] !== v) { seenNode[dst] = v; s.outCp++; }
-      if (dst === v) s.self++;
+      visit(t, seen, e, nodes, vocab, edge, v);
+      sent += e.amountPaid[edge] as number;
+      if (outCp[dst] !== v) {
+        outCp[dst] = v;
+        outCount++;
+      }
+      if (dst === v) self++;
     }
     const inA = g.in.start[v] as number;
     const inB = g.in.start[v + 1] as number;
     for (let i = inA; i < inB; i++) {
       const edge = g.in.edges[i] as number;
       const src = e.src[edge] as number;
-      s.received += e.amountReceived[edge] as number;
-      if (seenNodeIn[src] !== v) { seenNodeIn[src] = v; s.inCp++; }
-      if (src !== v) visit(edge);
+      received += e.amountReceived[edge] as number;
+      if (inCp[src] !== v) {
+        inCp[src] = v;
+        inCount++;
+      }
+      if (src !== v) visit(t, seen, e, nodes, vocab, edge, v);
     }
 
-    const has = s.count > 0;
-    const span = has ? Math.floor((s.last - s.first) / SECONDS_PER_DAY) : 0;
-    const frequency = s.count / Math.max(1, span);
-    put(N.transaction_count, v, s.count);
-    put(N.total_sent, v, s.sent);
-    put(N.total_received, v, s.received);
-    put(N.avg_amount, v, has ? s.paidSum / s.count : 0);
-    put(N.max_amount, v, has ? s.max : 0);
-    put(N.min_amount, v, has ? s.min : 0);
-    put(N.temporal_span, v, span);
-    put(N.transaction_frequency, v, frequency);
-    put(N.currency_diversity, v, s.currencies);
-    put(N.bank_diversity, v, s.banks);
-    put(N.night_ratio, v, has ? s.night / s.count : 0);
-    put(N.weekend_ratio, v, has ? s.weekend / s.count : 0);
-    put(N.uses_crypto, v, s.crypto);
-    put(N.is_international, v, s.currencies > 1 ? 1 : 0);
-    put(N.is_high_frequency, v, frequency > 1 ? 1 : 0);
-    put(N.out_degree, v, outB - outA);
-    put(N.in_degree, v, inB - inA);
-    put(N.unique_out_counterparties, v, s.outCp);
-    put(N.unique_in_counterparties, v, s.inCp);
-    put(N.self_transfer_count, v, s.self);
-    put(N.entity_type, v, nodes.entityType[v] as number);
+    const has = t.count > 0;
+    const span = has ? Math.floor((t.last - t.first) / SECONDS_PER_DAY) : 0;
+    const frequency = t.count / Math.max(1, span);
+    d[N.transaction_count * n + v] = t.count;
+    d[N.total_sent * n + v] = sent;
+    d[N.total_received * n + v] = received;
+    d[N.avg_amount * n + v] = has ? t.paidSum / t.count : 0;
+    d[N.max_amount * n + v] = has ? t.max : 0;
+    d[N.min_amount * n + v] = has ? t.min : 0;
+    d[N.temporal_span * n + v] = span;
+    d[N.transaction_frequency * n + v] = frequency;
+    d[N.currency_diversity * n + v] = t.currencies;
+    d[N.bank_diversity * n + v] = t.banks;
+    d[N.night_ratio * n + v] = has ? t.night / t.count : 0;
+    d[N.weekend_ratio * n + v] = has ? t.weekend / t.count : 0;
+    d[N.uses_crypto * n + v] = t.crypto;
+    d[N.is_international * n + v] = t.currencies > 1 ? 1 : 0;
+    d[N.is_high_frequency * n + v] = frequency > 1 ? 1 : 0;
+    d[N.out_degree * n + v] = outB - outA;
+    d[N.in_degree * n + v] = inB - inA;
+    d[N.unique_out_counterparties * n + v] = outCount;
+    d[N.unique_in_counterparties * n + v] = inCount;
+    d[N.self_transfer_count * n + v] = self;
+    d[N.entity_type * n + v] = nodes.entityType[v] as number;
   }
+}
+
+/** Adds one transaction of node v to its tally; each transaction is visited once. */
+function visit(
+  t: Tally, seen: Seen, e: EdgeColumns, nodes: NodeColumns, vocab: Vocabulary, edge: number,
+  v: number,
+): void {
+  const ts = e.ts[edge] as number;
+  const paid = e.amountPaid[edge] as number;
+  const pay = e.paymentCurrency[edge] as number;
+  const bank = nodes.bankText[e.dst[edge] as number] as number;
+
+  t.count++;
+  t.paidSum += paid;
+  if (paid > t.max) t.max = paid;
+  if (paid < t.min) t.min = paid;
+  if (ts < t.first) t.first = ts;
+  if (ts > t.last) t.last = ts;
+  if (seen.currency[pay] !== v) {
+    seen.currency[pay] = v;
+    t.currencies++;
+  }
+  if (seen.bank[bank] !== v) {
+    seen.bank[bank] = v;
+    t.banks++;
+  }
+  if (isNight(hourOf(ts))) t.night++;
+  if (isWeekend(weekdayOf(ts))) t.weekend++;
+  if (pay === vocab.bitcoin || e.receivingCurrency[edge] === vocab.bitcoin) t.crypto = 1;
 }

@@ -66,6 +66,16 @@ export function homeCurrency(accounts: AccountTable, banks: BankTable, account: 
   return banks.currency[accounts.bank[account] as number] as number;
 }
 
+/** Accounts in index order: fiat (0), Bitcoin (1) or all of them. */
+export function accountsOfKind(accounts: AccountTable, kind: 0 | 1 | 'any'): Int32Array {
+  const chosen = new Int32Array(accounts.count);
+  let length = 0;
+  for (let account = 0; account < accounts.count; account++) {
+    if (kind === 'any' || accounts.crypto[account] === kind) chosen[length++] = account;
+  }
+  return chosen.slice(0, length);
+}
+
 /** Fills `owner` with an entity per account and returns the entity table. */
 function buildEntities(owner: Int32Array, rng: Rng): EntityTable {
   let count = 0;

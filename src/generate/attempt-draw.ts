@@ -1,3 +1,4 @@
+import { accountsOfKind, type AccountTable } from './accounts.js';
 import type { Rng } from './rng.js';
 import { MINUTES_PER_DAY, SPAN_MINUTES } from './timeline.js';
 
@@ -24,22 +25,42 @@ export const MAX_ATTEMPT_MINUTES = 8 * DAY;
 const BASE_MEDIAN_USD = 8000;
 const BASE_SIGMA = 1.1;
 const BIG_SHARE = 0.03;
+const MAX_BASE_USD = 5e9;
+const CRYPTO_ATTEMPT_SHARE = 0.01;
+
+/** Most distinct accounts any builder asks for (gather-scatter: 1 + 8 + 8). */
+const MAX_ATTEMPT_ACCOUNTS = 17;
 
 /** The random choices typology builders share: accounts, times and amounts. */
 export class AttemptDraw {
   readonly rng: Rng;
-  readonly #accountCount: number;
+  readonly #all: Int32Array;
+  readonly #byKind: readonly [Int32Array, Int32Array];
+  #pool: Int32Array;
 
-  constructor(rng: Rng, accountCount: number) {
+  constructor(rng: Rng, accounts: AccountTable) {
     this.rng = rng;
-    this.#accountCount = accountCount;
+    this.#all = accountsOfKind(accounts, 'any');
+    this.#byKind = [accountsOfKind(accounts, 0), accountsOfKind(accounts, 1)];
+    this.#pool = this.#all;
   }
 
-  /** `count` distinct accounts, uniformly chosen (laundering does not favour hubs). */
+  /**
+   * Starts an attempt: a few are Bitcoin-only, the rest fiat-only, so no attempt pays fiat
+   * into a Bitcoin account. A kind with too few accounts falls back to all accounts.
+   */
+  begin(): void {
+    const kind = this.rng.float() < CRYPTO_ATTEMPT_SHARE ? 1 : 0;
+    const pool = this.#byKind[kind];
+    this.#pool = pool.length >= MAX_ATTEMPT_ACCOUNTS ? pool : this.#all;
+  }
+
+  /** `count` distinct accounts of the attempt's kind, uniformly chosen (not hub-weighted). */
   accounts(count: number): number[] {
+    const pool = this.#pool;
     const chosen = new Set<number>();
-    while (chosen.size < Math.min(count, this.#accountCount)) {
-      chosen.add(this.rng.below(this.#accountCount));
+    while (chosen.size < Math.min(count, pool.length)) {
+      chosen.add(pool[this.rng.below(pool.length)] as number);
     }
     return [...chosen];
   }
@@ -63,7 +84,8 @@ export class AttemptDraw {
   /** The attempt's typical amount: log-normal, sometimes a hundred to ten thousand times more. */
   baseUsd(): number {
     const usd = BASE_MEDIAN_USD * Math.exp(BASE_SIGMA * this.rng.normal());
-    return this.rng.float() < BIG_SHARE ? usd * 10 ** (2 + 2 * this.rng.float()) : usd;
+    const big = this.rng.float() < BIG_SHARE ? 10 ** (2 + 2 * this.rng.float()) : 1;
+    return Math.min(usd * big, MAX_BASE_USD);
   }
 
   /** An independent amount around `base` (fan and bipartite legs). */

@@ -1,4 +1,4 @@
-import type { AccountTable } from './accounts.js';
+import { accountsOfKind, type AccountTable } from './accounts.js';
 import type { Rng } from './rng.js';
 
 /**
@@ -17,8 +17,8 @@ export class CounterpartyPicker {
 
   constructor(accounts: AccountTable, rng: Rng) {
     this.#senders = rng.permutation(accounts.count);
-    this.#fiat = rng.shuffle(ofKind(accounts, 0));
-    this.#crypto = rng.shuffle(ofKind(accounts, 1));
+    this.#fiat = rng.shuffle(accountsOfKind(accounts, 0));
+    this.#crypto = rng.shuffle(accountsOfKind(accounts, 1));
   }
 
   sender(rng: Rng): number {
@@ -36,16 +36,6 @@ export class CounterpartyPicker {
 
     return skewed(pool, 1, rng);
   }
-}
-
-/** Accounts whose crypto flag is `kind`, in account order. */
-function ofKind(accounts: AccountTable, kind: number): Int32Array {
-  const chosen = new Int32Array(accounts.count);
-  let length = 0;
-  for (let account = 0; account < accounts.count; account++) {
-    if (accounts.crypto[account] === kind) chosen[length++] = account;
-  }
-  return chosen.slice(0, length);
 }
 
 function skewed(pool: Int32Array, skew: number, rng: Rng): number {

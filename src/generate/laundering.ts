@@ -36,7 +36,7 @@ export interface LaunderingPlan {
  */
 export function planLaundering(world: World, targetRows: number, seed: number): LaunderingPlan {
   const rng = new Rng(seed, STREAM.laundering);
-  const draw = new AttemptDraw(rng, world.accounts.count);
+  const draw = new AttemptDraw(rng, world.accounts);
   const attempts: LaunderingAttempt[] = [];
   const rounds: Typology[] = [];
   let rows = 0;
@@ -44,6 +44,7 @@ export function planLaundering(world: World, targetRows: number, seed: number): 
   while (rows < targetRows) {
     if (rounds.length === 0) rounds.push(...shuffled(rng));
     const typology = rounds.pop() as Typology;
+    draw.begin();
     const draft = BUILDERS[typology](draw, targetRows - rows);
 
     attempts.push(encodeAttempt(world, typology, draft.detail, draft.txs));

@@ -40,6 +40,22 @@ export class ByteDict {
     }
   }
 
+  /** The interned bytes, concatenated in id order, with `offsets[id] .. offsets[id + 1]`. */
+  exportKeys(): { bytes: Uint8Array; offsets: Int32Array } {
+    const offsets = new Int32Array(this.#size + 1);
+    const bytes = new Uint8Array(this.#poolUsed);
+    let at = 0;
+    for (let id = 0; id < this.#size; id++) {
+      const from = this.#offsets[id] as number;
+      const len = this.#lengths[id] as number;
+      bytes.set(this.#pool.subarray(from, from + len), at);
+      offsets[id] = at;
+      at += len;
+    }
+    offsets[this.#size] = at;
+    return { bytes, offsets };
+  }
+
   /** The interned values, decoded as UTF-8, in id order. */
   values(): string[] {
     const out = new Array<string>(this.#size);

@@ -1,6 +1,7 @@
 import { SECONDS_PER_DAY } from '../features/calendar.js';
 import type { EdgeColumns } from '../features/tables.js';
 import { accountKey, type AccountRow } from './accounts.js';
+import { ByteDict } from './byte-dict.js';
 import { dictionaryOf } from './code-point-order.js';
 import type { Loaded, LoadReport } from './loaded.js';
 import type { ParsedChunk } from './parse-chunk.js';
@@ -27,21 +28,19 @@ export function mergeChunks(input: MergeInput): Loaded {
   const edges = allocateEdges(rows);
   const edgeIds = new Float64Array(new SharedArrayBuffer(Math.max(1, rows) * 8));
 
-  // 1. Node ids in order of first appearance, chunk by chunk.
-  const nodeOf = new Map<string, number>();
-  const bank: string[] = [];
-  const account: string[] = [];
-  const localToNode = input.chunks.map((c) => c.accountBanks.map((b, i) => {
-    const a = c.accountNumbers[i] as string;
-    const key = `${b},${a}`;
-    let id = nodeOf.get(key);
-    if (id === undefined) {
-      id = bank.push(b) - 1;
-      account.push(a);
-      nodeOf.set(key, id);
+  // 1. Node ids in order of first appearance, chunk by chunk, interned as bytes (no strings).
+  const nodeOf = new ByteDict(1 << 16);
+  const localToNode = input.chunks.map((c) => {
+    const n = c.accountOffsets.length - 1;
+    const ids = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      ids[i] = nodeOf.intern(c.accountKeys, c.accountOffsets[i]!, c.accountOffsets[i + 1]!);
     }
-    return id;
-  }));
+    return ids;
+  });
+  const keys = nodeOf.values();
+  const bank = keys.map((k) => k.slice(0, k.indexOf(',')));
+  const account = keys.map((k) => k.slice(k.indexOf(',') + 1));
   const transactionNodes = bank.length;
 
   // 2. Global dictionaries, sorted by code point.
@@ -51,7 +50,7 @@ export function mergeChunks(input: MergeInput): Loaded {
   // 3. Copy rows, remapping local ids to global ones.
   let at = 0;
   input.chunks.forEach((c, ci) => {
-    const nodes = localToNode[ci] as number[];
+    const nodes = localToNode[ci] as Int32Array;
     const cur = c.currencies.map((v) => currency.code.get(v) as number);
     const fmt = c.formats.map((v) => format.code.get(v) as number);
     copyChunk(c, edges, at, nodes, cur, fmt);
@@ -59,9 +58,12 @@ export function mergeChunks(input: MergeInput): Loaded {
     at += c.rows;
   });
 
-  // 4. The From Bank dictionary and per-edge bank codes.
-  const bankDict = dictionaryOf(senderBanks(edges, bank));
-  for (let e = 0; e < rows; e++) edges.bank[e] = bankDict.code.get(bank[edges.src[e]!]!) as number;
+  // 4. The From Bank dictionary (banks of senders) and per-edge bank codes.
+  const sender = new Uint8Array(bank.length);
+  for (let e = 0; e < rows; e++) sender[edges.src[e]!] = 1;
+  const bankDict = dictionaryOf(bank.filter((_, v) => sender[v] === 1));
+  const senderCode = Int32Array.from(bank, (b, v) => (sender[v] === 1 ? bankDict.code.get(b)! : -1));
+  for (let e = 0; e < rows; e++) edges.bank[e] = senderCode[edges.src[e]!]!;
 
   // 5. Accounts file: entity types, and accounts that never transact become nodes.
   const accounts = attachAccounts(input.accounts, bank, account);
@@ -101,7 +103,7 @@ export function mergeChunks(input: MergeInput): Loaded {
 }
 
 function copyChunk(
-  c: ParsedChunk, e: EdgeColumns, at: number, nodes: number[], cur: number[], fmt: number[],
+  c: ParsedChunk, e: EdgeColumns, at: number, nodes: Int32Array, cur: number[], fmt: number[],
 ): void {
   e.ts.set(c.ts.subarray(0, c.rows), at);
   e.amountReceived.set(c.amountReceived.subarray(0, c.rows), at);
@@ -124,12 +126,6 @@ function fillEdgeIds(ids: Float64Array, at: number, c: ParsedChunk, firstRow: nu
     while (rejected.has(record)) record++;
     ids[at + i] = record++;
   }
-}
-
-function senderBanks(e: EdgeColumns, bank: string[]): Set<string> {
-  const out = new Set<string>();
-  for (let i = 0; i < e.rows; i++) out.add(bank[e.src[i]!]!);
-  return out;
 }
 
 function attachAccounts(rows: AccountRow[] | null, bank: string[], account: string[]) {

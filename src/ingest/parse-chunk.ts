@@ -29,9 +29,9 @@ export interface ParsedChunk {
   paymentCurrency: Int32Array;
   format: Int32Array;
   label: Uint8Array;
-  /** Local accounts as `bank,account` text, split at the first comma. */
-  accountBanks: string[];
-  accountNumbers: string[];
+  /** Local accounts as `bank,account` bytes: key i is `accountKeys[offsets[i] .. offsets[i+1])`. */
+  accountKeys: Uint8Array;
+  accountOffsets: Int32Array;
   currencies: string[];
   formats: string[];
   rejects: Reject[];
@@ -69,7 +69,15 @@ export function parseChunk(path: string, span: ChunkSpan, stopAtBadRow: boolean)
     line += rec.lines;
     if (rec.blank) continue;
 
-    const reason = checkRecord(rec);
+    // Typed fields are parsed once; a NaN among them sends the row to the slow, wordy check.
+    const src = rec.src;
+    const st = rec.starts;
+    const en = rec.ends;
+    const ts = rec.fields === FIELDS && !rec.hasNul && !rec.unterminated
+      ? parseTimestamp(src, st[F.timestamp]!, en[F.timestamp]!) : NaN;
+    const received = parseAmount(src, st[F.amountReceived]!, en[F.amountReceived]!);
+    const paid = parseAmount(src, st[F.amountPaid]!, en[F.amountPaid]!);
+    const reason = Number.isNaN(ts + received + paid) || !plainFieldsOk(rec) ? checkRecord(rec) : null;
     if (reason !== null) {
       out.rejects.push({ line: recLine, record, reason, text: recordText(buf, recStart, pos) });
       record++;
@@ -77,28 +85,26 @@ export function parseChunk(path: string, span: ChunkSpan, stopAtBadRow: boolean)
       continue;
     }
 
-    const s = rec.src;
-    const st = rec.starts;
-    const en = rec.ends;
-    out.ts[rows] = parseTimestamp(s, st[F.timestamp]!, en[F.timestamp]!);
-    out.amountReceived[rows] = parseAmount(s, st[F.amountReceived]!, en[F.amountReceived]!);
-    out.amountPaid[rows] = parseAmount(s, st[F.amountPaid]!, en[F.amountPaid]!);
+    out.ts[rows] = ts;
+    out.amountReceived[rows] = received;
+    out.amountPaid[rows] = paid;
     // The bank and account fields are adjacent, so `bank,account` is one byte range.
-    out.src[rows] = accounts.intern(s, st[F.fromBank]!, en[F.fromAccount]!);
-    out.dst[rows] = accounts.intern(s, st[F.toBank]!, en[F.toAccount]!);
+    out.src[rows] = accounts.intern(src, st[F.fromBank]!, en[F.fromAccount]!);
+    out.dst[rows] = accounts.intern(src, st[F.toBank]!, en[F.toAccount]!);
     out.receivingCurrency[rows] =
-      currencies.intern(s, st[F.receivingCurrency]!, en[F.receivingCurrency]!);
-    out.paymentCurrency[rows] = currencies.intern(s, st[F.paymentCurrency]!, en[F.paymentCurrency]!);
-    out.format[rows] = formats.intern(s, st[F.format]!, en[F.format]!);
-    out.label[rows] = (s[st[F.label]!] as number) - 0x30;
+      currencies.intern(src, st[F.receivingCurrency]!, en[F.receivingCurrency]!);
+    out.paymentCurrency[rows] =
+      currencies.intern(src, st[F.paymentCurrency]!, en[F.paymentCurrency]!);
+    out.format[rows] = formats.intern(src, st[F.format]!, en[F.format]!);
+    out.label[rows] = (src[st[F.label]!] as number) - 0x30;
     rows++;
     record++;
   }
 
-  const keys = accounts.values();
+  const keys = accounts.exportKeys();
   out.rows = rows;
-  out.accountBanks = keys.map((k) => k.slice(0, k.indexOf(',')));
-  out.accountNumbers = keys.map((k) => k.slice(k.indexOf(',') + 1));
+  out.accountKeys = keys.bytes;
+  out.accountOffsets = keys.offsets;
   out.currencies = currencies.values();
   out.formats = formats.values();
   return out;
@@ -139,6 +145,24 @@ export function checkRecord(rec: SplitRecord): string | null {
   return null;
 }
 
+/**
+ * The cheap checks of the untyped fields, without allocating: ids and codes non-empty, ids
+ * free of commas (only a quoted field can hold one), label a single 0 or 1.
+ */
+function plainFieldsOk(rec: SplitRecord): boolean {
+  const st = rec.starts;
+  const en = rec.ends;
+  for (let i = F.fromBank; i <= F.toAccount; i++) {
+    if (en[i]! === st[i]!) return false;
+    if (rec.src !== rec.buf && hasComma(rec.src, st[i]!, en[i]!)) return false;
+  }
+  if (en[F.receivingCurrency]! === st[F.receivingCurrency]!) return false;
+  if (en[F.paymentCurrency]! === st[F.paymentCurrency]!) return false;
+  if (en[F.format]! === st[F.format]!) return false;
+  const label = rec.src[st[F.label]!];
+  return en[F.label]! - st[F.label]! === 1 && (label === 0x30 || label === 0x31);
+}
+
 function hasComma(s: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (s[i] === COMMA) return true;
   return false;
@@ -159,7 +183,8 @@ function allocate(capacity: number): ParsedChunk {
     rows: 0, ts: f64(), amountReceived: f64(), amountPaid: f64(), src: i32(), dst: i32(),
     receivingCurrency: i32(), paymentCurrency: i32(), format: i32(),
     label: new Uint8Array(new SharedArrayBuffer(capacity)),
-    accountBanks: [], accountNumbers: [], currencies: [], formats: [], rejects: [],
+    accountKeys: new Uint8Array(0), accountOffsets: new Int32Array(1), currencies: [], formats: [],
+    rejects: [],
   };
 }
 

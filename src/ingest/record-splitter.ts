@@ -13,6 +13,8 @@ export const MAX_FIELDS = 64;
 export interface SplitRecord {
   /** Buffer the field ranges point into: the chunk itself, or the scratch buffer. */
   src: Uint8Array;
+  /** The chunk buffer, so callers can tell an unescaped (scratch) record from a plain one. */
+  buf: Uint8Array;
   starts: Int32Array;
   ends: Int32Array;
   fields: number;
@@ -30,7 +32,7 @@ export interface SplitRecord {
 
 export class RecordSplitter {
   readonly rec: SplitRecord = {
-    src: new Uint8Array(0), starts: new Int32Array(MAX_FIELDS), ends: new Int32Array(MAX_FIELDS),
+    src: new Uint8Array(0), buf: new Uint8Array(0), starts: new Int32Array(MAX_FIELDS), ends: new Int32Array(MAX_FIELDS),
     fields: 0, next: 0, lines: 1, hasNul: false, unterminated: false, blank: false,
   };
   #scratch = Buffer.allocUnsafe(4096);
@@ -38,6 +40,7 @@ export class RecordSplitter {
 
   constructor(private readonly buf: Buffer, private readonly end: number) {
     this.#nextQuote = buf.indexOf(QUOTE);
+    this.rec.buf = buf;
   }
 
   /** Splits the record starting at `pos`; the result is valid until the next call. */

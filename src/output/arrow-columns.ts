@@ -41,11 +41,7 @@ export function i64(name: string, values: Float64Array): ColumnSource {
   const type = new Int64();
   return {
     field: new Field(name, type, false),
-    slice: (from, to) => {
-      const data = new BigInt64Array(to - from);
-      for (let i = from; i < to; i++) data[i - from] = BigInt(values[i]!);
-      return makeData({ type, length: to - from, data });
-    },
+    slice: (from, to) => makeData({ type, length: to - from, data: toInt64(values, from, to) }),
   };
 }
 
@@ -54,12 +50,24 @@ export function timestamps(name: string, values: Float64Array): ColumnSource {
   const type = new TimestampSecond('UTC');
   return {
     field: new Field(name, type, false),
-    slice: (from, to) => {
-      const data = new BigInt64Array(to - from);
-      for (let i = from; i < to; i++) data[i - from] = BigInt(values[i]!);
-      return makeData({ type, length: to - from, data });
-    },
+    slice: (from, to) => makeData({ type, length: to - from, data: toInt64(values, from, to) }),
   };
+}
+
+/**
+ * Whole doubles (|x| < 2^53) as little-endian int64, written as two 32-bit halves: a BigInt per
+ * value costs ~20x more, which shows at 180 M rows.
+ */
+function toInt64(values: Float64Array, from: number, to: number): BigInt64Array {
+  const out = new BigInt64Array(to - from);
+  const halves = new Int32Array(out.buffer);
+  for (let i = from; i < to; i++) {
+    const x = values[i]!;
+    const high = Math.floor(x / 4_294_967_296);
+    halves[2 * (i - from)] = x - high * 4_294_967_296;
+    halves[2 * (i - from) + 1] = high;
+  }
+  return out;
 }
 
 export function utf8(name: string, values: readonly string[]): ColumnSource {

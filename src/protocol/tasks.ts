@@ -1,4 +1,5 @@
 import type { WireError } from '../errors.js';
+import type { PortLists } from '../features/edge-kernel.js';
 import type { Graph } from '../features/graph.js';
 import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from '../features/tables.js';
 import type { ChunkSpan } from '../ingest/scan.js';
@@ -16,7 +17,10 @@ export type Task =
     vocab: Vocabulary; out: Matrix; from: number; to: number;
   }
   | { kind: 'edge-rows'; edges: EdgeColumns; originTs: number; out: Matrix; from: number; to: number }
-  | { kind: 'edge-ports'; graph: Graph; edges: EdgeColumns; out: Matrix; from: number; to: number }
+  | {
+    kind: 'edge-ports'; graph: Graph; edges: EdgeColumns; out: Matrix; lists: PortLists;
+    from: number; to: number;
+  }
   | {
     kind: 'block-sums'; m: Matrix; cols: number[]; keep: Uint8Array | null;
     from: number; to: number;

@@ -13,7 +13,7 @@ import type { Context } from '../pipeline/context.js';
 
 const ARRAYS = [
   'ts', 'amountReceived', 'amountPaid', 'src', 'dst', 'receivingCurrency', 'paymentCurrency',
-  'format', 'label',
+  'format', 'label', 'accountKeys', 'accountOffsets',
 ] as const;
 
 /**
@@ -62,13 +62,14 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
 
 function metaOf(c: ParsedChunk) {
   return {
-    rows: c.rows, accountBanks: c.accountBanks, accountNumbers: c.accountNumbers,
-    currencies: c.currencies, formats: c.formats, rejects: c.rejects,
+    rows: c.rows, currencies: c.currencies, formats: c.formats, rejects: c.rejects,
   };
 }
 
 function arraysOf(c: ParsedChunk): Record<string, Column> {
-  return Object.fromEntries(ARRAYS.map((name) => [name, c[name].subarray(0, c.rows)]));
+  const rows = (name: (typeof ARRAYS)[number]) =>
+    name === 'accountKeys' || name === 'accountOffsets' ? c[name] : c[name].subarray(0, c.rows);
+  return Object.fromEntries(ARRAYS.map((name) => [name, rows(name)]));
 }
 
 function fromPayload(p: Payload): ParsedChunk {
@@ -80,6 +81,7 @@ function fromPayload(p: Payload): ParsedChunk {
     amountPaid: a.amountPaid as Float64Array, src: a.src as Int32Array, dst: a.dst as Int32Array,
     receivingCurrency: a.receivingCurrency as Int32Array,
     paymentCurrency: a.paymentCurrency as Int32Array, format: a.format as Int32Array,
-    label: a.label as Uint8Array,
+    label: a.label as Uint8Array, accountKeys: a.accountKeys as Uint8Array,
+    accountOffsets: a.accountOffsets as Int32Array,
   };
 }

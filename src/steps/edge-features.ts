@@ -1,4 +1,5 @@
 import { E, EDGE_FEATURE_COUNT } from '../features/definitions.js';
+import type { PortLists } from '../features/edge-kernel.js';
 import type { Csr } from '../features/graph.js';
 import { column, makeMatrix, type Matrix } from '../features/tables.js';
 import { ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
@@ -7,7 +8,8 @@ import { graphOf } from './graph.js';
 
 const ROW_FEATURES = E.time + 1;
 const PORT_COLUMNS = [
-  { name: 'inPort', col: E.in_port, side: 'in' }, { name: 'inDelta', col: E.in_time_delta, side: 'in' },
+  { name: 'inPort', col: E.in_port, side: 'in' },
+  { name: 'inDelta', col: E.in_time_delta, side: 'in' },
   { name: 'outPort', col: E.out_port, side: 'out' },
   { name: 'outDelta', col: E.out_time_delta, side: 'out' },
 ] as const;
@@ -26,6 +28,7 @@ export async function edgeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
   const nodeParts = ranges(loaded.nodes.count, ctx.opts.chunkSize);
   // Port chunks are stored in list order; scattering them back needs the graph, built later.
   const pendingPorts: { from: number; to: number; arrays: Record<string, unknown> }[] = [];
+  const lists = portLists(e.rows);
 
   const tally = await runChunks(ctx, {
     step: 'edge_features',
@@ -39,8 +42,8 @@ export async function edgeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
       }
       const { from, to } = nodeParts[i - rowParts.length]!;
       const graph = await graphOf(ctx);
-      await ctx.pool.run({ kind: 'edge-ports', graph, edges: e, out: matrix, from, to });
-      return { rows: to - from, arrays: gatherPorts(matrix, graph.in, graph.out, from, to) };
+      await ctx.pool.run({ kind: 'edge-ports', graph, edges: e, out: matrix, lists, from, to });
+      return { rows: to - from, arrays: listSlices(lists, graph.in, graph.out, from, to) };
     },
     restore: (i, payload) => {
       if (i < rowParts.length) {
@@ -80,16 +83,17 @@ function scatterPorts(
   }
 }
 
-function gatherPorts(m: Matrix, inCsr: Csr, outCsr: Csr, from: number, to: number) {
+function portLists(rows: number): PortLists {
+  const f64 = () => new Float64Array(new SharedArrayBuffer(Math.max(1, rows) * 8));
+  return { inPort: f64(), inDelta: f64(), outPort: f64(), outDelta: f64() };
+}
+
+/** A node range's stretch of each list: contiguous, so recording it copies without a gather. */
+function listSlices(lists: PortLists, inCsr: Csr, outCsr: Csr, from: number, to: number) {
   const out: Record<string, Float64Array> = {};
-  for (const { name, col, side } of PORT_COLUMNS) {
+  for (const { name, side } of PORT_COLUMNS) {
     const csr = side === 'in' ? inCsr : outCsr;
-    const a = csr.start[from] as number;
-    const b = csr.start[to] as number;
-    const values = new Float64Array(b - a);
-    const src = column(m, col);
-    for (let i = a; i < b; i++) values[i - a] = src[csr.edges[i]!] as number;
-    out[name] = values;
+    out[name] = lists[name].subarray(csr.start[from] as number, csr.start[to] as number);
   }
   return out;
 }

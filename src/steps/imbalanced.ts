@@ -95,17 +95,20 @@ function trainRows(ctx: Context): Int32Array {
 
 function gatherRows(ctx: Context, rows: Int32Array): Matrix {
   const out = makeMatrix(rows.length, EDGE_FEATURE_COUNT);
+  const n = rows.length;
   for (let j = 0; j < EDGE_FEATURE_COUNT; j++) {
     const src = modelColumn(ctx.edgeMatrix!, ctx.normalized!.edgeZ!, j);
-    const base = j * rows.length;
-    for (let i = 0; i < rows.length; i++) out.data[base + i] = src[rows[i]!]!;
+    const dst = out.data.subarray(j * n, (j + 1) * n);
+    for (let i = 0; i < n; i++) dst[i] = src[rows[i]!]!;
   }
   return out;
 }
 
 function labelsOf(ctx: Context, rows: Int32Array): Int8Array {
   const label = ctx.loaded!.edges.label;
-  return Int8Array.from(rows, (r) => label[r]!);
+  const out = new Int8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = label[rows[i]!]!;
+  return out;
 }
 
 /** Minority rows, row-major with every model column, plus room for their neighbours. */
