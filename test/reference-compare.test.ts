@@ -51,17 +51,8 @@ const mixed: ScenarioFiles = {
   patterns: `${TINY}mixed-patterns.txt`,
 };
 
-compares('(a) hand-made fixture, SMOTE, two workers, chunks of 4', () => ({
+compares('(a) hand-made fixture with every ingest trap, SMOTE, two workers, chunks of 4', () => ({
   files: mixed, options: {}, workers: 2, chunkSize: 4,
-}));
-
-compares('(a) hand-made fixture, undersampling with seed 7 and ratio 2', () => ({
-  files: mixed, options: { imbalance: 'undersample', seed: 7, smoteRatio: 2 },
-  workers: 1, chunkSize: 1000,
-}));
-
-compares('(a) hand-made fixture, first 15 rows, SMOTE ratio 1.5 with k = 2, seed 3', () => ({
-  files: mixed, options: { sample: 15, smoteRatio: 1.5, seed: 3 }, workers: 2, chunkSize: 3,
 }));
 
 // The same fixture with the quoted comma taken out of account `600,F`, so that a refusal
@@ -70,11 +61,25 @@ let plain: ScenarioFiles = mixed;
 beforeAll(() => {
   const dir = scratchDir();
   scratch.push(dir);
-  plain = writeVariant(dir, mixed, '600,F', '600F');
+  plain = writeVariant(dir, mixed, '"600,F"', '600F');
 });
 
-compares('(a) hand-made fixture without the comma in an account, SMOTE', () => ({
+compares('(a) same fixture without the comma in an account, SMOTE, chunks of 4', () => ({
   files: plain, options: {}, workers: 2, chunkSize: 4,
+}));
+
+compares('(a) without the comma, undersampling with seed 7 and ratio 2, one worker', () => ({
+  files: plain, options: { imbalance: 'undersample', seed: 7, smoteRatio: 2 },
+  workers: 1, chunkSize: 1000,
+}));
+
+compares('(a) without the comma, first 15 rows, SMOTE ratio 1.5 (k = 2), seed 3', () => ({
+  files: plain, options: { sample: 15, smoteRatio: 1.5, seed: 3 }, workers: 2, chunkSize: 3,
+}));
+
+compares('(a) without the comma, split 0.5 / 0.3 / 0.2, no resampling', () => ({
+  files: plain, options: { split: [0.5, 0.3, 0.2], imbalance: 'none' }, workers: 2,
+  chunkSize: 7,
 }));
 
 describe('(b) real LI-Small head with its accounts file', () => {
@@ -102,11 +107,17 @@ beforeAll(() => {
     `${REAL}hi-medium-patterns.txt`, 2000);
 });
 
+const combinedFiles = (): ScenarioFiles => ({
+  transactions: combined,
+  accounts: `${REAL}li-small-accounts-head.csv`,
+  patterns: `${REAL}hi-medium-patterns.txt`,
+});
+
 compares('(c) real head plus 2,000 real laundering rows, typologies from Patterns', () => ({
-  files: {
-    transactions: combined,
-    accounts: `${REAL}li-small-accounts-head.csv`,
-    patterns: `${REAL}hi-medium-patterns.txt`,
-  },
-  options: {}, workers: 2, chunkSize: 256,
+  files: combinedFiles(), options: {}, workers: 2, chunkSize: 256,
+}));
+
+compares('(c) the same rows, undersampling with seed 11, one worker', () => ({
+  files: combinedFiles(), options: { imbalance: 'undersample', seed: 11 }, workers: 1,
+  chunkSize: 500,
 }));

@@ -24,6 +24,13 @@ describe('CSV reading', () => {
     expect(records[3]?.fields[10]).toBe('1');
   });
 
+  it('refuses what RFC 4180 forbids: stray quotes and an unclosed quote', () => {
+    expect(() => parseCsv('a,b"c\n')).toThrow(/stray quote/);
+    expect(() => parseCsv('a,"b"c\n')).toThrow(/stray quote/);
+    expect(() => parseCsv('a,"bc\n')).toThrow(/unclosed quote/);
+    expect(parseCsv('a,""')).toEqual([{ line: 1, fields: ['a', ''] }]);
+  });
+
   it('reports the physical line on which a record starts', () => {
     const records = parseCsv('a,b\r\n"x\r\ny",1\r\nz,2');
     expect(records.map((r) => r.line)).toEqual([1, 2, 4]);
@@ -95,6 +102,7 @@ describe('accounts file', () => {
     'Bank Eleven,11,8000A,E1,Sole Proprietorship #12',
     'Zero Bank,0,Z,E2,Corporation #3',
     '"Bank, Quoted",7,NEW,E3,Individual',
+    'No Name Bank,8,NONAME,E4,',
   ].join('\n');
   const lines = [
     txLine('2022/09/01 00:00', '011/8000A', '000/Z', '1'),
@@ -107,10 +115,11 @@ describe('accounts file', () => {
     // 011/8000A and 0011/8000A both strip to 11/8000A; 000/Z strips to 0/Z.
     expect(r.nodes.rows.map((n) => [n['bank'], n['account'], n['entity_type']])).toEqual([
       ['011', '8000A', 2], ['000', 'Z', 0], ['0011', '8000A', 2], ['7', 'NEW', 1],
+      ['8', 'NONAME', -1],
     ]);
   });
 
-  it('takes the whole entity name as its type when it has no ` #`', () => {
+  it('takes the whole name as the type when it has no ` #`, and none from an empty name', () => {
     expect(r.dictionaries.entityType).toEqual(['Corporation', 'Individual',
       'Sole Proprietorship']);
   });

@@ -46,6 +46,13 @@ describe('choosing cut days', () => {
     // [7, 3, 0]: with shares 0.7 / 0.3 / … the first cut lands after day 0.
     expect(chooseCuts([7, 2, 1], [0.7, 0.2, 0.1])).toEqual([1, 2]);
   });
+
+  it('ties on decimals where doubles would not, and then takes the smallest (i, j)', () => {
+    // [4, 4, 4, 4, 4] with 0.5 / 0.3 / 0.2: (2, 4) gives 8, 8, 4 → errors 1/5, 1/3, 0;
+    // (3, 4) gives 12, 4, 4 → 1/5, 1/3, 0. With the double nearest 0.3 (just below it),
+    // |0.2 − 0.3| would come out smaller than |0.4 − 0.3| and pick (3, 4).
+    expect(chooseCuts([4, 4, 4, 4, 4], [0.5, 0.3, 0.2])).toEqual([2, 4]);
+  });
 });
 
 describe('split labels', () => {

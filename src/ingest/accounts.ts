@@ -22,8 +22,9 @@ export function stripZeros(bank: string): string {
   return stripped === '' && bank !== '' ? '0' : stripped;
 }
 
+/** Map key of an account; NUL cannot occur in a valid field, so keys never collide. */
 export function accountKey(bank: string, account: string): string {
-  return `${stripZeros(bank)},${account}`;
+  return `${stripZeros(bank)}\u0000${account}`;
 }
 
 /** Reads the accounts file; malformed and duplicate rows go to `bad` (which may throw). */

@@ -39,8 +39,9 @@ export function mergeChunks(input: MergeInput): Loaded {
     return ids;
   });
   const keys = nodeOf.values();
-  const bank = keys.map((k) => k.slice(0, k.indexOf(',')));
-  const account = keys.map((k) => k.slice(k.indexOf(',') + 1));
+  const cut = (k: string) => (k.includes('\u0000') ? k.indexOf('\u0000') : k.indexOf(','));
+  const bank = keys.map((k) => k.slice(0, cut(k)));
+  const account = keys.map((k) => k.slice(cut(k) + 1));
   const transactionNodes = bank.length;
 
   // 2. Global dictionaries, sorted by code point.

@@ -8,7 +8,8 @@ export interface CsvRecord {
 
 /**
  * Splits CSV text into records. Accepts a BOM, LF or CRLF, no final newline, and quoted
- * fields holding commas, doubled quotes and line breaks.
+ * fields holding commas, doubled quotes and line breaks. Throws on what RFC 4180 forbids:
+ * a quote inside an unquoted field, text after a closing quote, an unclosed quote.
  */
 export function parseCsv(text: string): CsvRecord[] {
   const src = text.startsWith('\uFEFF') ? text.slice(1) : text;
@@ -16,6 +17,7 @@ export function parseCsv(text: string): CsvRecord[] {
   let fields: string[] = [];
   let field = '';
   let quoted = false;
+  let closed = false; // just after a closing quote: only a comma or a line break may follow
   let line = 1;
   let recordLine = 1;
   let i = 0;
@@ -38,14 +40,23 @@ export function parseCsv(text: string): CsvRecord[] {
         i += 2;
         continue;
       }
-      if (ch === '"') quoted = false;
-      else field += ch;
+      if (ch === '"') {
+        quoted = false;
+        closed = true;
+      } else {
+        field += ch;
+      }
       if (ch === '\n') line += 1;
       i += 1;
       continue;
     }
 
-    if (ch === '"' && field === '') {
+    const breaks = ch === '\n' || (ch === '\r' && src[i + 1] === '\n');
+    if ((closed && ch !== ',' && !breaks) || (ch === '"' && field !== '')) {
+      throw new Error(`line ${line}: stray quote`);
+    }
+    closed = false;
+    if (ch === '"') {
       quoted = true;
     } else if (ch === ',') {
       fields.push(field);
@@ -64,6 +75,7 @@ export function parseCsv(text: string): CsvRecord[] {
   }
 
   // The last record has no line break after it unless the file ends with one.
-  if (field !== '' || fields.length > 0) endRecord();
+  if (quoted) throw new Error(`line ${recordLine}: unclosed quote`);
+  if (field !== '' || fields.length > 0 || closed) endRecord();
   return records;
 }

@@ -22,7 +22,8 @@ export interface Transaction {
 export interface AccountRow {
   readonly bankId: string;
   readonly accountNumber: string;
-  readonly entityType: string;
+  /** Null when the name gives none: an empty name means an unknown type (-1). */
+  readonly entityType: string | null;
 }
 
 const HEADER = [
@@ -101,10 +102,11 @@ export function parseTransactions(text: string, sample?: number): Transaction[] 
   return kept.map((r, row) => parseTransactionFields(r.fields, row, r.line));
 }
 
-/** `Corporation #41344` → `Corporation` (§1: the part before ` #`). */
-export function entityTypeOf(entityName: string): string {
+/** `Corporation #41344` → `Corporation` (§1: the part before ` #`); '' → unknown. */
+export function entityTypeOf(entityName: string): string | null {
   const cut = entityName.indexOf(' #');
-  return cut < 0 ? entityName : entityName.slice(0, cut);
+  const type = cut < 0 ? entityName : entityName.slice(0, cut);
+  return type === '' ? null : type;
 }
 
 export function parseAccounts(text: string): AccountRow[] {

@@ -69,7 +69,7 @@ export function prepareReference(
   const accounts = input.accounts === undefined ? [] : parseAccounts(input.accounts);
   const patterns = parsePatterns(input.patterns ?? '');
   const identity = assignIds(txs, accounts);
-  const dicts = buildDictionaries(txs, accounts.map((a) => a.entityType));
+  const dicts = buildDictionaries(txs, accounts.flatMap((a) => a.entityType ?? []));
 
   // node_features (§4), scaled over all nodes (§6)
   const nodes = nodeFeatures(txs, identity, dicts.entityType);
