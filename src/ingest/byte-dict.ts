@@ -83,7 +83,10 @@ export class ByteDict {
 
     const len = end - start;
     if (this.#poolUsed + len > this.#pool.length) this.#growPool(len);
-    this.#pool.set(buf.subarray(start, end), this.#poolUsed);
+    // A byte loop: keys are short, and a subarray per new key costs more than the copy.
+    const pool = this.#pool;
+    const at = this.#poolUsed;
+    for (let i = 0; i < len; i++) pool[at + i] = buf[start + i] as number;
     this.#offsets[id] = this.#poolUsed;
     this.#lengths[id] = len;
     this.#hashes[id] = hash;

@@ -1,7 +1,6 @@
 import { SECONDS_PER_DAY } from '../features/calendar.js';
 import type { EdgeColumns } from '../features/tables.js';
 import { accountKey, type AccountRow } from './accounts.js';
-import { ByteDict } from './byte-dict.js';
 import { dictionaryOf } from './code-point-order.js';
 import type { Loaded, LoadReport } from './loaded.js';
 import type { ParsedChunk } from './parse-chunk.js';
@@ -14,6 +13,8 @@ export interface MergeInput {
   chunks: readonly ParsedChunk[];
   /** First data record index of each chunk (for edge ids). */
   firstRows: readonly number[];
+  /** Node ids of the chunks' accounts, merged while the chunks were parsed. */
+  nodes: { localToNode: Int32Array[]; keys: string[] };
   accounts: AccountRow[] | null;
   patterns: PatternIndex | null;
   otherRejects: RejectedRow[];
@@ -28,17 +29,8 @@ export function mergeChunks(input: MergeInput): Loaded {
   const edges = allocateEdges(rows);
   const edgeIds = new Float64Array(new SharedArrayBuffer(Math.max(1, rows) * 8));
 
-  // 1. Node ids in order of first appearance, chunk by chunk, interned as bytes (no strings).
-  const nodeOf = new ByteDict(1 << 16);
-  const localToNode = input.chunks.map((c) => {
-    const n = c.accountOffsets.length - 1;
-    const ids = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      ids[i] = nodeOf.intern(c.accountKeys, c.accountOffsets[i]!, c.accountOffsets[i + 1]!);
-    }
-    return ids;
-  });
-  const keys = nodeOf.values();
+  // 1. Node ids in order of first appearance (interned by NodeMerger as chunks arrived).
+  const { localToNode, keys } = input.nodes;
   const cut = (k: string) => (k.includes('\u0000') ? k.indexOf('\u0000') : k.indexOf(','));
   const bank = keys.map((k) => k.slice(0, cut(k)));
   const account = keys.map((k) => k.slice(cut(k) + 1));

@@ -5,6 +5,7 @@ import { BadRows } from '../ingest/bad-rows.js';
 import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import type { Loaded } from '../ingest/loaded.js';
 import { mergeChunks } from '../ingest/merge.js';
+import { NodeMerger } from '../ingest/node-merger.js';
 import type { ParsedChunk } from '../ingest/parse-chunk.js';
 import { readPatterns } from '../ingest/patterns.js';
 import { planChunks } from '../ingest/scan.js';
@@ -30,7 +31,8 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   if (plan.rows === 0) throw new InputError(`${path}:${header.dataLine}: no data rows after the header`);
 
   const parsed = new Array<ParsedChunk>(plan.chunks.length);
-  const tally = await runChunks(ctx, {
+  const merger = new NodeMerger();
+  const chunks = runChunks(ctx, {
     step: 'data_loaded',
     count: plan.chunks.length,
     compute: async (i) => {
@@ -42,22 +44,37 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
         throw new BadRowError(path, first.line, first.reason);
       }
       parsed[i] = chunk;
+      merger.offer(i, chunk);
       return { rows: chunk.rows, meta: metaOf(chunk), arrays: arraysOf(chunk) };
     },
     restore: (i, payload) => {
       parsed[i] = fromPayload(payload);
+      merger.offer(i, parsed[i]);
     },
   });
 
-  const bad = new BadRows(ctx.opts.onBadRow);
-  const accounts = ctx.opts.accounts === null ? null : readAccounts(ctx.opts.accounts, bad);
-  const patterns = ctx.opts.patterns === null ? null : readPatterns(ctx.opts.patterns, bad);
+  // The small files are read while the pool parses; a bad row there still waits for the
+  // chunks in flight, so they are recorded before the run stops.
+  const side = await readSideFiles(ctx).catch(async (error: unknown) => {
+    await chunks.catch(() => undefined);
+    throw error;
+  });
+  const tally = await chunks;
   const loaded = mergeChunks({
-    path, chunks: parsed, firstRows: plan.chunks.map((c) => c.firstRow), accounts, patterns,
-    otherRejects: bad.rows,
+    path, chunks: parsed, firstRows: plan.chunks.map((c) => c.firstRow),
+    nodes: merger.finish(parsed.length), ...side,
   });
   if (loaded.edges.rows === 0) throw new InputError(`${path}: every data row was rejected`);
   return { tally, loaded };
+}
+
+async function readSideFiles(ctx: Context) {
+  // Let runChunks hand the first chunks to the pool before this synchronous work starts.
+  await new Promise((resolve) => setImmediate(resolve));
+  const bad = new BadRows(ctx.opts.onBadRow);
+  const accounts = ctx.opts.accounts === null ? null : readAccounts(ctx.opts.accounts, bad);
+  const patterns = ctx.opts.patterns === null ? null : readPatterns(ctx.opts.patterns, bad);
+  return { accounts, patterns, otherRejects: bad.rows };
 }
 
 function metaOf(c: ParsedChunk) {
