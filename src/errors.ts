@@ -112,6 +112,8 @@ export interface WireError {
   name: string;
   message: string;
   stack?: string;
+  /** Whether the user can fix it (exit code 2), kept across the thread boundary. */
+  userFacing?: boolean;
   context?: Record<string, string | number>;
 }
 
@@ -123,7 +125,10 @@ export function toWireError(error: unknown): WireError {
     };
   }
   if (error instanceof AmlprepError) {
-    return { code: error.code, name: error.name, message: error.message, stack: error.stack };
+    return {
+      code: error.code, name: error.name, message: error.message, stack: error.stack,
+      userFacing: error.userFacing,
+    };
   }
   const plain = error instanceof Error ? error : new Error(String(error));
   const code = (plain as { code?: unknown }).code;
@@ -140,7 +145,9 @@ export function fromWireError(wire: WireError): Error {
   }
   const rebuilt = new AmlprepError(
     isErrorCode(wire.code) ? wire.code : 'ERR_AMLPREP_INTERNAL', wire.message,
+    { user: wire.userFacing === true },
   );
+  rebuilt.name = wire.name;
   if (wire.stack !== undefined) rebuilt.stack = wire.stack;
   return rebuilt;
 }

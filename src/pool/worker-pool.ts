@@ -26,16 +26,26 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * Runs one task. Failure policy: an error the task itself reports (bad row, bad input) is
+   * deterministic and is rethrown as is. A worker that dies under the task (exit, crash, heap
+   * limit) may have been unlucky — another task's memory, the OOM killer — so the task is
+   * retried once on a fresh thread; a second death fails the chunk with a WorkerError.
+   */
   async run<T>(task: Task): Promise<T> {
     let reply: TaskReply<T>;
     try {
-      reply = (await this.#piscina.run(task)) as TaskReply<T>;
+      reply = await this.#attempt<T>(task).catch(() => this.#attempt<T>(task));
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      throw new WorkerError(`worker failed on a ${task.kind} chunk: ${why}`, error);
+      throw new WorkerError(`a worker died twice on a ${task.kind} chunk: ${why}`, error);
     }
     if (!reply.ok) throw fromWireError(reply.error);
     return reply.value;
+  }
+
+  async #attempt<T>(task: Task): Promise<TaskReply<T>> {
+    return (await this.#piscina.run(task)) as TaskReply<T>;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,101 @@
+// SPEC §1, §12: amounts are digits with an optional fraction; the value is the decimal's double.
+import { describe, expect, it } from 'vitest';
+
+import { parseAmount } from '../../src/ingest/fields.js';
+
+function amount(text: string): number {
+  const buf = Buffer.from(text, 'latin1');
+  return parseAmount(buf, 0, buf.length);
+}
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+describe('parseAmount', () => {
+  it.each([
+    ['0', 0],
+    ['7', 7],
+    ['12.5', 12.5],
+    ['.5', 0.5],
+    ['5.', 5],
+    ['0012.50', 12.5],
+    ['000', 0],
+    ['0.000', 0],
+    ['3697.34', 3697.34],
+    ['1000000000', 1e9],
+  ])('reads %j as %d', (text, value) => {
+    expect(amount(text)).toBe(value);
+  });
+
+  it('gives the same double as Number() for long digit strings', () => {
+    const cases = [
+      '9007199254740991', // 2^53 − 1: still exact
+      '9007199254740992',
+      '9007199254740993', // rounds to 2^53 under round-half-even
+      '12345678901234567890123',
+      '0.1234567890123456789012345',
+      `0.${'0'.repeat(30)}1`,
+      `${'9'.repeat(40)}.${'9'.repeat(40)}`,
+      '1.7976931348623157',
+      '0.30000000000000004',
+      '123456789012.345678',
+    ];
+    for (const text of cases) expect(amount(text), text).toBe(Number(text));
+  });
+
+  it('gives the same double as Number() for random decimals', () => {
+    const next = rng(11);
+    const wrong: string[] = [];
+    for (let n = 0; n < 20_000; n++) {
+      const intLen = Math.floor(next() * 20);
+      const fracLen = Math.floor(next() * 26);
+      let text = '';
+      for (let i = 0; i < intLen; i++) text += String(Math.floor(next() * 10));
+      if (fracLen > 0 || intLen === 0) {
+        text += '.';
+        for (let i = 0; i < Math.max(1, fracLen); i++) text += String(Math.floor(next() * 10));
+      }
+      if (!Object.is(amount(text), Number(text))) wrong.push(text);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each([
+    ['an empty field', ''],
+    ['a lone dot', '.'],
+    ['two dots', '1.2.3'],
+    ['a minus sign', '-5'],
+    ['a plus sign', '+5'],
+    ['an exponent', '1e5'],
+    ['a capital exponent', '1E5'],
+    ['a leading space', ' 5'],
+    ['a trailing space', '5 '],
+    ['an inner space', '1 000'],
+    ['NaN', 'NaN'],
+    ['inf', 'inf'],
+    ['Infinity', 'Infinity'],
+    ['a hex literal', '0x10'],
+    ['a decimal comma', '1,5'],
+    ['a thousands separator', '1,000.00'],
+    ['a currency sign', '$5'],
+    ['a carriage return', '5\r'],
+  ])('rejects %s', (_what, text) => {
+    expect(amount(text)).toBeNaN();
+  });
+
+  it('reads only its own byte range', () => {
+    const buf = Buffer.from('12,0034.25,x', 'latin1');
+    // Bytes 3..10 are "0034.25".
+    expect(parseAmount(buf, 3, 10)).toBe(34.25);
+    expect(parseAmount(buf, 0, 2)).toBe(12);
+    expect(parseAmount(buf, 3, 3)).toBeNaN();
+  });
+});

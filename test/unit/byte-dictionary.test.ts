@@ -1,0 +1,73 @@
+// SPEC §2: chunk-local ids are dense and in order of first appearance; the interned bytes
+// are what the merge turns into global node ids and dictionaries.
+import { describe, expect, it } from 'vitest';
+
+import { ByteDict } from '../../src/ingest/byte-dict.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+describe('ByteDict', () => {
+  it('numbers values in order of first appearance', () => {
+    const dict = new ByteDict();
+    const ids = ['020,Z9', '010,A1', '020,Z9', '', '010,A1', 'é'].map((v) => {
+      const buf = Buffer.from(v, 'utf8');
+      return dict.intern(buf, 0, buf.length);
+    });
+    expect(ids).toEqual([0, 1, 0, 2, 1, 3]);
+    expect(dict.values()).toEqual(['020,Z9', '010,A1', '', 'é']);
+    expect(dict.size).toBe(4);
+  });
+
+  it('interns a byte range in the middle of a buffer', () => {
+    const dict = new ByteDict();
+    const buf = Buffer.from('xx010,A1yy010,A1', 'latin1');
+    expect(dict.intern(buf, 2, 8)).toBe(0);
+    expect(dict.intern(buf, 10, 16)).toBe(0);
+    expect(dict.intern(buf, 2, 5)).toBe(1);
+    expect(dict.values()).toEqual(['010,A1', '010']);
+  });
+
+  it('matches a Map reference while growing past its expected size', () => {
+    // Start tiny so the entry arrays, the byte pool and the hash table all grow many times.
+    const next = rng(21);
+    const dict = new ByteDict(1);
+    const ref = new Map<string, number>();
+    const order: string[] = [];
+    const wrong: string[] = [];
+    for (let n = 0; n < 20_000; n++) {
+      const len = Math.floor(next() * 12);
+      const v = Array.from({ length: len }, () => 'ab0,1é'[Math.floor(next() * 6)]).join('');
+      if (!ref.has(v)) {
+        ref.set(v, ref.size);
+        order.push(v);
+      }
+      const buf = Buffer.from(v, 'utf8');
+      if (dict.intern(buf, 0, buf.length) !== ref.get(v)) wrong.push(v);
+    }
+    expect(wrong).toEqual([]);
+    expect(dict.values()).toEqual(order);
+  });
+
+  it('exports its keys as bytes with offsets in id order', () => {
+    const dict = new ByteDict(2);
+    const values = ['010,A1', 'Z', '', '0\u00001,X', 'long '.repeat(100)];
+    for (const v of values) {
+      const buf = Buffer.from(v, 'utf8');
+      dict.intern(buf, 0, buf.length);
+    }
+    const { bytes, offsets } = dict.exportKeys();
+    expect(offsets.length).toBe(values.length + 1);
+    const back = values.map((_, i) =>
+      Buffer.from(bytes.subarray(offsets[i], offsets[i + 1])).toString('utf8'));
+    expect(back).toEqual(values);
+  });
+});

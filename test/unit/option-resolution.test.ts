@@ -1,0 +1,160 @@
+// Options are validated once at the library boundary; each message names the option, and the
+// split shares must sum to 1 exactly as decimals (SPEC §6).
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { OptionError } from '../../src/errors.js';
+import { resolveOptions, type RunOptions } from '../../src/options.js';
+
+const BASE = { transactions: 'data/t.csv' } as const;
+
+function failure(options: unknown): OptionError {
+  try {
+    resolveOptions(options as RunOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(OptionError);
+    return error as OptionError;
+  }
+  throw new Error(`accepted ${JSON.stringify(options)}`);
+}
+
+describe('resolveOptions defaults', () => {
+  it('fills every default', () => {
+    expect(resolveOptions({ ...BASE })).toEqual({
+      transactions: resolve('data/t.csv'),
+      accounts: null,
+      patterns: null,
+      out: join(resolve('data'), 'checkpoints_all'),
+      sample: null,
+      chunkSize: 100_000,
+      workers: availableParallelism(),
+      resumeFrom: null,
+      fresh: false,
+      imbalance: 'smote',
+      smoteRatio: 1,
+      seed: 42,
+      split: ['0.6', '0.2', '0.2'],
+      onBadRow: 'fail',
+    });
+  });
+
+  it('names the default output folder after the sample size', () => {
+    expect(resolveOptions({ ...BASE, sample: 500 }).out)
+      .toBe(join(resolve('data'), 'checkpoints_500'));
+  });
+
+  it('keeps given values and resolves paths', () => {
+    const o = resolveOptions({
+      ...BASE, accounts: 'a.csv', patterns: 'p.txt', out: 'o', sample: 10, chunkSize: 7,
+      workers: 3, resumeFrom: 'normalized', fresh: true, imbalance: 'undersample',
+      smoteRatio: 0.5, seed: 0, onBadRow: 'skip',
+    });
+    expect(o).toMatchObject({
+      accounts: resolve('a.csv'), patterns: resolve('p.txt'), out: resolve('o'), sample: 10,
+      chunkSize: 7, workers: 3, resumeFrom: 'normalized', fresh: true,
+      imbalance: 'undersample', smoteRatio: 0.5, seed: 0, onBadRow: 'skip',
+    });
+  });
+
+  it('treats null like an absent option', () => {
+    expect(resolveOptions({ ...BASE, workers: null, seed: null } as unknown as RunOptions))
+      .toMatchObject({ workers: availableParallelism(), seed: 42 });
+  });
+
+  it('accepts the largest 32-bit seed', () => {
+    expect(resolveOptions({ ...BASE, seed: 0xffffffff }).seed).toBe(0xffffffff);
+  });
+});
+
+describe('resolveOptions rejects', () => {
+  it.each([
+    ['workers', { workers: 0 }],
+    ['workers', { workers: 1.5 }],
+    ['workers', { workers: '2' }],
+    ['workers', { workers: NaN }],
+    ['chunkSize', { chunkSize: 0 }],
+    ['chunkSize', { chunkSize: Infinity }],
+    ['sample', { sample: 0 }],
+    ['sample', { sample: -5 }],
+    ['seed', { seed: -1 }],
+    ['seed', { seed: 2 ** 32 }],
+    ['seed', { seed: 4.2 }],
+    ['imbalance', { imbalance: 'SMOTE' }],
+    ['onBadRow', { onBadRow: 'ignore' }],
+    ['resumeFrom', { resumeFrom: 'loaded' }],
+    ['fresh', { fresh: 'yes' }],
+    ['smoteRatio', { smoteRatio: NaN }],
+    ['smoteRatio', { smoteRatio: Infinity }],
+    ['smoteRatio', { smoteRatio: '1' }],
+    ['accounts', { accounts: '' }],
+    ['patterns', { patterns: 7 }],
+    ['out', { out: '' }],
+    ['transactions', { transactions: '' }],
+    ['transactions', { transactions: undefined }],
+    ['split', { split: '0.6,0.3,0.2' }],
+  ])('an invalid %s, naming options.%s', (name, patch) => {
+    const error = failure({ ...BASE, ...patch });
+    expect(error.message).toContain(`options.${name}`);
+    expect(error.code).toBe('ERR_AMLPREP_OPTION');
+    expect(error.userFacing).toBe(true);
+  });
+
+  it('rejects something that is not an object', () => {
+    expect(failure(null).message).toMatch(/options/);
+    expect(failure('t.csv').message).toMatch(/options/);
+  });
+
+  it('shows the value it was given', () => {
+    expect(failure({ ...BASE, workers: -3 }).message).toMatch(/-3/);
+    expect(failure({ ...BASE, imbalance: 'smot' }).message).toMatch(/"smot"/);
+  });
+});
+
+describe('split shares', () => {
+  it.each([
+    ['0.6,0.2,0.2', ['0.6', '0.2', '0.2']],
+    [' 0.6 , 0.2 , 0.2 ', ['0.6', '0.2', '0.2']],
+    ['0.7,0.15,0.15', ['0.7', '0.15', '0.15']],
+    ['0.6,0.20,0.2', ['0.6', '0.20', '0.2']],
+    ['.5,.25,.25', ['.5', '.25', '.25']],
+    ['0.8,0.1,0.1', ['0.8', '0.1', '0.1']],
+    // 0.7 + 0.2 + 0.1 is 1 exactly as decimals, though 0.9999999999999999 as doubles.
+    ['0.7,0.2,0.1', ['0.7', '0.2', '0.1']],
+  ])('accepts %j', (text, shares) => {
+    expect(resolveOptions({ ...BASE, split: text }).split).toEqual(shares);
+  });
+
+  it('accepts three numbers and keeps them as decimal text', () => {
+    const split = (shares: [number, number, number]) =>
+      resolveOptions({ ...BASE, split: shares }).split;
+    expect(split([0.6, 0.2, 0.2])).toEqual(['0.6', '0.2', '0.2']);
+    expect(0.7 + 0.2 + 0.1).not.toBe(1);
+    expect(split([0.7, 0.2, 0.1])).toEqual(['0.7', '0.2', '0.1']);
+  });
+
+  it.each([
+    ['shares summing to 1.1', '0.6,0.3,0.2'],
+    ['shares summing to 0.9', '0.6,0.2,0.1'],
+    ['shares summing to 1.0000001', '0.6,0.2,0.2000001'],
+    ['two shares', '0.8,0.2'],
+    ['four shares', '0.6,0.2,0.1,0.1'],
+    ['a zero share', '0.6,0.4,0'],
+    ['a negative share', '0.8,0.4,-0.2'],
+    ['an exponent', '6e-1,0.2,0.2'],
+    ['a percent', '60%,20%,20%'],
+    ['an empty share', '0.6,,0.4'],
+    ['a word', 'train,val,test'],
+  ])('rejects %s', (_what, text) => {
+    expect(failure({ ...BASE, split: text }).message).toContain('options.split');
+  });
+
+  it('rejects numbers whose decimal form does not sum to 1', () => {
+    // 0.1 + 0.2 is 0.30000000000000004 as a double: its text does not sum to 1 with 0.7.
+    expect(failure({ ...BASE, split: [0.1 + 0.2, 0.35, 0.35] }).message)
+      .toContain('options.split');
+    expect(failure({ ...BASE, split: [0.5, 0.5] as unknown as [number, number, number] })
+      .message).toContain('options.split');
+  });
+});
