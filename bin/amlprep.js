@@ -2,4 +2,12 @@
 // Thin launcher: the CLI lives in the compiled library so `npx amlprep` and `npm start` agree.
 import { main } from '../dist/src/cli/main.js';
 
+// `amlprep status dir | head` closes the pipe early; that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 process.exitCode = await main(process.argv.slice(2));

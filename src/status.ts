@@ -14,6 +14,8 @@ export interface StepStatus {
   record: StepRecord | null;
   /** Chunk records present for the step (finished or not). */
   chunksDone: number;
+  /** Chunks the step was planned with, when it has started. */
+  chunksTotal: number | null;
 }
 
 /** The checkpoints of an output folder, step by step (SPEC §10 `status`). */
@@ -26,6 +28,7 @@ export async function status(dir: string): Promise<StepStatus[]> {
     const counts = store.chunkCounts();
     return STEPS.map((step) => ({
       step, record: store.step(step) ?? null, chunksDone: counts.get(step) ?? 0,
+      chunksTotal: store.plan(step)?.chunks ?? null,
     }));
   } finally {
     await store.close();
@@ -46,7 +49,10 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
   remove('checkpoints.mdb-lock');
   remove(LOCK_FILE);
   if (options.outputs === true) {
-    for (const file of Object.values(OUTPUT_FILES)) remove(file);
+    for (const file of Object.values(OUTPUT_FILES)) {
+      remove(file);
+      remove(`${file}.tmp`);
+    }
     remove(MANIFEST_FILE);
     remove('rejected_rows.csv');
   }

@@ -46,6 +46,7 @@ export class CheckpointStore {
   readonly #steps: Database<StepRecord, string>;
   readonly #chunks: Database<ChunkRecord, string>;
   readonly #payloads: Database<Buffer, string>;
+  readonly #plans: Database<{ fingerprint: string; chunks: number }, string>;
 
   private constructor(path: string, root: RootDatabase) {
     this.path = path;
@@ -53,6 +54,18 @@ export class CheckpointStore {
     this.#steps = root.openDB<StepRecord, string>({ name: 'steps' });
     this.#chunks = root.openDB<ChunkRecord, string>({ name: 'chunks' });
     this.#payloads = root.openDB<Buffer, string>({ name: 'payloads', encoding: 'binary' });
+    this.#plans = root.openDB({ name: 'plans' });
+  }
+
+  /** Notes how many chunks a step has, so `status` can say "k of n" for an unfinished step. */
+  async recordPlan(step: StepName, fingerprint: string, chunks: number): Promise<void> {
+    const known = this.#plans.get(step);
+    if (known?.fingerprint === fingerprint && known.chunks === chunks) return;
+    await this.#plans.put(step, { fingerprint, chunks });
+  }
+
+  plan(step: StepName): { fingerprint: string; chunks: number } | undefined {
+    return this.#plans.get(step);
   }
 
   static open(dir: string): CheckpointStore {
@@ -173,6 +186,7 @@ export class CheckpointStore {
 
   async clearAll(): Promise<void> {
     await this.#steps.clearAsync();
+    await this.#plans.clearAsync();
     await this.#chunks.clearAsync();
     await this.#payloads.clearAsync();
   }

@@ -27,7 +27,8 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
   }
   for (const s of steps) {
     if (s.record === null) {
-      const chunks = s.chunksDone > 0 ? `${s.chunksDone} chunks recorded, step unfinished` : 'not run';
+      const of = s.chunksTotal === null ? '' : ` of ${s.chunksTotal}`;
+      const chunks = s.chunksDone > 0 ? `unfinished: ${s.chunksDone}${of} chunks recorded` : 'not run';
       io.stdout.write(`${s.step.padEnd(14)} ${chunks}\n`);
       continue;
     }
