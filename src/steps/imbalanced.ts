@@ -19,7 +19,6 @@ const KNN_CHUNK = 1024;
  */
 export async function resample(ctx: Context): Promise<{ tally: ChunkTally | null; out: Resampled }> {
   const train = trainRows(ctx);
-  const x = gatherRows(ctx, train);
   const y = labelsOf(ctx, train);
   const ones = y.reduce((n, v) => n + v, 0);
   const zeros = train.length - ones;
@@ -28,28 +27,34 @@ export async function resample(ctx: Context): Promise<{ tally: ChunkTally | null
   const majority = train.length - minority;
   const base = { originalRows: train.length, minorityLabel, minority, majority, k: 0 };
 
-  switch (ctx.opts.imbalance) {
-    case 'none':
-      return { tally: null, out: { ...base, x, y, syntheticRows: 0 } };
-    case 'undersample':
-      return { tally: null, out: { ...base, ...undersample(ctx, x, y, minorityLabel), syntheticRows: 0 } };
-    case 'smote':
-      return smote(ctx, x, y, base);
+  if (ctx.opts.imbalance === 'undersample') {
+    const x = gatherRows(ctx, train, train.length);
+    return { tally: null, out: { ...base, ...undersample(ctx, x, y, minorityLabel), syntheticRows: 0 } };
   }
+  const want = ctx.opts.imbalance === 'smote' ? syntheticCount(ctx, minority, majority) : 0;
+  // One matrix holds the train rows and, after them, room for the synthetic ones.
+  const x = gatherRows(ctx, train, train.length + want);
+  if (want === 0) return { tally: null, out: { ...base, x, y, syntheticRows: 0 } };
+  return smote(ctx, x, y, base, want);
+}
+
+/** ceil(ratio · majority) − minority rows, or 0 when SMOTE cannot or need not run. */
+function syntheticCount(ctx: Context, minority: number, majority: number): number {
+  const want = Math.ceil(ctx.opts.smoteRatio * majority) - minority;
+  if (minority < 2) {
+    ctx.emit({ kind: 'warning', step: 'imbalanced',
+      message: `SMOTE skipped: ${minority} minority training row(s), at least 2 are needed` });
+    return 0;
+  }
+  return Math.max(0, want);
 }
 
 async function smote(
   ctx: Context, x: Matrix, y: Int8Array, base: Omit<Resampled, 'x' | 'y' | 'syntheticRows'>,
+  want: number,
 ): Promise<{ tally: ChunkTally | null; out: Resampled }> {
   const m = base.minority;
-  const want = Math.ceil(ctx.opts.smoteRatio * base.majority) - m;
-  if (m < 2 || want <= 0) {
-    if (m < 2) {
-      ctx.emit({ kind: 'warning', step: 'imbalanced',
-        message: `SMOTE skipped: ${m} minority training row(s), at least 2 are needed` });
-    }
-    return { tally: null, out: { ...base, x, y, syntheticRows: 0 } };
-  }
+  const trainRows = y.length;
 
   const k = Math.min(MAX_K, m - 1);
   const input = minorityInput(ctx, x, y, base.minorityLabel, m, k);
@@ -68,18 +73,13 @@ async function smote(
     },
   });
 
-  const total = x.rows + want;
-  const out = makeMatrix(total, EDGE_FEATURE_COUNT);
-  for (let j = 0; j < EDGE_FEATURE_COUNT; j++) {
-    out.data.set(x.data.subarray(j * x.rows, (j + 1) * x.rows), j * total);
-  }
   await Promise.all(ranges(want, ctx.opts.chunkSize).map(({ from, to }) => ctx.pool.run({
-    kind: 'smote', input, out: out.data, outRows: total, offset: x.rows, from, to,
+    kind: 'smote', input, out: x.data, outRows: x.rows, offset: trainRows, from, to,
   })));
-  const yOut = new Int8Array(total);
+  const yOut = new Int8Array(x.rows);
   yOut.set(y);
-  yOut.fill(base.minorityLabel, x.rows);
-  return { tally, out: { ...base, x: out, y: yOut, syntheticRows: want, k } };
+  yOut.fill(base.minorityLabel, trainRows);
+  return { tally, out: { ...base, x, y: yOut, syntheticRows: want, k } };
 }
 
 function trainRows(ctx: Context): Int32Array {
@@ -93,12 +93,13 @@ function trainRows(ctx: Context): Int32Array {
   return out;
 }
 
-function gatherRows(ctx: Context, rows: Int32Array): Matrix {
-  const out = makeMatrix(rows.length, EDGE_FEATURE_COUNT);
+/** Model-input columns of `rows`, into a matrix of `capacity` rows (the rest left for later). */
+function gatherRows(ctx: Context, rows: Int32Array, capacity: number): Matrix {
+  const out = makeMatrix(capacity, EDGE_FEATURE_COUNT);
   const n = rows.length;
   for (let j = 0; j < EDGE_FEATURE_COUNT; j++) {
     const src = modelColumn(ctx.edgeMatrix!, ctx.normalized!.edgeZ!, j);
-    const dst = out.data.subarray(j * n, (j + 1) * n);
+    const dst = out.data.subarray(j * capacity, j * capacity + n);
     for (let i = 0; i < n; i++) dst[i] = src[rows[i]!]!;
   }
   return out;
@@ -118,7 +119,7 @@ function minorityInput(
   const width = EDGE_FEATURE_COUNT;
   const rows = new Float64Array(new SharedArrayBuffer(m * width * 8));
   let at = 0;
-  for (let r = 0; r < x.rows; r++) {
+  for (let r = 0; r < y.length; r++) {
     if (y[r] !== label) continue;
     for (let j = 0; j < width; j++) rows[at * width + j] = x.data[j * x.rows + r]!;
     at++;
