@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
+import { InputError } from '../errors.js';
+
 /**
  * Identity of an input file without reading all of it: size, mtime and a SHA-256 over its head,
  * tail and 64 evenly spaced 64 KiB blocks. A 16 GB file is fingerprinted in milliseconds; an
@@ -17,9 +19,17 @@ const BLOCK = 64 * 1024;
 const SAMPLES = 64;
 
 export function fingerprintFile(path: string): FileFingerprint {
-  const fd = openSync(path, 'r');
+  let fd: number;
   try {
-    const { size, mtimeMs } = fstatSync(fd);
+    fd = openSync(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new InputError(`${path}: cannot open (${code})`, error);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new InputError(`${path}: not a regular file`);
+    const { size, mtimeMs } = stat;
     const hash = createHash('sha256');
     const buf = Buffer.allocUnsafe(BLOCK);
     for (const offset of sampleOffsets(size)) {

@@ -45,7 +45,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
   const command = COMMANDS[name];
   if (command === undefined) {
-    io.stderr.write(`amlprep: unknown command '${name}'\n\n${HELP}`);
+    io.stderr.write(`amlprep: unknown command '${name}' (see 'amlprep --help')\n`);
     return EXIT.usage;
   }
   try {
