@@ -48,17 +48,21 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const opts = resolveOptions(options);
   const started = performance.now();
   const emit = makeEmitter(options.onProgress);
+  // Inputs are checked before anything is created, so a typo leaves no folder behind.
+  const { fingerprints, bases, inputs } = fingerprintSteps(opts);
   mkdirSync(opts.out, { recursive: true });
   const lock = acquireLock(opts.out);
-  const store = CheckpointStore.open(opts.out);
-  const pool = new WorkerPool(opts.workers);
-  const { fingerprints, bases, inputs } = fingerprintSteps(opts);
-  const ctx: Context = {
-    opts, store, pool, emit, signal: options.signal, fingerprints, bases, outcomes: [],
-    records: {},
-  };
+  let store: CheckpointStore | null = null;
+  let pool: WorkerPool | null = null;
 
   try {
+    store = CheckpointStore.open(opts.out);
+    pool = new WorkerPool(opts.workers);
+    const ctx: Context = {
+      opts, store, pool, emit, signal: options.signal, fingerprints, bases, outcomes: [],
+      records: {},
+      resuming: !opts.fresh && STEPS.some((s) => store!.step(s) !== undefined),
+    };
     await prepareStore(ctx);
     const summary = await allValid(ctx) ?? await runSteps(ctx, inputs);
     return {
@@ -69,8 +73,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
-    await pool.close();
-    await store.close();
+    await pool?.close();
+    await store?.close();
     lock.release();
   }
 }
@@ -176,8 +180,8 @@ async function step(
   const started = performance.now();
   const problem = recordProblem(ctx, name);
   const record = problem === null && how.alwaysCompute !== true ? ctx.store.step(name) : undefined;
-  if (problem !== null && ctx.opts.resumeFrom !== null
-    && STEPS.indexOf(name) <= STEPS.indexOf(ctx.opts.resumeFrom)) {
+  // Say why a checkpoint is not used; a first run in an empty folder needs no such notes.
+  if (problem !== null && (ctx.resuming || ctx.opts.resumeFrom !== null)) {
     ctx.emit({ kind: 'note', step: name, message: `${name}: ${problem}; recomputing it` });
   }
   if (ctx.signal?.aborted === true) throw new AbortedError();

@@ -32,3 +32,9 @@ export function decimal(flag: string, value: string | undefined): number | undef
   }
   return n;
 }
+
+/** Library messages name `options.chunkSize`; on the command line that is `--chunk-size`. */
+export function asFlags(message: string): string {
+  return message.replace(/options\.([a-zA-Z]+)/g,
+    (_, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+}

@@ -1,4 +1,5 @@
 import { AmlprepError } from '../errors.js';
+import { asFlags } from './args.js';
 import { packageVersion } from '../version.js';
 import { cleanCommand } from './clean-command.js';
 import { generateCommand } from './generate-command.js';
@@ -58,7 +59,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 /** User-facing errors print one line; internal faults print the stack for the bug report. */
 export function reportError(error: unknown, io: CliIo): number {
   if (error instanceof AmlprepError && error.userFacing) {
-    io.stderr.write(`amlprep: ${error.message}\n`);
+    io.stderr.write(`amlprep: ${asFlags(error.message)}\n`);
     return EXIT.usage;
   }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -34,6 +34,8 @@ export interface Context {
   bases: Record<StepName, Record<string, unknown>>;
   outcomes: StepOutcome[];
   records: Partial<Record<StepName, StepRecord>>;
+  /** True when the store held step records at start (a rerun), so reuse decisions are noted. */
+  resuming: boolean;
   loaded?: Loaded;
   graph?: Promise<Graph>;
   nodeMatrix?: Matrix;

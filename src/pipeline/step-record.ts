@@ -10,13 +10,23 @@ export function recordProblem(ctx: Context, step: StepName): string | null {
   const record = ctx.store.step(step);
   if (record === undefined) return 'no checkpoint';
   if (record.fingerprint === ctx.fingerprints[step]) return null;
-  return `checkpoint made with different ${changedKeys(record.basis, ctx.bases[step])}`;
+  return `checkpoint out of date (${changedKeys(record.basis, ctx.bases[step])})`;
 }
 
+/** Names what differs between a record's fingerprint basis and this run's, for people. */
 function changedKeys(was: Record<string, unknown>, now: Record<string, unknown>): string {
   const keys = new Set([...Object.keys(was ?? {}), ...Object.keys(now)]);
   const changed = [...keys].filter((k) => JSON.stringify(was?.[k]) !== JSON.stringify(now[k]));
-  return changed.length === 0 ? 'settings' : changed.join(', ');
+  const words = changed.flatMap((k) => {
+    if (k === 'previous') return ['an earlier step changed'];
+    if (k === 'version') return ['the step definition changed in this amlprep version'];
+    if (k !== 'inputs') return [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} changed`];
+    const a = (was?.inputs ?? {}) as Record<string, unknown>;
+    const b = now.inputs as Record<string, unknown>;
+    return Object.keys(b).filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f]))
+      .map((f) => `the ${f} file changed (size, mtime or content)`);
+  });
+  return words.length === 0 ? 'settings changed' : words.join(', ');
 }
 
 /** Writes the step's completion record (durable before it resolves). */

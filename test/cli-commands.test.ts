@@ -1,0 +1,287 @@
+import { appendFileSync, copyFileSync, existsSync, readFileSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { run, STEPS, type StepStatus } from '../src/index.js';
+import { runCli, STACK_LINE, type CliResult } from './helpers/cli.js';
+import { ARROW_FILES, sha256Of } from './helpers/hash.js';
+import { killAt, unfinished } from './helpers/kill.js';
+import { badFixture, REPO, SAMPLE, SAMPLE_ROWS } from './helpers/paths.js';
+import { computedSteps, summarySteps } from './helpers/summary.js';
+import { useTempDirs, withTempDir } from './helpers/temp-dir.js';
+
+// The commands a batch user types (SPEC §10 `status` and `clean`, resume, `--resume-from`,
+// `--fresh`) on the real sample, and how the CLI answers mistakes.
+
+const tempDir = useTempDirs('cli');
+
+function runArgs(out: string, ...extra: string[]): string[] {
+  return [
+    'run', SAMPLE.transactions, '--accounts', SAMPLE.accounts, '--patterns', SAMPLE.patterns,
+    '--out', out, '--chunk-size', '5000', '--workers', '2', ...extra,
+  ];
+}
+
+async function finishedRun(...extra: string[]): Promise<{ out: string; result: CliResult }> {
+  const out = tempDir();
+  const result = await runCli(runArgs(out, ...extra));
+  expect(result.code, result.stderr).toBe(0);
+  return { out, result };
+}
+
+/** stderr holds exactly one line, says what went wrong, and shows no stack trace. */
+function expectOneLineError(result: CliResult, mentions: string): void {
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr).not.toMatch(STACK_LINE);
+  expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
+  expect(result.stderr).toContain(mentions);
+}
+
+describe('amlprep status', () => {
+  it('lists all seven steps with their completion metadata after a run', async () => {
+    const { out } = await finishedRun();
+
+    const text = await runCli(['status', out]);
+    expect(text.code, text.stderr).toBe(0);
+    for (const step of STEPS) {
+      expect(text.stdout).toMatch(new RegExp(
+        `^${step}\\s+done \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\s.*chunks=\\d+`, 'm',
+      ));
+    }
+    expect(text.stdout).toMatch(/^\s+options \{.*"chunkSize":5000/m);
+
+    const json = await runCli(['status', out, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const steps = JSON.parse(json.stdout) as StepStatus[];
+    expect(steps.map((s) => s.step)).toEqual([...STEPS]);
+    for (const s of steps) {
+      expect(s.record, s.step).not.toBeNull();
+      expect(s.record!.step).toBe(s.step);
+      expect(Number.isNaN(Date.parse(s.record!.finishedAt))).toBe(false);
+      expect(s.record!.durationMs).toBeGreaterThanOrEqual(0);
+      expect(Object.keys(s.record!.counts).length, s.step).toBeGreaterThan(0);
+      expect(s.record!.options).toMatchObject({ chunkSize: 5000, seed: 42, smoteRatio: 1 });
+    }
+    expect(steps[0]!.record!.counts).toMatchObject({ rows: SAMPLE_ROWS });
+  });
+
+  it('shows the chunks a killed run recorded for the step it left unfinished', async () => {
+    const out = tempDir();
+    const args = runArgs(out, '--chunk-size', '2000');
+    const kill = await killAt(args, out, { chunksOf: 'data_loaded', atLeast: 3 });
+    expect(kill.interrupted, kill.killed.stderr).toBe(true);
+    const open = unfinished(kill.store)!;
+    expect(open.step).toBe('data_loaded');
+    expect(open.chunksDone).toBeGreaterThanOrEqual(3);
+
+    const text = await runCli(['status', out]);
+    expect(text.code, text.stderr).toBe(0);
+    const line = text.stdout.split('\n').find((l) => l.startsWith('data_loaded'));
+    expect(line, text.stdout).toMatch(new RegExp(`\\b${open.chunksDone}\\b.*chunks? recorded`));
+    expect(line).toMatch(/unfinished/);
+    expect(text.stdout).toMatch(/^graph_created\s+not run$/m);
+
+    const json = JSON.parse((await runCli(['status', out, '--json'])).stdout) as StepStatus[];
+    expect(json[0]).toMatchObject({
+      step: 'data_loaded', record: null, chunksDone: open.chunksDone,
+    });
+  });
+
+  it('exits 2 naming a folder that holds no checkpoints', async () => {
+    await withTempDir('cli-empty', async (out) => {
+      expectOneLineError(await runCli(['status', out]), out);
+    });
+  });
+});
+
+describe('amlprep clean', () => {
+  it('removes the checkpoints and keeps the outputs', async () => {
+    const { out } = await finishedRun();
+    const before = sha256Of(out);
+
+    const cleaned = await runCli(['clean', out]);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(cleaned.stdout).toContain('checkpoints.mdb');
+    expect(existsSync(join(out, 'checkpoints.mdb'))).toBe(false);
+    expect(sha256Of(out)).toEqual(before);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+    expect((await runCli(['status', out])).code).toBe(2);
+  });
+
+  it('removes the outputs too with --outputs', async () => {
+    const { out } = await finishedRun();
+
+    const cleaned = await runCli(['clean', out, '--outputs']);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(existsSync(join(out, 'checkpoints.mdb'))).toBe(false);
+    for (const file of [...ARROW_FILES, 'manifest.json']) {
+      expect(existsSync(join(out, file)), file).toBe(false);
+    }
+  });
+});
+
+describe('amlprep run on a folder that holds checkpoints', () => {
+  it('loads every step from checkpoints after a finished run and keeps the bytes', async () => {
+    const { out } = await finishedRun();
+    const before = sha256Of(out);
+
+    const rerun = await runCli(runArgs(out));
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const steps = summarySteps(rerun.stdout);
+    expect([...steps.keys()]).toEqual([...STEPS]);
+    for (const step of STEPS) expect(steps.get(step)?.how, step).toBe('loaded');
+    expect(rerun.stdout).toContain(`loaded from checkpoints: ${STEPS.join(', ')}`);
+    expect(sha256Of(out)).toEqual(before);
+  });
+
+  it('rewrites an output file changed after the run from the checkpoints', async () => {
+    const { out } = await finishedRun();
+    const before = sha256Of(out);
+    appendFileSync(join(out, 'nodes.arrow'), Buffer.from([0]));
+
+    const rerun = await runCli(runArgs(out));
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(computedSteps(rerun.stdout)).toEqual(['graph_created']);
+    expect(sha256Of(out)).toEqual(before);
+  });
+
+  it('recomputes only the last three steps with --resume-from normalized', async () => {
+    const { out } = await finishedRun();
+    const before = sha256Of(out);
+
+    const rerun = await runCli(runArgs(out, '--resume-from', 'normalized'));
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(computedSteps(rerun.stdout)).toEqual(['imbalanced', 'weights', 'graph_created']);
+    const steps = summarySteps(rerun.stdout);
+    for (const step of STEPS.slice(0, 4)) expect(steps.get(step)?.how, step).toBe('loaded');
+    expect(sha256Of(out)).toEqual(before);
+  });
+
+  it('recomputes every step with --fresh and gives the same bytes', async () => {
+    const { out } = await finishedRun();
+    const before = sha256Of(out);
+
+    const rerun = await runCli(runArgs(out, '--fresh'));
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(computedSteps(rerun.stdout)).toEqual([...STEPS]);
+    for (const [step, line] of summarySteps(rerun.stdout)) expect(line.reused, step).toBe(0);
+    expect(rerun.stderr).not.toContain('from checkpoints');
+    expect(sha256Of(out)).toEqual(before);
+  });
+
+  it('recomputes imbalanced onward, not the features, when --smote-ratio changes', async () => {
+    const { out } = await finishedRun();
+    const before = sha256Of(out);
+
+    const half = await runCli(runArgs(out, '--smote-ratio', '0.5'));
+    expect(half.code, half.stderr).toBe(0);
+    expect(computedSteps(half.stdout)).toEqual(['imbalanced', 'weights', 'graph_created']);
+    const after = sha256Of(out);
+    expect(after['nodes.arrow']).toBe(before['nodes.arrow']);
+    expect(after['edges.arrow']).toBe(before['edges.arrow']);
+    expect(after['train_resampled.arrow']).not.toBe(before['train_resampled.arrow']);
+
+    // SPEC §7: ceil(ratio · majority) − minority synthetic rows.
+    const [y0, y1] = trainCounts(half.stdout);
+    const synthetic = Math.ceil(0.5 * Math.max(y0, y1)) - Math.min(y0, y1);
+    expect(half.stdout).toMatch(new RegExp(
+      `resampled train\\s+${fmt(y0 + y1 + synthetic)} rows \\(${fmt(synthetic)} synthetic`,
+    ));
+
+    // Back to the default ratio: the first run's bytes again.
+    const back = await runCli(runArgs(out));
+    expect(computedSteps(back.stdout)).toEqual(['imbalanced', 'weights', 'graph_created']);
+    expect(sha256Of(out)).toEqual(before);
+  });
+
+  it('says why it recomputes a checkpoint whose options or input changed', async () => {
+    // SPEC §10: "otherwise it is recomputed and the reason is said".
+    const dir = tempDir();
+    const transactions = join(dir, 'transactions.csv');
+    copyFileSync(SAMPLE.transactions, transactions);
+    const args = (...extra: string[]) => ['run', transactions, '--out', join(dir, 'out'),
+      '--chunk-size', '5000', '--workers', '2', ...extra];
+    expect((await runCli(args())).code).toBe(0);
+
+    const ratio = await runCli(args('--smote-ratio', '0.5'));
+    expect(ratio.code, ratio.stderr).toBe(0);
+    expect(ratio.stderr).toMatch(/^.*imbalanced.*smote.?ratio.*$/im);
+
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(transactions, later, later);
+    const touched = await runCli(args('--smote-ratio', '0.5'));
+    expect(touched.code, touched.stderr).toBe(0);
+    expect(computedSteps(touched.stdout)).toEqual([...STEPS]);
+    expect(touched.stderr).toMatch(/^.*data_loaded.*(input|transactions|changed|modified).*$/im);
+  });
+});
+
+describe('amlprep help, version and usage errors', () => {
+  it('prints usage and exits 0 for --help on every command', async () => {
+    const asks: string[][] = [
+      ['--help'], ['-h'], ['run', '--help'], ['status', '--help'], ['clean', '--help'],
+      ['generate', '--help'], ['run', '-h'],
+    ];
+    for (const ask of asks) {
+      const result = await runCli(ask);
+      expect(result.code, ask.join(' ')).toBe(0);
+      expect(result.stdout, ask.join(' ')).toMatch(/Usage: amlprep/);
+      expect(result.stderr, ask.join(' ')).toBe('');
+    }
+  });
+
+  it('prints the package version with --version', async () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('exits 2 with a one-line message for an unknown command', async () => {
+    expectOneLineError(await runCli(['bogus']), 'bogus');
+  });
+
+  it('exits 2 with a one-line message for an unknown flag of any command', async () => {
+    const out = tempDir();
+    for (const args of [
+      ['run', SAMPLE.transactions, '--out', out, '--bogus-flag'], ['status', out, '--bogus-flag'],
+      ['clean', out, '--bogus-flag'], ['generate', '--bogus-flag'],
+    ]) {
+      expectOneLineError(await runCli(args), '--bogus-flag');
+    }
+  });
+
+  it('exits 2 naming a missing input file', async () => {
+    const dir = tempDir();
+    const missing = join(dir, 'no-such-file.csv');
+    const cases = [
+      ['run', missing, '--out', join(dir, 'a')],
+      ['run', SAMPLE.transactions, '--accounts', missing, '--out', join(dir, 'b')],
+      ['run', SAMPLE.transactions, '--patterns', missing, '--out', join(dir, 'c')],
+    ];
+    for (const args of cases) expectOneLineError(await runCli(args), missing);
+  });
+
+  it('leaves the output folder free for the next run after a missing input file', async () => {
+    // Library level: a long-lived process that calls run() again on the same folder.
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    await expect(run({ transactions: join(dir, 'no-such-file.csv'), out, workers: 1 }))
+      .rejects.toMatchObject({ code: 'ERR_AMLPREP_INPUT' });
+    expect(existsSync(join(out, 'amlprep.lock'))).toBe(false);
+
+    const result = await run({ transactions: badFixture('base.csv'), out, workers: 1 });
+    expect(result.summary.edges).toBe(60);
+  });
+});
+
+function trainCounts(summary: string): [number, number] {
+  const m = /^ {2}train\s+([\d,]+)\s+([\d,]+)$/m.exec(summary);
+  if (m === null) throw new Error(`no train line in:\n${summary}`);
+  return [Number(m[1]!.replace(/,/g, '')), Number(m[2]!.replace(/,/g, ''))];
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}

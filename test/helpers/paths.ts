@@ -1,0 +1,25 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, whatever folder vitest was started from. */
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The CLI launcher; it runs the compiled library in dist/ (`npm run build` first). */
+export const BIN = join(REPO, 'bin', 'amlprep.js');
+
+/** data/sample: 26,751 real AMLworld rows, the LI-Small accounts head and two Patterns files. */
+export const SAMPLE = {
+  transactions: join(REPO, 'data', 'sample', 'transactions.csv'),
+  accounts: join(REPO, 'data', 'sample', 'accounts.csv'),
+  patterns: join(REPO, 'data', 'sample', 'patterns.txt'),
+} as const;
+
+/** Data rows in data/sample/transactions.csv. */
+export const SAMPLE_ROWS = 26_751;
+
+/** Hand-broken copies of real rows; see test/fixtures/bad/README.md. */
+export const BAD = join(REPO, 'test', 'fixtures', 'bad');
+
+export function badFixture(name: string): string {
+  return join(BAD, name);
+}
