@@ -161,6 +161,11 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
   return summary!;
 }
 
+/** Steps whose work may run through `runChunks`, which emits their `step-start`. */
+const CHUNKED: ReadonlySet<StepName> = new Set([
+  'data_loaded', 'node_features', 'edge_features', 'imbalanced',
+]);
+
 interface StepWork {
   tally: ChunkTally | null;
   counts: Record<string, number>;
@@ -180,13 +185,30 @@ async function step(
   const started = performance.now();
   const problem = recordProblem(ctx, name);
   const record = problem === null && how.alwaysCompute !== true ? ctx.store.step(name) : undefined;
-  // Say why a checkpoint is not used; a first run in an empty folder needs no such notes.
-  if (problem !== null && (ctx.resuming || ctx.opts.resumeFrom !== null)) {
+  // Say why a checkpoint is not used. A step the previous run never reached needs no note;
+  // one that is missing while a later step has a record (or under --resume-from) does.
+  const later = STEPS.slice(STEPS.indexOf(name) + 1).some((s) => ctx.store.step(s) !== undefined);
+  const worthSaying = problem !== 'no checkpoint' || later || ctx.opts.resumeFrom !== null;
+  if (problem !== null && worthSaying && (ctx.resuming || ctx.opts.resumeFrom !== null)) {
     ctx.emit({ kind: 'note', step: name, message: `${name}: ${problem}; recomputing it` });
   }
   if (ctx.signal?.aborted === true) throw new AbortedError();
 
-  const done = await work(record);
+  // Chunked steps announce themselves with their chunk count; the others are announced here.
+  let announced = false;
+  const emit = ctx.emit;
+  ctx.emit = (event) => {
+    if (event.kind === 'step-start' && event.step === name) announced = true;
+    emit(event);
+  };
+  if (!CHUNKED.has(name)) emit({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
+  let done: StepWork;
+  try {
+    done = await work(record);
+  } finally {
+    ctx.emit = emit;
+  }
+  if (CHUNKED.has(name) && !announced) emit({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
   const computed = done.tally?.computed ?? (record === undefined ? 1 : 0);
   const loaded = problem === null && computed === 0 && how.alwaysCompute !== true;
   if (!loaded || done.alwaysRecord === true) {

@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:f
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
-import { LockedError } from '../errors.js';
+import { LockedError, OutputError } from '../errors.js';
 
 export const LOCK_FILE = 'amlprep.lock';
 
@@ -28,7 +28,11 @@ export function acquireLock(dir: string): { release: () => void } {
       closeSync(fd);
       return { release: () => releaseIfOurs(path, me) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new OutputError(`cannot write ${path} (${code ?? String(error)}); ` +
+          'is the output folder writable, with free space?', error);
+      }
     }
     const holder = readHolder(path);
     if (holder !== null && isAlive(holder)) {

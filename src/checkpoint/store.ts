@@ -132,10 +132,12 @@ export class CheckpointStore {
       finishedAt: new Date().toISOString(),
     };
     const key = chunkKey(step, fingerprint, index);
-    await this.#root.transaction(() => {
-      this.#payloads.put(key, payload);
-      this.#chunks.put(key, record);
-    });
+    // A synchronous transaction: a failed commit (disk full) throws here, where it can be
+    // reported, instead of inside lmdb-js's write thread callback.
+    await this.#guard(`${step} chunk ${index}`, (async () => this.#root.transactionSync(() => {
+      this.#payloads.putSync(key, payload);
+      this.#chunks.putSync(key, record);
+    }))());
     return record;
   }
 
@@ -159,8 +161,28 @@ export class CheckpointStore {
 
   /** Records a step's completion and waits until it is durable. */
   async recordStep(record: StepRecord): Promise<void> {
-    await this.#steps.put(record.step, record);
-    await this.#root.flushed;
+    await this.#guard(`step ${record.step}`, this.#steps.put(record.step, record));
+    await this.#guard(`step ${record.step}`, this.#root.flushed);
+  }
+
+  /**
+   * A failed commit (disk full, I/O error) becomes a CheckpointError saying what to do. LMDB
+   * aborts the whole transaction, so the store stays as it was before it: a rerun after
+   * freeing space continues from there.
+   */
+  async #guard<T>(what: string, commit: Promise<T>): Promise<T> {
+    try {
+      return await commit;
+    } catch (error) {
+      // lmdb-js hangs the cause on a second, otherwise unobserved, rejected promise.
+      const cause = (error as { commitError?: Promise<unknown> }).commitError;
+      const detail = cause === undefined ? error : await cause.catch((e: unknown) => e);
+      const why = detail instanceof Error ? detail.message : String(detail);
+      throw new CheckpointError(
+        `cannot record ${what} in ${this.path} (${why}; is the disk full?); free space and ` +
+        'rerun the same command to continue from the last recorded chunk', detail,
+      );
+    }
   }
 
   /** Forgets a step record and every later one, e.g. when an earlier step was recomputed. */
