@@ -56,7 +56,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   let pool: WorkerPool | null = null;
 
   try {
-    store = CheckpointStore.open(opts.out);
+    store = CheckpointStore.open(opts.out, { fresh: opts.fresh });
     pool = new WorkerPool(opts.workers);
     const ctx: Context = {
       opts, store, pool, emit, signal: options.signal, fingerprints, bases, outcomes: [],

@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import {
+  closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -68,8 +70,22 @@ export class CheckpointStore {
     return this.#plans.get(step);
   }
 
-  static open(dir: string): CheckpointStore {
+  /**
+   * Opens (or creates) the store. A file that is not an LMDB environment is refused before
+   * LMDB sees it (LMDB trusts its meta pages and can crash on garbage); with `fresh` it is
+   * removed and a new store created instead.
+   */
+  static open(dir: string, options: { fresh?: boolean } = {}): CheckpointStore {
     const path = join(dir, STORE_FILE);
+    const problem = storeFileProblem(path);
+    if (problem !== null && options.fresh === true) {
+      CheckpointStore.remove(dir);
+    } else if (problem !== null) {
+      throw new CheckpointError(
+        `the checkpoint store ${path} is damaged (${problem}); rerun with --fresh to start ` +
+        `over, or remove it with 'amlprep clean ${dir}'`,
+      );
+    }
     try {
       mkdirSync(dir, { recursive: true });
       // Durable settings: no noSync, no noMetaSync; commits are flushed in the background.
@@ -222,6 +238,50 @@ export class CheckpointStore {
     rmSync(join(dir, STORE_FILE), { force: true });
     rmSync(join(dir, `${STORE_FILE}-lock`), { force: true });
   }
+}
+
+// LMDB's file layout: two meta pages (pages 0 and 1). In each, after the 16-byte page header
+// and 8 bytes of padding: magic, version, address, map size, the two root DB records (the
+// first one's `md_pad` holds the page size), the last used page number and the txn id.
+const META = { magic: 24, pageSize: 48, lastPage: 144, txnId: 152, end: 160 } as const;
+const LMDB_MAGIC = 0xbeefc0de;
+
+/**
+ * Why a store file cannot be opened safely, or null (also when it does not exist). LMDB maps
+ * the file and trusts its meta pages: garbage crashes it, and a file shorter than its last
+ * page kills the process with SIGBUS on first touch, so both are caught here first.
+ */
+function storeFileProblem(path: string): string | null {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return 'empty file';
+    const first = readMeta(fd, 0);
+    if (first === null) return 'not an LMDB environment';
+    const second = readMeta(fd, first.pageSize);
+    const current = second !== null && second.txnId > first.txnId ? second : first;
+    const needed = (current.lastPage + 1) * first.pageSize;
+    return size < needed ? `truncated: ${size} of ${needed} bytes` : null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readMeta(fd: number, at: number) {
+  const page = Buffer.alloc(META.end);
+  if (readSync(fd, page, 0, page.length, at) < page.length) return null;
+  if (page.readUInt32LE(META.magic) !== LMDB_MAGIC) return null;
+  const pageSize = page.readUInt32LE(META.pageSize);
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return null;
+  return {
+    pageSize, lastPage: Number(page.readBigUInt64LE(META.lastPage)),
+    txnId: Number(page.readBigUInt64LE(META.txnId)),
+  };
 }
 
 function chunkKey(step: StepName, fingerprint: string, index: number): string {

@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { open } from 'lmdb';
+import { describe, expect, it } from 'vitest';
+
+import { runCli, STACK_LINE } from './helpers/cli.js';
+import { sha256Of } from './helpers/hash.js';
+import { SAMPLE } from './helpers/paths.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+// SPEC §10: a checkpoint is used only if its checksum matches; otherwise it is recomputed
+// and the reason is said. These tests damage the LMDB store behind the engine's back.
+
+const tempDir = useTempDirs('damaged');
+
+function args(out: string): string[] {
+  return ['run', SAMPLE.transactions, '--accounts', SAMPLE.accounts, '--patterns',
+    SAMPLE.patterns, '--out', out, '--chunk-size', '5000', '--workers', '2'];
+}
+
+/** Opens the store as any LMDB client would and hands `edit` its payload and step tables. */
+async function tamper(
+  out: string,
+  edit: (db: { payloads: ReturnType<typeof openPayloads>; steps: ReturnType<typeof openSteps> }) =>
+    Promise<void>,
+): Promise<void> {
+  const root = open({ path: join(out, 'checkpoints.mdb'), compression: false, maxDbs: 8 });
+  await edit({ payloads: openPayloads(root), steps: openSteps(root) });
+  await root.close();
+}
+
+function openPayloads(root: ReturnType<typeof open>) {
+  return root.openDB<Buffer, string>({ name: 'payloads', encoding: 'binary' });
+}
+
+function openSteps(root: ReturnType<typeof open>) {
+  return root.openDB<unknown, string>({ name: 'steps' });
+}
+
+/** Key of the `n`-th recorded chunk of `step`. */
+function chunkKey(payloads: ReturnType<typeof openPayloads>, step: string, n: number): string {
+  const keys = [...payloads.getKeys()].filter((k) => k.startsWith(`${step}:`));
+  const key = keys[n];
+  if (key === undefined) throw new Error(`no chunk ${n} of ${step} among ${keys.length}`);
+  return key;
+}
+
+describe('a damaged checkpoint store', () => {
+  it('recomputes a chunk whose payload has a flipped bit, says so, and keeps the bytes', async () => {
+    const out = tempDir();
+    expect((await runCli(args(out))).code).toBe(0);
+    const before = sha256Of(out);
+
+    // Drop the step records so the chunks are read back, then flip one bit of one payload.
+    await tamper(out, async ({ payloads, steps }) => {
+      const key = chunkKey(payloads, 'node_features', 2);
+      const bytes = Buffer.from(payloads.getBinary(key)!);
+      bytes[bytes.length - 3]! ^= 0x10;
+      await payloads.put(key, bytes);
+      for (const step of ['node_features', 'edge_features', 'graph_created']) {
+        await steps.remove(step);
+      }
+    });
+    const rerun = await runCli(args(out));
+
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('chunk 2 recomputed: payload checksum mismatch');
+    expect(sha256Of(out)).toEqual(before);
+  });
+
+  it('recomputes a chunk whose record names a payload that is gone', async () => {
+    const out = tempDir();
+    expect((await runCli(args(out))).code).toBe(0);
+    const before = sha256Of(out);
+
+    await tamper(out, async ({ payloads, steps }) => {
+      await payloads.remove(chunkKey(payloads, 'data_loaded', 1));
+      await steps.remove('graph_created');
+    });
+    const rerun = await runCli(args(out));
+
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('chunk 1 recomputed: record names a payload that is missing');
+    expect(sha256Of(out)).toEqual(before);
+  });
+
+  it('reports a store LMDB cannot open with what to do, and --fresh starts over', async () => {
+    const out = tempDir();
+    writeFileSync(join(out, 'checkpoints.mdb'), 'this is not an LMDB environment\n'.repeat(500));
+
+    const broken = await runCli(args(out));
+    expect(broken.code, broken.stderr).toBe(2);
+    expect(broken.stderr).not.toMatch(STACK_LINE);
+    expect(broken.stderr).toMatch(/checkpoint store .*--fresh/);
+  });
+});
