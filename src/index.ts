@@ -16,3 +16,14 @@ export { MODEL_COLUMNS } from './features/model-input.js';
 export type { Manifest, RunSummary } from './output/manifest.js';
 export { OUTPUT_FILES } from './output/outputs.js';
 export { generate } from './generate/index.js';
+export {
+  readOutputs, readManifest, type ReadOutputsOptions, type RunOutputs,
+} from './read-outputs.js';
+export {
+  exportRun, EXPORT_FORMATS, type AmountSource, type ExportFormat, type ExportOptions,
+  type ExportResult,
+} from './export/index.js';
+export {
+  inspectRun, type ClassCounts, type ColumnStats, type InspectOptions, type Inspection,
+  type TopAccount,
+} from './inspect/inspect.js';

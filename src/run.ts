@@ -29,7 +29,7 @@ import { applyNormalized, fitNormalized, type NormalizedRecord } from './steps/n
  */
 const STEP_VERSIONS: Record<StepName, number> = {
   data_loaded: 2, node_features: 1, edge_features: 1, normalized: 1, imbalanced: 1,
-  weights: 1, graph_created: 1,
+  weights: 1, graph_created: 2,
 };
 
 export interface RunResult {

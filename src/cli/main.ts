@@ -3,6 +3,8 @@ import { asFlags } from './args.js';
 import { packageVersion } from '../version.js';
 import { cleanCommand } from './clean-command.js';
 import { generateCommand } from './generate-command.js';
+import { exportCommand } from './export-command.js';
+import { inspectCommand } from './inspect-command.js';
 import { EXIT, processIo, type CliIo } from './io.js';
 import { runCommand } from './run-command.js';
 import { statusCommand } from './status-command.js';
@@ -14,6 +16,8 @@ const COMMANDS: Record<string, Command> = {
   status: statusCommand,
   clean: cleanCommand,
   generate: generateCommand,
+  export: exportCommand,
+  inspect: inspectCommand,
 };
 
 const HELP = `amlprep — turn AMLworld transaction CSVs into graph-ML inputs
@@ -25,6 +29,8 @@ Commands:
   status <dir>             list the checkpoints of an output folder
   clean <dir>              remove the checkpoints of an output folder
   generate                 write synthetic data in the AMLworld layout
+  export <dir>             convert a finished run to npy, csv or Multi-GNN's layout
+  inspect <dir>            counts, column statistics and top accounts of a finished run
 
 Run 'amlprep <command> --help' for the options of a command.
 Global: --help, --version

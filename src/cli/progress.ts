@@ -7,11 +7,13 @@ const LINE_EVERY_MS = 5_000;
 /**
  * Renders progress events for people running batch jobs. On a terminal: one bar per step,
  * redrawn in place, with chunks, rate and ETA. Elsewhere: a line at each step's start and end,
- * and a progress line at most every five seconds.
+ * and a progress line at most every five seconds. With NO_COLOR set (https://no-color.org),
+ * the bar is redrawn with a carriage return and spaces instead of ANSI escapes.
  */
 export function progressPrinter(io: CliIo, quiet = false): (event: ProgressEvent) => void {
   const tty = io.stderr.isTTY === true && io.env.TERM !== 'dumb';
   const out = io.stderr;
+  const redraw = lineRedrawer(tty, noColor(io.env));
   let stepStart = 0;
   let lastLine = 0;
   let current: { step: StepName; total: number; reused: number; rows: number } | null = null;
@@ -37,7 +39,7 @@ export function progressPrinter(io: CliIo, quiet = false): (event: ProgressEvent
         const rate = elapsed > 0 ? computed / elapsed : 0;
         const eta = rate > 0 ? (event.total - event.done) / rate : 0;
         if (tty) {
-          out.write(`\r\x1b[2K${bar(event.step, event.done, event.total, current.rows / Math.max(elapsed, 1e-3), eta)}`);
+          out.write(redraw(bar(event.step, event.done, event.total, current.rows / Math.max(elapsed, 1e-3), eta)));
         } else if (now - lastLine >= LINE_EVERY_MS) {
           lastLine = now;
           out.write(`[${stamp()}] ${event.step}: ${event.done}/${event.total} chunks, ` +
@@ -47,18 +49,40 @@ export function progressPrinter(io: CliIo, quiet = false): (event: ProgressEvent
       }
       case 'step-end': {
         const how = event.loaded ? 'loaded from checkpoint' : `done in ${fmtSeconds(event.seconds)}`;
-        if (tty) out.write(`\r\x1b[2K✔ ${event.step.padEnd(14)} ${how}\n`);
+        if (tty) out.write(redraw(`✔ ${event.step.padEnd(14)} ${how}\n`));
         else out.write(`[${stamp()}] ${event.step}: ${how}\n`);
         current = null;
         return;
       }
       case 'note':
-        out.write(`${tty ? '\r\x1b[2K' : ''}note: ${event.message}\n`);
+        out.write(redraw(`note: ${event.message}\n`));
         return;
       case 'warning':
-        out.write(`${tty ? '\r\x1b[2K' : ''}warning: ${event.message}\n`);
+        out.write(redraw(`warning: ${event.message}\n`));
         return;
     }
+  };
+}
+
+/** NO_COLOR counts when present and not empty, as https://no-color.org defines it. */
+export function noColor(env: NodeJS.ProcessEnv): boolean {
+  return env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+}
+
+/**
+ * Text that replaces the bar on the current terminal line (a text ending in a line break
+ * leaves it for good). ANSI erase-line when allowed; with NO_COLOR a carriage return and
+ * enough spaces to cover the bar; off a terminal the text alone, since nothing is redrawn.
+ */
+function lineRedrawer(tty: boolean, plain: boolean): (text: string) => string {
+  let shown = 0;
+  return (text) => {
+    if (!tty) return text;
+    if (!plain) return `\r\x1b[2K${text}`;
+    const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+    const line = `\r${body.padEnd(shown)}${text.slice(body.length)}`;
+    shown = body === text ? text.length : 0;
+    return line;
   };
 }
 

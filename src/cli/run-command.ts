@@ -1,8 +1,20 @@
-import { AbortedError, UsageError } from '../errors.js';
-import { STEPS, type Imbalance, type OnBadRow, type StepName } from '../options.js';
+import { AbortedError, InputError, UsageError } from '../errors.js';
+import { statSync } from 'node:fs';
+
+import { CheckpointStore } from '../checkpoint/store.js';
+import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
+import { planChunks } from '../ingest/scan.js';
+import {
+  resolveOptions, STEPS, type Imbalance, type OnBadRow, type RunOptions, type StepName,
+} from '../options.js';
+import { status } from '../status.js';
 import { run } from '../run.js';
 import { decimal, integer, parse } from './args.js';
 import { EXIT, type CliIo } from './io.js';
+import {
+  exitCodeOf, jsonError, jsonInterrupted, jsonProgressPrinter, jsonSummary, parseLogFormat,
+  type LogFormat,
+} from './log-format.js';
 import { reportError } from './main.js';
 import { progressPrinter } from './progress.js';
 import { formatSummary } from './summary.js';
@@ -27,10 +39,16 @@ Options:
   --split A,B,C          train,validation,test shares (default: 0.6,0.2,0.2)
   --on-bad-row P         fail | skip (default: fail; skip writes rejected_rows.csv)
   --quiet                print only warnings and the summary
+  --log-format F         text (default) or json: one JSON object per line on stderr for
+                         each progress event, and the summary as one JSON object on stdout
+  --dry-run              check the options and inputs, count rows and chunks, list the
+                         recorded steps, and stop; nothing is written
   -h, --help             this text
 
 Numbers accept 250k, 5m and 5_000_000. Exit codes: 0 done, 2 usage or data error,
 1 internal fault, 130/143 interrupted (rerun the same command to resume).
+Progress is a redrawn bar on a terminal and one line per event elsewhere; NO_COLOR
+turns off the terminal escapes.
 `;
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
@@ -39,50 +57,142 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     sample: { type: 'string' }, 'chunk-size': { type: 'string' }, workers: { type: 'string' },
     'resume-from': { type: 'string' }, fresh: { type: 'boolean' }, imbalance: { type: 'string' },
     'smote-ratio': { type: 'string' }, seed: { type: 'string' }, split: { type: 'string' },
-    'on-bad-row': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    'on-bad-row': { type: 'string' }, quiet: { type: 'boolean' },
+    'log-format': { type: 'string' }, 'dry-run': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
     io.stdout.write(RUN_HELP);
     return EXIT.ok;
   }
+  const format = parseLogFormat(values['log-format'] as string | undefined);
+  const quiet = values.quiet === true;
   if (positionals.length !== 1) {
     throw new UsageError(`run takes one transactions file, got ${positionals.length} ` +
       `(see 'amlprep run --help')`);
   }
 
+  const options = (): RunOptions => ({
+    transactions: positionals[0] as string,
+    accounts: values.accounts as string | undefined,
+    patterns: values.patterns as string | undefined,
+    out: values.out as string | undefined,
+    sample: integer('--sample', values.sample as string | undefined),
+    chunkSize: integer('--chunk-size', values['chunk-size'] as string | undefined),
+    workers: integer('--workers', values.workers as string | undefined),
+    resumeFrom: values['resume-from'] as StepName | undefined,
+    fresh: values.fresh as boolean | undefined,
+    imbalance: values.imbalance as Imbalance | undefined,
+    smoteRatio: decimal('--smote-ratio', values['smote-ratio'] as string | undefined),
+    seed: integer('--seed', values.seed as string | undefined),
+    split: values.split as string | undefined,
+    onBadRow: values['on-bad-row'] as OnBadRow | undefined,
+  });
+  if (values['dry-run'] === true) return dryRun(options, format, io);
+
   const controller = new AbortController();
-  const stop = installSignalHandlers(controller, io);
+  const stop = installSignalHandlers(controller, io, format);
   try {
     const result = await run({
-      transactions: positionals[0] as string,
-      accounts: values.accounts as string | undefined,
-      patterns: values.patterns as string | undefined,
-      out: values.out as string | undefined,
-      sample: integer('--sample', values.sample as string | undefined),
-      chunkSize: integer('--chunk-size', values['chunk-size'] as string | undefined),
-      workers: integer('--workers', values.workers as string | undefined),
-      resumeFrom: values['resume-from'] as StepName | undefined,
-      fresh: values.fresh as boolean | undefined,
-      imbalance: values.imbalance as Imbalance | undefined,
-      smoteRatio: decimal('--smote-ratio', values['smote-ratio'] as string | undefined),
-      seed: integer('--seed', values.seed as string | undefined),
-      split: values.split as string | undefined,
-      onBadRow: values['on-bad-row'] as OnBadRow | undefined,
-      onProgress: progressPrinter(io, values.quiet === true),
+      ...options(),
+      onProgress: format === 'json' ? jsonProgressPrinter(io, quiet) : progressPrinter(io, quiet),
       signal: controller.signal,
     });
-    io.stdout.write(formatSummary(result));
+    io.stdout.write(format === 'json' ? jsonSummary(result) : formatSummary(result));
     return EXIT.ok;
   } catch (error) {
     if (error instanceof AbortedError && stop.signal !== null) {
-      io.stderr.write(`amlprep: stopped by ${stop.signal}; finished chunks are recorded. ` +
-        `Rerun the same command to resume.\n`);
-      return stop.signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+      const code = stop.signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+      const message = `stopped by ${stop.signal}; finished chunks are recorded. ` +
+        `Rerun the same command to resume.`;
+      io.stderr.write(format === 'json' ? jsonInterrupted(stop.signal, code, message)
+        : `amlprep: ${message}\n`);
+      return code;
     }
-    return reportError(error, io);
+    if (format === 'text') return reportError(error, io);
+    const code = exitCodeOf(error);
+    io.stderr.write(jsonError(error, code));
+    return code;
   } finally {
     stop.remove();
   }
+}
+
+/**
+ * `--dry-run`: validates the options as `run()` would, checks the transactions header, counts
+ * its rows and chunks, and lists the steps the checkpoint store holds. Whether a recorded
+ * step is reused also depends on its fingerprint, which only `run()` computes; the plan says
+ * so rather than guess.
+ */
+async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): Promise<number> {
+  try {
+    const opts = resolveOptions(options());
+    const header = readHeader(opts.transactions, TRANSACTION_COLUMNS, { 4: 'Account.1' });
+    const scan = planChunks(opts.transactions, header.dataStart, header.dataLine, opts.chunkSize,
+      opts.sample);
+    const inputs = Object.fromEntries((['transactions', 'accounts', 'patterns'] as const)
+      .map((k) => [k, opts[k] === null ? null : { path: opts[k], bytes: fileSize(opts[k]) }]));
+    const recorded = CheckpointStore.exists(opts.out) ? await status(opts.out) : null;
+    const steps = STEPS.map((step) => {
+      const record = recorded?.find((s) => s.step === step)?.record ?? null;
+      const later = opts.resumeFrom !== null
+        && STEPS.indexOf(step) > STEPS.indexOf(opts.resumeFrom);
+      const fate = record === null ? 'compute' : opts.fresh ? 'compute (--fresh)'
+        : later ? 'compute (--resume-from)' : 'reuse if its fingerprint matches';
+      return { step, recordedAt: record?.finishedAt ?? null, fate };
+    });
+    const plan = {
+      out: opts.out, inputs, rows: scan.rows, chunks: scan.chunks.length,
+      chunkSize: opts.chunkSize, workers: opts.workers, steps,
+      options: {
+        sample: opts.sample, imbalance: opts.imbalance, smoteRatio: opts.smoteRatio,
+        seed: opts.seed, split: opts.split.join(','), onBadRow: opts.onBadRow,
+      },
+    };
+    io.stdout.write(format === 'json'
+      ? `${JSON.stringify({ time: new Date().toISOString(), kind: 'plan', ...plan })}\n`
+      : formatPlan(plan));
+    return EXIT.ok;
+  } catch (error) {
+    if (format === 'text') return reportError(error, io);
+    io.stderr.write(jsonError(error, exitCodeOf(error)));
+    return exitCodeOf(error);
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError(`${path}: cannot open (${code})`, error);
+  }
+}
+
+function formatPlan(plan: {
+  out: string; inputs: Record<string, { path: string; bytes: number } | null>; rows: number;
+  chunks: number; chunkSize: number; workers: number; options: Record<string, unknown>;
+  steps: { step: string; recordedAt: string | null; fate: string }[];
+}): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const lines = ['dry run: nothing was written', ''];
+  for (const [name, input] of Object.entries(plan.inputs)) {
+    if (input !== null) lines.push(`${name.padEnd(14)} ${input.path} (${n(input.bytes)} bytes)`);
+  }
+  lines.push(`${'rows'.padEnd(14)} ${n(plan.rows)} in ${n(plan.chunks)} chunks of up to ` +
+    `${n(plan.chunkSize)}, ${plan.workers} workers`);
+  lines.push(`${'out'.padEnd(14)} ${plan.out}`);
+  lines.push(`${'options'.padEnd(14)} ${Object.entries(plan.options)
+    .map(([k, v]) => `${kebab(k)}=${v === null ? '-' : String(v)}`).join(' ')}`, '', 'steps');
+  for (const s of plan.steps) {
+    const recorded = s.recordedAt === null ? 'not recorded' : `recorded ${s.recordedAt}`;
+    lines.push(`  ${s.step.padEnd(14)} ${recorded.padEnd(34)} ${s.fate}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /**
@@ -90,15 +200,22 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
  * 130/143. A second signal exits at once; the store stays consistent because every record is
  * written in a transaction.
  */
-function installSignalHandlers(controller: AbortController, io: CliIo) {
+function installSignalHandlers(controller: AbortController, io: CliIo, format: LogFormat) {
   const state = { signal: null as NodeJS.Signals | null, remove: () => {} };
+  const say = (signal: NodeJS.Signals, text: string, json: string): void => {
+    io.stderr.write(format === 'json' ? `${JSON.stringify({
+      time: new Date().toISOString(), kind: 'signal', signal, message: json,
+    })}\n` : text);
+  };
   const handler = (signal: NodeJS.Signals): void => {
     if (state.signal !== null) {
-      io.stderr.write(`amlprep: second ${signal}; exiting now (rerun to resume)\n`);
+      say(signal, `amlprep: second ${signal}; exiting now (rerun to resume)\n`,
+        'second signal; exiting now (rerun to resume)');
       process.exit(signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
     }
     state.signal = signal;
-    io.stderr.write(`\namlprep: ${signal} received; finishing the chunks in flight…\n`);
+    say(signal, `\namlprep: ${signal} received; finishing the chunks in flight…\n`,
+      'finishing the chunks in flight');
     controller.abort();
   };
   process.on('SIGINT', handler);

@@ -43,7 +43,11 @@ export async function createGraph(
     },
     classWeights: summary.classWeights,
     summary,
-    dictionaries: { ...loaded.dict },
+    // SPEC §2 names the columns; the manifest uses those names.
+    dictionaries: {
+      currency: loaded.dict.currency, format: loaded.dict.format, bank: loaded.dict.bank,
+      entity_type: loaded.dict.entityType,
+    },
     typologies: loaded.typologies,
     options: ctx.records.data_loaded?.options ?? {},
     inputs,

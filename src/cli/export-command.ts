@@ -1,0 +1,69 @@
+import { relative } from 'node:path';
+
+import { UsageError } from '../errors.js';
+import {
+  EXPORT_FORMATS, exportRun, type AmountSource, type ExportFormat,
+} from '../export/index.js';
+import { parse } from './args.js';
+import { EXIT, type CliIo } from './io.js';
+import { fmtSeconds } from './progress.js';
+
+const HELP = `Usage: amlprep export <dir> --format npy|csv|multignn [options]
+
+Converts the outputs of a finished run in <dir> for tools that do not read Arrow.
+
+Formats:
+  npy        NumPy arrays: x, edge_index, edge_attr, y, edge_id, train/val/test masks,
+             train_resampled_x/_y, and arrays.json naming the columns of each
+  csv        nodes.csv, edges.csv, train_resampled.csv (same columns as the Arrow files)
+  multignn   formatted_transactions.csv in the layout IBM Multi-GNN reads
+
+Options:
+  --format F           npy, csv or multignn (required)
+  --out DIR            where to write (default: <dir>/<format>)
+  --transactions F     multignn: the transactions CSV the run read (default: the path in
+                       manifest.json); raw amounts are read from it and checked row by row
+  --amounts M          multignn: source (default) or derived (rebuild amounts from
+                       amount_paid_log when the transactions file is not at hand)
+  --json               print the result as JSON
+  -h, --help           this text
+`;
+
+export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse('export', argv, {
+    format: { type: 'string' }, out: { type: 'string' }, transactions: { type: 'string' },
+    amounts: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help === true) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError("export takes one folder (see 'amlprep export --help')");
+  }
+  const format = values.format as string | undefined;
+  if (format === undefined || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}` +
+      (format === undefined ? '' : `, got ${JSON.stringify(format)}`));
+  }
+  const amounts = values.amounts as string | undefined;
+  if (amounts !== undefined && amounts !== 'source' && amounts !== 'derived') {
+    throw new UsageError(`--amounts must be source or derived, got ${JSON.stringify(amounts)}`);
+  }
+
+  const started = performance.now();
+  const result = await exportRun(positionals[0] as string, format as ExportFormat,
+    values.out as string | undefined, {
+      transactions: values.transactions as string | undefined,
+      amounts: amounts as AmountSource | undefined,
+    });
+  if (values.json === true) {
+    io.stdout.write(`${JSON.stringify(result)}\n`);
+    return EXIT.ok;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  io.stdout.write(`exported ${result.format} to ${result.out} in ${fmtSeconds(seconds)}:\n`);
+  for (const file of result.files) io.stdout.write(`  ${relative(result.out, file)}\n`);
+  for (const note of result.notes) io.stdout.write(`note: ${note}\n`);
+  return EXIT.ok;
+}

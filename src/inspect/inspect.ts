@@ -1,0 +1,171 @@
+import { resolve } from 'node:path';
+
+import type { RecordBatch } from 'apache-arrow';
+
+import { dictionaryCodes, f64, i32, i8 } from '../export/batch-columns.js';
+import { columnWithRole, edgeRoleColumns } from '../export/roles.js';
+import type { Manifest } from '../output/manifest.js';
+import { OUTPUT_FILES, type OutputName } from '../output/outputs.js';
+import { outputBatches, readManifest } from '../read-outputs.js';
+import { ColumnStatsBuilder, type ColumnStats } from './column-stats.js';
+
+export type { ColumnStats };
+
+/** Rows of one class pair: label 0, label 1 and both. */
+export interface ClassCounts {
+  '0': number;
+  '1': number;
+  total: number;
+}
+
+export interface TopAccount {
+  node_id: number;
+  bank: string;
+  account: string;
+  out_degree: number;
+  in_degree: number;
+  degree: number;
+}
+
+/** What `amlprep inspect` reports, computed from the Arrow files themselves. */
+export interface Inspection {
+  dir: string;
+  amlprep: string;
+  createdAt: string;
+  files: Record<OutputName, { file: string; rows: number; bytes: number; columns: ColumnStats[] }>;
+  /** Edges per split and class, then all edges. */
+  splits: Record<string, ClassCounts>;
+  /** Rows of train_resampled.arrow per class. */
+  resampled: ClassCounts;
+  /** Edges per typology, most frequent first (edges without one are not listed). */
+  typologies: { name: string; edges: number }[];
+  /** Accounts with the most transactions sent plus received; ties by smaller node_id. */
+  topAccounts: TopAccount[];
+  /** Differences between what the files hold and what manifest.json says. */
+  warnings: string[];
+}
+
+export interface InspectOptions {
+  /** How many accounts to list by degree. Default: 10. */
+  top?: number;
+}
+
+/** Reads every output file once and reports counts, column statistics and top accounts. */
+export async function inspectRun(dir: string, options: InspectOptions = {}): Promise<Inspection> {
+  const manifest = readManifest(dir);
+  const top = new TopDegrees(options.top ?? 10, columnWithRole(manifest, 'nodes', 'id'));
+  const splits = new Map<string, ClassCounts>();
+  const typologies = new Map<string, number>();
+  const resampled = counts();
+  const roles = edgeRoleColumns(manifest);
+  const typology = manifest.columns.edges.find((c) => c.name === 'typology')?.name;
+  const resLabel = columnWithRole(manifest, 'trainResampled', 'label');
+
+  const files = {} as Inspection['files'];
+  const scan = async (name: OutputName, onBatch: (batch: RecordBatch) => void) => {
+    const builders = manifest.columns[name].map((c) => new ColumnStatsBuilder(c.name));
+    for await (const batch of outputBatches(dir, manifest, name)) {
+      for (const b of builders) b.add(batch);
+      onBatch(batch);
+    }
+    const { rows, bytes } = manifest.files[name];
+    const columns = builders.map((b) => b.result());
+    files[name] = { file: OUTPUT_FILES[name], rows, bytes, columns };
+  };
+
+  await scan('nodes', (batch) => top.add(batch));
+  await scan('edges', (batch) => {
+    const y = i8(batch, roles.label);
+    const { codes, dictionary } = dictionaryCodes(batch, roles.split);
+    const perSplit = dictionary.map((s) => splits.get(s) ?? splits.set(s, counts()).get(s)!);
+    for (let i = 0; i < y.length; i++) tally(perSplit[codes[i]!]!, y[i]!);
+    if (typology !== undefined) countTypologies(batch, typology, typologies);
+  });
+  await scan('trainResampled', (batch) => {
+    const y = i8(batch, resLabel);
+    for (let i = 0; i < y.length; i++) tally(resampled, y[i]!);
+  });
+
+  const all = counts();
+  for (const c of splits.values()) for (const y of [0, 1] as const) tally(all, y, c[y]);
+  const splitRecord = Object.fromEntries([...splits, ['all', all]]);
+  return {
+    dir: resolve(dir), amlprep: manifest.amlprep, createdAt: manifest.createdAt, files,
+    splits: splitRecord, resampled,
+    typologies: [...typologies].map(([name, edges]) => ({ name, edges }))
+      .sort((a, b) => b.edges - a.edges || (a.name < b.name ? -1 : 1)),
+    topAccounts: top.result(), warnings: compare(manifest, splitRecord, resampled),
+  };
+}
+
+function counts(): ClassCounts {
+  return { '0': 0, '1': 0, total: 0 };
+}
+
+function tally(c: ClassCounts, label: number, n = 1): void {
+  if (label === 0 || label === 1) c[label === 0 ? '0' : '1'] += n;
+  c.total += n;
+}
+
+function countTypologies(batch: RecordBatch, column: string, into: Map<string, number>): void {
+  const { codes, dictionary } = dictionaryCodes(batch, column);
+  const perCode = new Float64Array(dictionary.length);
+  for (let i = 0; i < codes.length; i++) perCode[codes[i]!]!++;
+  perCode.forEach((n, code) => {
+    const name = dictionary[code]!;
+    if (n > 0 && name !== '') into.set(name, (into.get(name) ?? 0) + n);
+  });
+}
+
+/** The `top` largest out_degree + in_degree, in one pass over nodes.arrow. */
+class TopDegrees {
+  readonly #top: TopAccount[] = [];
+
+  constructor(readonly size: number, readonly idColumn: string) {}
+
+  add(batch: RecordBatch): void {
+    const ids = i32(batch, this.idColumn);
+    const out = f64(batch, 'out_degree');
+    const inn = f64(batch, 'in_degree');
+    for (let i = 0; i < ids.length; i++) {
+      const degree = out[i]! + inn[i]!;
+      const last = this.#top[this.size - 1];
+      // Rows come in node_id order, so an equal degree never displaces an earlier account.
+      if (this.size === 0 || (last !== undefined && degree <= last.degree)) continue;
+      this.#insert({
+        node_id: ids[i]!, bank: String(batch.getChild('bank')!.get(i)),
+        account: String(batch.getChild('account')!.get(i)), out_degree: out[i]!,
+        in_degree: inn[i]!, degree,
+      });
+    }
+  }
+
+  result(): TopAccount[] {
+    return [...this.#top];
+  }
+
+  #insert(entry: TopAccount): void {
+    let at = this.#top.findIndex((t) => entry.degree > t.degree);
+    if (at === -1) at = this.#top.length;
+    this.#top.splice(at, 0, entry);
+    if (this.#top.length > this.size) this.#top.pop();
+  }
+}
+
+function compare(
+  manifest: Manifest, splits: Record<string, ClassCounts>, resampled: ClassCounts,
+): string[] {
+  const warnings: string[] = [];
+  for (const [name, [zero, one]] of Object.entries(manifest.summary.splits)) {
+    const got = splits[name] ?? counts();
+    if (got['0'] !== zero || got['1'] !== one) {
+      warnings.push(`${name}: the files hold ${got['0']}/${got['1']} edges of class 0/1, ` +
+        `manifest.json says ${zero}/${one}`);
+    }
+  }
+  if (resampled.total !== manifest.summary.resampled.rows) {
+    warnings.push(`train_resampled: ${resampled.total} rows, manifest.json says ` +
+      `${manifest.summary.resampled.rows}`);
+  }
+  return warnings;
+}

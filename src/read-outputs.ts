@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
+
+import { InputError } from './errors.js';
+import type { Manifest } from './output/manifest.js';
+import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
+import { MANIFEST_FILE } from './steps/graph-created.js';
+
+/** A finished run's outputs, read back as Arrow tables. */
+export interface RunOutputs {
+  manifest: Manifest;
+  nodes: Table;
+  edges: Table;
+  trainResampled: Table;
+}
+
+export interface ReadOutputsOptions {
+  /** Check each file's SHA-256 against manifest.json before reading it. Default: false. */
+  verify?: boolean;
+}
+
+const NAMES = Object.keys(OUTPUT_FILES) as OutputName[];
+
+/**
+ * Reads the Arrow files and manifest.json of a finished run. Rejects with an `InputError` when
+ * the folder holds no finished run, or when a file's columns or row count differ from what
+ * the manifest states.
+ */
+export async function readOutputs(
+  dir: string, options: ReadOutputsOptions = {},
+): Promise<RunOutputs> {
+  const manifest = readManifest(dir);
+  const tables = {} as Record<OutputName, Table>;
+  for (const name of NAMES) {
+    if (options.verify === true) await verifyFile(dir, manifest, name);
+    const batches: RecordBatch[] = [];
+    for await (const batch of outputBatches(dir, manifest, name)) batches.push(batch);
+    tables[name] = new Table(batches);
+  }
+  return { manifest, ...tables };
+}
+
+/** manifest.json of an output folder, with the keys every reader here relies on checked. */
+export function readManifest(dir: string): Manifest {
+  const path = join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError(`${path}: cannot read (${code}); is ${dir} the --out folder of a ` +
+      `finished 'amlprep run'?`, error);
+  }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch (error) {
+    throw new InputError(`${path}: not valid JSON`, error);
+  }
+  for (const key of ['files', 'columns', 'features', 'summary', 'dictionaries'] as const) {
+    if (typeof manifest[key] !== 'object' || manifest[key] === null) {
+      throw new InputError(`${path}: no "${key}" object; not an amlprep manifest`);
+    }
+  }
+  return manifest;
+}
+
+/**
+ * The record batches of one output file, read as a stream so that files over 2 GiB work.
+ * Checks the schema against the manifest's column list first and the row count at the end.
+ */
+export async function* outputBatches(
+  dir: string, manifest: Manifest, name: OutputName,
+): AsyncGenerator<RecordBatch> {
+  const path = join(dir, OUTPUT_FILES[name]);
+  const reader = await openReader(path);
+  checkColumns(path, reader.schema.names.map(String), manifest.columns[name].map((c) => c.name));
+
+  let rows = 0;
+  for await (const batch of reader) {
+    rows += batch.numRows;
+    yield batch;
+  }
+  const expected = manifest.files[name].rows;
+  if (rows !== expected) {
+    throw new InputError(`${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`);
+  }
+}
+
+async function openReader(path: string) {
+  try {
+    statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new InputError(`${path}: cannot read (${code})`, error);
+  }
+  try {
+    const reader = await (await RecordBatchReader.from(createReadStream(path))).open();
+    // An empty stream opens without error but with no schema.
+    if (reader.schema === undefined) throw new Error('no schema');
+    return reader;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InputError(`${path}: cannot read as Arrow IPC (${code})`, error);
+  }
+}
+
+function checkColumns(path: string, actual: string[], expected: string[]): void {
+  const at = expected.findIndex((name, i) => actual[i] !== name);
+  if (at === -1 && actual.length === expected.length) return;
+  const where = at === -1 ? expected.length : at;
+  const show = (name: string | undefined) => JSON.stringify(name ?? null);
+  throw new InputError(`${path}: column ${where + 1} is ${show(actual[where])}, ` +
+    `but ${MANIFEST_FILE} lists ${show(expected[where])}`);
+}
+
+async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Promise<void> {
+  const path = join(dir, OUTPUT_FILES[name]);
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  const actual = hash.digest('hex');
+  if (actual !== manifest.files[name].sha256) {
+    throw new InputError(`${path}: SHA-256 ${actual.slice(0, 12)}… differs from the ` +
+      `${manifest.files[name].sha256.slice(0, 12)}… in ${MANIFEST_FILE}; the file was changed`);
+  }
+}

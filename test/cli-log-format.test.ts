@@ -1,0 +1,194 @@
+import { existsSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import type { ProgressEvent } from '../src/index.js';
+import type { CliIo } from '../src/cli/io.js';
+import { jsonProgressPrinter } from '../src/cli/log-format.js';
+import { main } from '../src/cli/main.js';
+import { progressPrinter } from '../src/cli/progress.js';
+import { REPO } from './helpers/paths.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+const tempDir = useTempDirs('log-format');
+const mixed = join(REPO, 'test', 'fixtures', 'tiny', 'mixed.csv');
+
+interface TestIo extends CliIo {
+  out: () => string;
+  err: () => string;
+}
+
+function bufferIo(options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}): TestIo {
+  const stdout = Object.assign(new PassThrough(), { isTTY: options.tty });
+  const stderr = Object.assign(new PassThrough(), { isTTY: options.tty });
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return { stdout, stderr, env: options.env ?? {}, out: () => out, err: () => err };
+}
+
+const EVENTS: ProgressEvent[] = [
+  { kind: 'step-start', step: 'edge_features', chunks: 4, reused: 1 },
+  { kind: 'chunk-done', step: 'edge_features', done: 2, total: 4, rows: 500 },
+  { kind: 'chunk-done', step: 'edge_features', done: 3, total: 4, rows: 500 },
+  { kind: 'note', step: 'edge_features', message: 'chunk 3 recomputed' },
+  { kind: 'step-end', step: 'edge_features', loaded: false, seconds: 5 },
+  { kind: 'warning', step: null, message: 'one class' },
+];
+
+/** Feeds EVENTS at t = 1, 3, 5, 5.5, 6, 7 s. */
+function feed(listener: (e: ProgressEvent) => void, clock: { now: number }): void {
+  const times = [1000, 3000, 5000, 5500, 6000, 7000];
+  EVENTS.forEach((event, i) => {
+    clock.now = times[i]!;
+    listener(event);
+  });
+}
+
+const ESC = '\x1b';
+
+describe('--log-format json', () => {
+  it('writes one JSON object per event with time, counts, rates and ETA', () => {
+    const io = bufferIo();
+    const clock = { now: 0 };
+    feed(jsonProgressPrinter(io, false, () => clock.now), clock);
+    const lines = io.err().trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toEqual({ time: '1970-01-01T00:00:01.000Z', kind: 'step-start',
+      step: 'edge_features', chunks: 4, reused: 1 });
+    // 2 s in: 500 rows, 1 chunk computed (1 of the 2 done was reused) → 2 chunks left / 0.5.
+    expect(lines[1]).toEqual({ time: '1970-01-01T00:00:03.000Z', kind: 'chunk-done',
+      step: 'edge_features', done: 2, total: 4, rows: 500, stepRows: 500, elapsedSeconds: 2,
+      rowsPerSecond: 250, chunksPerSecond: 0.5, etaSeconds: 4 });
+    expect(lines[2]).toMatchObject({ stepRows: 1000, elapsedSeconds: 4, rowsPerSecond: 250,
+      chunksPerSecond: 0.5, etaSeconds: 2 });
+    expect(lines[3]).toEqual({ time: '1970-01-01T00:00:05.500Z', kind: 'note',
+      step: 'edge_features', message: 'chunk 3 recomputed' });
+    expect(lines[4]).toEqual({ time: '1970-01-01T00:00:06.000Z', kind: 'step-end',
+      step: 'edge_features', loaded: false, seconds: 5 });
+    expect(io.out()).toBe('');
+  });
+
+  it('keeps only warnings when quiet', () => {
+    const io = bufferIo();
+    const clock = { now: 0 };
+    feed(jsonProgressPrinter(io, true, () => clock.now), clock);
+    expect(io.err()).toBe('{"time":"1970-01-01T00:00:07.000Z","kind":"warning","step":null,' +
+      '"message":"one class"}\n');
+  });
+
+  it('ends a run with the summary as one JSON object on stdout', async () => {
+    const io = bufferIo({ tty: true });
+    const code = await main(['run', mixed, '--out', tempDir(), '--chunk-size', '4',
+      '--workers', '1', '--log-format', 'json'], io);
+    expect(code).toBe(0);
+    const out = io.out().split('\n').filter((l) => l !== '');
+    expect(out).toHaveLength(1);
+    const summary = JSON.parse(out[0]!) as { kind: string; summary: { edges: number } };
+    expect(summary).toMatchObject({ kind: 'summary', summary: { edges: 20 } });
+    const events = io.err().trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string });
+    expect(new Set(events.map((e) => e.kind)))
+      .toEqual(new Set(['step-start', 'chunk-done', 'step-end']));
+    expect(io.err()).not.toContain(ESC);
+  });
+
+  it('reports a failure as one JSON line with its code and exit code', async () => {
+    const io = bufferIo();
+    const code = await main(['run', join(tempDir(), 'missing.csv'), '--out', tempDir(),
+      '--log-format', 'json'], io);
+    expect(code).toBe(2);
+    expect(io.out()).toBe('');
+    const lines = io.err().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ kind: 'error', code: 'ERR_AMLPREP_INPUT',
+      exitCode: 2, message: expect.stringContaining('missing.csv') as unknown });
+  });
+
+  it('rejects a log format it does not know', async () => {
+    const io = bufferIo();
+    expect(await main(['run', mixed, '--log-format', 'yaml'], io)).toBe(2);
+    expect(io.err()).toBe('amlprep: --log-format must be text or json, got "yaml"\n');
+  });
+});
+
+describe('text progress', () => {
+  it('redraws the bar with ANSI escapes on a terminal', () => {
+    const io = bufferIo({ tty: true });
+    const clock = { now: 0 };
+    feed(progressPrinter(io), clock);
+    expect(io.err()).toContain(`\r${ESC}[2K  edge_features  [`);
+    expect(io.err()).toContain(`\r${ESC}[2K✔ edge_features  done in 5.00 s\n`);
+  });
+
+  it('uses no escape sequence on a terminal when NO_COLOR is set', () => {
+    const io = bufferIo({ tty: true, env: { NO_COLOR: '1' } });
+    const clock = { now: 0 };
+    feed(progressPrinter(io), clock);
+    const text = io.err();
+    expect(text).not.toContain(ESC);
+    // The note overwrites the last bar: a carriage return, the note, spaces to the bar's width.
+    const bar = /\r( {2}edge_features +\[#+\.*\] 3\/4 chunks[^\r\n]*)/.exec(text)![1]!.trimEnd();
+    expect(text).toContain(`\r${'note: chunk 3 recomputed'.padEnd(bar.length)}\n`);
+    expect(text).toContain('✔ edge_features  done in 5.00 s\n');
+  });
+
+  it('treats an empty NO_COLOR as unset', () => {
+    const io = bufferIo({ tty: true, env: { NO_COLOR: '' } });
+    feed(progressPrinter(io), { now: 0 });
+    expect(io.err()).toContain(`${ESC}[2K`);
+  });
+
+  it('writes plain timestamped lines when stderr is not a terminal', () => {
+    const io = bufferIo({ tty: false });
+    feed(progressPrinter(io), { now: 0 });
+    const text = io.err();
+    expect(text).not.toContain(ESC);
+    expect(text).not.toContain('\r');
+    expect(text)
+      .toMatch(/^\[\d\d:\d\d:\d\d\] edge_features: start \(4 chunks, 1 from checkpoints\)$/m);
+    expect(text).toMatch(/^note: chunk 3 recomputed$/m);
+  });
+
+  it('prints only warnings when quiet', () => {
+    const io = bufferIo({ tty: false });
+    feed(progressPrinter(io, true), { now: 0 });
+    expect(io.err()).toBe('warning: one class\n');
+  });
+});
+
+describe('--dry-run', () => {
+  it('plans the run without writing anything', async () => {
+    const out = join(tempDir(), 'never');
+    const io = bufferIo();
+    expect(await main(['run', mixed, '--out', out, '--chunk-size', '4', '--workers', '3',
+      '--dry-run'], io)).toBe(0);
+    expect(io.out()).toContain('rows           20 in 5 chunks of up to 4, 3 workers\n');
+    expect(io.out()).toMatch(/^ {2}data_loaded +not recorded +compute$/m);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('gives the plan as JSON and names the steps a rerun would reuse', async () => {
+    const out = tempDir();
+    expect(await main(['run', mixed, '--out', out, '--chunk-size', '4', '--workers', '1',
+      '--quiet'], bufferIo())).toBe(0);
+    const io = bufferIo();
+    expect(await main(['run', mixed, '--out', out, '--chunk-size', '4', '--dry-run',
+      '--resume-from', 'normalized', '--log-format', 'json'], io)).toBe(0);
+    const plan = JSON.parse(io.out()) as { kind: string; rows: number; chunks: number;
+      steps: { step: string; fate: string }[] };
+    expect(plan).toMatchObject({ kind: 'plan', rows: 20, chunks: 5 });
+    expect(plan.steps.map((s) => s.fate)).toEqual([
+      ...Array<string>(4).fill('reuse if its fingerprint matches'),
+      ...Array<string>(3).fill('compute (--resume-from)'),
+    ]);
+  });
+
+  it('stops at an option the run would refuse', async () => {
+    const io = bufferIo();
+    expect(await main(['run', mixed, '--split', '0.5,0.5,0.5', '--dry-run'], io)).toBe(2);
+    expect(io.err()).toMatch(/^amlprep: .*split/);
+  });
+});

@@ -1,0 +1,103 @@
+import { PassThrough } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { inspectRun, run, type Inspection, type Manifest } from '../src/index.js';
+import { main } from '../src/cli/main.js';
+import type { CliIo } from '../src/cli/io.js';
+import { REPO } from './helpers/paths.js';
+import { useSharedTempDirs } from './helpers/temp-dir.js';
+
+const sharedDir = useSharedTempDirs('inspect');
+const fixture = join(REPO, 'test', 'fixtures', 'tiny');
+
+function bufferIo(): CliIo & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return { stdout, stderr, env: {}, out: () => out, err: () => err };
+}
+
+describe('inspect', () => {
+  let runDir = '';
+  let report: Inspection;
+
+  beforeAll(async () => {
+    runDir = sharedDir();
+    await run({
+      transactions: join(fixture, 'mixed.csv'), accounts: join(fixture, 'mixed-accounts.csv'),
+      patterns: join(fixture, 'mixed-patterns.txt'), out: runDir, chunkSize: 4, workers: 1,
+    });
+    report = await inspectRun(runDir);
+  });
+
+  it('counts edges per split and class from the files', () => {
+    // Labels by day (four rows a day): 0011 | 0100 | 1000 || 1000 || 1000.
+    expect(report.splits).toEqual({
+      train: { '0': 8, '1': 4, total: 12 },
+      validation: { '0': 3, '1': 1, total: 4 },
+      test: { '0': 3, '1': 1, total: 4 },
+      all: { '0': 14, '1': 6, total: 20 },
+    });
+    // SMOTE brings class 1 up to the 8 rows of class 0.
+    expect(report.resampled).toEqual({ '0': 8, '1': 8, total: 16 });
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('counts typologies as the run summary does', () => {
+    const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
+    const counted = Object.fromEntries(report.typologies.map((t) => [t.name, t.edges]));
+    expect(counted).toEqual(manifest.summary.typologyCounts);
+    expect(report.typologies.map((t) => t.edges)).toEqual(
+      [...report.typologies.map((t) => t.edges)].sort((a, b) => b - a));
+  });
+
+  it('lists the accounts with the highest out_degree + in_degree, ties by node id', () => {
+    // From the rows: 0010/100A sends 5 and receives 4 (its self-transfer counts both ways),
+    // 0020/200B sends 4 and receives 5, 0030/300C sends 3 and receives 3.
+    const top = report.topAccounts.slice(0, 3).map((a) => [`${a.bank}/${a.account}`,
+      a.out_degree, a.in_degree, a.degree]);
+    expect(top).toEqual([['0010/100A', 5, 4, 9], ['0020/200B', 4, 5, 9], ['0030/300C', 3, 3, 6]]);
+    expect(report.topAccounts[0]!.node_id).toBeLessThan(report.topAccounts[1]!.node_id);
+    expect(report.topAccounts).toHaveLength(10);
+  });
+
+  it('reports min, mean, max and nulls of every column', () => {
+    const edges = report.files.edges.columns;
+    const column = (name: string) => edges.find((c) => c.name === name)!;
+    expect(column('y')).toMatchObject({ min: 0, max: 1, mean: 0.3, nulls: 0 });
+    expect(column('edge_id')).toMatchObject({ min: 0, max: 19, mean: 9.5 });
+    expect(column('timestamp')).toMatchObject({
+      min: '2022-09-01T00:05:00Z', max: '2022-09-05T23:59:59Z',
+    });
+    expect(column('split').distinct).toBe(3);
+    expect(report.files.nodes.columns.map((c) => c.name)).toContain('entity_type');
+    const all = Object.values(report.files).flatMap((f) => f.columns);
+    expect(all.every((c) => c.nulls === 0 && c.nan === 0)).toBe(true);
+  });
+
+  it('prints a readable report, and the same facts as JSON with --json', async () => {
+    const text = bufferIo();
+    expect(await main(['inspect', runDir, '--top', '2'], text)).toBe(0);
+    expect(text.out()).toMatch(/^ {2}train +8 +4 +12 +33\.33%$/m);
+    expect(text.out()).toMatch(/^ {2}\d+ +0010 +100A +5 +4 +9$/m);
+    expect(text.out()).toContain('columns of train_resampled.arrow');
+
+    const json = bufferIo();
+    expect(await main(['inspect', runDir, '--json'], json)).toBe(0);
+    const parsed = JSON.parse(json.out()) as Inspection;
+    expect(parsed.splits).toEqual(report.splits);
+    expect(parsed.topAccounts).toEqual(report.topAccounts);
+  });
+
+  it('refuses a folder without a finished run', async () => {
+    const io = bufferIo();
+    expect(await main(['inspect', sharedDir()], io)).toBe(2);
+    expect(io.err()).toMatch(/manifest\.json: cannot read \(ENOENT\)/);
+  });
+});
