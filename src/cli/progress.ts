@@ -28,7 +28,8 @@ export function progressPrinter(io: CliIo, quiet = false): (event: ProgressEvent
         current = { step: event.step, total: event.chunks, reused: event.reused, rows: 0 };
         if (!tty) {
           const reused = event.reused > 0 ? `, ${event.reused} from checkpoints` : '';
-          out.write(`[${stamp()}] ${event.step}: start (${event.chunks} chunks${reused})\n`);
+          const chunks = event.chunks > 0 ? ` (${event.chunks} chunks${reused})` : '';
+          out.write(`[${stamp()}] ${event.step}: start${chunks}\n`);
         }
         return;
       case 'chunk-done': {
