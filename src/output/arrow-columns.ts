@@ -70,11 +70,25 @@ function toInt64(values: Float64Array, from: number, to: number): BigInt64Array 
   return out;
 }
 
+/**
+ * Text as Arrow utf8 data, encoded straight into one buffer: `vectorFromArray` goes through a
+ * generic builder at ~2 µs a string, which is seconds for HI-Small's 515 K accounts.
+ */
 export function utf8(name: string, values: readonly string[]): ColumnSource {
   const type = new Utf8();
   return {
     field: new Field(name, type, false),
-    slice: (from, to) => vectorFromArray(values.slice(from, to), type).data[0] as Data<Utf8>,
+    slice: (from, to) => {
+      const offsets = new Int32Array(to - from + 1);
+      let bytes = 0;
+      for (let i = from; i < to; i++) {
+        bytes += Buffer.byteLength(values[i]!, 'utf8');
+        offsets[i - from + 1] = bytes;
+      }
+      const data = Buffer.allocUnsafe(bytes);
+      for (let i = from; i < to; i++) data.write(values[i]!, offsets[i - from]!, 'utf8');
+      return makeData({ type, length: to - from, valueOffsets: offsets, data });
+    },
   };
 }
 
