@@ -69,7 +69,9 @@ function options() {
     try {
       return parseArgs({
         options: {
-          rows: { type: 'string' }, only: { type: 'string' }, iterations: { type: 'string' },
+          rows: { type: 'string' },
+          only: { type: 'string' },
+          iterations: { type: 'string' },
           'no-save': { type: 'boolean' },
         },
       });
@@ -99,8 +101,10 @@ function options() {
  * @returns {never}
  */
 function usageError(message) {
-  process.stderr.write(`bench: ${message}\nusage: node bench/micro.js [--rows N] ` +
-    '[--only scan,kernels,knn,arrow,checkpoint] [--iterations N] [--no-save]\n');
+  process.stderr.write(
+    `bench: ${message}\nusage: node bench/micro.js [--rows N] ` +
+      '[--only scan,kernels,knn,arrow,checkpoint] [--iterations N] [--no-save]\n',
+  );
   process.exit(2);
 }
 
@@ -117,14 +121,17 @@ function ingestBenches(path, fileBytes) {
   if (span === undefined) throw new Error(`bench: ${path} has no data rows`);
   return [
     {
-      name: 'scan (planChunks)', size: `${mib(fileBytes)} MiB, ${fmtCount(plan.rows)} rows`,
-      amount: fileBytes / MIB, unit: 'MiB',
+      name: 'scan (planChunks)',
+      size: `${mib(fileBytes)} MiB, ${fmtCount(plan.rows)} rows`,
+      amount: fileBytes / MIB,
+      unit: 'MiB',
       fn: () => planChunks(path, header.dataStart, header.dataLine, CHUNK_ROWS, null),
     },
     {
       name: 'parse (parseChunk)',
       size: `${mib(span.end - span.start)} MiB, ${fmtCount(span.rows)} rows`,
-      amount: (span.end - span.start) / MIB, unit: 'MiB',
+      amount: (span.end - span.start) / MIB,
+      unit: 'MiB',
       fn: () => parseChunk(path, span, true),
     },
   ];
@@ -151,20 +158,31 @@ function kernelBenches(path) {
   const rowsText = `${fmtCount(e.rows)} edges`;
   return [
     {
-      name: 'graph CSR + sort', size: `${rowsText}, ${fmtCount(nodes)} nodes`,
-      amount: e.rows, unit: 'edges', fn: () => buildGraph(e, nodes),
+      name: 'graph CSR + sort',
+      size: `${rowsText}, ${fmtCount(nodes)} nodes`,
+      amount: e.rows,
+      unit: 'edges',
+      fn: () => buildGraph(e, nodes),
     },
     {
-      name: 'node features 1-21', size: `${fmtCount(nodes)} nodes, ${rowsText}`,
-      amount: nodes, unit: 'nodes',
+      name: 'node features 1-21',
+      size: `${fmtCount(nodes)} nodes, ${rowsText}`,
+      amount: nodes,
+      unit: 'nodes',
       fn: () => nodeFeatures(graph, e, fx.nodes, fx.vocab, nodeOut, 0, nodes),
     },
     {
-      name: 'edge features 1-16', size: rowsText, amount: e.rows, unit: 'edges',
+      name: 'edge features 1-16',
+      size: rowsText,
+      amount: e.rows,
+      unit: 'edges',
       fn: () => edgeRowFeatures(e, fx.originTs, edgeOut, 0, e.rows),
     },
     {
-      name: 'edge features 17-20', size: rowsText, amount: e.rows, unit: 'edges',
+      name: 'edge features 17-20',
+      size: rowsText,
+      amount: e.rows,
+      unit: 'edges',
       fn: () => edgePortFeatures(graph, e, edgeOut, portLists, 0, nodes),
     },
   ];
@@ -186,8 +204,10 @@ function knnBenches() {
     }
     const out = new Int32Array(m * KNN_K);
     return {
-      name: `SMOTE kNN k=${KNN_K} d=${d}`, size: `${fmtInt(m)} minority rows`,
-      amount: m * (m - 1), unit: 'pairs',
+      name: `SMOTE kNN k=${KNN_K} d=${d}`,
+      size: `${fmtInt(m)} minority rows`,
+      amount: m * (m - 1),
+      unit: 'pairs',
       fn: () => nearestNeighbours(points, m, d, KNN_K, out, 0, m),
       iterations: m > 2_000 ? 3 : undefined,
     };
@@ -218,19 +238,35 @@ function arrowBenches(rows) {
    * @returns {Bench}
    */
   const bench = (name, what, n, bytes, columns) => ({
-    name, size: `${fmtCount(n)} × ${what}, ${mib(bytes)} MiB`, amount: bytes / MIB, unit: 'MiB',
-    fn: () => writeArrowFile(path, n, columns), iterations: 5,
+    name,
+    size: `${fmtCount(n)} × ${what}, ${mib(bytes)} MiB`,
+    amount: bytes / MIB,
+    unit: 'MiB',
+    fn: () => writeArrowFile(path, n, columns),
+    iterations: 5,
   });
-  const textBytes = banks.reduce((n, s) => n + s.length, 0)
-    + accounts.reduce((n, s) => n + s.length, 0);
+  const textBytes =
+    banks.reduce((n, s) => n + s.length, 0) + accounts.reduce((n, s) => n + s.length, 0);
   return [
-    bench('Arrow write f64/i32', `${ARROW_F64_COLUMNS + 2} cols`, rows,
-      rows * (2 * 4 + ARROW_F64_COLUMNS * 8), [i32('src', ids), i32('dst', ids),
-        ...Array.from({ length: ARROW_F64_COLUMNS }, (_, c) => f64(`f${c}`, values))]),
-    bench('Arrow write int64', '2 cols', rows, rows * 16,
-      [i64('edge_id', wholes), timestamps('timestamp', wholes)]),
-    bench('Arrow write utf8', '2 cols', nodes, textBytes,
-      [utf8('bank', banks), utf8('account', accounts)]),
+    bench(
+      'Arrow write f64/i32',
+      `${ARROW_F64_COLUMNS + 2} cols`,
+      rows,
+      rows * (2 * 4 + ARROW_F64_COLUMNS * 8),
+      [
+        i32('src', ids),
+        i32('dst', ids),
+        ...Array.from({ length: ARROW_F64_COLUMNS }, (_, c) => f64(`f${c}`, values)),
+      ],
+    ),
+    bench('Arrow write int64', '2 cols', rows, rows * 16, [
+      i64('edge_id', wholes),
+      timestamps('timestamp', wholes),
+    ]),
+    bench('Arrow write utf8', '2 cols', nodes, textBytes, [
+      utf8('bank', banks),
+      utf8('account', accounts),
+    ]),
   ];
 }
 
@@ -242,8 +278,13 @@ function arrowBenches(rows) {
  */
 function checkpointBenches(store) {
   /** @param {number} rows @param {number} cols */
-  const arrays = (rows, cols) => Object.fromEntries(Array.from({ length: cols }, (_, c) =>
-    [`c${c}`, Float64Array.from({ length: rows }, (_, i) => i * (c + 1))]));
+  const arrays = (rows, cols) =>
+    Object.fromEntries(
+      Array.from({ length: cols }, (_, c) => [
+        `c${c}`,
+        Float64Array.from({ length: rows }, (_, i) => i * (c + 1)),
+      ]),
+    );
   const big = arrays(CHUNK_ROWS, NODE_FEATURE_COUNT);
   const small = arrays(SMALL_COMMIT_ROWS, 1);
   let index = 0;
@@ -252,18 +293,23 @@ function checkpointBenches(store) {
     {
       name: 'ckpt recordChunk',
       size: `${fmtCount(CHUNK_ROWS)} × ${NODE_FEATURE_COUNT} f64, ${mib(bigBytes)} MiB`,
-      amount: bigBytes / MIB, unit: 'MiB',
+      amount: bigBytes / MIB,
+      unit: 'MiB',
       fn: () => store.recordChunk('node_features', 'bench', index++, CHUNK_ROWS, null, big),
     },
     {
       name: 'ckpt recordChunk',
       size: `${fmtInt(SMALL_COMMIT_ROWS)} × 1 f64, ${(SMALL_COMMIT_ROWS * 8) / 1024} KiB`,
-      amount: 1, unit: 'commits',
+      amount: 1,
+      unit: 'commits',
       fn: () => store.recordChunk('weights', 'bench', index++, SMALL_COMMIT_ROWS, null, small),
     },
     {
-      name: 'ckpt recordStep', size: 'one record, durable', amount: 1,
-      unit: 'commits', fn: () => store.recordStep(stepRecord(index++)),
+      name: 'ckpt recordStep',
+      size: 'one record, durable',
+      amount: 1,
+      unit: 'commits',
+      fn: () => store.recordStep(stepRecord(index++)),
     },
   ];
 }
@@ -274,8 +320,15 @@ function checkpointBenches(store) {
  */
 function stepRecord(i) {
   return {
-    step: 'weights', fingerprint: `bench-${i}`, basis: {}, finishedAt: new Date().toISOString(),
-    durationMs: 0, counts: { class0: 1, class1: 1 }, options: {}, chunks: 0, checksum: 0,
+    step: 'weights',
+    fingerprint: `bench-${i}`,
+    basis: {},
+    finishedAt: new Date().toISOString(),
+    durationMs: 0,
+    counts: { class0: 1, class1: 1 },
+    options: {},
+    chunks: 0,
+    checksum: 0,
   };
 }
 
@@ -307,11 +360,17 @@ async function runAll(benches, iterations) {
   for (const b of benches) {
     process.stderr.write(`  ${b.name} (${b.size}) …\n`);
     const timing = await time(b.fn, {
-      warmup: 2, iterations: iterations ?? b.iterations ?? 7,
+      warmup: 2,
+      iterations: iterations ?? b.iterations ?? 7,
       ...(b.before === undefined ? {} : { before: b.before }),
     });
-    results.push({ name: b.name, size: b.size, timing,
-      perSecond: b.amount / (timing.medianMs / 1000), unit: b.unit });
+    results.push({
+      name: b.name,
+      size: b.size,
+      timing,
+      perSecond: b.amount / (timing.medianMs / 1000),
+      unit: b.unit,
+    });
   }
   return results;
 }
@@ -319,9 +378,17 @@ async function runAll(benches, iterations) {
 /** @param {BenchResult[]} results */
 function table(results) {
   const ms = (/** @type {number} */ v) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
-  return renderTable(['hot path', 'input per call', 'median ms', 'min ms', 'max ms',
-    'throughput'], results.map((r) => [r.name, r.size, ms(r.timing.medianMs), ms(r.timing.minMs),
-    ms(r.timing.maxMs), `${fmtThroughput(r.perSecond)} ${r.unit}/s`]));
+  return renderTable(
+    ['hot path', 'input per call', 'median ms', 'min ms', 'max ms', 'throughput'],
+    results.map((r) => [
+      r.name,
+      r.size,
+      ms(r.timing.medianMs),
+      ms(r.timing.minMs),
+      ms(r.timing.maxMs),
+      `${fmtThroughput(r.perSecond)} ${r.unit}/s`,
+    ]),
+  );
 }
 
 /** @param {number} v */
@@ -337,8 +404,10 @@ async function main() {
   const started = new Date();
   const build = buildInfo();
   process.stderr.write(`amlprep micro benches on ${machineLine(machine)}\n`);
-  const data = await ensureDataset({ rows: opts.rows, accounts: Math.round(opts.rows / 10),
-    seed: 42 }, (m) => process.stderr.write(`${m}\n`));
+  const data = await ensureDataset(
+    { rows: opts.rows, accounts: Math.round(opts.rows / 10), seed: 42 },
+    (m) => process.stderr.write(`${m}\n`),
+  );
   rmSync(WORK_DIR, { recursive: true, force: true });
   mkdirSync(WORK_DIR, { recursive: true });
   const store = CheckpointStore.open(join(WORK_DIR, 'store'));
@@ -358,7 +427,7 @@ async function main() {
   try {
     for (const [name, make] of Object.entries(groups)) {
       if (opts.only !== null && !opts.only.includes(name)) continue;
-      results.push(...await runAll(make(), opts.iterations));
+      results.push(...(await runAll(make(), opts.iterations)));
     }
   } finally {
     await store.close();
@@ -366,20 +435,33 @@ async function main() {
   }
 
   const others = otherCores(cpuBefore, readCpuSeconds(), (performance.now() - timedFrom) / 1000);
-  const section = `${table(results)}\n\n${others === null ? 'Other processes: not measured.'
-    : `Other processes used ${others.toFixed(2)} cores meanwhile` +
-      `${others > DISTURBED_CORES ? ': **disturbed, times are inflated**' : ''}.`}`;
+  const section = `${table(results)}\n\n${
+    others === null
+      ? 'Other processes: not measured.'
+      : `Other processes used ${others.toFixed(2)} cores meanwhile` +
+        `${others > DISTURBED_CORES ? ': **disturbed, times are inflated**' : ''}.`
+  }`;
   process.stdout.write(`\n${section}\n`);
   if (opts.save) {
     const loadAtEnd = loadNow();
-    const json = saveJson(machine.hostname, { kind: 'micro', command,
-      startedAt: started.toISOString(), machine, loadAverageAtEnd: loadAtEnd, build,
-      otherCores: others, rows: opts.rows, results });
-    const md = appendMarkdown(`## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC ` +
-      `· micro\n\nCommand: \`${command}\`\n\nMachine: ${machineLine(machine)}, ` +
-      `${loadAtEnd.join(' ')} at end. Build: ${buildLine(build)}. One thread (the coordinator); ` +
-      'input ' +
-      `${fmtInt(opts.rows)} generated rows, seed 42.\n\n${section}\n`);
+    const json = saveJson(machine.hostname, {
+      kind: 'micro',
+      command,
+      startedAt: started.toISOString(),
+      machine,
+      loadAverageAtEnd: loadAtEnd,
+      build,
+      otherCores: others,
+      rows: opts.rows,
+      results,
+    });
+    const md = appendMarkdown(
+      `## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC ` +
+        `· micro\n\nCommand: \`${command}\`\n\nMachine: ${machineLine(machine)}, ` +
+        `${loadAtEnd.join(' ')} at end. Build: ${buildLine(build)}. ` +
+        'One thread (the coordinator); input ' +
+        `${fmtInt(opts.rows)} generated rows, seed 42.\n\n${section}\n`,
+    );
     process.stderr.write(`\nsaved ${json}\nappended ${md}\n`);
   }
 }

@@ -94,8 +94,12 @@ async function measure(config) {
   const started = performance.now();
   try {
     result = await run({
-      transactions: config.transactions, accounts: config.accounts, patterns: config.patterns,
-      out: config.out, fresh: true, workers: config.workers,
+      transactions: config.transactions,
+      accounts: config.accounts,
+      patterns: config.patterns,
+      out: config.out,
+      fresh: true,
+      workers: config.workers,
       ...(config.chunkSize === null ? {} : { chunkSize: config.chunkSize }),
       onProgress: (event) => progress.onEvent(event, performance.now() - started),
     });
@@ -115,13 +119,22 @@ async function measure(config) {
   const { total, files } = folderSize(config.out);
   rmSync(config.out, { recursive: true, force: true });
   return {
-    ok: failure === null, ...(failure === null ? {} : { error: failure }),
-    skipCommits: config.skipCommits, workers: config.workers, rows: config.rows,
-    wallSeconds: wallMs / 1000, setupSeconds: firstBegin / 1000,
+    ok: failure === null,
+    ...(failure === null ? {} : { error: failure }),
+    skipCommits: config.skipCommits,
+    workers: config.workers,
+    rows: config.rows,
+    wallSeconds: wallMs / 1000,
+    setupSeconds: firstBegin / 1000,
     closeSeconds: (wallMs - progress.lastEndMs()) / 1000,
-    peakRssBytes, vmHwmBytes: readVmHWM(), ...cpuShares(cpuBefore, cpuAfter, wallMs / 1000),
-    outputBytes: total, files, steps,
-    notes: progress.notes(), ...(result === null ? {} : { summary: result.summary }),
+    peakRssBytes,
+    vmHwmBytes: readVmHWM(),
+    ...cpuShares(cpuBefore, cpuAfter, wallMs / 1000),
+    outputBytes: total,
+    files,
+    steps,
+    notes: progress.notes(),
+    ...(result === null ? {} : { summary: result.summary }),
   };
 }
 
@@ -182,11 +195,15 @@ function trackSteps(out, sampler) {
         // The engine's step timer starts `seconds` before its step-end; step-start comes later.
         const begin = at - event.seconds * 1000;
         done.push({
-          step: event.step, wallSeconds: (at - lastEnd) / 1000, engineSeconds: event.seconds,
+          step: event.step,
+          wallSeconds: (at - lastEnd) / 1000,
+          engineSeconds: event.seconds,
           prepSeconds: start === undefined ? null : Math.max(0, start.at - begin) / 1000,
           tailSeconds: tail === undefined ? null : (at - tail) / 1000,
-          chunks: start?.chunks ?? null, chunkRows: chunkRows.get(event.step) ?? 0,
-          cpuSeconds: cpu - lastCpu, peakRssBytes: sampler.takeWindowPeak(),
+          chunks: start?.chunks ?? null,
+          chunkRows: chunkRows.get(event.step) ?? 0,
+          cpuSeconds: cpu - lastCpu,
+          peakRssBytes: sampler.takeWindowPeak(),
           folderBytes: folderSize(out).total,
           ioWriteBytes: io === null || lastIo === null ? null : io.writeBytes - lastIo.writeBytes,
           commit: null,

@@ -18,7 +18,13 @@ import { buildInfo, buildLine } from './lib/build-info.js';
 import { ensureDataset, TMP_DIR } from './lib/dataset.js';
 import { describeMachine, loadNow, machineLine } from './lib/machine.js';
 import {
-  ablationTable, ioTable, runFacts, scalingTable, speedupTable, timeTable, whereTimeGoes,
+  ablationTable,
+  ioTable,
+  runFacts,
+  scalingTable,
+  speedupTable,
+  timeTable,
+  whereTimeGoes,
 } from './lib/report.js';
 import { appendMarkdown, commandLine, saveJson } from './lib/results.js';
 
@@ -35,7 +41,8 @@ const DEFAULT_SEED = 42;
 /** Characters of a failed child's stderr kept for the report. */
 const STDERR_TAIL = 4_000;
 
-const USAGE = `usage: node bench/pipeline.js [options]
+const USAGE =
+  `usage: node bench/pipeline.js [options]
   --rows N          transaction rows (default ${DEFAULT_ROWS.toLocaleString('en-US')})
   --accounts M      accounts (default rows / 10)
   --workers N[,N]   worker counts to run (default 1,2; one count, all cores, with --smoke
@@ -69,10 +76,17 @@ function parseFlags() {
   try {
     return parseArgs({
       options: {
-        rows: { type: 'string' }, accounts: { type: 'string' }, workers: { type: 'string' },
-        seed: { type: 'string' }, 'chunk-size': { type: 'string' }, full: { type: 'boolean' },
-        scaling: { type: 'boolean' }, smoke: { type: 'boolean' }, 'no-save': { type: 'boolean' },
-        'commit-ablation': { type: 'boolean' }, repeat: { type: 'string' },
+        rows: { type: 'string' },
+        accounts: { type: 'string' },
+        workers: { type: 'string' },
+        seed: { type: 'string' },
+        'chunk-size': { type: 'string' },
+        full: { type: 'boolean' },
+        scaling: { type: 'boolean' },
+        smoke: { type: 'boolean' },
+        'no-save': { type: 'boolean' },
+        'commit-ablation': { type: 'boolean' },
+        repeat: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -91,24 +105,47 @@ function planFromArgs() {
   const modes = [values.full, values.scaling, values.smoke].filter((v) => v === true).length;
   if (modes > 1) fail('--full, --scaling and --smoke exclude each other');
 
-  const mode = values.full === true ? 'full' : values.scaling === true ? 'scaling'
-    : values.smoke === true ? 'smoke' : 'default';
+  const mode =
+    values.full === true
+      ? 'full'
+      : values.scaling === true
+        ? 'scaling'
+        : values.smoke === true
+          ? 'smoke'
+          : 'default';
   const rowsFlag = intFlag('rows', values.rows);
   const accountsFlag = intFlag('accounts', values.accounts);
   const single = mode === 'smoke' || mode === 'scaling';
-  const workers = values.workers === undefined
-    ? (single ? [availableParallelism()] : [1, 2])
-    : values.workers.split(',').map((w) => intFlag('workers', w) ?? 0);
+  const workers =
+    values.workers === undefined
+      ? single
+        ? [availableParallelism()]
+        : [1, 2]
+      : values.workers.split(',').map((w) => intFlag('workers', w) ?? 0);
 
-  const sizeOf = (/** @type {number} */ rows) => ({ rows, accounts: accountsFlag
-    ?? (mode === 'full' ? HI_SMALL.accounts : Math.max(32, Math.round(rows / 10))) });
-  const sizes = mode === 'scaling' ? SCALING_ROWS.map(sizeOf)
-    : [sizeOf(rowsFlag ?? (mode === 'full' ? HI_SMALL.rows
-      : mode === 'smoke' ? SMOKE_ROWS : DEFAULT_ROWS))];
+  const sizeOf = (/** @type {number} */ rows) => ({
+    rows,
+    accounts:
+      accountsFlag ?? (mode === 'full' ? HI_SMALL.accounts : Math.max(32, Math.round(rows / 10))),
+  });
+  const sizes =
+    mode === 'scaling'
+      ? SCALING_ROWS.map(sizeOf)
+      : [
+          sizeOf(
+            rowsFlag ??
+              (mode === 'full' ? HI_SMALL.rows : mode === 'smoke' ? SMOKE_ROWS : DEFAULT_ROWS),
+          ),
+        ];
   return {
-    mode, sizes, workers, seed: intFlag('seed', values.seed) ?? DEFAULT_SEED,
-    chunkSize: intFlag('chunk-size', values['chunk-size']), save: values['no-save'] !== true,
-    ablation: values['commit-ablation'] === true, repeat: intFlag('repeat', values.repeat) ?? 1,
+    mode,
+    sizes,
+    workers,
+    seed: intFlag('seed', values.seed) ?? DEFAULT_SEED,
+    chunkSize: intFlag('chunk-size', values['chunk-size']),
+    save: values['no-save'] !== true,
+    ablation: values['commit-ablation'] === true,
+    repeat: intFlag('repeat', values.repeat) ?? 1,
   };
 }
 
@@ -167,8 +204,13 @@ function runChild(config) {
       // A crash outside run() (out of memory, a native abort) leaves no measurement.
       const how = signal === null ? `exit code ${code}` : `signal ${signal}`;
       const base = measurement ?? emptyMeasurement(config);
-      resolve({ ...base, ok: false, error: `${base.error ?? 'child died'} (${how}); ` +
-        `stderr tail: ${stderr.trim().slice(-600) || '(empty)'}` });
+      resolve({
+        ...base,
+        ok: false,
+        error:
+          `${base.error ?? 'child died'} (${how}); ` +
+          `stderr tail: ${stderr.trim().slice(-600) || '(empty)'}`,
+      });
     });
   });
 }
@@ -179,10 +221,21 @@ function runChild(config) {
  */
 function emptyMeasurement(config) {
   return {
-    ok: false, skipCommits: config.skipCommits, workers: config.workers, rows: config.rows,
-    wallSeconds: NaN, setupSeconds: NaN, closeSeconds: NaN, peakRssBytes: NaN, vmHwmBytes: null,
-    selfCores: null, otherCores: null, outputBytes: 0, files: {},
-    steps: [], notes: [],
+    ok: false,
+    skipCommits: config.skipCommits,
+    workers: config.workers,
+    rows: config.rows,
+    wallSeconds: NaN,
+    setupSeconds: NaN,
+    closeSeconds: NaN,
+    peakRssBytes: NaN,
+    vmHwmBytes: null,
+    selfCores: null,
+    otherCores: null,
+    outputBytes: 0,
+    files: {},
+    steps: [],
+    notes: [],
   };
 }
 
@@ -209,14 +262,23 @@ async function benchSize(plan, data, size) {
       /** @type {RunMeasurement[]} */
       const tries = [];
       for (let i = 1; i <= plan.repeat; i++) {
-        log(`running ${size.rows.toLocaleString('en-US')} rows with ${workers} worker(s)` +
-          `${skipCommits ? ', chunk checkpoints skipped' : ''}` +
-          `${plan.repeat > 1 ? ` (${i}/${plan.repeat})` : ''} …`);
-        tries.push(await runChild({
-          transactions: data.transactions, accounts: data.accounts, patterns: data.patterns,
-          out: join(TMP_DIR, 'out', `r${size.rows}-w${workers}${skipCommits ? '-nockpt' : ''}`),
-          rows: data.rows, workers, chunkSize: plan.chunkSize, skipCommits,
-        }));
+        log(
+          `running ${size.rows.toLocaleString('en-US')} rows with ${workers} worker(s)` +
+            `${skipCommits ? ', chunk checkpoints skipped' : ''}` +
+            `${plan.repeat > 1 ? ` (${i}/${plan.repeat})` : ''} …`,
+        );
+        tries.push(
+          await runChild({
+            transactions: data.transactions,
+            accounts: data.accounts,
+            patterns: data.patterns,
+            out: join(TMP_DIR, 'out', `r${size.rows}-w${workers}${skipCommits ? '-nockpt' : ''}`),
+            rows: data.rows,
+            workers,
+            chunkSize: plan.chunkSize,
+            skipCommits,
+          }),
+        );
       }
       every.push(...tries);
       return fastest(tries);
@@ -227,14 +289,19 @@ async function benchSize(plan, data, size) {
     if (!plan.ablation) continue;
     const without = await measure(true);
     runs.push(without);
-    show(without.ok && m.ok ? `#### Checkpoint ablation, ${workers} worker(s)\n\n` +
-      `${ablationTable(m, without)}\n` : describeRun(without, size));
+    show(
+      without.ok && m.ok
+        ? `#### Checkpoint ablation, ${workers} worker(s)\n\n` + `${ablationTable(m, without)}\n`
+        : describeRun(without, size),
+    );
   }
   const ok = runs.filter((r) => r.ok && !r.skipCommits);
   if (plan.mode !== 'scaling' && ok.length > 1) {
     const others = ok.map((r) => `w=${r.workers} ${r.otherCores?.toFixed(2) ?? '?'}`).join(', ');
-    show(`#### Speedup by worker count\n\n${speedupTable(ok)}\n\n` +
-      `Cores used by other processes meanwhile: ${others}.\n`);
+    show(
+      `#### Speedup by worker count\n\n${speedupTable(ok)}\n\n` +
+        `Cores used by other processes meanwhile: ${others}.\n`,
+    );
   }
   return { runs, every, sections };
 }
@@ -256,12 +323,14 @@ function fastest(tries) {
  * @param {{ rows: number, accounts: number }} size
  */
 function describeRun(m, size) {
-  const title = `#### ${size.rows.toLocaleString('en-US')} rows, ` +
+  const title =
+    `#### ${size.rows.toLocaleString('en-US')} rows, ` +
     `${size.accounts.toLocaleString('en-US')} accounts, ${m.workers} worker(s)`;
   if (!m.ok) return `${title}\n\n**FAILED**: ${m.error ?? 'unknown error'}\n`;
   const notes = m.notes.length === 0 ? '' : `\nEngine notes: ${m.notes.join(' | ')}\n`;
-  return `${title}\n\n${timeTable(m)}\n\n${ioTable(m)}\n\n${runFacts(m)}\n${whereTimeGoes(m)}\n` +
-    notes;
+  return (
+    `${title}\n\n${timeTable(m)}\n\n${ioTable(m)}\n\n${runFacts(m)}\n${whereTimeGoes(m)}\n` + notes
+  );
 }
 
 async function main() {
@@ -282,8 +351,13 @@ async function main() {
   const inputs = [];
   for (const size of plan.sizes) {
     const data = await ensureDataset({ ...size, seed: plan.seed }, log);
-    inputs.push({ ...size, bytes: data.bytes, launderingRows: data.launderingRows,
-      generator: data.generator, generatedSeconds: data.generatedSeconds });
+    inputs.push({
+      ...size,
+      bytes: data.bytes,
+      launderingRows: data.launderingRows,
+      generator: data.generator,
+      generatedSeconds: data.generatedSeconds,
+    });
     const done = await benchSize(plan, data, size);
     runs.push(...done.runs);
     allRuns.push(...done.every);
@@ -298,19 +372,31 @@ async function main() {
   }
 
   const loadAtEnd = loadNow();
-  const setup = `Machine: ${machineLine(machine)}, ${loadAtEnd.join(' ')} at end. ` +
+  const setup =
+    `Machine: ${machineLine(machine)}, ${loadAtEnd.join(' ')} at end. ` +
     `Build: ${buildLine(build)}. Threads: engine workers ` +
     `${plan.workers.join(' and ')} (plus the coordinator and one RSS sampler thread); ` +
     `chunk size ${plan.chunkSize?.toLocaleString('en-US') ?? 'engine default'}; seed ${plan.seed}` +
     `${plan.repeat > 1 ? `; fastest of ${plan.repeat} runs per configuration` : ''}.`;
   if (plan.save) {
     const json = saveJson(machine.hostname, {
-      kind: 'pipeline', mode: plan.mode, command, startedAt: started.toISOString(), machine,
-      loadAverageAtEnd: loadAtEnd, build, plan: { ...plan }, inputs, reported: runs, runs: allRuns,
+      kind: 'pipeline',
+      mode: plan.mode,
+      command,
+      startedAt: started.toISOString(),
+      machine,
+      loadAverageAtEnd: loadAtEnd,
+      build,
+      plan: { ...plan },
+      inputs,
+      reported: runs,
+      runs: allRuns,
     });
-    const md = appendMarkdown(`## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC ` +
-      `· pipeline (${plan.mode})\n\nCommand: \`${command}\`\n\n${setup}\n\n` +
-      sections.join('\n'));
+    const md = appendMarkdown(
+      `## ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC ` +
+        `· pipeline (${plan.mode})\n\nCommand: \`${command}\`\n\n${setup}\n\n` +
+        sections.join('\n'),
+    );
     log(`\nsaved ${json}\nappended ${md}`);
   }
   if (runs.some((r) => !r.ok)) process.exitCode = 1;

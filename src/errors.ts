@@ -120,13 +120,19 @@ export interface WireError {
 export function toWireError(error: unknown): WireError {
   if (error instanceof BadRowError) {
     return {
-      code: error.code, name: error.name, message: error.message, stack: error.stack,
+      code: error.code,
+      name: error.name,
+      message: error.message,
+      stack: error.stack,
       context: { file: error.file, line: error.line, reason: error.reason },
     };
   }
   if (error instanceof AmlprepError) {
     return {
-      code: error.code, name: error.name, message: error.message, stack: error.stack,
+      code: error.code,
+      name: error.name,
+      message: error.message,
+      stack: error.stack,
       userFacing: error.userFacing,
     };
   }
@@ -134,7 +140,9 @@ export function toWireError(error: unknown): WireError {
   const code = (plain as { code?: unknown }).code;
   return {
     code: typeof code === 'string' ? code : 'ERR_AMLPREP_INTERNAL',
-    name: plain.name, message: plain.message, stack: plain.stack,
+    name: plain.name,
+    message: plain.message,
+    stack: plain.stack,
   };
 }
 
@@ -144,7 +152,8 @@ export function fromWireError(wire: WireError): Error {
     return new BadRowError(String(ctx.file), Number(ctx.line), String(ctx.reason));
   }
   const rebuilt = new AmlprepError(
-    isErrorCode(wire.code) ? wire.code : 'ERR_AMLPREP_INTERNAL', wire.message,
+    isErrorCode(wire.code) ? wire.code : 'ERR_AMLPREP_INTERNAL',
+    wire.message,
     { user: wire.userFacing === true },
   );
   rebuilt.name = wire.name;

@@ -5,25 +5,44 @@
 export { run, type RunResult } from './run.js';
 export { status, clean, type StepStatus } from './status.js';
 export {
-  DEFAULTS, STEPS, type Imbalance, type OnBadRow, type RunOptions, type StepName,
+  DEFAULTS,
+  STEPS,
+  type Imbalance,
+  type OnBadRow,
+  type RunOptions,
+  type StepName,
 } from './options.js';
 export type { ProgressEvent, ProgressListener } from './events.js';
 export * from './errors.js';
 export {
-  EDGE_FEATURES, NODE_FEATURES, type FeatureDef, type FeatureRole,
+  EDGE_FEATURES,
+  NODE_FEATURES,
+  type FeatureDef,
+  type FeatureRole,
 } from './features/definitions.js';
 export { MODEL_COLUMNS } from './features/model-input.js';
 export type { Manifest, RunSummary } from './output/manifest.js';
 export { OUTPUT_FILES } from './output/outputs.js';
 export { generate } from './generate/index.js';
 export {
-  readOutputs, readManifest, type ReadOutputsOptions, type RunOutputs,
+  readOutputs,
+  readManifest,
+  type ReadOutputsOptions,
+  type RunOutputs,
 } from './read-outputs.js';
 export {
-  exportRun, EXPORT_FORMATS, type AmountSource, type ExportFormat, type ExportOptions,
+  exportRun,
+  EXPORT_FORMATS,
+  type AmountSource,
+  type ExportFormat,
+  type ExportOptions,
   type ExportResult,
 } from './export/index.js';
 export {
-  inspectRun, type ClassCounts, type ColumnStats, type InspectOptions, type Inspection,
+  inspectRun,
+  type ClassCounts,
+  type ColumnStats,
+  type InspectOptions,
+  type Inspection,
   type TopAccount,
 } from './inspect/inspect.js';

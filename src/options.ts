@@ -8,7 +8,12 @@ export type Imbalance = 'smote' | 'undersample' | 'none';
 export type OnBadRow = 'fail' | 'skip';
 
 export const STEPS = [
-  'data_loaded', 'node_features', 'edge_features', 'normalized', 'imbalanced', 'weights',
+  'data_loaded',
+  'node_features',
+  'edge_features',
+  'normalized',
+  'imbalanced',
+  'weights',
   'graph_created',
 ] as const;
 export type StepName = (typeof STEPS)[number];
@@ -94,8 +99,8 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
     workers: optionalInt(options.workers, 'workers', 1) ?? availableParallelism(),
     resumeFrom: resolveStep(options.resumeFrom),
     fresh: optionalBool(options.fresh, 'fresh') ?? false,
-    imbalance: oneOf(options.imbalance, 'imbalance', ['smote', 'undersample', 'none'])
-      ?? DEFAULTS.imbalance,
+    imbalance:
+      oneOf(options.imbalance, 'imbalance', ['smote', 'undersample', 'none']) ?? DEFAULTS.imbalance,
     smoteRatio: resolveRatio(options.smoteRatio),
     seed: optionalInt(options.seed, 'seed', 0, 0xffffffff) ?? DEFAULTS.seed,
     split: resolveSplit(options.split),
@@ -142,7 +147,9 @@ function optionalBool(value: unknown, name: string): boolean | null {
 function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new OptionError(`options.${name} must be one of ${allowed.join(', ')}, got ${show(value)}`);
+    throw new OptionError(
+      `options.${name} must be one of ${allowed.join(', ')}, got ${show(value)}`,
+    );
   }
   return value as T;
 }
@@ -164,12 +171,17 @@ const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
 /** Shares are kept as decimal text: 0.6 has no exact binary form, and ties must be exact. */
 function resolveSplit(value: unknown): readonly [string, string, string] {
   if (value === undefined || value === null) return DEFAULTS.split;
-  const parts = typeof value === 'string' ? value.split(',').map((p) => p.trim())
-    : Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'number' ? String(v) : v))
-      : null;
-  const bad = () => new OptionError(
-    `options.split must be three positive decimal shares summing to 1 (e.g. 0.6,0.2,0.2), got ${show(value)}`,
-  );
+  const parts =
+    typeof value === 'string'
+      ? value.split(',').map((p) => p.trim())
+      : Array.isArray(value)
+        ? value.map((v: unknown) => (typeof v === 'number' ? String(v) : v))
+        : null;
+  const bad = () =>
+    new OptionError(
+      'options.split must be three positive decimal shares summing to 1 (e.g. 0.6,0.2,0.2), ' +
+        `got ${show(value)}`,
+    );
   if (parts === null || parts.length !== 3) throw bad();
   if (!parts.every((p): p is string => typeof p === 'string' && DECIMAL.test(p))) throw bad();
   const [train, validation, test] = parts;
@@ -190,4 +202,3 @@ function sharesSumToOne(parts: readonly string[]): boolean {
 function show(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }
-

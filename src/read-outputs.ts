@@ -30,7 +30,8 @@ const NAMES = Object.keys(OUTPUT_FILES) as OutputName[];
  * the manifest states.
  */
 export async function readOutputs(
-  dir: string, options: ReadOutputsOptions = {},
+  dir: string,
+  options: ReadOutputsOptions = {},
 ): Promise<RunOutputs> {
   const manifest = readManifest(dir);
   const tables = {} as Record<OutputName, Table>;
@@ -51,8 +52,11 @@ export function readManifest(dir: string): Manifest {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError(`${path}: cannot read (${code}); is ${dir} the --out folder of a ` +
-      `finished 'amlprep run'?`, error);
+    throw new InputError(
+      `${path}: cannot read (${code}); is ${dir} the --out folder of a ` +
+        `finished 'amlprep run'?`,
+      error,
+    );
   }
   let manifest: Manifest;
   try {
@@ -73,11 +77,17 @@ export function readManifest(dir: string): Manifest {
  * Checks the schema against the manifest's column list first and the row count at the end.
  */
 export async function* outputBatches(
-  dir: string, manifest: Manifest, name: OutputName,
+  dir: string,
+  manifest: Manifest,
+  name: OutputName,
 ): AsyncGenerator<RecordBatch> {
   const path = join(dir, OUTPUT_FILES[name]);
   const reader = await openReader(path);
-  checkColumns(path, reader.schema.names.map(String), manifest.columns[name].map((c) => c.name));
+  checkColumns(
+    path,
+    reader.schema.names.map(String),
+    manifest.columns[name].map((c) => c.name),
+  );
 
   let rows = 0;
   for await (const batch of reader) {
@@ -113,8 +123,10 @@ function checkColumns(path: string, actual: string[], expected: string[]): void 
   if (at === -1 && actual.length === expected.length) return;
   const where = at === -1 ? expected.length : at;
   const show = (name: string | undefined) => JSON.stringify(name ?? null);
-  throw new InputError(`${path}: column ${where + 1} is ${show(actual[where])}, ` +
-    `but ${MANIFEST_FILE} lists ${show(expected[where])}`);
+  throw new InputError(
+    `${path}: column ${where + 1} is ${show(actual[where])}, ` +
+      `but ${MANIFEST_FILE} lists ${show(expected[where])}`,
+  );
 }
 
 async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Promise<void> {
@@ -123,7 +135,9 @@ async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Pr
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   const actual = hash.digest('hex');
   if (actual !== manifest.files[name].sha256) {
-    throw new InputError(`${path}: SHA-256 ${actual.slice(0, 12)}… differs from the ` +
-      `${manifest.files[name].sha256.slice(0, 12)}… in ${MANIFEST_FILE}; the file was changed`);
+    throw new InputError(
+      `${path}: SHA-256 ${actual.slice(0, 12)}… differs from the ` +
+        `${manifest.files[name].sha256.slice(0, 12)}… in ${MANIFEST_FILE}; the file was changed`,
+    );
   }
 }

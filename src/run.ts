@@ -9,7 +9,13 @@ import { classWeights } from './features/class-weights.js';
 import { TRAIN } from './features/split.js';
 import { rejectsCsv } from './ingest/rejects.js';
 import { acquireLock } from './checkpoint/lock.js';
-import { resolveOptions, STEPS, type ResolvedOptions, type RunOptions, type StepName } from './options.js';
+import {
+  resolveOptions,
+  STEPS,
+  type ResolvedOptions,
+  type RunOptions,
+  type StepName,
+} from './options.js';
 import type { RunSummary } from './output/manifest.js';
 import { OUTPUT_FILES } from './output/outputs.js';
 import type { ChunkTally } from './pipeline/chunks.js';
@@ -28,14 +34,24 @@ import { applyNormalized, fitNormalized, type NormalizedRecord } from './steps/n
  * checkpoints written by an older amlprep are recomputed instead of reused.
  */
 const STEP_VERSIONS: Record<StepName, number> = {
-  data_loaded: 2, node_features: 1, edge_features: 1, normalized: 1, imbalanced: 1,
-  weights: 1, graph_created: 2,
+  data_loaded: 2,
+  node_features: 1,
+  edge_features: 1,
+  normalized: 1,
+  imbalanced: 1,
+  weights: 1,
+  graph_created: 2,
 };
 
 export interface RunResult {
   out: string;
-  outputs: { nodes: string; edges: string; trainResampled: string; manifest: string;
-    rejectedRows: string | null };
+  outputs: {
+    nodes: string;
+    edges: string;
+    trainResampled: string;
+    manifest: string;
+    rejectedRows: string | null;
+  };
   summary: RunSummary;
   steps: StepOutcome[];
   /** Steps taken whole from checkpoints. */
@@ -59,16 +75,24 @@ export async function run(options: RunOptions): Promise<RunResult> {
     store = CheckpointStore.open(opts.out, { fresh: opts.fresh });
     pool = new WorkerPool(opts.workers);
     const ctx: Context = {
-      opts, store, pool, emit, signal: options.signal, fingerprints, bases, outcomes: [],
+      opts,
+      store,
+      pool,
+      emit,
+      signal: options.signal,
+      fingerprints,
+      bases,
+      outcomes: [],
       records: {},
       resuming: !opts.fresh && STEPS.some((s) => store!.step(s) !== undefined),
     };
     await prepareStore(ctx);
-    const summary = await allValid(ctx) ?? await runSteps(ctx, inputs);
+    const summary = (await allValid(ctx)) ?? (await runSteps(ctx, inputs));
     return {
       out: opts.out,
       outputs: outputPaths(opts.out, summary.rejectedRows > 0),
-      summary, steps: ctx.outcomes,
+      summary,
+      steps: ctx.outcomes,
       resumed: ctx.outcomes.filter((o) => o.how === 'loaded').map((o) => o.step),
       seconds: (performance.now() - started) / 1000,
     };
@@ -105,8 +129,13 @@ async function allValid(ctx: Context): Promise<RunSummary | null> {
   for (const step of STEPS) {
     const record = ctx.store.step(step)!;
     ctx.records[step] = record;
-    const outcome: StepOutcome = { step, how: 'loaded', seconds: 0, chunksReused: record.chunks,
-      chunksComputed: 0 };
+    const outcome: StepOutcome = {
+      step,
+      how: 'loaded',
+      seconds: 0,
+      chunksReused: record.chunks,
+      chunksComputed: 0,
+    };
     ctx.outcomes.push(outcome);
     ctx.emit({ kind: 'step-start', step, chunks: record.chunks, reused: record.chunks });
     ctx.emit({ kind: 'step-end', step, loaded: true, seconds: 0 });
@@ -121,8 +150,15 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     if (loaded.rejects.length > 0) {
       writeFileSync(join(ctx.opts.out, 'rejected_rows.csv'), rejectsCsv(loaded.rejects));
     }
-    return { tally, counts: { rows: loaded.edges.rows, nodes: loaded.nodes.count,
-      rejected: loaded.rejects.length, sample: ctx.opts.sample ?? -1 } };
+    return {
+      tally,
+      counts: {
+        rows: loaded.edges.rows,
+        nodes: loaded.nodes.count,
+        rejected: loaded.rejects.length,
+        sample: ctx.opts.sample ?? -1,
+      },
+    };
   });
   await step(ctx, 'node_features', async () => {
     const { tally, matrix } = await nodeFeatures(ctx);
@@ -135,35 +171,57 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     return { tally, counts: { edges: matrix.rows, features: matrix.cols } };
   });
   await step(ctx, 'normalized', async (record) => {
-    const rec = (record?.result as NormalizedRecord | undefined) ?? await fitNormalized(ctx);
+    const rec = (record?.result as NormalizedRecord | undefined) ?? (await fitNormalized(ctx));
     ctx.normalized = await applyNormalized(ctx, rec);
     return { tally: null, counts: splitCounts(ctx), result: rec };
   });
   await step(ctx, 'imbalanced', async () => {
     const { tally, out } = await resample(ctx);
     ctx.resampled = out;
-    return { tally, counts: { rows: out.x.rows, synthetic: out.syntheticRows,
-      minority: out.minority, majority: out.majority } };
+    return {
+      tally,
+      counts: {
+        rows: out.x.rows,
+        synthetic: out.syntheticRows,
+        minority: out.minority,
+        majority: out.majority,
+      },
+    };
   });
   await step(ctx, 'weights', async (record) => {
     ctx.weights = (record?.result as typeof ctx.weights) ?? trainWeights(ctx);
-    return { tally: null, counts: { class0: ctx.weights.weights[0], class1: ctx.weights.weights[1] },
-      result: ctx.weights };
+    return {
+      tally: null,
+      counts: { class0: ctx.weights.weights[0], class1: ctx.weights.weights[1] },
+      result: ctx.weights,
+    };
   });
   let summary: RunSummary | undefined;
-  await step(ctx, 'graph_created', async () => {
-    const created = await createGraph(ctx, inputs);
-    summary = created.summary;
-    const hashes = created.hashes;
-    return { tally: null, counts: { nodes: summary.nodes, edges: summary.edges },
-      result: { hashes, summary }, alwaysRecord: true };
-  }, { alwaysCompute: true });
+  await step(
+    ctx,
+    'graph_created',
+    async () => {
+      const created = await createGraph(ctx, inputs);
+      summary = created.summary;
+      const hashes = created.hashes;
+      return {
+        tally: null,
+        counts: { nodes: summary.nodes, edges: summary.edges },
+        result: { hashes, summary },
+        alwaysRecord: true,
+      };
+    },
+    { alwaysCompute: true },
+  );
   return summary!;
 }
 
 /** Steps whose work may run through `runChunks`, which emits their `step-start`. */
 const CHUNKED: ReadonlySet<StepName> = new Set([
-  'data_loaded', 'node_features', 'edge_features', 'imbalanced',
+  'data_loaded',
+  'node_features',
+  'edge_features',
+  'imbalanced',
 ]);
 
 interface StepWork {
@@ -178,7 +236,8 @@ interface StepWork {
  * computed, otherwise (re)computed and recorded. Emits the step's start and end.
  */
 async function step(
-  ctx: Context, name: StepName,
+  ctx: Context,
+  name: StepName,
   work: (validRecord: ReturnType<CheckpointStore['step']>) => Promise<StepWork>,
   how: { alwaysCompute?: boolean } = {},
 ): Promise<void> {
@@ -208,7 +267,8 @@ async function step(
   } finally {
     ctx.emit = emit;
   }
-  if (CHUNKED.has(name) && !announced) emit({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
+  if (CHUNKED.has(name) && !announced)
+    emit({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
   const computed = done.tally?.computed ?? (record === undefined ? 1 : 0);
   const loaded = problem === null && computed === 0 && how.alwaysCompute !== true;
   if (!loaded || done.alwaysRecord === true) {
@@ -219,10 +279,14 @@ async function step(
 
   const seconds = (performance.now() - started) / 1000;
   const outcome: StepOutcome = {
-    step: name, how: loaded ? 'loaded' : 'computed', seconds,
-    chunksReused: done.tally?.reused ?? 0, chunksComputed: done.tally?.computed ?? 0,
+    step: name,
+    how: loaded ? 'loaded' : 'computed',
+    seconds,
+    chunksReused: done.tally?.reused ?? 0,
+    chunksComputed: done.tally?.computed ?? 0,
   };
-  if (done.tally !== null && done.tally.notes.length > 0) outcome.note = done.tally.notes.join('; ');
+  if (done.tally !== null && done.tally.notes.length > 0)
+    outcome.note = done.tally.notes.join('; ');
   ctx.outcomes.push(outcome);
   ctx.emit({ kind: 'step-end', step: name, loaded, seconds });
 }
@@ -255,12 +319,18 @@ function fingerprintSteps(opts: ResolvedOptions) {
     patterns: opts.patterns === null ? null : fingerprintFile(opts.patterns),
   };
   const own: Record<StepName, Record<string, unknown>> = {
-    data_loaded: { inputs: strip(inputs), sample: opts.sample, chunkSize: opts.chunkSize,
-      onBadRow: opts.onBadRow },
-    node_features: {}, edge_features: {},
+    data_loaded: {
+      inputs: strip(inputs),
+      sample: opts.sample,
+      chunkSize: opts.chunkSize,
+      onBadRow: opts.onBadRow,
+    },
+    node_features: {},
+    edge_features: {},
     normalized: { split: opts.split.join(',') },
     imbalanced: { imbalance: opts.imbalance, smoteRatio: opts.smoteRatio, seed: opts.seed },
-    weights: {}, graph_created: {},
+    weights: {},
+    graph_created: {},
   };
   const fingerprints = {} as Record<StepName, string>;
   const bases = {} as Record<StepName, Record<string, unknown>>;
@@ -275,14 +345,20 @@ function fingerprintSteps(opts: ResolvedOptions) {
 
 /** Paths differ between machines; the fingerprint is about the bytes. */
 function strip(inputs: Record<string, FileFingerprint | null>) {
-  return Object.fromEntries(Object.entries(inputs).map(([k, v]) =>
-    [k, v === null ? null : { size: v.size, mtimeMs: v.mtimeMs, sample: v.sample }]));
+  return Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [
+      k,
+      v === null ? null : { size: v.size, mtimeMs: v.mtimeMs, sample: v.sample },
+    ]),
+  );
 }
 
 function outputPaths(out: string, rejected: boolean): RunResult['outputs'] {
   return {
-    nodes: join(out, OUTPUT_FILES.nodes), edges: join(out, OUTPUT_FILES.edges),
-    trainResampled: join(out, OUTPUT_FILES.trainResampled), manifest: join(out, MANIFEST_FILE),
+    nodes: join(out, OUTPUT_FILES.nodes),
+    edges: join(out, OUTPUT_FILES.edges),
+    trainResampled: join(out, OUTPUT_FILES.trainResampled),
+    manifest: join(out, MANIFEST_FILE),
     rejectedRows: rejected ? join(out, 'rejected_rows.csv') : null,
   };
 }

@@ -27,7 +27,9 @@ export async function status(dir: string): Promise<StepStatus[]> {
   try {
     const counts = store.chunkCounts();
     return STEPS.map((step) => ({
-      step, record: store.step(step) ?? null, chunksDone: counts.get(step) ?? 0,
+      step,
+      record: store.step(step) ?? null,
+      chunksDone: counts.get(step) ?? 0,
       chunksTotal: store.plan(step)?.chunks ?? null,
     }));
   } finally {

@@ -8,7 +8,8 @@ export function packageVersion(): string {
   for (const rel of ['../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
-        name?: string; version?: string;
+        name?: string;
+        version?: string;
       };
       if (pkg.name === 'amlprep' && pkg.version !== undefined) return (cached = pkg.version);
     } catch {

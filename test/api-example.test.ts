@@ -5,7 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // The package's own name, as the README's example imports it: this checks the published
 // entry point (package.json "exports" → dist/), which `npm test` builds first.
 import {
-  readOutputs, run, STEPS, type ProgressEvent, type RunOutputs, type RunResult,
+  readOutputs,
+  run,
+  STEPS,
+  type ProgressEvent,
+  type RunOutputs,
+  type RunResult,
 } from 'amlprep';
 
 import { SAMPLE, SAMPLE_ROWS } from './helpers/paths.js';
@@ -43,8 +48,12 @@ describe('the README library example', () => {
   });
 
   it('resolves to the output paths and a summary with class weights', () => {
-    for (const path of [result.outputs.nodes, result.outputs.edges,
-      result.outputs.trainResampled, result.outputs.manifest]) {
+    for (const path of [
+      result.outputs.nodes,
+      result.outputs.edges,
+      result.outputs.trainResampled,
+      result.outputs.manifest,
+    ]) {
       expect(existsSync(path)).toBe(true);
     }
     expect(result.outputs.rejectedRows).toBeNull();

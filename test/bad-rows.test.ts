@@ -22,12 +22,22 @@ const sharedDir = useSharedTempDirs('bad-rows-base');
 /** Data rows in base.csv, of which every trap file holds the same. */
 const BASE_ROWS = 60;
 const BASE_NODES = 71;
-const HEADER = 'Timestamp,From Bank,Account,To Bank,Account,Amount Received,Receiving Currency,' +
+const HEADER =
+  'Timestamp,From Bank,Account,To Bank,Account,Amount Received,Receiving Currency,' +
   'Amount Paid,Payment Currency,Payment Format,Is Laundering';
 
 function run(transactions: string, ...extra: string[]): Promise<CliResult> {
-  return runCli(['run', transactions, '--out', tempDir(), '--chunk-size', '2', '--workers', '2',
-    ...extra]);
+  return runCli([
+    'run',
+    transactions,
+    '--out',
+    tempDir(),
+    '--chunk-size',
+    '2',
+    '--workers',
+    '2',
+    ...extra,
+  ]);
 }
 
 function escape(text: string): string {
@@ -62,12 +72,24 @@ interface BadCase {
 }
 
 const ROW_CASES: BadCase[] = [
-  { title: 'a row with the wrong column count', file: 'column-count.csv', line: 5,
-    reason: /field|column/ },
-  { title: 'a timestamp not in YYYY/MM/DD HH:MM', file: 'bad-timestamp.csv', line: 5,
-    reason: /timestamp/ },
-  { title: 'an impossible date (2022/02/30)', file: 'impossible-date.csv', line: 5,
-    reason: /timestamp|date/ },
+  {
+    title: 'a row with the wrong column count',
+    file: 'column-count.csv',
+    line: 5,
+    reason: /field|column/,
+  },
+  {
+    title: 'a timestamp not in YYYY/MM/DD HH:MM',
+    file: 'bad-timestamp.csv',
+    line: 5,
+    reason: /timestamp/,
+  },
+  {
+    title: 'an impossible date (2022/02/30)',
+    file: 'impossible-date.csv',
+    line: 5,
+    reason: /timestamp|date/,
+  },
   { title: 'month 13', file: 'month-13.csv', line: 5, reason: /timestamp|date|month/ },
   { title: 'a negative amount', file: 'negative-amount.csv', line: 5, reason: /amount/ },
   { title: 'an empty amount', file: 'empty-amount.csv', line: 5, reason: /amount/ },
@@ -77,25 +99,44 @@ const ROW_CASES: BadCase[] = [
   { title: 'an empty account', file: 'empty-account.csv', line: 5, reason: /account/ },
   { title: 'an empty bank', file: 'empty-bank.csv', line: 5, reason: /bank/ },
   { title: 'a NUL byte in a row', file: 'nul-byte.csv', line: 5, reason: /NUL/ },
-  { title: 'the header repeated mid-file', file: 'repeated-header.csv', line: 5,
-    reason: /header/ },
+  { title: 'the header repeated mid-file', file: 'repeated-header.csv', line: 5, reason: /header/ },
   { title: 'an unterminated quote', file: 'unterminated-quote.csv', line: 5, reason: /quot/ },
-  { title: 'a bad row after a quoted field holding a line break', file: 'quoted-newline.csv',
-    line: 6, reason: /amount/ },
-  { title: 'a bad row after two empty lines', file: 'blank-lines.csv', line: 7,
-    reason: /timestamp|date/ },
+  {
+    title: 'a bad row after a quoted field holding a line break',
+    file: 'quoted-newline.csv',
+    line: 6,
+    reason: /amount/,
+  },
+  {
+    title: 'a bad row after two empty lines',
+    file: 'blank-lines.csv',
+    line: 7,
+    reason: /timestamp|date/,
+  },
   { title: 'a bad row in a CRLF file', file: 'crlf-bad.csv', line: 5, reason: /amount/ },
 ];
 
 const FILE_CASES: BadCase[] = [
-  { title: 'a header row of other columns', file: 'wrong-header.csv', line: 1,
-    reason: new RegExp(escape(HEADER)) },
-  { title: 'a header and no rows', file: 'header-only.csv', line: /1|2/,
-    reason: /no data|no rows|empty/ },
+  {
+    title: 'a header row of other columns',
+    file: 'wrong-header.csv',
+    line: 1,
+    reason: new RegExp(escape(HEADER)),
+  },
+  {
+    title: 'a header and no rows',
+    file: 'header-only.csv',
+    line: /1|2/,
+    reason: /no data|no rows|empty/,
+  },
   { title: 'an empty file', file: 'empty.csv', line: 1, reason: /empty|header/ },
   { title: 'binary garbage', file: 'binary-garbage.csv', line: 1, reason: /\S/ },
-  { title: 'a tab-separated file', file: 'tab-separated.csv', line: 1,
-    reason: /header|tab|comma|delimit/ },
+  {
+    title: 'a tab-separated file',
+    file: 'tab-separated.csv',
+    line: 1,
+    reason: /header|tab|comma|delimit/,
+  },
   { title: 'a UTF-16 file with a BOM', file: 'utf16-bom.csv', line: 1, reason: /UTF-16|encod/ },
 ];
 
@@ -115,8 +156,16 @@ describe('a malformed transactions row', () => {
     writeFileSync(file, lines.join('\n'));
     const out = join(dir, 'out');
 
-    const result = await runCli(['run', file, '--out', out, '--chunk-size', '2000',
-      '--workers', '2']);
+    const result = await runCli([
+      'run',
+      file,
+      '--out',
+      out,
+      '--chunk-size',
+      '2000',
+      '--workers',
+      '2',
+    ]);
     expectBadInput(result, file, 20_002, /timestamp|date/);
     // SPEC §11: the chunks completed before the stop are saved.
     const dataLoaded = (await status(out)).find((s) => s.step === 'data_loaded');
@@ -143,8 +192,18 @@ describe('--on-bad-row skip', () => {
   it('completes and lists every rejected row with its line and reason', async () => {
     const file = badFixture('many-bad.csv');
     const out = tempDir();
-    const result = await runCli(['run', file, '--out', out, '--chunk-size', '4', '--workers', '2',
-      '--on-bad-row', 'skip']);
+    const result = await runCli([
+      'run',
+      file,
+      '--out',
+      out,
+      '--chunk-size',
+      '4',
+      '--workers',
+      '2',
+      '--on-bad-row',
+      'skip',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).not.toMatch(STACK_LINE);
     expect(summaryCount(result.stdout, 'rejected rows')).toBe(5);
@@ -153,7 +212,11 @@ describe('--on-bad-row skip', () => {
     const rejected = parseCsvRecords(readFileSync(join(out, 'rejected_rows.csv'), 'utf8'));
     expect(rejected.map((r) => Number(r.line))).toEqual([5, 9, 14, 20, 31]);
     const reasons = [
-      /timestamp|date/i, /amount/i, /laundering|label/i, /account/i, /field|column/i,
+      /timestamp|date/i,
+      /amount/i,
+      /laundering|label/i,
+      /account/i,
+      /field|column/i,
     ];
     rejected.forEach((r, i) => {
       expect(r.file).toBe(file);
@@ -164,8 +227,16 @@ describe('--on-bad-row skip', () => {
   it('sets aside a duplicate accounts row with its line and reason', async () => {
     const accounts = badFixture('accounts-duplicate.csv');
     const out = tempDir();
-    const result = await runCli(['run', badFixture('base.csv'), '--accounts', accounts,
-      '--out', out, '--on-bad-row', 'skip']);
+    const result = await runCli([
+      'run',
+      badFixture('base.csv'),
+      '--accounts',
+      accounts,
+      '--out',
+      out,
+      '--on-bad-row',
+      'skip',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(summaryCount(result.stdout, 'rejected rows')).toBe(1);
 
@@ -182,8 +253,16 @@ let base: Promise<ArrowHashes> | undefined;
 function baseHashes(): Promise<ArrowHashes> {
   base ??= (async () => {
     const out = sharedDir();
-    const result = await runCli(['run', badFixture('base.csv'), '--out', out,
-      '--chunk-size', '2', '--workers', '2']);
+    const result = await runCli([
+      'run',
+      badFixture('base.csv'),
+      '--out',
+      out,
+      '--chunk-size',
+      '2',
+      '--workers',
+      '2',
+    ]);
     if (result.code !== 0) throw new Error(`base.csv failed (${result.code}): ${result.stderr}`);
     return sha256Of(out);
   })();
@@ -192,8 +271,16 @@ function baseHashes(): Promise<ArrowHashes> {
 
 async function acceptedRun(fixture: string): Promise<{ out: string; result: CliResult }> {
   const out = tempDir();
-  const result = await runCli(['run', badFixture(fixture), '--out', out, '--chunk-size', '2',
-    '--workers', '2']);
+  const result = await runCli([
+    'run',
+    badFixture(fixture),
+    '--out',
+    out,
+    '--chunk-size',
+    '2',
+    '--workers',
+    '2',
+  ]);
   expect(result.code, result.stderr).toBe(0);
   return { out, result };
 }

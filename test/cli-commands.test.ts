@@ -18,8 +18,19 @@ const tempDir = useTempDirs('cli');
 
 function runArgs(out: string, ...extra: string[]): string[] {
   return [
-    'run', SAMPLE.transactions, '--accounts', SAMPLE.accounts, '--patterns', SAMPLE.patterns,
-    '--out', out, '--chunk-size', '5000', '--workers', '2', ...extra,
+    'run',
+    SAMPLE.transactions,
+    '--accounts',
+    SAMPLE.accounts,
+    '--patterns',
+    SAMPLE.patterns,
+    '--out',
+    out,
+    '--chunk-size',
+    '5000',
+    '--workers',
+    '2',
+    ...extra,
   ];
 }
 
@@ -45,9 +56,9 @@ describe('amlprep status', () => {
     const text = await runCli(['status', out]);
     expect(text.code, text.stderr).toBe(0);
     for (const step of STEPS) {
-      expect(text.stdout).toMatch(new RegExp(
-        `^${step}\\s+done \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\s.*chunks=\\d+`, 'm',
-      ));
+      expect(text.stdout).toMatch(
+        new RegExp(`^${step}\\s+done \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\s.*chunks=\\d+`, 'm'),
+      );
     }
     expect(text.stdout).toMatch(/^\s+options \{.*"chunkSize":5000/m);
 
@@ -84,7 +95,9 @@ describe('amlprep status', () => {
 
     const json = JSON.parse((await runCli(['status', out, '--json'])).stdout) as StepStatus[];
     expect(json[0]).toMatchObject({
-      step: 'data_loaded', record: null, chunksDone: open.chunksDone,
+      step: 'data_loaded',
+      record: null,
+      chunksDone: open.chunksDone,
     });
   });
 
@@ -185,9 +198,11 @@ describe('amlprep run on a folder that holds checkpoints', () => {
     // SPEC §7: ceil(ratio · majority) − minority synthetic rows.
     const [y0, y1] = trainCounts(half.stdout);
     const synthetic = Math.ceil(0.5 * Math.max(y0, y1)) - Math.min(y0, y1);
-    expect(half.stdout).toMatch(new RegExp(
-      `resampled train\\s+${fmt(y0 + y1 + synthetic)} rows \\(${fmt(synthetic)} synthetic`,
-    ));
+    expect(half.stdout).toMatch(
+      new RegExp(
+        `resampled train\\s+${fmt(y0 + y1 + synthetic)} rows \\(${fmt(synthetic)} synthetic`,
+      ),
+    );
 
     // Back to the default ratio: the first run's bytes again.
     const back = await runCli(runArgs(out));
@@ -200,8 +215,17 @@ describe('amlprep run on a folder that holds checkpoints', () => {
     const dir = tempDir();
     const transactions = join(dir, 'transactions.csv');
     copyFileSync(SAMPLE.transactions, transactions);
-    const args = (...extra: string[]) => ['run', transactions, '--out', join(dir, 'out'),
-      '--chunk-size', '5000', '--workers', '2', ...extra];
+    const args = (...extra: string[]) => [
+      'run',
+      transactions,
+      '--out',
+      join(dir, 'out'),
+      '--chunk-size',
+      '5000',
+      '--workers',
+      '2',
+      ...extra,
+    ];
     expect((await runCli(args())).code).toBe(0);
 
     const ratio = await runCli(args('--smote-ratio', '0.5'));
@@ -220,8 +244,13 @@ describe('amlprep run on a folder that holds checkpoints', () => {
 describe('amlprep help, version and usage errors', () => {
   it('prints usage and exits 0 for --help on every command', async () => {
     const asks: string[][] = [
-      ['--help'], ['-h'], ['run', '--help'], ['status', '--help'], ['clean', '--help'],
-      ['generate', '--help'], ['run', '-h'],
+      ['--help'],
+      ['-h'],
+      ['run', '--help'],
+      ['status', '--help'],
+      ['clean', '--help'],
+      ['generate', '--help'],
+      ['run', '-h'],
     ];
     for (const ask of asks) {
       const result = await runCli(ask);
@@ -245,8 +274,10 @@ describe('amlprep help, version and usage errors', () => {
   it('exits 2 with a one-line message for an unknown flag of any command', async () => {
     const out = tempDir();
     for (const args of [
-      ['run', SAMPLE.transactions, '--out', out, '--bogus-flag'], ['status', out, '--bogus-flag'],
-      ['clean', out, '--bogus-flag'], ['generate', '--bogus-flag'],
+      ['run', SAMPLE.transactions, '--out', out, '--bogus-flag'],
+      ['status', out, '--bogus-flag'],
+      ['clean', out, '--bogus-flag'],
+      ['generate', '--bogus-flag'],
     ]) {
       expectOneLineError(await runCli(args), '--bogus-flag');
     }
@@ -267,8 +298,9 @@ describe('amlprep help, version and usage errors', () => {
     // Library level: a long-lived process that calls run() again on the same folder.
     const dir = tempDir();
     const out = join(dir, 'out');
-    await expect(run({ transactions: join(dir, 'no-such-file.csv'), out, workers: 1 }))
-      .rejects.toMatchObject({ code: 'ERR_AMLPREP_INPUT' });
+    await expect(
+      run({ transactions: join(dir, 'no-such-file.csv'), out, workers: 1 }),
+    ).rejects.toMatchObject({ code: 'ERR_AMLPREP_INPUT' });
     expect(existsSync(join(out, 'amlprep.lock'))).toBe(false);
 
     const result = await run({ transactions: badFixture('base.csv'), out, workers: 1 });

@@ -54,57 +54,125 @@ describe('--log-format json', () => {
   it('writes one JSON object per event with time, counts, rates and ETA', () => {
     const io = bufferIo();
     const clock = { now: 0 };
-    feed(jsonProgressPrinter(io, false, () => clock.now), clock);
-    const lines = io.err().trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+    feed(
+      jsonProgressPrinter(io, false, () => clock.now),
+      clock,
+    );
+    const lines = io
+      .err()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines).toHaveLength(6);
-    expect(lines[0]).toEqual({ time: '1970-01-01T00:00:01.000Z', kind: 'step-start',
-      step: 'edge_features', chunks: 4, reused: 1 });
+    expect(lines[0]).toEqual({
+      time: '1970-01-01T00:00:01.000Z',
+      kind: 'step-start',
+      step: 'edge_features',
+      chunks: 4,
+      reused: 1,
+    });
     // 2 s in: 500 rows, 1 chunk computed (1 of the 2 done was reused) → 2 chunks left / 0.5.
-    expect(lines[1]).toEqual({ time: '1970-01-01T00:00:03.000Z', kind: 'chunk-done',
-      step: 'edge_features', done: 2, total: 4, rows: 500, stepRows: 500, elapsedSeconds: 2,
-      rowsPerSecond: 250, chunksPerSecond: 0.5, etaSeconds: 4 });
-    expect(lines[2]).toMatchObject({ stepRows: 1000, elapsedSeconds: 4, rowsPerSecond: 250,
-      chunksPerSecond: 0.5, etaSeconds: 2 });
-    expect(lines[3]).toEqual({ time: '1970-01-01T00:00:05.500Z', kind: 'note',
-      step: 'edge_features', message: 'chunk 3 recomputed' });
-    expect(lines[4]).toEqual({ time: '1970-01-01T00:00:06.000Z', kind: 'step-end',
-      step: 'edge_features', loaded: false, seconds: 5 });
+    expect(lines[1]).toEqual({
+      time: '1970-01-01T00:00:03.000Z',
+      kind: 'chunk-done',
+      step: 'edge_features',
+      done: 2,
+      total: 4,
+      rows: 500,
+      stepRows: 500,
+      elapsedSeconds: 2,
+      rowsPerSecond: 250,
+      chunksPerSecond: 0.5,
+      etaSeconds: 4,
+    });
+    expect(lines[2]).toMatchObject({
+      stepRows: 1000,
+      elapsedSeconds: 4,
+      rowsPerSecond: 250,
+      chunksPerSecond: 0.5,
+      etaSeconds: 2,
+    });
+    expect(lines[3]).toEqual({
+      time: '1970-01-01T00:00:05.500Z',
+      kind: 'note',
+      step: 'edge_features',
+      message: 'chunk 3 recomputed',
+    });
+    expect(lines[4]).toEqual({
+      time: '1970-01-01T00:00:06.000Z',
+      kind: 'step-end',
+      step: 'edge_features',
+      loaded: false,
+      seconds: 5,
+    });
     expect(io.out()).toBe('');
   });
 
   it('keeps only warnings when quiet', () => {
     const io = bufferIo();
     const clock = { now: 0 };
-    feed(jsonProgressPrinter(io, true, () => clock.now), clock);
-    expect(io.err()).toBe('{"time":"1970-01-01T00:00:07.000Z","kind":"warning","step":null,' +
-      '"message":"one class"}\n');
+    feed(
+      jsonProgressPrinter(io, true, () => clock.now),
+      clock,
+    );
+    expect(io.err()).toBe(
+      '{"time":"1970-01-01T00:00:07.000Z","kind":"warning","step":null,' +
+        '"message":"one class"}\n',
+    );
   });
 
   it('ends a run with the summary as one JSON object on stdout', async () => {
     const io = bufferIo({ tty: true });
-    const code = await main(['run', mixed, '--out', tempDir(), '--chunk-size', '4',
-      '--workers', '1', '--log-format', 'json'], io);
+    const code = await main(
+      [
+        'run',
+        mixed,
+        '--out',
+        tempDir(),
+        '--chunk-size',
+        '4',
+        '--workers',
+        '1',
+        '--log-format',
+        'json',
+      ],
+      io,
+    );
     expect(code).toBe(0);
-    const out = io.out().split('\n').filter((l) => l !== '');
+    const out = io
+      .out()
+      .split('\n')
+      .filter((l) => l !== '');
     expect(out).toHaveLength(1);
     const summary = JSON.parse(out[0]!) as { kind: string; summary: { edges: number } };
     expect(summary).toMatchObject({ kind: 'summary', summary: { edges: 20 } });
-    const events = io.err().trimEnd().split('\n').map((l) => JSON.parse(l) as { kind: string });
-    expect(new Set(events.map((e) => e.kind)))
-      .toEqual(new Set(['step-start', 'chunk-done', 'step-end']));
+    const events = io
+      .err()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string });
+    expect(new Set(events.map((e) => e.kind))).toEqual(
+      new Set(['step-start', 'chunk-done', 'step-end']),
+    );
     expect(io.err()).not.toContain(ESC);
   });
 
   it('reports a failure as one JSON line with its code and exit code', async () => {
     const io = bufferIo();
-    const code = await main(['run', join(tempDir(), 'missing.csv'), '--out', tempDir(),
-      '--log-format', 'json'], io);
+    const code = await main(
+      ['run', join(tempDir(), 'missing.csv'), '--out', tempDir(), '--log-format', 'json'],
+      io,
+    );
     expect(code).toBe(2);
     expect(io.out()).toBe('');
     const lines = io.err().trimEnd().split('\n');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ kind: 'error', code: 'ERR_AMLPREP_INPUT',
-      exitCode: 2, message: expect.stringContaining('missing.csv') as unknown });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      kind: 'error',
+      code: 'ERR_AMLPREP_INPUT',
+      exitCode: 2,
+      message: expect.stringContaining('missing.csv') as unknown,
+    });
   });
 
   it('rejects a log format it does not know', async () => {
@@ -147,8 +215,9 @@ describe('text progress', () => {
     const text = io.err();
     expect(text).not.toContain(ESC);
     expect(text).not.toContain('\r');
-    expect(text)
-      .toMatch(/^\[\d\d:\d\d:\d\d\] edge_features: start \(4 chunks, 1 from checkpoints\)$/m);
+    expect(text).toMatch(
+      /^\[\d\d:\d\d:\d\d\] edge_features: start \(4 chunks, 1 from checkpoints\)$/m,
+    );
     expect(text).toMatch(/^note: chunk 3 recomputed$/m);
   });
 
@@ -163,8 +232,12 @@ describe('--dry-run', () => {
   it('plans the run without writing anything', async () => {
     const out = join(tempDir(), 'never');
     const io = bufferIo();
-    expect(await main(['run', mixed, '--out', out, '--chunk-size', '4', '--workers', '3',
-      '--dry-run'], io)).toBe(0);
+    expect(
+      await main(
+        ['run', mixed, '--out', out, '--chunk-size', '4', '--workers', '3', '--dry-run'],
+        io,
+      ),
+    ).toBe(0);
     expect(io.out()).toContain('rows           20 in 5 chunks of up to 4, 3 workers\n');
     expect(io.out()).toMatch(/^ {2}data_loaded +not recorded +compute$/m);
     expect(existsSync(out)).toBe(false);
@@ -172,13 +245,37 @@ describe('--dry-run', () => {
 
   it('gives the plan as JSON and names the steps a rerun would reuse', async () => {
     const out = tempDir();
-    expect(await main(['run', mixed, '--out', out, '--chunk-size', '4', '--workers', '1',
-      '--quiet'], bufferIo())).toBe(0);
+    expect(
+      await main(
+        ['run', mixed, '--out', out, '--chunk-size', '4', '--workers', '1', '--quiet'],
+        bufferIo(),
+      ),
+    ).toBe(0);
     const io = bufferIo();
-    expect(await main(['run', mixed, '--out', out, '--chunk-size', '4', '--dry-run',
-      '--resume-from', 'normalized', '--log-format', 'json'], io)).toBe(0);
-    const plan = JSON.parse(io.out()) as { kind: string; rows: number; chunks: number;
-      steps: { step: string; fate: string }[] };
+    expect(
+      await main(
+        [
+          'run',
+          mixed,
+          '--out',
+          out,
+          '--chunk-size',
+          '4',
+          '--dry-run',
+          '--resume-from',
+          'normalized',
+          '--log-format',
+          'json',
+        ],
+        io,
+      ),
+    ).toBe(0);
+    const plan = JSON.parse(io.out()) as {
+      kind: string;
+      rows: number;
+      chunks: number;
+      steps: { step: string; fate: string }[];
+    };
     expect(plan).toMatchObject({ kind: 'plan', rows: 20, chunks: 5 });
     expect(plan.steps.map((s) => s.fate)).toEqual([
       ...Array<string>(4).fill('reuse if its fingerprint matches'),

@@ -15,15 +15,29 @@ import { useTempDirs } from './helpers/temp-dir.js';
 const tempDir = useTempDirs('damaged');
 
 function args(out: string): string[] {
-  return ['run', SAMPLE.transactions, '--accounts', SAMPLE.accounts, '--patterns',
-    SAMPLE.patterns, '--out', out, '--chunk-size', '5000', '--workers', '2'];
+  return [
+    'run',
+    SAMPLE.transactions,
+    '--accounts',
+    SAMPLE.accounts,
+    '--patterns',
+    SAMPLE.patterns,
+    '--out',
+    out,
+    '--chunk-size',
+    '5000',
+    '--workers',
+    '2',
+  ];
 }
 
 /** Opens the store as any LMDB client would and hands `edit` its payload and step tables. */
 async function tamper(
   out: string,
-  edit: (db: { payloads: ReturnType<typeof openPayloads>; steps: ReturnType<typeof openSteps> }) =>
-    Promise<void>,
+  edit: (db: {
+    payloads: ReturnType<typeof openPayloads>;
+    steps: ReturnType<typeof openSteps>;
+  }) => Promise<void>,
 ): Promise<void> {
   const root = open({ path: join(out, 'checkpoints.mdb'), compression: false, maxDbs: 8 });
   await edit({ payloads: openPayloads(root), steps: openSteps(root) });
@@ -47,7 +61,7 @@ function chunkKey(payloads: ReturnType<typeof openPayloads>, step: string, n: nu
 }
 
 describe('a damaged checkpoint store', () => {
-  it('recomputes a chunk whose payload has a flipped bit, says so, and keeps the bytes', async () => {
+  it('recomputes a chunk whose payload has a flipped bit and says so', async () => {
     const out = tempDir();
     expect((await runCli(args(out))).code).toBe(0);
     const before = sha256Of(out);

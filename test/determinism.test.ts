@@ -24,8 +24,15 @@ async function runSample(...extra: string[]): Promise<string> {
 
 async function runSampleIn(out: string, ...extra: string[]): Promise<string> {
   const result = await runCli([
-    'run', SAMPLE.transactions, '--accounts', SAMPLE.accounts, '--patterns', SAMPLE.patterns,
-    '--out', out, ...extra,
+    'run',
+    SAMPLE.transactions,
+    '--accounts',
+    SAMPLE.accounts,
+    '--patterns',
+    SAMPLE.patterns,
+    '--out',
+    out,
+    ...extra,
   ]);
   expect(result.code, result.stderr).toBe(0);
   return out;

@@ -6,44 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exportRun, run } from '../src/index.js';
 import { csvField, formatNumber } from '../src/export/export-csv.js';
 import { readArrow } from './helpers/arrow.js';
+import { parseCsv } from './helpers/csv.js';
 import { REPO } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
 
 const sharedDir = useSharedTempDirs('csv');
 const fixture = join(REPO, 'test', 'fixtures', 'tiny');
-
-/** An RFC 4180 reader for the checks below (quoted fields, doubled quotes). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n') {
-      rows.push([...row, field]);
-      row = [];
-      field = '';
-    } else {
-      field += c;
-    }
-  }
-  return rows;
-}
 
 describe('export --format csv', () => {
   let runDir = '';
@@ -52,16 +20,23 @@ describe('export --format csv', () => {
   beforeAll(async () => {
     runDir = sharedDir();
     await run({
-      transactions: join(fixture, 'mixed.csv'), accounts: join(fixture, 'mixed-accounts.csv'),
-      patterns: join(fixture, 'mixed-patterns.txt'), out: runDir, chunkSize: 4, workers: 1,
+      transactions: join(fixture, 'mixed.csv'),
+      accounts: join(fixture, 'mixed-accounts.csv'),
+      patterns: join(fixture, 'mixed-patterns.txt'),
+      out: runDir,
+      chunkSize: 4,
+      workers: 1,
     });
     out = join(sharedDir(), 'csv');
     await exportRun(runDir, 'csv', out);
   });
 
   it('writes one CSV per Arrow file with the same header and row count', () => {
-    for (const [csv, arrow] of [['nodes.csv', 'nodes.arrow'], ['edges.csv', 'edges.arrow'],
-      ['train_resampled.csv', 'train_resampled.arrow']] as const) {
+    for (const [csv, arrow] of [
+      ['nodes.csv', 'nodes.arrow'],
+      ['edges.csv', 'edges.arrow'],
+      ['train_resampled.csv', 'train_resampled.arrow'],
+    ] as const) {
       const rows = parseCsv(readFileSync(join(out, csv), 'utf8'));
       const table = readArrow(join(runDir, arrow));
       expect(rows[0]).toEqual(table.schema.names);

@@ -12,7 +12,9 @@ import { useSharedTempDirs } from './helpers/temp-dir.js';
 const sharedDir = useSharedTempDirs('manifest');
 const fixture = join(REPO, 'test', 'fixtures', 'tiny');
 const examples = join(REPO, 'examples');
-const scripts = readdirSync(examples).filter((f) => f.endsWith('.py')).sort();
+const scripts = readdirSync(examples)
+  .filter((f) => f.endsWith('.py'))
+  .sort();
 
 /** Every `<prefix>["key"]` in a script. */
 function keysAfter(source: string, prefix: string): string[] {
@@ -22,7 +24,11 @@ function keysAfter(source: string, prefix: string): string[] {
 
 /** Arrow JS's name for each type the manifest names. */
 const ARROW_TYPE: Record<string, string> = {
-  'float64': 'Float64', 'int8': 'Int8', 'int32': 'Int32', 'int64': 'Int64', 'utf8': 'Utf8',
+  float64: 'Float64',
+  int8: 'Int8',
+  int32: 'Int32',
+  int64: 'Int64',
+  utf8: 'Utf8',
   'timestamp[s, UTC]': 'Timestamp<SECOND, UTC>',
   'dictionary<int32, utf8>': 'Dictionary<Int32, Utf8>',
 };
@@ -33,22 +39,32 @@ let manifest: Manifest;
 beforeAll(async () => {
   runDir = sharedDir();
   await run({
-    transactions: join(fixture, 'mixed.csv'), accounts: join(fixture, 'mixed-accounts.csv'),
-    patterns: join(fixture, 'mixed-patterns.txt'), out: runDir, chunkSize: 4, workers: 1,
+    transactions: join(fixture, 'mixed.csv'),
+    accounts: join(fixture, 'mixed-accounts.csv'),
+    patterns: join(fixture, 'mixed-patterns.txt'),
+    out: runDir,
+    chunkSize: 4,
+    workers: 1,
   });
   manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
 });
 
 describe('the Python examples rely only on what the manifest provides', () => {
   it('covers the five scripts', () => {
-    expect(scripts).toEqual(['load_pandas.py', 'load_polars.py', 'load_pyarrow.py', 'pyg_data.py',
-      'xgboost_weights.py']);
+    expect(scripts).toEqual([
+      'load_pandas.py',
+      'load_polars.py',
+      'load_pyarrow.py',
+      'pyg_data.py',
+      'xgboost_weights.py',
+    ]);
   });
 
   it.each(scripts)('%s reads only manifest keys that exist', (script) => {
     const source = readFileSync(join(examples, script), 'utf8');
-    const chains = [...source.matchAll(/manifest((?:\["[^"]+"\])+)/g)]
-      .map((m) => [...m[1]!.matchAll(/"([^"]+)"/g)].map((k) => k[1]!));
+    const chains = [...source.matchAll(/manifest((?:\["[^"]+"\])+)/g)].map((m) =>
+      [...m[1]!.matchAll(/"([^"]+)"/g)].map((k) => k[1]!),
+    );
     expect(chains.length).toBeGreaterThan(0);
     for (const chain of chains) {
       let at: unknown = manifest;
@@ -86,7 +102,8 @@ describe('the Python examples rely only on what the manifest provides', () => {
     }
   });
 
-  it.each(scripts)('%s names only splits that edges.arrow holds, and no column position',
+  it.each(scripts)(
+    '%s names only splits that edges.arrow holds, and no column position',
     (script) => {
       const source = readFileSync(join(examples, script), 'utf8');
       const edges = readArrow(join(runDir, 'edges.arrow'));
@@ -95,30 +112,35 @@ describe('the Python examples rely only on what the manifest provides', () => {
         expect(splits.has(name!), name).toBe(true);
       }
       expect(source).not.toMatch(/\.iloc\[|\[:, ?\d|\.column\(\d/);
-    });
+    },
+  );
 
   it('gives train_resampled the model-input columns the scripts build from features', () => {
     const fromFeatures = manifest.features.edge.map((f) => f.normalized ?? f.name);
     const resampled = manifest.columns.trainResampled;
-    expect(resampled.filter((c) => c.role.startsWith('feature:')).map((c) => c.name))
-      .toEqual(fromFeatures);
+    expect(resampled.filter((c) => c.role.startsWith('feature:')).map((c) => c.name)).toEqual(
+      fromFeatures,
+    );
     expect(resampled.at(-1)).toMatchObject({ role: 'label' });
   });
 });
 
 describe('the Arrow files match their manifest', () => {
   it.each(['nodes', 'edges', 'trainResampled'] as const)(
-    '%s has the manifest columns, types and rows, and no nulls', (name) => {
+    '%s has the manifest columns, types and rows, and no nulls',
+    (name) => {
       const entry = manifest.files[name];
       const table = readArrow(join(runDir, entry.file));
       expect(table.numRows).toBe(entry.rows);
-      expect(table.schema.fields.map((f) => [f.name, String(f.type)]))
-        .toEqual(manifest.columns[name].map((c) => [c.name, ARROW_TYPE[c.type]]));
+      expect(table.schema.fields.map((f) => [f.name, String(f.type)])).toEqual(
+        manifest.columns[name].map((c) => [c.name, ARROW_TYPE[c.type]]),
+      );
       for (const field of table.schema.fields) {
         expect(table.getChild(field.name)!.nullCount, field.name).toBe(0);
       }
       expect(sha256File(join(runDir, entry.file))).toBe(entry.sha256);
-    });
+    },
+  );
 
   it('states the row counts of the run it describes', () => {
     // mixed.csv: 20 rows; train_resampled: 12 train rows + 4 synthetic rows of class 1.
@@ -141,11 +163,14 @@ describe('readOutputs', () => {
   it('refuses files whose row count differs from the manifest', async () => {
     const copy = sharedDir();
     cpSync(runDir, copy, { recursive: true });
-    const changed = { ...manifest, files: { ...manifest.files,
-      edges: { ...manifest.files.edges, rows: 21 } } };
+    const changed = {
+      ...manifest,
+      files: { ...manifest.files, edges: { ...manifest.files.edges, rows: 21 } },
+    };
     writeFileSync(join(copy, 'manifest.json'), JSON.stringify(changed));
-    await expect(readOutputs(copy))
-      .rejects.toThrow(/edges\.arrow: 20 rows, but manifest\.json says 21/);
+    await expect(readOutputs(copy)).rejects.toThrow(
+      /edges\.arrow: 20 rows, but manifest\.json says 21/,
+    );
   });
 
   it('refuses files whose columns differ from the manifest', async () => {
@@ -153,9 +178,12 @@ describe('readOutputs', () => {
     cpSync(runDir, copy, { recursive: true });
     const columns = manifest.columns.nodes.map((c) => ({ ...c }));
     columns[1]!.name = 'bank_name';
-    writeFileSync(join(copy, 'manifest.json'),
-      JSON.stringify({ ...manifest, columns: { ...manifest.columns, nodes: columns } }));
-    await expect(readOutputs(copy))
-      .rejects.toThrow(/column 2 is "bank", but manifest\.json lists "bank_name"/);
+    writeFileSync(
+      join(copy, 'manifest.json'),
+      JSON.stringify({ ...manifest, columns: { ...manifest.columns, nodes: columns } }),
+    );
+    await expect(readOutputs(copy)).rejects.toThrow(
+      /column 2 is "bank", but manifest\.json lists "bank_name"/,
+    );
   });
 });

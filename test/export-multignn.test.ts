@@ -46,13 +46,20 @@ const EXPECTED: Row[] = [
 async function runMixed(transactions: string): Promise<string> {
   const out = sharedDir();
   await run({
-    transactions, accounts: join(fixture, 'mixed-accounts.csv'), out, chunkSize: 4, workers: 1,
+    transactions,
+    accounts: join(fixture, 'mixed-accounts.csv'),
+    out,
+    chunkSize: 4,
+    workers: 1,
   });
   return out;
 }
 
 function readLines(path: string): string[][] {
-  return readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => l.split(','));
+  return readFileSync(path, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.split(','));
 }
 
 describe('export --format multignn', () => {
@@ -72,23 +79,36 @@ describe('export --format multignn', () => {
     const result = await exportRun(runDir, 'multignn');
     const lines = readLines(join(result.out, 'formatted_transactions.csv'));
     expect(lines[0]!.join(',')).toBe(MULTIGNN_HEADER);
-    expect(MULTIGNN_HEADER).toBe('EdgeID,from_id,to_id,Timestamp,Amount Sent,Sent Currency,' +
-      'Amount Received,Received Currency,Payment Format,Is Laundering');
+    expect(MULTIGNN_HEADER).toBe(
+      'EdgeID,from_id,to_id,Timestamp,Amount Sent,Sent Currency,' +
+        'Amount Received,Received Currency,Payment Format,Is Laundering',
+    );
 
     const currency = manifest.dictionaries.currency!;
     const format = manifest.dictionaries.format!;
     const got = lines.slice(1).map((l) => {
       const n = l.map(Number);
-      return [n[0], nodeKey[n[1]!], nodeKey[n[2]!], n[3], l[4], currency[n[5]!], l[6],
-        currency[n[7]!], format[n[8]!], n[9]];
+      return [
+        n[0],
+        nodeKey[n[1]!],
+        nodeKey[n[2]!],
+        n[3],
+        l[4],
+        currency[n[5]!],
+        l[6],
+        currency[n[7]!],
+        format[n[8]!],
+        n[9],
+      ];
     });
     expect(got).toEqual(EXPECTED);
     expect(result.notes[0]).toContain('mixed.csv');
   });
 
   it('rebuilds amounts from the logs when asked, to the same numbers', async () => {
-    const result = await exportRun(runDir, 'multignn', join(sharedDir(), 'derived'),
-      { amounts: 'derived' });
+    const result = await exportRun(runDir, 'multignn', join(sharedDir(), 'derived'), {
+      amounts: 'derived',
+    });
     const lines = readLines(join(result.out, 'formatted_transactions.csv')).slice(1);
     expect(lines.map((l) => Number(l[4]))).toEqual(EXPECTED.map((e) => Number(e[4])));
     expect(lines.map((l) => Number(l[6]))).toEqual(EXPECTED.map((e) => Number(e[6])));
@@ -97,17 +117,22 @@ describe('export --format multignn', () => {
   });
 
   it('refuses a transactions file other than the one the run read', async () => {
-    await expect(exportRun(runDir, 'multignn', join(sharedDir(), 'x'),
-      { transactions: join(fixture, 'features.csv') }))
-      .rejects.toThrow(/not the transactions file the run read.*--amounts derived/s);
+    await expect(
+      exportRun(runDir, 'multignn', join(sharedDir(), 'x'), {
+        transactions: join(fixture, 'features.csv'),
+      }),
+    ).rejects.toThrow(/not the transactions file the run read.*--amounts derived/s);
   });
 
   it('explains how to go on when the transactions file is gone', async () => {
-    await expect(exportRun(runDir, 'multignn', join(sharedDir(), 'y'),
-      { transactions: join(sharedDir(), 'gone.csv') }))
-      .rejects.toMatchObject({
-        code: 'ERR_AMLPREP_INPUT', message: /cannot open.*--amounts derived/s,
-      });
+    await expect(
+      exportRun(runDir, 'multignn', join(sharedDir(), 'y'), {
+        transactions: join(sharedDir(), 'gone.csv'),
+      }),
+    ).rejects.toMatchObject({
+      code: 'ERR_AMLPREP_INPUT',
+      message: /cannot open.*--amounts derived/s,
+    });
   });
 
   it('sorts an out-of-order file by time, ties by edge id', async () => {

@@ -15,8 +15,9 @@ const sharedDir = useSharedTempDirs('npy-run');
 
 /** Bytes from a readable list: strings as latin1 text, numbers as single bytes. */
 function bytes(...parts: (string | number[])[]): Buffer {
-  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1')
-    : Buffer.from(p))));
+  return Buffer.concat(
+    parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))),
+  );
 }
 
 /** A reader written from the NPY 1.0 description, independent of the writer under test. */
@@ -30,7 +31,11 @@ function readNpy(path: string): { descr: string; shape: number[]; data: Buffer }
   const descr = /'descr': '([^']+)'/.exec(header)![1]!;
   const dims = /'shape': \(([^)]*)\)/.exec(header)![1]!;
   expect(header).toContain("'fortran_order': False");
-  const shape = dims.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = dims
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   return { descr, shape, data: file.subarray(10 + length) };
 }
 
@@ -53,8 +58,13 @@ describe('npy format', () => {
 
     // 10-byte preamble + 59-byte dict + 58 spaces + '\n' = 128 bytes; length field 118 = 0x76.
     const expected = bytes(
-      [0x93], 'NUMPY', [0x01, 0x00], [0x76, 0x00],
-      "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }", ' '.repeat(58), '\n',
+      [0x93],
+      'NUMPY',
+      [0x01, 0x00],
+      [0x76, 0x00],
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }",
+      ' '.repeat(58),
+      '\n',
       [0, 0, 0, 0, 0, 0, 0xf0, 0x3f], // 1.0
       [0, 0, 0, 0, 0, 0, 0x00, 0x40], // 2.0
       [0, 0, 0, 0, 0, 0, 0x08, 0x40], // 3.0
@@ -67,10 +77,17 @@ describe('npy format', () => {
 
   it('writes a one-dimensional bool array with a trailing comma in its shape', () => {
     // 10 + 57 + 60 spaces + 1 = 128; header length 118.
-    expect(npyHeader('|b1', [3])).toEqual(bytes(
-      [0x93], 'NUMPY', [0x01, 0x00], [0x76, 0x00],
-      "{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", ' '.repeat(60), '\n',
-    ));
+    expect(npyHeader('|b1', [3])).toEqual(
+      bytes(
+        [0x93],
+        'NUMPY',
+        [0x01, 0x00],
+        [0x76, 0x00],
+        "{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }",
+        ' '.repeat(60),
+        '\n',
+      ),
+    );
   });
 
   it('writes an int64 array filled out of order, second row first', async () => {
@@ -82,18 +99,24 @@ describe('npy format', () => {
       file.checkFull();
     });
     const data = readFileSync(path).subarray(128);
-    expect(data).toEqual(bytes(
-      [7, 0, 0, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0, 0],
-      [3, 0, 0, 0, 0, 0, 0, 0], [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
-    ));
+    expect(data).toEqual(
+      bytes(
+        [7, 0, 0, 0, 0, 0, 0, 0],
+        [0, 1, 0, 0, 0, 0, 0, 0],
+        [3, 0, 0, 0, 0, 0, 0, 0],
+        [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+      ),
+    );
   });
 
   it('leaves no file under the real name when the work fails', async () => {
     const dir = tempDir();
     const file = new NpyFile(join(dir, 'c.npy'), '|i1', [4]);
-    await expect(commitAfter([file.file], () => {
-      throw new Error('boom');
-    })).rejects.toThrow('boom');
+    await expect(
+      commitAfter([file.file], () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(() => readFileSync(join(dir, 'c.npy'))).toThrow(/ENOENT/);
     expect(() => readFileSync(join(dir, 'c.npy.tmp'))).toThrow(/ENOENT/);
   });
@@ -108,8 +131,12 @@ describe('export --format npy', () => {
   beforeAll(async () => {
     runDir = sharedDir();
     await run({
-      transactions: join(fixture, 'mixed.csv'), accounts: join(fixture, 'mixed-accounts.csv'),
-      patterns: join(fixture, 'mixed-patterns.txt'), out: runDir, chunkSize: 4, workers: 1,
+      transactions: join(fixture, 'mixed.csv'),
+      accounts: join(fixture, 'mixed-accounts.csv'),
+      patterns: join(fixture, 'mixed-patterns.txt'),
+      out: runDir,
+      chunkSize: 4,
+      workers: 1,
     });
     manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
     outDir = (await exportRun(runDir, 'npy')).out;
@@ -148,17 +175,36 @@ describe('export --format npy', () => {
 
   it('gives edge_attr the 20 model-input columns in feature order', () => {
     const attr = readNpy(join(outDir, 'edge_attr.npy'));
-    const info = JSON.parse(readFileSync(join(outDir, 'arrays.json'), 'utf8')) as
-      Record<string, { columns: string[] }>;
+    const info = JSON.parse(readFileSync(join(outDir, 'arrays.json'), 'utf8')) as Record<
+      string,
+      { columns: string[] }
+    >;
     expect(attr.shape).toEqual([20, 20]);
     expect(info['edge_attr.npy']!.columns).toEqual([
-      'hour_sin_z', 'hour_cos_z', 'day_sin_z', 'day_cos_z', 'month_sin_z', 'month_cos_z',
-      'amount_paid_log_z', 'amount_received_log_z', 'amount_ratio_z', 'currency', 'format',
-      'bank', 'received_currency', 'is_self_transfer', 'is_cross_currency', 'time_z',
-      'in_port', 'out_port', 'in_time_delta_z', 'out_time_delta_z',
+      'hour_sin_z',
+      'hour_cos_z',
+      'day_sin_z',
+      'day_cos_z',
+      'month_sin_z',
+      'month_cos_z',
+      'amount_paid_log_z',
+      'amount_received_log_z',
+      'amount_ratio_z',
+      'currency',
+      'format',
+      'bank',
+      'received_currency',
+      'is_self_transfer',
+      'is_cross_currency',
+      'time_z',
+      'in_port',
+      'out_port',
+      'in_time_delta_z',
+      'out_time_delta_z',
     ]);
     expect(info['edge_attr.npy']!.columns).toEqual(
-      manifest.columns.trainResampled.filter((c) => c.role !== 'label').map((c) => c.name));
+      manifest.columns.trainResampled.filter((c) => c.role !== 'label').map((c) => c.name),
+    );
     const edges = readArrow(join(runDir, 'edges.arrow'));
     const values = f8(attr.data);
     const currency = [...edges.getChild('currency')!] as number[];
@@ -176,8 +222,8 @@ describe('export --format npy', () => {
       expect(m.descr).toBe('|b1');
       return [...m.data];
     };
-    const days = (...on: number[]) => Array.from({ length: 20 }, (_, r) =>
-      (on.includes(Math.floor(r / 4)) ? 1 : 0));
+    const days = (...on: number[]) =>
+      Array.from({ length: 20 }, (_, r) => (on.includes(Math.floor(r / 4)) ? 1 : 0));
     expect(mask('train_mask.npy')).toEqual(days(0, 1, 2));
     expect(mask('val_mask.npy')).toEqual(days(3));
     expect(mask('test_mask.npy')).toEqual(days(4));

@@ -10,16 +10,35 @@ import { generate, type GenerateResult } from '../src/generate/index.js';
 
 // The expectations below are written out by hand from the real AMLworld files rather than
 // imported from the generator, so the test checks the layout and not the code against itself.
-const HEADER = 'Timestamp,From Bank,Account,To Bank,Account,Amount Received,' +
+const HEADER =
+  'Timestamp,From Bank,Account,To Bank,Account,Amount Received,' +
   'Receiving Currency,Amount Paid,Payment Currency,Payment Format,Is Laundering';
 const CURRENCIES = [
-  'Australian Dollar', 'Bitcoin', 'Brazil Real', 'Canadian Dollar', 'Euro', 'Mexican Peso',
-  'Ruble', 'Rupee', 'Saudi Riyal', 'Shekel', 'Swiss Franc', 'UK Pound', 'US Dollar', 'Yen',
+  'Australian Dollar',
+  'Bitcoin',
+  'Brazil Real',
+  'Canadian Dollar',
+  'Euro',
+  'Mexican Peso',
+  'Ruble',
+  'Rupee',
+  'Saudi Riyal',
+  'Shekel',
+  'Swiss Franc',
+  'UK Pound',
+  'US Dollar',
+  'Yen',
   'Yuan',
 ];
 const FORMATS = ['ACH', 'Bitcoin', 'Cash', 'Cheque', 'Credit Card', 'Reinvestment', 'Wire'];
 const TYPOLOGIES = [
-  'FAN-OUT', 'FAN-IN', 'CYCLE', 'SCATTER-GATHER', 'GATHER-SCATTER', 'STACK', 'BIPARTITE',
+  'FAN-OUT',
+  'FAN-IN',
+  'CYCLE',
+  'SCATTER-GATHER',
+  'GATHER-SCATTER',
+  'STACK',
+  'BIPARTITE',
   'RANDOM',
 ];
 
@@ -50,21 +69,28 @@ async function run(rows: number, accounts: number, seed?: number): Promise<Files
   const dir = await mkdtemp(join(tmpdir(), 'amlprep-generate-'));
   cleanup.push(dir);
   const result = await generate({
-    rows, accounts, seed, out: join(dir, 'trans.csv'), accountsOut: join(dir, 'accounts.csv'),
+    rows,
+    accounts,
+    seed,
+    out: join(dir, 'trans.csv'),
+    accountsOut: join(dir, 'accounts.csv'),
     patternsOut: join(dir, 'patterns.txt'),
   });
   const [transactions, accountsFile, patterns] = await Promise.all([
-    readFile(join(dir, 'trans.csv')), readFile(join(dir, 'accounts.csv')),
+    readFile(join(dir, 'trans.csv')),
+    readFile(join(dir, 'accounts.csv')),
     readFile(join(dir, 'patterns.txt')),
   ]);
   return { result, transactions, accounts: accountsFile, patterns };
 }
 
 function dataRows(files: Files): Row[] {
-  return lines(files.transactions).slice(1).map((line) => {
-    const fields = line.split(',');
-    return { line, fields, minute: minuteOf(fields[0] ?? '') };
-  });
+  return lines(files.transactions)
+    .slice(1)
+    .map((line) => {
+      const fields = line.split(',');
+      return { line, fields, minute: minuteOf(fields[0] ?? '') };
+    });
 }
 
 /** Lines of a file that must end with a newline; the empty text after it is dropped. */
@@ -76,8 +102,9 @@ function lines(file: Buffer): string[] {
 
 function minuteOf(timestamp: string): number {
   const [, month, day, hour, minute] = TIMESTAMP.exec(timestamp)?.map(Number) ?? [];
-  return Date.UTC(2022, (month ?? 0) - 1, day, hour, minute) / 60_000 -
-    Date.UTC(2022, 8, 1) / 60_000;
+  return (
+    Date.UTC(2022, (month ?? 0) - 1, day, hour, minute) / 60_000 - Date.UTC(2022, 8, 1) / 60_000
+  );
 }
 
 function patternRows(patterns: Buffer): string[] {
@@ -91,12 +118,20 @@ function isValidRow(fields: string[]): boolean {
     return (currency === 'Bitcoin' ? BITCOIN_AMOUNT : FIAT_AMOUNT).test(amount);
   };
 
-  return fields.length === 11 && TIMESTAMP.test(time ?? '') &&
-    BANK.test(fromBank ?? '') && BANK.test(toBank ?? '') &&
-    ACCOUNT.test(from ?? '') && ACCOUNT.test(to ?? '') &&
-    CURRENCIES.includes(receiveCur ?? '') && CURRENCIES.includes(payCur ?? '') &&
-    amountOk(received, receiveCur) && amountOk(paid, payCur) &&
-    FORMATS.includes(format ?? '') && (label === '0' || label === '1');
+  return (
+    fields.length === 11 &&
+    TIMESTAMP.test(time ?? '') &&
+    BANK.test(fromBank ?? '') &&
+    BANK.test(toBank ?? '') &&
+    ACCOUNT.test(from ?? '') &&
+    ACCOUNT.test(to ?? '') &&
+    CURRENCIES.includes(receiveCur ?? '') &&
+    CURRENCIES.includes(payCur ?? '') &&
+    amountOk(received, receiveCur) &&
+    amountOk(paid, payCur) &&
+    FORMATS.includes(format ?? '') &&
+    (label === '0' || label === '1')
+  );
 }
 
 function stripZeros(id: string): string {
@@ -234,17 +269,24 @@ describe('generate: a 20,000-row run', () => {
     for (const line of accountLines) {
       const [bankName = '', bankId = '', account = '', entityId = '', entityName = '', ...rest] =
         line.split(',');
-      const valid = rest.length === 0 && /Bank|Bancorp|Trust/.test(bankName) &&
-        /^(0|[1-9]\d*)$/.test(bankId) && ACCOUNT.test(account) && ACCOUNT.test(entityId) &&
-        ENTITY_NAME.test(entityName) && !bankOf.has(account);
+      const valid =
+        rest.length === 0 &&
+        /Bank|Bancorp|Trust/.test(bankName) &&
+        /^(0|[1-9]\d*)$/.test(bankId) &&
+        ACCOUNT.test(account) &&
+        ACCOUNT.test(entityId) &&
+        ENTITY_NAME.test(entityName) &&
+        !bankOf.has(account);
       if (!valid) bad.push(line);
       bankOf.set(account, bankId);
     }
     expect(bad.slice(0, 5)).toEqual([]);
 
     const mismatched = rows.filter(({ fields }) => {
-      return bankOf.get(fields[2] ?? '') !== stripZeros(fields[1] ?? '') ||
-        bankOf.get(fields[4] ?? '') !== stripZeros(fields[3] ?? '');
+      return (
+        bankOf.get(fields[2] ?? '') !== stripZeros(fields[1] ?? '') ||
+        bankOf.get(fields[4] ?? '') !== stripZeros(fields[3] ?? '')
+      );
     });
     expect(mismatched.slice(0, 5).map((row) => row.line)).toEqual([]);
   });
@@ -297,7 +339,9 @@ describe('generate: a 100,000-row run', () => {
 
   it('keeps some accounts without any transaction in the accounts file', () => {
     const used = new Set(rows.flatMap(({ fields }) => [fields[2], fields[4]]));
-    const listed = lines(files.accounts).slice(1).map((line) => line.split(',')[2]);
+    const listed = lines(files.accounts)
+      .slice(1)
+      .map((line) => line.split(',')[2]);
     expect(listed).toHaveLength(20_000);
     expect(listed.filter((account) => !used.has(account)).length).toBeGreaterThan(0);
   });
@@ -307,13 +351,16 @@ describe('generate: options', () => {
   it('rejects out-of-range options with an OptionError naming the option', async () => {
     const out = join(tmpdir(), 'amlprep-never-written.csv');
     await expect(generate({ rows: 0, accounts: 100, out })).rejects.toMatchObject({
-      code: 'ERR_AMLPREP_OPTION', message: expect.stringMatching(/^rows /),
+      code: 'ERR_AMLPREP_OPTION',
+      message: expect.stringMatching(/^rows /),
     });
     await expect(generate({ rows: 10, accounts: 5, out })).rejects.toMatchObject({
-      code: 'ERR_AMLPREP_OPTION', message: expect.stringMatching(/^accounts /),
+      code: 'ERR_AMLPREP_OPTION',
+      message: expect.stringMatching(/^accounts /),
     });
-    await expect(generate({ rows: 10, accounts: 100, out, patternsOut: out })).rejects
-      .toMatchObject({ code: 'ERR_AMLPREP_OPTION' });
+    await expect(
+      generate({ rows: 10, accounts: 100, out, patternsOut: out }),
+    ).rejects.toMatchObject({ code: 'ERR_AMLPREP_OPTION' });
   });
 });
 
@@ -348,12 +395,16 @@ describe('amlprep generate', () => {
 
   it('names a missing required option and unknown flags as usage errors', async () => {
     const { io } = capture();
-    await expect(generateCommand(['--rows', '10', '--out', 'x.csv'], io)).rejects
-      .toMatchObject({ code: 'ERR_AMLPREP_USAGE', message: expect.stringMatching(/--accounts/) });
-    await expect(generateCommand(['--frobnicate'], io)).rejects
-      .toMatchObject({ code: 'ERR_AMLPREP_USAGE' });
-    await expect(generateCommand(['--rows', '10', '--accounts', '4', '--out', 'x.csv'], io))
-      .rejects.toMatchObject({ code: 'ERR_AMLPREP_OPTION', message: /--accounts/ });
+    await expect(generateCommand(['--rows', '10', '--out', 'x.csv'], io)).rejects.toMatchObject({
+      code: 'ERR_AMLPREP_USAGE',
+      message: expect.stringMatching(/--accounts/),
+    });
+    await expect(generateCommand(['--frobnicate'], io)).rejects.toMatchObject({
+      code: 'ERR_AMLPREP_USAGE',
+    });
+    await expect(
+      generateCommand(['--rows', '10', '--accounts', '4', '--out', 'x.csv'], io),
+    ).rejects.toMatchObject({ code: 'ERR_AMLPREP_OPTION', message: /--accounts/ });
   });
 
   it('writes the files and a summary of what it wrote', async () => {
@@ -361,8 +412,16 @@ describe('amlprep generate', () => {
     cleanup.push(dir);
     const { io, text } = capture();
     const argv = [
-      '--rows', '2k', '--accounts', '500', '--seed', '5', '--out', join(dir, 't.csv'),
-      '--patterns-out', join(dir, 'p.txt'),
+      '--rows',
+      '2k',
+      '--accounts',
+      '500',
+      '--seed',
+      '5',
+      '--out',
+      join(dir, 't.csv'),
+      '--patterns-out',
+      join(dir, 'p.txt'),
     ];
 
     await expect(generateCommand(argv, io)).resolves.toBe(0);

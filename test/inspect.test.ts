@@ -30,8 +30,12 @@ describe('inspect', () => {
   beforeAll(async () => {
     runDir = sharedDir();
     await run({
-      transactions: join(fixture, 'mixed.csv'), accounts: join(fixture, 'mixed-accounts.csv'),
-      patterns: join(fixture, 'mixed-patterns.txt'), out: runDir, chunkSize: 4, workers: 1,
+      transactions: join(fixture, 'mixed.csv'),
+      accounts: join(fixture, 'mixed-accounts.csv'),
+      patterns: join(fixture, 'mixed-patterns.txt'),
+      out: runDir,
+      chunkSize: 4,
+      workers: 1,
     });
     report = await inspectRun(runDir);
   });
@@ -54,15 +58,21 @@ describe('inspect', () => {
     const counted = Object.fromEntries(report.typologies.map((t) => [t.name, t.edges]));
     expect(counted).toEqual(manifest.summary.typologyCounts);
     expect(report.typologies.map((t) => t.edges)).toEqual(
-      [...report.typologies.map((t) => t.edges)].sort((a, b) => b - a));
+      [...report.typologies.map((t) => t.edges)].sort((a, b) => b - a),
+    );
   });
 
   it('lists the accounts with the highest out_degree + in_degree, ties by node id', () => {
     // From the rows: 0010/100A sends 5 and receives 4 (its self-transfer counts both ways),
     // 0020/200B sends 4 and receives 5, 0030/300C sends 3 and receives 3.
-    const top = report.topAccounts.slice(0, 3).map((a) => [`${a.bank}/${a.account}`,
-      a.out_degree, a.in_degree, a.degree]);
-    expect(top).toEqual([['0010/100A', 5, 4, 9], ['0020/200B', 4, 5, 9], ['0030/300C', 3, 3, 6]]);
+    const top = report.topAccounts
+      .slice(0, 3)
+      .map((a) => [`${a.bank}/${a.account}`, a.out_degree, a.in_degree, a.degree]);
+    expect(top).toEqual([
+      ['0010/100A', 5, 4, 9],
+      ['0020/200B', 4, 5, 9],
+      ['0030/300C', 3, 3, 6],
+    ]);
     expect(report.topAccounts[0]!.node_id).toBeLessThan(report.topAccounts[1]!.node_id);
     expect(report.topAccounts).toHaveLength(10);
   });
@@ -73,7 +83,8 @@ describe('inspect', () => {
     expect(column('y')).toMatchObject({ min: 0, max: 1, mean: 0.3, nulls: 0 });
     expect(column('edge_id')).toMatchObject({ min: 0, max: 19, mean: 9.5 });
     expect(column('timestamp')).toMatchObject({
-      min: '2022-09-01T00:05:00Z', max: '2022-09-05T23:59:59Z',
+      min: '2022-09-01T00:05:00Z',
+      max: '2022-09-05T23:59:59Z',
     });
     expect(column('split').distinct).toBe(3);
     expect(report.files.nodes.columns.map((c) => c.name)).toContain('entity_type');

@@ -1,6 +1,17 @@
 // The comparison helpers themselves: they must see every kind of disagreement.
-import { Float32, Float64, Int32, Int64, Table as ArrowTable, TimestampSecond, Utf8,
-  Dictionary, tableFromIPC, tableToIPC, vectorFromArray } from 'apache-arrow';
+import {
+  Float32,
+  Float64,
+  Int32,
+  Int64,
+  Table as ArrowTable,
+  TimestampSecond,
+  Utf8,
+  Dictionary,
+  tableFromIPC,
+  tableToIPC,
+  vectorFromArray,
+} from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { compareTable, sameCell, type Kind } from './reference/compare.js';
 import type { Table } from './reference/table.js';
@@ -20,16 +31,20 @@ const reference: Table = {
 const kinds: Kind[] = ['int64', 'seconds', 'dict', 'float', 'exact'];
 
 function engineTable(
-  ratio: number[], port: number[], ratioType: Float32 | Float64 = new Float64(),
+  ratio: number[],
+  port: number[],
+  ratioType: Float32 | Float64 = new Float64(),
 ): ArrowTable {
-  return ipc(new ArrowTable({
-    edge_id: vectorFromArray([0n, 1n], new Int64()),
-    // apache-arrow takes Timestamp<SECOND> input as epoch milliseconds.
-    timestamp: vectorFromArray([1661990400_000, 1661990460_000], new TimestampSecond()),
-    split: vectorFromArray(['train', 'test'], new Dictionary(new Utf8(), new Int32())),
-    amount_ratio: vectorFromArray(ratio, ratioType),
-    in_port: vectorFromArray(port, new Float64()),
-  }));
+  return ipc(
+    new ArrowTable({
+      edge_id: vectorFromArray([0n, 1n], new Int64()),
+      // apache-arrow takes Timestamp<SECOND> input as epoch milliseconds.
+      timestamp: vectorFromArray([1661990400_000, 1661990460_000], new TimestampSecond()),
+      split: vectorFromArray(['train', 'test'], new Dictionary(new Utf8(), new Int32())),
+      amount_ratio: vectorFromArray(ratio, ratioType),
+      in_port: vectorFromArray(port, new Float64()),
+    }),
+  );
 }
 
 describe('comparing a table', () => {

@@ -4,8 +4,15 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/index.js';
 import { REAL, TINY } from './reference/fixtures.js';
-import { allProblems, referenceFor, scratchDir, writeCombined, writeVariant,
-  type EngineOutputs, type ScenarioFiles } from './reference/scenario.js';
+import {
+  allProblems,
+  referenceFor,
+  scratchDir,
+  writeCombined,
+  writeVariant,
+  type EngineOutputs,
+  type ScenarioFiles,
+} from './reference/scenario.js';
 import type { ReferenceOptions } from './reference/spec-reference.js';
 
 const scratch: string[] = [];
@@ -24,8 +31,13 @@ async function runEngine(s: Scenario): Promise<EngineOutputs> {
   const out = scratchDir();
   scratch.push(out);
   const result = await run({
-    ...s.files, out, workers: s.workers, chunkSize: s.chunkSize, fresh: true,
-    ...s.options, split: s.options.split === undefined ? undefined : [...s.options.split],
+    ...s.files,
+    out,
+    workers: s.workers,
+    chunkSize: s.chunkSize,
+    fresh: true,
+    ...s.options,
+    split: s.options.split === undefined ? undefined : [...s.options.split],
   });
   return result.outputs;
 }
@@ -52,7 +64,10 @@ const mixed: ScenarioFiles = {
 };
 
 compares('(a) hand-made fixture with every ingest trap, SMOTE, two workers, chunks of 4', () => ({
-  files: mixed, options: {}, workers: 2, chunkSize: 4,
+  files: mixed,
+  options: {},
+  workers: 2,
+  chunkSize: 4,
 }));
 
 // The same fixture with the quoted comma taken out of account `600,F`, so that a refusal
@@ -65,20 +80,30 @@ beforeAll(() => {
 });
 
 compares('(a) same fixture without the comma in an account, SMOTE, chunks of 4', () => ({
-  files: plain, options: {}, workers: 2, chunkSize: 4,
+  files: plain,
+  options: {},
+  workers: 2,
+  chunkSize: 4,
 }));
 
 compares('(a) without the comma, undersampling with seed 7 and ratio 2, one worker', () => ({
-  files: plain, options: { imbalance: 'undersample', seed: 7, smoteRatio: 2 },
-  workers: 1, chunkSize: 1000,
+  files: plain,
+  options: { imbalance: 'undersample', seed: 7, smoteRatio: 2 },
+  workers: 1,
+  chunkSize: 1000,
 }));
 
 compares('(a) without the comma, first 15 rows, SMOTE ratio 1.5 (k = 2), seed 3', () => ({
-  files: plain, options: { sample: 15, smoteRatio: 1.5, seed: 3 }, workers: 2, chunkSize: 3,
+  files: plain,
+  options: { sample: 15, smoteRatio: 1.5, seed: 3 },
+  workers: 2,
+  chunkSize: 3,
 }));
 
 compares('(a) without the comma, split 0.5 / 0.3 / 0.2, no resampling', () => ({
-  files: plain, options: { split: [0.5, 0.3, 0.2], imbalance: 'none' }, workers: 2,
+  files: plain,
+  options: { split: [0.5, 0.3, 0.2], imbalance: 'none' },
+  workers: 2,
   chunkSize: 7,
 }));
 
@@ -94,8 +119,9 @@ describe('(b) real LI-Small head with its accounts file', () => {
     expect(() => referenceFor(files, {})).toThrow(/no rows of class 1/);
     const out = scratchDir();
     scratch.push(out);
-    await expect(run({ ...files, out, workers: 2, chunkSize: 10, fresh: true }))
-      .rejects.toThrow(/class/i);
+    await expect(run({ ...files, out, workers: 2, chunkSize: 10, fresh: true })).rejects.toThrow(
+      /class/i,
+    );
   });
 });
 
@@ -103,8 +129,12 @@ let combined = '';
 beforeAll(() => {
   const dir = scratchDir();
   scratch.push(dir);
-  combined = writeCombined(dir, `${REAL}li-small-trans-head99.csv`,
-    `${REAL}hi-medium-patterns.txt`, 2000);
+  combined = writeCombined(
+    dir,
+    `${REAL}li-small-trans-head99.csv`,
+    `${REAL}hi-medium-patterns.txt`,
+    2000,
+  );
 });
 
 const combinedFiles = (): ScenarioFiles => ({
@@ -114,10 +144,15 @@ const combinedFiles = (): ScenarioFiles => ({
 });
 
 compares('(c) real head plus 2,000 real laundering rows, typologies from Patterns', () => ({
-  files: combinedFiles(), options: {}, workers: 2, chunkSize: 256,
+  files: combinedFiles(),
+  options: {},
+  workers: 2,
+  chunkSize: 256,
 }));
 
 compares('(c) the same rows, undersampling with seed 11, one worker', () => ({
-  files: combinedFiles(), options: { imbalance: 'undersample', seed: 11 }, workers: 1,
+  files: combinedFiles(),
+  options: { imbalance: 'undersample', seed: 11 },
+  workers: 1,
   chunkSize: 500,
 }));

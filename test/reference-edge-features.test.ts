@@ -89,8 +89,7 @@ describe('time (16)', () => {
   it('counts seconds from 00:00 UTC of the earliest day', () => {
     // Day 0 is 2022/09/01. 10 h = 36000; 2 d 23 h = 255600; 3 d 5 h = 277200;
     // 3 d 6 h = 280800; 4 d 12 h = 388800; 4 d 22 h = 424800.
-    expect(values(features.edges, 'time')).toEqual(
-      [36000, 255600, 277200, 280800, 388800, 424800]);
+    expect(values(features.edges, 'time')).toEqual([36000, 255600, 277200, 280800, 388800, 424800]);
   });
 
   it('takes the earliest day even when it is not the first row', () => {
@@ -133,7 +132,10 @@ describe('edge rows', () => {
   it('keeps parallel edges between the same pair as separate rows', () => {
     // Rows 0 and 3 of ports.csv are both X → Z.
     expect(ports.edges.rows.map((e) => [e['edge_id'], e['src'], e['dst']])).toEqual([
-      [0, 0, 1], [1, 2, 1], [2, 3, 1], [3, 0, 1],
+      [0, 0, 1],
+      [1, 2, 1],
+      [2, 3, 1],
+      [3, 0, 1],
     ]);
   });
 

@@ -1,8 +1,15 @@
 // Reading the inputs (SPEC §1, §2, §12): the traps a real AMLworld file sets.
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from './reference/csv.js';
-import { ACCOUNTS_HEADER, HEADER, rowOf, tiny, transactionsCsv, txLine, values } from
-  './reference/fixtures.js';
+import {
+  ACCOUNTS_HEADER,
+  HEADER,
+  rowOf,
+  tiny,
+  transactionsCsv,
+  txLine,
+  values,
+} from './reference/fixtures.js';
 import { compareCodePoints, dictionary } from './reference/identity.js';
 import { parseTransactions } from './reference/parse.js';
 import { prepareReference } from './reference/spec-reference.js';
@@ -54,13 +61,18 @@ describe('values', () => {
   it('reads timestamps as UTC, with optional seconds', () => {
     // 2022-09-01T00:00:00Z = 1661990400; + 20 min 30 s = 1661991630.
     expect(values(traps.edges, 'timestamp')).toEqual([
-      1661991630, 1661991600, 1661990400 + 86400 + 86399,
+      1661991630,
+      1661991600,
+      1661990400 + 86400 + 86399,
     ]);
   });
 
   it('keeps bank spellings: 011 and 0011 are two banks and two accounts', () => {
     expect(traps.nodes.rows.map((n) => [n['bank'], n['account']])).toEqual([
-      ['011', '8000,A'], ['0011', '8000A'], ['011', '8000"B'], ['011', '8000A'],
+      ['011', '8000,A'],
+      ['0011', '8000A'],
+      ['011', '8000"B'],
+      ['011', '8000A'],
     ]);
     // From banks 011, 0011, 011 → dictionary ['0011', '011'].
     expect(traps.dictionaries.bank).toEqual(['0011', '011']);
@@ -73,8 +85,12 @@ describe('values', () => {
       expect(() => parseTransactions(transactionsCsv([line])), amount).toThrow();
     }
     const at = '2022/09/01 00:00';
-    for (const bad of [txLine(at, '/P', '2/Q', '1'), txLine(at, '1/P', '2/', '1'),
-      txLine(at, '1/P\0', '2/Q', '1'), txLine(at, '1/P', '2/Q', '1', { format: '' })]) {
+    for (const bad of [
+      txLine(at, '/P', '2/Q', '1'),
+      txLine(at, '1/P', '2/', '1'),
+      txLine(at, '1/P\0', '2/Q', '1'),
+      txLine(at, '1/P', '2/Q', '1', { format: '' }),
+    ]) {
       expect(() => parseTransactions(transactionsCsv([bad])), bad).toThrow(/empty field or NUL/);
     }
     const badDate = txLine('2022/02/30 00:00', '1/P', '2/Q', '1');
@@ -84,9 +100,13 @@ describe('values', () => {
 
 describe('sample', () => {
   it('keeps the first N rows and still makes every accounts-file account a node', () => {
-    const r = prepareReference({
-      transactions: tiny('features.csv'), accounts: tiny('features-accounts.csv'),
-    }, { sample: 2 });
+    const r = prepareReference(
+      {
+        transactions: tiny('features.csv'),
+        accounts: tiny('features-accounts.csv'),
+      },
+      { sample: 2 },
+    );
     // Rows 0–1 bring A, B, C; then D from the accounts file.
     expect(r.edges.rows).toHaveLength(2);
     expect(values(r.nodes, 'account')).toEqual(['A', 'B', 'C', 'D']);
@@ -114,14 +134,16 @@ describe('accounts file', () => {
     // Types sorted: Corporation 0, Individual 1, Sole Proprietorship 2.
     // 011/8000A and 0011/8000A both strip to 11/8000A; 000/Z strips to 0/Z.
     expect(r.nodes.rows.map((n) => [n['bank'], n['account'], n['entity_type']])).toEqual([
-      ['011', '8000A', 2], ['000', 'Z', 0], ['0011', '8000A', 2], ['7', 'NEW', 1],
+      ['011', '8000A', 2],
+      ['000', 'Z', 0],
+      ['0011', '8000A', 2],
+      ['7', 'NEW', 1],
       ['8', 'NONAME', -1],
     ]);
   });
 
   it('takes the whole name as the type when it has no ` #`, and none from an empty name', () => {
-    expect(r.dictionaries.entityType).toEqual(['Corporation', 'Individual',
-      'Sole Proprietorship']);
+    expect(r.dictionaries.entityType).toEqual(['Corporation', 'Individual', 'Sole Proprietorship']);
   });
 });
 
@@ -130,8 +152,12 @@ describe('dictionaries', () => {
     // U+FF5E (65374) comes before U+1F600 (128512), although its UTF-16 unit 0xFF5E is
     // above the surrogate 0xD83D that starts U+1F600. Upper case sorts before lower.
     expect(['\u{1F600}', '\uFF5E'].sort()).toEqual(['\u{1F600}', '\uFF5E']);
-    expect(dictionary(['\u{1F600}', 'euro', '\uFF5E', 'Yen'])).toEqual(
-      ['Yen', 'euro', '\uFF5E', '\u{1F600}']);
+    expect(dictionary(['\u{1F600}', 'euro', '\uFF5E', 'Yen'])).toEqual([
+      'Yen',
+      'euro',
+      '\uFF5E',
+      '\u{1F600}',
+    ]);
     expect(compareCodePoints('ab', 'a')).toBeGreaterThan(0);
   });
 });
@@ -149,13 +175,16 @@ describe('typologies', () => {
     'END LAUNDERING ATTEMPT - FAN-OUT',
     '',
     'BEGIN LAUNDERING ATTEMPT - CYCLE:  Max 3 hops',
-    t0, t1, label1(t3),
+    t0,
+    t1,
+    label1(t3),
     // Bank 040 is not 0040: no match for t2.
     t2.replace(',0040,', ',040,'),
     'END LAUNDERING ATTEMPT - CYCLE',
   ].join('\r\n');
   const r = prepareReference({
-    transactions: transactionsCsv([t0, t1, t2, t3]), patterns,
+    transactions: transactionsCsv([t0, t1, t2, t3]),
+    patterns,
   });
 
   it('takes the first matching block, the name before the colon, labelled rows only', () => {

@@ -23,7 +23,10 @@ describe('node identity', () => {
   it('numbers accounts by first appearance, then accounts-file-only ones', () => {
     // Row 0 brings A (sender) then B; row 1 brings C; D is only in the accounts file.
     expect(result.nodes.rows.map((r) => [r['node_id'], r['bank'], r['account']])).toEqual([
-      [0, '010', 'A'], [1, '020', 'B'], [2, '030', 'C'], [3, '40', 'D'],
+      [0, '010', 'A'],
+      [1, '020', 'B'],
+      [2, '030', 'C'],
+      [3, '40', 'D'],
     ]);
   });
 });
@@ -100,12 +103,27 @@ describe('node features of accounts B, C and D', () => {
     // Frequency 4 / 4 = 1, not > 1. Hours 10, 5, 12, 22 → night 2 / 4.
     // Thu, Sun, Mon, Mon → weekend 1 / 4. To Banks 020, 010, 010, 020 → 2.
     expect(node(1)).toMatchObject({
-      transaction_count: 4, total_sent: 12, total_received: 110, avg_amount: 30.5,
-      max_amount: 100, min_amount: 5, temporal_span: 4, transaction_frequency: 1,
-      currency_diversity: 1, bank_diversity: 2, night_ratio: 0.5, weekend_ratio: 0.25,
-      uses_crypto: 0, is_international: 0, is_high_frequency: 0, out_degree: 2,
-      in_degree: 2, unique_out_counterparties: 1, unique_in_counterparties: 2,
-      self_transfer_count: 0, entity_type: 1,
+      transaction_count: 4,
+      total_sent: 12,
+      total_received: 110,
+      avg_amount: 30.5,
+      max_amount: 100,
+      min_amount: 5,
+      temporal_span: 4,
+      transaction_frequency: 1,
+      currency_diversity: 1,
+      bank_diversity: 2,
+      night_ratio: 0.5,
+      weekend_ratio: 0.25,
+      uses_crypto: 0,
+      is_international: 0,
+      is_high_frequency: 0,
+      out_degree: 2,
+      in_degree: 2,
+      unique_out_counterparties: 1,
+      unique_in_counterparties: 2,
+      self_transfer_count: 0,
+      entity_type: 1,
     });
   });
 
@@ -114,12 +132,27 @@ describe('node features of accounts B, C and D', () => {
     // Payment currencies Euro, USD → 2. To Banks 030, 020 → 2. Hours 23, 22 → all night.
     // Received 25 Yen: total_received reads Amount Received, whatever its currency.
     expect(node(2)).toMatchObject({
-      transaction_count: 2, total_sent: 100, total_received: 25, avg_amount: 65,
-      max_amount: 100, min_amount: 30, temporal_span: 1, transaction_frequency: 2,
-      currency_diversity: 2, bank_diversity: 2, night_ratio: 1, weekend_ratio: 0.5,
-      uses_crypto: 0, is_international: 1, is_high_frequency: 1, out_degree: 1,
-      in_degree: 1, unique_out_counterparties: 1, unique_in_counterparties: 1,
-      self_transfer_count: 0, entity_type: -1,
+      transaction_count: 2,
+      total_sent: 100,
+      total_received: 25,
+      avg_amount: 65,
+      max_amount: 100,
+      min_amount: 30,
+      temporal_span: 1,
+      transaction_frequency: 2,
+      currency_diversity: 2,
+      bank_diversity: 2,
+      night_ratio: 1,
+      weekend_ratio: 0.5,
+      uses_crypto: 0,
+      is_international: 1,
+      is_high_frequency: 1,
+      out_degree: 1,
+      in_degree: 1,
+      unique_out_counterparties: 1,
+      unique_in_counterparties: 1,
+      self_transfer_count: 0,
+      entity_type: -1,
     });
   });
 
@@ -130,10 +163,12 @@ describe('node features of accounts B, C and D', () => {
   });
 
   it('divides by one day when all transactions fall within a day', () => {
-    const r = prepareReference({ transactions: transactionsCsv([
-      txLine('2022/09/01 01:00', '1/P', '2/Q', '1'),
-      txLine('2022/09/01 23:59', '1/P', '2/Q', '1'),
-    ]) });
+    const r = prepareReference({
+      transactions: transactionsCsv([
+        txLine('2022/09/01 01:00', '1/P', '2/Q', '1'),
+        txLine('2022/09/01 23:59', '1/P', '2/Q', '1'),
+      ]),
+    });
     // Span 22 h 59 min → 0 days → frequency 2 / max(1, 0) = 2.
     expect(rowOf(r.nodes, 0)).toMatchObject({ temporal_span: 0, transaction_frequency: 2 });
   });

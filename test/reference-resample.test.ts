@@ -27,8 +27,7 @@ const MINORITY = [0, 1, 3, 3, 10].map((x, i) => trainRow(x, 1, i));
 
 describe('the randomness contract', () => {
   it('mixes like a BigInt evaluation of the same steps', () => {
-    const mul = (a: number, b: number): number =>
-      Number((BigInt(a) * BigInt(b)) % 2n ** 32n);
+    const mul = (a: number, b: number): number => Number((BigInt(a) * BigInt(b)) % 2n ** 32n);
     const slow = (x: number): number => {
       let a = x >>> 0;
       a = (a ^ (a >>> 16)) >>> 0;
@@ -51,8 +50,9 @@ describe('the randomness contract', () => {
 
 describe('minority class', () => {
   it('is the class with fewer train rows, class 1 on a tie', () => {
-    expect(splitClasses([trainRow(0, 0, 0), trainRow(0, 1, 0), trainRow(0, 1, 0)])
-      .minorityLabel).toBe(0);
+    expect(
+      splitClasses([trainRow(0, 0, 0), trainRow(0, 1, 0), trainRow(0, 1, 0)]).minorityLabel,
+    ).toBe(0);
     expect(splitClasses([trainRow(0, 0, 0), trainRow(0, 1, 0)]).minorityLabel).toBe(1);
   });
 });
@@ -63,7 +63,11 @@ describe('SMOTE neighbours', () => {
     // From 1: 0 (1), 2 and 3 (2). From 2: its duplicate 3 (0), 1 (2), 0 (3).
     // From 3: 2 (0), 1, 0. From 4: 2 and 3 (7), then 1 (9).
     expect(neighbours(MINORITY, 3)).toEqual([
-      [1, 2, 3], [0, 2, 3], [3, 1, 0], [2, 1, 0], [2, 3, 1],
+      [1, 2, 3],
+      [0, 2, 3],
+      [3, 1, 0],
+      [2, 1, 0],
+      [2, 3, 1],
     ]);
   });
 
@@ -72,7 +76,11 @@ describe('SMOTE neighbours', () => {
     const three = [...majority(5), ...MINORITY.slice(0, 3)];
     const out = smote(three, { imbalance: 'smote', ratio: 1, seed: 42 });
     const rows = MINORITY.slice(0, 3);
-    expect(neighbours(rows, 2)).toEqual([[1, 2], [0, 2], [1, 0]]);
+    expect(neighbours(rows, 2)).toEqual([
+      [1, 2],
+      [0, 2],
+      [1, 0],
+    ]);
     expect(out).toHaveLength(8 + 2);
   });
 });
@@ -123,10 +131,12 @@ describe('undersampling', () => {
     const train = [...majority(10), ...MINORITY];
     const kept = undersample(train, { imbalance: 'undersample', ratio: 1, seed: 42 });
     const draws = Array.from({ length: 10 }, (_, r) => ({ r, u: uniform(42, r, 7) }))
-      .sort((a, b) => a.u - b.u).slice(0, 5).map((d) => d.r).sort((a, b) => a - b);
+      .sort((a, b) => a.u - b.u)
+      .slice(0, 5)
+      .map((d) => d.r)
+      .sort((a, b) => a - b);
     expect(kept).toEqual([...draws.map((r) => train[r]), ...MINORITY]);
     // ratio 0.5 → ceil(5 / 0.5) = 10: all majority rows.
-    expect(undersample(train, { imbalance: 'undersample', ratio: 0.5, seed: 42 }))
-      .toEqual(train);
+    expect(undersample(train, { imbalance: 'undersample', ratio: 0.5, seed: 42 })).toEqual(train);
   });
 });

@@ -6,20 +6,21 @@ import { prepareReference } from './reference/spec-reference.js';
 
 // Five days, one row a day at 00:00 → split (3, 4): train rows 0–2.
 // Paid 10 on train days, 20 and 30 afterwards.
-const r = prepareReference({ transactions: transactionsCsv([
-  txLine('2022/09/01 00:00', '1/P', '2/Q', '10'),
-  txLine('2022/09/02 00:00', '1/P', '2/Q', '10'),
-  txLine('2022/09/03 00:00', '1/P', '2/Q', '10'),
-  txLine('2022/09/04 00:00', '1/P', '2/Q', '20'),
-  txLine('2022/09/05 00:00', '1/P', '2/Q', '30'),
-]) });
+const r = prepareReference({
+  transactions: transactionsCsv([
+    txLine('2022/09/01 00:00', '1/P', '2/Q', '10'),
+    txLine('2022/09/02 00:00', '1/P', '2/Q', '10'),
+    txLine('2022/09/03 00:00', '1/P', '2/Q', '10'),
+    txLine('2022/09/04 00:00', '1/P', '2/Q', '20'),
+    txLine('2022/09/05 00:00', '1/P', '2/Q', '30'),
+  ]),
+});
 
 describe('edge z-scores', () => {
   it('fits mean and population std on the train rows only', () => {
     // time on train: 0, 86400, 172800 → mean 86400, std 86400·√(2/3).
     // Row 4: (345600 − 86400) / (86400·√(2/3)) = 3 / √(2/3) = 3·√1.5.
-    expect(values(r.edges, 'split')).toEqual(
-      ['train', 'train', 'train', 'validation', 'test']);
+    expect(values(r.edges, 'split')).toEqual(['train', 'train', 'train', 'validation', 'test']);
     expect(rowOf(r.edges, 4)['time_z']).toBeCloseTo(3 * Math.sqrt(1.5), 12);
     expect(rowOf(r.edges, 0)['time_z']).toBeCloseTo(-Math.sqrt(1.5), 12);
     expect(r.scaler.edges['time']?.mean).toBe(86400);
@@ -33,8 +34,16 @@ describe('edge z-scores', () => {
   });
 
   it('leaves codes, flags and ports unscaled', () => {
-    for (const c of ['currency', 'format', 'bank', 'received_currency', 'is_self_transfer',
-      'is_cross_currency', 'in_port', 'out_port']) {
+    for (const c of [
+      'currency',
+      'format',
+      'bank',
+      'received_currency',
+      'is_self_transfer',
+      'is_cross_currency',
+      'in_port',
+      'out_port',
+    ]) {
       expect(r.edges.columns).not.toContain(`${c}_z`);
     }
     expect(r.edges.columns.filter((c) => c.endsWith('_z'))).toHaveLength(12);

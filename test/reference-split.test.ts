@@ -61,21 +61,28 @@ describe('split labels', () => {
     // (3, 4) gives 2, 2, 2: errors 4/9, 2/3, 2/3; every other cut errs by 1 or more.
     const r = prepareReference({ transactions: tiny('features.csv') });
     expect(r.splitCuts).toEqual([3, 4]);
-    expect(values(r.edges, 'split')).toEqual(
-      ['train', 'train', 'validation', 'validation', 'test', 'test']);
+    expect(values(r.edges, 'split')).toEqual([
+      'train',
+      'train',
+      'validation',
+      'validation',
+      'test',
+      'test',
+    ]);
   });
 
   it('cuts at UTC midnight', () => {
-    const r = prepareReference({ transactions: transactionsCsv([
-      txLine('2022/09/01 23:59', '1/P', '2/Q', '1'),
-      txLine('2022/09/01 23:59:59', '1/P', '2/Q', '1'),
-      txLine('2022/09/01 00:00', '1/P', '2/Q', '1'),
-      txLine('2022/09/02 00:00', '1/P', '2/Q', '1'),
-      txLine('2022/09/03 00:00', '1/P', '2/Q', '1'),
-    ]) });
+    const r = prepareReference({
+      transactions: transactionsCsv([
+        txLine('2022/09/01 23:59', '1/P', '2/Q', '1'),
+        txLine('2022/09/01 23:59:59', '1/P', '2/Q', '1'),
+        txLine('2022/09/01 00:00', '1/P', '2/Q', '1'),
+        txLine('2022/09/02 00:00', '1/P', '2/Q', '1'),
+        txLine('2022/09/03 00:00', '1/P', '2/Q', '1'),
+      ]),
+    });
     // Days [3, 1, 1] → (1, 2).
-    expect(values(r.edges, 'split')).toEqual(
-      ['train', 'train', 'train', 'validation', 'test']);
+    expect(values(r.edges, 'split')).toEqual(['train', 'train', 'train', 'validation', 'test']);
     expect(rowOf(r.edges, 3)['time']).toBe(86400);
   });
 });

@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { classWeights, costMultiplier } from './reference/weights.js';
 
-const labels = (zeros: number, ones: number): number[] =>
-  [...new Array<number>(zeros).fill(0), ...new Array<number>(ones).fill(1)];
+const labels = (zeros: number, ones: number): number[] => [
+  ...new Array<number>(zeros).fill(0),
+  ...new Array<number>(ones).fill(1),
+];
 
 describe('class weights', () => {
   it('switches the multiplier at minority counts 10 and 100', () => {

@@ -20,8 +20,18 @@ const sharedDir = useSharedTempDirs('resume-kill-baseline');
 
 function args(out: string): string[] {
   return [
-    'run', SAMPLE.transactions, '--accounts', SAMPLE.accounts, '--patterns', SAMPLE.patterns,
-    '--out', out, '--chunk-size', '2000', '--workers', '2',
+    'run',
+    SAMPLE.transactions,
+    '--accounts',
+    SAMPLE.accounts,
+    '--patterns',
+    SAMPLE.patterns,
+    '--out',
+    out,
+    '--chunk-size',
+    '2000',
+    '--workers',
+    '2',
   ];
 }
 
@@ -111,7 +121,8 @@ describe('a run killed with SIGKILL and rerun', () => {
     // graph_created has no chunks; its work begins when weights ends.
     const out = tempDir();
     const kill = await killAt(out, {
-      afterLine: /\] (weights: (done|loaded)|graph_created: start)/, delayMs: 20,
+      afterLine: /\] (weights: (done|loaded)|graph_created: start)/,
+      delayMs: 20,
     });
     expect(kill.interrupted, kill.killed.stderr).toBe(true);
     expect(unfinished(kill.store)?.step).toBe('graph_created');
@@ -149,8 +160,9 @@ describe('a run killed with SIGKILL and rerun', () => {
     // The old outputs stay on disk while the store is being refilled.
     const out = tempDir();
     expect((await runCli(args(out))).code).toBe(0);
-    const kill = await killRunAt([...args(out), '--fresh'], out,
-      { afterLine: /\] node_features: start/ });
+    const kill = await killRunAt([...args(out), '--fresh'], out, {
+      afterLine: /\] node_features: start/,
+    });
     expect(kill.interrupted, kill.killed.stderr).toBe(true);
     expect(unfinished(kill.store)?.step).toBe('node_features');
 
@@ -161,7 +173,9 @@ describe('a run killed with SIGKILL and rerun', () => {
   it('matches an uninterrupted run after being killed three times in a row', async () => {
     const out = tempDir();
     const kills: [StepName, number][] = [
-      ['data_loaded', 3], ['node_features', 5], ['edge_features', 9],
+      ['data_loaded', 3],
+      ['node_features', 5],
+      ['edge_features', 9],
     ];
     let previous: Kill | null = null;
     for (const [step, atLeast] of kills) {
@@ -172,8 +186,9 @@ describe('a run killed with SIGKILL and rerun', () => {
       // The killed rerun had already taken the previous kill's chunks from the store.
       const open = unfinished(previous?.store ?? null);
       if (open !== undefined && open.chunksDone > 0) {
-        expect(chunksFromCheckpoints(kill.killed.stderr).get(open.step), kill.killed.stderr)
-          .toBe(open.chunksDone);
+        expect(chunksFromCheckpoints(kill.killed.stderr).get(open.step), kill.killed.stderr).toBe(
+          open.chunksDone,
+        );
       }
       previous = kill;
     }

@@ -13,8 +13,11 @@ const DIST = join(ROOT, 'dist');
  * @returns {{ commit: string, dirty: boolean | null, distHash: string }}
  */
 export function buildInfo() {
-  return { commit: git(['rev-parse', '--short', 'HEAD']) ?? 'unknown', dirty: isDirty(),
-    distHash: distHash() };
+  return {
+    commit: git(['rev-parse', '--short', 'HEAD']) ?? 'unknown',
+    dirty: isDirty(),
+    distHash: distHash(),
+  };
 }
 
 /** @param {ReturnType<typeof buildInfo>} b */

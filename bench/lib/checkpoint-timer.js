@@ -160,7 +160,9 @@ export function skipChunkCommits(storeClass) {
   const proto = /** @type {Record<string, unknown>} */ (storeClass.prototype);
   const original = proto.recordChunk;
   proto.recordChunk = async (
-    /** @type {string} */ _step, /** @type {string} */ _fingerprint, /** @type {number} */ _index,
+    /** @type {string} */ _step,
+    /** @type {string} */ _fingerprint,
+    /** @type {number} */ _index,
     /** @type {number} */ rows,
   ) => ({ checksum: 0, bytes: 0, rows, finishedAt: new Date().toISOString() });
   return () => {

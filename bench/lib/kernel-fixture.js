@@ -53,13 +53,22 @@ export function kernelFixture(path, span) {
   const entityType = new Int32Array(new SharedArrayBuffer(Math.max(1, nodeCount) * 4)).fill(-1);
   return {
     edges: {
-      rows: c.rows, ts: c.ts, amountReceived: c.amountReceived, amountPaid: c.amountPaid,
-      src: c.src, dst: c.dst, paymentCurrency: c.paymentCurrency,
-      receivingCurrency: c.receivingCurrency, format: c.format, bank: fromBank, label: c.label,
+      rows: c.rows,
+      ts: c.ts,
+      amountReceived: c.amountReceived,
+      amountPaid: c.amountPaid,
+      src: c.src,
+      dst: c.dst,
+      paymentCurrency: c.paymentCurrency,
+      receivingCurrency: c.receivingCurrency,
+      format: c.format,
+      bank: fromBank,
+      label: c.label,
     },
     nodes: { count: nodeCount, bankText, entityType },
     vocab: {
-      currencies: c.currencies.length, bankTexts: bankIds.size,
+      currencies: c.currencies.length,
+      bankTexts: bankIds.size,
       bitcoin: c.currencies.indexOf('Bitcoin'),
     },
     originTs: Math.floor(minTs / SECONDS_PER_DAY) * SECONDS_PER_DAY,

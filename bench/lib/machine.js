@@ -45,6 +45,8 @@ export function loadNow() {
 /** @param {Machine} m */
 export function machineLine(m) {
   const gib = (m.memoryBytes / 1024 ** 3).toFixed(1);
-  return `${m.cpu}, ${m.cores} cores, ${gib} GiB RAM, Node ${m.node}, ${m.os}, ` +
-    `load average ${m.loadAverage.join(' ')} at start`;
+  return (
+    `${m.cpu}, ${m.cores} cores, ${gib} GiB RAM, Node ${m.node}, ${m.os}, ` +
+    `load average ${m.loadAverage.join(' ')} at start`
+  );
 }

@@ -14,8 +14,9 @@ export function readVmHWM() {
 /** @param {string} name */
 function statusField(name) {
   try {
-    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm')
-      .exec(readFileSync('/proc/self/status', 'utf8'));
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, 'm').exec(
+      readFileSync('/proc/self/status', 'utf8'),
+    );
     return match?.[1] === undefined ? null : Number(match[1]) * 1024;
   } catch {
     return null;

@@ -1,7 +1,5 @@
 // @ts-check
-import {
-  fmtInt, fmtMiB, fmtPercent, fmtRatio, fmtSeconds, renderTable,
-} from './table.js';
+import { fmtInt, fmtMiB, fmtPercent, fmtRatio, fmtSeconds, renderTable } from './table.js';
 
 /** @typedef {import('../pipeline-run.js').RunMeasurement} RunMeasurement */
 /** @typedef {import('../pipeline-run.js').StepMeasurement} StepMeasurement */
@@ -17,20 +15,33 @@ const DISTURBED_CORES = 0.25;
 export function timeTable(m) {
   const total = sum(m.steps, (s) => s.wallSeconds);
   const rows = m.steps.map((s) => [
-    s.step, fmtSeconds(s.wallSeconds), fmtPercent(s.wallSeconds / total),
-    fmtSeconds(s.prepSeconds), fmtSeconds(s.tailSeconds), fmtInt(m.rows / s.wallSeconds),
-    fmtSeconds(s.commit?.busySeconds), fmtPercent(commitShare(s)),
+    s.step,
+    fmtSeconds(s.wallSeconds),
+    fmtPercent(s.wallSeconds / total),
+    fmtSeconds(s.prepSeconds),
+    fmtSeconds(s.tailSeconds),
+    fmtInt(m.rows / s.wallSeconds),
+    fmtSeconds(s.commit?.busySeconds),
+    fmtPercent(commitShare(s)),
     fmtSeconds(s.commit?.syncSeconds),
   ]);
   const busy = sum(m.steps, (s) => s.commit?.busySeconds ?? 0);
   const sync = sum(m.steps, (s) => s.commit?.syncSeconds ?? 0);
   rows.push([
-    'all steps', fmtSeconds(total), fmtPercent(1), '–', '–', fmtInt(m.rows / total),
-    fmtSeconds(busy), fmtPercent(busy / total), fmtSeconds(sync),
+    'all steps',
+    fmtSeconds(total),
+    fmtPercent(1),
+    '–',
+    '–',
+    fmtInt(m.rows / total),
+    fmtSeconds(busy),
+    fmtPercent(busy / total),
+    fmtSeconds(sync),
   ]);
   return renderTable(
     ['step', 'wall s', 'share', 'prep s', 'tail s', 'rows/s', 'commit s', 'commit %', 'encode s'],
-    rows);
+    rows,
+  );
 }
 
 /**
@@ -45,22 +56,33 @@ export function ioTable(m) {
     const grown = s.folderBytes - previous;
     previous = s.folderBytes;
     return [
-      s.step, s.chunks === null ? '–' : String(s.chunks), fmtSeconds(s.cpuSeconds),
-      (s.cpuSeconds / s.wallSeconds).toFixed(2), fmtMiB(s.peakRssBytes), fmtMiB(grown),
-      fmtMiB(s.commit?.payloadBytes ?? 0), fmtMiB(s.ioWriteBytes),
+      s.step,
+      s.chunks === null ? '–' : String(s.chunks),
+      fmtSeconds(s.cpuSeconds),
+      (s.cpuSeconds / s.wallSeconds).toFixed(2),
+      fmtMiB(s.peakRssBytes),
+      fmtMiB(grown),
+      fmtMiB(s.commit?.payloadBytes ?? 0),
+      fmtMiB(s.ioWriteBytes),
     ];
   });
   const cpu = sum(m.steps, (s) => s.cpuSeconds);
   rows.push([
-    'all steps', fmtInt(sum(m.steps, (s) => s.chunks ?? 0)), fmtSeconds(cpu),
-    (cpu / sum(m.steps, (s) => s.wallSeconds)).toFixed(2), fmtMiB(m.peakRssBytes),
-    fmtMiB(previous), fmtMiB(sum(m.steps, (s) => s.commit?.payloadBytes ?? 0)),
-    m.steps.some((s) => s.ioWriteBytes === null) ? '–'
+    'all steps',
+    fmtInt(sum(m.steps, (s) => s.chunks ?? 0)),
+    fmtSeconds(cpu),
+    (cpu / sum(m.steps, (s) => s.wallSeconds)).toFixed(2),
+    fmtMiB(m.peakRssBytes),
+    fmtMiB(previous),
+    fmtMiB(sum(m.steps, (s) => s.commit?.payloadBytes ?? 0)),
+    m.steps.some((s) => s.ioWriteBytes === null)
+      ? '–'
       : fmtMiB(sum(m.steps, (s) => s.ioWriteBytes ?? 0)),
   ]);
   return renderTable(
     ['step', 'chunks', 'cpu s', 'cores', 'peak RSS MiB', 'folder +MiB', 'ckpt MiB', 'disk MiB'],
-    rows);
+    rows,
+  );
 }
 
 /**
@@ -72,15 +94,20 @@ export function speedupTable(runs) {
   const base = sorted[0];
   if (base === undefined) return '';
   const others = sorted.slice(1);
-  const headers = ['step', ...sorted.map((r) => `w=${r.workers} s`),
-    ...others.map((r) => `speedup w=${r.workers}`)];
+  const headers = [
+    'step',
+    ...sorted.map((r) => `w=${r.workers} s`),
+    ...others.map((r) => `speedup w=${r.workers}`),
+  ];
   /** @param {(r: RunMeasurement) => number | undefined} pick */
   const row = (pick) => [
     ...sorted.map((r) => fmtSeconds(pick(r))),
     ...others.map((r) => fmtRatio((pick(base) ?? NaN) / (pick(r) ?? NaN))),
   ];
-  const rows = base.steps.map((s) => [s.step,
-    ...row((r) => r.steps.find((t) => t.step === s.step)?.wallSeconds)]);
+  const rows = base.steps.map((s) => [
+    s.step,
+    ...row((r) => r.steps.find((t) => t.step === s.step)?.wallSeconds),
+  ]);
   rows.push(['run() total', ...row((r) => r.wallSeconds)]);
   return renderTable(headers, rows);
 }
@@ -94,16 +121,26 @@ export function speedupTable(runs) {
 export function ablationTable(withCommits, without) {
   const rows = withCommits.steps.map((s) => {
     const other = without.steps.find((t) => t.step === s.step)?.wallSeconds ?? NaN;
-    return [s.step, fmtSeconds(s.wallSeconds), fmtSeconds(other),
-      fmtSeconds(s.wallSeconds - other), fmtPercent((s.wallSeconds - other) / s.wallSeconds),
-      fmtPercent(commitShare(s))];
+    return [
+      s.step,
+      fmtSeconds(s.wallSeconds),
+      fmtSeconds(other),
+      fmtSeconds(s.wallSeconds - other),
+      fmtPercent((s.wallSeconds - other) / s.wallSeconds),
+      fmtPercent(commitShare(s)),
+    ];
   });
   const a = sum(withCommits.steps, (s) => s.wallSeconds);
   const b = sum(without.steps, (s) => s.wallSeconds);
-  rows.push(['all steps', fmtSeconds(a), fmtSeconds(b), fmtSeconds(a - b), fmtPercent((a - b) / a),
-    fmtPercent(sum(withCommits.steps, (s) => s.commit?.busySeconds ?? 0) / a)]);
-  return renderTable(['step', 'with s', 'without s', 'cost s', 'cost %', 'commit % (timed)'],
-    rows);
+  rows.push([
+    'all steps',
+    fmtSeconds(a),
+    fmtSeconds(b),
+    fmtSeconds(a - b),
+    fmtPercent((a - b) / a),
+    fmtPercent(sum(withCommits.steps, (s) => s.commit?.busySeconds ?? 0) / a),
+  ]);
+  return renderTable(['step', 'with s', 'without s', 'cost s', 'cost %', 'commit % (timed)'], rows);
 }
 
 /**
@@ -112,17 +149,34 @@ export function ablationTable(withCommits, without) {
  * @param {Map<number, number>} accountsByRows
  */
 export function scalingTable(runs, accountsByRows) {
-  const rows = [...runs].sort((a, b) => a.rows - b.rows).map((r) => {
-    const top = [...r.steps].sort((a, b) => b.wallSeconds - a.wallSeconds)[0];
-    return [
-      fmtInt(r.rows), fmtInt(accountsByRows.get(r.rows)), String(r.workers),
-      fmtSeconds(r.wallSeconds), (r.wallSeconds / r.rows * 1e6).toFixed(2),
-      fmtMiB(r.peakRssBytes), fmtMiB(r.vmHwmBytes),
-      top === undefined ? '–' : `${top.step} ${(top.wallSeconds / r.rows * 1e6).toFixed(2)}`,
-    ];
-  });
-  return renderTable(['rows', 'accounts', 'workers', 'run s', 'µs/row', 'peak RSS MiB',
-    'VmHWM MiB', 'slowest step µs/row'], rows);
+  const rows = [...runs]
+    .sort((a, b) => a.rows - b.rows)
+    .map((r) => {
+      const top = [...r.steps].sort((a, b) => b.wallSeconds - a.wallSeconds)[0];
+      return [
+        fmtInt(r.rows),
+        fmtInt(accountsByRows.get(r.rows)),
+        String(r.workers),
+        fmtSeconds(r.wallSeconds),
+        ((r.wallSeconds / r.rows) * 1e6).toFixed(2),
+        fmtMiB(r.peakRssBytes),
+        fmtMiB(r.vmHwmBytes),
+        top === undefined ? '–' : `${top.step} ${((top.wallSeconds / r.rows) * 1e6).toFixed(2)}`,
+      ];
+    });
+  return renderTable(
+    [
+      'rows',
+      'accounts',
+      'workers',
+      'run s',
+      'µs/row',
+      'peak RSS MiB',
+      'VmHWM MiB',
+      'slowest step µs/row',
+    ],
+    rows,
+  );
 }
 
 /**
@@ -163,15 +217,18 @@ export function runFacts(m) {
  */
 function cpuLine(m) {
   if (m.selfCores === null || m.otherCores === null) return 'CPU use: not available here.';
-  const line = `CPU: this run ${m.selfCores.toFixed(2)} cores on average, ` +
+  const line =
+    `CPU: this run ${m.selfCores.toFixed(2)} cores on average, ` +
     `other processes ${m.otherCores.toFixed(2)} cores.`;
   return m.otherCores > DISTURBED_CORES ? `${line} **Disturbed: times are inflated.**` : line;
 }
 
 /** @param {Record<string, number>} files */
 function fileList(files) {
-  return Object.entries(files).filter(([name]) => !name.endsWith('-lock'))
-    .map(([name, bytes]) => `${name} ${fmtMiB(bytes)}`).join(', ');
+  return Object.entries(files)
+    .filter(([name]) => !name.endsWith('-lock'))
+    .map(([name, bytes]) => `${name} ${fmtMiB(bytes)}`)
+    .join(', ');
 }
 
 /** @param {StepMeasurement} s */

@@ -28,9 +28,11 @@ export function saveJson(host, entry) {
 
 /** @param {string} markdown */
 export function appendMarkdown(markdown) {
-  const header = existsSync(RESULTS_MD) ? '' : '# amlprep benchmark results\n\n' +
-    'Appended by `bench/pipeline.js` and `bench/micro.js`; newest at the bottom. ' +
-    'See bench/README.md for what each number means.\n';
+  const header = existsSync(RESULTS_MD)
+    ? ''
+    : '# amlprep benchmark results\n\n' +
+      'Appended by `bench/pipeline.js` and `bench/micro.js`; newest at the bottom. ' +
+      'See bench/README.md for what each number means.\n';
   appendFileSync(RESULTS_MD, `${header}\n${markdown.trimEnd()}\n`);
   return RESULTS_MD;
 }

@@ -19,7 +19,8 @@ export function renderTable(headers, rows) {
     const padded = cells.map((cell, c) => pad(cell, widths[c] ?? 0, numeric[c] ?? false));
     return `| ${padded.join(' | ')} |`;
   };
-  const rule = `|${widths.map((w, c) => (numeric[c] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2)))
+  const rule = `|${widths
+    .map((w, c) => (numeric[c] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2)))
     .join('|')}|`;
   return [line(headers), rule, ...rows.map(line)].join('\n');
 }

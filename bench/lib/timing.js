@@ -33,10 +33,14 @@ export async function time(fn, plan) {
   }
   samples.sort((a, b) => a - b);
   const mid = samples.length >> 1;
-  const median = samples.length % 2 === 1 ? samples[mid] ?? NaN
-    : ((samples[mid - 1] ?? NaN) + (samples[mid] ?? NaN)) / 2;
+  const median =
+    samples.length % 2 === 1
+      ? (samples[mid] ?? NaN)
+      : ((samples[mid - 1] ?? NaN) + (samples[mid] ?? NaN)) / 2;
   return {
-    medianMs: median, minMs: samples[0] ?? NaN, maxMs: samples[samples.length - 1] ?? NaN,
+    medianMs: median,
+    minMs: samples[0] ?? NaN,
+    maxMs: samples[samples.length - 1] ?? NaN,
     iterations: samples.length,
   };
 }

@@ -30,15 +30,18 @@ export function acquireLock(dir: string): { release: () => void } {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EEXIST') {
-        throw new OutputError(`cannot write ${path} (${code ?? String(error)}); ` +
-          'is the output folder writable, with free space?', error);
+        throw new OutputError(
+          `cannot write ${path} (${code ?? String(error)}); ` +
+            'is the output folder writable, with free space?',
+          error,
+        );
       }
     }
     const holder = readHolder(path);
     if (holder !== null && isAlive(holder)) {
       throw new LockedError(
         `${dir} is in use by another amlprep run (pid ${holder.pid} on ${holder.host}, ` +
-        `started ${holder.startedAt}); wait for it to finish or stop it first`,
+          `started ${holder.startedAt}); wait for it to finish or stop it first`,
       );
     }
     // Stale (or unreadable, i.e. torn by a kill mid-write): take it over.

@@ -9,7 +9,7 @@ import { pack, unpack } from 'msgpackr';
  *   u32 header length | header (msgpack) | pad to 8 | array 0 | pad | array 1 | ...
  */
 export type Column =
-  | Float64Array | Int32Array | Uint8Array | Uint32Array | Int8Array | Float32Array;
+  Float64Array | Int32Array | Uint8Array | Uint32Array | Int8Array | Float32Array;
 
 type ColumnKind = 'f64' | 'i32' | 'u8' | 'u32' | 'i8' | 'f32';
 
@@ -73,12 +73,18 @@ export function checksum(buf: Uint8Array): number {
 
 export function makeShared(kind: ColumnKind, length: number): Column {
   switch (kind) {
-    case 'f64': return new Float64Array(new SharedArrayBuffer(length * 8));
-    case 'f32': return new Float32Array(new SharedArrayBuffer(length * 4));
-    case 'i32': return new Int32Array(new SharedArrayBuffer(length * 4));
-    case 'u32': return new Uint32Array(new SharedArrayBuffer(length * 4));
-    case 'u8': return new Uint8Array(new SharedArrayBuffer(length));
-    case 'i8': return new Int8Array(new SharedArrayBuffer(length));
+    case 'f64':
+      return new Float64Array(new SharedArrayBuffer(length * 8));
+    case 'f32':
+      return new Float32Array(new SharedArrayBuffer(length * 4));
+    case 'i32':
+      return new Int32Array(new SharedArrayBuffer(length * 4));
+    case 'u32':
+      return new Uint32Array(new SharedArrayBuffer(length * 4));
+    case 'u8':
+      return new Uint8Array(new SharedArrayBuffer(length));
+    case 'i8':
+      return new Int8Array(new SharedArrayBuffer(length));
   }
 }
 

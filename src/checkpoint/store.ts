@@ -1,6 +1,4 @@
-import {
-  closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync,
-} from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -83,7 +81,7 @@ export class CheckpointStore {
     } else if (problem !== null) {
       throw new CheckpointError(
         `the checkpoint store ${path} is damaged (${problem}); rerun with --fresh to start ` +
-        `over, or remove it with 'amlprep clean ${dir}'`,
+          `over, or remove it with 'amlprep clean ${dir}'`,
       );
     }
     try {
@@ -95,7 +93,8 @@ export class CheckpointStore {
       const why = error instanceof Error ? error.message : String(error);
       throw new CheckpointError(
         `cannot open the checkpoint store ${path} (${why}); rerun with --fresh to start over, ` +
-        `or remove it with 'amlprep clean ${dir}'`, error,
+          `or remove it with 'amlprep clean ${dir}'`,
+        error,
       );
     }
   }
@@ -139,27 +138,39 @@ export class CheckpointStore {
 
   /** Records a chunk's result; resolves once recorded (visible to a rerun after a kill). */
   async recordChunk(
-    step: StepName, fingerprint: string, index: number, rows: number,
-    meta: unknown, arrays: Record<string, Column>,
+    step: StepName,
+    fingerprint: string,
+    index: number,
+    rows: number,
+    meta: unknown,
+    arrays: Record<string, Column>,
   ): Promise<ChunkRecord> {
     const payload = encodePayload(meta, arrays);
     const record: ChunkRecord = {
-      checksum: checksum(payload), bytes: payload.length, rows,
+      checksum: checksum(payload),
+      bytes: payload.length,
+      rows,
       finishedAt: new Date().toISOString(),
     };
     const key = chunkKey(step, fingerprint, index);
     // A synchronous transaction: a failed commit (disk full) throws here, where it can be
     // reported, instead of inside lmdb-js's write thread callback.
-    await this.#guard(`${step} chunk ${index}`, (async () => this.#root.transactionSync(() => {
-      this.#payloads.putSync(key, payload);
-      this.#chunks.putSync(key, record);
-    }))());
+    await this.#guard(
+      `${step} chunk ${index}`,
+      (async () =>
+        this.#root.transactionSync(() => {
+          this.#payloads.putSync(key, payload);
+          this.#chunks.putSync(key, record);
+        }))(),
+    );
     return record;
   }
 
   /** A chunk's payload if present and intact; otherwise why it cannot be used. */
   loadChunk(
-    step: StepName, fingerprint: string, index: number,
+    step: StepName,
+    fingerprint: string,
+    index: number,
   ): { payload: Payload } | { problem: string } {
     const key = chunkKey(step, fingerprint, index);
     const record = this.#chunks.get(key);
@@ -196,7 +207,8 @@ export class CheckpointStore {
       const why = detail instanceof Error ? detail.message : String(detail);
       throw new CheckpointError(
         `cannot record ${what} in ${this.path} (${why}; is the disk full?); free space and ` +
-        'rerun the same command to continue from the last recorded chunk', detail,
+          'rerun the same command to continue from the last recorded chunk',
+        detail,
       );
     }
   }
@@ -211,8 +223,9 @@ export class CheckpointStore {
   /** Drops chunk records and payloads of `step` whose fingerprint is not `keep`. */
   async dropStaleChunks(step: StepName, keep: string | null): Promise<void> {
     const keepPrefix = keep === null ? null : `${step}:${keep}:`;
-    const stale = [...this.#chunks.getKeys({ start: `${step}:` })]
-      .filter((k) => k.startsWith(`${step}:`) && (keepPrefix === null || !k.startsWith(keepPrefix)));
+    const stale = [...this.#chunks.getKeys({ start: `${step}:` })].filter(
+      (k) => k.startsWith(`${step}:`) && (keepPrefix === null || !k.startsWith(keepPrefix)),
+    );
     if (stale.length === 0) return;
     await this.#root.transaction(() => {
       for (const key of stale) {
@@ -279,7 +292,8 @@ function readMeta(fd: number, at: number) {
   const pageSize = page.readUInt32LE(META.pageSize);
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) return null;
   return {
-    pageSize, lastPage: Number(page.readBigUInt64LE(META.lastPage)),
+    pageSize,
+    lastPage: Number(page.readBigUInt64LE(META.lastPage)),
     txnId: Number(page.readBigUInt64LE(META.txnId)),
   };
 }

@@ -18,7 +18,8 @@ export function parse(command: string, argv: string[], options: Options) {
 export function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const m = /^(\d[\d_]*)([kKmM]?)$/.exec(value.trim());
-  if (m === null) throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
+  if (m === null)
+    throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
   const base = Number((m[1] as string).replace(/_/g, ''));
   const scale = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }[m[2] as string] ?? 1;
   return base * scale;
@@ -35,6 +36,8 @@ export function decimal(flag: string, value: string | undefined): number | undef
 
 /** Library messages name `options.chunkSize`; on the command line that is `--chunk-size`. */
 export function asFlags(message: string): string {
-  return message.replace(/options\.([a-zA-Z]+)/g,
-    (_, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+  return message.replace(
+    /options\.([a-zA-Z]+)/g,
+    (_, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+  );
 }

@@ -11,16 +11,19 @@ unless --outputs is given.
 
 export async function cleanCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('clean', argv, {
-    outputs: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    outputs: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new UsageError("clean takes one folder (see 'amlprep clean --help')");
+  if (positionals.length !== 1)
+    throw new UsageError("clean takes one folder (see 'amlprep clean --help')");
 
   const removed = clean(positionals[0] as string, { outputs: values.outputs === true });
-  io.stdout.write(removed.length === 0 ? 'nothing to remove\n'
-    : removed.map((p) => `removed ${p}\n`).join(''));
+  io.stdout.write(
+    removed.length === 0 ? 'nothing to remove\n' : removed.map((p) => `removed ${p}\n`).join(''),
+  );
   return EXIT.ok;
 }

@@ -2,7 +2,10 @@ import { relative } from 'node:path';
 
 import { UsageError } from '../errors.js';
 import {
-  EXPORT_FORMATS, exportRun, type AmountSource, type ExportFormat,
+  EXPORT_FORMATS,
+  exportRun,
+  type AmountSource,
+  type ExportFormat,
 } from '../export/index.js';
 import { parse } from './args.js';
 import { EXIT, type CliIo } from './io.js';
@@ -31,8 +34,12 @@ Options:
 
 export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('export', argv, {
-    format: { type: 'string' }, out: { type: 'string' }, transactions: { type: 'string' },
-    amounts: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    transactions: { type: 'string' },
+    amounts: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
     io.stdout.write(HELP);
@@ -43,8 +50,10 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
   }
   const format = values.format as string | undefined;
   if (format === undefined || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}` +
-      (format === undefined ? '' : `, got ${JSON.stringify(format)}`));
+    throw new UsageError(
+      `--format must be one of ${EXPORT_FORMATS.join(', ')}` +
+        (format === undefined ? '' : `, got ${JSON.stringify(format)}`),
+    );
   }
   const amounts = values.amounts as string | undefined;
   if (amounts !== undefined && amounts !== 'source' && amounts !== 'derived') {
@@ -52,11 +61,15 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
   }
 
   const started = performance.now();
-  const result = await exportRun(positionals[0] as string, format as ExportFormat,
-    values.out as string | undefined, {
+  const result = await exportRun(
+    positionals[0] as string,
+    format as ExportFormat,
+    values.out as string | undefined,
+    {
       transactions: values.transactions as string | undefined,
       amounts: amounts as AmountSource | undefined,
-    });
+    },
+  );
   if (values.json === true) {
     io.stdout.write(`${JSON.stringify(result)}\n`);
     return EXIT.ok;

@@ -2,8 +2,15 @@ import { parseArgs } from 'node:util';
 
 import { OptionError, UsageError } from '../errors.js';
 import {
-  GENERATE_DEFAULTS, MAX_ACCOUNTS, MIN_ACCOUNTS, TYPOLOGIES, generate, resolveGenerateOptions,
-  type GenerateOptions, type GenerateResult, type OptionNamer,
+  GENERATE_DEFAULTS,
+  MAX_ACCOUNTS,
+  MIN_ACCOUNTS,
+  TYPOLOGIES,
+  generate,
+  resolveGenerateOptions,
+  type GenerateOptions,
+  type GenerateResult,
+  type OptionNamer,
 } from '../generate/index.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -30,13 +37,13 @@ Example: amlprep generate --rows 5m --accounts 515k --out hi-small-like.csv
 `;
 
 const OPTIONS = {
-  'rows': { type: 'string' },
-  'accounts': { type: 'string' },
-  'out': { type: 'string' },
-  'seed': { type: 'string' },
+  rows: { type: 'string' },
+  accounts: { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
   'accounts-out': { type: 'string' },
   'patterns-out': { type: 'string' },
-  'help': { type: 'boolean', short: 'h' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parse>['values'];
@@ -105,8 +112,9 @@ export function parseCount(name: string, text: string): number {
     const value = Math.round(Number(match[1]) * scale * 1e6) / 1e6;
     if (Number.isInteger(value)) return checkSafe(name, text, value);
   }
-  throw new OptionError(`${name} must be a whole number such as 5000000, 5_000_000, 5m or ` +
-    `250k, got '${text}'`);
+  throw new OptionError(
+    `${name} must be a whole number such as 5000000, 5_000_000, 5m or ` + `250k, got '${text}'`,
+  );
 }
 
 function checkSafe(name: string, text: string, value: number): number {
@@ -127,12 +135,16 @@ function summary(result: GenerateResult, seconds: number): string {
   ];
 
   if (result.files.accounts !== undefined) {
-    lines.push(`wrote ${result.files.accounts}: ${count(result.accounts)} accounts, ` +
-      `${size(result.bytes.accounts ?? 0)}`);
+    lines.push(
+      `wrote ${result.files.accounts}: ${count(result.accounts)} accounts, ` +
+        `${size(result.bytes.accounts ?? 0)}`,
+    );
   }
   if (result.files.patterns !== undefined) {
-    lines.push(`wrote ${result.files.patterns}: ${count(attempts)} attempts, ` +
-      `${size(result.bytes.patterns ?? 0)}`);
+    lines.push(
+      `wrote ${result.files.patterns}: ${count(attempts)} attempts, ` +
+        `${size(result.bytes.patterns ?? 0)}`,
+    );
   }
   const perTypology = TYPOLOGIES.map((name) => `${name} ${result.attempts[name]}`);
   lines.push(`attempts: ${perTypology.join(', ')}`);

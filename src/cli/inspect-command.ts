@@ -18,7 +18,9 @@ Options:
 
 export async function inspectCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('inspect', argv, {
-    json: { type: 'boolean' }, top: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    json: { type: 'boolean' },
+    top: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
     io.stdout.write(HELP);
@@ -31,7 +33,8 @@ export async function inspectCommand(argv: string[], io: CliIo): Promise<number>
   const report = await inspectRun(positionals[0] as string, {
     top: integer('--top', values.top as string | undefined),
   });
-  io.stdout.write(values.json === true ? `${JSON.stringify(report, null, 2)}\n`
-    : formatInspection(report));
+  io.stdout.write(
+    values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatInspection(report),
+  );
   return EXIT.ok;
 }

@@ -20,7 +20,9 @@ export function parseLogFormat(value: string | undefined): LogFormat {
  * warnings are written. Nothing else is ever printed between the lines.
  */
 export function jsonProgressPrinter(
-  io: CliIo, quiet = false, clock: () => number = Date.now,
+  io: CliIo,
+  quiet = false,
+  clock: () => number = Date.now,
 ): (event: ProgressEvent) => void {
   let step: { name: StepName; started: number; reused: number; rows: number } | null = null;
   return (event) => {
@@ -41,10 +43,15 @@ export function jsonProgressPrinter(
         const computed = event.done - (s?.reused ?? 0);
         const chunksPerSecond = elapsed > 0 ? computed / elapsed : null;
         line({
-          ...event, stepRows: s?.rows ?? event.rows, elapsedSeconds: elapsed,
-          rowsPerSecond: elapsed > 0 && s !== null ? s.rows / elapsed : null, chunksPerSecond,
-          etaSeconds: chunksPerSecond === null || chunksPerSecond === 0 ? null
-            : (event.total - event.done) / chunksPerSecond,
+          ...event,
+          stepRows: s?.rows ?? event.rows,
+          elapsedSeconds: elapsed,
+          rowsPerSecond: elapsed > 0 && s !== null ? s.rows / elapsed : null,
+          chunksPerSecond,
+          etaSeconds:
+            chunksPerSecond === null || chunksPerSecond === 0
+              ? null
+              : (event.total - event.done) / chunksPerSecond,
         });
         return;
       }
@@ -71,17 +78,24 @@ export function jsonSummary(result: RunResult, clock: () => number = Date.now): 
  * an internal fault (the one kind worth a bug report).
  */
 export function jsonError(
-  error: unknown, exitCode: number, clock: () => number = Date.now,
+  error: unknown,
+  exitCode: number,
+  clock: () => number = Date.now,
 ): string {
   const known = error instanceof AmlprepError;
-  const where = error instanceof BadRowError
-    ? { file: error.file, line: error.line, reason: error.reason } : {};
+  const where =
+    error instanceof BadRowError
+      ? { file: error.file, line: error.line, reason: error.reason }
+      : {};
   const stack = known && error.userFacing ? {} : { stack: (error as Error | undefined)?.stack };
   return `${JSON.stringify({
-    time: new Date(clock()).toISOString(), kind: 'error',
+    time: new Date(clock()).toISOString(),
+    kind: 'error',
     code: known ? error.code : 'ERR_AMLPREP_INTERNAL',
     message: error instanceof Error ? error.message : String(error),
-    exitCode, ...where, ...stack,
+    exitCode,
+    ...where,
+    ...stack,
   })}\n`;
 }
 
@@ -92,9 +106,16 @@ export function exitCodeOf(error: unknown): number {
 
 /** A stop by SIGINT/SIGTERM as one JSON line for stderr. */
 export function jsonInterrupted(
-  signal: NodeJS.Signals, exitCode: number, message: string, clock: () => number = Date.now,
+  signal: NodeJS.Signals,
+  exitCode: number,
+  message: string,
+  clock: () => number = Date.now,
 ): string {
   return `${JSON.stringify({
-    time: new Date(clock()).toISOString(), kind: 'interrupted', signal, exitCode, message,
+    time: new Date(clock()).toISOString(),
+    kind: 'interrupted',
+    signal,
+    exitCode,
+    message,
   })}\n`;
 }

@@ -40,16 +40,24 @@ export function progressPrinter(io: CliIo, quiet = false): (event: ProgressEvent
         const rate = elapsed > 0 ? computed / elapsed : 0;
         const eta = rate > 0 ? (event.total - event.done) / rate : 0;
         if (tty) {
-          out.write(redraw(bar(event.step, event.done, event.total, current.rows / Math.max(elapsed, 1e-3), eta)));
+          out.write(
+            redraw(
+              bar(event.step, event.done, event.total, current.rows / Math.max(elapsed, 1e-3), eta),
+            ),
+          );
         } else if (now - lastLine >= LINE_EVERY_MS) {
           lastLine = now;
-          out.write(`[${stamp()}] ${event.step}: ${event.done}/${event.total} chunks, ` +
-            `${fmtRate(current.rows / Math.max(elapsed, 1e-3))}, ETA ${fmtSeconds(eta)}\n`);
+          out.write(
+            `[${stamp()}] ${event.step}: ${event.done}/${event.total} chunks, ` +
+              `${fmtRate(current.rows / Math.max(elapsed, 1e-3))}, ETA ${fmtSeconds(eta)}\n`,
+          );
         }
         return;
       }
       case 'step-end': {
-        const how = event.loaded ? 'loaded from checkpoint' : `done in ${fmtSeconds(event.seconds)}`;
+        const how = event.loaded
+          ? 'loaded from checkpoint'
+          : `done in ${fmtSeconds(event.seconds)}`;
         if (tty) out.write(redraw(`✔ ${event.step.padEnd(14)} ${how}\n`));
         else out.write(`[${stamp()}] ${event.step}: ${how}\n`);
         current = null;
@@ -87,11 +95,19 @@ function lineRedrawer(tty: boolean, plain: boolean): (text: string) => string {
   };
 }
 
-function bar(step: string, done: number, total: number, rowsPerSecond: number, eta: number): string {
+function bar(
+  step: string,
+  done: number,
+  total: number,
+  rowsPerSecond: number,
+  eta: number,
+): string {
   const width = 24;
   const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `  ${step.padEnd(14)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` +
-    `${done}/${total} chunks  ${fmtRate(rowsPerSecond)}  ETA ${fmtSeconds(eta)}`;
+  return (
+    `  ${step.padEnd(14)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` +
+    `${done}/${total} chunks  ${fmtRate(rowsPerSecond)}  ETA ${fmtSeconds(eta)}`
+  );
 }
 
 function fmtRate(perSecond: number): string {

@@ -5,14 +5,24 @@ import { CheckpointStore } from '../checkpoint/store.js';
 import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import { planChunks } from '../ingest/scan.js';
 import {
-  resolveOptions, STEPS, type Imbalance, type OnBadRow, type RunOptions, type StepName,
+  resolveOptions,
+  STEPS,
+  type Imbalance,
+  type OnBadRow,
+  type RunOptions,
+  type StepName,
 } from '../options.js';
 import { status } from '../status.js';
 import { run } from '../run.js';
 import { decimal, integer, parse } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 import {
-  exitCodeOf, jsonError, jsonInterrupted, jsonProgressPrinter, jsonSummary, parseLogFormat,
+  exitCodeOf,
+  jsonError,
+  jsonInterrupted,
+  jsonProgressPrinter,
+  jsonSummary,
+  parseLogFormat,
   type LogFormat,
 } from './log-format.js';
 import { reportError } from './main.js';
@@ -53,12 +63,22 @@ turns off the terminal escapes.
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('run', argv, {
-    accounts: { type: 'string' }, patterns: { type: 'string' }, out: { type: 'string' },
-    sample: { type: 'string' }, 'chunk-size': { type: 'string' }, workers: { type: 'string' },
-    'resume-from': { type: 'string' }, fresh: { type: 'boolean' }, imbalance: { type: 'string' },
-    'smote-ratio': { type: 'string' }, seed: { type: 'string' }, split: { type: 'string' },
-    'on-bad-row': { type: 'string' }, quiet: { type: 'boolean' },
-    'log-format': { type: 'string' }, 'dry-run': { type: 'boolean' },
+    accounts: { type: 'string' },
+    patterns: { type: 'string' },
+    out: { type: 'string' },
+    sample: { type: 'string' },
+    'chunk-size': { type: 'string' },
+    workers: { type: 'string' },
+    'resume-from': { type: 'string' },
+    fresh: { type: 'boolean' },
+    imbalance: { type: 'string' },
+    'smote-ratio': { type: 'string' },
+    seed: { type: 'string' },
+    split: { type: 'string' },
+    'on-bad-row': { type: 'string' },
+    quiet: { type: 'boolean' },
+    'log-format': { type: 'string' },
+    'dry-run': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
@@ -68,8 +88,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const format = parseLogFormat(values['log-format'] as string | undefined);
   const quiet = values.quiet === true;
   if (positionals.length !== 1) {
-    throw new UsageError(`run takes one transactions file, got ${positionals.length} ` +
-      `(see 'amlprep run --help')`);
+    throw new UsageError(
+      `run takes one transactions file, got ${positionals.length} ` + `(see 'amlprep run --help')`,
+    );
   }
 
   const options = (): RunOptions => ({
@@ -103,10 +124,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof AbortedError && stop.signal !== null) {
       const code = stop.signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
-      const message = `stopped by ${stop.signal}; finished chunks are recorded. ` +
+      const message =
+        `stopped by ${stop.signal}; finished chunks are recorded. ` +
         `Rerun the same command to resume.`;
-      io.stderr.write(format === 'json' ? jsonInterrupted(stop.signal, code, message)
-        : `amlprep: ${message}\n`);
+      io.stderr.write(
+        format === 'json' ? jsonInterrupted(stop.signal, code, message) : `amlprep: ${message}\n`,
+      );
       return code;
     }
     if (format === 'text') return reportError(error, io);
@@ -128,30 +151,56 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
   try {
     const opts = resolveOptions(options());
     const header = readHeader(opts.transactions, TRANSACTION_COLUMNS, { 4: 'Account.1' });
-    const scan = planChunks(opts.transactions, header.dataStart, header.dataLine, opts.chunkSize,
-      opts.sample);
-    const inputs = Object.fromEntries((['transactions', 'accounts', 'patterns'] as const)
-      .map((k) => [k, opts[k] === null ? null : { path: opts[k], bytes: fileSize(opts[k]) }]));
+    const scan = planChunks(
+      opts.transactions,
+      header.dataStart,
+      header.dataLine,
+      opts.chunkSize,
+      opts.sample,
+    );
+    const inputs = Object.fromEntries(
+      (['transactions', 'accounts', 'patterns'] as const).map((k) => [
+        k,
+        opts[k] === null ? null : { path: opts[k], bytes: fileSize(opts[k]) },
+      ]),
+    );
     const recorded = CheckpointStore.exists(opts.out) ? await status(opts.out) : null;
     const steps = STEPS.map((step) => {
       const record = recorded?.find((s) => s.step === step)?.record ?? null;
-      const later = opts.resumeFrom !== null
-        && STEPS.indexOf(step) > STEPS.indexOf(opts.resumeFrom);
-      const fate = record === null ? 'compute' : opts.fresh ? 'compute (--fresh)'
-        : later ? 'compute (--resume-from)' : 'reuse if its fingerprint matches';
+      const later =
+        opts.resumeFrom !== null && STEPS.indexOf(step) > STEPS.indexOf(opts.resumeFrom);
+      const fate =
+        record === null
+          ? 'compute'
+          : opts.fresh
+            ? 'compute (--fresh)'
+            : later
+              ? 'compute (--resume-from)'
+              : 'reuse if its fingerprint matches';
       return { step, recordedAt: record?.finishedAt ?? null, fate };
     });
     const plan = {
-      out: opts.out, inputs, rows: scan.rows, chunks: scan.chunks.length,
-      chunkSize: opts.chunkSize, workers: opts.workers, steps,
+      out: opts.out,
+      inputs,
+      rows: scan.rows,
+      chunks: scan.chunks.length,
+      chunkSize: opts.chunkSize,
+      workers: opts.workers,
+      steps,
       options: {
-        sample: opts.sample, imbalance: opts.imbalance, smoteRatio: opts.smoteRatio,
-        seed: opts.seed, split: opts.split.join(','), onBadRow: opts.onBadRow,
+        sample: opts.sample,
+        imbalance: opts.imbalance,
+        smoteRatio: opts.smoteRatio,
+        seed: opts.seed,
+        split: opts.split.join(','),
+        onBadRow: opts.onBadRow,
       },
     };
-    io.stdout.write(format === 'json'
-      ? `${JSON.stringify({ time: new Date().toISOString(), kind: 'plan', ...plan })}\n`
-      : formatPlan(plan));
+    io.stdout.write(
+      format === 'json'
+        ? `${JSON.stringify({ time: new Date().toISOString(), kind: 'plan', ...plan })}\n`
+        : formatPlan(plan),
+    );
     return EXIT.ok;
   } catch (error) {
     if (format === 'text') return reportError(error, io);
@@ -170,8 +219,13 @@ function fileSize(path: string): number {
 }
 
 function formatPlan(plan: {
-  out: string; inputs: Record<string, { path: string; bytes: number } | null>; rows: number;
-  chunks: number; chunkSize: number; workers: number; options: Record<string, unknown>;
+  out: string;
+  inputs: Record<string, { path: string; bytes: number } | null>;
+  rows: number;
+  chunks: number;
+  chunkSize: number;
+  workers: number;
+  options: Record<string, unknown>;
   steps: { step: string; recordedAt: string | null; fate: string }[];
 }): string {
   const n = (x: number) => x.toLocaleString('en-US');
@@ -179,11 +233,18 @@ function formatPlan(plan: {
   for (const [name, input] of Object.entries(plan.inputs)) {
     if (input !== null) lines.push(`${name.padEnd(14)} ${input.path} (${n(input.bytes)} bytes)`);
   }
-  lines.push(`${'rows'.padEnd(14)} ${n(plan.rows)} in ${n(plan.chunks)} chunks of up to ` +
-    `${n(plan.chunkSize)}, ${plan.workers} workers`);
+  lines.push(
+    `${'rows'.padEnd(14)} ${n(plan.rows)} in ${n(plan.chunks)} chunks of up to ` +
+      `${n(plan.chunkSize)}, ${plan.workers} workers`,
+  );
   lines.push(`${'out'.padEnd(14)} ${plan.out}`);
-  lines.push(`${'options'.padEnd(14)} ${Object.entries(plan.options)
-    .map(([k, v]) => `${kebab(k)}=${v === null ? '-' : String(v)}`).join(' ')}`, '', 'steps');
+  lines.push(
+    `${'options'.padEnd(14)} ${Object.entries(plan.options)
+      .map(([k, v]) => `${kebab(k)}=${v === null ? '-' : String(v)}`)
+      .join(' ')}`,
+    '',
+    'steps',
+  );
   for (const s of plan.steps) {
     const recorded = s.recordedAt === null ? 'not recorded' : `recorded ${s.recordedAt}`;
     lines.push(`  ${s.step.padEnd(14)} ${recorded.padEnd(34)} ${s.fate}`);
@@ -203,19 +264,32 @@ function kebab(name: string): string {
 function installSignalHandlers(controller: AbortController, io: CliIo, format: LogFormat) {
   const state = { signal: null as NodeJS.Signals | null, remove: () => {} };
   const say = (signal: NodeJS.Signals, text: string, json: string): void => {
-    io.stderr.write(format === 'json' ? `${JSON.stringify({
-      time: new Date().toISOString(), kind: 'signal', signal, message: json,
-    })}\n` : text);
+    io.stderr.write(
+      format === 'json'
+        ? `${JSON.stringify({
+            time: new Date().toISOString(),
+            kind: 'signal',
+            signal,
+            message: json,
+          })}\n`
+        : text,
+    );
   };
   const handler = (signal: NodeJS.Signals): void => {
     if (state.signal !== null) {
-      say(signal, `amlprep: second ${signal}; exiting now (rerun to resume)\n`,
-        'second signal; exiting now (rerun to resume)');
+      say(
+        signal,
+        `amlprep: second ${signal}; exiting now (rerun to resume)\n`,
+        'second signal; exiting now (rerun to resume)',
+      );
       process.exit(signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
     }
     state.signal = signal;
-    say(signal, `\namlprep: ${signal} received; finishing the chunks in flight…\n`,
-      'finishing the chunks in flight');
+    say(
+      signal,
+      `\namlprep: ${signal} received; finishing the chunks in flight…\n`,
+      'finishing the chunks in flight',
+    );
     controller.abort();
   };
   process.on('SIGINT', handler);

@@ -12,13 +12,15 @@ duration and options, and for an unfinished step the chunks recorded so far.
 
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('status', argv, {
-    json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new UsageError("status takes one folder (see 'amlprep status --help')");
+  if (positionals.length !== 1)
+    throw new UsageError("status takes one folder (see 'amlprep status --help')");
 
   const steps = await status(positionals[0] as string);
   if (values.json === true) {
@@ -28,14 +30,19 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
   for (const s of steps) {
     if (s.record === null) {
       const of = s.chunksTotal === null ? '' : ` of ${s.chunksTotal}`;
-      const chunks = s.chunksDone > 0 ? `unfinished: ${s.chunksDone}${of} chunks recorded` : 'not run';
+      const chunks =
+        s.chunksDone > 0 ? `unfinished: ${s.chunksDone}${of} chunks recorded` : 'not run';
       io.stdout.write(`${s.step.padEnd(14)} ${chunks}\n`);
       continue;
     }
     const r = s.record;
-    const counts = Object.entries(r.counts).map(([k, v]) => `${k}=${v}`).join(' ');
-    io.stdout.write(`${s.step.padEnd(14)} done ${r.finishedAt}  ${fmtSeconds(r.durationMs / 1000)}` +
-      `  chunks=${r.chunks}  ${counts}\n`);
+    const counts = Object.entries(r.counts)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    io.stdout.write(
+      `${s.step.padEnd(14)} done ${r.finishedAt}  ${fmtSeconds(r.durationMs / 1000)}` +
+        `  chunks=${r.chunks}  ${counts}\n`,
+    );
     io.stdout.write(`${''.padEnd(14)} options ${JSON.stringify(r.options)}\n`);
   }
   return EXIT.ok;

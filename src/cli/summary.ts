@@ -10,29 +10,42 @@ export function formatSummary(r: RunResult): string {
   lines.push(`nodes          ${n(s.nodes)}   (${s.nodeFeatures} features)`);
   lines.push(`edges          ${n(s.edges)}   (${s.edgeFeatures} features)`);
   if (s.rejectedRows > 0) {
-    lines.push(`rejected rows  ${n(s.rejectedRows)}   (see ${r.outputs.rejectedRows ?? 'rejected_rows.csv'})`);
+    lines.push(
+      `rejected rows  ${n(s.rejectedRows)}   ` +
+        `(see ${r.outputs.rejectedRows ?? 'rejected_rows.csv'})`,
+    );
   }
   lines.push('', 'class distribution    y=0        y=1');
   for (const split of ['train', 'validation', 'test'] as const) {
     const [a, b] = s.splits[split];
     lines.push(`  ${split.padEnd(18)}  ${n(a).padStart(9)}  ${n(b).padStart(9)}`);
   }
-  lines.push(`  resampled train     ${n(s.resampled.rows).padStart(9)} rows ` +
-    `(${n(s.resampled.synthetic)} synthetic of class ${s.resampled.minorityLabel})`);
-  lines.push('', `class weights  0: ${s.classWeights['0'].toPrecision(6)}   ` +
-    `1: ${s.classWeights['1'].toPrecision(6)}   (cost multiplier ${s.multiplier})`);
+  lines.push(
+    `  resampled train     ${n(s.resampled.rows).padStart(9)} rows ` +
+      `(${n(s.resampled.synthetic)} synthetic of class ${s.resampled.minorityLabel})`,
+  );
+  lines.push(
+    '',
+    `class weights  0: ${s.classWeights['0'].toPrecision(6)}   ` +
+      `1: ${s.classWeights['1'].toPrecision(6)}   (cost multiplier ${s.multiplier})`,
+  );
   const typologies = Object.entries(s.typologyCounts);
   if (typologies.length > 0) {
     lines.push(`typologies     ${typologies.map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
   }
   lines.push('', 'steps');
   for (const o of r.steps) {
-    const how = o.how === 'loaded' ? 'loaded from checkpoint'
-      : `computed${o.chunksReused > 0 ? ` (${o.chunksReused} chunks reused)` : ''}`;
+    const how =
+      o.how === 'loaded'
+        ? 'loaded from checkpoint'
+        : `computed${o.chunksReused > 0 ? ` (${o.chunksReused} chunks reused)` : ''}`;
     lines.push(`  ${o.step.padEnd(14)} ${fmtSeconds(o.seconds).padStart(9)}  ${how}`);
   }
   lines.push(`  ${'total'.padEnd(14)} ${fmtSeconds(r.seconds).padStart(9)}`);
   if (r.resumed.length > 0) lines.push(`loaded from checkpoints: ${r.resumed.join(', ')}`);
-  lines.push('', `outputs in ${r.out}: nodes.arrow, edges.arrow, train_resampled.arrow, manifest.json`);
+  lines.push(
+    '',
+    `outputs in ${r.out}: nodes.arrow, edges.arrow, train_resampled.arrow, manifest.json`,
+  );
   return `${lines.join('\n')}\n`;
 }

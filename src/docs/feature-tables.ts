@@ -1,4 +1,9 @@
-import { EDGE_FEATURES, isScaled, NODE_FEATURES, type FeatureDef } from '../features/definitions.js';
+import {
+  EDGE_FEATURES,
+  isScaled,
+  NODE_FEATURES,
+  type FeatureDef,
+} from '../features/definitions.js';
 
 /**
  * The README's feature tables, made from the same definitions as the kernels, so the two
@@ -6,15 +11,23 @@ import { EDGE_FEATURES, isScaled, NODE_FEATURES, type FeatureDef } from '../feat
  */
 export function featureTablesMarkdown(): string {
   return [
-    '**Node features** (`nodes.arrow`, one row per account)', '', table(NODE_FEATURES), '',
-    '**Edge features** (`edges.arrow`, one row per transaction)', '', table(EDGE_FEATURES),
+    '**Node features** (`nodes.arrow`, one row per account)',
+    '',
+    table(NODE_FEATURES),
+    '',
+    '**Edge features** (`edges.arrow`, one row per transaction)',
+    '',
+    table(EDGE_FEATURES),
   ].join('\n');
 }
 
 function table(defs: readonly FeatureDef[]): string {
   const head = '| # | column | role | normalized copy | definition |\n|---|---|---|---|---|';
-  const rows = defs.map((f, i) => `| ${i + 1} | \`${f.name}\` | ${f.role} | ` +
-    `${isScaled(f) ? `\`${f.name}_z\`` : '—'} | ${f.definition.replace(/\|/g, '\\|')} |`);
+  const rows = defs.map(
+    (f, i) =>
+      `| ${i + 1} | \`${f.name}\` | ${f.role} | ` +
+      `${isScaled(f) ? `\`${f.name}_z\`` : '—'} | ${f.definition.replace(/\|/g, '\\|')} |`,
+  );
   return [head, ...rows].join('\n');
 }
 
@@ -26,5 +39,6 @@ export function withFeatureTables(readme: string): string {
   const a = readme.indexOf(FEATURES_START);
   const b = readme.indexOf(FEATURES_END);
   if (a === -1 || b === -1) throw new Error('README lacks the feature-table markers');
-  return `${readme.slice(0, a + FEATURES_START.length)}\n${featureTablesMarkdown()}\n${readme.slice(b)}`;
+  const head = readme.slice(0, a + FEATURES_START.length);
+  return `${head}\n${featureTablesMarkdown()}\n${readme.slice(b)}`;
 }

@@ -62,15 +62,22 @@ export function readAmountTexts(path: string, edges: EdgeAmounts): AmountTexts {
         if (rec.blank) continue;
         if (row++ !== edges.ids[k]) continue;
 
-        const problem = rec.fields === TRANSACTION_COLUMNS.length
-          ? mismatch(rec.src, rec.starts, rec.ends, edges, k) : 'wrong field count';
+        const problem =
+          rec.fields === TRANSACTION_COLUMNS.length
+            ? mismatch(rec.src, rec.starts, rec.ends, edges, k)
+            : 'wrong field count';
         if (problem !== null) {
-          throw new InputError(`${path}:${recLine}: ${problem} for edge_id ${edges.ids[k]}; ` +
-            `this is not the transactions file the run read`);
+          throw new InputError(
+            `${path}:${recLine}: ${problem} for edge_id ${edges.ids[k]}; ` +
+              `this is not the transactions file the run read`,
+          );
         }
         out.paid[k] = fieldText(rec.src, rec.starts[F.amountPaid]!, rec.ends[F.amountPaid]!);
-        out.received[k] =
-          fieldText(rec.src, rec.starts[F.amountReceived]!, rec.ends[F.amountReceived]!);
+        out.received[k] = fieldText(
+          rec.src,
+          rec.starts[F.amountReceived]!,
+          rec.ends[F.amountReceived]!,
+        );
         k++;
       }
     }
@@ -78,15 +85,21 @@ export function readAmountTexts(path: string, edges: EdgeAmounts): AmountTexts {
     closeSync(fd);
   }
   if (k < e) {
-    throw new InputError(`${path}: ends before edge_id ${edges.ids[k]}; this is not the ` +
-      `transactions file the run read`);
+    throw new InputError(
+      `${path}: ends before edge_id ${edges.ids[k]}; this is not the ` +
+        `transactions file the run read`,
+    );
   }
   return out;
 }
 
 /** Why a record's amounts or label differ from edge `k`, or null when they match exactly. */
 function mismatch(
-  src: Uint8Array, starts: Int32Array, ends: Int32Array, edges: EdgeAmounts, k: number,
+  src: Uint8Array,
+  starts: Int32Array,
+  ends: Int32Array,
+  edges: EdgeAmounts,
+  k: number,
 ): string | null {
   const amount = (f: number) => parseAmount(src, starts[f]!, ends[f]!);
   if (Math.log1p(amount(F.amountPaid)) !== edges.paidLog[k]) {

@@ -82,9 +82,7 @@ export class AtomicFile {
  * Runs `work`, then commits every file. When `work` throws, none of them appears under its
  * real name: the temporary files are removed.
  */
-export async function commitAfter<T>(
-  files: AtomicFile[], work: () => T | Promise<T>,
-): Promise<T> {
+export async function commitAfter<T>(files: AtomicFile[], work: () => T | Promise<T>): Promise<T> {
   try {
     const result = await work();
     for (const file of files) file.commit();

@@ -43,7 +43,8 @@ export function i64AsNumbers(batch: RecordBatch, name: string): Float64Array {
 
 /** A dictionary column's codes and the text each code stands for. */
 export function dictionaryCodes(
-  batch: RecordBatch, name: string,
+  batch: RecordBatch,
+  name: string,
 ): { codes: Int32Array; dictionary: string[] } {
   const data = columnData(batch, name);
   if (data.dictionary === undefined) throw new InputError(`column "${name}" is not a dictionary`);
@@ -53,17 +54,23 @@ export function dictionaryCodes(
 
 type TypedArrayOf<T> = { new (...args: never[]): T; readonly name: string };
 
-function values<T extends ArrayLike<unknown>>(batch: RecordBatch, name: string,
-  type: TypedArrayOf<T>): T {
+function values<T extends ArrayLike<unknown>>(
+  batch: RecordBatch,
+  name: string,
+  type: TypedArrayOf<T>,
+): T {
   return slice(columnData(batch, name), type, name);
 }
 
 function slice<T>(data: Data, type: TypedArrayOf<T>, name: string): T {
   const v = data.values as unknown;
   if (!(v instanceof type)) {
-    throw new InputError(`column "${name}": expected ${type.name} values, got ` +
-      `${String(data.type)}`);
+    throw new InputError(
+      `column "${name}": expected ${type.name} values, got ` + `${String(data.type)}`,
+    );
   }
-  return (v as unknown as { subarray: (a: number, b: number) => T })
-    .subarray(data.offset, data.offset + data.length);
+  return (v as unknown as { subarray: (a: number, b: number) => T }).subarray(
+    data.offset,
+    data.offset + data.length,
+  );
 }

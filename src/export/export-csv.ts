@@ -32,7 +32,10 @@ export function csvName(name: OutputName): string {
 }
 
 async function writeCsv(
-  dir: string, manifest: Manifest, name: OutputName, file: AtomicFile,
+  dir: string,
+  manifest: Manifest,
+  name: OutputName,
+  file: AtomicFile,
 ): Promise<void> {
   const columns = manifest.columns[name].map((c) => c.name);
   file.write(`${columns.map(csvField).join(',')}\n`);
@@ -57,9 +60,12 @@ function cellWriter(batch: RecordBatch, column: string): (i: number) => string {
   switch (data.typeId) {
     case Type.Float:
     case Type.Int: {
-      const values = isInt64(data) ? i64AsNumbers(batch, column)
-        : (data.values as Float64Array | Int32Array | Int8Array)
-          .subarray(data.offset, data.offset + data.length);
+      const values = isInt64(data)
+        ? i64AsNumbers(batch, column)
+        : (data.values as Float64Array | Int32Array | Int8Array).subarray(
+            data.offset,
+            data.offset + data.length,
+          );
       return (i) => formatNumber(values[i]!);
     }
     case Type.Timestamp: {

@@ -4,7 +4,10 @@ import { InputError } from '../errors.js';
 import type { Manifest } from '../output/manifest.js';
 import { outputBatches } from '../read-outputs.js';
 import {
-  deriveAmountTexts, readAmountTexts, type AmountTexts, type EdgeAmounts,
+  deriveAmountTexts,
+  readAmountTexts,
+  type AmountTexts,
+  type EdgeAmounts,
 } from './amount-text.js';
 import { AtomicFile, commitAfter } from './atomic-file.js';
 import { f64, i32, i64AsNumbers, i8 } from './batch-columns.js';
@@ -20,13 +23,18 @@ export interface MultiGnnOptions {
   amounts?: AmountSource;
 }
 
-export const MULTIGNN_HEADER = 'EdgeID,from_id,to_id,Timestamp,Amount Sent,Sent Currency,' +
+export const MULTIGNN_HEADER =
+  'EdgeID,from_id,to_id,Timestamp,Amount Sent,Sent Currency,' +
   'Amount Received,Received Currency,Payment Format,Is Laundering';
 
 /** Edge features (by name, SPEC §5) that carry the Multi-GNN codes and amounts. */
 const FEATURES = {
-  sentCurrency: 'currency', receivedCurrency: 'received_currency', format: 'format',
-  paidLog: 'amount_paid_log', receivedLog: 'amount_received_log', ratio: 'amount_ratio',
+  sentCurrency: 'currency',
+  receivedCurrency: 'received_currency',
+  format: 'format',
+  paidLog: 'amount_paid_log',
+  receivedLog: 'amount_received_log',
+  ratio: 'amount_ratio',
 } as const;
 
 interface Edges extends EdgeAmounts {
@@ -55,7 +63,10 @@ interface Edges extends EdgeAmounts {
  * - Rows sorted by Timestamp, ties in file order, as the formatter's final sort leaves them.
  */
 export async function exportMultiGnn(
-  dir: string, manifest: Manifest, out: string, options: MultiGnnOptions = {},
+  dir: string,
+  manifest: Manifest,
+  out: string,
+  options: MultiGnnOptions = {},
 ): Promise<{ files: string[]; notes: string[] }> {
   const edges = await readEdges(dir, manifest);
   const notes: string[] = [];
@@ -69,9 +80,11 @@ export async function exportMultiGnn(
     csv.write(`${MULTIGNN_HEADER}\n`);
     const lines: string[] = [];
     for (const k of order) {
-      lines.push(`${edges.ids[k]},${edges.src[k]},${edges.dst[k]},${edges.ts[k]! - first},` +
-        `${amounts.paid[k]},${edges.sentCurrency[k]},${amounts.received[k]},` +
-        `${edges.receivedCurrency[k]},${edges.format[k]},${edges.label[k]}`);
+      lines.push(
+        `${edges.ids[k]},${edges.src[k]},${edges.dst[k]},${edges.ts[k]! - first},` +
+          `${amounts.paid[k]},${edges.sentCurrency[k]},${amounts.received[k]},` +
+          `${edges.receivedCurrency[k]},${edges.format[k]},${edges.label[k]}`,
+      );
       if (lines.length === 65_536) csv.write(`${lines.splice(0).join('\n')}\n`);
     }
     if (lines.length > 0) csv.write(`${lines.join('\n')}\n`);
@@ -89,10 +102,17 @@ async function readEdges(dir: string, manifest: Manifest): Promise<Edges> {
   const roles = edgeRoleColumns(manifest);
   const e = manifest.files.edges.rows;
   const edges: Edges = {
-    ids: new Float64Array(e), src: new Int32Array(e), dst: new Int32Array(e),
-    ts: new Float64Array(e), label: new Int8Array(e), sentCurrency: new Float64Array(e),
-    receivedCurrency: new Float64Array(e), format: new Float64Array(e),
-    paidLog: new Float64Array(e), receivedLog: new Float64Array(e), ratio: new Float64Array(e),
+    ids: new Float64Array(e),
+    src: new Int32Array(e),
+    dst: new Int32Array(e),
+    ts: new Float64Array(e),
+    label: new Int8Array(e),
+    sentCurrency: new Float64Array(e),
+    receivedCurrency: new Float64Array(e),
+    format: new Float64Array(e),
+    paidLog: new Float64Array(e),
+    receivedLog: new Float64Array(e),
+    ratio: new Float64Array(e),
   };
   let row = 0;
   for await (const batch of outputBatches(dir, manifest, 'edges')) {
@@ -118,18 +138,25 @@ function timestampColumn(manifest: Manifest): string {
 }
 
 function amountTexts(
-  manifest: Manifest, edges: Edges, options: MultiGnnOptions, notes: string[],
+  manifest: Manifest,
+  edges: Edges,
+  options: MultiGnnOptions,
+  notes: string[],
 ): AmountTexts {
   if (options.amounts === 'derived') {
     const derived = deriveAmountTexts(edges);
-    notes.push('amounts rebuilt from amount_paid_log and amount_received_log ' +
-      `(${derived.unverified} rows where they do not also reproduce amount_ratio)`);
+    notes.push(
+      'amounts rebuilt from amount_paid_log and amount_received_log ' +
+        `(${derived.unverified} rows where they do not also reproduce amount_ratio)`,
+    );
     return derived;
   }
   const path = options.transactions ?? manifest.inputs?.transactions?.path;
   if (path === undefined) {
-    throw new InputError('manifest.json records no transactions file; pass --transactions F ' +
-      '(or --amounts derived)');
+    throw new InputError(
+      'manifest.json records no transactions file; pass --transactions F ' +
+        '(or --amounts derived)',
+    );
   }
   try {
     const texts = readAmountTexts(path, edges);
@@ -137,9 +164,12 @@ function amountTexts(
     return texts;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    throw new InputError(`${error.message}. Raw amounts are not in edges.arrow: pass ` +
-      `--transactions with the file the run read, or --amounts derived to rebuild them ` +
-      `from amount_paid_log`, error);
+    throw new InputError(
+      `${error.message}. Raw amounts are not in edges.arrow: pass ` +
+        `--transactions with the file the run read, or --amounts derived to rebuild them ` +
+        `from amount_paid_log`,
+      error,
+    );
   }
 }
 

@@ -9,7 +9,10 @@ import { AtomicFile, commitAfter } from './atomic-file.js';
 import { dictionaryCodes, f64, i32, i64AsNumbers, i8 } from './batch-columns.js';
 import { NpyFile, type NpyDescr } from './npy.js';
 import {
-  columnWithRole, edgeRoleColumns, modelInputColumns, resampledFeatureColumns,
+  columnWithRole,
+  edgeRoleColumns,
+  modelInputColumns,
+  resampledFeatureColumns,
 } from './roles.js';
 
 /** What each array holds, written beside them as `arrays.json`. */
@@ -22,7 +25,10 @@ export interface ArrayInfo {
 }
 
 const DTYPE: Record<NpyDescr, string> = {
-  '<f8': 'float64', '<i8': 'int64', '|i1': 'int8', '|b1': 'bool',
+  '<f8': 'float64',
+  '<i8': 'int64',
+  '|i1': 'int8',
+  '|b1': 'bool',
 };
 
 /** Split names (the `split` dictionary of edges.arrow) and the mask file each one sets. */
@@ -70,12 +76,17 @@ export async function exportNpy(dir: string, manifest: Manifest, out: string): P
 /** Opens every array with its final shape, and records what each holds for arrays.json. */
 function openArrays(manifest: Manifest, out: string) {
   const info: Record<string, ArrayInfo> = {};
-  const opener = (source: string) => (
-    name: string, descr: NpyDescr, shape: number[], labels: Pick<ArrayInfo, 'columns' | 'rows'>,
-  ) => {
-    info[name] = { dtype: DTYPE[descr], shape, source, ...labels };
-    return new NpyFile(join(out, name), descr, shape);
-  };
+  const opener =
+    (source: string) =>
+    (
+      name: string,
+      descr: NpyDescr,
+      shape: number[],
+      labels: Pick<ArrayInfo, 'columns' | 'rows'>,
+    ) => {
+      info[name] = { dtype: DTYPE[descr], shape, source, ...labels };
+      return new NpyFile(join(out, name), descr, shape);
+    };
   const columns = {
     nodeId: columnWithRole(manifest, 'nodes', 'id'),
     node: modelInputColumns(manifest.features.node),
@@ -103,8 +114,9 @@ function openArrays(manifest: Manifest, out: string) {
   };
   open = opener('train_resampled.arrow');
   const resampled = {
-    x: open('train_resampled_x.npy', '<f8', [r, columns.resampled.length],
-      { columns: columns.resampled }),
+    x: open('train_resampled_x.npy', '<f8', [r, columns.resampled.length], {
+      columns: columns.resampled,
+    }),
     y: open('train_resampled_y.npy', '|i1', [r], { columns: [columns.resampledLabel] }),
   };
   return { nodes, edges, resampled, columns, info };
@@ -113,13 +125,17 @@ function openArrays(manifest: Manifest, out: string) {
 function checkNodeIds(ids: Int32Array, firstRow: number): void {
   const at = ids.findIndex((id, i) => id !== firstRow + i);
   if (at !== -1) {
-    throw new InputError(`nodes.arrow: row ${firstRow + at} holds node_id ${ids[at]}; ` +
-      `x.npy needs the nodes in node_id order`);
+    throw new InputError(
+      `nodes.arrow: row ${firstRow + at} holds node_id ${ids[at]}; ` +
+        `x.npy needs the nodes in node_id order`,
+    );
   }
 }
 
 async function fill(
-  dir: string, manifest: Manifest, name: 'nodes' | 'edges' | 'trainResampled',
+  dir: string,
+  manifest: Manifest,
+  name: 'nodes' | 'edges' | 'trainResampled',
   onBatch: (batch: RecordBatch, firstRow: number) => void,
 ): Promise<void> {
   let row = 0;
@@ -156,7 +172,8 @@ export function toInt64(values: ArrayLike<number>): BigInt64Array {
 function splitMasks(batch: RecordBatch, column: string): Record<keyof typeof MASKS, Uint8Array> {
   const { codes, dictionary } = dictionaryCodes(batch, column);
   const masks = {
-    train: new Uint8Array(codes.length), validation: new Uint8Array(codes.length),
+    train: new Uint8Array(codes.length),
+    validation: new Uint8Array(codes.length),
     test: new Uint8Array(codes.length),
   };
   const target = dictionary.map((name) => {

@@ -29,15 +29,20 @@ export interface ExportResult {
  * an unknown format and an `InputError` when `dir` holds no finished run.
  */
 export async function exportRun(
-  dir: string, format: ExportFormat, out?: string, options: ExportOptions = {},
+  dir: string,
+  format: ExportFormat,
+  out?: string,
+  options: ExportOptions = {},
 ): Promise<ExportResult> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new OptionError(`format must be one of ${EXPORT_FORMATS.join(', ')}, got ` +
-      `${JSON.stringify(format)}`);
+    throw new OptionError(
+      `format must be one of ${EXPORT_FORMATS.join(', ')}, got ` + `${JSON.stringify(format)}`,
+    );
   }
   if (options.amounts !== undefined && !['source', 'derived'].includes(options.amounts)) {
-    throw new OptionError(`options.amounts must be 'source' or 'derived', got ` +
-      `${JSON.stringify(options.amounts)}`);
+    throw new OptionError(
+      `options.amounts must be 'source' or 'derived', got ` + `${JSON.stringify(options.amounts)}`,
+    );
   }
   const manifest = readManifest(dir);
   const target = resolve(out ?? join(dir, format));
@@ -49,6 +54,6 @@ export async function exportRun(
     case 'csv':
       return { format, out: target, files: await exportCsv(dir, manifest, target), notes: [] };
     case 'multignn':
-      return { format, out: target, ...await exportMultiGnn(dir, manifest, target, options) };
+      return { format, out: target, ...(await exportMultiGnn(dir, manifest, target, options)) };
   }
 }

@@ -21,15 +21,17 @@ export function columnsWithRole(manifest: Manifest, file: OutputName, role: stri
 export function columnWithRole(manifest: Manifest, file: OutputName, role: string): string {
   const names = columnsWithRole(manifest, file, role);
   if (names.length !== 1) {
-    throw new InputError(`manifest.json: expected one ${file} column with role "${role}", ` +
-      `found ${names.length}`);
+    throw new InputError(
+      `manifest.json: expected one ${file} column with role "${role}", ` + `found ${names.length}`,
+    );
   }
   return names[0]!;
 }
 
 /** The feature columns of train_resampled.arrow (roles `feature:*`), in file order. */
 export function resampledFeatureColumns(manifest: Manifest): string[] {
-  return manifest.columns.trainResampled.filter((c) => c.role.startsWith('feature:'))
+  return manifest.columns.trainResampled
+    .filter((c) => c.role.startsWith('feature:'))
     .map((c) => c.name);
 }
 

@@ -4,7 +4,10 @@ import { MissingClassError } from '../errors.js';
  * SPEC §8: balanced weights n / (2·count_c), both times a cost multiplier that grows as the
  * minority shrinks: 100 under 10 rows, 50 under 100, else 10.
  */
-export function classWeights(labels: ArrayLike<number>): { weights: [number, number]; multiplier: number } {
+export function classWeights(labels: ArrayLike<number>): {
+  weights: [number, number];
+  multiplier: number;
+} {
   let ones = 0;
   for (let i = 0; i < labels.length; i++) ones += labels[i] === 1 ? 1 : 0;
   const n = labels.length;
@@ -12,8 +15,9 @@ export function classWeights(labels: ArrayLike<number>): { weights: [number, num
   if (zeros === 0 || ones === 0) {
     const missing = zeros === 0 ? 0 : 1;
     throw new MissingClassError(
-      `the train split has no rows of class ${missing} (${zeros} of class 0, ${ones} of class 1), ` +
-      'so class weights cannot be computed; use more rows (--sample) or other --split shares',
+      `the train split has no rows of class ${missing} ` +
+        `(${zeros} of class 0, ${ones} of class 1), ` +
+        'so class weights cannot be computed; use more rows (--sample) or other --split shares',
     );
   }
   const minority = Math.min(zeros, ones);

@@ -1,13 +1,17 @@
 import { hourOf, monthOf, weekdayOf } from './calendar.js';
 import { E } from './definitions.js';
-import type { Graph } from './graph.js';
+import type { Csr, Graph } from './graph.js';
 import type { EdgeColumns, Matrix } from './tables.js';
 
 const TAU = 2 * Math.PI;
 
 /** SPEC §5 features 1–16 for edge rows [from, to); each row depends on itself alone. */
 export function edgeRowFeatures(
-  e: EdgeColumns, originTs: number, out: Matrix, from: number, to: number,
+  e: EdgeColumns,
+  originTs: number,
+  out: Matrix,
+  from: number,
+  to: number,
 ): void {
   const n = out.rows;
   const d = out.data;
@@ -57,45 +61,77 @@ export interface PortLists {
  * in-list, so chunks over disjoint node ranges write disjoint cells.
  */
 export function edgePortFeatures(
-  g: Graph, e: EdgeColumns, out: Matrix, lists: PortLists, from: number, to: number,
+  g: Graph,
+  e: EdgeColumns,
+  out: Matrix,
+  lists: PortLists,
+  from: number,
+  to: number,
 ): void {
-  const stamp = new Int32Array(g.nodes).fill(-1);
-  const rank = new Int32Array(g.nodes);
+  const seen = { stamp: new Int32Array(g.nodes).fill(-1), rank: new Int32Array(g.nodes) };
   const n = out.rows;
-  const d = out.data;
+  const receiving: Side = {
+    csr: g.in,
+    other: e.src,
+    ts: e.ts,
+    port: out.data.subarray(E.in_port * n, (E.in_port + 1) * n),
+    delta: out.data.subarray(E.in_time_delta * n, (E.in_time_delta + 1) * n),
+    listPort: lists.inPort,
+    listDelta: lists.inDelta,
+  };
+  const sending: Side = {
+    csr: g.out,
+    other: e.dst,
+    ts: e.ts,
+    port: out.data.subarray(E.out_port * n, (E.out_port + 1) * n),
+    delta: out.data.subarray(E.out_time_delta * n, (E.out_time_delta + 1) * n),
+    listPort: lists.outPort,
+    listDelta: lists.outDelta,
+  };
 
   for (let v = from; v < to; v++) {
-    let next = 0;
-    let prevTs = NaN;
-    for (let i = g.in.start[v] as number; i < (g.in.start[v + 1] as number); i++) {
-      const edge = g.in.edges[i] as number;
-      const sender = e.src[edge] as number;
-      if (stamp[sender] !== v) { stamp[sender] = v; rank[sender] = next++; }
-      const t = e.ts[edge] as number;
-      const port = rank[sender] as number;
-      const delta = Number.isNaN(prevTs) ? 0 : t - prevTs;
-      d[E.in_port * n + edge] = port;
-      d[E.in_time_delta * n + edge] = delta;
-      lists.inPort[i] = port;
-      lists.inDelta[i] = delta;
-      prevTs = t;
-    }
+    // Stamps mark "ranked for this node and side": v for receiving, -(v + 2) for sending,
+    // which can never equal a node id or the -1 fill.
+    walkList(receiving, seen, v, v);
+    walkList(sending, seen, v, -(v + 2));
+  }
+}
 
-    // Stamps are per node and per side: -(v + 2) can never equal a node id used above.
-    next = 0;
-    prevTs = NaN;
-    for (let i = g.out.start[v] as number; i < (g.out.start[v + 1] as number); i++) {
-      const edge = g.out.edges[i] as number;
-      const receiver = e.dst[edge] as number;
-      if (stamp[receiver] !== -(v + 2)) { stamp[receiver] = -(v + 2); rank[receiver] = next++; }
-      const t = e.ts[edge] as number;
-      const port = rank[receiver] as number;
-      const delta = Number.isNaN(prevTs) ? 0 : t - prevTs;
-      d[E.out_port * n + edge] = port;
-      d[E.out_time_delta * n + edge] = delta;
-      lists.outPort[i] = port;
-      lists.outDelta[i] = delta;
-      prevTs = t;
+/** One side of the port features: a node's list, its counterparties and where to write. */
+interface Side {
+  csr: Csr;
+  /** The counterparty of each edge: the sender for in-lists, the receiver for out-lists. */
+  other: Int32Array;
+  ts: Float64Array;
+  port: Float64Array;
+  delta: Float64Array;
+  listPort: Float64Array;
+  listDelta: Float64Array;
+}
+
+/** Ports (rank of each counterparty by first edge) and time deltas along v's sorted list. */
+function walkList(
+  side: Side,
+  seen: { stamp: Int32Array; rank: Int32Array },
+  v: number,
+  mark: number,
+): void {
+  let next = 0;
+  let prevTs = NaN;
+  for (let i = side.csr.start[v] as number; i < (side.csr.start[v + 1] as number); i++) {
+    const edge = side.csr.edges[i] as number;
+    const who = side.other[edge] as number;
+    if (seen.stamp[who] !== mark) {
+      seen.stamp[who] = mark;
+      seen.rank[who] = next++;
     }
+    const t = side.ts[edge] as number;
+    const port = seen.rank[who] as number;
+    const delta = Number.isNaN(prevTs) ? 0 : t - prevTs;
+    side.port[edge] = port;
+    side.delta[edge] = delta;
+    side.listPort[i] = port;
+    side.listDelta[i] = delta;
+    prevTs = t;
   }
 }

@@ -40,7 +40,7 @@ export function sortLists(csr: Csr, ts: Float64Array, from: number, to: number):
     const b = csr.start[v + 1] as number;
     if (b - a < 2 || isSorted(csr.edges, ts, a, b)) continue;
     if (b - a <= 32) insertionSort(csr.edges, ts, a, b);
-    else csr.edges.subarray(a, b).sort((x, y) => (ts[x]! - ts[y]!) || (x - y));
+    else csr.edges.subarray(a, b).sort((x, y) => ts[x]! - ts[y]! || x - y);
   }
 }
 

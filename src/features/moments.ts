@@ -20,13 +20,19 @@ export interface BlockMoments {
  * row). `keep` selects rows (the train split for edges); null keeps every row.
  */
 export function blockSums(
-  m: Matrix, cols: readonly number[], keep: Uint8Array | null, from: number, to: number,
+  m: Matrix,
+  cols: readonly number[],
+  keep: Uint8Array | null,
+  from: number,
+  to: number,
 ): BlockMoments {
   const blocks = Math.ceil((to - from) / MOMENT_BLOCK);
   const size = blocks * cols.length;
   const out: BlockMoments = {
-    count: new Float64Array(size), sum: new Float64Array(size),
-    min: new Float64Array(size).fill(Infinity), max: new Float64Array(size).fill(-Infinity),
+    count: new Float64Array(size),
+    sum: new Float64Array(size),
+    min: new Float64Array(size).fill(Infinity),
+    max: new Float64Array(size).fill(-Infinity),
   };
   for (let b = 0; b < blocks; b++) {
     const a = from + b * MOMENT_BLOCK;
@@ -57,8 +63,12 @@ export function blockSums(
 
 /** Pass 2: per block and column, the sum of squared deviations from `mean`. */
 export function blockSquares(
-  m: Matrix, cols: readonly number[], keep: Uint8Array | null, mean: Float64Array,
-  from: number, to: number,
+  m: Matrix,
+  cols: readonly number[],
+  keep: Uint8Array | null,
+  mean: Float64Array,
+  from: number,
+  to: number,
 ): Float64Array {
   const blocks = Math.ceil((to - from) / MOMENT_BLOCK);
   const out = new Float64Array(blocks * cols.length);
@@ -82,8 +92,13 @@ export function blockSquares(
 
 /** Writes z-scores of `cols` for rows [from, to) into `out` (same layout, `cols.length` wide). */
 export function applyScaler(
-  m: Matrix, cols: readonly number[], mean: Float64Array, std: Float64Array, out: Matrix,
-  from: number, to: number,
+  m: Matrix,
+  cols: readonly number[],
+  mean: Float64Array,
+  std: Float64Array,
+  out: Matrix,
+  from: number,
+  to: number,
 ): void {
   cols.forEach((c, j) => {
     const src = c * m.rows;

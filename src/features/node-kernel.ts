@@ -43,8 +43,13 @@ interface Seen {
  * are its out-list plus its in-list without self-transfers, which the out-list already holds.
  */
 export function nodeFeatures(
-  g: Graph, e: EdgeColumns, nodes: NodeColumns, vocab: Vocabulary, out: Matrix,
-  from: number, to: number,
+  g: Graph,
+  e: EdgeColumns,
+  nodes: NodeColumns,
+  vocab: Vocabulary,
+  out: Matrix,
+  from: number,
+  to: number,
 ): void {
   const seen: Seen = {
     currency: new Int32Array(vocab.currencies).fill(-1),
@@ -119,7 +124,12 @@ export function nodeFeatures(
 
 /** Adds one transaction of node v to its tally; each transaction is visited once. */
 function visit(
-  t: Tally, seen: Seen, e: EdgeColumns, nodes: NodeColumns, vocab: Vocabulary, edge: number,
+  t: Tally,
+  seen: Seen,
+  e: EdgeColumns,
+  nodes: NodeColumns,
+  vocab: Vocabulary,
+  edge: number,
   v: number,
 ): void {
   const ts = e.ts[edge] as number;

@@ -41,7 +41,11 @@ export interface Matrix {
 }
 
 export function makeMatrix(rows: number, cols: number): Matrix {
-  return { rows, cols, data: new Float64Array(new SharedArrayBuffer(Math.max(1, rows * cols) * 8)) };
+  return {
+    rows,
+    cols,
+    data: new Float64Array(new SharedArrayBuffer(Math.max(1, rows * cols) * 8)),
+  };
 }
 
 export function column(m: Matrix, c: number): Float64Array {

@@ -9,8 +9,13 @@ import { CURRENCIES, FORMAT, FORMATS, UNITS_PER_USD, decimalsOf } from './vocab.
 
 /** Log-normal parameters per payment format: median in USD and spread (sigma of ln). */
 const MEDIAN_USD: Readonly<Record<(typeof FORMATS)[number], number>> = {
-  'ACH': 3000, 'Bitcoin': 1500, 'Cash': 250, 'Cheque': 1500, 'Credit Card': 40,
-  'Reinvestment': 2500, 'Wire': 8000,
+  ACH: 3000,
+  Bitcoin: 1500,
+  Cash: 250,
+  Cheque: 1500,
+  'Credit Card': 40,
+  Reinvestment: 2500,
+  Wire: 8000,
 };
 const SIGMA = Float64Array.from(FORMATS, (format) => (format === 'Credit Card' ? 1.3 : 1.9));
 const MU = Float64Array.from(FORMATS, (format) => Math.log(MEDIAN_USD[format]));

@@ -48,13 +48,34 @@ const COUNTRIES: readonly Country[] = [
 const COUNTRY_TABLE = cumulative(COUNTRIES.map((country) => country.weight));
 
 const US_CITIES = [
-  'Newport', 'Harrisburg', 'Albany', 'Topeka', 'Dallas', 'Madison', 'Huron', 'Boise',
-  'Savannah', 'Tucson', 'Fresno', 'Omaha', 'Spokane', 'Salem', 'Dayton', 'Reno',
+  'Newport',
+  'Harrisburg',
+  'Albany',
+  'Topeka',
+  'Dallas',
+  'Madison',
+  'Huron',
+  'Boise',
+  'Savannah',
+  'Tucson',
+  'Fresno',
+  'Omaha',
+  'Spokane',
+  'Salem',
+  'Dayton',
+  'Reno',
 ] as const;
 
 const US_PATTERNS = [
-  'National Bank of #', 'First Bank of #', 'Savings Bank of #', 'Bank of #', '# Bancorp',
-  '# Trust', 'Mountain Bank', 'Plateau Bancorp', 'Valley Bank',
+  'National Bank of #',
+  'First Bank of #',
+  'Savings Bank of #',
+  'Bank of #',
+  '# Bancorp',
+  '# Trust',
+  'Mountain Bank',
+  'Plateau Bancorp',
+  'Valley Bank',
 ] as const;
 
 /** Share of the biggest banks that are always US banks, as in the real data. */

@@ -9,7 +9,11 @@ const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
 
 /** Byte loop rather than Buffer.copy: for runs this short the call overhead dominates. */
 export function copy(
-  out: Buffer, pos: number, source: Uint8Array, start: number, length: number,
+  out: Buffer,
+  pos: number,
+  source: Uint8Array,
+  start: number,
+  length: number,
 ): number {
   for (let index = 0; index < length; index++) out[pos + index] = source[start + index] as number;
   return pos + length;

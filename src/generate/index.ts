@@ -2,7 +2,9 @@ import { writeAccounts } from './accounts-file.js';
 import { FileSink } from './file-sink.js';
 import { planLaundering, type LaunderingPlan } from './laundering.js';
 import {
-  resolveGenerateOptions, type GenerateOptions, type ResolvedGenerateOptions,
+  resolveGenerateOptions,
+  type GenerateOptions,
+  type ResolvedGenerateOptions,
 } from './options.js';
 import { writePatterns } from './patterns-file.js';
 import { MAX_ROW_BYTES } from './row-encoder.js';
@@ -11,7 +13,11 @@ import { TRANSACTIONS_HEADER, type Typology } from './vocab.js';
 import { buildWorld, type World } from './world.js';
 
 export {
-  GENERATE_DEFAULTS, MAX_ACCOUNTS, MAX_ROWS, MIN_ACCOUNTS, resolveGenerateOptions,
+  GENERATE_DEFAULTS,
+  MAX_ACCOUNTS,
+  MAX_ROWS,
+  MIN_ACCOUNTS,
+  resolveGenerateOptions,
 } from './options.js';
 export type { GenerateOptions, OptionNamer, ResolvedGenerateOptions } from './options.js';
 export { CURRENCIES, FORMATS, TYPOLOGIES, type Typology } from './vocab.js';
@@ -64,7 +70,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 }
 
 async function writeTransactions(
-  sink: FileSink, world: World, plan: LaunderingPlan, options: ResolvedGenerateOptions,
+  sink: FileSink,
+  world: World,
+  plan: LaunderingPlan,
+  options: ResolvedGenerateOptions,
 ): Promise<void> {
   const stream = new TransactionStream(world, plan, options.rows, options.seed);
   const limit = sink.buffer.length - MAX_ROW_BYTES;
@@ -89,7 +98,8 @@ async function writeFile(path: string, body: (sink: FileSink) => Promise<void>):
 }
 
 async function writeOptional(
-  path: string | undefined, body: (sink: FileSink) => Promise<void>,
+  path: string | undefined,
+  body: (sink: FileSink) => Promise<void>,
 ): Promise<number | undefined> {
   return path === undefined ? undefined : writeFile(path, body);
 }

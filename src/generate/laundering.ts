@@ -60,7 +60,10 @@ function shuffled(rng: Rng): Typology[] {
 }
 
 function encodeAttempt(
-  world: World, typology: Typology, detail: string, txs: readonly PlannedTx[],
+  world: World,
+  typology: Typology,
+  detail: string,
+  txs: readonly PlannedTx[],
 ): LaunderingAttempt {
   const scratch = Buffer.alloc(MAX_ROW_BYTES);
   const row = emptyRow();
@@ -92,8 +95,10 @@ function fillLaunderingRow(world: World, row: RowFields, tx: PlannedTx): void {
 
 /** Orders attempts by their first row and all rows by time; JS sorts are stable. */
 function assemble(attempts: LaunderingAttempt[]): LaunderingPlan {
-  const perTypology = Object.fromEntries(TYPOLOGIES.map((name) => [name, 0])) as
-    Record<Typology, number>;
+  const perTypology = Object.fromEntries(TYPOLOGIES.map((name) => [name, 0])) as Record<
+    Typology,
+    number
+  >;
   const rows: { minute: number; line: Buffer }[] = [];
 
   for (const attempt of attempts) {

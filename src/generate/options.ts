@@ -43,7 +43,8 @@ export type OptionNamer = (option: keyof GenerateOptions) => string;
 
 /** Checks every option once, naming the option in the error, and fills in defaults. */
 export function resolveGenerateOptions(
-  options: GenerateOptions, nameOf: OptionNamer = (option) => option,
+  options: GenerateOptions,
+  nameOf: OptionNamer = (option) => option,
 ): ResolvedGenerateOptions {
   const seed = options.seed ?? GENERATE_DEFAULTS.seed;
   const share = options.launderingShare ?? GENERATE_DEFAULTS.launderingShare;
@@ -59,12 +60,18 @@ export function resolveGenerateOptions(
   const accountsOut = optionalPath(nameOf('accountsOut'), options.accountsOut);
   const patternsOut = optionalPath(nameOf('patternsOut'), options.patternsOut);
   checkDistinct({
-    [nameOf('out')]: out, [nameOf('accountsOut')]: accountsOut,
+    [nameOf('out')]: out,
+    [nameOf('accountsOut')]: accountsOut,
     [nameOf('patternsOut')]: patternsOut,
   });
 
   return {
-    rows: options.rows, accounts: options.accounts, out, seed, accountsOut, patternsOut,
+    rows: options.rows,
+    accounts: options.accounts,
+    out,
+    seed,
+    accountsOut,
+    patternsOut,
     launderingShare: share,
   };
 }

@@ -20,14 +20,20 @@ export interface RowFields {
 
 export function emptyRow(): RowFields {
   return {
-    minute: 0, from: 0, to: 0, received: 1, receiveCurrency: 0, paid: 1, payCurrency: 0,
-    format: 0, laundering: 0,
+    minute: 0,
+    from: 0,
+    to: 0,
+    received: 1,
+    receiveCurrency: 0,
+    paid: 1,
+    payCurrency: 0,
+    format: 0,
+    laundering: 0,
   };
 }
 
 /** Bytes one row can take at most: long ids, the longest names, 16-digit amounts. */
 export const MAX_ROW_BYTES = 256;
-
 
 /**
  * Writes transaction rows as bytes straight into a caller's buffer: no strings and no

@@ -58,8 +58,8 @@ export function timestampTable(): Buffer {
 
   for (let day = 0; day < SPAN_DAYS; day++) {
     const date = new Date(START_MS + day * 86_400_000);
-    const prefix = `${date.getUTCFullYear()}/${pad2(date.getUTCMonth() + 1)}/` +
-      `${pad2(date.getUTCDate())} `;
+    const prefix =
+      `${date.getUTCFullYear()}/${pad2(date.getUTCMonth() + 1)}/` + `${pad2(date.getUTCDate())} `;
     for (let minute = 0; minute < MINUTES_PER_DAY; minute++) {
       const text = `${prefix}${pad2(Math.floor(minute / 60))}:${pad2(minute % 60)}`;
       table.write(text, (day * MINUTES_PER_DAY + minute) * TIMESTAMP_BYTES, 'latin1');

@@ -16,7 +16,11 @@ const REINVESTMENT_SHARE = 0.92;
 
 /** Formats of fiat payments between two accounts, weighted roughly as in HI-Small. */
 const FIAT_FORMAT_WEIGHT: Readonly<Partial<Record<PaymentFormat, number>>> = {
-  'ACH': 0.13, 'Cash': 0.11, 'Cheque': 0.4, 'Credit Card': 0.29, 'Wire': 0.04,
+  ACH: 0.13,
+  Cash: 0.11,
+  Cheque: 0.4,
+  'Credit Card': 0.29,
+  Wire: 0.04,
 };
 const FIAT_FORMATS = cumulative(FORMATS.map((format) => FIAT_FORMAT_WEIGHT[format] ?? 0));
 
@@ -46,8 +50,9 @@ export class TransactionStream {
   }
 
   get done(): boolean {
-    return this.#ordinaryDone === this.#ordinaryCount &&
-      this.#launderingDone === this.#plan.lines.length;
+    return (
+      this.#ordinaryDone === this.#ordinaryCount && this.#launderingDone === this.#plan.lines.length
+    );
   }
 
   /** Writes rows from `pos` for as long as `pos <= limit`; returns where it stopped. */

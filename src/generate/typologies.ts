@@ -1,6 +1,4 @@
-import {
-  DAY, HOUR, type AttemptDraft, type AttemptDraw, type PlannedTx,
-} from './attempt-draw.js';
+import { DAY, HOUR, type AttemptDraft, type AttemptDraw, type PlannedTx } from './attempt-draw.js';
 import type { Typology } from './vocab.js';
 
 /**
@@ -15,12 +13,12 @@ export type TypologyBuilder = (draw: AttemptDraw, budget: number) => AttemptDraf
 export const BUILDERS: Readonly<Record<Typology, TypologyBuilder>> = {
   'FAN-OUT': (draw, budget) => fan(draw, budget, 'out'),
   'FAN-IN': (draw, budget) => fan(draw, budget, 'in'),
-  'CYCLE': cycle,
+  CYCLE: cycle,
   'SCATTER-GATHER': scatterGather,
   'GATHER-SCATTER': gatherScatter,
-  'STACK': stack,
-  'BIPARTITE': bipartite,
-  'RANDOM': randomWalk,
+  STACK: stack,
+  BIPARTITE: bipartite,
+  RANDOM: randomWalk,
 };
 
 /** One hub paying (out) or paid by (in) k others: `Max k-degree Fan-Out`. */

@@ -8,8 +8,20 @@ export const ACCOUNTS_HEADER = 'Bank Name,Bank ID,Account Number,Entity ID,Entit
 
 /** The 15 currencies of AMLworld, in code point order. */
 export const CURRENCIES = [
-  'Australian Dollar', 'Bitcoin', 'Brazil Real', 'Canadian Dollar', 'Euro', 'Mexican Peso',
-  'Ruble', 'Rupee', 'Saudi Riyal', 'Shekel', 'Swiss Franc', 'UK Pound', 'US Dollar', 'Yen',
+  'Australian Dollar',
+  'Bitcoin',
+  'Brazil Real',
+  'Canadian Dollar',
+  'Euro',
+  'Mexican Peso',
+  'Ruble',
+  'Rupee',
+  'Saudi Riyal',
+  'Shekel',
+  'Swiss Franc',
+  'UK Pound',
+  'US Dollar',
+  'Yen',
   'Yuan',
 ] as const;
 
@@ -29,20 +41,20 @@ export const US_DOLLAR = currencyCode('US Dollar');
  */
 export const UNITS_PER_USD: Readonly<Record<Currency, number>> = {
   'Australian Dollar': 1.46,
-  'Bitcoin': 0.0000513,
+  Bitcoin: 0.0000513,
   'Brazil Real': 5.2,
   'Canadian Dollar': 1.31,
-  'Euro': 0.99,
+  Euro: 0.99,
   'Mexican Peso': 20.0,
-  'Ruble': 60.5,
-  'Rupee': 79.6,
+  Ruble: 60.5,
+  Rupee: 79.6,
   'Saudi Riyal': 3.76,
-  'Shekel': 3.43,
+  Shekel: 3.43,
   'Swiss Franc': 0.97,
   'UK Pound': 0.86,
   'US Dollar': 1,
-  'Yen': 143.5,
-  'Yuan': 6.92,
+  Yen: 143.5,
+  Yuan: 6.92,
 };
 
 /** Decimal places an amount in this currency is written with (Bitcoin: 6, the rest: 2). */
@@ -52,22 +64,43 @@ export function decimalsOf(currency: number): number {
 
 /** The 7 payment formats of AMLworld, in code point order. */
 export const FORMATS = [
-  'ACH', 'Bitcoin', 'Cash', 'Cheque', 'Credit Card', 'Reinvestment', 'Wire',
+  'ACH',
+  'Bitcoin',
+  'Cash',
+  'Cheque',
+  'Credit Card',
+  'Reinvestment',
+  'Wire',
 ] as const;
 
 export type PaymentFormat = (typeof FORMATS)[number];
 
 export const FORMAT = {
-  ach: 0, bitcoin: 1, cash: 2, cheque: 3, creditCard: 4, reinvestment: 5, wire: 6,
+  ach: 0,
+  bitcoin: 1,
+  cash: 2,
+  cheque: 3,
+  creditCard: 4,
+  reinvestment: 5,
+  wire: 6,
 } as const;
 
 export const ENTITY_KINDS = [
-  'Corporation', 'Partnership', 'Sole Proprietorship', 'Individual',
+  'Corporation',
+  'Partnership',
+  'Sole Proprietorship',
+  'Individual',
 ] as const;
 
 /** The eight laundering typologies of the AMLworld patterns files. */
 export const TYPOLOGIES = [
-  'FAN-OUT', 'FAN-IN', 'CYCLE', 'SCATTER-GATHER', 'GATHER-SCATTER', 'STACK', 'BIPARTITE',
+  'FAN-OUT',
+  'FAN-IN',
+  'CYCLE',
+  'SCATTER-GATHER',
+  'GATHER-SCATTER',
+  'STACK',
+  'BIPARTITE',
   'RANDOM',
 ] as const;
 

@@ -14,7 +14,12 @@ export interface World {
 
 /** Each part draws from its own stream, so tuning one part leaves the others' output alone. */
 export const STREAM = {
-  banks: 1, accounts: 2, picker: 3, laundering: 4, rows: 5, accountsFile: 6,
+  banks: 1,
+  accounts: 2,
+  picker: 3,
+  laundering: 4,
+  rows: 5,
+  accountsFile: 6,
 } as const;
 
 /** Average accounts per bank; HI-Small has about 515,000 accounts in about 30,000 banks. */

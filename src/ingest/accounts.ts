@@ -1,7 +1,7 @@
 import type { BadRows } from './bad-rows.js';
 import { ACCOUNT_COLUMNS, readHeader } from './header.js';
 import { fieldText, readInput } from './read-file.js';
-import { RecordSplitter } from './record-splitter.js';
+import { records } from './records.js';
 
 /** One row of the accounts file. */
 export interface AccountRow {
@@ -31,28 +31,22 @@ export function accountKey(bank: string, account: string): string {
 export function readAccounts(path: string, bad: BadRows): AccountRow[] {
   const header = readHeader(path, ACCOUNT_COLUMNS);
   const buf = readInput(path);
-  const splitter = new RecordSplitter(buf, buf.length);
   const rows: AccountRow[] = [];
   const firstLine = new Map<string, number>();
 
-  let pos = header.dataStart;
-  let line = header.dataLine;
-  while (pos < buf.length) {
-    const start = pos;
-    const rec = splitter.split(pos);
-    const recLine = line;
-    pos = rec.next;
-    line += rec.lines;
-    if (rec.blank) continue;
-
-    const text = () => buf.toString('utf8', start, Math.min(pos, buf.length)).replace(/\r?\n$/, '');
+  for (const { rec, line: recLine, text } of records(buf, header.dataStart, header.dataLine)) {
     const field = (i: number) => fieldText(rec.src, rec.starts[i]!, rec.ends[i]!);
-    const reason = rec.unterminated ? 'unterminated quoted field'
-      : rec.hasNul ? 'NUL byte in row'
+    const reason = rec.unterminated
+      ? 'unterminated quoted field'
+      : rec.hasNul
+        ? 'NUL byte in row'
         : rec.fields !== ACCOUNT_COLUMNS.length
           ? `expected ${ACCOUNT_COLUMNS.length} fields, found ${rec.fields}`
-          : field(BANK_ID) === '' ? 'empty Bank ID (column 2)'
-            : field(ACCOUNT) === '' ? 'empty Account Number (column 3)' : null;
+          : field(BANK_ID) === ''
+            ? 'empty Bank ID (column 2)'
+            : field(ACCOUNT) === ''
+              ? 'empty Account Number (column 3)'
+              : null;
     if (reason !== null) {
       bad.add({ file: path, line: recLine, reason, text: text() });
       continue;
@@ -62,8 +56,12 @@ export function readAccounts(path: string, bad: BadRows): AccountRow[] {
     const key = accountKey(row.bankId, row.account);
     const seen = firstLine.get(key);
     if (seen !== undefined) {
-      bad.add({ file: path, line: recLine, text: text(),
-        reason: `duplicate account ${row.bankId}/${row.account} (first at line ${seen})` });
+      bad.add({
+        file: path,
+        line: recLine,
+        text: text(),
+        reason: `duplicate account ${row.bankId}/${row.account} (first at line ${seen})`,
+      });
       continue;
     }
     firstLine.set(key, recLine);

@@ -11,7 +11,10 @@ export function compareCodePoints(a: string, b: string): number {
 }
 
 /** Sorted distinct values and a lookup from value to its code (index in that order). */
-export function dictionaryOf(values: Iterable<string>): { values: string[]; code: Map<string, number> } {
+export function dictionaryOf(values: Iterable<string>): {
+  values: string[];
+  code: Map<string, number>;
+} {
   const sorted = [...new Set(values)].sort(compareCodePoints);
   return { values: sorted, code: new Map(sorted.map((v, i) => [v, i])) };
 }

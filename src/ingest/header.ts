@@ -3,12 +3,25 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
 
 export const TRANSACTION_COLUMNS = [
-  'Timestamp', 'From Bank', 'Account', 'To Bank', 'Account', 'Amount Received',
-  'Receiving Currency', 'Amount Paid', 'Payment Currency', 'Payment Format', 'Is Laundering',
+  'Timestamp',
+  'From Bank',
+  'Account',
+  'To Bank',
+  'Account',
+  'Amount Received',
+  'Receiving Currency',
+  'Amount Paid',
+  'Payment Currency',
+  'Payment Format',
+  'Is Laundering',
 ] as const;
 
 export const ACCOUNT_COLUMNS = [
-  'Bank Name', 'Bank ID', 'Account Number', 'Entity ID', 'Entity Name',
+  'Bank Name',
+  'Bank ID',
+  'Account Number',
+  'Entity ID',
+  'Entity Name',
 ] as const;
 
 export interface HeaderInfo {
@@ -25,7 +38,9 @@ const MAX_HEADER = 64 * 1024;
  * `aliases` maps a position to another accepted spelling (pandas writes `Account.1`).
  */
 export function readHeader(
-  path: string, expected: readonly string[], aliases: Record<number, string> = {},
+  path: string,
+  expected: readonly string[],
+  aliases: Record<number, string> = {},
 ): HeaderInfo {
   const head = readHead(path);
   if (head.length === 0) throw new InputError(`${path}:1: empty file (expected a header row)`);
@@ -40,12 +55,13 @@ export function readHeader(
   const text = head.toString('utf8', bom, lineEnd).replace(/\r$/, '');
 
   const names = splitHeader(text);
-  const ok = names.length === expected.length
-    && names.every((n, i) => n === expected[i] || n === aliases[i]);
+  const ok =
+    names.length === expected.length &&
+    names.every((n, i) => n === expected[i] || n === aliases[i]);
   if (!ok) {
     throw new InputError(
       `${path}:1: unexpected header ${JSON.stringify(text.slice(0, 200))}; expected the ` +
-      `comma-separated columns ${expected.join(',')}`,
+        `comma-separated columns ${expected.join(',')}`,
     );
   }
   return { dataStart: nl === -1 ? lineEnd : nl + 1, dataLine: 2 };

@@ -24,7 +24,10 @@ export interface LoadReport {
   rejected: number;
   transactionNodes: number;
   accounts: {
-    rows: number; matched: number; unmatched: number; nodesWithoutAccount: number;
+    rows: number;
+    matched: number;
+    unmatched: number;
+    nodesWithoutAccount: number;
     collisions: { account: string; spellings: string[] }[];
   } | null;
   patterns: { blocks: number; rows: number; matchedEdges: number } | null;

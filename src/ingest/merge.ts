@@ -55,7 +55,9 @@ export function mergeChunks(input: MergeInput): Loaded {
   const sender = new Uint8Array(bank.length);
   for (let e = 0; e < rows; e++) sender[edges.src[e]!] = 1;
   const bankDict = dictionaryOf(bank.filter((_, v) => sender[v] === 1));
-  const senderCode = Int32Array.from(bank, (b, v) => (sender[v] === 1 ? bankDict.code.get(b)! : -1));
+  const senderCode = Int32Array.from(bank, (b, v) =>
+    sender[v] === 1 ? bankDict.code.get(b)! : -1,
+  );
   for (let e = 0; e < rows; e++) edges.bank[e] = senderCode[edges.src[e]!]!;
 
   // 5. Accounts file: entity types, and accounts that never transact become nodes.
@@ -72,31 +74,69 @@ export function mergeChunks(input: MergeInput): Loaded {
 
   // 6. Typologies of labelled rows.
   const typology = sharedInt32(rows).fill(-1);
-  const patternReport = input.patterns === null ? null : attachTypologies(
-    input.patterns, edges, bank, account, currency.values, format.values, typology);
+  const patternReport =
+    input.patterns === null
+      ? null
+      : attachTypologies(
+          input.patterns,
+          edges,
+          bank,
+          account,
+          currency.values,
+          format.values,
+          typology,
+        );
 
-  const rejects = [...input.otherRejects, ...input.chunks.flatMap((c) => c.rejects.map((r) => ({
-    file: input.path, line: r.line, reason: r.reason, text: r.text,
-  })))];
+  const rejects = [
+    ...input.otherRejects,
+    ...input.chunks.flatMap((c) =>
+      c.rejects.map((r) => ({
+        file: input.path,
+        line: r.line,
+        reason: r.reason,
+        text: r.text,
+      })),
+    ),
+  ];
   const report: LoadReport = {
     records: rows + input.chunks.reduce((n, c) => n + c.rejects.length, 0),
-    rows, rejected: rejects.length, transactionNodes,
-    accounts: accounts.report, patterns: patternReport,
+    rows,
+    rejected: rejects.length,
+    transactionNodes,
+    accounts: accounts.report,
+    patterns: patternReport,
   };
   return {
-    edges, edgeIds,
+    edges,
+    edgeIds,
     nodes: { count: bank.length, bank, account, bankText, entityType },
-    vocab: { currencies: currency.values.length, bankTexts: bankTexts.size,
-      bitcoin: currency.code.get('Bitcoin') ?? -1 },
-    dict: { currency: currency.values, format: format.values, bank: bankDict.values,
-      entityType: accounts.entityTypes },
-    originTs: rows === 0 ? 0 : Math.floor(minOf(edges.ts, rows) / SECONDS_PER_DAY) * SECONDS_PER_DAY,
-    typology, typologies: input.patterns?.typologies ?? [], rejects, report,
+    vocab: {
+      currencies: currency.values.length,
+      bankTexts: bankTexts.size,
+      bitcoin: currency.code.get('Bitcoin') ?? -1,
+    },
+    dict: {
+      currency: currency.values,
+      format: format.values,
+      bank: bankDict.values,
+      entityType: accounts.entityTypes,
+    },
+    originTs:
+      rows === 0 ? 0 : Math.floor(minOf(edges.ts, rows) / SECONDS_PER_DAY) * SECONDS_PER_DAY,
+    typology,
+    typologies: input.patterns?.typologies ?? [],
+    rejects,
+    report,
   };
 }
 
 function copyChunk(
-  c: ParsedChunk, e: EdgeColumns, at: number, nodes: Int32Array, cur: number[], fmt: number[],
+  c: ParsedChunk,
+  e: EdgeColumns,
+  at: number,
+  nodes: Int32Array,
+  cur: number[],
+  fmt: number[],
 ): void {
   e.ts.set(c.ts.subarray(0, c.rows), at);
   e.amountReceived.set(c.amountReceived.subarray(0, c.rows), at);
@@ -159,24 +199,44 @@ function attachAccounts(rows: AccountRow[] | null, bank: string[], account: stri
   }
   const nodesWithoutAccount = transactionNodes - hasRow.reduce((n, x) => n + x, 0);
   return {
-    codes, entityTypes: types.values,
-    report: { rows: rows.length, matched, unmatched: rows.length - matched, nodesWithoutAccount,
-      collisions },
+    codes,
+    entityTypes: types.values,
+    report: {
+      rows: rows.length,
+      matched,
+      unmatched: rows.length - matched,
+      nodesWithoutAccount,
+      collisions,
+    },
   };
 }
 
 function attachTypologies(
-  p: PatternIndex, e: EdgeColumns, bank: string[], account: string[], currency: string[],
-  format: string[], out: Int32Array,
+  p: PatternIndex,
+  e: EdgeColumns,
+  bank: string[],
+  account: string[],
+  currency: string[],
+  format: string[],
+  out: Int32Array,
 ) {
   let matchedEdges = 0;
   for (let i = 0; i < e.rows; i++) {
     if (e.label[i] !== 1) continue;
     const s = e.src[i] as number;
     const d = e.dst[i] as number;
-    const key = transactionKey(e.ts[i]!, bank[s]!, account[s]!, bank[d]!, account[d]!,
-      e.amountReceived[i]!, currency[e.receivingCurrency[i]!]!, e.amountPaid[i]!,
-      currency[e.paymentCurrency[i]!]!, format[e.format[i]!]!);
+    const key = transactionKey(
+      e.ts[i]!,
+      bank[s]!,
+      account[s]!,
+      bank[d]!,
+      account[d]!,
+      e.amountReceived[i]!,
+      currency[e.receivingCurrency[i]!]!,
+      e.amountPaid[i]!,
+      currency[e.paymentCurrency[i]!]!,
+      format[e.format[i]!]!,
+    );
     const code = p.byKey.get(key);
     if (code !== undefined) {
       out[i] = code;
@@ -190,9 +250,17 @@ function allocateEdges(rows: number): EdgeColumns {
   const n = Math.max(1, rows);
   const f64 = () => new Float64Array(new SharedArrayBuffer(n * 8));
   return {
-    rows, ts: f64(), amountReceived: f64(), amountPaid: f64(), src: sharedInt32(n),
-    dst: sharedInt32(n), paymentCurrency: sharedInt32(n), receivingCurrency: sharedInt32(n),
-    format: sharedInt32(n), bank: sharedInt32(n), label: new Uint8Array(new SharedArrayBuffer(n)),
+    rows,
+    ts: f64(),
+    amountReceived: f64(),
+    amountPaid: f64(),
+    src: sharedInt32(n),
+    dst: sharedInt32(n),
+    paymentCurrency: sharedInt32(n),
+    receivingCurrency: sharedInt32(n),
+    format: sharedInt32(n),
+    bank: sharedInt32(n),
+    label: new Uint8Array(new SharedArrayBuffer(n)),
   };
 }
 

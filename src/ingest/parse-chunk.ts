@@ -38,12 +38,30 @@ export interface ParsedChunk {
 }
 
 export const F = {
-  timestamp: 0, fromBank: 1, fromAccount: 2, toBank: 3, toAccount: 4, amountReceived: 5,
-  receivingCurrency: 6, amountPaid: 7, paymentCurrency: 8, format: 9, label: 10,
+  timestamp: 0,
+  fromBank: 1,
+  fromAccount: 2,
+  toBank: 3,
+  toAccount: 4,
+  amountReceived: 5,
+  receivingCurrency: 6,
+  amountPaid: 7,
+  paymentCurrency: 8,
+  format: 9,
+  label: 10,
 } as const;
 const FIELD_NAMES = [
-  'Timestamp', 'From Bank', 'Account', 'To Bank', 'Account', 'Amount Received',
-  'Receiving Currency', 'Amount Paid', 'Payment Currency', 'Payment Format', 'Is Laundering',
+  'Timestamp',
+  'From Bank',
+  'Account',
+  'To Bank',
+  'Account',
+  'Amount Received',
+  'Receiving Currency',
+  'Amount Paid',
+  'Payment Currency',
+  'Payment Format',
+  'Is Laundering',
 ];
 const FIELDS = 11;
 const COMMA = 0x2c;
@@ -74,11 +92,14 @@ export function parseChunk(path: string, span: ChunkSpan, stopAtBadRow: boolean)
     const src = rec.src;
     const st = rec.starts;
     const en = rec.ends;
-    const ts = rec.fields === FIELDS && !rec.hasNul && !rec.unterminated
-      ? parseTimestamp(src, st[F.timestamp]!, en[F.timestamp]!) : NaN;
+    const ts =
+      rec.fields === FIELDS && !rec.hasNul && !rec.unterminated
+        ? parseTimestamp(src, st[F.timestamp]!, en[F.timestamp]!)
+        : NaN;
     const received = parseAmount(src, st[F.amountReceived]!, en[F.amountReceived]!);
     const paid = parseAmount(src, st[F.amountPaid]!, en[F.amountPaid]!);
-    const reason = Number.isNaN(ts + received + paid) || !plainFieldsOk(rec) ? checkRecord(rec) : null;
+    const reason =
+      Number.isNaN(ts + received + paid) || !plainFieldsOk(rec) ? checkRecord(rec) : null;
     if (reason !== null) {
       out.rejects.push({ line: recLine, record, reason, text: recordText(buf, recStart, pos) });
       record++;
@@ -91,10 +112,16 @@ export function parseChunk(path: string, span: ChunkSpan, stopAtBadRow: boolean)
     out.amountPaid[rows] = paid;
     out.src[rows] = internAccount(accounts, rec, F.fromBank, F.fromAccount, side);
     out.dst[rows] = internAccount(accounts, rec, F.toBank, F.toAccount, side);
-    out.receivingCurrency[rows] =
-      currencies.intern(src, st[F.receivingCurrency]!, en[F.receivingCurrency]!);
-    out.paymentCurrency[rows] =
-      currencies.intern(src, st[F.paymentCurrency]!, en[F.paymentCurrency]!);
+    out.receivingCurrency[rows] = currencies.intern(
+      src,
+      st[F.receivingCurrency]!,
+      en[F.receivingCurrency]!,
+    );
+    out.paymentCurrency[rows] = currencies.intern(
+      src,
+      st[F.paymentCurrency]!,
+      en[F.paymentCurrency]!,
+    );
     out.format[rows] = formats.intern(src, st[F.format]!, en[F.format]!);
     out.label[rows] = (src[st[F.label]!] as number) - 0x30;
     rows++;
@@ -117,8 +144,10 @@ export function checkRecord(rec: SplitRecord): string | null {
   if (rec.fields !== FIELDS) return `expected ${FIELDS} fields, found ${rec.fields}`;
 
   const s = rec.src;
-  const text = (i: number) => Buffer.from(s.buffer, s.byteOffset + rec.starts[i]!,
-    rec.ends[i]! - rec.starts[i]!).toString('utf8');
+  const text = (i: number) =>
+    Buffer.from(s.buffer, s.byteOffset + rec.starts[i]!, rec.ends[i]! - rec.starts[i]!).toString(
+      'utf8',
+    );
   const empty = (i: number) => rec.ends[i]! === rec.starts[i]!;
 
   if (Number.isNaN(parseTimestamp(s, rec.starts[0]!, rec.ends[0]!))) {
@@ -149,7 +178,11 @@ export function checkRecord(rec: SplitRecord): string | null {
  * `"0,1",X` and `0,"1,X"` stay two accounts.
  */
 function internAccount(
-  dict: ByteDict, rec: SplitRecord, bank: number, account: number, side: { bytes: Buffer },
+  dict: ByteDict,
+  rec: SplitRecord,
+  bank: number,
+  account: number,
+  side: { bytes: Buffer },
 ): number {
   const src = rec.src;
   const bs = rec.starts[bank]!;
@@ -201,10 +234,20 @@ function allocate(capacity: number): ParsedChunk {
   const f64 = () => new Float64Array(new SharedArrayBuffer(capacity * 8));
   const i32 = () => new Int32Array(new SharedArrayBuffer(capacity * 4));
   return {
-    rows: 0, ts: f64(), amountReceived: f64(), amountPaid: f64(), src: i32(), dst: i32(),
-    receivingCurrency: i32(), paymentCurrency: i32(), format: i32(),
+    rows: 0,
+    ts: f64(),
+    amountReceived: f64(),
+    amountPaid: f64(),
+    src: i32(),
+    dst: i32(),
+    receivingCurrency: i32(),
+    paymentCurrency: i32(),
+    format: i32(),
     label: new Uint8Array(new SharedArrayBuffer(capacity)),
-    accountKeys: new Uint8Array(0), accountOffsets: new Int32Array(1), currencies: [], formats: [],
+    accountKeys: new Uint8Array(0),
+    accountOffsets: new Int32Array(1),
+    currencies: [],
+    formats: [],
     rejects: [],
   };
 }

@@ -2,7 +2,8 @@ import type { BadRows } from './bad-rows.js';
 import { parseAmount, parseTimestamp } from './fields.js';
 import { checkRecord, F } from './parse-chunk.js';
 import { fieldText, readInput } from './read-file.js';
-import { RecordSplitter, type SplitRecord } from './record-splitter.js';
+import type { SplitRecord } from './record-splitter.js';
+import { records } from './records.js';
 
 /** Typology of each pattern row, by the row's parsed key; the first block wins (SPEC §12). */
 export interface PatternIndex {
@@ -17,7 +18,6 @@ const END = /^END LAUNDERING ATTEMPT/;
 
 export function readPatterns(path: string, bad: BadRows): PatternIndex {
   const buf = readInput(path);
-  const splitter = new RecordSplitter(buf, buf.length);
   const typologies: string[] = [];
   const typologyCode = new Map<string, number>();
   const byKey = new Map<string, number>();
@@ -25,16 +25,8 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
   let rows = 0;
   let blocks = 0;
 
-  let pos = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  let line = 1;
-  while (pos < buf.length) {
-    const start = pos;
-    const rec = splitter.split(pos);
-    const recLine = line;
-    pos = rec.next;
-    line += rec.lines;
-    if (rec.blank) continue;
-
+  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  for (const { rec, line: recLine, text: recordText } of records(buf, bom, 1)) {
     const first = fieldText(rec.src, rec.starts[0]!, rec.ends[0]!).trim();
     const begin = rec.fields === 1 ? BEGIN.exec(first) : null;
     if (begin !== null) {
@@ -49,9 +41,11 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
       continue;
     }
 
-    const text = buf.toString('utf8', start, Math.min(pos, buf.length)).replace(/\r?\n$/, '');
-    const reason = current === null ? 'transaction row outside a BEGIN/END LAUNDERING ATTEMPT block'
-      : checkRecord(rec);
+    const text = recordText();
+    const reason =
+      current === null
+        ? 'transaction row outside a BEGIN/END LAUNDERING ATTEMPT block'
+        : checkRecord(rec);
     if (reason !== null || current === null) {
       bad.add({ file: path, line: recLine, reason: reason ?? 'row outside a block', text });
       continue;
@@ -69,19 +63,40 @@ function rowKey(rec: SplitRecord): string {
   const text = (i: number) => fieldText(s, rec.starts[i]!, rec.ends[i]!);
   return transactionKey(
     parseTimestamp(s, rec.starts[F.timestamp]!, rec.ends[F.timestamp]!),
-    text(F.fromBank), text(F.fromAccount), text(F.toBank), text(F.toAccount),
+    text(F.fromBank),
+    text(F.fromAccount),
+    text(F.toBank),
+    text(F.toAccount),
     parseAmount(s, rec.starts[F.amountReceived]!, rec.ends[F.amountReceived]!),
     text(F.receivingCurrency),
     parseAmount(s, rec.starts[F.amountPaid]!, rec.ends[F.amountPaid]!),
-    text(F.paymentCurrency), text(F.format),
+    text(F.paymentCurrency),
+    text(F.format),
   );
 }
 
 export function transactionKey(
-  ts: number, fromBank: string, fromAccount: string, toBank: string, toAccount: string,
-  received: number, receivingCurrency: string, paid: number, paymentCurrency: string,
+  ts: number,
+  fromBank: string,
+  fromAccount: string,
+  toBank: string,
+  toAccount: string,
+  received: number,
+  receivingCurrency: string,
+  paid: number,
+  paymentCurrency: string,
   format: string,
 ): string {
-  return [ts, fromBank, fromAccount, toBank, toAccount, received, receivingCurrency, paid,
-    paymentCurrency, format].join('\u0000');
+  return [
+    ts,
+    fromBank,
+    fromAccount,
+    toBank,
+    toAccount,
+    received,
+    receivingCurrency,
+    paid,
+    paymentCurrency,
+    format,
+  ].join('\u0000');
 }

@@ -32,13 +32,24 @@ export interface SplitRecord {
 
 export class RecordSplitter {
   readonly rec: SplitRecord = {
-    src: new Uint8Array(0), buf: new Uint8Array(0), starts: new Int32Array(MAX_FIELDS), ends: new Int32Array(MAX_FIELDS),
-    fields: 0, next: 0, lines: 1, hasNul: false, unterminated: false, blank: false,
+    src: new Uint8Array(0),
+    buf: new Uint8Array(0),
+    starts: new Int32Array(MAX_FIELDS),
+    ends: new Int32Array(MAX_FIELDS),
+    fields: 0,
+    next: 0,
+    lines: 1,
+    hasNul: false,
+    unterminated: false,
+    blank: false,
   };
   #scratch = Buffer.allocUnsafe(4096);
   #nextQuote: number;
 
-  constructor(private readonly buf: Buffer, private readonly end: number) {
+  constructor(
+    private readonly buf: Buffer,
+    private readonly end: number,
+  ) {
     this.#nextQuote = buf.indexOf(QUOTE);
     this.rec.buf = buf;
   }

@@ -31,7 +31,11 @@ const QUOTE = 0x22;
  * Empty lines hold no record and are not counted.
  */
 export function planChunks(
-  path: string, dataStart: number, dataLine: number, chunkRows: number, limit: number | null,
+  path: string,
+  dataStart: number,
+  dataLine: number,
+  chunkRows: number,
+  limit: number | null,
 ): ChunkPlan {
   const fd = openSync(path, 'r');
   try {
@@ -42,14 +46,26 @@ export function planChunks(
 }
 
 function scan(
-  fd: number, size: number, dataStart: number, dataLine: number, chunkRows: number,
+  fd: number,
+  size: number,
+  dataStart: number,
+  dataLine: number,
+  chunkRows: number,
   limit: number,
 ): ChunkPlan {
   const chunks: ChunkSpan[] = [];
   const buf = Buffer.allocUnsafe(BLOCK);
   const s = {
-    line: dataLine, recStart: dataStart, recLine: dataLine, inQuote: false, prev: -1,
-    rows: 0, chunkStart: dataStart, chunkLine: dataLine, chunkFirstRow: 0, chunkRows: 0,
+    line: dataLine,
+    recStart: dataStart,
+    recLine: dataLine,
+    inQuote: false,
+    prev: -1,
+    rows: 0,
+    chunkStart: dataStart,
+    chunkLine: dataLine,
+    chunkFirstRow: 0,
+    chunkRows: 0,
   };
 
   // A record ends at a line break outside quotes; blank records are skipped, not counted.
@@ -72,8 +88,12 @@ function scan(
   };
   const closeChunk = (end: number): void => {
     chunks.push({
-      index: chunks.length, start: s.chunkStart, end, firstLine: s.chunkLine,
-      firstRow: s.chunkFirstRow, rows: s.chunkRows,
+      index: chunks.length,
+      start: s.chunkStart,
+      end,
+      firstLine: s.chunkLine,
+      firstRow: s.chunkFirstRow,
+      rows: s.chunkRows,
     });
     s.chunkFirstRow += s.chunkRows;
     s.chunkRows = 0;
@@ -111,7 +131,10 @@ interface ScanState {
 }
 
 function scanBlock(
-  block: Buffer, base: number, s: ScanState, endRecord: (nlAt: number) => boolean,
+  block: Buffer,
+  base: number,
+  s: ScanState,
+  endRecord: (nlAt: number) => boolean,
 ): boolean {
   // Fast path: no quote in this block and none open, so every line break ends a record.
   if (!s.inQuote && block.indexOf(QUOTE) === -1) {

@@ -61,8 +61,12 @@ export class ColumnStatsBuilder {
     const mean = seen ? this.#sum / this.#count : null;
     const show = (x: number | null) => (x === null || !this.#timestamp ? x : iso(x));
     return {
-      name: this.#name, type: this.#type, nulls: this.#nulls, nan: this.#nan,
-      min: seen ? show(this.#min) : null, mean: show(mean),
+      name: this.#name,
+      type: this.#type,
+      nulls: this.#nulls,
+      nan: this.#nan,
+      min: seen ? show(this.#min) : null,
+      mean: show(mean),
       max: seen ? show(this.#max) : null,
       distinct: this.#distinct === null ? null : this.#distinct.size,
     };
@@ -81,7 +85,7 @@ export class ColumnStatsBuilder {
       this.#count++;
       // Neumaier summation: the mean of 180 M doubles stays accurate to the last digits.
       const t = this.#sum + x;
-      this.#carry += Math.abs(this.#sum) >= Math.abs(x) ? (this.#sum - t) + x : (x - t) + this.#sum;
+      this.#carry += Math.abs(this.#sum) >= Math.abs(x) ? this.#sum - t + x : x - t + this.#sum;
       this.#sum = t;
     }
     this.#sum += this.#carry;

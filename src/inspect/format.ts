@@ -16,17 +16,37 @@ export function formatInspection(r: Inspection): string {
 
   out.push('', 'typologies');
   if (r.typologies.length === 0) out.push('  (none)');
-  else out.push(...table(['typology', 'edges'], r.typologies.map((t) => [t.name, n(t.edges)])));
+  else
+    out.push(
+      ...table(
+        ['typology', 'edges'],
+        r.typologies.map((t) => [t.name, n(t.edges)]),
+      ),
+    );
 
   out.push('', `top ${r.topAccounts.length} accounts by degree (out_degree + in_degree)`);
-  out.push(...table(['node_id', 'bank', 'account', 'out', 'in', 'degree'],
-    r.topAccounts.map((a) => [String(a.node_id), a.bank, a.account, n(a.out_degree),
-      n(a.in_degree), n(a.degree)])));
+  out.push(
+    ...table(
+      ['node_id', 'bank', 'account', 'out', 'in', 'degree'],
+      r.topAccounts.map((a) => [
+        String(a.node_id),
+        a.bank,
+        a.account,
+        n(a.out_degree),
+        n(a.in_degree),
+        n(a.degree),
+      ]),
+    ),
+  );
 
   for (const f of Object.values(r.files)) {
     out.push('', `columns of ${f.file}`);
-    out.push(...table(['column', 'type', 'nulls', 'min', 'mean | distinct', 'max'],
-      f.columns.map(columnRow)));
+    out.push(
+      ...table(
+        ['column', 'type', 'nulls', 'min', 'mean | distinct', 'max'],
+        f.columns.map(columnRow),
+      ),
+    );
   }
   for (const w of r.warnings) out.push('', `warning: ${w}`);
   return `${out.join('\n')}\n`;
@@ -46,8 +66,10 @@ function columnRow(c: ColumnStats): string[] {
 /** Left-aligned first column, right-aligned numbers, two spaces between columns. */
 function table(head: string[], rows: string[][]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `  ${cells.map((cell, i) =>
-    (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`.trimEnd();
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')}`.trimEnd();
   return [line(head), ...rows.map(line)];
 }
 

@@ -90,11 +90,17 @@ export async function inspectRun(dir: string, options: InspectOptions = {}): Pro
   for (const c of splits.values()) for (const y of [0, 1] as const) tally(all, y, c[y]);
   const splitRecord = Object.fromEntries([...splits, ['all', all]]);
   return {
-    dir: resolve(dir), amlprep: manifest.amlprep, createdAt: manifest.createdAt, files,
-    splits: splitRecord, resampled,
-    typologies: [...typologies].map(([name, edges]) => ({ name, edges }))
+    dir: resolve(dir),
+    amlprep: manifest.amlprep,
+    createdAt: manifest.createdAt,
+    files,
+    splits: splitRecord,
+    resampled,
+    typologies: [...typologies]
+      .map(([name, edges]) => ({ name, edges }))
       .sort((a, b) => b.edges - a.edges || (a.name < b.name ? -1 : 1)),
-    topAccounts: top.result(), warnings: compare(manifest, splitRecord, resampled),
+    topAccounts: top.result(),
+    warnings: compare(manifest, splitRecord, resampled),
   };
 }
 
@@ -121,7 +127,10 @@ function countTypologies(batch: RecordBatch, column: string, into: Map<string, n
 class TopDegrees {
   readonly #top: TopAccount[] = [];
 
-  constructor(readonly size: number, readonly idColumn: string) {}
+  constructor(
+    readonly size: number,
+    readonly idColumn: string,
+  ) {}
 
   add(batch: RecordBatch): void {
     const ids = i32(batch, this.idColumn);
@@ -133,9 +142,12 @@ class TopDegrees {
       // Rows come in node_id order, so an equal degree never displaces an earlier account.
       if (this.size === 0 || (last !== undefined && degree <= last.degree)) continue;
       this.#insert({
-        node_id: ids[i]!, bank: String(batch.getChild('bank')!.get(i)),
-        account: String(batch.getChild('account')!.get(i)), out_degree: out[i]!,
-        in_degree: inn[i]!, degree,
+        node_id: ids[i]!,
+        bank: String(batch.getChild('bank')!.get(i)),
+        account: String(batch.getChild('account')!.get(i)),
+        out_degree: out[i]!,
+        in_degree: inn[i]!,
+        degree,
       });
     }
   }
@@ -153,19 +165,25 @@ class TopDegrees {
 }
 
 function compare(
-  manifest: Manifest, splits: Record<string, ClassCounts>, resampled: ClassCounts,
+  manifest: Manifest,
+  splits: Record<string, ClassCounts>,
+  resampled: ClassCounts,
 ): string[] {
   const warnings: string[] = [];
   for (const [name, [zero, one]] of Object.entries(manifest.summary.splits)) {
     const got = splits[name] ?? counts();
     if (got['0'] !== zero || got['1'] !== one) {
-      warnings.push(`${name}: the files hold ${got['0']}/${got['1']} edges of class 0/1, ` +
-        `manifest.json says ${zero}/${one}`);
+      warnings.push(
+        `${name}: the files hold ${got['0']}/${got['1']} edges of class 0/1, ` +
+          `manifest.json says ${zero}/${one}`,
+      );
     }
   }
   if (resampled.total !== manifest.summary.resampled.rows) {
-    warnings.push(`train_resampled: ${resampled.total} rows, manifest.json says ` +
-      `${manifest.summary.resampled.rows}`);
+    warnings.push(
+      `train_resampled: ${resampled.total} rows, manifest.json says ` +
+        `${manifest.summary.resampled.rows}`,
+    );
   }
   return warnings;
 }

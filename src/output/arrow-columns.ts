@@ -1,6 +1,17 @@
 import {
-  Dictionary, Field, Float64, Int32, Int64, Int8, makeData, TimestampSecond, Utf8,
-  vectorFromArray, type Data, type DataType, type Vector,
+  Dictionary,
+  Field,
+  Float64,
+  Int32,
+  Int64,
+  Int8,
+  makeData,
+  TimestampSecond,
+  Utf8,
+  vectorFromArray,
+  type Data,
+  type DataType,
+  type Vector,
 } from 'apache-arrow';
 
 /**
@@ -97,14 +108,21 @@ export function utf8(name: string, values: readonly string[]): ColumnSource {
  * `id` must differ between the dictionary columns of one file.
  */
 export function dictionary(
-  name: string, codes: Int32Array, words: readonly string[], id: number,
+  name: string,
+  codes: Int32Array,
+  words: readonly string[],
+  id: number,
 ): ColumnSource {
   const type = new Dictionary(new Utf8(), new Int32(), id, false);
   const dict: Vector<Utf8> = vectorFromArray([...words], new Utf8());
   return {
     field: new Field(name, type, false),
-    slice: (from, to) => makeData({
-      type, length: to - from, data: codes.subarray(from, to), dictionary: dict,
-    }) as Data<DataType>,
+    slice: (from, to) =>
+      makeData({
+        type,
+        length: to - from,
+        data: codes.subarray(from, to),
+        dictionary: dict,
+      }) as Data<DataType>,
   };
 }

@@ -3,7 +3,12 @@ import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import {
-  AsyncByteQueue, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct,
+  AsyncByteQueue,
+  makeData,
+  RecordBatch,
+  RecordBatchFileWriter,
+  Schema,
+  Struct,
 } from 'apache-arrow';
 
 import { OutputError } from '../errors.js';
@@ -36,11 +41,14 @@ export function writeArrowFile(path: string, rows: number, columns: ColumnSource
   try {
     const out = openSync(tmp, 'w');
     fd = out;
-    writer.reset(new FileSink((chunk) => {
-      writeSync(out, chunk);
-      hash.update(chunk);
-      bytes += chunk.byteLength;
-    }), schema);
+    writer.reset(
+      new FileSink((chunk) => {
+        writeSync(out, chunk);
+        hash.update(chunk);
+        bytes += chunk.byteLength;
+      }),
+      schema,
+    );
     for (let from = 0; from === 0 || from < rows; from += BATCH_ROWS) {
       writer.write(batchOf(schema, columns, from, Math.min(rows, from + BATCH_ROWS)));
     }

@@ -1,4 +1,9 @@
-import { EDGE_FEATURES, isScaled, NODE_FEATURES, type FeatureDef } from '../features/definitions.js';
+import {
+  EDGE_FEATURES,
+  isScaled,
+  NODE_FEATURES,
+  type FeatureDef,
+} from '../features/definitions.js';
 import { MODEL_COLUMNS } from '../features/model-input.js';
 import type { FileFingerprint } from '../checkpoint/fingerprint.js';
 import type { StepOutcome } from '../pipeline/context.js';
@@ -56,8 +61,12 @@ export interface ColumnInfo {
 
 export function featureInfo(defs: readonly FeatureDef[]): FeatureInfo[] {
   return defs.map((d, i) => ({
-    index: i + 1, name: d.name, role: d.role, scaled: isScaled(d),
-    normalized: isScaled(d) ? `${d.name}_z` : null, definition: d.definition,
+    index: i + 1,
+    name: d.name,
+    role: d.role,
+    scaled: isScaled(d),
+    normalized: isScaled(d) ? `${d.name}_z` : null,
+    definition: d.definition,
   }));
 }
 
@@ -65,8 +74,9 @@ export function featureInfo(defs: readonly FeatureDef[]): FeatureInfo[] {
 export function columnInfo(): Record<OutputName, ColumnInfo[]> {
   const features = (defs: readonly FeatureDef[]): ColumnInfo[] => [
     ...defs.map((d) => ({ name: d.name, type: 'float64', role: `feature:${d.role}` })),
-    ...defs.filter(isScaled).map((d) => ({ name: `${d.name}_z`, type: 'float64',
-      role: 'feature:normalized' })),
+    ...defs
+      .filter(isScaled)
+      .map((d) => ({ name: `${d.name}_z`, type: 'float64', role: 'feature:normalized' })),
   ];
   return {
     nodes: [
@@ -87,8 +97,11 @@ export function columnInfo(): Record<OutputName, ColumnInfo[]> {
     ],
     trainResampled: [
       ...MODEL_COLUMNS.map((name, j) => ({
-        name, type: 'float64',
-        role: isScaled(EDGE_FEATURES[j]!) ? 'feature:normalized' : `feature:${EDGE_FEATURES[j]!.role}`,
+        name,
+        type: 'float64',
+        role: isScaled(EDGE_FEATURES[j]!)
+          ? 'feature:normalized'
+          : `feature:${EDGE_FEATURES[j]!.role}`,
       })),
       { name: 'y', type: 'int8', role: 'label' },
     ],
@@ -96,11 +109,14 @@ export function columnInfo(): Record<OutputName, ColumnInfo[]> {
 }
 
 export function fileEntries(
-  files: Record<OutputName, WrittenFile>, rows: Record<OutputName, number>,
+  files: Record<OutputName, WrittenFile>,
+  rows: Record<OutputName, number>,
 ): Manifest['files'] {
   const entry = (name: OutputName) => ({
-    file: files[name].path.split('/').pop() as string, rows: rows[name],
-    bytes: files[name].bytes, sha256: files[name].sha256,
+    file: files[name].path.split('/').pop() as string,
+    rows: rows[name],
+    bytes: files[name].bytes,
+    sha256: files[name].sha256,
   });
   return { nodes: entry('nodes'), edges: entry('edges'), trainResampled: entry('trainResampled') };
 }

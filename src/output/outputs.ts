@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 
 import {
-  EDGE_FEATURES, isScaled, NODE_FEATURES, type FeatureDef,
+  EDGE_FEATURES,
+  isScaled,
+  NODE_FEATURES,
+  type FeatureDef,
 } from '../features/definitions.js';
 import { MODEL_COLUMNS } from '../features/model-input.js';
 import { SPLIT_NAMES } from '../features/split.js';
@@ -10,7 +13,14 @@ import type { Loaded } from '../ingest/loaded.js';
 import type { Normalized } from '../pipeline/normalized.js';
 import type { Resampled } from '../pipeline/resampled.js';
 import {
-  dictionary, f64, i32, i64, i8, timestamps, utf8, type ColumnSource,
+  dictionary,
+  f64,
+  i32,
+  i64,
+  i8,
+  timestamps,
+  utf8,
+  type ColumnSource,
 } from './arrow-columns.js';
 import { writeArrowFile, type WrittenFile } from './arrow-file.js';
 
@@ -24,23 +34,38 @@ export type OutputName = keyof typeof OUTPUT_FILES;
 
 /** SPEC §9: the three Arrow files, each written whole or not at all. */
 export function writeOutputs(
-  dir: string, loaded: Loaded, nodeMatrix: Matrix, edgeMatrix: Matrix, norm: Normalized,
+  dir: string,
+  loaded: Loaded,
+  nodeMatrix: Matrix,
+  edgeMatrix: Matrix,
+  norm: Normalized,
   resampled: Resampled,
 ): Record<OutputName, WrittenFile> {
   return {
-    nodes: writeArrowFile(join(dir, OUTPUT_FILES.nodes), loaded.nodes.count,
-      nodeColumns(loaded, nodeMatrix, norm.nodeZ!)),
-    edges: writeArrowFile(join(dir, OUTPUT_FILES.edges), loaded.edges.rows,
-      edgeColumns(loaded, edgeMatrix, norm)),
-    trainResampled: writeArrowFile(join(dir, OUTPUT_FILES.trainResampled), resampled.x.rows,
-      resampledColumns(resampled)),
+    nodes: writeArrowFile(
+      join(dir, OUTPUT_FILES.nodes),
+      loaded.nodes.count,
+      nodeColumns(loaded, nodeMatrix, norm.nodeZ!),
+    ),
+    edges: writeArrowFile(
+      join(dir, OUTPUT_FILES.edges),
+      loaded.edges.rows,
+      edgeColumns(loaded, edgeMatrix, norm),
+    ),
+    trainResampled: writeArrowFile(
+      join(dir, OUTPUT_FILES.trainResampled),
+      resampled.x.rows,
+      resampledColumns(resampled),
+    ),
   };
 }
 
 function nodeColumns(loaded: Loaded, raw: Matrix, z: Matrix): ColumnSource[] {
   const ids = Int32Array.from({ length: loaded.nodes.count }, (_, i) => i);
   return [
-    i32('node_id', ids), utf8('bank', loaded.nodes.bank), utf8('account', loaded.nodes.account),
+    i32('node_id', ids),
+    utf8('bank', loaded.nodes.bank),
+    utf8('account', loaded.nodes.account),
     ...featureColumns(NODE_FEATURES, raw, z),
   ];
 }
@@ -51,7 +76,8 @@ function edgeColumns(loaded: Loaded, raw: Matrix, norm: Normalized): ColumnSourc
   const split = Int32Array.from(norm.split.subarray(0, e.rows));
   return [
     i64('edge_id', loaded.edgeIds.subarray(0, e.rows)),
-    i32('src', e.src.subarray(0, e.rows)), i32('dst', e.dst.subarray(0, e.rows)),
+    i32('src', e.src.subarray(0, e.rows)),
+    i32('dst', e.dst.subarray(0, e.rows)),
     timestamps('timestamp', e.ts.subarray(0, e.rows)),
     i8('y', new Int8Array(e.label.buffer, e.label.byteOffset, e.rows)),
     dictionary('typology', typology, ['', ...loaded.typologies], 0),

@@ -65,11 +65,22 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
       const index = todo[next++] as number;
       try {
         const result = await job.compute(index);
-        await ctx.store.recordChunk(job.step, fp, index, result.rows, result.meta ?? null,
-          result.arrays);
+        await ctx.store.recordChunk(
+          job.step,
+          fp,
+          index,
+          result.rows,
+          result.meta ?? null,
+          result.arrays,
+        );
         tally.computed++;
-        ctx.emit({ kind: 'chunk-done', step: job.step, done: ++done, total: job.count,
-          rows: result.rows });
+        ctx.emit({
+          kind: 'chunk-done',
+          step: job.step,
+          done: ++done,
+          total: job.count,
+          rows: result.rows,
+        });
       } catch (error) {
         failures.push({ index, error });
       }
@@ -87,6 +98,7 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
 /** Chunk boundaries over `total` items in chunks of `size`. */
 export function ranges(total: number, size: number): { from: number; to: number }[] {
   const out: { from: number; to: number }[] = [];
-  for (let from = 0; from < total; from += size) out.push({ from, to: Math.min(total, from + size) });
+  for (let from = 0; from < total; from += size)
+    out.push({ from, to: Math.min(total, from + size) });
   return out;
 }

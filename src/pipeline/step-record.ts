@@ -23,7 +23,8 @@ function changedKeys(was: Record<string, unknown>, now: Record<string, unknown>)
     if (k !== 'inputs') return [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} changed`];
     const a = (was?.inputs ?? {}) as Record<string, unknown>;
     const b = now.inputs as Record<string, unknown>;
-    return Object.keys(b).filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f]))
+    return Object.keys(b)
+      .filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f]))
       .map((f) => `the ${f} file changed (size, mtime or content)`);
   });
   return words.length === 0 ? 'settings changed' : words.join(', ');
@@ -31,19 +32,30 @@ function changedKeys(was: Record<string, unknown>, now: Record<string, unknown>)
 
 /** Writes the step's completion record (durable before it resolves). */
 export async function recordStep(
-  ctx: Context, step: StepName, startedAt: number, tally: ChunkTally | null,
-  counts: Record<string, number>, result?: unknown,
+  ctx: Context,
+  step: StepName,
+  startedAt: number,
+  tally: ChunkTally | null,
+  counts: Record<string, number>,
+  result?: unknown,
 ): Promise<StepRecord> {
   const fp = ctx.fingerprints[step];
   const chunks = ctx.store.chunksOf(step, fp);
   const sums = Buffer.alloc(chunks.size * 4);
-  [...chunks.keys()].sort((a, b) => a - b)
+  [...chunks.keys()]
+    .sort((a, b) => a - b)
     .forEach((i, at) => sums.writeUInt32LE(chunks.get(i)!.checksum >>> 0, at * 4));
 
   const record: StepRecord = {
-    step, fingerprint: fp, basis: ctx.bases[step], finishedAt: new Date().toISOString(),
-    durationMs: Math.round(performance.now() - startedAt), counts,
-    options: optionsOf(ctx), chunks: tally === null ? 0 : chunks.size, checksum: crc32(sums),
+    step,
+    fingerprint: fp,
+    basis: ctx.bases[step],
+    finishedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - startedAt),
+    counts,
+    options: optionsOf(ctx),
+    chunks: tally === null ? 0 : chunks.size,
+    checksum: crc32(sums),
     result,
   };
   await ctx.store.recordStep(record);
@@ -55,7 +67,13 @@ export async function recordStep(
 function optionsOf(ctx: Context): Record<string, unknown> {
   const o = ctx.opts;
   return {
-    sample: o.sample, chunkSize: o.chunkSize, workers: o.workers, imbalance: o.imbalance,
-    smoteRatio: o.smoteRatio, seed: o.seed, split: o.split.join(','), onBadRow: o.onBadRow,
+    sample: o.sample,
+    chunkSize: o.chunkSize,
+    workers: o.workers,
+    imbalance: o.imbalance,
+    smoteRatio: o.smoteRatio,
+    seed: o.seed,
+    split: o.split.join(','),
+    onBadRow: o.onBadRow,
   };
 }

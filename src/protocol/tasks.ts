@@ -13,34 +13,78 @@ export type Task =
   | { kind: 'parse'; path: string; span: ChunkSpan; stopAtBadRow: boolean }
   | { kind: 'sort-lists'; graph: Graph; ts: Float64Array; from: number; to: number }
   | {
-    kind: 'node-features'; graph: Graph; edges: EdgeColumns; nodes: NodeColumns;
-    vocab: Vocabulary; out: Matrix; from: number; to: number;
-  }
-  | { kind: 'edge-rows'; edges: EdgeColumns; originTs: number; out: Matrix; from: number; to: number }
+      kind: 'node-features';
+      graph: Graph;
+      edges: EdgeColumns;
+      nodes: NodeColumns;
+      vocab: Vocabulary;
+      out: Matrix;
+      from: number;
+      to: number;
+    }
   | {
-    kind: 'edge-ports'; graph: Graph; edges: EdgeColumns; out: Matrix; lists: PortLists;
-    from: number; to: number;
-  }
+      kind: 'edge-rows';
+      edges: EdgeColumns;
+      originTs: number;
+      out: Matrix;
+      from: number;
+      to: number;
+    }
   | {
-    kind: 'block-sums'; m: Matrix; cols: number[]; keep: Uint8Array | null;
-    from: number; to: number;
-  }
+      kind: 'edge-ports';
+      graph: Graph;
+      edges: EdgeColumns;
+      out: Matrix;
+      lists: PortLists;
+      from: number;
+      to: number;
+    }
   | {
-    kind: 'block-squares'; m: Matrix; cols: number[]; keep: Uint8Array | null;
-    mean: Float64Array; from: number; to: number;
-  }
+      kind: 'block-sums';
+      m: Matrix;
+      cols: number[];
+      keep: Uint8Array | null;
+      from: number;
+      to: number;
+    }
   | {
-    kind: 'scale'; m: Matrix; cols: number[]; mean: Float64Array; std: Float64Array;
-    out: Matrix; from: number; to: number;
-  }
+      kind: 'block-squares';
+      m: Matrix;
+      cols: number[];
+      keep: Uint8Array | null;
+      mean: Float64Array;
+      from: number;
+      to: number;
+    }
   | {
-    kind: 'knn'; points: Float64Array; m: number; d: number; k: number; out: Int32Array;
-    from: number; to: number;
-  }
+      kind: 'scale';
+      m: Matrix;
+      cols: number[];
+      mean: Float64Array;
+      std: Float64Array;
+      out: Matrix;
+      from: number;
+      to: number;
+    }
   | {
-    kind: 'smote'; input: SmoteInput; out: Float64Array; outRows: number; offset: number;
-    from: number; to: number;
-  };
+      kind: 'knn';
+      points: Float64Array;
+      m: number;
+      d: number;
+      k: number;
+      out: Int32Array;
+      from: number;
+      to: number;
+    }
+  | {
+      kind: 'smote';
+      input: SmoteInput;
+      out: Float64Array;
+      outRows: number;
+      offset: number;
+      from: number;
+      to: number;
+    };
 
 export type TaskKind = Task['kind'];
 

@@ -5,7 +5,13 @@
  * laundering minority of the real data sets (a few thousand train rows).
  */
 export function nearestNeighbours(
-  points: Float64Array, m: number, d: number, k: number, out: Int32Array, from: number, to: number,
+  points: Float64Array,
+  m: number,
+  d: number,
+  k: number,
+  out: Int32Array,
+  from: number,
+  to: number,
 ): void {
   const bestDist = new Float64Array(k);
   const bestIdx = new Int32Array(k);

@@ -18,7 +18,12 @@ export interface SmoteInput {
  * nearest, g = u2; scaled columns interpolate, unscaled take the base's value when g < 0.5.
  */
 export function synthesize(
-  inp: SmoteInput, out: Float64Array, outRows: number, offset: number, from: number, to: number,
+  inp: SmoteInput,
+  out: Float64Array,
+  outRows: number,
+  offset: number,
+  from: number,
+  to: number,
 ): void {
   const { rows, m, width, scaled, neighbours, k, seed } = inp;
   for (let s = from; s < to; s++) {

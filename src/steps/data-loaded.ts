@@ -13,8 +13,17 @@ import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
 
 const ARRAYS = [
-  'ts', 'amountReceived', 'amountPaid', 'src', 'dst', 'receivingCurrency', 'paymentCurrency',
-  'format', 'label', 'accountKeys', 'accountOffsets',
+  'ts',
+  'amountReceived',
+  'amountPaid',
+  'src',
+  'dst',
+  'receivingCurrency',
+  'paymentCurrency',
+  'format',
+  'label',
+  'accountKeys',
+  'accountOffsets',
 ] as const;
 
 /**
@@ -26,9 +35,15 @@ const ARRAYS = [
 export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loaded: Loaded }> {
   const path = ctx.opts.transactions;
   const header = readHeader(path, TRANSACTION_COLUMNS, { 4: 'Account.1' });
-  const plan = planChunks(path, header.dataStart, header.dataLine, ctx.opts.chunkSize,
-    ctx.opts.sample);
-  if (plan.rows === 0) throw new InputError(`${path}:${header.dataLine}: no data rows after the header`);
+  const plan = planChunks(
+    path,
+    header.dataStart,
+    header.dataLine,
+    ctx.opts.chunkSize,
+    ctx.opts.sample,
+  );
+  if (plan.rows === 0)
+    throw new InputError(`${path}:${header.dataLine}: no data rows after the header`);
 
   const parsed = new Array<ParsedChunk>(plan.chunks.length);
   const merger = new NodeMerger();
@@ -37,7 +52,10 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     count: plan.chunks.length,
     compute: async (i) => {
       const chunk = await ctx.pool.run<ParsedChunk>({
-        kind: 'parse', path, span: plan.chunks[i]!, stopAtBadRow: ctx.opts.onBadRow === 'fail',
+        kind: 'parse',
+        path,
+        span: plan.chunks[i]!,
+        stopAtBadRow: ctx.opts.onBadRow === 'fail',
       });
       const first = chunk.rejects[0];
       if (ctx.opts.onBadRow === 'fail' && first !== undefined) {
@@ -61,8 +79,11 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   });
   const tally = await chunks;
   const loaded = mergeChunks({
-    path, chunks: parsed, firstRows: plan.chunks.map((c) => c.firstRow),
-    nodes: merger.finish(parsed.length), ...side,
+    path,
+    chunks: parsed,
+    firstRows: plan.chunks.map((c) => c.firstRow),
+    nodes: merger.finish(parsed.length),
+    ...side,
   });
   if (loaded.edges.rows === 0) throw new InputError(`${path}: every data row was rejected`);
   return { tally, loaded };
@@ -79,7 +100,10 @@ async function readSideFiles(ctx: Context) {
 
 function metaOf(c: ParsedChunk) {
   return {
-    rows: c.rows, currencies: c.currencies, formats: c.formats, rejects: c.rejects,
+    rows: c.rows,
+    currencies: c.currencies,
+    formats: c.formats,
+    rejects: c.rejects,
   };
 }
 
@@ -94,11 +118,16 @@ function fromPayload(p: Payload): ParsedChunk {
   const a = p.arrays as Record<(typeof ARRAYS)[number], Column>;
   return {
     ...meta,
-    ts: a.ts as Float64Array, amountReceived: a.amountReceived as Float64Array,
-    amountPaid: a.amountPaid as Float64Array, src: a.src as Int32Array, dst: a.dst as Int32Array,
+    ts: a.ts as Float64Array,
+    amountReceived: a.amountReceived as Float64Array,
+    amountPaid: a.amountPaid as Float64Array,
+    src: a.src as Int32Array,
+    dst: a.dst as Int32Array,
     receivingCurrency: a.receivingCurrency as Int32Array,
-    paymentCurrency: a.paymentCurrency as Int32Array, format: a.format as Int32Array,
-    label: a.label as Uint8Array, accountKeys: a.accountKeys as Uint8Array,
+    paymentCurrency: a.paymentCurrency as Int32Array,
+    format: a.format as Int32Array,
+    label: a.label as Uint8Array,
+    accountKeys: a.accountKeys as Uint8Array,
     accountOffsets: a.accountOffsets as Int32Array,
   };
 }

@@ -36,8 +36,14 @@ export async function edgeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
     compute: async (i) => {
       if (i < rowParts.length) {
         const { from, to } = rowParts[i]!;
-        await ctx.pool.run({ kind: 'edge-rows', edges: e, originTs: loaded.originTs, out: matrix,
-          from, to });
+        await ctx.pool.run({
+          kind: 'edge-rows',
+          edges: e,
+          originTs: loaded.originTs,
+          out: matrix,
+          from,
+          to,
+        });
         return { rows: to - from, arrays: rowColumns(matrix, from, to) };
       }
       const { from, to } = nodeParts[i - rowParts.length]!;
@@ -71,7 +77,12 @@ function rowColumns(m: Matrix, from: number, to: number) {
 }
 
 function scatterPorts(
-  m: Matrix, inCsr: Csr, outCsr: Csr, from: number, to: number, arrays: Record<string, unknown>,
+  m: Matrix,
+  inCsr: Csr,
+  outCsr: Csr,
+  from: number,
+  to: number,
+  arrays: Record<string, unknown>,
 ): void {
   for (const { name, col, side } of PORT_COLUMNS) {
     const csr = side === 'in' ? inCsr : outCsr;

@@ -6,7 +6,11 @@ import { EDGE_FEATURES, NODE_FEATURES } from '../features/definitions.js';
 import { SPLIT_NAMES } from '../features/split.js';
 import { packageVersion } from '../version.js';
 import {
-  columnInfo, featureInfo, fileEntries, type Manifest, type RunSummary,
+  columnInfo,
+  featureInfo,
+  fileEntries,
+  type Manifest,
+  type RunSummary,
 } from '../output/manifest.js';
 import { OUTPUT_FILES, writeOutputs, type OutputName } from '../output/outputs.js';
 import type { Context } from '../pipeline/context.js';
@@ -20,32 +24,45 @@ export const MANIFEST_FILE = 'manifest.json';
  * SHA-256, so a rerun trusts the outputs only while their bytes are unchanged.
  */
 export async function createGraph(
-  ctx: Context, inputs: Manifest['inputs'],
+  ctx: Context,
+  inputs: Manifest['inputs'],
 ): Promise<{ summary: RunSummary; hashes: Record<OutputName, string> }> {
   const loaded = ctx.loaded!;
   const norm = ctx.normalized!;
   const resampled = ctx.resampled!;
-  const files = writeOutputs(ctx.opts.out, loaded, ctx.nodeMatrix!, ctx.edgeMatrix!, norm,
-    resampled);
+  const files = writeOutputs(
+    ctx.opts.out,
+    loaded,
+    ctx.nodeMatrix!,
+    ctx.edgeMatrix!,
+    norm,
+    resampled,
+  );
   const summary = summarize(ctx);
   const manifest: Manifest = {
     amlprep: packageVersion(),
     createdAt: new Date().toISOString(),
     files: fileEntries(files, {
-      nodes: loaded.nodes.count, edges: loaded.edges.rows, trainResampled: resampled.x.rows,
+      nodes: loaded.nodes.count,
+      edges: loaded.edges.rows,
+      trainResampled: resampled.x.rows,
     }),
     columns: columnInfo(),
     features: { node: featureInfo(NODE_FEATURES), edge: featureInfo(EDGE_FEATURES) },
     scaler: { node: norm.node, edge: norm.edge },
     split: {
-      shares: ctx.opts.split, cutDays: [norm.cuts.i, norm.cuts.j], days: norm.cuts.days,
+      shares: ctx.opts.split,
+      cutDays: [norm.cuts.i, norm.cuts.j],
+      days: norm.cuts.days,
       firstDay: new Date(norm.cuts.firstDay * 86_400_000).toISOString().slice(0, 10),
     },
     classWeights: summary.classWeights,
     summary,
     // SPEC §2 names the columns; the manifest uses those names.
     dictionaries: {
-      currency: loaded.dict.currency, format: loaded.dict.format, bank: loaded.dict.bank,
+      currency: loaded.dict.currency,
+      format: loaded.dict.format,
+      bank: loaded.dict.bank,
       entity_type: loaded.dict.entityType,
     },
     typologies: loaded.typologies,
@@ -56,13 +73,18 @@ export async function createGraph(
   };
   writeJson(join(ctx.opts.out, MANIFEST_FILE), manifest);
   const hashes = {
-    nodes: files.nodes.sha256, edges: files.edges.sha256, trainResampled: files.trainResampled.sha256,
+    nodes: files.nodes.sha256,
+    edges: files.edges.sha256,
+    trainResampled: files.trainResampled.sha256,
   };
   return { summary, hashes };
 }
 
 /** The outputs named by a `graph_created` record, if all are present with the same bytes. */
-export async function outputsIntact(dir: string, hashes: Record<string, string>): Promise<string | null> {
+export async function outputsIntact(
+  dir: string,
+  hashes: Record<string, string>,
+): Promise<string | null> {
   for (const name of Object.keys(OUTPUT_FILES) as OutputName[]) {
     const path = join(dir, OUTPUT_FILES[name]);
     if (!existsSync(path)) return `${OUTPUT_FILES[name]} is missing`;
@@ -88,10 +110,21 @@ function summarize(ctx: Context): RunSummary {
   const r = ctx.resampled!;
   const [w0, w1] = ctx.weights!.weights;
   return {
-    nodes: ctx.loaded!.nodes.count, edges: e.rows, rejectedRows: ctx.loaded!.rejects.length,
-    nodeFeatures: NODE_FEATURES.length, edgeFeatures: EDGE_FEATURES.length, splits,
-    resampled: { rows: r.x.rows, synthetic: r.syntheticRows, minorityLabel: r.minorityLabel, k: r.k },
-    classWeights: { '0': w0, '1': w1 }, multiplier: ctx.weights!.multiplier, typologyCounts,
+    nodes: ctx.loaded!.nodes.count,
+    edges: e.rows,
+    rejectedRows: ctx.loaded!.rejects.length,
+    nodeFeatures: NODE_FEATURES.length,
+    edgeFeatures: EDGE_FEATURES.length,
+    splits,
+    resampled: {
+      rows: r.x.rows,
+      synthetic: r.syntheticRows,
+      minorityLabel: r.minorityLabel,
+      k: r.k,
+    },
+    classWeights: { '0': w0, '1': w1 },
+    multiplier: ctx.weights!.multiplier,
+    typologyCounts,
   };
 }
 
@@ -105,7 +138,9 @@ export function writeJson(path: string, value: unknown): void {
 function sha256(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(path).on('data', (d) => hash.update(d)).on('error', reject)
+    createReadStream(path)
+      .on('data', (d) => hash.update(d))
+      .on('error', reject)
       .on('end', () => resolve(hash.digest('hex')));
   });
 }

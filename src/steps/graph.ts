@@ -17,10 +17,15 @@ async function build(ctx: Context): Promise<Graph> {
   const e = loaded.edges;
   const nodes = loaded.nodes.count;
   const graph: Graph = {
-    nodes, out: buildCsr(e.src, e.rows, nodes), in: buildCsr(e.dst, e.rows, nodes),
+    nodes,
+    out: buildCsr(e.src, e.rows, nodes),
+    in: buildCsr(e.dst, e.rows, nodes),
   };
 
-  await Promise.all(ranges(nodes, ctx.opts.chunkSize).map(({ from, to }) =>
-    ctx.pool.run({ kind: 'sort-lists', graph, ts: e.ts, from, to })));
+  await Promise.all(
+    ranges(nodes, ctx.opts.chunkSize).map(({ from, to }) =>
+      ctx.pool.run({ kind: 'sort-lists', graph, ts: e.ts, from, to }),
+    ),
+  );
   return graph;
 }

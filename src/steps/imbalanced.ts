@@ -17,7 +17,9 @@ const KNN_CHUNK = 1024;
  * is recorded; synthetic rows are a pure function of (seed, row) and the neighbours, so they are
  * generated again, in chunks, rather than stored twice.
  */
-export async function resample(ctx: Context): Promise<{ tally: ChunkTally | null; out: Resampled }> {
+export async function resample(
+  ctx: Context,
+): Promise<{ tally: ChunkTally | null; out: Resampled }> {
   const train = trainRows(ctx);
   const y = labelsOf(ctx, train);
   const ones = y.reduce((n, v) => n + v, 0);
@@ -29,7 +31,10 @@ export async function resample(ctx: Context): Promise<{ tally: ChunkTally | null
 
   if (ctx.opts.imbalance === 'undersample') {
     const x = gatherRows(ctx, train, train.length);
-    return { tally: null, out: { ...base, ...undersample(ctx, x, y, minorityLabel), syntheticRows: 0 } };
+    return {
+      tally: null,
+      out: { ...base, ...undersample(ctx, x, y, minorityLabel), syntheticRows: 0 },
+    };
   }
   const want = ctx.opts.imbalance === 'smote' ? syntheticCount(ctx, minority, majority) : 0;
   // One matrix holds the train rows and, after them, room for the synthetic ones.
@@ -42,15 +47,21 @@ export async function resample(ctx: Context): Promise<{ tally: ChunkTally | null
 function syntheticCount(ctx: Context, minority: number, majority: number): number {
   const want = Math.ceil(ctx.opts.smoteRatio * majority) - minority;
   if (minority < 2) {
-    ctx.emit({ kind: 'warning', step: 'imbalanced',
-      message: `SMOTE skipped: ${minority} minority training row(s), at least 2 are needed` });
+    ctx.emit({
+      kind: 'warning',
+      step: 'imbalanced',
+      message: `SMOTE skipped: ${minority} minority training row(s), at least 2 are needed`,
+    });
     return 0;
   }
   return Math.max(0, want);
 }
 
 async function smote(
-  ctx: Context, x: Matrix, y: Int8Array, base: Omit<Resampled, 'x' | 'y' | 'syntheticRows'>,
+  ctx: Context,
+  x: Matrix,
+  y: Int8Array,
+  base: Omit<Resampled, 'x' | 'y' | 'syntheticRows'>,
   want: number,
 ): Promise<{ tally: ChunkTally | null; out: Resampled }> {
   const m = base.minority;
@@ -73,9 +84,19 @@ async function smote(
     },
   });
 
-  await Promise.all(ranges(want, ctx.opts.chunkSize).map(({ from, to }) => ctx.pool.run({
-    kind: 'smote', input, out: x.data, outRows: x.rows, offset: trainRows, from, to,
-  })));
+  await Promise.all(
+    ranges(want, ctx.opts.chunkSize).map(({ from, to }) =>
+      ctx.pool.run({
+        kind: 'smote',
+        input,
+        out: x.data,
+        outRows: x.rows,
+        offset: trainRows,
+        from,
+        to,
+      }),
+    ),
+  );
   const yOut = new Int8Array(x.rows);
   yOut.set(y);
   yOut.fill(base.minorityLabel, trainRows);
@@ -114,7 +135,12 @@ function labelsOf(ctx: Context, rows: Int32Array): Int8Array {
 
 /** Minority rows, row-major with every model column, plus room for their neighbours. */
 function minorityInput(
-  ctx: Context, x: Matrix, y: Int8Array, label: number, m: number, k: number,
+  ctx: Context,
+  x: Matrix,
+  y: Int8Array,
+  label: number,
+  m: number,
+  k: number,
 ): SmoteInput {
   const width = EDGE_FEATURE_COUNT;
   const rows = new Float64Array(new SharedArrayBuffer(m * width * 8));
@@ -145,10 +171,11 @@ function undersample(ctx: Context, x: Matrix, y: Int8Array, minorityLabel: numbe
   for (let r = 0; r < x.rows; r++) if (y[r] !== minorityLabel) majorityRows.push(r);
   const minority = x.rows - majorityRows.length;
   const ratio = ctx.opts.smoteRatio;
-  const keepCount = ratio > 0
-    ? Math.min(majorityRows.length, Math.ceil(minority / ratio)) : majorityRows.length;
+  const keepCount =
+    ratio > 0 ? Math.min(majorityRows.length, Math.ceil(minority / ratio)) : majorityRows.length;
 
-  const ranked = majorityRows.map((row, r) => ({ row, draw: uniform(ctx.opts.seed, r, UNDERSAMPLE_DRAW), r }))
+  const ranked = majorityRows
+    .map((row, r) => ({ row, draw: uniform(ctx.opts.seed, r, UNDERSAMPLE_DRAW), r }))
     .sort((a, b) => a.draw - b.draw || a.r - b.r);
   const keep = new Uint8Array(x.rows);
   for (let r = 0; r < x.rows; r++) if (y[r] === minorityLabel) keep[r] = 1;

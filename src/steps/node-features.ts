@@ -23,8 +23,14 @@ export async function nodeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
       const { from, to } = parts[i]!;
       const graph = await graphOf(ctx);
       await ctx.pool.run({
-        kind: 'node-features', graph, edges: loaded.edges, nodes: loaded.nodes,
-        vocab: loaded.vocab, out: matrix, from, to,
+        kind: 'node-features',
+        graph,
+        edges: loaded.edges,
+        nodes: loaded.nodes,
+        vocab: loaded.vocab,
+        out: matrix,
+        from,
+        to,
       });
       return { rows: to - from, arrays: sliceColumns(matrix, from, to) };
     },

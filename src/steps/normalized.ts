@@ -42,11 +42,18 @@ const EDGE_NAMES = EDGE_FEATURES.map((f) => f.name);
 const NODE_NAMES = NODE_FEATURES.map((f) => f.name);
 
 async function fit(
-  ctx: Context, m: Matrix, cols: number[], keep: Uint8Array | null, names: string[],
+  ctx: Context,
+  m: Matrix,
+  cols: number[],
+  keep: Uint8Array | null,
+  names: string[],
 ): Promise<ScalerStats> {
   const parts = blockAligned(m.rows, ctx.opts.chunkSize);
-  const sums = await Promise.all(parts.map(({ from, to }) =>
-    ctx.pool.run<BlockMoments>({ kind: 'block-sums', m, cols, keep, from, to })));
+  const sums = await Promise.all(
+    parts.map(({ from, to }) =>
+      ctx.pool.run<BlockMoments>({ kind: 'block-sums', m, cols, keep, from, to }),
+    ),
+  );
 
   // Combine in block order: the same additions in the same order for any chunking.
   const w = cols.length;
@@ -67,8 +74,19 @@ async function fit(
 
   const meanArray = new Float64Array(new SharedArrayBuffer(w * 8));
   meanArray.set(mean);
-  const squares = await Promise.all(parts.map(({ from, to }) =>
-    ctx.pool.run<Float64Array>({ kind: 'block-squares', m, cols, keep, mean: meanArray, from, to })));
+  const squares = await Promise.all(
+    parts.map(({ from, to }) =>
+      ctx.pool.run<Float64Array>({
+        kind: 'block-squares',
+        m,
+        cols,
+        keep,
+        mean: meanArray,
+        from,
+        to,
+      }),
+    ),
+  );
   const ss = new Array<number>(w).fill(0);
   for (const s of squares) for (let k = 0; k < s.length; k++) ss[k % w]! += s[k]!;
 
@@ -80,8 +98,12 @@ async function fit(
     return sd === 0 ? 1 : sd;
   });
   return {
-    cols, names: cols.map((c) => names[c]!), mean: fittedMean, std,
-    min: min.map((v, j) => (count[j] === 0 ? 0 : v)), max: max.map((v, j) => (count[j] === 0 ? 0 : v)),
+    cols,
+    names: cols.map((c) => names[c]!),
+    mean: fittedMean,
+    std,
+    min: min.map((v, j) => (count[j] === 0 ? 0 : v)),
+    max: max.map((v, j) => (count[j] === 0 ? 0 : v)),
     fitted: count[0] ?? 0,
   };
 }
@@ -92,8 +114,11 @@ async function scale(ctx: Context, m: Matrix, stats: ScalerStats): Promise<Matri
   const std = new Float64Array(new SharedArrayBuffer(stats.cols.length * 8));
   mean.set(stats.mean);
   std.set(stats.std);
-  await Promise.all(ranges(m.rows, ctx.opts.chunkSize).map(({ from, to }) =>
-    ctx.pool.run({ kind: 'scale', m, cols: stats.cols, mean, std, out, from, to })));
+  await Promise.all(
+    ranges(m.rows, ctx.opts.chunkSize).map(({ from, to }) =>
+      ctx.pool.run({ kind: 'scale', m, cols: stats.cols, mean, std, out, from, to }),
+    ),
+  );
   return out;
 }
 

@@ -25,7 +25,8 @@ function cliEnv(): NodeJS.ProcessEnv {
 
 /** Runs `node bin/amlprep.js ...args` to the end. */
 export function runCli(
-  args: readonly string[], options: { cwd?: string } = {},
+  args: readonly string[],
+  options: { cwd?: string } = {},
 ): Promise<CliResult> {
   return spawnCli(args, options).done;
 }
@@ -46,7 +47,9 @@ export interface CliProcess {
 /** Starts `node bin/amlprep.js ...args` and lets the caller watch stderr line by line. */
 export function spawnCli(args: readonly string[], options: { cwd?: string } = {}): CliProcess {
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? REPO, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: options.cwd ?? REPO,
+    env: cliEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -89,11 +92,14 @@ export function spawnCli(args: readonly string[], options: { cwd?: string } = {}
   });
 
   let exited = false;
-  void done.then(() => {
-    exited = true;
-  }, () => {
-    exited = true;
-  });
+  void done.then(
+    () => {
+      exited = true;
+    },
+    () => {
+      exited = true;
+    },
+  );
   const waitForStderr = (pattern: RegExp): Promise<string | null> => {
     const seen = lines.find((line) => pattern.test(line));
     if (seen !== undefined) return Promise.resolve(seen);

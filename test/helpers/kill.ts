@@ -41,7 +41,10 @@ export async function killAt(args: readonly string[], out: string, moment: Momen
  * chunk records or a completion record, or the run ends.
  */
 async function untilChunks(
-  out: string, step: StepName, atLeast: number, exited: Promise<unknown>,
+  out: string,
+  step: StepName,
+  atLeast: number,
+  exited: Promise<unknown>,
 ): Promise<void> {
   let running = true;
   void exited.then(() => {

@@ -1,7 +1,12 @@
 // Reads the engine's Arrow outputs and lists every column that disagrees with the reference.
 import { readFileSync } from 'node:fs';
-import { DataType, Precision, TimeUnit, tableFromIPC, type Table as ArrowTable } from
-  'apache-arrow';
+import {
+  DataType,
+  Precision,
+  TimeUnit,
+  tableFromIPC,
+  type Table as ArrowTable,
+} from 'apache-arrow';
 import { EDGE_FEATURES, modelColumn } from './names.js';
 import type { Cell, Table } from './table.js';
 
@@ -13,18 +18,38 @@ export const TOLERANCE = 1e-9;
 
 // Float64 columns that hold counts, codes, flags or whole seconds: compared exactly.
 const EXACT_NODE = new Set<string>([
-  'transaction_count', 'temporal_span', 'currency_diversity', 'bank_diversity',
-  'uses_crypto', 'is_international', 'is_high_frequency', 'out_degree', 'in_degree',
-  'unique_out_counterparties', 'unique_in_counterparties', 'self_transfer_count',
+  'transaction_count',
+  'temporal_span',
+  'currency_diversity',
+  'bank_diversity',
+  'uses_crypto',
+  'is_international',
+  'is_high_frequency',
+  'out_degree',
+  'in_degree',
+  'unique_out_counterparties',
+  'unique_in_counterparties',
+  'self_transfer_count',
   'entity_type',
 ]);
 const EXACT_EDGE = new Set<string>([
-  'currency', 'format', 'bank', 'received_currency', 'is_self_transfer',
-  'is_cross_currency', 'time', 'in_port', 'out_port', 'in_time_delta', 'out_time_delta',
+  'currency',
+  'format',
+  'bank',
+  'received_currency',
+  'is_self_transfer',
+  'is_cross_currency',
+  'time',
+  'in_port',
+  'out_port',
+  'in_time_delta',
+  'out_time_delta',
 ]);
 
-const featureKind = (exact: Set<string>) => (name: string): Kind =>
-  exact.has(name) ? 'exact' : 'float';
+const featureKind =
+  (exact: Set<string>) =>
+  (name: string): Kind =>
+    exact.has(name) ? 'exact' : 'float';
 
 export function nodeKinds(columns: readonly string[]): Kind[] {
   const fixed: Record<string, Kind> = { node_id: 'int32', bank: 'utf8', account: 'utf8' };
@@ -33,8 +58,13 @@ export function nodeKinds(columns: readonly string[]): Kind[] {
 
 export function edgeKinds(columns: readonly string[]): Kind[] {
   const fixed: Record<string, Kind> = {
-    edge_id: 'int64', src: 'int32', dst: 'int32', timestamp: 'seconds', y: 'int8',
-    typology: 'dict', split: 'dict',
+    edge_id: 'int64',
+    src: 'int32',
+    dst: 'int32',
+    timestamp: 'seconds',
+    y: 'int8',
+    typology: 'dict',
+    split: 'dict',
   };
   return columns.map((c) => fixed[c] ?? featureKind(EXACT_EDGE)(c));
 }
@@ -90,13 +120,18 @@ export function readArrow(path: string): ArrowTable {
  * wrong order or types, row counts, and per column the first row whose value differs.
  */
 export function compareTable(
-  label: string, engine: ArrowTable, reference: Table, kinds: readonly Kind[],
+  label: string,
+  engine: ArrowTable,
+  reference: Table,
+  kinds: readonly Kind[],
 ): string[] {
   const problems: string[] = [];
   const names = engine.schema.fields.map((f) => f.name);
   if (names.join(',') !== reference.columns.join(',')) {
-    problems.push(`${label}: columns are [${names.join(', ')}], ` +
-      `expected [${reference.columns.join(', ')}]`);
+    problems.push(
+      `${label}: columns are [${names.join(', ')}], ` +
+        `expected [${reference.columns.join(', ')}]`,
+    );
   }
   if (engine.numRows !== reference.rows.length) {
     problems.push(`${label}: ${engine.numRows} rows, expected ${reference.rows.length}`);
@@ -118,7 +153,10 @@ export function compareTable(
 
 /** The first row where a column differs, and how many rows differ in all. */
 function firstMismatch(
-  engine: ArrowTable, reference: Table, name: string, kind: Kind,
+  engine: ArrowTable,
+  reference: Table,
+  name: string,
+  kind: Kind,
 ): string | null {
   const vector = engine.getChild(name);
   if (vector === null) return null;

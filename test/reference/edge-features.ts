@@ -21,16 +21,19 @@ const TAU = 2 * Math.PI;
 
 /** Row numbers sorted by (timestamp, row number): §5's order for 17–20. */
 function chronological(txs: readonly Transaction[]): number[] {
-  return txs.map((_, i) => i).sort((a, b) =>
-    (txs[a] as Transaction).timestamp - (txs[b] as Transaction).timestamp || a - b);
+  return txs
+    .map((_, i) => i)
+    .sort((a, b) => (txs[a] as Transaction).timestamp - (txs[b] as Transaction).timestamp || a - b);
 }
 
 /** 17–20: walk the transactions in time order, keeping per-account memories. */
 function portsAndDeltas(txs: readonly Transaction[], identity: Identity): Ports {
   const n = txs.length;
   const out: Ports = {
-    inPort: new Array<number>(n).fill(0), outPort: new Array<number>(n).fill(0),
-    inDelta: new Array<number>(n).fill(0), outDelta: new Array<number>(n).fill(0),
+    inPort: new Array<number>(n).fill(0),
+    outPort: new Array<number>(n).fill(0),
+    inDelta: new Array<number>(n).fill(0),
+    outDelta: new Array<number>(n).fill(0),
   };
   const senders = new Map<number, Map<number, number>>(); // receiver → sender → rank
   const receivers = new Map<number, Map<number, number>>(); // sender → receiver → rank
@@ -61,7 +64,9 @@ function rankOf(memory: Map<number, Map<number, number>>, at: number, other: num
 }
 
 export function edgeFeatures(
-  txs: readonly Transaction[], identity: Identity, dicts: Dictionaries,
+  txs: readonly Transaction[],
+  identity: Identity,
+  dicts: Dictionaries,
 ): Row[] {
   const ports = portsAndDeltas(txs, identity);
   const firstDay = txs.length === 0 ? 0 : dayStart(Math.min(...txs.map((t) => t.timestamp)));

@@ -6,7 +6,8 @@ import type { Row, Table } from './table.js';
 export const TINY = fileURLToPath(new URL('../fixtures/tiny/', import.meta.url));
 export const REAL = fileURLToPath(new URL('../../data/real/', import.meta.url));
 
-export const HEADER = 'Timestamp,From Bank,Account,To Bank,Account,Amount Received,' +
+export const HEADER =
+  'Timestamp,From Bank,Account,To Bank,Account,Amount Received,' +
   'Receiving Currency,Amount Paid,Payment Currency,Payment Format,Is Laundering';
 export const ACCOUNTS_HEADER = 'Bank Name,Bank ID,Account Number,Entity ID,Entity Name';
 
@@ -21,13 +22,27 @@ export function transactionsCsv(lines: readonly string[]): string {
 
 /** A transaction line with the defaults filled in: US Dollar, ACH, label 0. */
 export function txLine(
-  timestamp: string, from: string, to: string, paid: string,
+  timestamp: string,
+  from: string,
+  to: string,
+  paid: string,
   extra: { received?: string; label?: 0 | 1; format?: string } = {},
 ): string {
   const [fromBank, fromAccount] = from.split('/');
   const [toBank, toAccount] = to.split('/');
-  return [timestamp, fromBank, fromAccount, toBank, toAccount, extra.received ?? paid,
-    'US Dollar', paid, 'US Dollar', extra.format ?? 'ACH', extra.label ?? 0].join(',');
+  return [
+    timestamp,
+    fromBank,
+    fromAccount,
+    toBank,
+    toAccount,
+    extra.received ?? paid,
+    'US Dollar',
+    paid,
+    'US Dollar',
+    extra.format ?? 'ACH',
+    extra.label ?? 0,
+  ].join(',');
 }
 
 /** Row `index` of a table; throws instead of returning undefined. */

@@ -16,8 +16,7 @@ export interface Identity {
 }
 
 const exactKey = (bank: string, account: string): string => `${bank}\u0000${account}`;
-const strippedKey = (bank: string, account: string): string =>
-  exactKey(stripZeros(bank), account);
+const strippedKey = (bank: string, account: string): string => exactKey(stripZeros(bank), account);
 
 /** Compares by Unicode code point, not UTF-16 unit as `Array.prototype.sort` does. */
 export function compareCodePoints(a: string, b: string): number {
@@ -53,8 +52,10 @@ export function assignIds(txs: readonly Transaction[], accounts: readonly Accoun
     }
     return id;
   };
-  const ends = txs.map((t): readonly [number, number] =>
-    [idOf(t.fromBank, t.fromAccount), idOf(t.toBank, t.toAccount)]);
+  const ends = txs.map((t): readonly [number, number] => [
+    idOf(t.fromBank, t.fromAccount),
+    idOf(t.toBank, t.toAccount),
+  ]);
 
   // Every transaction spelling that strips to an accounts row's key takes its entity type.
   const byStripped = new Map<string, number[]>();
@@ -69,8 +70,12 @@ export function assignIds(txs: readonly Transaction[], accounts: readonly Accoun
     seen.add(key);
     const matched = byStripped.get(key);
     if (matched === undefined) {
-      nodes.push({ id: nodes.length, bank: a.bankId, account: a.accountNumber,
-        entityType: a.entityType });
+      nodes.push({
+        id: nodes.length,
+        bank: a.bankId,
+        account: a.accountNumber,
+        entityType: a.entityType,
+      });
     } else {
       for (const id of matched) (nodes[id] as NodeInfo).entityType = a.entityType;
     }

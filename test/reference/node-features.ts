@@ -18,11 +18,26 @@ const share = (xs: readonly Mine[], p: (m: Mine) => boolean): number =>
 
 function zeroFeatures(entityType: number): Row {
   const row: Row = {
-    transaction_count: 0, total_sent: 0, total_received: 0, avg_amount: 0, max_amount: 0,
-    min_amount: 0, temporal_span: 0, transaction_frequency: 0, currency_diversity: 0,
-    bank_diversity: 0, night_ratio: 0, weekend_ratio: 0, uses_crypto: 0,
-    is_international: 0, is_high_frequency: 0, out_degree: 0, in_degree: 0,
-    unique_out_counterparties: 0, unique_in_counterparties: 0, self_transfer_count: 0,
+    transaction_count: 0,
+    total_sent: 0,
+    total_received: 0,
+    avg_amount: 0,
+    max_amount: 0,
+    min_amount: 0,
+    temporal_span: 0,
+    transaction_frequency: 0,
+    currency_diversity: 0,
+    bank_diversity: 0,
+    night_ratio: 0,
+    weekend_ratio: 0,
+    uses_crypto: 0,
+    is_international: 0,
+    is_high_frequency: 0,
+    out_degree: 0,
+    in_degree: 0,
+    unique_out_counterparties: 0,
+    unique_in_counterparties: 0,
+    self_transfer_count: 0,
   };
   row['entity_type'] = entityType;
   return row;
@@ -54,8 +69,11 @@ function featuresOf(id: number, mine: readonly Mine[], entityType: number): Row 
     bank_diversity: new Set(mine.map((m) => m.t.toBank)).size,
     night_ratio: share(mine, (m) => NIGHT_HOURS.has(hourOf(m.t.timestamp))),
     weekend_ratio: share(mine, (m) => weekdayOf(m.t.timestamp) >= 5),
-    uses_crypto: mine.some((m) => m.t.paymentCurrency === 'Bitcoin' ||
-      m.t.receivingCurrency === 'Bitcoin') ? 1 : 0,
+    uses_crypto: mine.some(
+      (m) => m.t.paymentCurrency === 'Bitcoin' || m.t.receivingCurrency === 'Bitcoin',
+    )
+      ? 1
+      : 0,
     is_international: currencies > 1 ? 1 : 0,
     is_high_frequency: frequency > 1 ? 1 : 0,
     out_degree: sent.length,
@@ -70,7 +88,9 @@ function featuresOf(id: number, mine: readonly Mine[], entityType: number): Row 
 
 /** Raw node features with node_id, bank and account, in node id order. */
 export function nodeFeatures(
-  txs: readonly Transaction[], identity: Identity, entityTypes: readonly string[],
+  txs: readonly Transaction[],
+  identity: Identity,
+  entityTypes: readonly string[],
 ): Row[] {
   // Each transaction once per distinct endpoint: a self-transfer counts once.
   const perNode: Mine[][] = identity.nodes.map(() => []);

@@ -27,8 +27,17 @@ export interface AccountRow {
 }
 
 const HEADER = [
-  'Timestamp', 'From Bank', 'Account', 'To Bank', 'Account', 'Amount Received',
-  'Receiving Currency', 'Amount Paid', 'Payment Currency', 'Payment Format', 'Is Laundering',
+  'Timestamp',
+  'From Bank',
+  'Account',
+  'To Bank',
+  'Account',
+  'Amount Received',
+  'Receiving Currency',
+  'Amount Paid',
+  'Payment Currency',
+  'Payment Format',
+  'Is Laundering',
 ];
 const ACCOUNTS_HEADER = ['Bank Name', 'Bank ID', 'Account Number', 'Entity ID', 'Entity Name'];
 const TIMESTAMP = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -48,14 +57,19 @@ export function parseTimestamp(text: string): number {
   const m = TIMESTAMP.exec(text);
   if (m === null) throw new Error(`bad timestamp: ${text}`);
   const [y, mo, d, h, mi, s] = m.slice(1).map((part) => Number(part ?? '0')) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
 
   // Date.UTC rolls 2022/02/30 over into March; a real calendar date must round-trip.
   const back = new Date(ms);
-  const sane = back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 &&
-    mi < 60 && s < 60;
+  const sane =
+    back.getUTCMonth() === mo - 1 && back.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
   if (!sane) throw new Error(`bad timestamp: ${text}`);
   return ms / 1000;
 }
@@ -67,7 +81,9 @@ export function parseAmount(text: string): number {
 
 /** One transaction-layout row (also used for pattern-block rows). */
 export function parseTransactionFields(
-  f: readonly string[], row: number, line: number,
+  f: readonly string[],
+  row: number,
+  line: number,
 ): Transaction {
   if (f.length !== 11) throw new Error(`line ${line}: expected 11 fields, got ${f.length}`);
   // §11–12: empty banks, accounts, currencies or formats and NUL bytes are bad rows.

@@ -8,9 +8,19 @@ const END = 'END LAUNDERING ATTEMPT';
 /** The ten fields other than the label, after parsing: instants and numbers, not text. */
 export function matchKey(t: Transaction): string {
   return [
-    t.timestamp, t.fromBank, t.fromAccount, t.toBank, t.toAccount, t.amountReceived,
-    t.receivingCurrency, t.amountPaid, t.paymentCurrency, t.paymentFormat,
-  ].map(String).join('\u0000');
+    t.timestamp,
+    t.fromBank,
+    t.fromAccount,
+    t.toBank,
+    t.toAccount,
+    t.amountReceived,
+    t.receivingCurrency,
+    t.amountPaid,
+    t.paymentCurrency,
+    t.paymentFormat,
+  ]
+    .map(String)
+    .join('\u0000');
 }
 
 /** `CYCLE:  Max 12 hops` → `CYCLE`. */

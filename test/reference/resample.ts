@@ -35,12 +35,14 @@ function squaredDistance(a: Row, b: Row): number {
 
 /** k nearest other minority rows (by index, so a duplicate is at distance 0); ties → index. */
 export function neighbours(rows: readonly Row[], k: number): number[][] {
-  return rows.map((row, self) => rows
-    .map((other, index) => ({ index, d: squaredDistance(row, other) }))
-    .filter((x) => x.index !== self)
-    .sort((x, y) => x.d - y.d || x.index - y.index)
-    .slice(0, k)
-    .map((x) => x.index));
+  return rows.map((row, self) =>
+    rows
+      .map((other, index) => ({ index, d: squaredDistance(row, other) }))
+      .filter((x) => x.index !== self)
+      .sort((x, y) => x.d - y.d || x.index - y.index)
+      .slice(0, k)
+      .map((x) => x.index),
+  );
 }
 
 function interpolate(x: Row, nn: Row, g: number, label: number): Row {

@@ -23,7 +23,9 @@ export function fitColumn(fitted: readonly number[]): ColumnStats {
 
 /** Adds `<name>_z` to every row, fitted on the rows that `fitOn` accepts. */
 export function addZScores(
-  rows: readonly Row[], features: readonly string[], fitOn: (index: number) => boolean,
+  rows: readonly Row[],
+  features: readonly string[],
+  fitOn: (index: number) => boolean,
 ): Record<string, ColumnStats> {
   const stats: Record<string, ColumnStats> = {};
   for (const f of features) {

@@ -1,8 +1,15 @@
 // An independent, deliberately simple reading of SPEC.md: whole files in memory, row
 // objects, no chunks, no workers. It is slow on purpose so that each step can be checked
 // by eye against the SPEC section named beside it.
-import { EDGE_FEATURES, EDGE_COLUMNS, NODE_COLUMNS, NODE_SCALED, EDGE_SCALED, modelColumn,
-  TRAIN_COLUMNS } from './names.js';
+import {
+  EDGE_FEATURES,
+  EDGE_COLUMNS,
+  NODE_COLUMNS,
+  NODE_SCALED,
+  EDGE_SCALED,
+  modelColumn,
+  TRAIN_COLUMNS,
+} from './names.js';
 import { edgeFeatures, type Dictionaries } from './edge-features.js';
 import { assignIds, dictionary } from './identity.js';
 import { nodeFeatures } from './node-features.js';
@@ -62,14 +69,18 @@ function buildDictionaries(txs: readonly Transaction[], entityTypes: readonly st
 
 /** Steps 1–4 (§3): features, split and z-scores; never fails for want of a class. */
 export function prepareReference(
-  input: ReferenceInput, options: ReferenceOptions = {},
+  input: ReferenceInput,
+  options: ReferenceOptions = {},
 ): ReferencePrepared {
   // data_loaded (§1–2)
   const txs = parseTransactions(input.transactions, options.sample);
   const accounts = input.accounts === undefined ? [] : parseAccounts(input.accounts);
   const patterns = parsePatterns(input.patterns ?? '');
   const identity = assignIds(txs, accounts);
-  const dicts = buildDictionaries(txs, accounts.flatMap((a) => a.entityType ?? []));
+  const dicts = buildDictionaries(
+    txs,
+    accounts.flatMap((a) => a.entityType ?? []),
+  );
 
   // node_features (§4), scaled over all nodes (§6)
   const nodes = nodeFeatures(txs, identity, dicts.entityType);
@@ -81,8 +92,14 @@ export function prepareReference(
     const t = txs[i] as Transaction;
     const [src, dst] = identity.ends[i] as readonly [number, number];
     return {
-      edge_id: i, src, dst, timestamp: t.timestamp, y: t.isLaundering,
-      typology: typologyFor(t, patterns), split: split.names[i] as string, ...features,
+      edge_id: i,
+      src,
+      dst,
+      timestamp: t.timestamp,
+      y: t.isLaundering,
+      typology: typologyFor(t, patterns),
+      split: split.names[i] as string,
+      ...features,
     };
   });
 
@@ -100,7 +117,8 @@ export function prepareReference(
 
 /** All seven steps (§3); throws when the train split lacks a class (§8). */
 export function runReference(
-  input: ReferenceInput, options: ReferenceOptions = {},
+  input: ReferenceInput,
+  options: ReferenceOptions = {},
 ): ReferenceOutput {
   const prepared = prepareReference(input, options);
 

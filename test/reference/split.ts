@@ -57,9 +57,7 @@ export function dailyCounts(txs: readonly Transaction[]): number[] {
 }
 
 /** The cut days (i ≤ j) minimising the largest relative error; ties → smallest (i, j). */
-export function chooseCuts(
-  counts: readonly number[], shares: readonly number[],
-): [number, number] {
+export function chooseCuts(counts: readonly number[], shares: readonly number[]): [number, number] {
   const targets = shares.map(decimalRatio);
   const prefix = [0];
   for (const c of counts) prefix.push((prefix[prefix.length - 1] as number) + c);
@@ -70,8 +68,11 @@ export function chooseCuts(
   let best: { i: number; j: number; err: Ratio } | null = null;
   for (let i = 0; i <= counts.length; i += 1) {
     for (let j = i; j <= counts.length; j += 1) {
-      const parts = [prefix[i] as number, (prefix[j] as number) - (prefix[i] as number),
-        total - (prefix[j] as number)];
+      const parts = [
+        prefix[i] as number,
+        (prefix[j] as number) - (prefix[i] as number),
+        total - (prefix[j] as number),
+      ];
       const errs = parts.map((n, k) => relativeError(n, total, targets[k] as Ratio));
       const worst = errs.reduce((a, b) => (less(a, b) ? b : a));
       // Strictly better only: scanning i, then j, upwards keeps the smallest tie.
@@ -81,9 +82,7 @@ export function chooseCuts(
   return best === null ? [0, 0] : [best.i, best.j];
 }
 
-export function temporalSplit(
-  txs: readonly Transaction[], shares: readonly number[],
-): SplitChoice {
+export function temporalSplit(txs: readonly Transaction[], shares: readonly number[]): SplitChoice {
   const [i, j] = chooseCuts(dailyCounts(txs), shares);
   const first = txs.length === 0 ? 0 : dayStart(Math.min(...txs.map((t) => t.timestamp)));
   const names = txs.map((t): SplitName => {

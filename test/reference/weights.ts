@@ -16,8 +16,10 @@ export function classWeights(labels: readonly number[]): ClassWeights {
   const n1 = labels.filter((y) => y === 1).length;
   const n0 = labels.length - n1;
   if (n0 === 0 || n1 === 0) {
-    throw new Error(`the train split has no rows of class ${n0 === 0 ? 0 : 1}: ` +
-      'class weights need both classes');
+    throw new Error(
+      `the train split has no rows of class ${n0 === 0 ? 0 : 1}: ` +
+        'class weights need both classes',
+    );
   }
   const multiplier = costMultiplier(Math.min(n0, n1));
   const n = labels.length;

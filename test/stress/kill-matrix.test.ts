@@ -36,10 +36,28 @@ describe('a run killed at random moments', () => {
   beforeAll(async () => {
     dir = tempDir();
     const tx = join(dir, 'tx.csv');
-    await generate({ rows: ROWS, accounts: 30_000, seed: 5, out: tx,
-      accountsOut: join(dir, 'acc.csv'), patternsOut: join(dir, 'pat.txt') });
-    args = (out) => ['run', tx, '--accounts', join(dir, 'acc.csv'), '--patterns',
-      join(dir, 'pat.txt'), '--out', out, '--chunk-size', '20000', '--workers', '2'];
+    await generate({
+      rows: ROWS,
+      accounts: 30_000,
+      seed: 5,
+      out: tx,
+      accountsOut: join(dir, 'acc.csv'),
+      patternsOut: join(dir, 'pat.txt'),
+    });
+    args = (out) => [
+      'run',
+      tx,
+      '--accounts',
+      join(dir, 'acc.csv'),
+      '--patterns',
+      join(dir, 'pat.txt'),
+      '--out',
+      out,
+      '--chunk-size',
+      '20000',
+      '--workers',
+      '2',
+    ];
     const started = performance.now();
     const clean = await runCli(args(join(dir, 'clean')));
     expect(clean.code, clean.stderr).toBe(0);

@@ -67,7 +67,8 @@ describe('ByteDict', () => {
     const { bytes, offsets } = dict.exportKeys();
     expect(offsets.length).toBe(values.length + 1);
     const back = values.map((_, i) =>
-      Buffer.from(bytes.subarray(offsets[i], offsets[i + 1])).toString('utf8'));
+      Buffer.from(bytes.subarray(offsets[i], offsets[i + 1])).toString('utf8'),
+    );
     expect(back).toEqual(values);
   });
 });

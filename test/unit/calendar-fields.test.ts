@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  dayOf, hourOf, isNight, isWeekend, monthOf, weekdayOf,
+  dayOf,
+  hourOf,
+  isNight,
+  isWeekend,
+  monthOf,
+  weekdayOf,
 } from '../../src/features/calendar.js';
 
 function rng(seed: number): () => number {
@@ -36,8 +41,9 @@ describe('calendar fields', () => {
     expect(hourOf(sep1 + 6 * 3600 + 3599)).toBe(6);
     // 2024-02-29 (leap day) was a Thursday, in month 2; the next day is March.
     const leap = Date.UTC(2024, 1, 29, 22) / 1000;
-    expect([hourOf(leap), weekdayOf(leap), monthOf(leap), monthOf(leap + 7200)])
-      .toEqual([22, 3, 2, 3]);
+    expect([hourOf(leap), weekdayOf(leap), monthOf(leap), monthOf(leap + 7200)]).toEqual([
+      22, 3, 2, 3,
+    ]);
   });
 
   it('agrees with the Date UTC getters on random instants from 1653 to 2286', () => {
@@ -46,10 +52,11 @@ describe('calendar fields', () => {
     for (let n = 0; n < 20_000; n++) {
       const ts = Math.floor((next() * 2 - 1) * 1e10);
       const d = new Date(ts * 1000);
-      const ok = dayOf(ts) === Math.floor(ts / 86_400)
-        && hourOf(ts) === d.getUTCHours()
-        && weekdayOf(ts) === (d.getUTCDay() + 6) % 7
-        && monthOf(ts) === d.getUTCMonth() + 1;
+      const ok =
+        dayOf(ts) === Math.floor(ts / 86_400) &&
+        hourOf(ts) === d.getUTCHours() &&
+        weekdayOf(ts) === (d.getUTCDay() + 6) % 7 &&
+        monthOf(ts) === d.getUTCMonth() + 1;
       if (!ok) wrong.push(ts);
     }
     expect(wrong).toEqual([]);
@@ -60,8 +67,12 @@ describe('calendar fields', () => {
     for (let day = -731; day < 1096; day++) {
       for (const ts of [day * 86_400, day * 86_400 + 86_399]) {
         const d = new Date(ts * 1000);
-        if (hourOf(ts) !== d.getUTCHours() || weekdayOf(ts) !== (d.getUTCDay() + 6) % 7
-          || monthOf(ts) !== d.getUTCMonth() + 1) wrong.push(ts);
+        if (
+          hourOf(ts) !== d.getUTCHours() ||
+          weekdayOf(ts) !== (d.getUTCDay() + 6) % 7 ||
+          monthOf(ts) !== d.getUTCMonth() + 1
+        )
+          wrong.push(ts);
       }
     }
     expect(wrong).toEqual([]);
@@ -73,7 +84,14 @@ describe('calendar fields', () => {
   });
 
   it('counts Saturday (5) and Sunday (6) as the weekend', () => {
-    expect([0, 1, 2, 3, 4, 5, 6].map(isWeekend)).toEqual(
-      [false, false, false, false, false, true, true]);
+    expect([0, 1, 2, 3, 4, 5, 6].map(isWeekend)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
   });
 });

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { parseChunk, type ParsedChunk } from '../../src/ingest/parse-chunk.js';
 
-const HEADER = 'Timestamp,From Bank,Account,To Bank,Account,Amount Received,' +
+const HEADER =
+  'Timestamp,From Bank,Account,To Bank,Account,Amount Received,' +
   'Receiving Currency,Amount Paid,Payment Currency,Payment Format,Is Laundering';
 
 const dir = mkdtempSync(join(tmpdir(), 'amlprep-unit-parse-'));
@@ -24,8 +25,12 @@ function chunkFile(rows: string[], eol = '\n', records = rows.filter((r) => r !=
   const content = head + rows.join(eol) + eol;
   writeFileSync(path, content);
   const span = {
-    index: 0, start: Buffer.byteLength(head), end: Buffer.byteLength(content),
-    firstLine: 2, firstRow: 0, rows: records,
+    index: 0,
+    start: Buffer.byteLength(head),
+    end: Buffer.byteLength(content),
+    firstLine: 2,
+    firstRow: 0,
+    rows: records,
   };
   return { path, span };
 }
@@ -37,8 +42,9 @@ function chunkFile(rows: string[], eol = '\n', records = rows.filter((r) => r !=
 function accountsOf(chunk: ParsedChunk): [string, string][] {
   const out: [string, string][] = [];
   for (let i = 0; i + 1 < chunk.accountOffsets.length; i++) {
-    const key = Buffer.from(chunk.accountKeys.subarray(chunk.accountOffsets[i],
-      chunk.accountOffsets[i + 1])).toString('utf8');
+    const key = Buffer.from(
+      chunk.accountKeys.subarray(chunk.accountOffsets[i], chunk.accountOffsets[i + 1]),
+    ).toString('utf8');
     const cut = key.includes('\u0000') ? key.indexOf('\u0000') : key.indexOf(',');
     out.push([key.slice(0, cut), key.slice(cut + 1)]);
   }
@@ -69,7 +75,10 @@ describe('parseChunk', () => {
   it('keeps the good records as typed columns in file order', () => {
     expect(chunk.rows).toBe(4);
     expect([...chunk.ts.subarray(0, 4)]).toEqual([
-      utc(2022, 9, 1, 0, 20), utc(2022, 9, 1, 0, 21), utc(2022, 9, 2, 10), utc(2022, 9, 3, 10),
+      utc(2022, 9, 1, 0, 20),
+      utc(2022, 9, 1, 0, 21),
+      utc(2022, 9, 2, 10),
+      utc(2022, 9, 3, 10),
     ]);
     expect([...chunk.amountReceived.subarray(0, 4)]).toEqual([10.5, 3, 1, 7]);
     expect([...chunk.amountPaid.subarray(0, 4)]).toEqual([11, 3.5, 1, 7.25]);
@@ -80,7 +89,11 @@ describe('parseChunk', () => {
     // Record 0 meets 020/Z9 (sender) then 010/A1; record 3 meets 010/A"2 then 011/C1;
     // record 8 meets 030/D1 and the known 020/Z9. Rejected records intern nothing.
     expect(accountsOf(chunk)).toEqual([
-      ['020', 'Z9'], ['010', 'A1'], ['010', 'A"2'], ['011', 'C1'], ['030', 'D1'],
+      ['020', 'Z9'],
+      ['010', 'A1'],
+      ['010', 'A"2'],
+      ['011', 'C1'],
+      ['030', 'D1'],
     ]);
     expect([...chunk.src.subarray(0, 4)]).toEqual([0, 1, 2, 4]);
     expect([...chunk.dst.subarray(0, 4)]).toEqual([1, 0, 3, 0]);
@@ -97,7 +110,11 @@ describe('parseChunk', () => {
 
   it('rejects each malformed record with its reason, start line and record index', () => {
     expect(chunk.rejects.map((r) => [r.line, r.record])).toEqual([
-      [4, 2], [8, 4], [9, 5], [10, 6], [11, 7],
+      [4, 2],
+      [8, 4],
+      [9, 5],
+      [10, 6],
+      [11, 7],
     ]);
     const reasons = chunk.rejects.map((r) => r.reason);
     expect(reasons[0]).toMatch(/Timestamp.*"2022\/13\/01 00:00"/);
@@ -105,8 +122,7 @@ describe('parseChunk', () => {
     expect(reasons[2]).toMatch(/11 fields.*12/);
     expect(reasons[3]).toMatch(/Is Laundering.*"2"/);
     expect(reasons[4]).toMatch(/empty To Bank/);
-    expect(chunk.rejects.map((r) => r.text)).toEqual([ROWS[2], ROWS[5], ROWS[6], ROWS[7],
-      ROWS[8]]);
+    expect(chunk.rejects.map((r) => r.text)).toEqual([ROWS[2], ROWS[5], ROWS[6], ROWS[7], ROWS[8]]);
   });
 
   it('stops at the first bad record when asked to', () => {
@@ -121,17 +137,23 @@ describe('parseChunk', () => {
     const mid = parseChunk(path, { ...span, start, firstLine: 3, firstRow: 101, rows: 2 }, false);
     expect(mid.rows).toBe(1);
     expect(mid.rejects.map((r) => [r.line, r.record])).toEqual([[4, 102]]);
-    expect(accountsOf(mid)).toEqual([['010', 'A1'], ['020', 'Z9']]);
+    expect(accountsOf(mid)).toEqual([
+      ['010', 'A1'],
+      ['020', 'Z9'],
+    ]);
   });
 });
 
 describe('parseChunk on CRLF files', () => {
   it('strips the CR from the last field and counts lines across a quoted CRLF', () => {
-    const { path, span } = chunkFile([
-      /* line 2 */ '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,"AC\r\nH",1',
-      /* line 4 */ '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,2',
-      /* line 5 */ '2022/09/01 00:20:30,010,A1,020,B2,1,Euro,1,Euro,Cash,0',
-    ], '\r\n');
+    const { path, span } = chunkFile(
+      [
+        /* line 2 */ '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,"AC\r\nH",1',
+        /* line 4 */ '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,2',
+        /* line 5 */ '2022/09/01 00:20:30,010,A1,020,B2,1,Euro,1,Euro,Cash,0',
+      ],
+      '\r\n',
+    );
     const chunk = parseChunk(path, span, false);
     expect(chunk.rows).toBe(2);
     expect([...chunk.label.subarray(0, 2)]).toEqual([1, 0]);
@@ -149,26 +171,48 @@ describe('parseChunk rejects', () => {
   it.each([
     ['a NUL byte', '2022/09/01 00:20,010,A\u00001,020,B2,1,Euro,1,Euro,Cash,0', /NUL/],
     ['a repeated header', HEADER, /header/],
-    ['an empty sender account', '2022/09/01 00:20,010,,020,B2,1,Euro,1,Euro,Cash,0',
-      /empty Account \(column 3\)/],
-    ['an empty From Bank', '2022/09/01 00:20,,A1,020,B2,1,Euro,1,Euro,Cash,0',
-      /empty From Bank/],
-    ['an empty receiver account', '2022/09/01 00:20,010,A1,020,,1,Euro,1,Euro,Cash,0',
-      /empty Account \(column 5\)/],
-    ['an exponent amount', '2022/09/01 00:20,010,A1,020,B2,1e5,Euro,1,Euro,Cash,0',
-      /Amount Received.*"1e5"/],
-    ['a NaN Amount Paid', '2022/09/01 00:20,010,A1,020,B2,1,Euro,NaN,Euro,Cash,0',
-      /Amount Paid.*"NaN"/],
-    ['an inf Amount Paid', '2022/09/01 00:20,010,A1,020,B2,1,Euro,inf,Euro,Cash,0',
-      /Amount Paid.*"inf"/],
-    ['a spaced amount', '2022/09/01 00:20,010,A1,020,B2, 1,Euro,1,Euro,Cash,0',
-      /Amount Received/],
-    ['an empty Receiving Currency', '2022/09/01 00:20,010,A1,020,B2,1,,1,Euro,Cash,0',
-      /empty Receiving Currency/],
-    ['an empty Payment Currency', '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,,Cash,0',
-      /empty Payment Currency/],
-    ['an empty Payment Format', '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,,0',
-      /empty Payment Format/],
+    [
+      'an empty sender account',
+      '2022/09/01 00:20,010,,020,B2,1,Euro,1,Euro,Cash,0',
+      /empty Account \(column 3\)/,
+    ],
+    ['an empty From Bank', '2022/09/01 00:20,,A1,020,B2,1,Euro,1,Euro,Cash,0', /empty From Bank/],
+    [
+      'an empty receiver account',
+      '2022/09/01 00:20,010,A1,020,,1,Euro,1,Euro,Cash,0',
+      /empty Account \(column 5\)/,
+    ],
+    [
+      'an exponent amount',
+      '2022/09/01 00:20,010,A1,020,B2,1e5,Euro,1,Euro,Cash,0',
+      /Amount Received.*"1e5"/,
+    ],
+    [
+      'a NaN Amount Paid',
+      '2022/09/01 00:20,010,A1,020,B2,1,Euro,NaN,Euro,Cash,0',
+      /Amount Paid.*"NaN"/,
+    ],
+    [
+      'an inf Amount Paid',
+      '2022/09/01 00:20,010,A1,020,B2,1,Euro,inf,Euro,Cash,0',
+      /Amount Paid.*"inf"/,
+    ],
+    ['a spaced amount', '2022/09/01 00:20,010,A1,020,B2, 1,Euro,1,Euro,Cash,0', /Amount Received/],
+    [
+      'an empty Receiving Currency',
+      '2022/09/01 00:20,010,A1,020,B2,1,,1,Euro,Cash,0',
+      /empty Receiving Currency/,
+    ],
+    [
+      'an empty Payment Currency',
+      '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,,Cash,0',
+      /empty Payment Currency/,
+    ],
+    [
+      'an empty Payment Format',
+      '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,,0',
+      /empty Payment Format/,
+    ],
     ['an empty label', '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,', /Is Laundering/],
     ['too few fields', '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash', /11 fields.*10/],
     ['Feb 29 of 2023', '2023/02/29 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,0', /Timestamp/],
@@ -192,8 +236,12 @@ describe('parseChunk rejects', () => {
     ]);
     const chunk = parseChunk(path, span, false);
     expect(chunk.rejects).toEqual([]);
-    expect(accountsOf(chunk)).toEqual([['010', 'A,1'], ['020', 'B2'], ['010,A', '1'],
-      ['010', 'A']]);
+    expect(accountsOf(chunk)).toEqual([
+      ['010', 'A,1'],
+      ['020', 'B2'],
+      ['010,A', '1'],
+      ['010', 'A'],
+    ]);
     expect([...chunk.src.subarray(0, 4)]).toEqual([0, 2, 3, 0]);
     expect([...chunk.dst.subarray(0, 4)]).toEqual([1, 1, 1, 1]);
   });
@@ -205,7 +253,10 @@ describe('parseChunk rejects', () => {
     ]);
     const chunk = parseChunk(path, span, false);
     expect(chunk.rows).toBe(2);
-    expect(accountsOf(chunk)).toEqual([['010', 'A1'], ['020', 'B2']]);
+    expect(accountsOf(chunk)).toEqual([
+      ['010', 'A1'],
+      ['020', 'B2'],
+    ]);
     expect([...chunk.src.subarray(0, 2)]).toEqual([0, 0]);
     expect(chunk.currencies).toEqual(['Euro']);
     expect([...chunk.label.subarray(0, 2)]).toEqual([0, 0]);
@@ -228,6 +279,9 @@ describe('parseChunk rejects', () => {
     const { path, span } = chunkFile([GOOD, bad, GOOD, last]);
     const chunk = parseChunk(path, span, false);
     expect(chunk.rows).toBe(2);
-    expect(chunk.rejects.map((r) => [r.line, r.record])).toEqual([[3, 1], [6, 3]]);
+    expect(chunk.rejects.map((r) => [r.line, r.record])).toEqual([
+      [3, 1],
+      [6, 3],
+    ]);
   });
 });

@@ -19,7 +19,12 @@ function file(content: string | Buffer): string {
 }
 
 function span(
-  index: number, start: number, end: number, firstLine: number, firstRow: number, rows: number,
+  index: number,
+  start: number,
+  end: number,
+  firstLine: number,
+  firstRow: number,
+  rows: number,
 ): ChunkSpan {
   return { index, start, end, firstLine, firstRow, rows };
 }
@@ -122,7 +127,10 @@ describe('planChunks', () => {
     const path = file('h\nr0\nr1\nr2');
     const plan = planChunks(path, 2, 2, 2, 100);
     expect(plan.rows).toBe(3);
-    expect(plan.chunks.map((c) => [c.firstRow, c.rows])).toEqual([[0, 2], [2, 1]]);
+    expect(plan.chunks.map((c) => [c.firstRow, c.rows])).toEqual([
+      [0, 2],
+      [2, 1],
+    ]);
   });
 
   it('counts blank lines in line numbers but not toward the sample limit', () => {
@@ -139,8 +147,14 @@ describe('planChunks', () => {
     // first in block 2). Then a quoted record whose line break is inside the quotes.
     const BLOCK = 8 * 1024 * 1024;
     const tenByteRows = 838_860;
-    const parts = ['h\n', 'r0000000\r\n'.repeat(tenByteRows), 'r1234\r\n', '\r\n',
-      'a,"x\r\ny"\r\n', 'z\r\n'];
+    const parts = [
+      'h\n',
+      'r0000000\r\n'.repeat(tenByteRows),
+      'r1234\r\n',
+      '\r\n',
+      'a,"x\r\ny"\r\n',
+      'z\r\n',
+    ];
     const content = Buffer.from(parts.join(''), 'latin1');
     expect(content.indexOf('\r\n\r\n', 2 + BLOCK - 10)).toBe(2 + BLOCK - 3);
     const path = file(content);
@@ -160,7 +174,8 @@ describe('planChunks', () => {
     expect(zStart).toBe(content.length - 3);
 
     const byOne = planChunks(path, 2, 2, 1, null);
-    expect(byOne.chunks.at(-1)).toEqual(span(fillerRows + 1, zStart, content.length,
-      fillerRows + 5, fillerRows + 1, 1));
+    expect(byOne.chunks.at(-1)).toEqual(
+      span(fillerRows + 1, zStart, content.length, fillerRows + 5, fillerRows + 1, 1),
+    );
   });
 });

@@ -28,8 +28,10 @@ function randomFile(seed: number) {
   const next = rng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]!;
   const eol = next() < 0.5 ? '\n' : '\r\n';
-  const lines: string[] = ['Timestamp,From Bank,Account,To Bank,Account,Amount Received,' +
-    'Receiving Currency,Amount Paid,Payment Currency,Payment Format,Is Laundering'];
+  const lines: string[] = [
+    'Timestamp,From Bank,Account,To Bank,Account,Amount Received,' +
+      'Receiving Currency,Amount Paid,Payment Currency,Payment Format,Is Laundering',
+  ];
   // Reference: the physical line each record starts on, and whether it is bad.
   const records: { line: number; bad: boolean }[] = [];
   let line = 2;
@@ -43,9 +45,21 @@ function randomFile(seed: number) {
     const format = next() < 0.2 ? `"Wire${eol}Transfer"` : pick(['Cash', 'ACH', '"Che""que"']);
     const bad = next() < 0.15;
     const account = next() < 0.2 ? `"A,${r % 7}"` : `A${r % 7}`;
-    lines.push([`2022/09/0${1 + (r % 9)} 1${r % 10}:0${r % 6}`, pick(['010', '0010', '"011"']),
-      account, '020', `B${r % 5}`, `${r}.5`, pick(['Euro', 'US Dollar']), `${r}`,
-      pick(['Euro', 'Bitcoin']), format, bad ? '7' : String(r % 2)].join(','));
+    lines.push(
+      [
+        `2022/09/0${1 + (r % 9)} 1${r % 10}:0${r % 6}`,
+        pick(['010', '0010', '"011"']),
+        account,
+        '020',
+        `B${r % 5}`,
+        `${r}.5`,
+        pick(['Euro', 'US Dollar']),
+        `${r}`,
+        pick(['Euro', 'Bitcoin']),
+        format,
+        bad ? '7' : String(r % 2),
+      ].join(','),
+    );
     records.push({ line, bad });
     line += format.includes(eol) ? 2 : 1;
   }
@@ -60,12 +74,24 @@ function flatten(chunks: ParsedChunk[]) {
   const rows: string[] = [];
   const rejects: number[] = [];
   for (const c of chunks) {
-    const key = (i: number) => Buffer.from(
-      c.accountKeys.subarray(c.accountOffsets[i], c.accountOffsets[i + 1])).toString('latin1');
+    const key = (i: number) =>
+      Buffer.from(c.accountKeys.subarray(c.accountOffsets[i], c.accountOffsets[i + 1])).toString(
+        'latin1',
+      );
     for (let r = 0; r < c.rows; r++) {
-      rows.push([c.ts[r], c.amountReceived[r], c.amountPaid[r], key(c.src[r]!), key(c.dst[r]!),
-        c.currencies[c.receivingCurrency[r]!], c.currencies[c.paymentCurrency[r]!],
-        c.formats[c.format[r]!], c.label[r]].join('|'));
+      rows.push(
+        [
+          c.ts[r],
+          c.amountReceived[r],
+          c.amountPaid[r],
+          key(c.src[r]!),
+          key(c.dst[r]!),
+          c.currencies[c.receivingCurrency[r]!],
+          c.currencies[c.paymentCurrency[r]!],
+          c.formats[c.format[r]!],
+          c.label[r],
+        ].join('|'),
+      );
     }
     rejects.push(...c.rejects.map((x) => x.line));
   }
@@ -73,7 +99,8 @@ function flatten(chunks: ParsedChunk[]) {
 }
 
 describe('chunked parsing', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])('parses random file %i the same for every chunk size',
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'parses random file %i the same for every chunk size',
     (seed) => {
       const { path, dataStart, records } = randomFile(seed);
       const whole = planChunks(path, dataStart, 2, 1_000_000, null);
@@ -85,8 +112,10 @@ describe('chunked parsing', () => {
       for (const size of [1, 2, 3, 7, 16]) {
         const plan = planChunks(path, dataStart, 2, size, null);
         expect(plan.chunks.map((c) => c.firstLine)).toEqual(
-          plan.chunks.map((c) => records[c.firstRow]!.line));
+          plan.chunks.map((c) => records[c.firstRow]!.line),
+        );
         expect(flatten(plan.chunks.map((s) => parseChunk(path, s, false)))).toEqual(reference);
       }
-    });
+    },
+  );
 });

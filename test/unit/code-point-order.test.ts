@@ -48,10 +48,24 @@ describe('compareCodePoints', () => {
 
   it('agrees in sign with a code point reference on random strings', () => {
     const next = rng(3);
-    const pool = ['a', 'b', 'Z', ' ', 'é', '€', '\uE000', '\uFFFF', '\u{10000}', '\u{1F600}',
-      '\u{10FFFF}'];
-    const word = () => Array.from({ length: Math.floor(next() * 4) },
-      () => pool[Math.floor(next() * pool.length)]!).join('');
+    const pool = [
+      'a',
+      'b',
+      'Z',
+      ' ',
+      'é',
+      '€',
+      '\uE000',
+      '\uFFFF',
+      '\u{10000}',
+      '\u{1F600}',
+      '\u{10FFFF}',
+    ];
+    const word = () =>
+      Array.from(
+        { length: Math.floor(next() * 4) },
+        () => pool[Math.floor(next() * pool.length)]!,
+      ).join('');
     const wrong: string[][] = [];
     for (let n = 0; n < 5000; n++) {
       const a = word();
@@ -67,7 +81,11 @@ describe('dictionaryOf', () => {
     const dict = dictionaryOf(['US Dollar', '\u{1F600}', 'Euro', '\uFFFF', 'Euro', 'Bitcoin']);
     expect(dict.values).toEqual(['Bitcoin', 'Euro', 'US Dollar', '\uFFFF', '\u{1F600}']);
     expect([...dict.code]).toEqual([
-      ['Bitcoin', 0], ['Euro', 1], ['US Dollar', 2], ['\uFFFF', 3], ['\u{1F600}', 4],
+      ['Bitcoin', 0],
+      ['Euro', 1],
+      ['US Dollar', 2],
+      ['\uFFFF', 3],
+      ['\u{1F600}', 4],
     ]);
   });
 

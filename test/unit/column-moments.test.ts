@@ -2,9 +2,7 @@
 // statistics come in fixed blocks of rows so the sums do not depend on chunking.
 import { describe, expect, it } from 'vitest';
 
-import {
-  applyScaler, blockSquares, blockSums, MOMENT_BLOCK,
-} from '../../src/features/moments.js';
+import { applyScaler, blockSquares, blockSums, MOMENT_BLOCK } from '../../src/features/moments.js';
 import { makeMatrix, type Matrix } from '../../src/features/tables.js';
 
 function matrixOf(columns: number[][]): Matrix {
@@ -15,7 +13,11 @@ function matrixOf(columns: number[][]): Matrix {
 
 describe('block moments on a hand-worked column', () => {
   // Column 0: [1, 2, 3, 4]; column 1: [10, 10, 10, 10]; column 2: [−2, 0, 5, 1].
-  const m = matrixOf([[1, 2, 3, 4], [10, 10, 10, 10], [-2, 0, 5, 1]]);
+  const m = matrixOf([
+    [1, 2, 3, 4],
+    [10, 10, 10, 10],
+    [-2, 0, 5, 1],
+  ]);
 
   it('sums every row when nothing is filtered', () => {
     const s = blockSums(m, [0, 2], null, 0, 4);
@@ -88,13 +90,21 @@ describe('block moments over several blocks', () => {
   it('gives one entry per block and column, block-major', () => {
     const s = blockSums(m, [2, 0], keep, 0, rows);
     expect(s.count.length).toBe(3 * 2);
-    const bounds = [[0, MOMENT_BLOCK], [MOMENT_BLOCK, 2 * MOMENT_BLOCK], [2 * MOMENT_BLOCK, rows]];
+    const bounds = [
+      [0, MOMENT_BLOCK],
+      [MOMENT_BLOCK, 2 * MOMENT_BLOCK],
+      [2 * MOMENT_BLOCK, rows],
+    ];
     bounds.forEach(([a, z], b) => {
       [2, 0].forEach((c, j) => {
         const want = direct(c, a!, z!);
         const k = b * 2 + j;
-        expect([s.count[k], s.sum[k], s.min[k], s.max[k]]).toEqual(
-          [want.count, want.sum, want.min, want.max]);
+        expect([s.count[k], s.sum[k], s.min[k], s.max[k]]).toEqual([
+          want.count,
+          want.sum,
+          want.min,
+          want.max,
+        ]);
       });
     });
   });
@@ -109,11 +119,14 @@ describe('block moments over several blocks', () => {
   it('combines into the mean and population std of the kept rows', () => {
     const s = blockSums(m, [0, 1, 2], keep, 0, rows);
     const count = [0, 1, 2].map((j) => s.count[j]! + s.count[3 + j]! + s.count[6 + j]!);
-    const mean = Float64Array.from([0, 1, 2], (j) =>
-      (s.sum[j]! + s.sum[3 + j]! + s.sum[6 + j]!) / count[j]!);
+    const mean = Float64Array.from(
+      [0, 1, 2],
+      (j) => (s.sum[j]! + s.sum[3 + j]! + s.sum[6 + j]!) / count[j]!,
+    );
     const sq = blockSquares(m, [0, 1, 2], keep, mean, 0, rows);
     const std = Float64Array.from([0, 1, 2], (j) =>
-      Math.sqrt((sq[j]! + sq[3 + j]! + sq[6 + j]!) / count[j]!));
+      Math.sqrt((sq[j]! + sq[3 + j]! + sq[6 + j]!) / count[j]!),
+    );
 
     [0, 1, 2].forEach((c) => {
       const kept = cols[c]!.filter((_, r) => keep[r] === 1);

@@ -3,32 +3,70 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  AbortedError, AmlprepError, BadRowError, CheckpointError, fromWireError, InputError,
-  LockedError, MissingClassError, OptionError, OutputError, toWireError, UsageError,
-  WorkerError, type ErrorCode,
+  AbortedError,
+  AmlprepError,
+  BadRowError,
+  CheckpointError,
+  fromWireError,
+  InputError,
+  LockedError,
+  MissingClassError,
+  OptionError,
+  OutputError,
+  toWireError,
+  UsageError,
+  WorkerError,
+  type ErrorCode,
 } from '../../src/errors.js';
 
 const CASES: [string, () => AmlprepError, ErrorCode, boolean, string][] = [
-  ['OptionError', () => new OptionError('options.workers bad'), 'ERR_AMLPREP_OPTION', true,
-    'options.workers bad'],
-  ['UsageError', () => new UsageError('unknown flag'), 'ERR_AMLPREP_USAGE', true,
-    'unknown flag'],
-  ['InputError', () => new InputError('no such file'), 'ERR_AMLPREP_INPUT', true,
-    'no such file'],
-  ['BadRowError', () => new BadRowError('t.csv', 7, 'bad Timestamp'), 'ERR_AMLPREP_BAD_ROW',
-    true, 't.csv:7: bad Timestamp'],
-  ['MissingClassError', () => new MissingClassError('no class 1'), 'ERR_AMLPREP_NO_CLASS', true,
-    'no class 1'],
-  ['CheckpointError', () => new CheckpointError('corrupt'), 'ERR_AMLPREP_CHECKPOINT', true,
-    'corrupt'],
-  ['LockedError', () => new LockedError('held by pid 1'), 'ERR_AMLPREP_LOCKED', true,
-    'held by pid 1'],
-  ['WorkerError', () => new WorkerError('worker died'), 'ERR_AMLPREP_WORKER', false,
-    'worker died'],
+  [
+    'OptionError',
+    () => new OptionError('options.workers bad'),
+    'ERR_AMLPREP_OPTION',
+    true,
+    'options.workers bad',
+  ],
+  ['UsageError', () => new UsageError('unknown flag'), 'ERR_AMLPREP_USAGE', true, 'unknown flag'],
+  ['InputError', () => new InputError('no such file'), 'ERR_AMLPREP_INPUT', true, 'no such file'],
+  [
+    'BadRowError',
+    () => new BadRowError('t.csv', 7, 'bad Timestamp'),
+    'ERR_AMLPREP_BAD_ROW',
+    true,
+    't.csv:7: bad Timestamp',
+  ],
+  [
+    'MissingClassError',
+    () => new MissingClassError('no class 1'),
+    'ERR_AMLPREP_NO_CLASS',
+    true,
+    'no class 1',
+  ],
+  [
+    'CheckpointError',
+    () => new CheckpointError('corrupt'),
+    'ERR_AMLPREP_CHECKPOINT',
+    true,
+    'corrupt',
+  ],
+  [
+    'LockedError',
+    () => new LockedError('held by pid 1'),
+    'ERR_AMLPREP_LOCKED',
+    true,
+    'held by pid 1',
+  ],
+  ['WorkerError', () => new WorkerError('worker died'), 'ERR_AMLPREP_WORKER', false, 'worker died'],
   ['OutputError', () => new OutputError('disk full'), 'ERR_AMLPREP_OUTPUT', true, 'disk full'],
   ['AbortedError', () => new AbortedError(), 'ERR_AMLPREP_ABORTED', true, 'run aborted'],
-  ['AmlprepError', () => new AmlprepError('ERR_AMLPREP_INTERNAL', 'oops'),
-    'ERR_AMLPREP_INTERNAL', false, 'oops'],
+  [
+    'AmlprepError',
+    () => new AmlprepError('ERR_AMLPREP_INTERNAL', 'oops'),
+    'ERR_AMLPREP_INTERNAL',
+    false,
+    'oops',
+  ],
 ];
 
 /** What postMessage does to a reply: the structured clone algorithm. */
@@ -37,17 +75,19 @@ function overTheWire(error: unknown): Error {
 }
 
 describe('error classes', () => {
-  it.each(CASES)('%s has its name, code, user-facing flag and message', (name, make, code,
-    user, message) => {
-    const error = make();
-    expect(error).toBeInstanceOf(Error);
-    expect(error).toBeInstanceOf(AmlprepError);
-    expect(error.name).toBe(name);
-    expect(error.code).toBe(code);
-    expect(error.userFacing).toBe(user);
-    expect(error.message).toBe(message);
-    expect(String(error)).toBe(`${name}: ${message}`);
-  });
+  it.each(CASES)(
+    '%s has its name, code, user-facing flag and message',
+    (name, make, code, user, message) => {
+      const error = make();
+      expect(error).toBeInstanceOf(Error);
+      expect(error).toBeInstanceOf(AmlprepError);
+      expect(error.name).toBe(name);
+      expect(error.code).toBe(code);
+      expect(error.userFacing).toBe(user);
+      expect(error.message).toBe(message);
+      expect(String(error)).toBe(`${name}: ${message}`);
+    },
+  );
 
   it('gives every class a distinct code', () => {
     const codes = CASES.map(([, make]) => make().code);
@@ -66,7 +106,9 @@ describe('error classes', () => {
   it('exposes the file, line and reason of a bad row', () => {
     const error = new BadRowError('/data/HI-Small_Trans.csv', 12_345, 'bad Amount Paid "-1"');
     expect(error).toMatchObject({
-      file: '/data/HI-Small_Trans.csv', line: 12_345, reason: 'bad Amount Paid "-1"',
+      file: '/data/HI-Small_Trans.csv',
+      line: 12_345,
+      reason: 'bad Amount Paid "-1"',
       message: '/data/HI-Small_Trans.csv:12345: bad Amount Paid "-1"',
     });
   });
@@ -84,12 +126,14 @@ describe('wire errors', () => {
   });
 
   it.each(CASES.filter(([name]) => name !== 'BadRowError'))(
-    'keeps the code and message of %s', (_name, make, code, _user, message) => {
+    'keeps the code and message of %s',
+    (_name, make, code, _user, message) => {
       const back = overTheWire(make());
       expect(back).toBeInstanceOf(AmlprepError);
       expect((back as AmlprepError).code).toBe(code);
       expect(back.message).toBe(message);
-    });
+    },
+  );
 
   it('keeps the stack of the original error', () => {
     const original = new CheckpointError('torn write');
@@ -99,8 +143,11 @@ describe('wire errors', () => {
   it('sends the context as plain data that survives structured cloning', () => {
     const wire = toWireError(new BadRowError('a.csv', 3, 'why'));
     expect(structuredClone(wire)).toEqual(wire);
-    expect(wire).toMatchObject({ code: 'ERR_AMLPREP_BAD_ROW', name: 'BadRowError',
-      context: { file: 'a.csv', line: 3, reason: 'why' } });
+    expect(wire).toMatchObject({
+      code: 'ERR_AMLPREP_BAD_ROW',
+      name: 'BadRowError',
+      context: { file: 'a.csv', line: 3, reason: 'why' },
+    });
   });
 
   it('maps a foreign error to an internal error with its message', () => {

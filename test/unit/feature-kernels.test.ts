@@ -5,12 +5,18 @@ import { describe, expect, it } from 'vitest';
 
 import { E, EDGE_FEATURE_COUNT, N, NODE_FEATURE_COUNT } from '../../src/features/definitions.js';
 import {
-  edgePortFeatures, edgeRowFeatures, type PortLists,
+  edgePortFeatures,
+  edgeRowFeatures,
+  type PortLists,
 } from '../../src/features/edge-kernel.js';
 import { buildCsr, sortLists, type Graph } from '../../src/features/graph.js';
 import { nodeFeatures } from '../../src/features/node-kernel.js';
 import {
-  makeMatrix, type EdgeColumns, type Matrix, type NodeColumns, type Vocabulary,
+  makeMatrix,
+  type EdgeColumns,
+  type Matrix,
+  type NodeColumns,
+  type Vocabulary,
 } from '../../src/features/tables.js';
 
 // Currency dictionary in code point order: Bitcoin 0, Euro 1, US Dollar 2.
@@ -41,7 +47,11 @@ const VOCAB: Vocabulary = { currencies: 3, bankTexts: 4, bitcoin: BTC };
 // e4      0   1   Sat 09-03 12:00   = e2       30   30     USD  USD      1   0  (parallel to e0)
 // e5      2   1   Sun 10-02 23:59:59 D0+31d+86399  5  0.25 EUR  BTC      0   0
 const T = [
-  D0 + 6 * H, D0 + 22.5 * H, D0 + 2 * DAY + 12 * H, D0 + DAY + 7 * H, D0 + 2 * DAY + 12 * H,
+  D0 + 6 * H,
+  D0 + 22.5 * H,
+  D0 + 2 * DAY + 12 * H,
+  D0 + DAY + 7 * H,
+  D0 + 2 * DAY + 12 * H,
   D0 + 31 * DAY + 86_399,
 ];
 
@@ -81,13 +91,17 @@ function nodeMatrix(e: EdgeColumns, ranges: [number, number][] = [[0, 5]]): Matr
 
 function portLists(rows: number): PortLists {
   return {
-    inPort: new Float64Array(rows).fill(NaN), inDelta: new Float64Array(rows).fill(NaN),
-    outPort: new Float64Array(rows).fill(NaN), outDelta: new Float64Array(rows).fill(NaN),
+    inPort: new Float64Array(rows).fill(NaN),
+    inDelta: new Float64Array(rows).fill(NaN),
+    outPort: new Float64Array(rows).fill(NaN),
+    outDelta: new Float64Array(rows).fill(NaN),
   };
 }
 
 function edgeMatrix(
-  e: EdgeColumns, ranges: [number, number][] = [[0, 5]], lists = portLists(e.rows),
+  e: EdgeColumns,
+  ranges: [number, number][] = [[0, 5]],
+  lists = portLists(e.rows),
 ): Matrix {
   const g = graphOf(e);
   const out = makeMatrix(6, EDGE_FEATURE_COUNT);
@@ -98,7 +112,9 @@ function edgeMatrix(
 
 /** Named expectations in SPEC order, so a reader can check each against its definition. */
 function nodeRow(v: Record<keyof typeof N, number>): number[] {
-  return Object.entries(N).sort((a, b) => a[1] - b[1]).map(([name]) => v[name as keyof typeof N]);
+  return Object.entries(N)
+    .sort((a, b) => a[1] - b[1])
+    .map(([name]) => v[name as keyof typeof N]);
 }
 
 function expectRow(got: number[], want: number[], names: string[]): void {
@@ -128,8 +144,7 @@ describe('graph adjacency', () => {
     const src = new Int32Array(rows);
     const csr = buildCsr(src, rows, 1);
     sortLists(csr, ts, 0, 1);
-    const want = Array.from({ length: rows }, (_, e) => e)
-      .sort((a, b) => ts[a]! - ts[b]! || a - b);
+    const want = Array.from({ length: rows }, (_, e) => e).sort((a, b) => ts[a]! - ts[b]! || a - b);
     expect([...csr.edges]).toEqual(want);
   });
 });
@@ -143,14 +158,33 @@ describe('node features', () => {
     // Payment currencies USD, BTC, USD, USD → 2. To Banks: node 1 "020", node 3 "030",
     // node 2 "010", node 1 → 3. Hours 6, 12, 7, 12: night only 6 → 1/4. Thu, Sat, Fri, Sat
     // → 2/4 weekend. Receivers 1, 3, 2 → 3 distinct.
-    expectRow(row(m, 0), nodeRow({
-      transaction_count: 4, total_sent: 330.5, total_received: 0, avg_amount: 82.625,
-      max_amount: 200, min_amount: 0.5, temporal_span: 2, transaction_frequency: 2,
-      currency_diversity: 2, bank_diversity: 3, night_ratio: 0.25, weekend_ratio: 0.5,
-      uses_crypto: 1, is_international: 1, is_high_frequency: 1, out_degree: 4, in_degree: 0,
-      unique_out_counterparties: 3, unique_in_counterparties: 0, self_transfer_count: 0,
-      entity_type: 1,
-    }), NODE_NAMES);
+    expectRow(
+      row(m, 0),
+      nodeRow({
+        transaction_count: 4,
+        total_sent: 330.5,
+        total_received: 0,
+        avg_amount: 82.625,
+        max_amount: 200,
+        min_amount: 0.5,
+        temporal_span: 2,
+        transaction_frequency: 2,
+        currency_diversity: 2,
+        bank_diversity: 3,
+        night_ratio: 0.25,
+        weekend_ratio: 0.5,
+        uses_crypto: 1,
+        is_international: 1,
+        is_high_frequency: 1,
+        out_degree: 4,
+        in_degree: 0,
+        unique_out_counterparties: 3,
+        unique_in_counterparties: 0,
+        self_transfer_count: 0,
+        entity_type: 1,
+      }),
+      NODE_NAMES,
+    );
   });
 
   it('computes node 1: a receiver with a self-transfer counted once', () => {
@@ -160,40 +194,97 @@ describe('node features', () => {
     // Payment currencies USD, EUR, USD, EUR → 2. To Bank is its own "020" every time → 1.
     // Hours 6, 22, 12, 23 → 3/4 night. Thu, Thu, Sat, Sun → 2/4. e5 receives Bitcoin → 1.
     // Senders 0, 1 (itself), 2 → 3; receivers: itself → 1.
-    expectRow(row(m, 1), nodeRow({
-      transaction_count: 4, total_sent: 50, total_received: 170.25, avg_amount: 46.25,
-      max_amount: 100, min_amount: 5, temporal_span: 31, transaction_frequency: 4 / 31,
-      currency_diversity: 2, bank_diversity: 1, night_ratio: 0.75, weekend_ratio: 0.5,
-      uses_crypto: 1, is_international: 1, is_high_frequency: 0, out_degree: 1, in_degree: 4,
-      unique_out_counterparties: 1, unique_in_counterparties: 3, self_transfer_count: 1,
-      entity_type: 0,
-    }), NODE_NAMES);
+    expectRow(
+      row(m, 1),
+      nodeRow({
+        transaction_count: 4,
+        total_sent: 50,
+        total_received: 170.25,
+        avg_amount: 46.25,
+        max_amount: 100,
+        min_amount: 5,
+        temporal_span: 31,
+        transaction_frequency: 4 / 31,
+        currency_diversity: 2,
+        bank_diversity: 1,
+        night_ratio: 0.75,
+        weekend_ratio: 0.5,
+        uses_crypto: 1,
+        is_international: 1,
+        is_high_frequency: 0,
+        out_degree: 1,
+        in_degree: 4,
+        unique_out_counterparties: 1,
+        unique_in_counterparties: 3,
+        self_transfer_count: 1,
+        entity_type: 0,
+      }),
+      NODE_NAMES,
+    );
   });
 
   it('computes node 2: one received and one sent transaction', () => {
     // e3 (received, 200 USD, Fri 07:00) and e5 (sent, 5 EUR → 0.25 BTC, Sun 23:59:59).
     // Span: D0+1d+7h to D0+31d+86399s: 2,653,199 s = 30.7 days → 30; 2 / 30.
     // To Banks: its own "010" (e3) and node 1's "020" (e5) → 2.
-    expectRow(row(m, 2), nodeRow({
-      transaction_count: 2, total_sent: 5, total_received: 200, avg_amount: 102.5,
-      max_amount: 200, min_amount: 5, temporal_span: 30, transaction_frequency: 2 / 30,
-      currency_diversity: 2, bank_diversity: 2, night_ratio: 0.5, weekend_ratio: 0.5,
-      uses_crypto: 1, is_international: 1, is_high_frequency: 0, out_degree: 1, in_degree: 1,
-      unique_out_counterparties: 1, unique_in_counterparties: 1, self_transfer_count: 0,
-      entity_type: -1,
-    }), NODE_NAMES);
+    expectRow(
+      row(m, 2),
+      nodeRow({
+        transaction_count: 2,
+        total_sent: 5,
+        total_received: 200,
+        avg_amount: 102.5,
+        max_amount: 200,
+        min_amount: 5,
+        temporal_span: 30,
+        transaction_frequency: 2 / 30,
+        currency_diversity: 2,
+        bank_diversity: 2,
+        night_ratio: 0.5,
+        weekend_ratio: 0.5,
+        uses_crypto: 1,
+        is_international: 1,
+        is_high_frequency: 0,
+        out_degree: 1,
+        in_degree: 1,
+        unique_out_counterparties: 1,
+        unique_in_counterparties: 1,
+        self_transfer_count: 0,
+        entity_type: -1,
+      }),
+      NODE_NAMES,
+    );
   });
 
   it('computes node 3: a single Bitcoin receipt', () => {
     // e2 only: span 0, frequency 1 / max(1, 0) = 1, which is not > 1.
-    expectRow(row(m, 3), nodeRow({
-      transaction_count: 1, total_sent: 0, total_received: 0.5, avg_amount: 0.5,
-      max_amount: 0.5, min_amount: 0.5, temporal_span: 0, transaction_frequency: 1,
-      currency_diversity: 1, bank_diversity: 1, night_ratio: 0, weekend_ratio: 1,
-      uses_crypto: 1, is_international: 0, is_high_frequency: 0, out_degree: 0, in_degree: 1,
-      unique_out_counterparties: 0, unique_in_counterparties: 1, self_transfer_count: 0,
-      entity_type: 2,
-    }), NODE_NAMES);
+    expectRow(
+      row(m, 3),
+      nodeRow({
+        transaction_count: 1,
+        total_sent: 0,
+        total_received: 0.5,
+        avg_amount: 0.5,
+        max_amount: 0.5,
+        min_amount: 0.5,
+        temporal_span: 0,
+        transaction_frequency: 1,
+        currency_diversity: 1,
+        bank_diversity: 1,
+        night_ratio: 0,
+        weekend_ratio: 1,
+        uses_crypto: 1,
+        is_international: 0,
+        is_high_frequency: 0,
+        out_degree: 0,
+        in_degree: 1,
+        unique_out_counterparties: 0,
+        unique_in_counterparties: 1,
+        self_transfer_count: 0,
+        entity_type: 2,
+      }),
+      NODE_NAMES,
+    );
   });
 
   it('gives an account without transactions 0 in 1-20 and keeps its entity type', () => {
@@ -201,7 +292,13 @@ describe('node features', () => {
   });
 
   it('gives the same values when nodes are split into chunks', () => {
-    expect(nodeMatrix(edges(), [[3, 5], [0, 1], [1, 3]]).data).toEqual(m.data);
+    expect(
+      nodeMatrix(edges(), [
+        [3, 5],
+        [0, 1],
+        [1, 3],
+      ]).data,
+    ).toEqual(m.data);
   });
 
   it('never reads the label', () => {
@@ -265,10 +362,22 @@ describe('edge features', () => {
   it('writes exact integers for codes, flags, times, ports and deltas', () => {
     for (let r = 0; r < 6; r++) {
       const got = row(m, r);
-      for (const c of [E.currency, E.format, E.bank, E.received_currency, E.is_self_transfer,
-        E.is_cross_currency, E.time, E.in_port, E.out_port, E.in_time_delta, E.out_time_delta]) {
+      for (const c of [
+        E.currency,
+        E.format,
+        E.bank,
+        E.received_currency,
+        E.is_self_transfer,
+        E.is_cross_currency,
+        E.time,
+        E.in_port,
+        E.out_port,
+        E.in_time_delta,
+        E.out_time_delta,
+      ]) {
         expect(got[c], `e${r} ${EDGE_NAMES[c]}`).toBe(
-          [...cyclic[r]!, ...rowPart[r]!, ...ports[r]!][c]);
+          [...cyclic[r]!, ...rowPart[r]!, ...ports[r]!][c],
+        );
       }
     }
   });
@@ -286,7 +395,13 @@ describe('edge features', () => {
   });
 
   it('gives the same ports and deltas when nodes are split into chunks', () => {
-    expect(edgeMatrix(edges(), [[4, 5], [1, 4], [0, 1]]).data).toEqual(m.data);
+    expect(
+      edgeMatrix(edges(), [
+        [4, 5],
+        [1, 4],
+        [0, 1],
+      ]).data,
+    ).toEqual(m.data);
   });
 
   it('never reads the label', () => {
@@ -299,9 +414,11 @@ describe('edge features', () => {
     // Out ranks: e2 → 2 first (0), e0 → 1 (1), e1 → 2 (0); out deltas e2 0, e0 100, e1 0.
     // In: node 1 receives e0 alone; node 2 receives e2 (t 0) then e1 (t 100): delta 100.
     const e: EdgeColumns = {
-      ...edges(), rows: 3,
+      ...edges(),
+      rows: 3,
       ts: Float64Array.from([D0 + 100, D0 + 100, D0]),
-      src: Int32Array.from([0, 0, 0]), dst: Int32Array.from([1, 2, 2]),
+      src: Int32Array.from([0, 0, 0]),
+      dst: Int32Array.from([1, 2, 2]),
     };
     const g = graphOf(e, 3);
     const out = makeMatrix(3, EDGE_FEATURE_COUNT);

@@ -69,7 +69,8 @@ describe('nearestNeighbours', () => {
       const k = 1 + Math.floor(next() * Math.min(5, m - 1));
       const points = Array.from({ length: m * d }, () => Math.floor(next() * 4) - 2);
       expect(knn(points, d, k), `trial ${trial}`).toEqual(
-        reference(Float64Array.from(points), m, d, k));
+        reference(Float64Array.from(points), m, d, k),
+      );
     }
   });
 

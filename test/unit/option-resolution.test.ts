@@ -41,26 +41,47 @@ describe('resolveOptions defaults', () => {
   });
 
   it('names the default output folder after the sample size', () => {
-    expect(resolveOptions({ ...BASE, sample: 500 }).out)
-      .toBe(join(resolve('data'), 'checkpoints_500'));
+    expect(resolveOptions({ ...BASE, sample: 500 }).out).toBe(
+      join(resolve('data'), 'checkpoints_500'),
+    );
   });
 
   it('keeps given values and resolves paths', () => {
     const o = resolveOptions({
-      ...BASE, accounts: 'a.csv', patterns: 'p.txt', out: 'o', sample: 10, chunkSize: 7,
-      workers: 3, resumeFrom: 'normalized', fresh: true, imbalance: 'undersample',
-      smoteRatio: 0.5, seed: 0, onBadRow: 'skip',
+      ...BASE,
+      accounts: 'a.csv',
+      patterns: 'p.txt',
+      out: 'o',
+      sample: 10,
+      chunkSize: 7,
+      workers: 3,
+      resumeFrom: 'normalized',
+      fresh: true,
+      imbalance: 'undersample',
+      smoteRatio: 0.5,
+      seed: 0,
+      onBadRow: 'skip',
     });
     expect(o).toMatchObject({
-      accounts: resolve('a.csv'), patterns: resolve('p.txt'), out: resolve('o'), sample: 10,
-      chunkSize: 7, workers: 3, resumeFrom: 'normalized', fresh: true,
-      imbalance: 'undersample', smoteRatio: 0.5, seed: 0, onBadRow: 'skip',
+      accounts: resolve('a.csv'),
+      patterns: resolve('p.txt'),
+      out: resolve('o'),
+      sample: 10,
+      chunkSize: 7,
+      workers: 3,
+      resumeFrom: 'normalized',
+      fresh: true,
+      imbalance: 'undersample',
+      smoteRatio: 0.5,
+      seed: 0,
+      onBadRow: 'skip',
     });
   });
 
   it('treats null like an absent option', () => {
-    expect(resolveOptions({ ...BASE, workers: null, seed: null } as unknown as RunOptions))
-      .toMatchObject({ workers: availableParallelism(), seed: 42 });
+    expect(
+      resolveOptions({ ...BASE, workers: null, seed: null } as unknown as RunOptions),
+    ).toMatchObject({ workers: availableParallelism(), seed: 42 });
   });
 
   it('accepts the largest 32-bit seed', () => {
@@ -152,9 +173,9 @@ describe('split shares', () => {
 
   it('rejects numbers whose decimal form does not sum to 1', () => {
     // 0.1 + 0.2 is 0.30000000000000004 as a double: its text does not sum to 1 with 0.7.
-    expect(failure({ ...BASE, split: [0.1 + 0.2, 0.35, 0.35] }).message)
-      .toContain('options.split');
-    expect(failure({ ...BASE, split: [0.5, 0.5] as unknown as [number, number, number] })
-      .message).toContain('options.split');
+    expect(failure({ ...BASE, split: [0.1 + 0.2, 0.35, 0.35] }).message).toContain('options.split');
+    expect(
+      failure({ ...BASE, split: [0.5, 0.5] as unknown as [number, number, number] }).message,
+    ).toContain('options.split');
   });
 });

@@ -7,7 +7,8 @@ const decoder = new TextDecoder();
 
 function fieldsOf(rec: SplitRecord): string[] {
   return Array.from({ length: rec.fields }, (_, i) =>
-    decoder.decode(rec.src.subarray(rec.starts[i], rec.ends[i])));
+    decoder.decode(rec.src.subarray(rec.starts[i], rec.ends[i])),
+  );
 }
 
 /** Splits every record of `text`, as the parser walks a chunk. */
@@ -76,13 +77,24 @@ describe('RecordSplitter', () => {
   });
 
   it('reads a last record without a line break', () => {
-    expect(splitAll('a,b\n"c",d').map((r) => r.fields)).toEqual([['a', 'b'], ['c', 'd']]);
-    expect(splitAll('a,b\nc,d').map((r) => r.fields)).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(splitAll('a,b\n"c",d').map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(splitAll('a,b\nc,d').map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('splits plain records that follow a quoted one', () => {
     const recs = splitAll('"q,1",2\nx,y\n"r""",3\nu,v');
-    expect(recs.map((r) => r.fields)).toEqual([['q,1', '2'], ['x', 'y'], ['r"', '3'], ['u', 'v']]);
+    expect(recs.map((r) => r.fields)).toEqual([
+      ['q,1', '2'],
+      ['x', 'y'],
+      ['r"', '3'],
+      ['u', 'v'],
+    ]);
   });
 
   it('flags a quoted field that never closes', () => {

@@ -62,7 +62,8 @@ function explanations(inp: SmoteInput, v: number[]): Explanation[] {
       const g = j0 === undefined ? null : (v[j0]! - a[j0]!) / (b[j0]! - a[j0]!);
       if (g !== null && !(g >= -1e-12 && g < 1)) continue;
       const onSegment = [0, 1, 4].every(
-        (j) => Math.abs(a[j]! + (g ?? 0) * (b[j]! - a[j]!) - v[j]!) < 1e-12);
+        (j) => Math.abs(a[j]! + (g ?? 0) * (b[j]! - a[j]!) - v[j]!) < 1e-12,
+      );
       const codes = [2, 3].every((j) => v[j] === a[j] || v[j] === b[j]);
       if (onSegment && codes) found.push({ base, nn, g });
     }

@@ -90,7 +90,8 @@ describe('parseTimestamp', () => {
       const y = d.getUTCFullYear();
       if (y < 1000 || y > 9999) continue;
       const withSeconds = n % 2 === 0;
-      const text = `${pad(y, 4)}/${pad(d.getUTCMonth() + 1, 2)}/${pad(d.getUTCDate(), 2)} ` +
+      const text =
+        `${pad(y, 4)}/${pad(d.getUTCMonth() + 1, 2)}/${pad(d.getUTCDate(), 2)} ` +
         `${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}` +
         (withSeconds ? `:${pad(d.getUTCSeconds(), 2)}` : '');
       const expected = Math.floor(ms / 60_000) * 60 + (withSeconds ? d.getUTCSeconds() : 0);
@@ -116,7 +117,12 @@ describe('daysFromCivil', () => {
     expect(daysFromCivil(1969, 12, 31)).toBe(-1);
     // 2000-03-01: 30 years · 365 + 7 leap days (72..96) + Jan 31 + Feb 29 = 11,017.
     expect(daysFromCivil(2000, 3, 1)).toBe(11_017);
-    for (const [y, m, d] of [[1600, 2, 29], [1899, 12, 31], [2024, 2, 29], [2399, 12, 31]]) {
+    for (const [y, m, d] of [
+      [1600, 2, 29],
+      [1899, 12, 31],
+      [2024, 2, 29],
+      [2399, 12, 31],
+    ]) {
       expect(daysFromCivil(y!, m!, d!)).toBe(Date.UTC(y!, m! - 1, d!) / 86_400_000);
     }
   });
