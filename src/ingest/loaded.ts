@@ -30,5 +30,12 @@ export interface LoadReport {
     nodesWithoutAccount: number;
     collisions: { account: string; spellings: string[] }[];
   } | null;
-  patterns: { blocks: number; rows: number; matchedEdges: number } | null;
+  patterns: {
+    blocks: number;
+    rows: number;
+    matchedEdges: number;
+    /** Pattern rows that no transaction labelled 1 matched, and their first lines. */
+    unmatched: number;
+    unmatchedLines: number[];
+  } | null;
 }

@@ -221,6 +221,7 @@ function attachTypologies(
   out: Int32Array,
 ) {
   let matchedEdges = 0;
+  const matched = new Set<string>();
   for (let i = 0; i < e.rows; i++) {
     if (e.label[i] !== 1) continue;
     const s = e.src[i] as number;
@@ -241,9 +242,18 @@ function attachTypologies(
     if (code !== undefined) {
       out[i] = code;
       matchedEdges++;
+      matched.add(key);
     }
   }
-  return { blocks: p.blocks, rows: p.rows, matchedEdges };
+  // Lines of pattern rows no labelled transaction matched (checked by the caller).
+  const unmatchedLines = [...p.lineOf].flatMap(([key, line]) => (matched.has(key) ? [] : [line]));
+  return {
+    blocks: p.blocks,
+    rows: p.rows,
+    matchedEdges,
+    unmatched: unmatchedLines.length,
+    unmatchedLines,
+  };
 }
 
 function allocateEdges(rows: number): EdgeColumns {

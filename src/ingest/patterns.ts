@@ -9,6 +9,8 @@ import { records } from './records.js';
 export interface PatternIndex {
   typologies: string[];
   byKey: Map<string, number>;
+  /** Physical line of each key's first row, to name rows that match no transaction. */
+  lineOf: Map<string, number>;
   rows: number;
   blocks: number;
 }
@@ -21,6 +23,7 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
   const typologies: string[] = [];
   const typologyCode = new Map<string, number>();
   const byKey = new Map<string, number>();
+  const lineOf = new Map<string, number>();
   let current: number | null = null;
   let rows = 0;
   let blocks = 0;
@@ -52,9 +55,12 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
     }
     rows++;
     const key = rowKey(rec);
-    if (!byKey.has(key)) byKey.set(key, current);
+    if (!byKey.has(key)) {
+      byKey.set(key, current);
+      lineOf.set(key, recLine);
+    }
   }
-  return { typologies, byKey, rows, blocks };
+  return { typologies, byKey, lineOf, rows, blocks };
 }
 
 /** The ten non-label fields after parsing: instants and numbers compare by value. */

@@ -85,8 +85,32 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     nodes: merger.finish(parsed.length),
     ...side,
   });
+  warnUnmatchedPatterns(ctx, loaded);
   if (loaded.edges.rows === 0) throw new InputError(`${path}: every data row was rejected`);
   return { tally, loaded };
+}
+
+/**
+ * Every pattern row should be a laundering transaction of the file. SPEC §12 does not make one
+ * that is not a bad row (the typology rule simply does not apply), so it is a warning that
+ * names the lines, and `load.patterns` in the manifest counts them. With --sample most
+ * pattern rows lie beyond the sample, so there it stays quiet.
+ */
+function warnUnmatchedPatterns(ctx: Context, loaded: Loaded): void {
+  const report = loaded.report.patterns;
+  if (report === null || ctx.opts.sample !== null || report.unmatchedLines.length === 0) return;
+  const lines = report.unmatchedLines;
+  const shown = lines.slice(0, 5).join(', ');
+  ctx.emit({
+    kind: 'warning',
+    step: 'data_loaded',
+    message:
+      `${ctx.opts.patterns}: ${lines.length} pattern row(s) match no transaction labelled 1 ` +
+      `in ${ctx.opts.transactions} (lines ${shown}${lines.length > 5 ? ', …' : ''})`,
+  });
+  // The manifest keeps the first lines only; the count says how many there were.
+  report.unmatchedLines = lines.slice(0, 100);
+  report.unmatched = lines.length;
 }
 
 async function readSideFiles(ctx: Context) {
