@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { runCli, spawnCli, STACK_LINE } from './helpers/cli.js';
+import { sha256Of } from './helpers/hash.js';
+import { SAMPLE } from './helpers/paths.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+// Issue "crash-proof resume": SIGINT/SIGTERM stop cleanly with 130/143 and a resume line;
+// one run per output folder, with a stale lock from a killed run taken over.
+
+const tempDir = useTempDirs('signals');
+
+function args(out: string): string[] {
+  return [
+    'run',
+    SAMPLE.transactions,
+    '--accounts',
+    SAMPLE.accounts,
+    '--patterns',
+    SAMPLE.patterns,
+    '--out',
+    out,
+    '--chunk-size',
+    '1000',
+    '--workers',
+    '2',
+  ];
+}
+
+describe('a run stopped by a signal', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    '%s finishes the chunks in flight, exits %i and says how to resume',
+    async (sig, code) => {
+      const out = tempDir();
+      const clean = tempDir();
+      expect((await runCli(args(clean))).code).toBe(0);
+
+      const cli = spawnCli(args(out));
+      await cli.waitForStderr(/data_loaded: start/);
+      cli.child.kill(sig);
+      const stopped = await cli.done;
+
+      expect(stopped.code, stopped.stderr).toBe(code);
+      expect(stopped.stderr).toContain('Rerun the same command to resume');
+      expect(stopped.stderr).not.toMatch(STACK_LINE);
+      const rerun = await runCli(args(out));
+      expect(rerun.code, rerun.stderr).toBe(0);
+      expect(sha256Of(out)).toEqual(sha256Of(clean));
+    },
+  );
+
+  it('exits at once on a second SIGINT, and a rerun still completes', async () => {
+    const out = tempDir();
+    const cli = spawnCli(args(out));
+    await cli.waitForStderr(/data_loaded: start/);
+    cli.child.kill('SIGINT');
+    cli.child.kill('SIGINT');
+    const stopped = await cli.done;
+
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect((await runCli(args(out))).code).toBe(0);
+  });
+});
+
+describe('one run per output folder', () => {
+  it('refuses a second run naming the holder, pid, host and start time', async () => {
+    const out = tempDir();
+    const first = spawnCli(args(out));
+    await first.waitForStderr(/data_loaded: start/);
+
+    const second = await runCli(args(out));
+    await first.done;
+
+    expect(second.code, second.stderr).toBe(2);
+    expect(second.stderr).toMatch(
+      new RegExp(`in use by another amlprep run \\(pid \\d+ on ${hostname()}`),
+    );
+    expect(second.stderr).toMatch(/started \d{4}-\d\d-\d\dT/);
+  });
+
+  it('takes over a stale lock left by a process that no longer exists', async () => {
+    const out = tempDir();
+    // A pid far above the kernel's default pid_max: no live process can hold it.
+    const stale = { pid: 4_194_000, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' };
+    writeFileSync(join(out, 'amlprep.lock'), JSON.stringify(stale));
+
+    const result = await runCli(args(out));
+
+    expect(result.code, result.stderr).toBe(0);
+  });
+
+  it('takes over a lock file torn by a kill mid-write', async () => {
+    const out = tempDir();
+    writeFileSync(join(out, 'amlprep.lock'), '{"pid": 12');
+
+    expect((await runCli(args(out))).code).toBe(0);
+  });
+});
