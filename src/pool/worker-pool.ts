@@ -15,10 +15,11 @@ export class WorkerPool {
   readonly size: number;
   readonly #piscina: Piscina;
 
-  constructor(size: number) {
+  /** `filename` replaces the chunk worker; tests use it to load workers that misbehave. */
+  constructor(size: number, options: { filename?: string } = {}) {
     this.size = size;
     this.#piscina = new Piscina({
-      filename: workerFile(),
+      filename: options.filename ?? workerFile(),
       minThreads: size,
       maxThreads: size,
       concurrentTasksPerWorker: 1,
