@@ -1,0 +1,61 @@
+import { fingerprintFile, hashOf, type FileFingerprint } from '../checkpoint/fingerprint.js';
+import { STEPS, type ResolvedOptions, type StepName } from '../options.js';
+
+/**
+ * Version of each step's definition. Bump one when its output changes for the same input, so
+ * checkpoints written by an older amlprep are recomputed instead of reused.
+ */
+const STEP_VERSIONS: Record<StepName, number> = {
+  data_loaded: 2,
+  node_features: 1,
+  edge_features: 1,
+  normalized: 1,
+  imbalanced: 1,
+  weights: 1,
+  graph_created: 2,
+};
+
+/**
+ * Each step's fingerprint hashes its version, the options it depends on and the previous
+ * step's fingerprint, so a change reaches exactly that step and everything after it.
+ */
+export function fingerprintSteps(opts: ResolvedOptions) {
+  const inputs = {
+    transactions: fingerprintFile(opts.transactions),
+    accounts: opts.accounts === null ? null : fingerprintFile(opts.accounts),
+    patterns: opts.patterns === null ? null : fingerprintFile(opts.patterns),
+  };
+  const own: Record<StepName, Record<string, unknown>> = {
+    data_loaded: {
+      inputs: strip(inputs),
+      sample: opts.sample,
+      chunkSize: opts.chunkSize,
+      onBadRow: opts.onBadRow,
+    },
+    node_features: {},
+    edge_features: {},
+    normalized: { split: opts.split.join(',') },
+    imbalanced: { imbalance: opts.imbalance, smoteRatio: opts.smoteRatio, seed: opts.seed },
+    weights: {},
+    graph_created: {},
+  };
+  const fingerprints = {} as Record<StepName, string>;
+  const bases = {} as Record<StepName, Record<string, unknown>>;
+  let previous = '';
+  for (const s of STEPS) {
+    bases[s] = { version: STEP_VERSIONS[s], previous, ...own[s] };
+    fingerprints[s] = hashOf(bases[s]);
+    previous = fingerprints[s];
+  }
+  return { fingerprints, bases, inputs };
+}
+
+/** Paths differ between machines; the fingerprint is about the bytes. */
+function strip(inputs: Record<string, FileFingerprint | null>) {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([k, v]) => [
+      k,
+      v === null ? null : { size: v.size, mtimeMs: v.mtimeMs, sample: v.sample },
+    ]),
+  );
+}

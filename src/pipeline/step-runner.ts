@@ -1,0 +1,81 @@
+import type { CheckpointStore } from '../checkpoint/store.js';
+import { AbortedError } from '../errors.js';
+import { STEPS, type StepName } from '../options.js';
+import type { ChunkTally } from './chunks.js';
+import type { Context, StepOutcome } from './context.js';
+import { recordProblem, recordStep } from './step-record.js';
+
+/** Steps whose work may run through `runChunks`, which emits their `step-start`. */
+const CHUNKED: ReadonlySet<StepName> = new Set([
+  'data_loaded',
+  'node_features',
+  'edge_features',
+  'imbalanced',
+]);
+
+export interface StepWork {
+  tally: ChunkTally | null;
+  counts: Record<string, number>;
+  result?: unknown;
+  alwaysRecord?: boolean;
+}
+
+/**
+ * Materializes one step: loaded whole when its record is valid and no chunk had to be
+ * computed, otherwise (re)computed and recorded. Emits the step's start and end.
+ */
+export async function step(
+  ctx: Context,
+  name: StepName,
+  work: (validRecord: ReturnType<CheckpointStore['step']>) => Promise<StepWork>,
+  how: { alwaysCompute?: boolean } = {},
+): Promise<void> {
+  const started = performance.now();
+  const problem = recordProblem(ctx, name);
+  const record = problem === null && how.alwaysCompute !== true ? ctx.store.step(name) : undefined;
+  // Say why a checkpoint is not used. A step the previous run never reached needs no note;
+  // one that is missing while a later step has a record (or under --resume-from) does.
+  const later = STEPS.slice(STEPS.indexOf(name) + 1).some((s) => ctx.store.step(s) !== undefined);
+  const worthSaying = problem !== 'no checkpoint' || later || ctx.opts.resumeFrom !== null;
+  if (problem !== null && worthSaying && (ctx.resuming || ctx.opts.resumeFrom !== null)) {
+    ctx.emit({ kind: 'note', step: name, message: `${name}: ${problem}; recomputing it` });
+  }
+  if (ctx.signal?.aborted === true) throw new AbortedError();
+
+  // Chunked steps announce themselves with their chunk count; the others are announced here.
+  let announced = false;
+  const emit = ctx.emit;
+  ctx.emit = (event) => {
+    if (event.kind === 'step-start' && event.step === name) announced = true;
+    emit(event);
+  };
+  if (!CHUNKED.has(name)) emit({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
+  let done: StepWork;
+  try {
+    done = await work(record);
+  } finally {
+    ctx.emit = emit;
+  }
+  if (CHUNKED.has(name) && !announced)
+    emit({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
+  const computed = done.tally?.computed ?? (record === undefined ? 1 : 0);
+  const loaded = problem === null && computed === 0 && how.alwaysCompute !== true;
+  if (!loaded || done.alwaysRecord === true) {
+    ctx.records[name] = await recordStep(ctx, name, started, done.tally, done.counts, done.result);
+  } else {
+    ctx.records[name] = ctx.store.step(name)!;
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const outcome: StepOutcome = {
+    step: name,
+    how: loaded ? 'loaded' : 'computed',
+    seconds,
+    chunksReused: done.tally?.reused ?? 0,
+    chunksComputed: done.tally?.computed ?? 0,
+  };
+  if (done.tally !== null && done.tally.notes.length > 0)
+    outcome.note = done.tally.notes.join('; ');
+  ctx.outcomes.push(outcome);
+  ctx.emit({ kind: 'step-end', step: name, loaded, seconds });
+}
