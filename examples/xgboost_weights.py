@@ -42,11 +42,15 @@ def part(name):
 X_train, y_train = part("train")
 X_val, y_val = part("validation")
 sample_weight = np.where(y_train == 1, weights["1"], weights["0"])
+# AUC-PR is undefined on a one-class validation split (the sample's has no normal rows).
+metric = "aucpr" if len(np.unique(y_val)) == 2 else "logloss"
+print(f"train {X_train.shape}, weight sum per class 0/1: "
+      f"{sample_weight[y_train == 0].sum():.0f} / {sample_weight[y_train == 1].sum():.0f}; eval {metric}")
 
 dtrain = xgb.DMatrix(X_train, label=y_train, weight=sample_weight, feature_names=features)
 dval = xgb.DMatrix(X_val, label=y_val, feature_names=features)
 booster = xgb.train(
-    {"objective": "binary:logistic", "eval_metric": "aucpr", "max_depth": 6, "eta": 0.1},
+    {"objective": "binary:logistic", "eval_metric": metric, "max_depth": 6, "eta": 0.1},
     dtrain, num_boost_round=100, evals=[(dval, "validation")], verbose_eval=25,
 )
 print(booster.get_score(importance_type="gain"))
