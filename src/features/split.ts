@@ -21,23 +21,45 @@ export function chooseCuts(ts: Float64Array, rows: number, shares: readonly stri
   const firstDay = rows === 0 ? 0 : dayOf(minOf(ts, rows));
   const lastDay = rows === 0 ? 0 : dayOf(maxOf(ts, rows));
   const days = rows === 0 ? 0 : lastDay - firstDay + 1;
-  const prefix = new Array<bigint>(days + 1).fill(0n);
-  const daily = new Array<number>(days).fill(0);
-  for (let r = 0; r < rows; r++) daily[dayOf(ts[r]!) - firstDay]!++;
-  for (let d = 0; d < days; d++) prefix[d + 1] = prefix[d]! + BigInt(daily[d]!);
+  const { cuts, before } = candidateCuts(ts, rows, firstDay);
 
   const { nums, den } = rationalShares(shares);
   const total = BigInt(rows);
   let best: { i: number; j: number; p: bigint; q: bigint } | null = null;
-  for (let i = 0; i <= days; i++) {
-    for (let j = i; j <= days; j++) {
-      const counts = [prefix[i]!, prefix[j]! - prefix[i]!, total - prefix[j]!];
+  for (let a = 0; a < cuts.length; a++) {
+    for (let b = a; b < cuts.length; b++) {
+      const counts = [before[a]!, before[b]! - before[a]!, total - before[b]!];
       const worst = largestError(counts, nums, den, total);
-      // Strictly better only: the loops visit (i, j) in increasing order, so ties keep the first.
-      if (best === null || worst.p * best.q < best.p * worst.q) best = { i, j, ...worst };
+      // Strictly better only: candidates ascend, so ties keep the smallest (i, j).
+      if (best === null || worst.p * best.q < best.p * worst.q) {
+        best = { i: cuts[a]!, j: cuts[b]!, ...worst };
+      }
     }
   }
   return { i: best?.i ?? 0, j: best?.j ?? 0, days, firstDay };
+}
+
+/**
+ * The cut days worth trying. Counts change only just after a day that has transactions, so the
+ * smallest cut giving each distinct count is 0 or (such a day + 1): the search is quadratic
+ * in days with data, not in the calendar span (a stray year-9999 row must not hang it).
+ * `before[k]` is the number of rows on days before `cuts[k]`.
+ */
+function candidateCuts(ts: Float64Array, rows: number, firstDay: number) {
+  const perDay = new Map<number, number>();
+  for (let r = 0; r < rows; r++) {
+    const d = dayOf(ts[r]!) - firstDay;
+    perDay.set(d, (perDay.get(d) ?? 0) + 1);
+  }
+  const cuts = [0];
+  const before = [0n];
+  let running = 0n;
+  for (const d of [...perDay.keys()].sort((a, b) => a - b)) {
+    running += BigInt(perDay.get(d)!);
+    cuts.push(d + 1);
+    before.push(running);
+  }
+  return { cuts, before };
 }
 
 /** Split code of every row under the given cuts. */
