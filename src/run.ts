@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import type { FileFingerprint } from './checkpoint/fingerprint.js';
 import { CheckpointStore } from './checkpoint/store.js';
+import { OutputError } from './errors.js';
 import { makeEmitter } from './events.js';
 import { classWeights } from './features/class-weights.js';
 import { TRAIN } from './features/split.js';
@@ -46,7 +47,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   const emit = makeEmitter(options.onProgress);
   // Inputs are checked before anything is created, so a typo leaves no folder behind.
   const { fingerprints, bases, inputs } = fingerprintSteps(opts);
-  mkdirSync(opts.out, { recursive: true });
+  makeOutputFolder(opts.out);
   const lock = acquireLock(opts.out);
   let store: CheckpointStore | null = null;
   let pool: WorkerPool | null = null;
@@ -221,4 +222,13 @@ function outputPaths(out: string, rejected: boolean): RunResult['outputs'] {
     manifest: join(out, MANIFEST_FILE),
     rejectedRows: rejected ? join(out, 'rejected_rows.csv') : null,
   };
+}
+
+function makeOutputFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new OutputError(`cannot create the output folder ${dir} (${code})`, error);
+  }
 }

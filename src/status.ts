@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { LOCK_FILE } from './checkpoint/lock.js';
+import { acquireLock } from './checkpoint/lock.js';
 import { CheckpointStore, type StepRecord } from './checkpoint/store.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
@@ -39,6 +39,16 @@ export async function status(dir: string): Promise<StepStatus[]> {
 
 /** Removes the checkpoints (and, when asked, the outputs) of an output folder. */
 export function clean(dir: string, options: { outputs?: boolean } = {}): string[] {
+  // A run in progress holds the lock; cleaning under it would orphan its checkpoints.
+  const lock = existsSync(dir) ? acquireLock(dir) : null;
+  try {
+    return removeFiles(dir, options);
+  } finally {
+    lock?.release();
+  }
+}
+
+function removeFiles(dir: string, options: { outputs?: boolean }): string[] {
   const removed: string[] = [];
   const remove = (name: string): void => {
     const path = join(dir, name);
@@ -49,7 +59,6 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
   };
   remove('checkpoints.mdb');
   remove('checkpoints.mdb-lock');
-  remove(LOCK_FILE);
   if (options.outputs === true) {
     for (const file of Object.values(OUTPUT_FILES)) {
       remove(file);

@@ -85,6 +85,18 @@ export class CheckpointStore {
       );
     }
     try {
+      return CheckpointStore.#openRoot(dir, path);
+    } catch (error) {
+      // LMDB can still refuse a file that passed the checks (e.g. MDB_INCOMPATIBLE):
+      // --fresh means starting over, so the store is replaced.
+      if (options.fresh !== true) throw error;
+      CheckpointStore.remove(dir);
+      return CheckpointStore.#openRoot(dir, path);
+    }
+  }
+
+  static #openRoot(dir: string, path: string): CheckpointStore {
+    try {
       mkdirSync(dir, { recursive: true });
       // Durable settings: no noSync, no noMetaSync; commits are flushed in the background.
       const root = open({ path, compression: false, maxDbs: 8 });
@@ -276,10 +288,15 @@ function storeFileProblem(path: string): string | null {
     if (size === 0) return 'empty file';
     const first = readMeta(fd, 0);
     if (first === null) return 'not an LMDB environment';
+    // LMDB reads both meta pages; either one damaged is enough to crash it.
     const second = readMeta(fd, first.pageSize);
-    const current = second !== null && second.txnId > first.txnId ? second : first;
-    const needed = (current.lastPage + 1) * first.pageSize;
-    return size < needed ? `truncated: ${size} of ${needed} bytes` : null;
+    if (second === null || second.pageSize !== first.pageSize) return 'damaged meta page';
+    for (const meta of [first, second]) {
+      const needed = (meta.lastPage + 1) * meta.pageSize;
+      if (!Number.isSafeInteger(needed) || meta.lastPage < 1) return 'damaged meta page';
+      if (size < needed) return `truncated: ${size} of ${needed} bytes`;
+    }
+    return null;
   } finally {
     closeSync(fd);
   }

@@ -10,7 +10,12 @@ export function parse(command: string, argv: string[], options: Options) {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${command}: ${message.split('\n')[0]} (see 'amlprep ${command} --help')`);
+    // parseArgs reads `--smote-ratio -1` as two flags; `--smote-ratio=-1` is unambiguous.
+    const hint = message.includes('ambiguous') ? '; write negative numbers as --flag=-1' : '';
+    throw new UsageError(
+      `${command}: ${message.split('\n')[0]!.replace(/\.$/, '')}${hint} ` +
+        `(see 'amlprep ${command} --help')`,
+    );
   }
 }
 

@@ -92,12 +92,12 @@ export function parseChunk(path: string, span: ChunkSpan, stopAtBadRow: boolean)
     const src = rec.src;
     const st = rec.starts;
     const en = rec.ends;
-    const ts =
-      rec.fields === FIELDS && !rec.hasNul && !rec.unterminated
-        ? parseTimestamp(src, st[F.timestamp]!, en[F.timestamp]!)
-        : NaN;
-    const received = parseAmount(src, st[F.amountReceived]!, en[F.amountReceived]!);
-    const paid = parseAmount(src, st[F.amountPaid]!, en[F.amountPaid]!);
+    // Field offsets are only meaningful for a whole record of 11 fields; anything else is
+    // sent to the wordy check without touching them.
+    const whole = rec.fields === FIELDS && !rec.hasNul && !rec.unterminated;
+    const ts = whole ? parseTimestamp(src, st[F.timestamp]!, en[F.timestamp]!) : NaN;
+    const received = whole ? parseAmount(src, st[F.amountReceived]!, en[F.amountReceived]!) : NaN;
+    const paid = whole ? parseAmount(src, st[F.amountPaid]!, en[F.amountPaid]!) : NaN;
     const reason =
       Number.isNaN(ts + received + paid) || !plainFieldsOk(rec) ? checkRecord(rec) : null;
     if (reason !== null) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import {
@@ -60,6 +60,8 @@ export function writeArrowFile(path: string, rows: number, columns: ColumnSource
     syncDir(dirname(path));
   } catch (error) {
     if (fd !== null) closeSync(fd);
+    // A half-written temporary file only takes the space the message asks to free.
+    rmSync(tmp, { force: true });
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new OutputError(`cannot write ${path} (${code})`, error);
   }

@@ -42,8 +42,9 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
     }
     const got = ctx.store.loadChunk(job.step, fp, i);
     if ('problem' in got) {
-      tally.notes.push(`chunk ${i} recomputed: ${got.problem}`);
-      ctx.emit({ kind: 'note', step: job.step, message: `chunk ${i} recomputed: ${got.problem}` });
+      const note = `${job.step} chunk ${i} recomputed: ${got.problem}`;
+      tally.notes.push(note);
+      ctx.emit({ kind: 'note', step: job.step, message: note });
       todo.push(i);
       continue;
     }

@@ -1,3 +1,4 @@
+import { OptionError } from '../errors.js';
 import { EDGE_FEATURE_COUNT } from '../features/definitions.js';
 import { MODEL_SCALED, modelColumn } from '../features/model-input.js';
 import { TRAIN } from '../features/split.js';
@@ -54,8 +55,19 @@ function syntheticCount(ctx: Context, minority: number, majority: number): numbe
     });
     return 0;
   }
+  // The resampled matrix must fit in one typed array (and, realistically, in memory).
+  if (want > MAX_SYNTHETIC) {
+    throw new OptionError(
+      `options.smoteRatio ${ctx.opts.smoteRatio} asks for ${want.toLocaleString('en-US')} ` +
+        `synthetic rows (${majority} majority train rows); at most ` +
+        `${MAX_SYNTHETIC.toLocaleString('en-US')} are supported`,
+    );
+  }
   return Math.max(0, want);
 }
+
+/** Rows × 20 float64 columns must stay under the 2^31-element typed-array limit. */
+const MAX_SYNTHETIC = Math.floor((2 ** 31 - 1) / 20) - 1;
 
 async function smote(
   ctx: Context,
