@@ -239,7 +239,7 @@ describe('--dry-run', () => {
       ),
     ).toBe(0);
     expect(io.out()).toContain('rows           20 in 5 chunks of up to 4, 3 workers\n');
-    expect(io.out()).toMatch(/^ {2}data_loaded +not recorded +compute$/m);
+    expect(io.out()).toMatch(/^ {2}data_loaded +not recorded +compute \(no checkpoint\)$/m);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -278,9 +278,21 @@ describe('--dry-run', () => {
     };
     expect(plan).toMatchObject({ kind: 'plan', rows: 20, chunks: 5 });
     expect(plan.steps.map((s) => s.fate)).toEqual([
-      ...Array<string>(4).fill('reuse if its fingerprint matches'),
+      ...Array<string>(4).fill('reuse'),
       ...Array<string>(3).fill('compute (--resume-from)'),
     ]);
+  });
+
+  it('says which steps an option change recomputes, and why', async () => {
+    const out = tempDir();
+    const args = ['run', mixed, '--out', out, '--chunk-size', '4', '--workers', '1'];
+    expect(await main([...args, '--quiet'], bufferIo())).toBe(0);
+    const io = bufferIo();
+    expect(await main([...args, '--smote-ratio', '0.5', '--dry-run'], io)).toBe(0);
+
+    expect(io.out()).toMatch(/^ {2}edge_features +recorded \S+ +reuse$/m);
+    expect(io.out()).toMatch(/^ {2}imbalanced +recorded \S+ +compute \(--smote-ratio changed\)$/m);
+    expect(io.out()).toMatch(/^ {2}weights +recorded \S+ +compute \(an earlier step changed\)$/m);
   });
 
   it('stops at an option the run would refuse', async () => {

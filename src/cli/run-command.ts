@@ -2,6 +2,8 @@ import { AbortedError, InputError, UsageError } from '../errors.js';
 import { statSync } from 'node:fs';
 
 import { CheckpointStore } from '../checkpoint/store.js';
+import { fingerprintSteps } from '../pipeline/fingerprints.js';
+import { changedKeys } from '../pipeline/step-record.js';
 import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import { planChunks } from '../ingest/scan.js';
 import {
@@ -165,18 +167,24 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       ]),
     );
     const recorded = CheckpointStore.exists(opts.out) ? await status(opts.out) : null;
+    // The same fingerprints run() computes, so the plan says exactly what would be reused.
+    const { fingerprints, bases } = fingerprintSteps(opts);
     const steps = STEPS.map((step) => {
       const record = recorded?.find((s) => s.step === step)?.record ?? null;
       const later =
         opts.resumeFrom !== null && STEPS.indexOf(step) > STEPS.indexOf(opts.resumeFrom);
       const fate =
         record === null
-          ? 'compute'
+          ? 'compute (no checkpoint)'
           : opts.fresh
             ? 'compute (--fresh)'
             : later
               ? 'compute (--resume-from)'
-              : 'reuse if its fingerprint matches';
+              : record.fingerprint === fingerprints[step]
+                ? step === 'graph_created'
+                  ? 'reuse (if the outputs still have their recorded SHA-256)'
+                  : 'reuse'
+                : `compute (${changedKeys(record.basis, bases[step])})`;
       return { step, recordedAt: record?.finishedAt ?? null, fate };
     });
     const plan = {
@@ -187,6 +195,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       chunkSize: opts.chunkSize,
       workers: opts.workers,
       steps,
+      estimatedOutputBytes: estimateOutputBytes(scan.rows, opts),
       options: {
         sample: opts.sample,
         imbalance: opts.imbalance,
@@ -227,6 +236,7 @@ function formatPlan(plan: {
   workers: number;
   options: Record<string, unknown>;
   steps: { step: string; recordedAt: string | null; fate: string }[];
+  estimatedOutputBytes: number;
 }): string {
   const n = (x: number) => x.toLocaleString('en-US');
   const lines = ['dry run: nothing was written', ''];
@@ -238,6 +248,9 @@ function formatPlan(plan: {
       `${n(plan.chunkSize)}, ${plan.workers} workers`,
   );
   lines.push(`${'out'.padEnd(14)} ${plan.out}`);
+  lines.push(
+    `${'outputs'.padEnd(14)} about ${n(Math.round(plan.estimatedOutputBytes / 2 ** 20))} MiB`,
+  );
   lines.push(
     `${'options'.padEnd(14)} ${Object.entries(plan.options)
       .map(([k, v]) => `${kebab(k)}=${v === null ? '-' : String(v)}`)
@@ -299,4 +312,16 @@ function installSignalHandlers(controller: AbortController, io: CliIo, format: L
     process.off('SIGTERM', handler);
   };
   return state;
+}
+
+/**
+ * Rough size of the Arrow outputs before any row is read: per edge, ids, timestamp, label,
+ * two dictionary codes and 32 float64 features; per resampled row, 20 float64 and a label.
+ * Train is taken as the split's first share and SMOTE 1:1 as doubling it; nodes are left out
+ * (their count is known only after parsing, and they are usually a tenth of the edges).
+ */
+function estimateOutputBytes(rows: number, opts: { split: readonly string[]; imbalance: string }) {
+  const edges = rows * (8 + 4 + 4 + 8 + 1 + 4 + 4 + 32 * 8);
+  const train = rows * Number(opts.split[0]) * (opts.imbalance === 'smote' ? 2 : 1);
+  return Math.round(edges + train * (20 * 8 + 1));
 }

@@ -14,7 +14,7 @@ export function recordProblem(ctx: Context, step: StepName): string | null {
 }
 
 /** Names what differs between a record's fingerprint basis and this run's, for people. */
-function changedKeys(was: Record<string, unknown>, now: Record<string, unknown>): string {
+export function changedKeys(was: Record<string, unknown>, now: Record<string, unknown>): string {
   const keys = new Set([...Object.keys(was ?? {}), ...Object.keys(now)]);
   const changed = [...keys].filter((k) => JSON.stringify(was?.[k]) !== JSON.stringify(now[k]));
   const words = changed.flatMap((k) => {
