@@ -47,7 +47,7 @@ function args(out: string): string[] {
 }
 
 describe('a disk that fills up during a run', () => {
-  it('stops with a clear message, and after space is freed the rerun ends with the same bytes', async () => {
+  it('stops with a clear message; after freeing space the rerun gives the same bytes', async () => {
     const clean = tempDir();
     expect((await runCli(args(clean))).code).toBe(0);
     const disk = join(tempDir(), 'disk');
