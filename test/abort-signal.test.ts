@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+
+import { AbortedError, run, status, type ProgressEvent } from '../src/index.js';
+import { sha256Of } from './helpers/hash.js';
+import { SAMPLE } from './helpers/paths.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+const tempDir = useTempDirs('abort');
+
+function options(out: string) {
+  return {
+    transactions: SAMPLE.transactions,
+    accounts: SAMPLE.accounts,
+    patterns: SAMPLE.patterns,
+    out,
+    chunkSize: 1000,
+    workers: 2,
+  };
+}
+
+describe('run() with an AbortSignal', () => {
+  it('stops between chunks with an AbortedError; a rerun keeps what finished', async () => {
+    const out = tempDir();
+    const controller = new AbortController();
+    const events: ProgressEvent[] = [];
+
+    const stopped = await run({
+      ...options(out),
+      signal: controller.signal,
+      onProgress: (event) => {
+        events.push(event);
+        // Abort once a few node_features chunks are done.
+        if (event.kind === 'chunk-done' && event.step === 'node_features' && event.done === 3) {
+          controller.abort();
+        }
+      },
+    }).catch((error: unknown) => error);
+
+    expect(stopped).toBeInstanceOf(AbortedError);
+    expect((stopped as AbortedError).code).toBe('ERR_AMLPREP_ABORTED');
+    const recorded = await status(out);
+    expect(recorded.find((s) => s.step === 'data_loaded')?.record).not.toBeNull();
+    expect(recorded.find((s) => s.step === 'node_features')?.chunksDone).toBeGreaterThanOrEqual(3);
+    expect(events.some((e) => e.kind === 'step-end' && e.step === 'graph_created')).toBe(false);
+
+    const resumed = await run(options(out));
+    const clean = await run(options(tempDir()));
+    expect(resumed.resumed).toContain('data_loaded');
+    expect(sha256Of(out)).toEqual(sha256Of(clean.out));
+  });
+});
