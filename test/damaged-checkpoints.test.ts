@@ -107,5 +107,8 @@ describe('a damaged checkpoint store', () => {
     expect(broken.code, broken.stderr).toBe(2);
     expect(broken.stderr).not.toMatch(STACK_LINE);
     expect(broken.stderr).toMatch(/checkpoint store .*--fresh/);
+
+    const fresh = await runCli([...args(out), '--fresh']);
+    expect(fresh.code, fresh.stderr).toBe(0);
   });
 });
