@@ -11,7 +11,7 @@ import {
   Struct,
 } from 'apache-arrow';
 
-import { OutputError } from '../errors.js';
+import { AbortedError, OutputError } from '../errors.js';
 import type { ColumnSource } from './arrow-columns.js';
 
 /**
@@ -31,12 +31,48 @@ export interface WrittenFile {
  * then renamed, so a kill leaves either the old file or the complete new one.
  */
 export function writeArrowFile(path: string, rows: number, columns: ColumnSource[]): WrittenFile {
+  const steps = writeSteps(path, rows, columns);
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
+}
+
+/**
+ * The same, yielding to the event loop between batches so a signal handler can run: with an
+ * aborted `signal` the write stops, removes its temporary file and rejects with AbortedError.
+ */
+export async function writeArrowFileAsync(
+  path: string,
+  rows: number,
+  columns: ColumnSource[],
+  signal?: AbortSignal,
+): Promise<WrittenFile> {
+  const steps = writeSteps(path, rows, columns);
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.aborted === true) {
+      steps.return(undefined as never);
+      throw new AbortedError();
+    }
+  }
+}
+
+/** The write as steps: one yield after each record batch. */
+function* writeSteps(
+  path: string,
+  rows: number,
+  columns: ColumnSource[],
+): Generator<void, WrittenFile, void> {
   const schema = new Schema(columns.map((c) => c.field));
   const writer = new RecordBatchFileWriter();
   const tmp = `${path}.tmp`;
   const hash = createHash('sha256');
   let bytes = 0;
   let fd: number | null = null;
+  let finished = false;
 
   try {
     const out = openSync(tmp, 'w');
@@ -51,6 +87,7 @@ export function writeArrowFile(path: string, rows: number, columns: ColumnSource
     );
     for (let from = 0; from === 0 || from < rows; from += BATCH_ROWS) {
       writer.write(batchOf(schema, columns, from, Math.min(rows, from + BATCH_ROWS)));
+      yield;
     }
     writer.finish();
     fsyncSync(fd);
@@ -58,12 +95,16 @@ export function writeArrowFile(path: string, rows: number, columns: ColumnSource
     fd = null;
     renameSync(tmp, path);
     syncDir(dirname(path));
+    finished = true;
   } catch (error) {
-    if (fd !== null) closeSync(fd);
-    // A half-written temporary file only takes the space the message asks to free.
-    rmSync(tmp, { force: true });
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new OutputError(`cannot write ${path} (${code})`, error);
+  } finally {
+    // Failed or abandoned: a half-written temporary file only takes space.
+    if (!finished) {
+      if (fd !== null) closeSync(fd);
+      rmSync(tmp, { force: true });
+    }
   }
   return { path, bytes, sha256: hash.digest('hex') };
 }

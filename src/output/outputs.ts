@@ -22,7 +22,7 @@ import {
   utf8,
   type ColumnSource,
 } from './arrow-columns.js';
-import { writeArrowFile, type WrittenFile } from './arrow-file.js';
+import { writeArrowFileAsync, type WrittenFile } from './arrow-file.js';
 
 export const OUTPUT_FILES = {
   nodes: 'nodes.arrow',
@@ -32,30 +32,37 @@ export const OUTPUT_FILES = {
 
 export type OutputName = keyof typeof OUTPUT_FILES;
 
-/** SPEC §9: the three Arrow files, each written whole or not at all. */
-export function writeOutputs(
+/**
+ * SPEC §9: the three Arrow files, each written whole or not at all. Between record batches
+ * the event loop runs, so SIGINT/SIGTERM (via `signal`) stop a long write cleanly.
+ */
+export async function writeOutputs(
   dir: string,
   loaded: Loaded,
   nodeMatrix: Matrix,
   edgeMatrix: Matrix,
   norm: Normalized,
   resampled: Resampled,
-): Record<OutputName, WrittenFile> {
+  signal?: AbortSignal,
+): Promise<Record<OutputName, WrittenFile>> {
   return {
-    nodes: writeArrowFile(
+    nodes: await writeArrowFileAsync(
       join(dir, OUTPUT_FILES.nodes),
       loaded.nodes.count,
       nodeColumns(loaded, nodeMatrix, norm.nodeZ!),
+      signal,
     ),
-    edges: writeArrowFile(
+    edges: await writeArrowFileAsync(
       join(dir, OUTPUT_FILES.edges),
       loaded.edges.rows,
       edgeColumns(loaded, edgeMatrix, norm),
+      signal,
     ),
-    trainResampled: writeArrowFile(
+    trainResampled: await writeArrowFileAsync(
       join(dir, OUTPUT_FILES.trainResampled),
       resampled.x.rows,
       resampledColumns(resampled),
+      signal,
     ),
   };
 }

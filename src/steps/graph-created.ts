@@ -30,13 +30,14 @@ export async function createGraph(
   const loaded = ctx.loaded!;
   const norm = ctx.normalized!;
   const resampled = ctx.resampled!;
-  const files = writeOutputs(
+  const files = await writeOutputs(
     ctx.opts.out,
     loaded,
     ctx.nodeMatrix!,
     ctx.edgeMatrix!,
     norm,
     resampled,
+    ctx.signal,
   );
   const summary = summarize(ctx);
   const manifest: Manifest = {
