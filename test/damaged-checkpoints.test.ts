@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { runCli, STACK_LINE } from './helpers/cli.js';
 import { sha256Of } from './helpers/hash.js';
-import { SAMPLE } from './helpers/paths.js';
+import { sampleRunArgs } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 // SPEC §10: a checkpoint is used only if its checksum matches; otherwise it is recomputed
@@ -15,20 +15,7 @@ import { useTempDirs } from './helpers/temp-dir.js';
 const tempDir = useTempDirs('damaged');
 
 function args(out: string): string[] {
-  return [
-    'run',
-    SAMPLE.transactions,
-    '--accounts',
-    SAMPLE.accounts,
-    '--patterns',
-    SAMPLE.patterns,
-    '--out',
-    out,
-    '--chunk-size',
-    '5000',
-    '--workers',
-    '2',
-  ];
+  return sampleRunArgs(out);
 }
 
 /** Opens the store as any LMDB client would and hands `edit` its payload and step tables. */

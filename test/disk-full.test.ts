@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { runCli, STACK_LINE } from './helpers/cli.js';
 import { sha256Of } from './helpers/hash.js';
-import { SAMPLE } from './helpers/paths.js';
+import { sampleRunArgs } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 // A full disk, for real: a small tmpfs as the output folder. Mounting needs root, which CI
@@ -30,20 +30,7 @@ function mountTmpfs(dir: string, megabytes: number): void {
 }
 
 function args(out: string): string[] {
-  return [
-    'run',
-    SAMPLE.transactions,
-    '--accounts',
-    SAMPLE.accounts,
-    '--patterns',
-    SAMPLE.patterns,
-    '--out',
-    out,
-    '--chunk-size',
-    '5000',
-    '--workers',
-    '2',
-  ];
+  return sampleRunArgs(out);
 }
 
 describe('a disk that fills up during a run', () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { runCli, spawnCli, STACK_LINE } from './helpers/cli.js';
 import { sha256Of } from './helpers/hash.js';
-import { SAMPLE } from './helpers/paths.js';
+import { sampleRunArgs } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 // Issue "crash-proof resume": SIGINT/SIGTERM stop cleanly with 130/143 and a resume line;
@@ -15,20 +15,7 @@ import { useTempDirs } from './helpers/temp-dir.js';
 const tempDir = useTempDirs('signals');
 
 function args(out: string): string[] {
-  return [
-    'run',
-    SAMPLE.transactions,
-    '--accounts',
-    SAMPLE.accounts,
-    '--patterns',
-    SAMPLE.patterns,
-    '--out',
-    out,
-    '--chunk-size',
-    '1000',
-    '--workers',
-    '2',
-  ];
+  return sampleRunArgs(out, 1000);
 }
 
 describe('a run stopped by a signal', () => {

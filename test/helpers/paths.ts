@@ -23,3 +23,11 @@ export const BAD = join(REPO, 'test', 'fixtures', 'bad');
 export function badFixture(name: string): string {
   return join(BAD, name);
 }
+
+/** `amlprep run` on the whole bundled sample into `out`, with two workers. */
+export function sampleRunArgs(out: string, chunkSize = 5000): string[] {
+  const { transactions, accounts, patterns } = SAMPLE;
+  return ['run', transactions, '--accounts', accounts, '--patterns', patterns, '--out', out].concat(
+    ['--chunk-size', String(chunkSize), '--workers', '2'],
+  );
+}
