@@ -137,7 +137,8 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
         rows: loaded.edges.rows,
         nodes: loaded.nodes.count,
         rejected: loaded.rejects.length,
-        sample: ctx.opts.sample ?? -1,
+        // The sample size, when there is one (SPEC §3 saves it with this step).
+        ...(ctx.opts.sample === null ? {} : { sample: ctx.opts.sample }),
       },
     };
   });
