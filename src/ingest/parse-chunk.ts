@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
 import { ByteDict } from './byte-dict.js';
+import { TRANSACTION_COLUMNS } from './header.js';
 import { parseAmount, parseTimestamp } from './fields.js';
 import { RecordSplitter, type SplitRecord } from './record-splitter.js';
 import type { ChunkSpan } from './scan.js';
@@ -50,20 +51,8 @@ export const F = {
   format: 9,
   label: 10,
 } as const;
-const FIELD_NAMES = [
-  'Timestamp',
-  'From Bank',
-  'Account',
-  'To Bank',
-  'Account',
-  'Amount Received',
-  'Receiving Currency',
-  'Amount Paid',
-  'Payment Currency',
-  'Payment Format',
-  'Is Laundering',
-];
-const FIELDS = 11;
+const FIELD_NAMES = TRANSACTION_COLUMNS;
+const FIELDS = TRANSACTION_COLUMNS.length;
 const COMMA = 0x2c;
 
 /** Parses a chunk's byte range. With `stopAtBadRow`, returns at the first reject. */
