@@ -3,14 +3,13 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { readOutputs, run, type Manifest } from '../src/index.js';
+import { readOutputs, type Manifest } from '../src/index.js';
 import { readArrow } from './helpers/arrow.js';
 import { sha256File } from './helpers/hash.js';
-import { REPO } from './helpers/paths.js';
+import { REPO, runMixedFixture } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
 
 const sharedDir = useSharedTempDirs('manifest');
-const fixture = join(REPO, 'test', 'fixtures', 'tiny');
 const examples = join(REPO, 'examples');
 const scripts = readdirSync(examples)
   .filter((f) => f.endsWith('.py'))
@@ -38,14 +37,7 @@ let manifest: Manifest;
 
 beforeAll(async () => {
   runDir = sharedDir();
-  await run({
-    transactions: join(fixture, 'mixed.csv'),
-    accounts: join(fixture, 'mixed-accounts.csv'),
-    patterns: join(fixture, 'mixed-patterns.txt'),
-    out: runDir,
-    chunkSize: 4,
-    workers: 1,
-  });
+  await runMixedFixture(runDir);
   manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
 });
 

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { exportRun, run, type Manifest } from '../src/index.js';
+import { exportRun, type Manifest } from '../src/index.js';
 import { NpyFile, npyHeader } from '../src/export/npy.js';
 import { commitAfter } from '../src/export/atomic-file.js';
 import { readArrow } from './helpers/arrow.js';
-import { REPO } from './helpers/paths.js';
+import { runMixedFixture } from './helpers/paths.js';
 import { useSharedTempDirs, useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('npy');
@@ -123,21 +123,13 @@ describe('npy format', () => {
 });
 
 describe('export --format npy', () => {
-  const fixture = join(REPO, 'test', 'fixtures', 'tiny');
   let runDir = '';
   let outDir = '';
   let manifest: Manifest;
 
   beforeAll(async () => {
     runDir = sharedDir();
-    await run({
-      transactions: join(fixture, 'mixed.csv'),
-      accounts: join(fixture, 'mixed-accounts.csv'),
-      patterns: join(fixture, 'mixed-patterns.txt'),
-      out: runDir,
-      chunkSize: 4,
-      workers: 1,
-    });
+    await runMixedFixture(runDir);
     manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
     outDir = (await exportRun(runDir, 'npy')).out;
   });

@@ -4,14 +4,13 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { inspectRun, run, type Inspection, type Manifest } from '../src/index.js';
+import { inspectRun, type Inspection, type Manifest } from '../src/index.js';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
-import { REPO } from './helpers/paths.js';
+import { runMixedFixture } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
 
 const sharedDir = useSharedTempDirs('inspect');
-const fixture = join(REPO, 'test', 'fixtures', 'tiny');
 
 function bufferIo(): CliIo & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
@@ -29,14 +28,7 @@ describe('inspect', () => {
 
   beforeAll(async () => {
     runDir = sharedDir();
-    await run({
-      transactions: join(fixture, 'mixed.csv'),
-      accounts: join(fixture, 'mixed-accounts.csv'),
-      patterns: join(fixture, 'mixed-patterns.txt'),
-      out: runDir,
-      chunkSize: 4,
-      workers: 1,
-    });
+    await runMixedFixture(runDir);
     report = await inspectRun(runDir);
   });
 

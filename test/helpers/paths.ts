@@ -31,3 +31,17 @@ export function sampleRunArgs(out: string, chunkSize = 5000): string[] {
     ['--chunk-size', String(chunkSize), '--workers', '2'],
   );
 }
+
+/** Runs the engine on the hand-made `mixed` fixture (every ingest trap, both labels). */
+export async function runMixedFixture(out: string): Promise<void> {
+  const { run } = await import('../../src/index.js');
+  const tiny = join(REPO, 'test', 'fixtures', 'tiny');
+  await run({
+    transactions: join(tiny, 'mixed.csv'),
+    accounts: join(tiny, 'mixed-accounts.csv'),
+    patterns: join(tiny, 'mixed-patterns.txt'),
+    out,
+    chunkSize: 4,
+    workers: 1,
+  });
+}
