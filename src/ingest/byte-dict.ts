@@ -4,22 +4,21 @@
  * first appearance, which is what the node-id and dictionary merges rely on.
  */
 export class ByteDict {
-  #table: Int32Array;
+  // Open addressing with the hash beside the id in one array ([hash, id] per slot), and each
+  // entry's pool offset beside its length: a probe touches one cache line, not three. At
+  // millions of lookups per chunk and in the node merge, those misses were most of the cost.
+  #slots: Int32Array;
   #mask: number;
-  #hashes: Int32Array;
-  #offsets: Int32Array;
-  #lengths: Int32Array;
+  #entries: Int32Array;
   #pool: Buffer;
   #poolUsed = 0;
   #size = 0;
 
   constructor(expected = 64) {
     const slots = nextPow2(Math.max(16, expected * 2));
-    this.#table = new Int32Array(slots).fill(-1);
+    this.#slots = new Int32Array(slots * 2).fill(-1);
     this.#mask = slots - 1;
-    this.#hashes = new Int32Array(Math.max(8, expected));
-    this.#offsets = new Int32Array(this.#hashes.length);
-    this.#lengths = new Int32Array(this.#hashes.length);
+    this.#entries = new Int32Array(Math.max(8, expected) * 2);
     this.#pool = Buffer.allocUnsafe(Math.max(256, expected * 16));
   }
 
@@ -30,46 +29,43 @@ export class ByteDict {
   /** Id of `buf[start, end)`, adding it when new. */
   intern(buf: Uint8Array, start: number, end: number): number {
     const hash = fnv1a(buf, start, end);
+    const slots = this.#slots;
     let slot = hash & this.#mask;
 
     for (;;) {
-      const id = this.#table[slot] as number;
+      const id = slots[2 * slot + 1] as number;
       if (id === -1) return this.#add(buf, start, end, hash, slot);
-      if (this.#hashes[id] === hash && this.#equals(id, buf, start, end)) return id;
+      if (slots[2 * slot] === hash && this.#equals(id, buf, start, end)) return id;
       slot = (slot + 1) & this.#mask;
     }
   }
 
   /** The interned bytes, concatenated in id order, with `offsets[id] .. offsets[id + 1]`. */
   exportKeys(): { bytes: Uint8Array; offsets: Int32Array } {
+    // Entries are added in id order and the pool only grows, so the pool is already the
+    // concatenation; offsets are the entries' starts.
     const offsets = new Int32Array(this.#size + 1);
-    const bytes = new Uint8Array(this.#poolUsed);
-    let at = 0;
-    for (let id = 0; id < this.#size; id++) {
-      const from = this.#offsets[id] as number;
-      const len = this.#lengths[id] as number;
-      bytes.set(this.#pool.subarray(from, from + len), at);
-      offsets[id] = at;
-      at += len;
-    }
-    offsets[this.#size] = at;
-    return { bytes, offsets };
+    const entries = this.#entries;
+    for (let id = 0; id < this.#size; id++) offsets[id] = entries[2 * id] as number;
+    offsets[this.#size] = this.#poolUsed;
+    return { bytes: Uint8Array.prototype.slice.call(this.#pool, 0, this.#poolUsed), offsets };
   }
 
   /** The interned values, decoded as UTF-8, in id order. */
   values(): string[] {
     const out = new Array<string>(this.#size);
+    const entries = this.#entries;
     for (let id = 0; id < this.#size; id++) {
-      const at = this.#offsets[id] as number;
-      out[id] = this.#pool.toString('utf8', at, at + (this.#lengths[id] as number));
+      const at = entries[2 * id] as number;
+      out[id] = this.#pool.toString('utf8', at, at + (entries[2 * id + 1] as number));
     }
     return out;
   }
 
   #equals(id: number, buf: Uint8Array, start: number, end: number): boolean {
     const len = end - start;
-    if (this.#lengths[id] !== len) return false;
-    const at = this.#offsets[id] as number;
+    if (this.#entries[2 * id + 1] !== len) return false;
+    const at = this.#entries[2 * id] as number;
     const pool = this.#pool;
     for (let i = 0; i < len; i++) {
       if (pool[at + i] !== buf[start + i]) return false;
@@ -79,7 +75,7 @@ export class ByteDict {
 
   #add(buf: Uint8Array, start: number, end: number, hash: number, slot: number): number {
     const id = this.#size++;
-    if (id === this.#hashes.length) this.#growEntries();
+    if (2 * id === this.#entries.length) this.#entries = grow(this.#entries, 4 * id);
 
     const len = end - start;
     if (this.#poolUsed + len > this.#pool.length) this.#growPool(len);
@@ -87,22 +83,15 @@ export class ByteDict {
     const pool = this.#pool;
     const at = this.#poolUsed;
     for (let i = 0; i < len; i++) pool[at + i] = buf[start + i] as number;
-    this.#offsets[id] = this.#poolUsed;
-    this.#lengths[id] = len;
-    this.#hashes[id] = hash;
+    this.#entries[2 * id] = at;
+    this.#entries[2 * id + 1] = len;
     this.#poolUsed += len;
-    this.#table[slot] = id;
+    this.#slots[2 * slot] = hash;
+    this.#slots[2 * slot + 1] = id;
 
     // Keep the load factor under one half so probe chains stay short.
-    if (this.#size * 2 > this.#table.length) this.#rehash();
+    if (this.#size * 4 > this.#slots.length) this.#rehash();
     return id;
-  }
-
-  #growEntries(): void {
-    const n = this.#hashes.length * 2;
-    this.#hashes = grow(this.#hashes, n);
-    this.#offsets = grow(this.#offsets, n);
-    this.#lengths = grow(this.#lengths, n);
   }
 
   #growPool(need: number): void {
@@ -112,13 +101,18 @@ export class ByteDict {
   }
 
   #rehash(): void {
-    const slots = this.#table.length * 2;
-    this.#table = new Int32Array(slots).fill(-1);
-    this.#mask = slots - 1;
-    for (let id = 0; id < this.#size; id++) {
-      let slot = (this.#hashes[id] as number) & this.#mask;
-      while (this.#table[slot] !== -1) slot = (slot + 1) & this.#mask;
-      this.#table[slot] = id;
+    const old = this.#slots;
+    const count = old.length; // twice the old slot count
+    this.#slots = new Int32Array(count * 2).fill(-1);
+    this.#mask = count - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      const id = old[s + 1] as number;
+      if (id === -1) continue;
+      const hash = old[s] as number;
+      let slot = hash & this.#mask;
+      while (this.#slots[2 * slot + 1] !== -1) slot = (slot + 1) & this.#mask;
+      this.#slots[2 * slot] = hash;
+      this.#slots[2 * slot + 1] = id;
     }
   }
 }
