@@ -31,6 +31,23 @@ export function f64(name: string, values: Float64Array): ColumnSource {
   };
 }
 
+/**
+ * The z-score `(x - mean) / std` of a raw column, computed batch by batch as the file is
+ * written: the same expression as the scaler kernel, so the same bits, without holding a
+ * second full matrix in memory.
+ */
+export function zScore(name: string, raw: Float64Array, mean: number, std: number): ColumnSource {
+  const type = new Float64();
+  return {
+    field: new Field(name, type, false),
+    slice: (from, to) => {
+      const out = new Float64Array(to - from);
+      for (let r = from; r < to; r++) out[r - from] = ((raw[r] as number) - mean) / std;
+      return makeData({ type, length: to - from, data: out });
+    },
+  };
+}
+
 export function i32(name: string, values: Int32Array): ColumnSource {
   const type = new Int32();
   return {

@@ -1,16 +1,11 @@
 import { join } from 'node:path';
 
-import {
-  EDGE_FEATURES,
-  isScaled,
-  NODE_FEATURES,
-  type FeatureDef,
-} from '../features/definitions.js';
+import { EDGE_FEATURES, NODE_FEATURES, type FeatureDef } from '../features/definitions.js';
 import { MODEL_COLUMNS } from '../features/model-input.js';
 import { SPLIT_NAMES } from '../features/split.js';
 import { column, type Matrix } from '../features/tables.js';
 import type { Loaded } from '../ingest/loaded.js';
-import type { Normalized } from '../pipeline/normalized.js';
+import type { Normalized, ScalerStats } from '../pipeline/normalized.js';
 import type { Resampled } from '../pipeline/resampled.js';
 import {
   dictionary,
@@ -20,6 +15,7 @@ import {
   i8,
   timestamps,
   utf8,
+  zScore,
   type ColumnSource,
 } from './arrow-columns.js';
 import { writeArrowFileAsync, type WrittenFile } from './arrow-file.js';
@@ -49,7 +45,7 @@ export async function writeOutputs(
     nodes: await writeArrowFileAsync(
       join(dir, OUTPUT_FILES.nodes),
       loaded.nodes.count,
-      nodeColumns(loaded, nodeMatrix, norm.nodeZ!),
+      nodeColumns(loaded, nodeMatrix, norm.node),
       signal,
     ),
     edges: await writeArrowFileAsync(
@@ -67,13 +63,13 @@ export async function writeOutputs(
   };
 }
 
-function nodeColumns(loaded: Loaded, raw: Matrix, z: Matrix): ColumnSource[] {
+function nodeColumns(loaded: Loaded, raw: Matrix, stats: ScalerStats): ColumnSource[] {
   const ids = Int32Array.from({ length: loaded.nodes.count }, (_, i) => i);
   return [
     i32('node_id', ids),
     utf8('bank', loaded.nodes.bank),
     utf8('account', loaded.nodes.account),
-    ...featureColumns(NODE_FEATURES, raw, z),
+    ...featureColumns(NODE_FEATURES, raw, stats),
   ];
 }
 
@@ -89,15 +85,20 @@ function edgeColumns(loaded: Loaded, raw: Matrix, norm: Normalized): ColumnSourc
     i8('y', new Int8Array(e.label.buffer, e.label.byteOffset, e.rows)),
     dictionary('typology', typology, ['', ...loaded.typologies], 0),
     dictionary('split', split, SPLIT_NAMES, 1),
-    ...featureColumns(EDGE_FEATURES, raw, norm.edgeZ!),
+    ...featureColumns(EDGE_FEATURES, raw, norm.edge),
   ];
 }
 
 /** Raw features in SPEC order, then `<name>_z` for each scaled one. */
-function featureColumns(defs: readonly FeatureDef[], raw: Matrix, z: Matrix): ColumnSource[] {
+function featureColumns(
+  defs: readonly FeatureDef[],
+  raw: Matrix,
+  stats: ScalerStats,
+): ColumnSource[] {
   const rawCols = defs.map((d, c) => f64(d.name, column(raw, c)));
-  const scaled = defs.filter(isScaled);
-  const zCols = scaled.map((d, j) => f64(`${d.name}_z`, column(z, j)));
+  const zCols = stats.cols.map((c, j) =>
+    zScore(`${defs[c]!.name}_z`, column(raw, c), stats.mean[j]!, stats.std[j]!),
+  );
   return [...rawCols, ...zCols];
 }
 
