@@ -151,11 +151,15 @@ export function fromWireError(wire: WireError): Error {
   if (wire.code === 'ERR_AMLPREP_BAD_ROW' && ctx !== undefined) {
     return new BadRowError(String(ctx.file), Number(ctx.line), String(ctx.reason));
   }
-  const rebuilt = new AmlprepError(
-    isErrorCode(wire.code) ? wire.code : 'ERR_AMLPREP_INTERNAL',
-    wire.message,
-    { user: wire.userFacing === true },
-  );
+  const Class = isErrorCode(wire.code) ? CLASS_OF_CODE[wire.code] : undefined;
+  const rebuilt =
+    Class !== undefined
+      ? new Class(wire.message)
+      : new AmlprepError(
+          isErrorCode(wire.code) ? wire.code : 'ERR_AMLPREP_INTERNAL',
+          wire.message,
+          { user: wire.userFacing === true },
+        );
   rebuilt.name = wire.name;
   if (wire.stack !== undefined) rebuilt.stack = wire.stack;
   return rebuilt;
@@ -164,3 +168,20 @@ export function fromWireError(wire: WireError): Error {
 function isErrorCode(code: string): code is ErrorCode {
   return code.startsWith('ERR_AMLPREP_');
 }
+
+/**
+ * The classes a worker can throw whose constructor takes the message alone, so they come back
+ * as themselves and `instanceof` works on the coordinator (an aborted output write must still
+ * be an AbortedError to exit 130).
+ */
+const CLASS_OF_CODE: Partial<Record<ErrorCode, new (message: string) => AmlprepError>> = {
+  ERR_AMLPREP_OPTION: OptionError,
+  ERR_AMLPREP_USAGE: UsageError,
+  ERR_AMLPREP_INPUT: InputError,
+  ERR_AMLPREP_NO_CLASS: MissingClassError,
+  ERR_AMLPREP_CHECKPOINT: CheckpointError,
+  ERR_AMLPREP_LOCKED: LockedError,
+  ERR_AMLPREP_WORKER: WorkerError,
+  ERR_AMLPREP_OUTPUT: OutputError,
+  ERR_AMLPREP_ABORTED: AbortedError,
+};

@@ -8,11 +8,14 @@ import { sortLists } from '../src/features/graph.js';
 import { applyScaler, blockSquares, blockSums } from '../src/features/moments.js';
 import { nodeFeatures } from '../src/features/node-kernel.js';
 import { parseChunk } from '../src/ingest/parse-chunk.js';
-import type { Task, TaskReply } from '../src/protocol/tasks.js';
+import type { Task, TaskReply, WriteArrowTask } from '../src/protocol/tasks.js';
 import { nearestNeighbours } from '../src/resample/knn.js';
 import { synthesize } from '../src/resample/smote.js';
 
-export default function runTask(task: Task): TaskReply<unknown> {
+export default function runTask(task: WriteArrowTask): Promise<TaskReply<unknown>>;
+export default function runTask(task: Exclude<Task, WriteArrowTask>): TaskReply<unknown>;
+export default function runTask(task: Task): TaskReply<unknown> | Promise<TaskReply<unknown>> {
+  if (task.kind === 'write-arrow') return writeOutput(task);
   try {
     return { ok: true, value: dispatch(task) };
   } catch (error) {
@@ -20,7 +23,19 @@ export default function runTask(task: Task): TaskReply<unknown> {
   }
 }
 
-function dispatch(task: Task): unknown {
+/** Loaded on first use: Arrow is only needed by the last step, so workers start without it. */
+async function writeOutput(task: WriteArrowTask): Promise<TaskReply<unknown>> {
+  try {
+    const { writeArrowFile } = await import('../src/output/arrow-file.js');
+    const { sourceOf } = await import('../src/output/column-specs.js');
+    const value = writeArrowFile(task.path, task.rows, task.columns.map(sourceOf), task.stop);
+    return { ok: true, value };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  }
+}
+
+function dispatch(task: Exclude<Task, WriteArrowTask>): unknown {
   switch (task.kind) {
     case 'parse':
       return parseChunk(task.path, task.span, task.stopAtBadRow);

@@ -122,11 +122,13 @@ export function utf8(name: string, values: readonly string[]): ColumnSource {
 
 /**
  * Dictionary-encoded text; every batch shares one dictionary, as the file format requires.
- * `id` must differ between the dictionary columns of one file.
+ * `id` must differ between the dictionary columns of one file. Codes are stored narrower or
+ * offset (`shift`) and widened batch by batch, so no full-length Int32 copy is made.
  */
 export function dictionary(
   name: string,
-  codes: Int32Array,
+  codes: Int32Array | Uint8Array,
+  shift: number,
   words: readonly string[],
   id: number,
 ): ColumnSource {
@@ -134,12 +136,10 @@ export function dictionary(
   const dict: Vector<Utf8> = vectorFromArray([...words], new Utf8());
   return {
     field: new Field(name, type, false),
-    slice: (from, to) =>
-      makeData({
-        type,
-        length: to - from,
-        data: codes.subarray(from, to),
-        dictionary: dict,
-      }) as Data<DataType>,
+    slice: (from, to) => {
+      const data = new Int32Array(to - from);
+      for (let i = from; i < to; i++) data[i - from] = (codes[i] as number) + shift;
+      return makeData({ type, length: to - from, data, dictionary: dict }) as Data<DataType>;
+    },
   };
 }

@@ -28,13 +28,24 @@ export interface WrittenFile {
 
 /**
  * Writes an Arrow IPC file (Feather v2) batch by batch, to a temporary name that is fsynced and
- * then renamed, so a kill leaves either the old file or the complete new one.
+ * then renamed, so a kill leaves either the old file or the complete new one. On a worker
+ * thread no signal handler can run, so the coordinator asks it to stop through `stop`: a
+ * shared flag read between batches (non-zero: remove the temporary file, throw AbortedError).
  */
-export function writeArrowFile(path: string, rows: number, columns: ColumnSource[]): WrittenFile {
+export function writeArrowFile(
+  path: string,
+  rows: number,
+  columns: ColumnSource[],
+  stop?: Int32Array,
+): WrittenFile {
   const steps = writeSteps(path, rows, columns);
   for (;;) {
     const next = steps.next();
     if (next.done === true) return next.value;
+    if (stop !== undefined && Atomics.load(stop, 0) !== 0) {
+      steps.return(undefined as never);
+      throw new AbortedError();
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+import { AbortedError } from '../errors.js';
 import { EDGE_FEATURES, NODE_FEATURES, type FeatureDef } from '../features/definitions.js';
 import { MODEL_COLUMNS } from '../features/model-input.js';
 import { SPLIT_NAMES } from '../features/split.js';
@@ -7,18 +8,9 @@ import { column, type Matrix } from '../features/tables.js';
 import type { Loaded } from '../ingest/loaded.js';
 import type { Normalized, ScalerStats } from '../pipeline/normalized.js';
 import type { Resampled } from '../pipeline/resampled.js';
-import {
-  dictionary,
-  f64,
-  i32,
-  i64,
-  i8,
-  timestamps,
-  utf8,
-  zScore,
-  type ColumnSource,
-} from './arrow-columns.js';
+import type { WorkerPool } from '../pool/worker-pool.js';
 import { writeArrowFileAsync, type WrittenFile } from './arrow-file.js';
+import { sourceOf, type ColumnSpec } from './column-specs.js';
 
 export const OUTPUT_FILES = {
   nodes: 'nodes.arrow',
@@ -28,64 +20,117 @@ export const OUTPUT_FILES = {
 
 export type OutputName = keyof typeof OUTPUT_FILES;
 
+export interface OutputData {
+  loaded: Loaded;
+  nodeMatrix: Matrix;
+  edgeMatrix: Matrix;
+  norm: Normalized;
+  resampled: Resampled;
+}
+
 /**
- * SPEC §9: the three Arrow files, each written whole or not at all. Between record batches
- * the event loop runs, so SIGINT/SIGTERM (via `signal`) stop a long write cleanly.
+ * SPEC §9: the three Arrow files, each written whole or not at all. Writing and hashing 2.5 GB
+ * on one thread was a third of a HI-Small run, so the large files are written on pool threads
+ * (edges always; the resampled set too when there are two or more) while the coordinator
+ * writes the rest. The coordinator yields between its record batches, so SIGINT/SIGTERM (via
+ * `signal`) run; they raise a shared stop flag that the worker writes read between theirs.
  */
 export async function writeOutputs(
   dir: string,
-  loaded: Loaded,
-  nodeMatrix: Matrix,
-  edgeMatrix: Matrix,
-  norm: Normalized,
-  resampled: Resampled,
+  pool: WorkerPool,
+  data: OutputData,
   signal?: AbortSignal,
 ): Promise<Record<OutputName, WrittenFile>> {
-  return {
-    nodes: await writeArrowFileAsync(
-      join(dir, OUTPUT_FILES.nodes),
-      loaded.nodes.count,
-      nodeColumns(loaded, nodeMatrix, norm.node),
-      signal,
-    ),
-    edges: await writeArrowFileAsync(
-      join(dir, OUTPUT_FILES.edges),
-      loaded.edges.rows,
-      edgeColumns(loaded, edgeMatrix, norm),
-      signal,
-    ),
-    trainResampled: await writeArrowFileAsync(
-      join(dir, OUTPUT_FILES.trainResampled),
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const halt = (): void => void Atomics.store(stop, 0, 1);
+  signal?.addEventListener('abort', halt);
+  const onThread = (name: OutputName, rows: number, columns: ColumnSpec[]) =>
+    pool.run<WrittenFile>({
+      kind: 'write-arrow',
+      path: join(dir, OUTPUT_FILES[name]),
+      rows,
+      columns,
+      stop,
+    });
+  const here = (name: OutputName, rows: number, columns: ColumnSpec[]) =>
+    writeArrowFileAsync(join(dir, OUTPUT_FILES[name]), rows, columns.map(sourceOf), signal);
+
+  try {
+    const { loaded, resampled } = data;
+    const edges = onThread('edges', loaded.edges.rows, edgeColumns(data));
+    const trainResampled = (pool.size > 1 ? onThread : here)(
+      'trainResampled',
       resampled.x.rows,
       resampledColumns(resampled),
-      signal,
-    ),
-  };
+    );
+    const nodes = here('nodes', loaded.nodes.count, nodeColumns(data));
+    const written = await settle([nodes, edges, trainResampled], halt);
+    if (signal?.aborted === true) throw new AbortedError();
+    const [nodesFile, edgesFile, resampledFile] = written as [
+      WrittenFile,
+      WrittenFile,
+      WrittenFile,
+    ];
+    return { nodes: nodesFile, edges: edgesFile, trainResampled: resampledFile };
+  } finally {
+    signal?.removeEventListener('abort', halt);
+  }
 }
 
-function nodeColumns(loaded: Loaded, raw: Matrix, stats: ScalerStats): ColumnSource[] {
+/**
+ * Waits for every write, so none is still running when the step fails; the first failure
+ * stops the others and is the one reported.
+ */
+async function settle<T>(writes: Promise<T>[], halt: () => void): Promise<T[]> {
+  const failures: unknown[] = [];
+  for (const w of writes) {
+    w.catch((error: unknown) => {
+      failures.push(error);
+      halt();
+    });
+  }
+  const results = await Promise.allSettled(writes);
+  if (failures.length > 0) throw failures[0];
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+function nodeColumns({ loaded, nodeMatrix, norm }: OutputData): ColumnSpec[] {
   const ids = Int32Array.from({ length: loaded.nodes.count }, (_, i) => i);
   return [
-    i32('node_id', ids),
-    utf8('bank', loaded.nodes.bank),
-    utf8('account', loaded.nodes.account),
-    ...featureColumns(NODE_FEATURES, raw, stats),
+    { kind: 'i32', name: 'node_id', values: ids },
+    { kind: 'utf8', name: 'bank', values: loaded.nodes.bank },
+    { kind: 'utf8', name: 'account', values: loaded.nodes.account },
+    ...featureColumns(NODE_FEATURES, nodeMatrix, norm.node),
   ];
 }
 
-function edgeColumns(loaded: Loaded, raw: Matrix, norm: Normalized): ColumnSource[] {
+function edgeColumns({ loaded, edgeMatrix, norm }: OutputData): ColumnSpec[] {
   const e = loaded.edges;
-  const typology = Int32Array.from(loaded.typology.subarray(0, e.rows), (t) => t + 1);
-  const split = Int32Array.from(norm.split.subarray(0, e.rows));
+  const n = e.rows;
   return [
-    i64('edge_id', loaded.edgeIds.subarray(0, e.rows)),
-    i32('src', e.src.subarray(0, e.rows)),
-    i32('dst', e.dst.subarray(0, e.rows)),
-    timestamps('timestamp', e.ts.subarray(0, e.rows)),
-    i8('y', new Int8Array(e.label.buffer, e.label.byteOffset, e.rows)),
-    dictionary('typology', typology, ['', ...loaded.typologies], 0),
-    dictionary('split', split, SPLIT_NAMES, 1),
-    ...featureColumns(EDGE_FEATURES, raw, norm.edge),
+    { kind: 'i64', name: 'edge_id', values: loaded.edgeIds.subarray(0, n) },
+    { kind: 'i32', name: 'src', values: e.src.subarray(0, n) },
+    { kind: 'i32', name: 'dst', values: e.dst.subarray(0, n) },
+    { kind: 'timestamps', name: 'timestamp', values: e.ts.subarray(0, n) },
+    { kind: 'i8', name: 'y', values: new Int8Array(e.label.buffer, e.label.byteOffset, n) },
+    {
+      kind: 'dictionary',
+      name: 'typology',
+      // Stored -1 for none; written 0 for the empty word.
+      codes: loaded.typology.subarray(0, n),
+      shift: 1,
+      words: ['', ...loaded.typologies],
+      id: 0,
+    },
+    {
+      kind: 'dictionary',
+      name: 'split',
+      codes: norm.split.subarray(0, n),
+      shift: 0,
+      words: SPLIT_NAMES,
+      id: 1,
+    },
+    ...featureColumns(EDGE_FEATURES, edgeMatrix, norm.edge),
   ];
 }
 
@@ -94,14 +139,26 @@ function featureColumns(
   defs: readonly FeatureDef[],
   raw: Matrix,
   stats: ScalerStats,
-): ColumnSource[] {
-  const rawCols = defs.map((d, c) => f64(d.name, column(raw, c)));
-  const zCols = stats.cols.map((c, j) =>
-    zScore(`${defs[c]!.name}_z`, column(raw, c), stats.mean[j]!, stats.std[j]!),
-  );
+): ColumnSpec[] {
+  const rawCols = defs.map((d, c): ColumnSpec => {
+    return { kind: 'f64', name: d.name, values: column(raw, c) };
+  });
+  const zCols = stats.cols.map((c, j): ColumnSpec => {
+    const values = column(raw, c);
+    return {
+      kind: 'z',
+      name: `${defs[c]!.name}_z`,
+      values,
+      mean: stats.mean[j]!,
+      std: stats.std[j]!,
+    };
+  });
   return [...rawCols, ...zCols];
 }
 
-function resampledColumns(r: Resampled): ColumnSource[] {
-  return [...MODEL_COLUMNS.map((name, j) => f64(name, column(r.x, j))), i8('y', r.y)];
+function resampledColumns(r: Resampled): ColumnSpec[] {
+  return [
+    ...MODEL_COLUMNS.map((name, j): ColumnSpec => ({ kind: 'f64', name, values: column(r.x, j) })),
+    { kind: 'i8', name: 'y', values: r.y },
+  ];
 }

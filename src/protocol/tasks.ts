@@ -3,6 +3,7 @@ import type { PortLists } from '../features/edge-kernel.js';
 import type { Graph } from '../features/graph.js';
 import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from '../features/tables.js';
 import type { ChunkSpan } from '../ingest/scan.js';
+import type { ColumnSpec } from '../output/column-specs.js';
 import type { SmoteInput } from '../resample/smote.js';
 
 /**
@@ -84,7 +85,18 @@ export type Task =
       offset: number;
       from: number;
       to: number;
-    };
+    }
+  | WriteArrowTask;
+
+/** Writes one output file (src/output/outputs.ts) on a pool thread. */
+export interface WriteArrowTask {
+  kind: 'write-arrow';
+  path: string;
+  rows: number;
+  columns: ColumnSpec[];
+  /** Raised by the coordinator to stop between record batches. */
+  stop: Int32Array;
+}
 
 export type TaskKind = Task['kind'];
 

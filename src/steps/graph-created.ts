@@ -32,11 +32,14 @@ export async function createGraph(
   const resampled = ctx.resampled!;
   const files = await writeOutputs(
     ctx.opts.out,
-    loaded,
-    ctx.nodeMatrix!,
-    ctx.edgeMatrix!,
-    norm,
-    resampled,
+    ctx.pool,
+    {
+      loaded,
+      nodeMatrix: ctx.nodeMatrix!,
+      edgeMatrix: ctx.edgeMatrix!,
+      norm,
+      resampled,
+    },
     ctx.signal,
   );
   const summary = summarize(ctx);

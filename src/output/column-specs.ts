@@ -1,0 +1,56 @@
+import {
+  dictionary,
+  f64,
+  i32,
+  i64,
+  i8,
+  timestamps,
+  utf8,
+  zScore,
+  type ColumnSource,
+} from './arrow-columns.js';
+
+/**
+ * An output column as plain data: typed arrays (over shared memory where they are large),
+ * numbers and strings. Unlike a ColumnSource it survives `postMessage`, so a worker thread can
+ * write a file while the coordinator writes another; both turn specs into sources the same way,
+ * so the bytes do not depend on which thread wrote them.
+ */
+export type ColumnSpec =
+  | { kind: 'f64'; name: string; values: Float64Array }
+  | { kind: 'z'; name: string; values: Float64Array; mean: number; std: number }
+  | { kind: 'i32'; name: string; values: Int32Array }
+  | { kind: 'i64'; name: string; values: Float64Array }
+  | { kind: 'timestamps'; name: string; values: Float64Array }
+  | { kind: 'i8'; name: string; values: Int8Array }
+  | { kind: 'utf8'; name: string; values: readonly string[] }
+  | {
+      kind: 'dictionary';
+      name: string;
+      /** Stored codes; the written code is `codes[i] + shift`. */
+      codes: Int32Array | Uint8Array;
+      shift: number;
+      words: readonly string[];
+      id: number;
+    };
+
+export function sourceOf(spec: ColumnSpec): ColumnSource {
+  switch (spec.kind) {
+    case 'f64':
+      return f64(spec.name, spec.values);
+    case 'z':
+      return zScore(spec.name, spec.values, spec.mean, spec.std);
+    case 'i32':
+      return i32(spec.name, spec.values);
+    case 'i64':
+      return i64(spec.name, spec.values);
+    case 'timestamps':
+      return timestamps(spec.name, spec.values);
+    case 'i8':
+      return i8(spec.name, spec.values);
+    case 'utf8':
+      return utf8(spec.name, spec.values);
+    case 'dictionary':
+      return dictionary(spec.name, spec.codes, spec.shift, spec.words, spec.id);
+  }
+}
