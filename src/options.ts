@@ -34,6 +34,11 @@ export interface RunOptions {
   chunkSize?: number;
   /** Worker threads. Default: available cores. */
   workers?: number;
+  /**
+   * Heap limit of each worker thread, in MB (V8's old generation). A chunk whose worker runs
+   * out of it twice is split in half. Default: 1024.
+   */
+  workerHeapMb?: number;
   /** Load this step and those before it from checkpoints, recompute the rest. */
   resumeFrom?: StepName;
   /** Ignore every checkpoint. Default: false. */
@@ -62,6 +67,7 @@ export interface ResolvedOptions {
   readonly sample: number | null;
   readonly chunkSize: number;
   readonly workers: number;
+  readonly workerHeapMb: number;
   readonly resumeFrom: StepName | null;
   readonly fresh: boolean;
   readonly imbalance: Imbalance;
@@ -74,6 +80,14 @@ export interface ResolvedOptions {
 
 export const DEFAULTS = Object.freeze({
   chunkSize: 100_000,
+  // Chunk data lives in typed arrays (SharedArrayBuffers, the parse buffer), which V8 keeps
+  // outside the heap this limits; a worker's heap holds per-chunk scratch only: dictionary
+  // strings, reject records, Arrow batch objects. 1 M generated rows in default chunks, with
+  // the outputs written on pool threads, run with no split under 64 MB, and HI-Small under
+  // the default. So 1 GiB leaves wide headroom for big chunks and `skip` runs full of
+  // rejects, while a runaway worker is stopped (and its chunk split) long before it takes the
+  // machine: with 8 workers, at most 8 GiB of worker heap.
+  workerHeapMb: 1024,
   imbalance: 'smote' as Imbalance,
   smoteRatio: 1.0,
   seed: 42,
@@ -97,6 +111,8 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
     sample,
     chunkSize: optionalInt(options.chunkSize, 'chunkSize', 1) ?? DEFAULTS.chunkSize,
     workers: optionalInt(options.workers, 'workers', 1) ?? availableParallelism(),
+    workerHeapMb:
+      optionalInt(options.workerHeapMb, 'workerHeapMb', MIN_HEAP_MB) ?? DEFAULTS.workerHeapMb,
     resumeFrom: resolveStep(options.resumeFrom),
     fresh: optionalBool(options.fresh, 'fresh') ?? false,
     imbalance:
@@ -107,6 +123,9 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
     onBadRow: oneOf(options.onBadRow, 'onBadRow', ['fail', 'skip']) ?? DEFAULTS.onBadRow,
   };
 }
+
+/** Below this a worker cannot load its modules and run a small chunk. */
+const MIN_HEAP_MB = 16;
 
 /** The original pipeline kept checkpoints in `checkpoints_<sample_size>` beside its input. */
 function defaultOut(transactions: string, sample: number | null): string {

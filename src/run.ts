@@ -1,13 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { FileFingerprint } from './checkpoint/fingerprint.js';
 import { CheckpointStore } from './checkpoint/store.js';
-import { OutputError } from './errors.js';
 import { makeEmitter } from './events.js';
-import { classWeights } from './features/class-weights.js';
-import { TRAIN } from './features/split.js';
 import { rejectsCsv } from './ingest/rejects.js';
+import { makeOutputFolder } from './checkpoint/folder.js';
 import { acquireLock } from './checkpoint/lock.js';
 import { resolveOptions, STEPS, type RunOptions, type StepName } from './options.js';
 import type { RunSummary } from './output/manifest.js';
@@ -22,7 +20,13 @@ import { edgeFeatures } from './steps/edge-features.js';
 import { createGraph, MANIFEST_FILE, outputsIntact } from './steps/graph-created.js';
 import { resample } from './steps/imbalanced.js';
 import { nodeFeatures } from './steps/node-features.js';
-import { applyNormalized, fitNormalized, type NormalizedRecord } from './steps/normalized.js';
+import {
+  applyNormalized,
+  fitNormalized,
+  splitCounts,
+  type NormalizedRecord,
+} from './steps/normalized.js';
+import { trainWeights } from './steps/weights.js';
 
 export interface RunResult {
   out: string;
@@ -42,6 +46,17 @@ export interface RunResult {
 
 /** Runs the seven steps, resuming from the checkpoints in the output folder by default. */
 export async function run(options: RunOptions): Promise<RunResult> {
+  return runWith(options, {});
+}
+
+/** Internal switches of `runWith`; not part of the library API (index.ts exports `run`). */
+export interface RunInternals {
+  /** A worker script in place of the chunk worker, for tests that make workers misbehave. */
+  workerFile?: string;
+}
+
+/** `run` with internal switches; tests import it from here. */
+export async function runWith(options: RunOptions, internals: RunInternals): Promise<RunResult> {
   const opts = resolveOptions(options);
   const started = performance.now();
   const emit = makeEmitter(options.onProgress);
@@ -54,7 +69,10 @@ export async function run(options: RunOptions): Promise<RunResult> {
 
   try {
     store = CheckpointStore.open(opts.out, { fresh: opts.fresh });
-    pool = new WorkerPool(opts.workers);
+    pool = new WorkerPool(opts.workers, {
+      heapMb: opts.workerHeapMb,
+      filename: internals.workerFile,
+    });
     const ctx: Context = {
       opts,
       store,
@@ -155,7 +173,7 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
   await step(ctx, 'normalized', async (record) => {
     const rec = (record?.result as NormalizedRecord | undefined) ?? (await fitNormalized(ctx));
     ctx.normalized = await applyNormalized(ctx, rec);
-    return { tally: null, counts: splitCounts(ctx), result: rec };
+    return { tally: null, counts: await splitCounts(ctx), result: rec };
   });
   await step(ctx, 'imbalanced', async () => {
     const { tally, out } = await resample(ctx);
@@ -171,7 +189,7 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     };
   });
   await step(ctx, 'weights', async (record) => {
-    ctx.weights = (record?.result as typeof ctx.weights) ?? trainWeights(ctx);
+    ctx.weights = (record?.result as typeof ctx.weights) ?? (await trainWeights(ctx));
     return {
       tally: null,
       counts: { class0: ctx.weights.weights[0], class1: ctx.weights.weights[1] },
@@ -198,23 +216,6 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
   return summary!;
 }
 
-function trainWeights(ctx: Context) {
-  const e = ctx.loaded!.edges;
-  const split = ctx.normalized!.split;
-  const labels: number[] = [];
-  for (let r = 0; r < e.rows; r++) if (split[r] === TRAIN) labels.push(e.label[r]!);
-  return classWeights(labels);
-}
-
-function splitCounts(ctx: Context): Record<string, number> {
-  const split = ctx.normalized!.split;
-  const counts = { train: 0, validation: 0, test: 0 };
-  for (let r = 0; r < ctx.loaded!.edges.rows; r++) {
-    counts[(['train', 'validation', 'test'] as const)[split[r]!]!]++;
-  }
-  return counts;
-}
-
 function outputPaths(out: string, rejected: boolean): RunResult['outputs'] {
   return {
     nodes: join(out, OUTPUT_FILES.nodes),
@@ -223,13 +224,4 @@ function outputPaths(out: string, rejected: boolean): RunResult['outputs'] {
     manifest: join(out, MANIFEST_FILE),
     rejectedRows: rejected ? join(out, 'rejected_rows.csv') : null,
   };
-}
-
-function makeOutputFolder(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new OutputError(`cannot create the output folder ${dir} (${code})`, error);
-  }
 }

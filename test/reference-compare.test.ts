@@ -25,6 +25,8 @@ interface Scenario {
   readonly options: ReferenceOptions;
   readonly workers: 1 | 2;
   readonly chunkSize: number;
+  /** Engine only: rejects change no output the reference computes. */
+  readonly onBadRow?: 'skip';
 }
 
 async function runEngine(s: Scenario): Promise<EngineOutputs> {
@@ -35,6 +37,7 @@ async function runEngine(s: Scenario): Promise<EngineOutputs> {
     out,
     workers: s.workers,
     chunkSize: s.chunkSize,
+    onBadRow: s.onBadRow,
     fresh: true,
     ...s.options,
     split: s.options.split === undefined ? undefined : [...s.options.split],
@@ -57,6 +60,10 @@ function compares(title: string, scenario: () => Scenario): void {
   });
 }
 
+// mixed-patterns.txt line 13 spells bank `0040` as `040`: since zeros count in transaction
+// bank ids (SPEC §1), that row matches no transaction and must give no typology. Such a row
+// is a bad row of the patterns file (issue #4, item 8), so these scenarios skip it; every
+// (a) scenario without --sample needs `skip`.
 const mixed: ScenarioFiles = {
   transactions: `${TINY}mixed.csv`,
   accounts: `${TINY}mixed-accounts.csv`,
@@ -68,6 +75,7 @@ compares('(a) hand-made fixture with every ingest trap, SMOTE, two workers, chun
   options: {},
   workers: 2,
   chunkSize: 4,
+  onBadRow: 'skip',
 }));
 
 // The same fixture with the quoted comma taken out of account `600,F`, so that a refusal
@@ -84,6 +92,7 @@ compares('(a) same fixture without the comma in an account, SMOTE, chunks of 4',
   options: {},
   workers: 2,
   chunkSize: 4,
+  onBadRow: 'skip',
 }));
 
 compares('(a) without the comma, undersampling with seed 7 and ratio 2, one worker', () => ({
@@ -91,6 +100,7 @@ compares('(a) without the comma, undersampling with seed 7 and ratio 2, one work
   options: { imbalance: 'undersample', seed: 7, smoteRatio: 2 },
   workers: 1,
   chunkSize: 1000,
+  onBadRow: 'skip',
 }));
 
 compares('(a) without the comma, first 15 rows, SMOTE ratio 1.5 (k = 2), seed 3', () => ({
@@ -105,6 +115,7 @@ compares('(a) without the comma, split 0.5 / 0.3 / 0.2, no resampling', () => ({
   options: { split: [0.5, 0.3, 0.2], imbalance: 'none' },
   workers: 2,
   chunkSize: 7,
+  onBadRow: 'skip',
 }));
 
 describe('(b) real LI-Small head with its accounts file', () => {
@@ -137,6 +148,8 @@ beforeAll(() => {
   );
 });
 
+// The patterns file is the real one, all 22,743 rows, while the transactions take only its
+// first 2,000: the other rows are bad rows of the patterns file (issue #4, item 8), skipped.
 const combinedFiles = (): ScenarioFiles => ({
   transactions: combined,
   accounts: `${REAL}li-small-accounts-head.csv`,
@@ -148,6 +161,7 @@ compares('(c) real head plus 2,000 real laundering rows, typologies from Pattern
   options: {},
   workers: 2,
   chunkSize: 256,
+  onBadRow: 'skip',
 }));
 
 compares('(c) the same rows, undersampling with seed 11, one worker', () => ({
@@ -155,4 +169,5 @@ compares('(c) the same rows, undersampling with seed 11, one worker', () => ({
   options: { imbalance: 'undersample', seed: 11 },
   workers: 1,
   chunkSize: 500,
+  onBadRow: 'skip',
 }));

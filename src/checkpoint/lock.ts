@@ -2,7 +2,8 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:f
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
-import { LockedError, OutputError } from '../errors.js';
+import { LockedError } from '../errors.js';
+import { cannotWrite, errnoName } from './folder.js';
 
 export const LOCK_FILE = 'amlprep.lock';
 
@@ -28,14 +29,7 @@ export function acquireLock(dir: string): { release: () => void } {
       closeSync(fd);
       return { release: () => releaseIfOurs(path, me) };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') {
-        throw new OutputError(
-          `cannot write ${path} (${code ?? String(error)}); ` +
-            'is the output folder writable, with free space?',
-          error,
-        );
-      }
+      if (errnoName(error) !== 'EEXIST') throw cannotWrite(dir, `creating ${LOCK_FILE}`, error);
     }
     const holder = readHolder(path);
     if (holder !== null && isAlive(holder)) {
@@ -47,8 +41,12 @@ export function acquireLock(dir: string): { release: () => void } {
     // Stale (or unreadable, i.e. torn by a kill mid-write): take it over.
     try {
       unlinkSync(path);
-    } catch {
-      // Another starter removed it first; the next attempt settles who wins.
+    } catch (error) {
+      // ENOENT: another starter removed it first; the next attempt settles who wins. Anything
+      // else (a folder made read-only since the killed run) leaves the lock where it is.
+      if (errnoName(error) !== 'ENOENT') {
+        throw cannotWrite(dir, `taking over the stale ${LOCK_FILE}`, error);
+      }
     }
   }
   throw new LockedError(`${dir}: could not take the lock file ${LOCK_FILE}`);

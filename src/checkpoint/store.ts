@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 
 import { CheckpointError } from '../errors.js';
+import { cannotWrite, isUnwritable } from './folder.js';
 import type { StepName } from '../options.js';
 import { checksum, decodePayload, encodePayload, type Column, type Payload } from './payload.js';
 
@@ -47,6 +48,8 @@ export class CheckpointStore {
   readonly #chunks: Database<ChunkRecord, string>;
   readonly #payloads: Database<Buffer, string>;
   readonly #plans: Database<{ fingerprint: string; chunks: number }, string>;
+  /** Chunks a worker could only finish cut into pieces: chunk key → number of pieces. */
+  readonly #splits: Database<number, string>;
 
   private constructor(path: string, root: RootDatabase) {
     this.path = path;
@@ -55,6 +58,7 @@ export class CheckpointStore {
     this.#chunks = root.openDB<ChunkRecord, string>({ name: 'chunks' });
     this.#payloads = root.openDB<Buffer, string>({ name: 'payloads', encoding: 'binary' });
     this.#plans = root.openDB({ name: 'plans' });
+    this.#splits = root.openDB<number, string>({ name: 'splits' });
   }
 
   /** Notes how many chunks a step has, so `status` can say "k of n" for an unfinished step. */
@@ -102,6 +106,8 @@ export class CheckpointStore {
       const root = open({ path, compression: false, maxDbs: 8 });
       return new CheckpointStore(path, root);
     } catch (error) {
+      // A read-only folder is not a damaged store: --fresh would not help there.
+      if (isUnwritable(error)) throw cannotWrite(dir, `opening ${STORE_FILE}`, error);
       const why = error instanceof Error ? error.message : String(error);
       throw new CheckpointError(
         `cannot open the checkpoint store ${path} (${why}); rerun with --fresh to start over, ` +
@@ -178,6 +184,36 @@ export class CheckpointStore {
     return record;
   }
 
+  /**
+   * Records that a chunk ran out of memory whole and was cut into `pieces`, in its own
+   * transaction as soon as the split is decided, before the pieces run: a rerun after a kill
+   * then starts that chunk cut, instead of paying for the out-of-memory attempts again.
+   * Resolves once recorded.
+   */
+  async recordSplit(
+    step: StepName,
+    fingerprint: string,
+    index: number,
+    pieces: number,
+  ): Promise<void> {
+    const key = chunkKey(step, fingerprint, index);
+    await this.#guard(
+      `the split of ${step} chunk ${index}`,
+      (async () => this.#root.transactionSync(() => this.#splits.putSync(key, pieces)))(),
+    );
+  }
+
+  /** Recorded splits of a step's chunks for one fingerprint: chunk index → pieces. */
+  splitsOf(step: StepName, fingerprint: string): Map<number, number> {
+    const prefix = `${step}:${fingerprint}:`;
+    const out = new Map<number, number>();
+    for (const { key, value } of this.#splits.getRange({ start: prefix })) {
+      if (!key.startsWith(prefix)) break;
+      out.set(Number(key.slice(prefix.length)), value);
+    }
+    return out;
+  }
+
   /** A chunk's payload if present and intact; otherwise why it cannot be used. */
   loadChunk(
     step: StepName,
@@ -232,18 +268,25 @@ export class CheckpointStore {
     });
   }
 
-  /** Drops chunk records and payloads of `step` whose fingerprint is not `keep`. */
+  /**
+   * Drops chunk records and payloads of `step` whose fingerprint is not `keep`. Splits are
+   * facts about memory, not results: they go with a stale fingerprint, but `keep` null
+   * (--resume-from, which recomputes the same chunks) leaves them to guide the recomputation.
+   */
   async dropStaleChunks(step: StepName, keep: string | null): Promise<void> {
     const keepPrefix = keep === null ? null : `${step}:${keep}:`;
-    const stale = [...this.#chunks.getKeys({ start: `${step}:` })].filter(
-      (k) => k.startsWith(`${step}:`) && (keepPrefix === null || !k.startsWith(keepPrefix)),
-    );
-    if (stale.length === 0) return;
+    const isStale = (k: string) =>
+      k.startsWith(`${step}:`) && (keepPrefix === null || !k.startsWith(keepPrefix));
+    const stale = [...this.#chunks.getKeys({ start: `${step}:` })].filter(isStale);
+    const staleSplits =
+      keepPrefix === null ? [] : [...this.#splits.getKeys({ start: `${step}:` })].filter(isStale);
+    if (stale.length === 0 && staleSplits.length === 0) return;
     await this.#root.transaction(() => {
       for (const key of stale) {
         this.#chunks.remove(key);
         this.#payloads.remove(key);
       }
+      for (const key of staleSplits) this.#splits.remove(key);
     });
   }
 
@@ -252,6 +295,7 @@ export class CheckpointStore {
     await this.#plans.clearAsync();
     await this.#chunks.clearAsync();
     await this.#payloads.clearAsync();
+    await this.#splits.clearAsync();
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
-import { AmlprepError } from '../errors.js';
+import { asOutputError } from '../checkpoint/folder.js';
+import { AmlprepError, WorkerError } from '../errors.js';
 import { asFlags } from './args.js';
 import { packageVersion } from '../version.js';
 import { cleanCommand } from './clean-command.js';
@@ -63,10 +64,17 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 }
 
 /** User-facing errors print one line; internal faults print the stack for the bug report. */
-export function reportError(error: unknown, io: CliIo): number {
+export function reportError(thrown: unknown, io: CliIo): number {
+  const error = asOutputError(thrown);
   if (error instanceof AmlprepError && error.userFacing) {
     io.stderr.write(`amlprep: ${asFlags(error.message)}\n`);
     return EXIT.usage;
+  }
+  // A worker that died twice (out of memory, killed) is the machine's limit, not a bug: its
+  // message names the chunk, the reason and how to resume, and that is all the user needs.
+  if (error instanceof WorkerError) {
+    io.stderr.write(`amlprep: ${asFlags(error.message)}\n`);
+    return EXIT.internal;
   }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr.write(`amlprep: internal error (please report): ${text}\n`);

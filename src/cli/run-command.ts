@@ -1,6 +1,7 @@
 import { AbortedError, InputError, UsageError } from '../errors.js';
 import { statSync } from 'node:fs';
 
+import { asOutputError } from '../checkpoint/folder.js';
 import { CheckpointStore } from '../checkpoint/store.js';
 import { fingerprintSteps } from '../pipeline/fingerprints.js';
 import { changedKeys } from '../pipeline/step-record.js';
@@ -43,6 +44,8 @@ Options:
   --sample N             keep the first N data rows (default: all)
   --chunk-size N         rows (and accounts) per chunk (default: 100000)
   --workers N            worker threads (default: available cores)
+  --worker-heap-mb N     heap limit of each worker thread in MB (default: 1024); a chunk
+                         that runs out of it twice is split in half and retried
   --resume-from STEP     load STEP and the steps before it, recompute the rest
   --fresh                ignore every checkpoint
   --imbalance M          smote | undersample | none (default: smote)
@@ -71,6 +74,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     sample: { type: 'string' },
     'chunk-size': { type: 'string' },
     workers: { type: 'string' },
+    'worker-heap-mb': { type: 'string' },
     'resume-from': { type: 'string' },
     fresh: { type: 'boolean' },
     imbalance: { type: 'string' },
@@ -103,6 +107,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     sample: integer('--sample', values.sample as string | undefined),
     chunkSize: integer('--chunk-size', values['chunk-size'] as string | undefined),
     workers: integer('--workers', values.workers as string | undefined),
+    workerHeapMb: integer('--worker-heap-mb', values['worker-heap-mb'] as string | undefined),
     resumeFrom: values['resume-from'] as StepName | undefined,
     fresh: values.fresh as boolean | undefined,
     imbalance: values.imbalance as Imbalance | undefined,
@@ -135,8 +140,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
       return code;
     }
     if (format === 'text') return reportError(error, io);
-    const code = exitCodeOf(error);
-    io.stderr.write(jsonError(error, code));
+    const mapped = asOutputError(error);
+    const code = exitCodeOf(mapped);
+    io.stderr.write(jsonError(mapped, code));
     return code;
   } finally {
     stop.remove();

@@ -17,17 +17,56 @@ export interface Graph {
 
 /** Counting sort of edges by endpoint; rows are visited in order, so ties stay in row order. */
 export function buildCsr(endpoint: Int32Array, rows: number, nodes: number): Csr {
-  const start = new Int32Array(new SharedArrayBuffer((nodes + 1) * 4));
-  for (let e = 0; e < rows; e++) start[(endpoint[e] as number) + 1]!++;
-  for (let v = 0; v < nodes; v++) start[v + 1]! += start[v] as number;
+  const csr = new CsrBuilder(endpoint, rows, nodes);
+  csr.count(0, rows);
+  csr.sum();
+  csr.place(0, rows);
+  return csr.result;
+}
 
-  const edges = new Int32Array(new SharedArrayBuffer(Math.max(1, rows) * 4));
-  const fill = start.slice(0, nodes);
-  for (let e = 0; e < rows; e++) {
-    const v = endpoint[e] as number;
-    edges[fill[v]!++] = e;
+/**
+ * `buildCsr` in passes over row ranges, for a caller that runs them in slices: `count` every
+ * row, then `sum` once, then `place` every row, each pass in row order.
+ */
+export class CsrBuilder {
+  readonly result: Csr;
+  readonly #endpoint: Int32Array;
+  readonly #nodes: number;
+  #fill = new Int32Array(0);
+
+  constructor(endpoint: Int32Array, rows: number, nodes: number) {
+    this.#endpoint = endpoint;
+    this.#nodes = nodes;
+    this.result = {
+      start: new Int32Array(new SharedArrayBuffer((nodes + 1) * 4)),
+      edges: new Int32Array(new SharedArrayBuffer(Math.max(1, rows) * 4)),
+    };
   }
-  return { start, edges };
+
+  /** Pass 1: list lengths, from the edges of rows [from, to). */
+  count(from: number, to: number): void {
+    const { start } = this.result;
+    const endpoint = this.#endpoint;
+    for (let e = from; e < to; e++) start[(endpoint[e] as number) + 1]!++;
+  }
+
+  /** Lengths to list starts. */
+  sum(): void {
+    const { start } = this.result;
+    for (let v = 0; v < this.#nodes; v++) start[v + 1]! += start[v] as number;
+    this.#fill = start.slice(0, this.#nodes);
+  }
+
+  /** Pass 2: rows [from, to) into their lists. */
+  place(from: number, to: number): void {
+    const { edges } = this.result;
+    const fill = this.#fill;
+    const endpoint = this.#endpoint;
+    for (let e = from; e < to; e++) {
+      const v = endpoint[e] as number;
+      edges[fill[v]!++] = e;
+    }
+  }
 }
 
 /**

@@ -34,7 +34,7 @@ export interface LoadReport {
     blocks: number;
     rows: number;
     matchedEdges: number;
-    /** Pattern rows that no transaction labelled 1 matched, and their first lines. */
+    /** Pattern rows whose ten non-label fields match no transaction, and their first lines. */
     unmatched: number;
     unmatchedLines: number[];
   } | null;

@@ -1,5 +1,6 @@
 import { SECONDS_PER_DAY } from '../features/calendar.js';
 import type { EdgeColumns } from '../features/tables.js';
+import { inSlices, type Pacer } from '../pipeline/pacer.js';
 import { accountKey, type AccountRow } from './accounts.js';
 import { dictionaryOf } from './code-point-order.js';
 import type { Loaded, LoadReport } from './loaded.js';
@@ -18,13 +19,25 @@ export interface MergeInput {
   accounts: AccountRow[] | null;
   patterns: PatternIndex | null;
   otherRejects: RejectedRow[];
+  /**
+   * Pattern rows that match no transaction become rejects of the patterns file (`skip`
+   * without --sample); otherwise they are only counted in the report.
+   */
+  rejectUnmatchedPatterns: boolean;
+}
+
+/** Why a pattern row is a bad row of the patterns file (issue #4, item 8). */
+export function unmatchedPatternReason(transactions: string): string {
+  return `pattern row matches no transaction in ${transactions}`;
 }
 
 /**
  * Joins chunk-local results into one table with global ids and dictionaries. Chunks are taken
- * in file order, so "first appearance" is global first appearance whatever the chunking.
+ * in file order, so "first appearance" is global first appearance whatever the chunking. The
+ * loops over rows and nodes run in paced slices (seconds of work at HI-Small scale), so a
+ * stop request ends the merge with an AbortedError within a slice or so.
  */
-export function mergeChunks(input: MergeInput): Loaded {
+export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loaded> {
   const rows = input.chunks.reduce((n, c) => n + c.rows, 0);
   const edges = allocateEdges(rows);
   const edgeIds = new Float64Array(new SharedArrayBuffer(Math.max(1, rows) * 8));
@@ -32,8 +45,15 @@ export function mergeChunks(input: MergeInput): Loaded {
   // 1. Node ids in order of first appearance (interned by NodeMerger as chunks arrived).
   const { localToNode, keys } = input.nodes;
   const cut = (k: string) => (k.includes('\u0000') ? k.indexOf('\u0000') : k.indexOf(','));
-  const bank = keys.map((k) => k.slice(0, cut(k)));
-  const account = keys.map((k) => k.slice(cut(k) + 1));
+  const bank: string[] = [];
+  const account: string[] = [];
+  await inSlices(pace, keys.length, (from, to) => {
+    for (let v = from; v < to; v++) {
+      const k = keys[v]!;
+      bank.push(k.slice(0, cut(k)));
+      account.push(k.slice(cut(k) + 1));
+    }
+  });
   const transactionNodes = bank.length;
 
   // 2. Global dictionaries, sorted by code point.
@@ -42,53 +62,71 @@ export function mergeChunks(input: MergeInput): Loaded {
 
   // 3. Copy rows, remapping local ids to global ones.
   let at = 0;
-  input.chunks.forEach((c, ci) => {
+  for (const [ci, c] of input.chunks.entries()) {
     const nodes = localToNode[ci] as Int32Array;
     const cur = c.currencies.map((v) => currency.code.get(v) as number);
     const fmt = c.formats.map((v) => format.code.get(v) as number);
-    copyChunk(c, edges, at, nodes, cur, fmt);
-    fillEdgeIds(edgeIds, at, c, input.firstRows[ci] as number);
+    const ids = edgeIdFiller(edgeIds, at, c, input.firstRows[ci] as number);
+    const base = at;
+    await inSlices(pace, c.rows, (from, to) => {
+      copyRows(c, edges, base, nodes, cur, fmt, from, to);
+      ids(from, to);
+    });
     at += c.rows;
-  });
+  }
 
   // 4. The From Bank dictionary (banks of senders) and per-edge bank codes.
   const sender = new Uint8Array(bank.length);
-  for (let e = 0; e < rows; e++) sender[edges.src[e]!] = 1;
+  await inSlices(pace, rows, (from, to) => {
+    for (let e = from; e < to; e++) sender[edges.src[e]!] = 1;
+  });
   const bankDict = dictionaryOf(bank.filter((_, v) => sender[v] === 1));
   const senderCode = Int32Array.from(bank, (b, v) =>
     sender[v] === 1 ? bankDict.code.get(b)! : -1,
   );
-  for (let e = 0; e < rows; e++) edges.bank[e] = senderCode[edges.src[e]!]!;
+  await inSlices(pace, rows, (from, to) => {
+    for (let e = from; e < to; e++) edges.bank[e] = senderCode[edges.src[e]!]!;
+  });
 
   // 5. Accounts file: entity types, and accounts that never transact become nodes.
-  const accounts = attachAccounts(input.accounts, bank, account);
+  const accounts = await attachAccounts(input.accounts, bank, account, pace);
   const bankTexts = new Map<string, number>();
   const bankText = sharedInt32(bank.length);
-  bank.forEach((b, v) => {
-    let id = bankTexts.get(b);
-    if (id === undefined) bankTexts.set(b, (id = bankTexts.size));
-    bankText[v] = id;
+  await inSlices(pace, bank.length, (from, to) => {
+    for (let v = from; v < to; v++) {
+      const b = bank[v]!;
+      let id = bankTexts.get(b);
+      if (id === undefined) bankTexts.set(b, (id = bankTexts.size));
+      bankText[v] = id;
+    }
   });
   const entityType = sharedInt32(bank.length);
-  accounts.codes.forEach((code, v) => (entityType[v] = code));
+  entityType.set(accounts.codes);
 
   // 6. Typologies of labelled rows.
   const typology = sharedInt32(rows).fill(-1);
-  const patternReport =
+  const typed =
     input.patterns === null
       ? null
-      : attachTypologies(
+      : await attachTypologies(
           input.patterns,
           edges,
-          bank,
-          account,
-          currency.values,
-          format.values,
+          { bank, account, currency: currency.values, format: format.values },
           typology,
+          pace,
         );
 
+  const unmatchedRejects =
+    typed === null || !input.rejectUnmatchedPatterns
+      ? []
+      : typed.unmatchedRows.map((r) => ({
+          file: input.patterns!.path,
+          line: r.line,
+          reason: unmatchedPatternReason(input.path),
+          text: r.text,
+        }));
   const rejects = [
-    ...input.otherRejects,
+    ...byFileThenLine([...input.otherRejects, ...unmatchedRejects]),
     ...input.chunks.flatMap((c) =>
       c.rejects.map((r) => ({
         file: input.path,
@@ -104,7 +142,7 @@ export function mergeChunks(input: MergeInput): Loaded {
     rejected: rejects.length,
     transactionNodes,
     accounts: accounts.report,
-    patterns: patternReport,
+    patterns: typed?.report ?? null,
   };
   return {
     edges,
@@ -122,7 +160,9 @@ export function mergeChunks(input: MergeInput): Loaded {
       entityType: accounts.entityTypes,
     },
     originTs:
-      rows === 0 ? 0 : Math.floor(minOf(edges.ts, rows) / SECONDS_PER_DAY) * SECONDS_PER_DAY,
+      rows === 0
+        ? 0
+        : Math.floor((await minOf(edges.ts, rows, pace)) / SECONDS_PER_DAY) * SECONDS_PER_DAY,
     typology,
     typologies: input.patterns?.typologies ?? [],
     rejects,
@@ -130,19 +170,22 @@ export function mergeChunks(input: MergeInput): Loaded {
   };
 }
 
-function copyChunk(
+/** Rows [from, to) of chunk `c` into the table at `at + from`, with global ids and codes. */
+function copyRows(
   c: ParsedChunk,
   e: EdgeColumns,
   at: number,
   nodes: Int32Array,
   cur: number[],
   fmt: number[],
+  from: number,
+  to: number,
 ): void {
-  e.ts.set(c.ts.subarray(0, c.rows), at);
-  e.amountReceived.set(c.amountReceived.subarray(0, c.rows), at);
-  e.amountPaid.set(c.amountPaid.subarray(0, c.rows), at);
-  e.label.set(c.label.subarray(0, c.rows), at);
-  for (let i = 0; i < c.rows; i++) {
+  e.ts.set(c.ts.subarray(from, to), at + from);
+  e.amountReceived.set(c.amountReceived.subarray(from, to), at + from);
+  e.amountPaid.set(c.amountPaid.subarray(from, to), at + from);
+  e.label.set(c.label.subarray(from, to), at + from);
+  for (let i = from; i < to; i++) {
     e.src[at + i] = nodes[c.src[i]!]!;
     e.dst[at + i] = nodes[c.dst[i]!]!;
     e.paymentCurrency[at + i] = cur[c.paymentCurrency[i]!]!;
@@ -151,52 +194,67 @@ function copyChunk(
   }
 }
 
-/** Kept rows are numbered by their data record, skipping the rejected ones. */
-function fillEdgeIds(ids: Float64Array, at: number, c: ParsedChunk, firstRow: number): void {
+/**
+ * Kept rows are numbered by their data record, skipping the rejected ones. The filler takes
+ * the chunk's rows in order, a slice at a time.
+ */
+function edgeIdFiller(ids: Float64Array, at: number, c: ParsedChunk, firstRow: number) {
   const rejected = new Set(c.rejects.map((r) => r.record));
   let record = firstRow;
-  for (let i = 0; i < c.rows; i++) {
-    while (rejected.has(record)) record++;
-    ids[at + i] = record++;
-  }
+  return (from: number, to: number): void => {
+    for (let i = from; i < to; i++) {
+      while (rejected.has(record)) record++;
+      ids[at + i] = record++;
+    }
+  };
 }
 
-function attachAccounts(rows: AccountRow[] | null, bank: string[], account: string[]) {
+async function attachAccounts(
+  rows: AccountRow[] | null,
+  bank: string[],
+  account: string[],
+  pace: Pacer,
+) {
   const codes = new Array<number>(bank.length).fill(-1);
   if (rows === null) return { codes, entityTypes: [] as string[], report: null };
 
   const types = dictionaryOf(rows.flatMap((r) => (r.entityType === null ? [] : [r.entityType])));
   const transactionNodes = bank.length;
   const byKey = new Map<string, number[]>();
-  bank.forEach((b, v) => {
-    const key = accountKey(b, account[v] as string);
-    const list = byKey.get(key);
-    if (list === undefined) byKey.set(key, [v]);
-    else list.push(v);
+  await inSlices(pace, transactionNodes, (from, to) => {
+    for (let v = from; v < to; v++) {
+      const key = accountKey(bank[v]!, account[v]!);
+      const list = byKey.get(key);
+      if (list === undefined) byKey.set(key, [v]);
+      else list.push(v);
+    }
   });
 
   // Matched rows label their node(s); the rest become nodes of their own, in file order.
   let matched = 0;
   const hasRow = new Uint8Array(transactionNodes);
   const collisions: { account: string; spellings: string[] }[] = [];
-  for (const row of rows) {
-    const code = row.entityType === null ? -1 : (types.code.get(row.entityType) as number);
-    const ids = byKey.get(accountKey(row.bankId, row.account));
-    if (ids === undefined) {
-      bank.push(row.bankId);
-      account.push(row.account);
-      codes.push(code);
-      continue;
+  await inSlices(pace, rows.length, (from, to) => {
+    for (let r = from; r < to; r++) {
+      const row = rows[r]!;
+      const code = row.entityType === null ? -1 : (types.code.get(row.entityType) as number);
+      const ids = byKey.get(accountKey(row.bankId, row.account));
+      if (ids === undefined) {
+        bank.push(row.bankId);
+        account.push(row.account);
+        codes.push(code);
+        continue;
+      }
+      matched++;
+      for (const v of ids) {
+        codes[v] = code;
+        hasRow[v] = 1;
+      }
+      if (ids.length > 1) {
+        collisions.push({ account: row.account, spellings: ids.map((v) => bank[v] as string) });
+      }
     }
-    matched++;
-    for (const v of ids) {
-      codes[v] = code;
-      hasRow[v] = 1;
-    }
-    if (ids.length > 1) {
-      collisions.push({ account: row.account, spellings: ids.map((v) => bank[v] as string) });
-    }
-  }
+  });
   const nodesWithoutAccount = transactionNodes - hasRow.reduce((n, x) => n + x, 0);
   return {
     codes,
@@ -211,22 +269,25 @@ function attachAccounts(rows: AccountRow[] | null, bank: string[], account: stri
   };
 }
 
-function attachTypologies(
+/** Texts of the codes in the edge table, to key its rows as pattern rows are keyed. */
+interface Texts {
+  bank: string[];
+  account: string[];
+  currency: string[];
+  format: string[];
+}
+
+async function attachTypologies(
   p: PatternIndex,
   e: EdgeColumns,
-  bank: string[],
-  account: string[],
-  currency: string[],
-  format: string[],
+  { bank, account, currency, format }: Texts,
   out: Int32Array,
+  pace: Pacer,
 ) {
-  let matchedEdges = 0;
-  const matched = new Set<string>();
-  for (let i = 0; i < e.rows; i++) {
-    if (e.label[i] !== 1) continue;
+  const keyOf = (i: number): string => {
     const s = e.src[i] as number;
     const d = e.dst[i] as number;
-    const key = transactionKey(
+    return transactionKey(
       e.ts[i]!,
       bank[s]!,
       account[s]!,
@@ -238,22 +299,51 @@ function attachTypologies(
       currency[e.paymentCurrency[i]!]!,
       format[e.format[i]!]!,
     );
-    const code = p.byKey.get(key);
-    if (code !== undefined) {
-      out[i] = code;
-      matchedEdges++;
-      matched.add(key);
+  };
+
+  // Laundering rows take the typology of the block row with their ten other fields.
+  let matchedEdges = 0;
+  const open = new Set(p.byKey.keys());
+  await inSlices(pace, e.rows, (from, to) => {
+    for (let i = from; i < to; i++) {
+      if (e.label[i] !== 1) continue;
+      const key = keyOf(i);
+      const code = p.byKey.get(key);
+      if (code !== undefined) {
+        out[i] = code;
+        matchedEdges++;
+        open.delete(key);
+      }
     }
+  });
+
+  // A pattern row is in the file when any transaction has those ten fields, whatever its
+  // label. Only rows at the instants of the rows still open are keyed, so a patterns file
+  // that matches costs nothing here.
+  const instants = new Set(p.entries.flatMap((r) => (open.has(r.key) ? [r.ts] : [])));
+  if (open.size > 0) {
+    await inSlices(pace, e.rows, (from, to) => {
+      for (let i = from; i < to && open.size > 0; i++) {
+        if (e.label[i] !== 1 && instants.has(e.ts[i]!)) open.delete(keyOf(i));
+      }
+    });
   }
-  // Lines of pattern rows no labelled transaction matched (checked by the caller).
-  const unmatchedLines = [...p.lineOf].flatMap(([key, line]) => (matched.has(key) ? [] : [line]));
-  return {
+  const unmatchedRows = p.entries.filter((r) => open.has(r.key));
+  const report = {
     blocks: p.blocks,
     rows: p.rows,
     matchedEdges,
-    unmatched: unmatchedLines.length,
-    unmatchedLines,
+    unmatched: unmatchedRows.length,
+    unmatchedLines: unmatchedRows.map((r) => r.line),
   };
+  return { report, unmatchedRows };
+}
+
+/** Rejects of the side files: each file's rows in line order, files as they first appear. */
+function byFileThenLine(rows: RejectedRow[]): RejectedRow[] {
+  const rank = new Map<string, number>();
+  for (const r of rows) if (!rank.has(r.file)) rank.set(r.file, rank.size);
+  return rows.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.line - b.line);
 }
 
 function allocateEdges(rows: number): EdgeColumns {
@@ -278,8 +368,10 @@ function sharedInt32(n: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(Math.max(1, n) * 4));
 }
 
-function minOf(a: Float64Array, n: number): number {
+async function minOf(a: Float64Array, n: number, pace: Pacer): Promise<number> {
   let m = Infinity;
-  for (let i = 0; i < n; i++) if (a[i]! < m) m = a[i]!;
+  await inSlices(pace, n, (from, to) => {
+    for (let i = from; i < to; i++) if (a[i]! < m) m = a[i]!;
+  });
   return m;
 }

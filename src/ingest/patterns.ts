@@ -7,12 +7,21 @@ import { records } from './records.js';
 
 /** Typology of each pattern row, by the row's parsed key; the first block wins (SPEC §12). */
 export interface PatternIndex {
+  path: string;
   typologies: string[];
   byKey: Map<string, number>;
-  /** Physical line of each key's first row, to name rows that match no transaction. */
-  lineOf: Map<string, number>;
+  /** Every row in file order, to name (and reject) the rows that match no transaction. */
+  entries: PatternRow[];
   rows: number;
   blocks: number;
+}
+
+export interface PatternRow {
+  key: string;
+  /** Epoch seconds, to find the transactions that can match without keying them all. */
+  ts: number;
+  line: number;
+  text: string;
 }
 
 const BEGIN = /^BEGIN LAUNDERING ATTEMPT - ([^:]*)/;
@@ -23,7 +32,7 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
   const typologies: string[] = [];
   const typologyCode = new Map<string, number>();
   const byKey = new Map<string, number>();
-  const lineOf = new Map<string, number>();
+  const entries: PatternRow[] = [];
   let current: number | null = null;
   let rows = 0;
   let blocks = 0;
@@ -54,21 +63,20 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
       continue;
     }
     rows++;
-    const key = rowKey(rec);
-    if (!byKey.has(key)) {
-      byKey.set(key, current);
-      lineOf.set(key, recLine);
-    }
+    const ts = parseTimestamp(rec.src, rec.starts[F.timestamp]!, rec.ends[F.timestamp]!);
+    const key = rowKey(rec, ts);
+    if (!byKey.has(key)) byKey.set(key, current);
+    entries.push({ key, ts, line: recLine, text });
   }
-  return { typologies, byKey, lineOf, rows, blocks };
+  return { path, typologies, byKey, entries, rows, blocks };
 }
 
 /** The ten non-label fields after parsing: instants and numbers compare by value. */
-function rowKey(rec: SplitRecord): string {
+function rowKey(rec: SplitRecord, ts: number): string {
   const s = rec.src;
   const text = (i: number) => fieldText(s, rec.starts[i]!, rec.ends[i]!);
   return transactionKey(
-    parseTimestamp(s, rec.starts[F.timestamp]!, rec.ends[F.timestamp]!),
+    ts,
     text(F.fromBank),
     text(F.fromAccount),
     text(F.toBank),

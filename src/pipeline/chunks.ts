@@ -1,6 +1,7 @@
 import { AbortedError } from '../errors.js';
 import type { Column, Payload } from '../checkpoint/payload.js';
 import type { StepName } from '../options.js';
+import type { RunHints } from '../pool/worker-pool.js';
 import type { Context } from './context.js';
 
 /** What computing one chunk yields: the arrays to record and a row count for progress. */
@@ -13,7 +14,11 @@ export interface ChunkResult {
 export interface ChunkJob {
   step: StepName;
   count: number;
-  compute: (index: number) => Promise<ChunkResult>;
+  /**
+   * Computes chunk `index` on the pool; `hints` go to `ctx.pool.run` as they are. They name
+   * the chunk, carry a split recorded by an earlier run, and record a new one.
+   */
+  compute: (index: number, hints: RunHints) => Promise<ChunkResult>;
   restore: (index: number, payload: Payload) => void;
 }
 
@@ -28,12 +33,15 @@ export interface ChunkTally {
  * computed on the pool and recorded (payload and record in one LMDB transaction). At most
  * workers + 1 chunks are in flight, so a kill loses at most those. On a failure no new chunk
  * starts, the ones in flight finish and are recorded, and the error of the earliest chunk wins.
+ * A chunk a worker could only finish cut into pieces (see WorkerPool.run) has its split
+ * recorded, so a rerun computing it again starts cut; its result is recorded as one chunk.
  */
 export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally> {
   const fp = ctx.fingerprints[job.step];
   const tally: ChunkTally = { reused: 0, computed: 0, notes: [] };
   const todo: number[] = [];
   const recorded = ctx.store.chunksOf(job.step, fp);
+  const splits = ctx.store.splitsOf(job.step, fp);
 
   for (let i = 0; i < job.count; i++) {
     if (!recorded.has(i)) {
@@ -65,7 +73,7 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
       }
       const index = todo[next++] as number;
       try {
-        const result = await job.compute(index);
+        const result = await job.compute(index, chunkHints(ctx, job.step, index, splits, tally));
         await ctx.store.recordChunk(
           job.step,
           fp,
@@ -94,6 +102,33 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
     throw (failures[0] as { error: unknown }).error;
   }
   return tally;
+}
+
+/** Hints for the pool: the chunk's name, its recorded split, and how to record a new one. */
+function chunkHints(
+  ctx: Context,
+  step: StepName,
+  index: number,
+  splits: Map<number, number>,
+  tally: ChunkTally,
+): RunHints {
+  const label = `${step} chunk ${index}`;
+  const note = (message: string): void => {
+    tally.notes.push(message);
+    ctx.emit({ kind: 'note', step, message });
+  };
+  const pieces = splits.get(index);
+  if (pieces !== undefined && pieces > 1) {
+    note(`${label} starts split in ${pieces}, as an earlier run recorded`);
+  }
+  return {
+    label,
+    pieces,
+    onSplit: async (n) => {
+      await ctx.store.recordSplit(step, ctx.fingerprints[step], index, n);
+      note(`${label} ran out of memory twice; split in ${n}`);
+    },
+  };
 }
 
 /** Chunk boundaries over `total` items in chunks of `size`. */

@@ -6,7 +6,7 @@ import { STEPS, type ResolvedOptions, type StepName } from '../options.js';
  * checkpoints written by an older amlprep are recomputed instead of reused.
  */
 const STEP_VERSIONS: Record<StepName, number> = {
-  data_loaded: 2,
+  data_loaded: 3,
   node_features: 1,
   edge_features: 1,
   normalized: 1,

@@ -6,6 +6,30 @@ import { Piscina } from 'piscina';
 
 import { fromWireError, WorkerError } from '../errors.js';
 import type { Task, TaskReply } from '../protocol/tasks.js';
+import { describeTask, joinHalves, needsSecondHalf, splitTask } from './split.js';
+
+export interface PoolOptions {
+  /** Replaces the chunk worker; tests use it to load workers that misbehave. */
+  filename?: string;
+  /** Old-generation heap limit of each worker thread, in MB. Default: Node's own limit. */
+  heapMb?: number;
+}
+
+/** How `run` treats one chunk's task: what to call it, and its split. */
+export interface RunHints {
+  /** Names the work in errors, e.g. "edge_features chunk 3". */
+  label?: string;
+  /** Cut the task into this many pieces before the first attempt (a split recorded earlier). */
+  pieces?: number;
+  /**
+   * Called when the task is cut finer than before, with the new number of pieces (2, 4, …);
+   * awaited before the pieces run, so the split is recorded before any of them is tried.
+   */
+  onSplit?: (pieces: number) => void | Promise<void>;
+}
+
+/** Node's error code for a worker terminated at its `resourceLimits` heap limit. */
+const OUT_OF_MEMORY = 'ERR_WORKER_OUT_OF_MEMORY';
 
 /**
  * The Piscina pool of chunk workers. Tasks carry SharedArrayBuffer views, results come back as
@@ -13,45 +37,118 @@ import type { Task, TaskReply } from '../protocol/tasks.js';
  */
 export class WorkerPool {
   readonly size: number;
+  readonly heapMb: number | null;
   readonly #piscina: Piscina;
 
-  /** `filename` replaces the chunk worker; tests use it to load workers that misbehave. */
-  constructor(size: number, options: { filename?: string } = {}) {
+  constructor(size: number, options: PoolOptions = {}) {
     this.size = size;
+    this.heapMb = options.heapMb ?? null;
     this.#piscina = new Piscina({
       filename: options.filename ?? workerFile(),
       minThreads: size,
       maxThreads: size,
       concurrentTasksPerWorker: 1,
       idleTimeout: 30_000,
+      // A worker over this limit is terminated with ERR_WORKER_OUT_OF_MEMORY and its task
+      // rejected; without a limit V8 would abort the whole process instead.
+      ...(this.heapMb === null ? {} : { resourceLimits: { maxOldGenerationSizeMb: this.heapMb } }),
     });
+    // Piscina emits 'error' for a worker that fails with no task in flight. Tasks in flight
+    // are rejected and handled in run(); an unheard 'error' event would throw and take the
+    // coordinator down, so it is heard and dropped (Piscina replaces the worker).
+    this.#piscina.on('error', () => {});
   }
 
   /**
-   * Runs one task. Failure policy: an error the task itself reports (bad row, bad input) is
-   * deterministic and is rethrown as is. A worker that dies under the task (exit, crash, heap
-   * limit) may have been unlucky — another task's memory, the OOM killer — so the task is
-   * retried once on a fresh thread; a second death fails the chunk with a WorkerError.
+   * Runs one task. Failure policy:
+   * 1. An error the task itself reports (bad row, bad input) is deterministic: rethrown as
+   *    is, never retried.
+   * 2. A worker that dies under the task (exit, crash, heap limit) may have been unlucky
+   *    (another task's memory, the OOM killer), so the task is retried once; Piscina replaces
+   *    the dead thread.
+   * 3. When the second death is an out-of-memory and the task can split, its halves run one
+   *    after the other (so this chunk's peak is one half), each under this same policy, and
+   *    their results are joined into exactly the whole task's result. `hints.onSplit` hears
+   *    of each deeper cut, so the caller can record it and a resume can start from
+   *    `hints.pieces` instead of paying for the out-of-memory attempts again.
+   * 4. Otherwise a WorkerError names the work, the reason, and how to resume.
    */
-  async run<T>(task: Task): Promise<T> {
-    let reply: TaskReply<T>;
-    try {
-      reply = await this.#attempt<T>(task).catch(() => this.#attempt<T>(task));
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      throw new WorkerError(`a worker died twice on a ${task.kind} chunk: ${why}`, error);
-    }
-    if (!reply.ok) throw fromWireError(reply.error);
-    return reply.value;
+  async run<T>(task: Task, hints: RunHints = {}): Promise<T> {
+    const start = Math.max(0, Math.ceil(Math.log2(Math.max(1, hints.pieces ?? 1))));
+    const state: SplitState = { hints, start, depth: start };
+    return (await this.#solve(task, 0, state)) as T;
   }
 
-  async #attempt<T>(task: Task): Promise<TaskReply<T>> {
-    return (await this.#piscina.run(task)) as TaskReply<T>;
+  async #solve(task: Task, depth: number, state: SplitState): Promise<unknown> {
+    // A recorded split: cut straight down to its depth, without trying the larger pieces.
+    const recorded = depth < state.start ? splitTask(task) : null;
+    if (recorded !== null) return this.#halves(task, recorded, depth + 1, state);
+
+    const outcome = await this.#twice(task);
+    if ('value' in outcome) return outcome.value;
+
+    const halves = isOutOfMemory(outcome.error) ? splitTask(task) : null;
+    if (halves === null) throw this.#failure(task, outcome.error, state.hints.label);
+    if (depth + 1 > state.depth) {
+      state.depth = depth + 1;
+      await state.hints.onSplit?.(2 ** state.depth);
+    }
+    return this.#halves(task, halves, depth + 1, state);
+  }
+
+  async #halves(task: Task, [a, b]: [Task, Task], depth: number, state: SplitState) {
+    const first = await this.#solve(a, depth, state);
+    const second = needsSecondHalf(task, first) ? await this.#solve(b, depth, state) : null;
+    return joinHalves(task, first, second);
+  }
+
+  /** Two attempts: a reply (a task error is thrown at once), or the second death's error. */
+  async #twice(task: Task): Promise<{ value: unknown } | { error: unknown }> {
+    let death: unknown;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let reply: TaskReply<unknown>;
+      try {
+        reply = (await this.#piscina.run(task)) as TaskReply<unknown>;
+      } catch (error) {
+        death = error;
+        continue;
+      }
+      if (!reply.ok) throw fromWireError(reply.error);
+      return { value: reply.value };
+    }
+    return { error: death };
+  }
+
+  #failure(task: Task, error: unknown, label: string | undefined): WorkerError {
+    const what = `${label === undefined ? '' : `${label}: `}a worker`;
+    const resume = 'Finished chunks are recorded: rerun the same command to resume.';
+    if (isOutOfMemory(error)) {
+      const limit = this.heapMb === null ? "Node's default" : `${this.heapMb} MB`;
+      return new WorkerError(
+        `${what} ran out of memory twice on ${describeTask(task)}, which cannot be split ` +
+          `further; the worker heap limit is ${limit} (--worker-heap-mb). ${resume}`,
+        error,
+      );
+    }
+    const why = error instanceof Error ? error.message : String(error);
+    return new WorkerError(`${what} died twice on ${describeTask(task)}: ${why}. ${resume}`, error);
   }
 
   async close(): Promise<void> {
     await this.#piscina.destroy();
   }
+}
+
+interface SplitState {
+  hints: RunHints;
+  /** Depth the task starts cut to: log2 of the recorded pieces. */
+  start: number;
+  /** Deepest cut so far; `onSplit` hears of each new depth. */
+  depth: number;
+}
+
+function isOutOfMemory(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === OUT_OF_MEMORY;
 }
 
 /** The compiled worker script; under vitest the sources are .ts, the worker is still dist. */

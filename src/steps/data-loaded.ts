@@ -4,12 +4,13 @@ import { readAccounts } from '../ingest/accounts.js';
 import { BadRows } from '../ingest/bad-rows.js';
 import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import type { Loaded } from '../ingest/loaded.js';
-import { mergeChunks } from '../ingest/merge.js';
+import { mergeChunks, unmatchedPatternReason } from '../ingest/merge.js';
 import { NodeMerger } from '../ingest/node-merger.js';
 import type { ParsedChunk } from '../ingest/parse-chunk.js';
 import { readPatterns } from '../ingest/patterns.js';
 import { planChunks } from '../ingest/scan.js';
 import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
+import { Pacer } from '../pipeline/pacer.js';
 import type { Context } from '../pipeline/context.js';
 
 const ARRAYS = [
@@ -46,17 +47,21 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     throw new InputError(`${path}:${header.dataLine}: no data rows after the header`);
 
   const parsed = new Array<ParsedChunk>(plan.chunks.length);
-  const merger = new NodeMerger();
+  const pace = new Pacer(ctx.signal);
+  const merger = new NodeMerger(pace);
   const chunks = runChunks(ctx, {
     step: 'data_loaded',
     count: plan.chunks.length,
-    compute: async (i) => {
-      const chunk = await ctx.pool.run<ParsedChunk>({
-        kind: 'parse',
-        path,
-        span: plan.chunks[i]!,
-        stopAtBadRow: ctx.opts.onBadRow === 'fail',
-      });
+    compute: async (i, hints) => {
+      const chunk = await ctx.pool.run<ParsedChunk>(
+        {
+          kind: 'parse',
+          path,
+          span: plan.chunks[i]!,
+          stopAtBadRow: ctx.opts.onBadRow === 'fail',
+        },
+        hints,
+      );
       const first = chunk.rejects[0];
       if (ctx.opts.onBadRow === 'fail' && first !== undefined) {
         throw new BadRowError(path, first.line, first.reason);
@@ -78,39 +83,43 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     throw error;
   });
   const tally = await chunks;
-  const loaded = mergeChunks({
-    path,
-    chunks: parsed,
-    firstRows: plan.chunks.map((c) => c.firstRow),
-    nodes: merger.finish(parsed.length),
-    ...side,
-  });
-  warnUnmatchedPatterns(ctx, loaded);
+  const loaded = await mergeChunks(
+    {
+      path,
+      chunks: parsed,
+      firstRows: plan.chunks.map((c) => c.firstRow),
+      nodes: await merger.finish(parsed.length),
+      ...side,
+      rejectUnmatchedPatterns: ctx.opts.onBadRow === 'skip' && ctx.opts.sample === null,
+    },
+    pace,
+  );
+  checkUnmatchedPatterns(ctx, loaded);
   if (loaded.edges.rows === 0) throw new InputError(`${path}: every data row was rejected`);
   return { tally, loaded };
 }
 
 /**
- * Every pattern row should be a laundering transaction of the file. SPEC §12 does not make one
- * that is not a bad row (the typology rule simply does not apply), so it is a warning that
- * names the lines, and `load.patterns` in the manifest counts them. With --sample most
- * pattern rows lie beyond the sample, so there it stays quiet.
+ * Every pattern row must be a transaction of the file (issue #4, item 8): one that is not is a
+ * bad row of the patterns file. With `fail` the first one stops the run, saying how many more
+ * there are; with `skip` the merge has made them rejects. With --sample most pattern rows lie
+ * beyond the sample, so there they are only counted in the manifest's `load.patterns`.
  */
-function warnUnmatchedPatterns(ctx: Context, loaded: Loaded): void {
+function checkUnmatchedPatterns(ctx: Context, loaded: Loaded): void {
   const report = loaded.report.patterns;
-  if (report === null || ctx.opts.sample !== null || report.unmatchedLines.length === 0) return;
-  const lines = report.unmatchedLines;
-  const shown = lines.slice(0, 5).join(', ');
-  ctx.emit({
-    kind: 'warning',
-    step: 'data_loaded',
-    message:
-      `${ctx.opts.patterns}: ${lines.length} pattern row(s) match no transaction labelled 1 ` +
-      `in ${ctx.opts.transactions} (lines ${shown}${lines.length > 5 ? ', …' : ''})`,
-  });
+  if (report === null || report.unmatched === 0) return;
+  const [first] = report.unmatchedLines;
+  if (ctx.opts.sample === null && ctx.opts.onBadRow === 'fail' && first !== undefined) {
+    const more = report.unmatched - 1;
+    throw new BadRowError(
+      ctx.opts.patterns!,
+      first,
+      unmatchedPatternReason(ctx.opts.transactions) +
+        (more > 0 ? ` (and ${more} more pattern rows that match none)` : ''),
+    );
+  }
   // The manifest keeps the first lines only; the count says how many there were.
-  report.unmatchedLines = lines.slice(0, 100);
-  report.unmatched = lines.length;
+  report.unmatchedLines = report.unmatchedLines.slice(0, 100);
 }
 
 async function readSideFiles(ctx: Context) {

@@ -33,22 +33,21 @@ export async function edgeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
   const tally = await runChunks(ctx, {
     step: 'edge_features',
     count: rowParts.length + nodeParts.length,
-    compute: async (i) => {
+    compute: async (i, hints) => {
       if (i < rowParts.length) {
         const { from, to } = rowParts[i]!;
-        await ctx.pool.run({
-          kind: 'edge-rows',
-          edges: e,
-          originTs: loaded.originTs,
-          out: matrix,
-          from,
-          to,
-        });
+        await ctx.pool.run(
+          { kind: 'edge-rows', edges: e, originTs: loaded.originTs, out: matrix, from, to },
+          hints,
+        );
         return { rows: to - from, arrays: rowColumns(matrix, from, to) };
       }
       const { from, to } = nodeParts[i - rowParts.length]!;
       const graph = await graphOf(ctx);
-      await ctx.pool.run({ kind: 'edge-ports', graph, edges: e, out: matrix, lists, from, to });
+      await ctx.pool.run(
+        { kind: 'edge-ports', graph, edges: e, out: matrix, lists, from, to },
+        hints,
+      );
       return { rows: to - from, arrays: listSlices(lists, graph.in, graph.out, from, to) };
     },
     restore: (i, payload) => {

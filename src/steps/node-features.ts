@@ -19,19 +19,22 @@ export async function nodeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
   const tally = await runChunks(ctx, {
     step: 'node_features',
     count: parts.length,
-    compute: async (i) => {
+    compute: async (i, hints) => {
       const { from, to } = parts[i]!;
       const graph = await graphOf(ctx);
-      await ctx.pool.run({
-        kind: 'node-features',
-        graph,
-        edges: loaded.edges,
-        nodes: loaded.nodes,
-        vocab: loaded.vocab,
-        out: matrix,
-        from,
-        to,
-      });
+      await ctx.pool.run(
+        {
+          kind: 'node-features',
+          graph,
+          edges: loaded.edges,
+          nodes: loaded.nodes,
+          vocab: loaded.vocab,
+          out: matrix,
+          from,
+          to,
+        },
+        hints,
+      );
       return { rows: to - from, arrays: sliceColumns(matrix, from, to) };
     },
     restore: (i, payload) => {

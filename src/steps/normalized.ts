@@ -1,9 +1,10 @@
 import { EDGE_FEATURES, NODE_FEATURES, scaledIndices } from '../features/definitions.js';
 import { MOMENT_BLOCK, type BlockMoments } from '../features/moments.js';
-import { chooseCuts, splitCodes, TRAIN } from '../features/split.js';
+import { chooseCuts, SPLIT_NAMES, splitCodes, TRAIN, type SplitCuts } from '../features/split.js';
 import { makeMatrix, type Matrix } from '../features/tables.js';
 import { ranges } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
+import { inSlices, Pacer } from '../pipeline/pacer.js';
 import type { Normalized, ScalerStats } from '../pipeline/normalized.js';
 
 export interface NormalizedRecord {
@@ -15,28 +16,73 @@ export interface NormalizedRecord {
 /**
  * Step 4, `normalized` (SPEC §6). Reads edge timestamps and both feature matrices. Writes the
  * split and the scaler statistics: edges fitted on train rows, nodes on all nodes. The sums run
- * on the pool in fixed row blocks, so the fitted values do not depend on chunking.
+ * on the pool in fixed row blocks, so the fitted values do not depend on chunking. The loops
+ * over rows on the coordinator run in paced slices, so a signal is not kept waiting.
  */
 export async function fitNormalized(ctx: Context): Promise<NormalizedRecord> {
   const e = ctx.loaded!.edges;
+  const pace = new Pacer(ctx.signal);
   const cuts = chooseCuts(e.ts, e.rows, ctx.opts.split);
-  const split = splitCodes(e.ts, e.rows, cuts);
+  await pace.breathe();
   const train = new Uint8Array(new SharedArrayBuffer(Math.max(1, e.rows)));
-  for (let r = 0; r < e.rows; r++) train[r] = split[r] === TRAIN ? 1 : 0;
+  await splitInSlices(e.ts, e.rows, cuts, pace, (split, from) => {
+    for (let i = 0; i < split.length; i++) train[from + i] = split[i] === TRAIN ? 1 : 0;
+  });
 
-  const edge = await fit(ctx, ctx.edgeMatrix!, scaledIndices(EDGE_FEATURES), train, EDGE_NAMES);
-  const node = await fit(ctx, ctx.nodeMatrix!, scaledIndices(NODE_FEATURES), null, NODE_NAMES);
+  const edgeCols = scaledIndices(EDGE_FEATURES);
+  const edge = await fit(ctx, ctx.edgeMatrix!, edgeCols, train, EDGE_NAMES, pace);
+  const node = await fit(
+    ctx,
+    ctx.nodeMatrix!,
+    scaledIndices(NODE_FEATURES),
+    null,
+    NODE_NAMES,
+    pace,
+  );
   return { cuts, edge, node };
 }
 
 /** Rebuilds the split and the z matrices from the record's statistics. */
 export async function applyNormalized(ctx: Context, rec: NormalizedRecord): Promise<Normalized> {
   const e = ctx.loaded!.edges;
-  const split = splitCodes(e.ts, e.rows, rec.cuts);
-  const edgeZ = await scale(ctx, ctx.edgeMatrix!, rec.edge);
-  const nodeZ = await scale(ctx, ctx.nodeMatrix!, rec.node);
+  const split = new Uint8Array(new SharedArrayBuffer(Math.max(1, e.rows)));
+  const pace = new Pacer(ctx.signal);
+  await splitInSlices(e.ts, e.rows, rec.cuts, pace, (codes, from) => {
+    split.set(codes, from);
+  });
+  const edgeZ = await scale(ctx, ctx.edgeMatrix!, rec.edge, pace);
+  const nodeZ = await scale(ctx, ctx.nodeMatrix!, rec.node, pace);
   return { cuts: rec.cuts, split, edge: rec.edge, node: rec.node, edgeZ, nodeZ };
 }
+
+/** Rows of each split, for the step record. */
+export async function splitCounts(ctx: Context): Promise<Record<string, number>> {
+  const split = ctx.normalized!.split;
+  const counts = [0, 0, 0];
+  await inSlices(new Pacer(ctx.signal), ctx.loaded!.edges.rows, (from, to) => {
+    for (let r = from; r < to; r++) counts[split[r]!]!++;
+  });
+  return Object.fromEntries(SPLIT_NAMES.map((name, k) => [name, counts[k]!]));
+}
+
+/** `splitCodes` over slices of rows, each slice's codes handed to `use` with its first row. */
+async function splitInSlices(
+  ts: Float64Array,
+  rows: number,
+  cuts: SplitCuts,
+  pace: Pacer,
+  use: (codes: Uint8Array, from: number) => void,
+): Promise<void> {
+  await inSlices(
+    pace,
+    rows,
+    (from, to) => use(splitCodes(ts.subarray(from, to), to - from, cuts), from),
+    SPLIT_SLICE,
+  );
+}
+
+/** Larger than the default slice: each one allocates its codes. */
+const SPLIT_SLICE = 1 << 16;
 
 const EDGE_NAMES = EDGE_FEATURES.map((f) => f.name);
 const NODE_NAMES = NODE_FEATURES.map((f) => f.name);
@@ -47,6 +93,7 @@ async function fit(
   cols: number[],
   keep: Uint8Array | null,
   names: string[],
+  pace: Pacer,
 ): Promise<ScalerStats> {
   const parts = blockAligned(m.rows, ctx.opts.chunkSize);
   const sums = await Promise.all(
@@ -54,6 +101,8 @@ async function fit(
       ctx.pool.run<BlockMoments>({ kind: 'block-sums', m, cols, keep, from, to }),
     ),
   );
+  // Work handed to the pool runs to its end; a stop takes effect between the passes.
+  await pace.breathe();
 
   // Combine in block order: the same additions in the same order for any chunking.
   const w = cols.length;
@@ -87,6 +136,7 @@ async function fit(
       }),
     ),
   );
+  await pace.breathe();
   const ss = new Array<number>(w).fill(0);
   for (const s of squares) for (let k = 0; k < s.length; k++) ss[k % w]! += s[k]!;
 
@@ -108,7 +158,7 @@ async function fit(
   };
 }
 
-async function scale(ctx: Context, m: Matrix, stats: ScalerStats): Promise<Matrix> {
+async function scale(ctx: Context, m: Matrix, stats: ScalerStats, pace: Pacer): Promise<Matrix> {
   const out = makeMatrix(m.rows, stats.cols.length);
   const mean = new Float64Array(new SharedArrayBuffer(stats.cols.length * 8));
   const std = new Float64Array(new SharedArrayBuffer(stats.cols.length * 8));
@@ -119,6 +169,7 @@ async function scale(ctx: Context, m: Matrix, stats: ScalerStats): Promise<Matri
       ctx.pool.run({ kind: 'scale', m, cols: stats.cols, mean, std, out, from, to }),
     ),
   );
+  await pace.breathe();
   return out;
 }
 

@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { constants } from 'node:os';
+import { dirname } from 'node:path';
+
+import { OutputError } from '../errors.js';
+
+/** What a failed write to the output folder means to the person running the job. */
+const REASONS: Record<string, { reason: string; fix: string }> = {
+  EROFS: { reason: 'read-only file system', fix: 'make it writable' },
+  EACCES: { reason: 'permission denied', fix: 'make it writable' },
+  EPERM: { reason: 'operation not permitted', fix: 'make it writable' },
+  ENOSPC: { reason: 'no space left on device', fix: 'free space' },
+  EDQUOT: { reason: 'disk quota exceeded', fix: 'free space' },
+  EEXIST: { reason: 'a file of that name exists', fix: 'remove it' },
+  ENOTDIR: { reason: 'a part of the path is a file', fix: 'fix the path' },
+  EIO: { reason: 'I/O error', fix: 'check the disk' },
+};
+
+/**
+ * The errno name of a failed file operation: Node gives `code` as a name (`EROFS`), LMDB as a
+ * number (30). Null when there is none.
+ */
+export function errnoName(error: unknown): string | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  if (typeof code !== 'number') return null;
+  const found = Object.entries(constants.errno).find(([, n]) => n === code);
+  return found?.[0] ?? null;
+}
+
+/** `EROFS: read-only file system`, or the error's own words when its code is not one above. */
+export function describeWriteError(error: unknown): string {
+  const name = errnoName(error);
+  const known = name === null ? undefined : REASONS[name];
+  if (name !== null && known !== undefined) return `${name}: ${known.reason}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return name === null ? message : `${name}: ${message}`;
+}
+
+/** True for the errors that mean the folder cannot be written at all (not a damaged store). */
+export function isUnwritable(error: unknown): boolean {
+  const name = errnoName(error);
+  return name === 'EROFS' || name === 'EACCES' || name === 'EPERM';
+}
+
+/**
+ * The one message for an output folder that refuses a write, naming the folder, the reason and
+ * what to do. Nothing was changed in the folder, so the same command continues afterwards.
+ */
+export function cannotWrite(dir: string, what: string, error: unknown): OutputError {
+  const fix = REASONS[errnoName(error) ?? '']?.fix ?? 'fix it';
+  return new OutputError(
+    `cannot write the output folder ${dir}: ${what} failed (${describeWriteError(error)}); ` +
+      `${fix} and rerun the same command`,
+    error,
+  );
+}
+
+/**
+ * Creates the output folder and its parents. Node's recursive mkdir reports ENOENT when a
+ * parent is on a read-only file system, so on failure the first missing folder is created
+ * alone to learn the real reason.
+ */
+export function makeOutputFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const why = describeWriteError(realMkdirError(dir, error));
+    throw new OutputError(`cannot create the output folder ${dir} (${why})`, error);
+  }
+}
+
+function realMkdirError(dir: string, error: unknown): unknown {
+  if (errnoName(error) !== 'ENOENT') return error;
+  let missing = dir;
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  try {
+    mkdirSync(missing);
+  } catch (inner) {
+    return inner;
+  }
+  return error;
+}
+
+/**
+ * A raw Node file error from a write that no layer mapped (say, a full disk under
+ * rejected_rows.csv) becomes an OutputError naming the path, so the CLI prints one line
+ * instead of a stack. Anything else is returned as it is.
+ */
+export function asOutputError(error: unknown): unknown {
+  const path = (error as { path?: unknown } | null)?.path;
+  const name = errnoName(error);
+  const writeSide = ['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT'];
+  if (!(error instanceof Error) || typeof path !== 'string' || !writeSide.includes(name ?? '')) {
+    return error;
+  }
+  return new OutputError(`cannot write ${path} (${describeWriteError(error)})`, error);
+}

@@ -1,0 +1,219 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+
+import type { ParsedChunk } from '../ingest/parse-chunk.js';
+import { RecordSplitter } from '../ingest/record-splitter.js';
+import type { ChunkSpan } from '../ingest/scan.js';
+import type { Task } from '../protocol/tasks.js';
+
+export type ParseTask = Extract<Task, { kind: 'parse' }>;
+
+/**
+ * Cuts a parse task's byte span after its middle record. The span is walked with the same
+ * quote-aware RecordSplitter the parser uses, so the cut lies on a record boundary exactly as
+ * the parser sees it, and the halves' first line, first row and row count are the ones the
+ * whole parse would reach there. Null when the span holds fewer than two records, or when no
+ * boundary follows the middle record (an unterminated quote runs to the end of the span).
+ */
+export function splitParse(task: ParseTask): [ParseTask, ParseTask] | null {
+  const span = task.span;
+  if (span.rows < 2) return null;
+  const cut = middleBoundary(readSpan(task.path, span), Math.floor(span.rows / 2));
+  if (cut === null) return null;
+
+  const first: ChunkSpan = { ...span, end: span.start + cut.offset, rows: cut.records };
+  const second: ChunkSpan = {
+    ...span,
+    start: span.start + cut.offset,
+    firstLine: span.firstLine + cut.lines,
+    firstRow: span.firstRow + cut.records,
+    rows: span.rows - cut.records,
+  };
+  return [
+    { ...task, span: first },
+    { ...task, span: second },
+  ];
+}
+
+/** Offset just past the `want`-th record, with the lines and records before it. */
+function middleBoundary(buf: Buffer, want: number) {
+  const splitter = new RecordSplitter(buf, buf.length);
+  let offset = 0;
+  let lines = 0;
+  let records = 0;
+  // The parser's loop: blank lines advance the line count but hold no record.
+  while (records < want) {
+    if (offset >= buf.length) return null;
+    const rec = splitter.split(offset);
+    offset = rec.next;
+    lines += rec.lines;
+    if (!rec.blank) records++;
+  }
+  return offset < buf.length ? { offset, lines, records } : null;
+}
+
+function readSpan(path: string, span: ChunkSpan): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(span.end - span.start);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, span.start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Whether the second half must run: with `stopAtBadRow` the whole parse stops at its first
+ * reject, so a reject in the first half means the second half's rows were never parsed.
+ */
+export function parseNeedsSecond(task: ParseTask, first: ParsedChunk): boolean {
+  return !(task.stopAtBadRow && first.rejects.length > 0);
+}
+
+/**
+ * Joins the halves' chunks into exactly what parsing the whole span gives. Local ids are
+ * assigned by first appearance, so the whole's dictionaries are the first half's followed by
+ * the second half's new entries, in the second half's order; the second half's ids are
+ * remapped onto them. Columns keep the whole span's capacity, as `parseChunk` allocates them.
+ */
+export function joinParsed(task: ParseTask, a: ParsedChunk, b: ParsedChunk | null): ParsedChunk {
+  const out = allocate(task.span.rows);
+  copyRows(out, a, 0, a.rows);
+  if (b === null) {
+    return {
+      ...out,
+      rows: a.rows,
+      accountKeys: a.accountKeys,
+      accountOffsets: a.accountOffsets,
+      currencies: a.currencies,
+      formats: a.formats,
+      rejects: a.rejects,
+    };
+  }
+
+  const accounts = joinKeys(a, b);
+  // Accounts are keyed by their bytes; currencies and formats by their decoded text, which is
+  // how merge.ts makes them global, so two byte spellings of one text are one value there too.
+  const currencies = joinValues(a.currencies, b.currencies);
+  const formats = joinValues(a.formats, b.formats);
+  copyRows(out, b, a.rows, b.rows);
+  const at = a.rows;
+  for (let r = 0; r < b.rows; r++) {
+    out.src[at + r] = accounts.remap[b.src[r]!]!;
+    out.dst[at + r] = accounts.remap[b.dst[r]!]!;
+    out.receivingCurrency[at + r] = currencies.remap[b.receivingCurrency[r]!]!;
+    out.paymentCurrency[at + r] = currencies.remap[b.paymentCurrency[r]!]!;
+    out.format[at + r] = formats.remap[b.format[r]!]!;
+  }
+  return {
+    ...out,
+    rows: a.rows + b.rows,
+    accountKeys: accounts.bytes,
+    accountOffsets: accounts.offsets,
+    currencies: currencies.values,
+    formats: formats.values,
+    rejects: [...a.rejects, ...b.rejects],
+  };
+}
+
+/** Copies `rows` rows of every column of `c` to row `at` of `out`; ids are copied as they are. */
+function copyRows(out: Columns, c: ParsedChunk, at: number, rows: number): void {
+  for (const name of COLUMNS) out[name].set(c[name].subarray(0, rows), at);
+}
+
+const COLUMNS = [
+  'ts',
+  'amountReceived',
+  'amountPaid',
+  'src',
+  'dst',
+  'receivingCurrency',
+  'paymentCurrency',
+  'format',
+  'label',
+] as const;
+
+type Columns = Pick<ParsedChunk, (typeof COLUMNS)[number]>;
+
+/** The first half's keys, then the second half's keys not among them, in their order. */
+function joinKeys(a: ParsedChunk, b: ParsedChunk) {
+  const ids = new Map<string, number>();
+  const na = a.accountOffsets.length - 1;
+  for (let i = 0; i < na; i++) ids.set(keyText(a, i), i);
+
+  const nb = b.accountOffsets.length - 1;
+  const remap = new Int32Array(nb);
+  const added: number[] = [];
+  let addedBytes = 0;
+  for (let j = 0; j < nb; j++) {
+    const text = keyText(b, j);
+    let id = ids.get(text);
+    if (id === undefined) {
+      id = na + added.length;
+      ids.set(text, id);
+      added.push(j);
+      addedBytes += b.accountOffsets[j + 1]! - b.accountOffsets[j]!;
+    }
+    remap[j] = id;
+  }
+
+  const aBytes = a.accountOffsets[na]!;
+  const bytes = new Uint8Array(aBytes + addedBytes);
+  const offsets = new Int32Array(na + added.length + 1);
+  bytes.set(a.accountKeys.subarray(0, aBytes));
+  offsets.set(a.accountOffsets.subarray(0, na + 1));
+  let end = aBytes;
+  added.forEach((j, k) => {
+    const key = b.accountKeys.subarray(b.accountOffsets[j]!, b.accountOffsets[j + 1]!);
+    bytes.set(key, end);
+    end += key.length;
+    offsets[na + k + 1] = end;
+  });
+  return { bytes, offsets, remap };
+}
+
+/** Key i as a string that differs exactly when the bytes differ (one char per byte). */
+function keyText(c: ParsedChunk, i: number): string {
+  const keys = c.accountKeys;
+  const from = c.accountOffsets[i]!;
+  return Buffer.from(keys.buffer, keys.byteOffset + from, c.accountOffsets[i + 1]! - from).toString(
+    'latin1',
+  );
+}
+
+function joinValues(a: readonly string[], b: readonly string[]) {
+  const values = [...a];
+  const ids = new Map(a.map((v, i) => [v, i]));
+  const remap = new Int32Array(b.length);
+  b.forEach((v, j) => {
+    let id = ids.get(v);
+    if (id === undefined) {
+      id = values.push(v) - 1;
+      ids.set(v, id);
+    }
+    remap[j] = id;
+  });
+  return { values, remap };
+}
+
+/** Columns shaped as `parseChunk` allocates them: SharedArrayBuffers of `capacity` rows. */
+function allocate(capacity: number): Columns {
+  const f64 = () => new Float64Array(new SharedArrayBuffer(capacity * 8));
+  const i32 = () => new Int32Array(new SharedArrayBuffer(capacity * 4));
+  return {
+    ts: f64(),
+    amountReceived: f64(),
+    amountPaid: f64(),
+    src: i32(),
+    dst: i32(),
+    receivingCurrency: i32(),
+    paymentCurrency: i32(),
+    format: i32(),
+    label: new Uint8Array(new SharedArrayBuffer(capacity)),
+  };
+}
