@@ -206,16 +206,16 @@ describe('a run whose workers run out of heap', () => {
     );
 
   it('splits chunks, records the splits, writes the same bytes and resumes split', async () => {
-    // 26,751 edges in row chunks of 5,000: chunks 0-4 are too big for the fixture, chunk 5
-    // (1,751 rows) and the halves (2,500 rows) fit.
-    const marker = oomAbove(3000, 'edge-rows');
+    // 26,771 nodes in port chunks of 5,000: chunks 0-4 are too big for the fixture, chunk 5
+    // (1,771 nodes) and the halves (2,500 nodes) fit.
+    const marker = oomAbove(3000, 'edge-ports');
     const out = tempDir();
 
     const first = await oomRun(out);
 
     expect(first.result).not.toBeInstanceOf(Error);
     expect(sha256Of(out)).toEqual(await referenceHashes());
-    expect(attempts(marker)).toEqual(Array<string>(10).fill('edge-rows 5000'));
+    expect(attempts(marker)).toEqual(Array<string>(10).fill('edge-ports 5000'));
     const chunks = [0, 1, 2, 3, 4];
     expect(first.notes.toSorted()).toEqual(
       chunks.map((i) => `edge_features chunk ${i} ran out of memory twice; split in 2`),

@@ -2,13 +2,13 @@ import { fingerprintFile, hashOf, type FileFingerprint } from '../checkpoint/fin
 import { STEPS, type ResolvedOptions, type StepName } from '../options.js';
 
 /**
- * Version of each step's definition. Bump one when its output changes for the same input, so
+ * Version of each step's definition. Bump one when its output or its chunking changes, so
  * checkpoints written by an older amlprep are recomputed instead of reused.
  */
 const STEP_VERSIONS: Record<StepName, number> = {
   data_loaded: 3,
   node_features: 1,
-  edge_features: 1,
+  edge_features: 2,
   normalized: 1,
   imbalanced: 1,
   weights: 1,

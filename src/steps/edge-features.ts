@@ -6,7 +6,6 @@ import { ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
 import { graphOf } from './graph.js';
 
-const ROW_FEATURES = E.time + 1;
 const PORT_COLUMNS = [
   { name: 'inPort', col: E.in_port, side: 'in' },
   { name: 'inDelta', col: E.in_time_delta, side: 'in' },
@@ -16,15 +15,30 @@ const PORT_COLUMNS = [
 
 /**
  * Step 3, `edge_features` (SPEC §5). Reads `ctx.loaded` and the sorted graph. Writes the edge
- * matrix (edges × 20). Two kinds of chunk: row ranges for features 1–16, which read one row
- * each, and node ranges for 17–20, which walk one node's sorted lists. The labels are
- * `ctx.loaded.edges.label`, already typed by step 1.
+ * matrix (edges × 20). Features 1–16 read one row each of `data_loaded`'s columns, which are
+ * recorded already: computing them again on the pool takes well under a second at HI-Small
+ * scale, while recording them would write and read back 16 columns (620 MB there) that are a
+ * second copy of the same data. So they are computed on every run and not recorded; only the
+ * port features 17–20, which walk each node's sorted lists, are chunks with records.
  */
 export async function edgeFeatures(ctx: Context): Promise<{ tally: ChunkTally; matrix: Matrix }> {
   const loaded = ctx.loaded!;
   const e = loaded.edges;
   const matrix = makeMatrix(e.rows, EDGE_FEATURE_COUNT);
-  const rowParts = ranges(e.rows, ctx.opts.chunkSize);
+  const rowFeatures = Promise.all(
+    ranges(e.rows, ctx.opts.chunkSize).map(({ from, to }) =>
+      ctx.pool.run({
+        kind: 'edge-rows',
+        edges: e,
+        originTs: loaded.originTs,
+        out: matrix,
+        from,
+        to,
+      }),
+    ),
+  );
+  // Awaited below; until then a failure must not surface as an unhandled rejection.
+  rowFeatures.catch(() => undefined);
   const nodeParts = ranges(loaded.nodes.count, ctx.opts.chunkSize);
   // Port chunks are stored in list order; scattering them back needs the graph, built later.
   const pendingPorts: { from: number; to: number; arrays: Record<string, unknown> }[] = [];
@@ -32,17 +46,9 @@ export async function edgeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
 
   const tally = await runChunks(ctx, {
     step: 'edge_features',
-    count: rowParts.length + nodeParts.length,
+    count: nodeParts.length,
     compute: async (i, hints) => {
-      if (i < rowParts.length) {
-        const { from, to } = rowParts[i]!;
-        await ctx.pool.run(
-          { kind: 'edge-rows', edges: e, originTs: loaded.originTs, out: matrix, from, to },
-          hints,
-        );
-        return { rows: to - from, arrays: rowColumns(matrix, from, to) };
-      }
-      const { from, to } = nodeParts[i - rowParts.length]!;
+      const { from, to } = nodeParts[i]!;
       const graph = await graphOf(ctx);
       await ctx.pool.run(
         { kind: 'edge-ports', graph, edges: e, out: matrix, lists, from, to },
@@ -51,28 +57,16 @@ export async function edgeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
       return { rows: to - from, arrays: listSlices(lists, graph.in, graph.out, from, to) };
     },
     restore: (i, payload) => {
-      if (i < rowParts.length) {
-        const { from } = rowParts[i]!;
-        for (let c = 0; c < ROW_FEATURES; c++) {
-          column(matrix, c).set(payload.arrays[`c${c}`] as Float64Array, from);
-        }
-        return;
-      }
-      pendingPorts.push({ ...nodeParts[i - rowParts.length]!, arrays: payload.arrays });
+      pendingPorts.push({ ...nodeParts[i]!, arrays: payload.arrays });
     },
   });
+  await rowFeatures;
 
   if (pendingPorts.length > 0) {
     const graph = await graphOf(ctx);
     for (const p of pendingPorts) scatterPorts(matrix, graph.in, graph.out, p.from, p.to, p.arrays);
   }
   return { tally, matrix };
-}
-
-function rowColumns(m: Matrix, from: number, to: number) {
-  const out: Record<string, Float64Array> = {};
-  for (let c = 0; c < ROW_FEATURES; c++) out[`c${c}`] = column(m, c).subarray(from, to);
-  return out;
 }
 
 function scatterPorts(
