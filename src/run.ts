@@ -12,6 +12,7 @@ import type { RunSummary } from './output/manifest.js';
 import { OUTPUT_FILES } from './output/outputs.js';
 import type { Context, StepOutcome } from './pipeline/context.js';
 import { fingerprintSteps } from './pipeline/fingerprints.js';
+import { resampledRows } from './pipeline/resampled.js';
 import { recordProblem } from './pipeline/step-record.js';
 import { step } from './pipeline/step-runner.js';
 import { WorkerPool } from './pool/worker-pool.js';
@@ -181,7 +182,7 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     return {
       tally,
       counts: {
-        rows: out.x.rows,
+        rows: resampledRows(out),
         synthetic: out.syntheticRows,
         minority: out.minority,
         majority: out.majority,

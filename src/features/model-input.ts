@@ -1,3 +1,4 @@
+import type { ScalerStats } from '../pipeline/normalized.js';
 import { EDGE_FEATURES, isScaled } from './definitions.js';
 import type { Matrix } from './tables.js';
 import { column } from './tables.js';
@@ -7,9 +8,33 @@ export const MODEL_COLUMNS = EDGE_FEATURES.map((f) => (isScaled(f) ? `${f.name}_
 
 export const MODEL_SCALED = Uint8Array.from(EDGE_FEATURES.map((f) => (isScaled(f) ? 1 : 0)));
 
-/** Column `j` of the model input, over all edges. */
-export function modelColumn(raw: Matrix, z: Matrix, j: number): Float64Array {
-  if (MODEL_SCALED[j] === 0) return column(raw, j);
-  const zIndex = EDGE_FEATURES.slice(0, j).filter(isScaled).length;
-  return column(z, zIndex);
+/**
+ * How to read one model-input column from the raw edge matrix: the raw column, and for a
+ * scaled feature the scaler's mean and std (0 and 1 otherwise). Plain data, so it can be sent
+ * to a worker thread with the shared column.
+ */
+export interface ModelColumn {
+  values: Float64Array;
+  scaled: boolean;
+  mean: number;
+  std: number;
+}
+
+/** The model-input columns in MODEL_COLUMNS order, read through the fitted edge scaler. */
+export function modelColumns(raw: Matrix, stats: ScalerStats): ModelColumn[] {
+  return EDGE_FEATURES.map((_, c) => {
+    const j = stats.cols.indexOf(c);
+    const values = column(raw, c);
+    if (j < 0) return { values, scaled: false, mean: 0, std: 1 };
+    return { values, scaled: true, mean: stats.mean[j]!, std: stats.std[j]! };
+  });
+}
+
+/**
+ * Row `r` of a model-input column: `(x - mean) / std`, the expression the output files use
+ * for `<name>_z`, so a value is the same bits wherever it is computed.
+ */
+export function modelValue(c: ModelColumn, r: number): number {
+  const x = c.values[r] as number;
+  return c.scaled ? (x - c.mean) / c.std : x;
 }

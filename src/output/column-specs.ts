@@ -9,6 +9,9 @@ import {
   zScore,
   type ColumnSource,
 } from './arrow-columns.js';
+import { resampledColumn, SyntheticBlock, type ResampledSpec } from './resampled-columns.js';
+
+const BLOCKS = new WeakMap<ResampledSpec, SyntheticBlock>();
 
 /**
  * An output column as plain data: typed arrays (over shared memory where they are large),
@@ -24,6 +27,8 @@ export type ColumnSpec =
   | { kind: 'timestamps'; name: string; values: Float64Array }
   | { kind: 'i8'; name: string; values: Int8Array }
   | { kind: 'utf8'; name: string; values: readonly string[] }
+  /** Column `j` of the resampled set; its columns share one `spec` object. */
+  | { kind: 'resampled'; name: string; spec: ResampledSpec; j: number }
   | {
       kind: 'dictionary';
       name: string;
@@ -34,8 +39,18 @@ export type ColumnSpec =
       id: number;
     };
 
+/**
+ * The source of one column. Columns of the resampled set that share a spec object (one
+ * message keeps that identity across threads) also share the block of synthetic rows of the
+ * batch being written.
+ */
 export function sourceOf(spec: ColumnSpec): ColumnSource {
   switch (spec.kind) {
+    case 'resampled': {
+      let block = BLOCKS.get(spec.spec);
+      if (block === undefined) BLOCKS.set(spec.spec, (block = new SyntheticBlock()));
+      return resampledColumn(spec.name, spec.spec, spec.j, block);
+    }
     case 'f64':
       return f64(spec.name, spec.values);
     case 'z':

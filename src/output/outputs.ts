@@ -2,15 +2,16 @@ import { join } from 'node:path';
 
 import { AbortedError } from '../errors.js';
 import { EDGE_FEATURES, NODE_FEATURES, type FeatureDef } from '../features/definitions.js';
-import { MODEL_COLUMNS } from '../features/model-input.js';
+import { MODEL_COLUMNS, modelColumns } from '../features/model-input.js';
 import { SPLIT_NAMES } from '../features/split.js';
 import { column, type Matrix } from '../features/tables.js';
 import type { Loaded } from '../ingest/loaded.js';
 import type { Normalized, ScalerStats } from '../pipeline/normalized.js';
-import type { Resampled } from '../pipeline/resampled.js';
+import { resampledRows, type Resampled } from '../pipeline/resampled.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
 import { writeArrowFileAsync, type WrittenFile } from './arrow-file.js';
 import { sourceOf, type ColumnSpec } from './column-specs.js';
+import type { ResampledSpec } from './resampled-columns.js';
 
 export const OUTPUT_FILES = {
   nodes: 'nodes.arrow',
@@ -60,8 +61,8 @@ export async function writeOutputs(
     const edges = onThread('edges', loaded.edges.rows, edgeColumns(data));
     const trainResampled = (pool.size > 1 ? onThread : here)(
       'trainResampled',
-      resampled.x.rows,
-      resampledColumns(resampled),
+      resampledRows(resampled),
+      resampledColumns(data),
     );
     const nodes = here('nodes', loaded.nodes.count, nodeColumns(data));
     const written = await settle([nodes, edges, trainResampled], halt);
@@ -156,9 +157,15 @@ function featureColumns(
   return [...rawCols, ...zCols];
 }
 
-function resampledColumns(r: Resampled): ColumnSpec[] {
+function resampledColumns({ resampled, edgeMatrix, norm }: OutputData): ColumnSpec[] {
+  const spec: ResampledSpec = {
+    rows: resampled.rows,
+    columns: modelColumns(edgeMatrix, norm.edge),
+    smote: resampled.smote,
+    synthetic: resampled.syntheticRows,
+  };
   return [
-    ...MODEL_COLUMNS.map((name, j): ColumnSpec => ({ kind: 'f64', name, values: column(r.x, j) })),
-    { kind: 'i8', name: 'y', values: r.y },
+    ...MODEL_COLUMNS.map((name, j): ColumnSpec => ({ kind: 'resampled', name, spec, j })),
+    { kind: 'i8', name: 'y', values: resampled.y },
   ];
 }

@@ -1,4 +1,3 @@
-import type { Matrix } from '../features/tables.js';
 import type { SplitCuts } from '../features/split.js';
 
 /** Fitted scaler of one matrix: per scaled column, in `cols` order. */
@@ -13,12 +12,10 @@ export interface ScalerStats {
   fitted: number;
 }
 
-/** What `normalized` produces; the z matrices are derived from the stats when needed. */
+/** What `normalized` produces; z-scores are read through the stats where they are needed. */
 export interface Normalized {
   cuts: SplitCuts;
   split: Uint8Array;
   edge: ScalerStats;
   node: ScalerStats;
-  edgeZ?: Matrix;
-  nodeZ?: Matrix;
 }

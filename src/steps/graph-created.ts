@@ -14,6 +14,7 @@ import {
 } from '../output/manifest.js';
 import { OUTPUT_FILES, writeOutputs, type OutputName } from '../output/outputs.js';
 import type { Context } from '../pipeline/context.js';
+import { resampledRows } from '../pipeline/resampled.js';
 import { syncDir } from '../output/arrow-file.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -49,7 +50,7 @@ export async function createGraph(
     files: fileEntries(files, {
       nodes: loaded.nodes.count,
       edges: loaded.edges.rows,
-      trainResampled: resampled.x.rows,
+      trainResampled: resampledRows(resampled),
     }),
     columns: columnInfo(),
     features: { node: featureInfo(NODE_FEATURES), edge: featureInfo(EDGE_FEATURES) },
@@ -121,7 +122,7 @@ function summarize(ctx: Context): RunSummary {
     edgeFeatures: EDGE_FEATURES.length,
     splits,
     resampled: {
-      rows: r.x.rows,
+      rows: resampledRows(r),
       synthetic: r.syntheticRows,
       minorityLabel: r.minorityLabel,
       k: r.k,

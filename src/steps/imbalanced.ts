@@ -1,11 +1,10 @@
 import { OptionError } from '../errors.js';
 import { EDGE_FEATURE_COUNT } from '../features/definitions.js';
-import { MODEL_SCALED, modelColumn } from '../features/model-input.js';
+import { MODEL_SCALED, modelColumns, modelValue } from '../features/model-input.js';
 import { TRAIN } from '../features/split.js';
-import { makeMatrix, type Matrix } from '../features/tables.js';
 import { ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
-import { inSlices, Pacer, SLICE } from '../pipeline/pacer.js';
+import { inSlices, Pacer } from '../pipeline/pacer.js';
 import type { Resampled } from '../pipeline/resampled.js';
 import { UNDERSAMPLE_DRAW, uniform } from '../resample/random.js';
 import type { SmoteInput } from '../resample/smote.js';
@@ -14,15 +13,17 @@ const MAX_K = 3;
 const KNN_CHUNK = 1024;
 
 /**
- * Step 5, `imbalanced` (SPEC §7). Reads the split, both edge matrices and the labels. Writes
- * the resampled training set. The neighbour search runs in chunks of query rows on the pool and
- * is recorded; synthetic rows are a pure function of (seed, row) and the neighbours, so they are
- * generated again, in chunks, rather than stored twice.
+ * Step 5, `imbalanced` (SPEC §7). Reads the split, the edge matrix with the edge scaler, and
+ * the labels. Writes the recipe of the resampled training set (see Resampled): which edge rows
+ * it keeps, and what generates its synthetic rows. The neighbour search runs in chunks of
+ * query rows on the pool and is recorded. The rows themselves, 1 GB at HI-Small scale, are
+ * produced batch by batch by the output writer: train rows are read through the scaler, and
+ * synthetic rows are a pure function of (seed, row) and the neighbours.
  */
 export async function resample(
   ctx: Context,
 ): Promise<{ tally: ChunkTally | null; out: Resampled }> {
-  // The gathers below touch every train row (seconds at HI-Small scale): paced slices.
+  // The passes below touch every edge or train row (seconds at HI-Small scale): paced slices.
   const pace = new Pacer(ctx.signal);
   const train = await trainRows(ctx, pace);
   const y = await labelsOf(ctx, train, pace);
@@ -32,19 +33,16 @@ export async function resample(
   const minority = Math.min(ones, zeros);
   const majority = train.length - minority;
   const base = { originalRows: train.length, minorityLabel, minority, majority, k: 0 };
+  const plain = { smote: null, syntheticRows: 0 };
 
   if (ctx.opts.imbalance === 'undersample') {
-    const x = await gatherRows(ctx, train, train.length, pace);
-    return {
-      tally: null,
-      out: { ...base, ...(await undersample(ctx, x, y, minorityLabel, pace)), syntheticRows: 0 },
-    };
+    const kept = await undersample(ctx, y, minorityLabel, pace);
+    const rows = Int32Array.from(kept, (i) => train[i]!);
+    return { tally: null, out: { ...base, ...plain, rows, y: Int8Array.from(kept, (i) => y[i]!) } };
   }
   const want = ctx.opts.imbalance === 'smote' ? syntheticCount(ctx, minority, majority) : 0;
-  // One matrix holds the train rows and, after them, room for the synthetic ones.
-  const x = await gatherRows(ctx, train, train.length + want, pace);
-  if (want === 0) return { tally: null, out: { ...base, x, y, syntheticRows: 0 } };
-  return smote(ctx, x, y, base, want, pace);
+  if (want === 0) return { tally: null, out: { ...base, ...plain, rows: train, y } };
+  return smote(ctx, train, y, base, want, pace);
 }
 
 /** ceil(ratio · majority) − minority rows, or 0 when SMOTE cannot or need not run. */
@@ -58,7 +56,7 @@ function syntheticCount(ctx: Context, minority: number, majority: number): numbe
     });
     return 0;
   }
-  // The resampled matrix must fit in one typed array (and, realistically, in memory).
+  // A ceiling against a mistyped ratio: past it the file would pass 16 GB of float64 rows.
   if (want > MAX_SYNTHETIC) {
     throw new OptionError(
       `options.smoteRatio ${ctx.opts.smoteRatio} asks for ${want.toLocaleString('en-US')} ` +
@@ -69,22 +67,21 @@ function syntheticCount(ctx: Context, minority: number, majority: number): numbe
   return Math.max(0, want);
 }
 
-/** Rows × 20 float64 columns must stay under the 2^31-element typed-array limit. */
+/** About 107 M rows: rows × 20 float64 columns stay under 2^31 values (16 GiB). */
 const MAX_SYNTHETIC = Math.floor((2 ** 31 - 1) / 20) - 1;
 
 async function smote(
   ctx: Context,
-  x: Matrix,
+  train: Int32Array,
   y: Int8Array,
-  base: Omit<Resampled, 'x' | 'y' | 'syntheticRows'>,
+  base: Omit<Resampled, 'rows' | 'y' | 'smote' | 'syntheticRows'>,
   want: number,
   pace: Pacer,
 ): Promise<{ tally: ChunkTally | null; out: Resampled }> {
   const m = base.minority;
-  const trainRows = y.length;
 
   const k = Math.min(MAX_K, m - 1);
-  const input = await minorityInput(ctx, x, y, base.minorityLabel, { m, k }, pace);
+  const input = await minorityInput(ctx, train, y, base.minorityLabel, { m, k }, pace);
   const { points, d } = await scaledPoints(input, pace);
   const parts = ranges(m, KNN_CHUNK);
   const tally = await runChunks(ctx, {
@@ -100,25 +97,11 @@ async function smote(
     },
   });
 
-  await Promise.all(
-    ranges(want, ctx.opts.chunkSize).map(({ from, to }) =>
-      ctx.pool.run({
-        kind: 'smote',
-        input,
-        out: x.data,
-        outRows: x.rows,
-        offset: trainRows,
-        from,
-        to,
-      }),
-    ),
-  );
-  // Work handed to the pool runs to its end; a stop takes effect once it has.
-  await pace.breathe();
-  const yOut = new Int8Array(x.rows);
+  const yOut = new Int8Array(train.length + want);
   yOut.set(y);
-  yOut.fill(base.minorityLabel, trainRows);
-  return { tally, out: { ...base, x, y: yOut, syntheticRows: want, k } };
+  yOut.fill(base.minorityLabel, train.length);
+  const out = { ...base, rows: train, y: yOut, smote: input, syntheticRows: want, k };
+  return { tally, out };
 }
 
 async function trainRows(ctx: Context, pace: Pacer): Promise<Int32Array> {
@@ -136,35 +119,6 @@ async function trainRows(ctx: Context, pace: Pacer): Promise<Int32Array> {
   return out;
 }
 
-/**
- * Model-input columns of `rows`, into a matrix of `capacity` rows (the rest left for later).
- * Slices of rows take every column: the first writes to the new matrix fault its pages in,
- * which is most of the time this takes.
- */
-async function gatherRows(
-  ctx: Context,
-  rows: Int32Array,
-  capacity: number,
-  pace: Pacer,
-): Promise<Matrix> {
-  const out = makeMatrix(capacity, EDGE_FEATURE_COUNT);
-  const columns = Array.from({ length: EDGE_FEATURE_COUNT }, (_, j) =>
-    modelColumn(ctx.edgeMatrix!, ctx.normalized!.edgeZ!, j),
-  );
-  await inSlices(
-    pace,
-    rows.length,
-    (from, to) => {
-      columns.forEach((src, j) => {
-        const dst = out.data.subarray(j * capacity, j * capacity + to);
-        for (let i = from; i < to; i++) dst[i] = src[rows[i]!]!;
-      });
-    },
-    SLICE / 4,
-  );
-  return out;
-}
-
 async function labelsOf(ctx: Context, rows: Int32Array, pace: Pacer): Promise<Int8Array> {
   const label = ctx.loaded!.edges.label;
   const out = new Int8Array(rows.length);
@@ -174,26 +128,27 @@ async function labelsOf(ctx: Context, rows: Int32Array, pace: Pacer): Promise<In
   return out;
 }
 
-/** Minority rows, row-major with every model column, plus room for their neighbours. */
+/** Minority train rows, row-major with every model column, plus room for their neighbours. */
 async function minorityInput(
   ctx: Context,
-  x: Matrix,
+  train: Int32Array,
   y: Int8Array,
   label: number,
   { m, k }: { m: number; k: number },
   pace: Pacer,
 ): Promise<SmoteInput> {
   const width = EDGE_FEATURE_COUNT;
-  const rows = new Float64Array(new SharedArrayBuffer(m * width * 8));
+  const columns = modelColumns(ctx.edgeMatrix!, ctx.normalized!.edge);
+  const rows = new Float64Array(new SharedArrayBuffer(Math.max(1, m * width) * 8));
   let at = 0;
   await inSlices(pace, y.length, (from, to) => {
-    for (let r = from; r < to; r++) {
-      if (y[r] !== label) continue;
-      for (let j = 0; j < width; j++) rows[at * width + j] = x.data[j * x.rows + r]!;
+    for (let i = from; i < to; i++) {
+      if (y[i] !== label) continue;
+      for (let j = 0; j < width; j++) rows[at * width + j] = modelValue(columns[j]!, train[i]!);
       at++;
     }
   });
-  const neighbours = new Int32Array(new SharedArrayBuffer(m * k * 4));
+  const neighbours = new Int32Array(new SharedArrayBuffer(Math.max(1, m * k) * 4));
   return { rows, m, width, scaled: MODEL_SCALED, neighbours, k, seed: ctx.opts.seed };
 }
 
@@ -213,44 +168,31 @@ async function scaledPoints(
   return { points, d };
 }
 
-/** Every minority row and the majority rows with the smallest draws, in edge order. */
+/**
+ * Every minority row and the majority rows with the smallest draws: the kept indices into the
+ * train rows, in edge order.
+ */
 async function undersample(
   ctx: Context,
-  x: Matrix,
   y: Int8Array,
   minorityLabel: number,
   pace: Pacer,
-) {
-  const majorityRows = await rowsWhere(x.rows, (r) => y[r] !== minorityLabel, pace);
-  const minority = x.rows - majorityRows.length;
+): Promise<Int32Array> {
+  const majorityRows = await rowsWhere(y.length, (r) => y[r] !== minorityLabel, pace);
+  const minority = y.length - majorityRows.length;
   const ratio = ctx.opts.smoteRatio;
   const keepCount =
     ratio > 0 ? Math.min(majorityRows.length, Math.ceil(minority / ratio)) : majorityRows.length;
 
   const chosen = await smallestDraws(ctx.opts.seed, majorityRows.length, keepCount, pace);
-  const keep = new Uint8Array(x.rows);
-  await inSlices(pace, x.rows, (from, to) => {
+  const keep = new Uint8Array(y.length);
+  await inSlices(pace, y.length, (from, to) => {
     for (let r = from; r < to; r++) if (y[r] === minorityLabel) keep[r] = 1;
   });
   await inSlices(pace, majorityRows.length, (from, to) => {
     for (let r = from; r < to; r++) if (chosen[r] === 1) keep[majorityRows[r]!] = 1;
   });
-
-  const kept = await rowsWhere(x.rows, (r) => keep[r] === 1, pace);
-  const out = makeMatrix(kept.length, EDGE_FEATURE_COUNT);
-  await inSlices(
-    pace,
-    kept.length,
-    (from, to) => {
-      for (let j = 0; j < EDGE_FEATURE_COUNT; j++) {
-        for (let i = from; i < to; i++) {
-          out.data[j * kept.length + i] = x.data[j * x.rows + kept[i]!]!;
-        }
-      }
-    },
-    SLICE / 4,
-  );
-  return { x: out, y: Int8Array.from(kept, (r) => y[r]!) };
+  return rowsWhere(y.length, (r) => keep[r] === 1, pace);
 }
 
 /** Rows r < rows for which `test(r)`, in order. */

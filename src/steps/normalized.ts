@@ -1,7 +1,7 @@
 import { EDGE_FEATURES, NODE_FEATURES, scaledIndices } from '../features/definitions.js';
 import { MOMENT_BLOCK, type BlockMoments } from '../features/moments.js';
 import { chooseCuts, SPLIT_NAMES, splitCodes, TRAIN, type SplitCuts } from '../features/split.js';
-import { makeMatrix, type Matrix } from '../features/tables.js';
+import type { Matrix } from '../features/tables.js';
 import { ranges } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
 import { inSlices, Pacer } from '../pipeline/pacer.js';
@@ -42,7 +42,11 @@ export async function fitNormalized(ctx: Context): Promise<NormalizedRecord> {
   return { cuts, edge, node };
 }
 
-/** Rebuilds the split and the z matrices from the record's statistics. */
+/**
+ * Rebuilds the split from the record's cut days. The z-scores are not materialized: the
+ * output writer and SMOTE's input read them through the statistics (src/features/
+ * model-input.ts), which saves a second feature matrix (650 MB at HI-Small scale).
+ */
 export async function applyNormalized(ctx: Context, rec: NormalizedRecord): Promise<Normalized> {
   const e = ctx.loaded!.edges;
   const split = new Uint8Array(new SharedArrayBuffer(Math.max(1, e.rows)));
@@ -50,9 +54,7 @@ export async function applyNormalized(ctx: Context, rec: NormalizedRecord): Prom
   await splitInSlices(e.ts, e.rows, rec.cuts, pace, (codes, from) => {
     split.set(codes, from);
   });
-  const edgeZ = await scale(ctx, ctx.edgeMatrix!, rec.edge, pace);
-  const nodeZ = await scale(ctx, ctx.nodeMatrix!, rec.node, pace);
-  return { cuts: rec.cuts, split, edge: rec.edge, node: rec.node, edgeZ, nodeZ };
+  return { cuts: rec.cuts, split, edge: rec.edge, node: rec.node };
 }
 
 /** Rows of each split, for the step record. */
@@ -156,21 +158,6 @@ async function fit(
     max: max.map((v, j) => (count[j] === 0 ? 0 : v)),
     fitted: count[0] ?? 0,
   };
-}
-
-async function scale(ctx: Context, m: Matrix, stats: ScalerStats, pace: Pacer): Promise<Matrix> {
-  const out = makeMatrix(m.rows, stats.cols.length);
-  const mean = new Float64Array(new SharedArrayBuffer(stats.cols.length * 8));
-  const std = new Float64Array(new SharedArrayBuffer(stats.cols.length * 8));
-  mean.set(stats.mean);
-  std.set(stats.std);
-  await Promise.all(
-    ranges(m.rows, ctx.opts.chunkSize).map(({ from, to }) =>
-      ctx.pool.run({ kind: 'scale', m, cols: stats.cols, mean, std, out, from, to }),
-    ),
-  );
-  await pace.breathe();
-  return out;
 }
 
 /** Ranges of about `size` rows whose bounds fall on moment blocks. */

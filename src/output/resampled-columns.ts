@@ -1,0 +1,70 @@
+import { Field, Float64, makeData } from 'apache-arrow';
+
+import { modelValue, type ModelColumn } from '../features/model-input.js';
+import { synthesize, type SmoteInput } from '../resample/smote.js';
+import type { ColumnSource } from './arrow-columns.js';
+
+/**
+ * What `train_resampled.arrow`'s feature columns are made of (see Resampled): kept train
+ * rows read through the scaler, then SMOTE's synthetic rows. Plain data over shared memory,
+ * so a worker thread can write the file.
+ */
+export interface ResampledSpec {
+  /** Edge rows of the kept train rows, in output order. */
+  rows: Int32Array;
+  /** The model-input columns, in MODEL_COLUMNS order. */
+  columns: ModelColumn[];
+  smote: SmoteInput | null;
+  synthetic: number;
+}
+
+/**
+ * Column `j` of the resampled set, computed per record batch. A batch's synthetic rows are
+ * generated once for all columns (each row needs its three draws and both end rows) and kept
+ * until the writer moves to the next batch; the writer asks for every column of one batch
+ * before the next, so one batch's block is held at a time.
+ */
+export function resampledColumn(
+  name: string,
+  spec: ResampledSpec,
+  j: number,
+  cache: SyntheticBlock,
+): ColumnSource {
+  const type = new Float64();
+  const column = spec.columns[j]!;
+  return {
+    field: new Field(name, type, false),
+    slice: (from, to) => {
+      const out = new Float64Array(to - from);
+      const kept = spec.rows.length;
+      const end = Math.min(to, kept);
+      for (let i = from; i < end; i++) out[i - from] = modelValue(column, spec.rows[i]!);
+      if (to > kept) {
+        const s0 = Math.max(from, kept) - kept;
+        const block = cache.rows(spec, s0, to - kept);
+        const width = to - kept - s0;
+        out.set(block.subarray(j * width, (j + 1) * width), Math.max(from, kept) - from);
+      }
+      return makeData({ type, length: to - from, data: out });
+    },
+  };
+}
+
+/** The synthetic rows [from, to) of the batch being written, column-major. */
+export class SyntheticBlock {
+  #from = -1;
+  #to = -1;
+  #data = new Float64Array(0);
+
+  rows(spec: ResampledSpec, from: number, to: number): Float64Array {
+    if (from !== this.#from || to !== this.#to) {
+      const input = spec.smote!;
+      const count = to - from;
+      this.#data = new Float64Array(count * input.width);
+      synthesize(input, this.#data, count, -from, from, to);
+      this.#from = from;
+      this.#to = to;
+    }
+    return this.#data;
+  }
+}
