@@ -1,3 +1,4 @@
+import type { Pacer } from '../pipeline/pacer.js';
 import type { BadRows } from './bad-rows.js';
 import { ACCOUNT_COLUMNS, readHeader } from './header.js';
 import { fieldText, readInput } from './read-file.js';
@@ -27,14 +28,23 @@ export function accountKey(bank: string, account: string): string {
   return `${stripZeros(bank)}\u0000${account}`;
 }
 
-/** Reads the accounts file; malformed and duplicate rows go to `bad` (which may throw). */
-export function readAccounts(path: string, bad: BadRows): AccountRow[] {
+/** Records between two chances for the event loop: a few milliseconds of work. */
+const PACE_RECORDS = 16_384;
+
+/**
+ * Reads the accounts file; malformed and duplicate rows go to `bad` (which may throw). It runs
+ * on the coordinator while the pool parses, for a second or more on a full accounts file, so
+ * it lets the event loop run (and a stop take effect) through `pace` as it goes.
+ */
+export async function readAccounts(path: string, bad: BadRows, pace: Pacer): Promise<AccountRow[]> {
   const header = readHeader(path, ACCOUNT_COLUMNS);
   const buf = readInput(path);
   const rows: AccountRow[] = [];
   const firstLine = new Map<string, number>();
 
+  let count = 0;
   for (const { rec, line: recLine, text } of records(buf, header.dataStart, header.dataLine)) {
+    if (++count % PACE_RECORDS === 0) await pace.breathe();
     const field = (i: number) => fieldText(rec.src, rec.starts[i]!, rec.ends[i]!);
     const reason = rec.unterminated
       ? 'unterminated quoted field'

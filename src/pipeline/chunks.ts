@@ -3,6 +3,7 @@ import type { Column, Payload } from '../checkpoint/payload.js';
 import type { StepName } from '../options.js';
 import type { RunHints } from '../pool/worker-pool.js';
 import type { Context } from './context.js';
+import { Pacer } from './pacer.js';
 
 /** What computing one chunk yields: the arrays to record and a row count for progress. */
 export interface ChunkResult {
@@ -42,8 +43,12 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
   const todo: number[] = [];
   const recorded = ctx.store.chunksOf(job.step, fp);
   const splits = ctx.store.splitsOf(job.step, fp);
+  // Restoring is coordinator work (copying and checking each payload, seconds for a large
+  // step): a stop is honoured between restored chunks, before any chunk is computed.
+  const pace = new Pacer(ctx.signal);
 
   for (let i = 0; i < job.count; i++) {
+    await pace.breathe();
     if (!recorded.has(i)) {
       todo.push(i);
       continue;

@@ -126,7 +126,9 @@ async function readSideFiles(ctx: Context) {
   // Let runChunks hand the first chunks to the pool before this synchronous work starts.
   await new Promise((resolve) => setImmediate(resolve));
   const bad = new BadRows(ctx.opts.onBadRow);
-  const accounts = ctx.opts.accounts === null ? null : readAccounts(ctx.opts.accounts, bad);
+  const pace = new Pacer(ctx.signal);
+  const accounts =
+    ctx.opts.accounts === null ? null : await readAccounts(ctx.opts.accounts, bad, pace);
   const patterns = ctx.opts.patterns === null ? null : readPatterns(ctx.opts.patterns, bad);
   return { accounts, patterns, otherRejects: bad.rows };
 }
