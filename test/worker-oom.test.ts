@@ -13,11 +13,12 @@ import type { CliIo } from '../src/cli/io.js';
 import { reportError } from '../src/cli/main.js';
 import { WorkerError } from '../src/errors.js';
 import type { ProgressEvent } from '../src/events.js';
-import { applyScaler, blockSums, MOMENT_BLOCK } from '../src/features/moments.js';
+import { blockSums, MOMENT_BLOCK } from '../src/features/moments.js';
 import { makeMatrix } from '../src/features/tables.js';
 import type { RunOptions, StepName } from '../src/options.js';
 import { WorkerPool } from '../src/pool/worker-pool.js';
 import type { Task } from '../src/protocol/tasks.js';
+import { nearestNeighbours } from '../src/resample/knn.js';
 import { run, runWith } from '../src/run.js';
 import { runCli } from './helpers/cli.js';
 import { sha256Of } from './helpers/hash.js';
@@ -64,51 +65,57 @@ function seeded(rows: number, cols: number) {
   return m;
 }
 
+/** A shared neighbour table of `rows` query rows × `k`, filled with `fill`. */
+function neighbourTable(rows: number, k: number, fill = 0): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(rows * k * 4)).fill(fill);
+}
+
 describe('a worker that runs out of heap', () => {
   it('fails a one-row task with a WorkerError naming it and Node’s out-of-memory', async () => {
     const marker = oomAbove(0);
-    const m = seeded(10, 1);
     const task: Task = {
-      kind: 'scale',
-      m,
-      cols: [0],
-      mean: new Float64Array(new SharedArrayBuffer(8)),
-      std: new Float64Array(new SharedArrayBuffer(8)).fill(1),
-      out: makeMatrix(10, 1),
+      kind: 'knn',
+      points: seeded(10, 2).data,
+      m: 10,
+      d: 2,
+      k: 3,
+      out: neighbourTable(10, 3),
       from: 4,
       to: 5,
     };
 
     const error = await pool()
-      .run(task, { label: 'normalized chunk 7' })
+      .run(task, { label: 'imbalanced chunk 7' })
       .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(WorkerError);
     const message = (error as WorkerError).message;
-    expect(message).toMatch(/^normalized chunk 7: a worker ran out of memory twice on scale/);
-    expect(message).toContain('rows [4, 5) (1 row), which cannot be split further');
+    expect(message).toMatch(/^imbalanced chunk 7: a worker ran out of memory twice on knn/);
+    expect(message).toContain('query rows [4, 5) (1 query row), which cannot be split further');
     expect(message).toContain(`${HEAP_MB} MB`);
     expect(message).toContain('rerun the same command to resume');
     expect((error as WorkerError).cause).toMatchObject({ code: 'ERR_WORKER_OUT_OF_MEMORY' });
-    expect(attempts(marker)).toEqual(['scale 1', 'scale 1']);
+    expect(attempts(marker)).toEqual(['knn 1', 'knn 1']);
   });
 
   it('gets a second attempt before any split', async () => {
-    const marker = oomAbove(1, 'scale');
-    const m = seeded(2, 1);
-    const out = makeMatrix(2, 1);
-    const mean = new Float64Array(new SharedArrayBuffer(8)).fill(0.5);
-    const std = new Float64Array(new SharedArrayBuffer(8)).fill(2);
+    const marker = oomAbove(1, 'knn');
+    // Four points on a line, at 0, 1, 3 and 7; query the two nearest of points 0 and 1.
+    const points = new Float64Array(new SharedArrayBuffer(4 * 8));
+    points.set([0, 1, 3, 7]);
+    const out = neighbourTable(4, 2, -9);
     const splits: number[] = [];
 
     await pool().run(
-      { kind: 'scale', m, cols: [0], mean, std, out, from: 0, to: 2 },
+      { kind: 'knn', points, m: 4, d: 1, k: 2, out, from: 0, to: 2 },
       { onSplit: (n) => void splits.push(n) },
     );
 
-    expect(attempts(marker)).toEqual(['scale 2', 'scale 2']);
+    expect(attempts(marker)).toEqual(['knn 2', 'knn 2']);
     expect(splits).toEqual([2]);
-    expect([...out.data]).toEqual([(m.data[0]! - 0.5) / 2, (m.data[1]! - 0.5) / 2]);
+    // Point 0's nearest: point 1 (distance 1), point 2 (3). Point 1's: point 0 (1), point 2
+    // (2). Points 2 and 3 are not queried, so their rows keep the fill.
+    expect([...out]).toEqual([1, 2, 0, 2, -9, -9, -9, -9]);
   });
 
   it('has its task split in halves, as deep as needed, giving the whole result', async () => {
@@ -135,23 +142,21 @@ describe('a worker that runs out of heap', () => {
   });
 
   it('starts from a recorded number of pieces without trying the larger ones', async () => {
-    const marker = oomAbove(250, 'scale');
-    const m = seeded(1000, 2);
-    const mean = new Float64Array(new SharedArrayBuffer(16)).fill(3);
-    const std = new Float64Array(new SharedArrayBuffer(16)).fill(0.5);
-    const out = makeMatrix(1000, 2);
-    const expected = makeMatrix(1000, 2);
-    applyScaler(m, [1, 0], mean, std, expected, 0, 1000);
+    const marker = oomAbove(250, 'knn');
+    const points = seeded(1000, 2).data;
+    const out = neighbourTable(1000, 3);
+    const expected = neighbourTable(1000, 3);
+    nearestNeighbours(points, 1000, 2, 3, expected, 0, 1000);
     const splits: number[] = [];
 
     await pool(2).run(
-      { kind: 'scale', m, cols: [1, 0], mean, std, out, from: 0, to: 1000 },
+      { kind: 'knn', points, m: 1000, d: 2, k: 3, out, from: 0, to: 1000 },
       { pieces: 4, onSplit: (n) => void splits.push(n) },
     );
 
     expect(attempts(marker)).toEqual([]);
     expect(splits).toEqual([]);
-    expect(Buffer.from(out.data.buffer).equals(Buffer.from(expected.data.buffer))).toBe(true);
+    expect(Buffer.from(out.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
   });
 });
 

@@ -5,12 +5,11 @@
 import { toWireError } from '../src/errors.js';
 import { edgePortFeatures, edgeRowFeatures } from '../src/features/edge-kernel.js';
 import { sortLists } from '../src/features/graph.js';
-import { applyScaler, blockSquares, blockSums } from '../src/features/moments.js';
+import { blockSquares, blockSums } from '../src/features/moments.js';
 import { nodeFeatures } from '../src/features/node-kernel.js';
 import { parseChunk } from '../src/ingest/parse-chunk.js';
 import type { Task, TaskReply, WriteArrowTask } from '../src/protocol/tasks.js';
 import { nearestNeighbours } from '../src/resample/knn.js';
-import { synthesize } from '../src/resample/smote.js';
 
 export default function runTask(task: WriteArrowTask): Promise<TaskReply<unknown>>;
 export default function runTask(task: Exclude<Task, WriteArrowTask>): TaskReply<unknown>;
@@ -56,14 +55,8 @@ function dispatch(task: Exclude<Task, WriteArrowTask>): unknown {
       return blockSums(task.m, task.cols, task.keep, task.from, task.to);
     case 'block-squares':
       return blockSquares(task.m, task.cols, task.keep, task.mean, task.from, task.to);
-    case 'scale':
-      applyScaler(task.m, task.cols, task.mean, task.std, task.out, task.from, task.to);
-      return null;
     case 'knn':
       nearestNeighbours(task.points, task.m, task.d, task.k, task.out, task.from, task.to);
-      return null;
-    case 'smote':
-      synthesize(task.input, task.out, task.outRows, task.offset, task.from, task.to);
       return null;
   }
 }

@@ -89,22 +89,3 @@ export function blockSquares(
   }
   return out;
 }
-
-/** Writes z-scores of `cols` for rows [from, to) into `out` (same layout, `cols.length` wide). */
-export function applyScaler(
-  m: Matrix,
-  cols: readonly number[],
-  mean: Float64Array,
-  std: Float64Array,
-  out: Matrix,
-  from: number,
-  to: number,
-): void {
-  cols.forEach((c, j) => {
-    const src = c * m.rows;
-    const dst = j * out.rows;
-    const mu = mean[j] as number;
-    const sd = std[j] as number;
-    for (let r = from; r < to; r++) out.data[dst + r] = ((m.data[src + r] as number) - mu) / sd;
-  });
-}

@@ -33,8 +33,8 @@ export function f64(name: string, values: Float64Array): ColumnSource {
 
 /**
  * The z-score `(x - mean) / std` of a raw column, computed batch by batch as the file is
- * written: the same expression as the scaler kernel, so the same bits, without holding a
- * second full matrix in memory.
+ * written: the same expression as `modelValue` (src/features/model-input.ts), so SMOTE's
+ * inputs and this column hold the same bits, and no second full matrix is kept in memory.
  */
 export function zScore(name: string, raw: Float64Array, mean: number, std: number): ColumnSource {
   const type = new Float64();

@@ -8,10 +8,9 @@ import { joinParsed, parseNeedsSecond, splitParse } from './split-parse.js';
  * their results with `joinHalves` gives exactly what the whole task gives, bit for bit. Null
  * when the task cannot split (one row, one node, one moment block, one record).
  *
- * - Range kinds (sort-lists, node-features, edge-rows, edge-ports, scale, knn, smote) write
- *   rows, nodes or query rows [from, to) into shared arrays at absolute positions (smote at
- *   `offset + s` with the same offset), and each item depends on itself alone: they split at
- *   the middle item.
+ * - Range kinds (sort-lists, node-features, edge-rows, edge-ports, knn) write rows, nodes or
+ *   query rows [from, to) into shared arrays at absolute positions, and each item depends on
+ *   itself alone: they split at the middle item.
  * - block-sums and block-squares return one result per MOMENT_BLOCK counted from `from`: they
  *   split on a block boundary, so each block keeps its rows and its order of additions.
  * - parse splits its byte span after its middle record (see split-parse.ts).
@@ -37,9 +36,7 @@ export function splitTask(task: Task): [Task, Task] | null {
     case 'node-features':
     case 'edge-rows':
     case 'edge-ports':
-    case 'scale':
-    case 'knn':
-    case 'smote': {
+    case 'knn': {
       if (task.to - task.from < 2) return null;
       const mid = task.from + Math.floor((task.to - task.from) / 2);
       return [
@@ -78,9 +75,7 @@ export function joinHalves(task: Task, first: unknown, second: unknown): unknown
     case 'node-features':
     case 'edge-rows':
     case 'edge-ports':
-    case 'scale':
     case 'knn':
-    case 'smote':
       // Both halves wrote their part of the shared arrays and returned nothing.
       return null;
   }
@@ -111,9 +106,7 @@ const UNITS: Record<Exclude<Task['kind'], 'parse' | 'write-arrow'>, string> = {
   'edge-ports': 'node',
   'block-sums': 'row',
   'block-squares': 'row',
-  scale: 'row',
   knn: 'query row',
-  smote: 'synthetic row',
 };
 
 function plural(n: number, unit: string): string {

@@ -4,7 +4,6 @@ import type { Graph } from '../features/graph.js';
 import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from '../features/tables.js';
 import type { ChunkSpan } from '../ingest/scan.js';
 import type { ColumnSpec } from '../output/column-specs.js';
-import type { SmoteInput } from '../resample/smote.js';
 
 /**
  * Every message the coordinator sends a worker: one tagged record per kind. Typed arrays in
@@ -58,31 +57,12 @@ export type Task =
       to: number;
     }
   | {
-      kind: 'scale';
-      m: Matrix;
-      cols: number[];
-      mean: Float64Array;
-      std: Float64Array;
-      out: Matrix;
-      from: number;
-      to: number;
-    }
-  | {
       kind: 'knn';
       points: Float64Array;
       m: number;
       d: number;
       k: number;
       out: Int32Array;
-      from: number;
-      to: number;
-    }
-  | {
-      kind: 'smote';
-      input: SmoteInput;
-      out: Float64Array;
-      outRows: number;
-      offset: number;
       from: number;
       to: number;
     }

@@ -2,13 +2,22 @@
 // statistics come in fixed blocks of rows so the sums do not depend on chunking.
 import { describe, expect, it } from 'vitest';
 
-import { applyScaler, blockSquares, blockSums, MOMENT_BLOCK } from '../../src/features/moments.js';
-import { makeMatrix, type Matrix } from '../../src/features/tables.js';
+import { E, EDGE_FEATURES, scaledIndices } from '../../src/features/definitions.js';
+import { modelColumns, modelValue } from '../../src/features/model-input.js';
+import { blockSquares, blockSums, MOMENT_BLOCK } from '../../src/features/moments.js';
+import { column, makeMatrix, type Matrix } from '../../src/features/tables.js';
+import { zScore } from '../../src/output/arrow-columns.js';
+import type { ScalerStats } from '../../src/pipeline/normalized.js';
 
 function matrixOf(columns: number[][]): Matrix {
   const m = makeMatrix(columns[0]!.length, columns.length);
   columns.forEach((col, c) => m.data.set(col, c * m.rows));
   return m;
+}
+
+/** Rows [from, to) of the z-score column an output file writes. */
+function zScores(raw: Float64Array, mean: number, std: number, from: number, to: number) {
+  return [...(zScore('x_z', raw, mean, std).slice(from, to).values as Float64Array)];
 }
 
 describe('block moments on a hand-worked column', () => {
@@ -41,23 +50,71 @@ describe('block moments on a hand-worked column', () => {
     expect(sq[0]).toBeCloseTo(14 / 3, 12);
     expect(sq[1]).toBe(0);
   });
+});
 
-  it('writes z-scores with the given mean and std into a narrower matrix', () => {
-    // Column 0: mean 2.5, population std sqrt((2.25 + 0.25 + 0.25 + 2.25) / 4) = sqrt(1.25).
-    // Column 1: std 0 is passed as 1 by the caller (SPEC §6), so every value becomes 0.
-    const out = makeMatrix(4, 2);
-    const sd = Math.sqrt(1.25);
-    applyScaler(m, [0, 1], Float64Array.from([2.5, 10]), Float64Array.from([sd, 1]), out, 0, 4);
-    expect([...out.data.subarray(0, 4)].map((z) => z * sd)).toEqual([-1.5, -0.5, 0.5, 1.5]);
-    expect([...out.data.subarray(4, 8)]).toEqual([0, 0, 0, 0]);
+describe('z-scores on hand-worked columns', () => {
+  // [1, 2, 3, 4]: mean 2.5, population std sqrt((2.25 + 0.25 + 0.25 + 2.25) / 4) = sqrt(1.25).
+  const sd = Math.sqrt(1.25);
+
+  /**
+   * A raw edge matrix of four rows: amount_paid_log [1, 2, 3, 4], amount_ratio all 10, and
+   * currency codes [−2, 0, 5, 1], with the edge scaler fitted on all four rows. amount_ratio
+   * has min = max, so it is fitted with mean 10 and std 1 (SPEC §12), as src/steps/normalized.ts
+   * does.
+   */
+  function fitted(): { raw: Matrix; stats: ScalerStats } {
+    const raw = makeMatrix(4, EDGE_FEATURES.length);
+    raw.data.set([1, 2, 3, 4], E.amount_paid_log * 4);
+    raw.data.set([10, 10, 10, 10], E.amount_ratio * 4);
+    raw.data.set([-2, 0, 5, 1], E.currency * 4);
+    const cols = scaledIndices(EDGE_FEATURES);
+    const fit = (c: number) => {
+      if (c === E.amount_paid_log) return { mean: 2.5, std: sd, min: 1, max: 4 };
+      if (c === E.amount_ratio) return { mean: 10, std: 1, min: 10, max: 10 };
+      return { mean: 0, std: 1, min: 0, max: 0 };
+    };
+    const stats: ScalerStats = {
+      cols,
+      names: cols.map((c) => EDGE_FEATURES[c]!.name),
+      mean: cols.map((c) => fit(c).mean),
+      std: cols.map((c) => fit(c).std),
+      min: cols.map((c) => fit(c).min),
+      max: cols.map((c) => fit(c).max),
+      fitted: 4,
+    };
+    return { raw, stats };
+  }
+
+  it('model input reads scaled columns as z-scores and codes as their raw values', () => {
+    const { raw, stats } = fitted();
+    const columns = modelColumns(raw, stats);
+    const read = (c: number) => [0, 1, 2, 3].map((r) => modelValue(columns[c]!, r));
+
+    expect(read(E.amount_paid_log).map((z) => z * sd)).toEqual([-1.5, -0.5, 0.5, 1.5]);
+    // A constant column scales to exactly 0.
+    expect(read(E.amount_ratio)).toEqual([0, 0, 0, 0]);
+    expect(columns[E.currency]).toMatchObject({ scaled: false, mean: 0, std: 1 });
+    expect(read(E.currency)).toEqual([-2, 0, 5, 1]);
   });
 
-  it('scales only rows [from, to)', () => {
-    const out = makeMatrix(4, 1);
-    out.data.fill(NaN);
-    applyScaler(m, [2], Float64Array.from([1]), Float64Array.from([2]), out, 1, 3);
-    // (0 − 1) / 2 and (5 − 1) / 2.
-    expect([...out.data]).toEqual([NaN, -0.5, 2, NaN]);
+  it('output files write the same z-scores as the model input reads', () => {
+    const { raw, stats } = fitted();
+    const columns = modelColumns(raw, stats);
+    const written = (c: number) => {
+      const { values, mean, std } = columns[c]!;
+      return zScores(values, mean, std, 0, 4);
+    };
+
+    expect(written(E.amount_paid_log).map((z) => z * sd)).toEqual([-1.5, -0.5, 0.5, 1.5]);
+    expect(written(E.amount_ratio)).toEqual([0, 0, 0, 0]);
+    for (const c of [E.amount_paid_log, E.amount_ratio]) {
+      expect(written(c)).toEqual([0, 1, 2, 3].map((r) => modelValue(columns[c]!, r)));
+    }
+  });
+
+  it('output files scale only the rows of a slice', () => {
+    // [−2, 0, 5, 1] with mean 1 and std 2, rows [1, 3): (0 − 1) / 2 and (5 − 1) / 2.
+    expect(zScores(Float64Array.from([-2, 0, 5, 1]), 1, 2, 1, 3)).toEqual([-0.5, 2]);
   });
 });
 
@@ -137,12 +194,14 @@ describe('block moments over several blocks', () => {
       expect(std[c]! / Math.sqrt(variance)).toBeCloseTo(1, 10);
     });
 
-    const out = makeMatrix(rows, 3);
-    applyScaler(m, [0, 1, 2], mean, std, out, 0, rows);
-    for (const r of [0, 1, MOMENT_BLOCK, rows - 1]) {
-      [0, 1, 2].forEach((c) => {
-        expect(out.data[c * rows + r]).toBe((cols[c]![r]! - mean[c]!) / std[c]!);
-      });
-    }
+    [0, 1, 2].forEach((c) => {
+      const z = zScores(column(m, c), mean[c]!, std[c]!, 0, rows);
+      const input = { values: column(m, c), scaled: true, mean: mean[c]!, std: std[c]! };
+      for (const r of [0, 1, MOMENT_BLOCK, rows - 1]) {
+        const want = (cols[c]![r]! - mean[c]!) / std[c]!;
+        expect(z[r]).toBe(want);
+        expect(modelValue(input, r)).toBe(want);
+      }
+    });
   });
 });

@@ -125,17 +125,13 @@ function portLists(): PortLists {
   return { inPort: f64(), inDelta: f64(), outPort: f64(), outDelta: f64() };
 }
 
+/** Neighbour search input: 90 points of 4 coordinates, row-major. */
+const POINTS = filled(90, 4, 13).data;
+
 /**
  * One case per range kind: a fresh task (with fresh output arrays) each call, and the arrays
  * it writes. The inputs are shared between calls, so whole and halves read the same data.
  */
-const SCALED = filled(EDGES, 3, 11);
-const MEAN = shared(Float64Array, 8, [12.5, -3, 0.25]);
-const STD = shared(Float64Array, 8, [7, 1, 1e-3]);
-const POINTS = filled(90, 4, 13).data;
-const SMOTE_ROWS = 40;
-const SMOTE_WIDTH = 5;
-
 const RANGE_CASES: Record<string, () => { task: Task; written: () => unknown }> = {
   'sort-lists': () => {
     const g = graph(false);
@@ -187,46 +183,10 @@ const RANGE_CASES: Record<string, () => { task: Task; written: () => unknown }> 
       written: () => [out.data, lists],
     };
   },
-  scale: () => {
-    const out = makeMatrix(EDGES, 2);
-    const task: Task = {
-      kind: 'scale',
-      m: SCALED,
-      cols: [2, 0],
-      mean: MEAN,
-      std: STD,
-      out,
-      from: 1,
-      to: EDGES,
-    };
-    return { task, written: () => out.data };
-  },
   knn: () => {
     const out = new Int32Array(new SharedArrayBuffer(90 * 3 * 4));
     return {
       task: { kind: 'knn', points: POINTS, m: 90, d: 4, k: 3, out, from: 0, to: 90 },
-      written: () => out,
-    };
-  },
-  smote: () => {
-    const next = rng(17);
-    const input = {
-      rows: filled(SMOTE_ROWS, SMOTE_WIDTH, 19).data,
-      m: SMOTE_ROWS,
-      width: SMOTE_WIDTH,
-      scaled: shared(Uint8Array, 1, [1, 0, 1, 1, 0]),
-      neighbours: shared(
-        Int32Array,
-        4,
-        Array.from({ length: SMOTE_ROWS * 2 }, () => Math.floor(next() * SMOTE_ROWS)),
-      ),
-      k: 2,
-      seed: 42,
-    };
-    const outRows = 30 + 250;
-    const out = new Float64Array(new SharedArrayBuffer(outRows * SMOTE_WIDTH * 8));
-    return {
-      task: { kind: 'smote', input, out, outRows, offset: 30, from: 0, to: 250 },
       written: () => out,
     };
   },
@@ -243,7 +203,7 @@ describe('range tasks', () => {
   });
 
   it('of one item cannot be cut', () => {
-    const { task } = RANGE_CASES.scale!();
+    const { task } = RANGE_CASES.knn!();
 
     expect(splitTask({ ...task, from: 9, to: 10 } as Task)).toBeNull();
   });
