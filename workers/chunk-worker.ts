@@ -7,14 +7,25 @@ import { edgePortFeatures, edgeRowFeatures } from '../src/features/edge-kernel.j
 import { sortLists } from '../src/features/graph.js';
 import { blockSquares, blockSums } from '../src/features/moments.js';
 import { nodeFeatures } from '../src/features/node-kernel.js';
+import { readAccounts, type AccountsRead } from '../src/ingest/accounts.js';
+import { BadRows } from '../src/ingest/bad-rows.js';
 import { parseChunk } from '../src/ingest/parse-chunk.js';
-import type { Task, TaskReply, WriteArrowTask } from '../src/protocol/tasks.js';
+import { Pacer } from '../src/pipeline/pacer.js';
+import type {
+  FileTask,
+  KernelTask,
+  ReadAccountsTask,
+  Task,
+  TaskReply,
+  WriteArrowTask,
+} from '../src/protocol/tasks.js';
 import { nearestNeighbours } from '../src/resample/knn.js';
 
-export default function runTask(task: WriteArrowTask): Promise<TaskReply<unknown>>;
-export default function runTask(task: Exclude<Task, WriteArrowTask>): TaskReply<unknown>;
+export default function runTask(task: FileTask): Promise<TaskReply<unknown>>;
+export default function runTask(task: KernelTask): TaskReply<unknown>;
 export default function runTask(task: Task): TaskReply<unknown> | Promise<TaskReply<unknown>> {
   if (task.kind === 'write-arrow') return writeOutput(task);
+  if (task.kind === 'read-accounts') return accountsFile(task);
   try {
     return { ok: true, value: dispatch(task) };
   } catch (error) {
@@ -34,7 +45,18 @@ async function writeOutput(task: WriteArrowTask): Promise<TaskReply<unknown>> {
   }
 }
 
-function dispatch(task: Exclude<Task, WriteArrowTask>): unknown {
+/** The accounts file, read here so the coordinator stays free for the merge. */
+async function accountsFile(task: ReadAccountsTask): Promise<TaskReply<unknown>> {
+  try {
+    const bad = new BadRows(task.onBadRow);
+    const rows = await readAccounts(task.path, bad, new Pacer(undefined));
+    return { ok: true, value: { rows, rejects: bad.rows } satisfies AccountsRead };
+  } catch (error) {
+    return { ok: false, error: toWireError(error) };
+  }
+}
+
+function dispatch(task: KernelTask): unknown {
   switch (task.kind) {
     case 'parse':
       return parseChunk(task.path, task.span, task.stopAtBadRow);

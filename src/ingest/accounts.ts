@@ -1,5 +1,6 @@
 import type { Pacer } from '../pipeline/pacer.js';
 import type { BadRows } from './bad-rows.js';
+import type { RejectedRow } from './rejects.js';
 import { ACCOUNT_COLUMNS, readHeader } from './header.js';
 import { fieldText, readInput } from './read-file.js';
 import { records } from './records.js';
@@ -26,6 +27,12 @@ export function stripZeros(bank: string): string {
 /** Map key of an account; NUL cannot occur in a valid field, so keys never collide. */
 export function accountKey(bank: string, account: string): string {
   return `${stripZeros(bank)}\u0000${account}`;
+}
+
+/** What reading the accounts file yields: its rows and, with `skip`, its rejected rows. */
+export interface AccountsRead {
+  rows: AccountRow[];
+  rejects: RejectedRow[];
 }
 
 /** Records between two chances for the event loop: a few milliseconds of work. */

@@ -18,7 +18,8 @@ import { joinParsed, parseNeedsSecond, splitParse } from './split-parse.js';
 export function splitTask(task: Task): [Task, Task] | null {
   switch (task.kind) {
     case 'write-arrow':
-      // One file: its record batches are already bounded, and a file cannot be halved.
+    case 'read-accounts':
+      // One file: a write's record batches are already bounded, and a file cannot be halved.
       return null;
     case 'parse':
       return splitParse(task);
@@ -56,6 +57,7 @@ export function needsSecondHalf(task: Task, first: unknown): boolean {
 export function joinHalves(task: Task, first: unknown, second: unknown): unknown {
   switch (task.kind) {
     case 'write-arrow':
+    case 'read-accounts':
       return first;
     case 'parse':
       return joinParsed(task, first as ParsedChunk, second as ParsedChunk | null);
@@ -95,11 +97,12 @@ export function describeTask(task: Task): string {
     return `parse of ${plural(s.rows, 'row')} from line ${s.firstLine}`;
   }
   if (task.kind === 'write-arrow') return `write of ${task.path}`;
+  if (task.kind === 'read-accounts') return `read of ${task.path}`;
   const unit = UNITS[task.kind];
   return `${task.kind} ${unit}s [${task.from}, ${task.to}) (${plural(task.to - task.from, unit)})`;
 }
 
-const UNITS: Record<Exclude<Task['kind'], 'parse' | 'write-arrow'>, string> = {
+const UNITS: Record<Exclude<Task['kind'], 'parse' | 'write-arrow' | 'read-accounts'>, string> = {
   'sort-lists': 'node',
   'node-features': 'node',
   'edge-rows': 'row',

@@ -3,6 +3,7 @@ import type { PortLists } from '../features/edge-kernel.js';
 import type { Graph } from '../features/graph.js';
 import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from '../features/tables.js';
 import type { ChunkSpan } from '../ingest/scan.js';
+import type { OnBadRow } from '../options.js';
 import type { ColumnSpec } from '../output/column-specs.js';
 
 /**
@@ -66,7 +67,15 @@ export type Task =
       from: number;
       to: number;
     }
-  | WriteArrowTask;
+  | WriteArrowTask
+  | ReadAccountsTask;
+
+/** Reads the accounts file on a pool thread (src/ingest/accounts.ts). */
+export interface ReadAccountsTask {
+  kind: 'read-accounts';
+  path: string;
+  onBadRow: OnBadRow;
+}
 
 /** Writes one output file (src/output/outputs.ts) on a pool thread. */
 export interface WriteArrowTask {
@@ -77,6 +86,12 @@ export interface WriteArrowTask {
   /** Raised by the coordinator to stop between record batches. */
   stop: Int32Array;
 }
+
+/** Tasks a worker runs asynchronously (file work); every other kind is one synchronous call. */
+export type FileTask = WriteArrowTask | ReadAccountsTask;
+
+/** The synchronous kinds: kernels over shared arrays and chunk parses. */
+export type KernelTask = Exclude<Task, FileTask>;
 
 export type TaskKind = Task['kind'];
 

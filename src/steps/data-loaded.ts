@@ -1,13 +1,13 @@
 import type { Column, Payload } from '../checkpoint/payload.js';
 import { BadRowError, InputError } from '../errors.js';
-import { readAccounts } from '../ingest/accounts.js';
+import type { AccountsRead } from '../ingest/accounts.js';
 import { BadRows } from '../ingest/bad-rows.js';
 import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import type { Loaded } from '../ingest/loaded.js';
 import { mergeChunks, unmatchedPatternReason } from '../ingest/merge.js';
 import { NodeMerger } from '../ingest/node-merger.js';
 import type { ParsedChunk } from '../ingest/parse-chunk.js';
-import { readPatterns } from '../ingest/patterns.js';
+import { readPatterns, type PatternIndex } from '../ingest/patterns.js';
 import { planChunks } from '../ingest/scan.js';
 import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import { Pacer } from '../pipeline/pacer.js';
@@ -122,15 +122,36 @@ function checkUnmatchedPatterns(ctx: Context, loaded: Loaded): void {
   report.unmatchedLines = report.unmatchedLines.slice(0, 100);
 }
 
+/**
+ * The accounts file goes to the pool (515 K rows at HI-Small scale are seconds of string work
+ * that would compete with the coordinator's merge); the patterns file is small and read here
+ * meanwhile. The accounts file's bad rows come first, as when they were read in turn.
+ */
 async function readSideFiles(ctx: Context) {
+  const path = ctx.opts.accounts;
+  const accountsRead =
+    path === null
+      ? Promise.resolve(null)
+      : ctx.pool.run<AccountsRead>({ kind: 'read-accounts', path, onBadRow: ctx.opts.onBadRow });
+  accountsRead.catch(() => undefined);
   // Let runChunks hand the first chunks to the pool before this synchronous work starts.
   await new Promise((resolve) => setImmediate(resolve));
+
   const bad = new BadRows(ctx.opts.onBadRow);
-  const pace = new Pacer(ctx.signal);
-  const accounts =
-    ctx.opts.accounts === null ? null : await readAccounts(ctx.opts.accounts, bad, pace);
-  const patterns = ctx.opts.patterns === null ? null : readPatterns(ctx.opts.patterns, bad);
-  return { accounts, patterns, otherRejects: bad.rows };
+  let patterns: PatternIndex | null = null;
+  let patternsError: unknown = null;
+  try {
+    patterns = ctx.opts.patterns === null ? null : readPatterns(ctx.opts.patterns, bad);
+  } catch (error) {
+    patternsError = error;
+  }
+  const accounts = await accountsRead;
+  if (patternsError !== null) throw patternsError;
+  return {
+    accounts: accounts?.rows ?? null,
+    patterns,
+    otherRejects: [...(accounts?.rejects ?? []), ...bad.rows],
+  };
 }
 
 function metaOf(c: ParsedChunk) {

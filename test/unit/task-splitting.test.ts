@@ -11,7 +11,7 @@ import { MOMENT_BLOCK } from '../../src/features/moments.js';
 import { makeMatrix, type EdgeColumns, type Matrix } from '../../src/features/tables.js';
 import type { ChunkSpan } from '../../src/ingest/scan.js';
 import { joinHalves, needsSecondHalf, splitTask } from '../../src/pool/split.js';
-import type { Task, WriteArrowTask } from '../../src/protocol/tasks.js';
+import type { KernelTask, Task } from '../../src/protocol/tasks.js';
 import runTask from '../../workers/chunk-worker.js';
 import { SAMPLE } from '../helpers/paths.js';
 import { useSharedTempDirs } from '../helpers/temp-dir.js';
@@ -26,8 +26,8 @@ const tempDir = useSharedTempDirs('task-splitting');
 function solve(task: Task, depth: number): unknown {
   const halves = depth > 0 ? splitTask(task) : null;
   if (halves === null) {
-    // Every kind that splits runs synchronously; only output writes are asynchronous.
-    const reply = runTask(task as Exclude<Task, WriteArrowTask>);
+    // Every kind that splits runs synchronously; only file tasks are asynchronous.
+    const reply = runTask(task as KernelTask);
     if (!reply.ok) throw new Error(reply.error.message);
     return structuredClone(reply.value);
   }
