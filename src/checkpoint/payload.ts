@@ -17,6 +17,8 @@ interface ArrayEntry {
   kind: ColumnKind;
   length: number;
   offset: number;
+  /** How the values are stored when narrower than `kind` (absent: as `kind`). */
+  stored?: ColumnKind;
 }
 
 interface Header {
@@ -31,10 +33,15 @@ export interface Payload {
 
 export function encodePayload(meta: unknown, arrays: Record<string, Column>): Buffer {
   const entries: Record<string, ArrayEntry> = {};
+  const stored: Column[] = [];
   let offset = 0;
   for (const [name, a] of Object.entries(arrays)) {
-    entries[name] = { kind: kindOf(a), length: a.length, offset };
-    offset = align8(offset + a.byteLength);
+    const narrow = narrowed(a);
+    const entry: ArrayEntry = { kind: kindOf(a), length: a.length, offset };
+    if (narrow !== a) entry.stored = kindOf(narrow);
+    entries[name] = entry;
+    stored.push(narrow);
+    offset = align8(offset + narrow.byteLength);
   }
 
   const header = pack({ meta, arrays: entries } satisfies Header);
@@ -42,11 +49,32 @@ export function encodePayload(meta: unknown, arrays: Record<string, Column>): Bu
   const out = Buffer.alloc(dataStart + offset);
   out.writeUInt32LE(header.length, 0);
   header.copy(out, 4);
-  for (const [name, a] of Object.entries(arrays)) {
-    const entry = entries[name] as ArrayEntry;
+  Object.values(entries).forEach((entry, i) => {
+    const a = stored[i]!;
     out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), dataStart + entry.offset);
-  }
+  });
   return out;
+}
+
+/**
+ * The column in the narrowest type that holds every value exactly, so checkpoints write fewer
+ * bytes (issue #3: bytes written are a budget): float64 columns of whole numbers in int32
+ * range (timestamps, ranks, counts, whole-second deltas) as int32, int32 codes below 256 as
+ * uint8. -0, NaN and fractions keep float64, so decoding gives back the same bits.
+ */
+function narrowed(a: Column): Column {
+  if (a instanceof Float64Array) {
+    for (let i = 0; i < a.length; i++) {
+      const v = a[i]!;
+      if ((v | 0) !== v || Object.is(v, -0)) return a;
+    }
+    return Int32Array.from(a);
+  }
+  if (a instanceof Int32Array) {
+    for (let i = 0; i < a.length; i++) if (a[i]! >>> 0 > 255) return a;
+    return Uint8Array.from(a);
+  }
+  return a;
 }
 
 /** Decodes into SharedArrayBuffer-backed arrays, so results can go straight to workers. */
@@ -59,9 +87,17 @@ export function decodePayload(buf: Uint8Array): Payload {
   const arrays: Record<string, Column> = {};
   for (const [name, entry] of Object.entries(header.arrays)) {
     const a = makeShared(entry.kind, entry.length);
-    const bytes = new Uint8Array(a.buffer, 0, a.byteLength);
     const from = dataStart + entry.offset;
-    bytes.set(view.subarray(from, from + a.byteLength));
+    if (entry.stored === undefined) {
+      new Uint8Array(a.buffer, 0, a.byteLength).set(view.subarray(from, from + a.byteLength));
+    } else {
+      // Copied out first (the stored bytes need not be aligned for a typed view), then
+      // widened value by value. `narrowed` stores only int32 or uint8.
+      const width = entry.stored === 'u8' ? 1 : 4;
+      const copy = new Uint8Array(entry.length * width);
+      copy.set(view.subarray(from, from + copy.length));
+      a.set(width === 1 ? copy : new Int32Array(copy.buffer));
+    }
     arrays[name] = a;
   }
   return { meta: header.meta, arrays };
