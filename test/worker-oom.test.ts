@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../src/checkpoint/store.js';
 import type { CliIo } from '../src/cli/io.js';
 import { reportError } from '../src/cli/main.js';
-import { WorkerError } from '../src/errors.js';
+import { AbortedError, WorkerError } from '../src/errors.js';
 import type { ProgressEvent } from '../src/events.js';
 import { blockSums, MOMENT_BLOCK } from '../src/features/moments.js';
 import { makeMatrix } from '../src/features/tables.js';
@@ -93,9 +93,63 @@ describe('a worker that runs out of heap', () => {
     expect(message).toMatch(/^imbalanced chunk 7: a worker ran out of memory twice on knn/);
     expect(message).toContain('query rows [4, 5) (1 query row), which cannot be split further');
     expect(message).toContain(`${HEAP_MB} MB`);
-    expect(message).toContain('rerun the same command to resume');
+    expect(message).toContain('raise --worker-heap-mb and rerun');
     expect((error as WorkerError).cause).toMatchObject({ code: 'ERR_WORKER_OUT_OF_MEMORY' });
     expect(attempts(marker)).toEqual(['knn 1', 'knn 1']);
+  });
+
+  it('stops cutting at 32 pieces when the memory does not shrink with the task', async () => {
+    // Every knn task runs out, whatever its size: cutting cannot help, so after 32 pieces the
+    // run stops and says to raise the heap limit instead of cutting down to single rows.
+    const marker = oomAbove(0, 'knn');
+    const splits: number[] = [];
+    const task: Task = {
+      kind: 'knn',
+      points: new Float64Array(new SharedArrayBuffer(1000 * 2 * 8)),
+      m: 1000,
+      d: 2,
+      k: 3,
+      out: neighbourTable(1000, 3),
+      from: 0,
+      to: 1000,
+    };
+
+    const error = await pool()
+      .run(task, { label: 'imbalanced chunk 0', onSplit: (n) => void splits.push(n) })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(WorkerError);
+    const message = (error as WorkerError).message;
+    expect(message).toContain('even cut into 32 pieces, so its memory does not shrink');
+    expect(message).toContain('raise --worker-heap-mb and rerun');
+    expect(splits).toEqual([2, 4, 8, 16, 32]);
+    // Depth first: the whole, its first half, ... down to the first 1/32, two attempts each.
+    expect(attempts(marker)).toEqual(
+      [1000, 500, 250, 125, 62, 31].flatMap((n) => [`knn ${n}`, `knn ${n}`]),
+    );
+  });
+
+  it('stops between the pieces of a split task when the run is stopped', async () => {
+    const marker = oomAbove(1, 'knn');
+    const controller = new AbortController();
+    const task: Task = {
+      kind: 'knn',
+      points: new Float64Array(new SharedArrayBuffer(4 * 8)),
+      m: 4,
+      d: 1,
+      k: 2,
+      out: neighbourTable(4, 2),
+      from: 0,
+      to: 4,
+    };
+
+    const error = await pool()
+      .run(task, { signal: controller.signal, onSplit: () => controller.abort() })
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(AbortedError);
+    // The whole ran out twice; no piece started after the stop.
+    expect(attempts(marker)).toEqual(['knn 4', 'knn 4']);
   });
 
   it('gets a second attempt before any split', async () => {
@@ -200,7 +254,7 @@ describe('a run whose workers run out of heap', () => {
   }
 
   const splitsOf = (out: string, step: StepName) =>
-    withStore(out, (store) => store.splitsOf(step, store.step(step)!.fingerprint));
+    withStore(out, (store) => store.splitsOf(step, store.step(step)!.fingerprint, HEAP_MB));
 
   /** Size and CRC-32 of each recorded chunk payload of a step, in chunk order. */
   const payloadsOf = (out: string, step: StepName) =>
@@ -239,6 +293,14 @@ describe('a run whose workers run out of heap', () => {
       chunks.map((i) => `edge_features chunk ${i} starts split in 2, as an earlier run recorded`),
     );
     expect(sha256Of(out)).toEqual(await referenceHashes());
+
+    // Under another heap limit the recorded splits say nothing: each chunk starts whole.
+    const third = await oomRun(out, { resumeFrom: 'node_features', workerHeapMb: 2 * HEAP_MB });
+
+    expect(third.result).not.toBeInstanceOf(Error);
+    expect(third.notes.filter((n) => n.includes('starts split'))).toEqual([]);
+    expect(attempts(marker)).toHaveLength(20);
+    expect(sha256Of(out)).toEqual(await referenceHashes());
   });
 
   it('parses a split chunk into the same ids and bytes as a whole one', async () => {
@@ -259,8 +321,8 @@ describe('a run whose workers run out of heap', () => {
     expect(sha256Of(out)).toEqual(await referenceHashes());
   });
 
-  it('fails with the chunk, the reason and how to resume when a piece cannot split', async () => {
-    // Every neighbour search runs out of memory, down to one query row.
+  it('fails with the chunk, the reason and what to do when cutting does not help', async () => {
+    // Every neighbour search runs out of memory, whatever its size: cut 32 ways, it stops.
     oomAbove(0, 'knn');
     const out = tempDir();
 
@@ -269,8 +331,8 @@ describe('a run whose workers run out of heap', () => {
     expect(result).toBeInstanceOf(WorkerError);
     const message = (result as WorkerError).message;
     expect(message).toMatch(/^imbalanced chunk 0: a worker ran out of memory twice on knn/);
-    expect(message).toContain('(1 query row), which cannot be split further');
-    expect(message).toContain('rerun the same command to resume');
+    expect(message).toContain('even cut into 32 pieces');
+    expect(message).toContain('raise --worker-heap-mb and rerun');
     // The CLI prints it as one line, exit 1, without a stack or "please report": it is the
     // machine's limit, not a bug.
     let printed = '';

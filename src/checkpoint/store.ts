@@ -32,6 +32,12 @@ export interface ChunkRecord {
   finishedAt: string;
 }
 
+/** A chunk recorded as cut into `pieces` after running out of memory under `heapMb`. */
+export interface SplitRecord {
+  pieces: number;
+  heapMb: number | null;
+}
+
 export const STORE_FILE = 'checkpoints.mdb';
 
 /**
@@ -49,7 +55,7 @@ export class CheckpointStore {
   readonly #payloads: Database<Buffer, string>;
   readonly #plans: Database<{ fingerprint: string; chunks: number }, string>;
   /** Chunks a worker could only finish cut into pieces: chunk key → number of pieces. */
-  readonly #splits: Database<number, string>;
+  readonly #splits: Database<SplitRecord | number, string>;
 
   private constructor(path: string, root: RootDatabase) {
     this.path = path;
@@ -58,7 +64,7 @@ export class CheckpointStore {
     this.#chunks = root.openDB<ChunkRecord, string>({ name: 'chunks' });
     this.#payloads = root.openDB<Buffer, string>({ name: 'payloads', encoding: 'binary' });
     this.#plans = root.openDB({ name: 'plans' });
-    this.#splits = root.openDB<number, string>({ name: 'splits' });
+    this.#splits = root.openDB<SplitRecord | number, string>({ name: 'splits' });
   }
 
   /** Notes how many chunks a step has, so `status` can say "k of n" for an unfinished step. */
@@ -81,7 +87,15 @@ export class CheckpointStore {
     const path = join(dir, STORE_FILE);
     const problem = storeFileProblem(path);
     if (problem !== null && options.fresh === true) {
+      // A directory in the store's place (say, an LMDB environment in subdirectory form)
+      // holds no checkpoint of this run either: --fresh replaces it like a damaged file.
+      if (problem === DIRECTORY) rmSync(path, { recursive: true, force: true });
       CheckpointStore.remove(dir);
+    } else if (problem === DIRECTORY) {
+      throw new CheckpointError(
+        `the checkpoint store ${path} is a directory, not an LMDB file; rerun with --fresh ` +
+          `to replace it, or remove it with 'amlprep clean ${dir}'`,
+      );
     } else if (problem !== null) {
       throw new CheckpointError(
         `the checkpoint store ${path} is damaged (${problem}); rerun with --fresh to start ` +
@@ -194,22 +208,27 @@ export class CheckpointStore {
     step: StepName,
     fingerprint: string,
     index: number,
-    pieces: number,
+    split: SplitRecord,
   ): Promise<void> {
     const key = chunkKey(step, fingerprint, index);
     await this.#guard(
       `the split of ${step} chunk ${index}`,
-      (async () => this.#root.transactionSync(() => this.#splits.putSync(key, pieces)))(),
+      (async () => this.#root.transactionSync(() => this.#splits.putSync(key, split)))(),
     );
   }
 
-  /** Recorded splits of a step's chunks for one fingerprint: chunk index → pieces. */
-  splitsOf(step: StepName, fingerprint: string): Map<number, number> {
+  /**
+   * Recorded splits of a step's chunks for one fingerprint and worker heap limit: chunk index
+   * → pieces. A split decided under another limit says nothing about this one (a larger heap
+   * may not need it), so it is ignored, as are records of older versions without a limit.
+   */
+  splitsOf(step: StepName, fingerprint: string, heapMb: number | null): Map<number, number> {
     const prefix = `${step}:${fingerprint}:`;
     const out = new Map<number, number>();
     for (const { key, value } of this.#splits.getRange({ start: prefix })) {
       if (!key.startsWith(prefix)) break;
-      out.set(Number(key.slice(prefix.length)), value);
+      if (typeof value === 'number' || value.heapMb !== heapMb) continue;
+      out.set(Number(key.slice(prefix.length)), value.pieces);
     }
     return out;
   }
@@ -315,6 +334,9 @@ export class CheckpointStore {
 const META = { magic: 24, pageSize: 48, lastPage: 144, txnId: 152, end: 160 } as const;
 const LMDB_MAGIC = 0xbeefc0de;
 
+/** What `storeFileProblem` says when the store's path is a directory. */
+const DIRECTORY = 'a directory';
+
 /**
  * Why a store file cannot be opened safely, or null (also when it does not exist). LMDB maps
  * the file and trusts its meta pages: garbage crashes it, and a file shorter than its last
@@ -328,7 +350,10 @@ function storeFileProblem(path: string): string | null {
     return null;
   }
   try {
-    const size = fstatSync(fd).size;
+    const stats = fstatSync(fd);
+    // Opening a directory for reading succeeds; reading it fails with EISDIR.
+    if (stats.isDirectory()) return DIRECTORY;
+    const size = stats.size;
     if (size === 0) return 'empty file';
     const first = readMeta(fd, 0);
     if (first === null) return 'not an LMDB environment';

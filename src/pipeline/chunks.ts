@@ -42,7 +42,7 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
   const tally: ChunkTally = { reused: 0, computed: 0, notes: [] };
   const todo: number[] = [];
   const recorded = ctx.store.chunksOf(job.step, fp);
-  const splits = ctx.store.splitsOf(job.step, fp);
+  const splits = ctx.store.splitsOf(job.step, fp, ctx.pool.heapMb);
   // Restoring is coordinator work (copying and checking each payload, seconds for a large
   // step): a stop is honoured between restored chunks, before any chunk is computed.
   const pace = new Pacer(ctx.signal);
@@ -129,8 +129,10 @@ function chunkHints(
   return {
     label,
     pieces,
+    signal: ctx.signal,
     onSplit: async (n) => {
-      await ctx.store.recordSplit(step, ctx.fingerprints[step], index, n);
+      const split = { pieces: n, heapMb: ctx.pool.heapMb };
+      await ctx.store.recordSplit(step, ctx.fingerprints[step], index, split);
       note(`${label} ran out of memory twice; split in ${n}`);
     },
   };

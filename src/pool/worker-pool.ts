@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 import { Piscina } from 'piscina';
 
-import { fromWireError, WorkerError } from '../errors.js';
+import { AbortedError, fromWireError, WorkerError } from '../errors.js';
 import type { Task, TaskReply } from '../protocol/tasks.js';
 import { describeTask, joinHalves, needsSecondHalf, splitTask } from './split.js';
 
@@ -26,10 +26,20 @@ export interface RunHints {
    * awaited before the pieces run, so the split is recorded before any of them is tried.
    */
   onSplit?: (pieces: number) => void | Promise<void>;
+  /** A stop request, checked before each piece of a split task. */
+  signal?: AbortSignal;
 }
 
 /** Node's error code for a worker terminated at its `resourceLimits` heap limit. */
 const OUT_OF_MEMORY = 'ERR_WORKER_OUT_OF_MEMORY';
+
+/**
+ * At most 32 pieces. A task whose memory shrinks with its size fits long before; one that
+ * still runs out at 1/32 needs memory that does not depend on its range (tables sized by the
+ * whole graph), and cutting it further only burns time, so the run stops and says to raise
+ * the heap limit.
+ */
+const MAX_SPLIT_DEPTH = 5;
 
 /**
  * The Piscina pool of chunk workers. Tasks carry SharedArrayBuffer views, results come back as
@@ -87,8 +97,8 @@ export class WorkerPool {
     const outcome = await this.#twice(task);
     if ('value' in outcome) return outcome.value;
 
-    const halves = isOutOfMemory(outcome.error) ? splitTask(task) : null;
-    if (halves === null) throw this.#failure(task, outcome.error, state.hints.label);
+    const halves = isOutOfMemory(outcome.error) && depth < MAX_SPLIT_DEPTH ? splitTask(task) : null;
+    if (halves === null) throw this.#failure(task, outcome.error, state.hints.label, depth);
     if (depth + 1 > state.depth) {
       state.depth = depth + 1;
       await state.hints.onSplit?.(2 ** state.depth);
@@ -97,7 +107,12 @@ export class WorkerPool {
   }
 
   async #halves(task: Task, [a, b]: [Task, Task], depth: number, state: SplitState) {
+    const stop = (): void => {
+      if (state.hints.signal?.aborted === true) throw new AbortedError();
+    };
+    stop();
     const first = await this.#solve(a, depth, state);
+    stop();
     const second = needsSecondHalf(task, first) ? await this.#solve(b, depth, state) : null;
     return joinHalves(task, first, second);
   }
@@ -119,14 +134,18 @@ export class WorkerPool {
     return { error: death };
   }
 
-  #failure(task: Task, error: unknown, label: string | undefined): WorkerError {
+  #failure(task: Task, error: unknown, label: string | undefined, depth: number): WorkerError {
     const what = `${label === undefined ? '' : `${label}: `}a worker`;
     const resume = 'Finished chunks are recorded: rerun the same command to resume.';
     if (isOutOfMemory(error)) {
       const limit = this.heapMb === null ? "Node's default" : `${this.heapMb} MB`;
+      const why =
+        depth >= MAX_SPLIT_DEPTH
+          ? `even cut into ${2 ** depth} pieces, so its memory does not shrink with its size`
+          : 'which cannot be split further';
       return new WorkerError(
-        `${what} ran out of memory twice on ${describeTask(task)}, which cannot be split ` +
-          `further; the worker heap limit is ${limit} (--worker-heap-mb). ${resume}`,
+        `${what} ran out of memory twice on ${describeTask(task)}, ${why}. The worker heap ` +
+          `limit is ${limit}: raise --worker-heap-mb and rerun; finished chunks are recorded.`,
         error,
       );
     }
