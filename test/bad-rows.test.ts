@@ -95,6 +95,12 @@ const ROW_CASES: BadCase[] = [
   { title: 'an empty amount', file: 'empty-amount.csv', line: 5, reason: /amount/ },
   { title: 'a NaN amount', file: 'nan-amount.csv', line: 5, reason: /amount/ },
   { title: 'an amount of 1e999', file: 'exponent-amount.csv', line: 5, reason: /amount/ },
+  {
+    title: 'an amount of 400 digits',
+    file: 'huge-amount.csv',
+    line: 5,
+    reason: /Amount Received .*too large/,
+  },
   { title: 'label 2', file: 'label-2.csv', line: 5, reason: /laundering|label/ },
   { title: 'an empty account', file: 'empty-account.csv', line: 5, reason: /account/ },
   { title: 'an empty bank', file: 'empty-bank.csv', line: 5, reason: /bank/ },

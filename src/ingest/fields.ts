@@ -60,7 +60,12 @@ export function parseAmount(buf: Uint8Array, start: number, end: number): number
   }
   if (digitCount === 0) return NaN;
   if (mantissa <= Number.MAX_SAFE_INTEGER && scale <= 22) return mantissa / POW10[scale]!;
-  return Number(Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'));
+  const value = Number(
+    Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'),
+  );
+  // Hundreds of digits parse to Infinity, which would turn every z-score of the column into
+  // NaN: such an amount is a bad value like any other.
+  return Number.isFinite(value) ? value : NaN;
 }
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);

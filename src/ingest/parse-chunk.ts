@@ -149,7 +149,11 @@ export function checkRecord(rec: SplitRecord): string | null {
   }
   for (const i of [F.amountReceived, F.amountPaid]) {
     if (Number.isNaN(parseAmount(s, rec.starts[i]!, rec.ends[i]!))) {
-      return `bad ${FIELD_NAMES[i]} ${quote(text(i))} (expected digits with an optional fraction)`;
+      const value = text(i);
+      const why = /^[0-9]*\.?[0-9]*$/.test(value)
+        ? 'too large to hold as a number'
+        : 'expected digits with an optional fraction';
+      return `bad ${FIELD_NAMES[i]} ${quote(value)} (${why})`;
     }
   }
   for (const i of [F.receivingCurrency, F.paymentCurrency, F.format]) {

@@ -87,8 +87,13 @@ describe('parseAmount', () => {
     ['a thousands separator', '1,000.00'],
     ['a currency sign', '$5'],
     ['a carriage return', '5\r'],
+    ['400 digits, past the largest double', '9'.repeat(400)],
   ])('rejects %s', (_what, text) => {
     expect(amount(text)).toBeNaN();
+  });
+
+  it('reads 308 digits, just under the largest double, as a finite number', () => {
+    expect(amount('1'.padEnd(308, '0'))).toBe(1e307);
   });
 
   it('reads only its own byte range', () => {
