@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { open } from 'lmdb';
@@ -97,5 +97,24 @@ describe('a damaged checkpoint store', () => {
 
     const fresh = await runCli([...args(out), '--fresh']);
     expect(fresh.code, fresh.stderr).toBe(0);
+  });
+});
+
+describe('a damaged output folder', () => {
+  it('rewrites a manifest.json that was changed, with a note, and keeps the Arrow bytes', async () => {
+    const out = tempDir();
+    expect((await runCli(args(out))).code).toBe(0);
+    const before = sha256Of(out);
+    const manifest = join(out, 'manifest.json');
+    const original = JSON.parse(readFileSync(manifest, 'utf8')) as { files: unknown };
+    writeFileSync(manifest, '{}\n');
+
+    const rerun = await runCli(args(out));
+
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('outputs rewritten: manifest.json was changed');
+    const rewritten = JSON.parse(readFileSync(manifest, 'utf8')) as { files: unknown };
+    expect(rewritten.files).toEqual(original.files);
+    expect(sha256Of(out)).toEqual(before);
   });
 });

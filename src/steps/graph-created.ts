@@ -27,7 +27,7 @@ export const MANIFEST_FILE = 'manifest.json';
 export async function createGraph(
   ctx: Context,
   inputs: Manifest['inputs'],
-): Promise<{ summary: RunSummary; hashes: Record<OutputName, string> }> {
+): Promise<{ summary: RunSummary; hashes: Record<OutputName | 'manifest', string> }> {
   const loaded = ctx.loaded!;
   const norm = ctx.normalized!;
   const resampled = ctx.resampled!;
@@ -76,8 +76,9 @@ export async function createGraph(
     load: loaded.report,
     steps: ctx.outcomes,
   };
-  writeJson(join(ctx.opts.out, MANIFEST_FILE), manifest);
+  const manifestText = writeJson(join(ctx.opts.out, MANIFEST_FILE), manifest);
   const hashes = {
+    manifest: createHash('sha256').update(manifestText).digest('hex'),
     nodes: files.nodes.sha256,
     edges: files.edges.sha256,
     trainResampled: files.trainResampled.sha256,
@@ -95,7 +96,13 @@ export async function outputsIntact(
     if (!existsSync(path)) return `${OUTPUT_FILES[name]} is missing`;
     if ((await sha256(path)) !== hashes[name]) return `${OUTPUT_FILES[name]} was changed`;
   }
-  return existsSync(join(dir, MANIFEST_FILE)) ? null : `${MANIFEST_FILE} is missing`;
+  const manifest = join(dir, MANIFEST_FILE);
+  if (!existsSync(manifest)) return `${MANIFEST_FILE} is missing`;
+  // Records written before the manifest's hash was kept check its presence only.
+  if (hashes.manifest !== undefined && (await sha256(manifest)) !== hashes.manifest) {
+    return `${MANIFEST_FILE} was changed`;
+  }
+  return null;
 }
 
 function summarize(ctx: Context): RunSummary {
@@ -133,11 +140,14 @@ function summarize(ctx: Context): RunSummary {
   };
 }
 
-export function writeJson(path: string, value: unknown): void {
+/** Writes `value` as JSON atomically (temporary file, rename); returns the text written. */
+export function writeJson(path: string, value: unknown): string {
   const tmp = `${path}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  writeFileSync(tmp, text);
   renameSync(tmp, path);
   syncDir(join(path, '..'));
+  return text;
 }
 
 function sha256(path: string): Promise<string> {
