@@ -95,11 +95,36 @@ export const DEFAULTS = Object.freeze({
   onBadRow: 'fail' as OnBadRow,
 });
 
+/**
+ * Every key `RunOptions` declares. The `Record` type makes the compiler reject this list when
+ * a key is added to `RunOptions` and not here, so a new option cannot be refused as unknown.
+ */
+const KNOWN_KEYS: Record<keyof RunOptions, true> = {
+  transactions: true,
+  accounts: true,
+  patterns: true,
+  out: true,
+  sample: true,
+  chunkSize: true,
+  workers: true,
+  workerHeapMb: true,
+  resumeFrom: true,
+  fresh: true,
+  imbalance: true,
+  smoteRatio: true,
+  seed: true,
+  split: true,
+  onBadRow: true,
+  onProgress: true,
+  signal: true,
+};
+
 /** Validates every option once, at the library boundary; messages name the option. */
 export function resolveOptions(options: RunOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new OptionError('options must be an object');
   }
+  rejectUnknownKeys(options);
   const transactions = requiredPath(options.transactions, 'transactions');
   const sample = optionalInt(options.sample, 'sample', 1);
 
@@ -122,6 +147,21 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
     split: resolveSplit(options.split),
     onBadRow: oneOf(options.onBadRow, 'onBadRow', ['fail', 'skip']) ?? DEFAULTS.onBadRow,
   };
+}
+
+/**
+ * A misspelt key (`smoteratio`) would otherwise be ignored and the run would use the default;
+ * it is refused instead, naming the known key when only the case differs.
+ */
+function rejectUnknownKeys(options: object): void {
+  const known = Object.keys(KNOWN_KEYS);
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(KNOWN_KEYS, key)) continue;
+    const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    throw new OptionError(
+      `unknown option ${key}` + (near === undefined ? '' : ` (did you mean ${near}?)`),
+    );
+  }
 }
 
 /** Below this a worker cannot load its modules and run a small chunk. */

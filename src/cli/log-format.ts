@@ -2,6 +2,7 @@ import { AmlprepError, BadRowError, UsageError } from '../errors.js';
 import type { ProgressEvent } from '../events.js';
 import type { StepName } from '../options.js';
 import type { RunResult } from '../run.js';
+import { asFlags } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 
 export const LOG_FORMATS = ['text', 'json'] as const;
@@ -74,8 +75,9 @@ export function jsonSummary(result: RunResult, clock: () => number = Date.now): 
 
 /**
  * A failure as one JSON line for stderr, with the exit code the process ends with: the
- * error's `code` and message, `file`/`line`/`reason` for a bad row, and the stack only for
- * an internal fault (the one kind worth a bug report).
+ * error's `code` and message (option names written as flags, as in the text output),
+ * `file`/`line`/`reason` for a bad row, and the stack only for an internal fault (the one
+ * kind worth a bug report).
  */
 export function jsonError(
   error: unknown,
@@ -92,7 +94,12 @@ export function jsonError(
     time: new Date(clock()).toISOString(),
     kind: 'error',
     code: known ? error.code : 'ERR_AMLPREP_INTERNAL',
-    message: error instanceof Error ? error.message : String(error),
+    // Library messages name `options.workers`; on the command line that is `--workers`.
+    message: known
+      ? asFlags(error.message)
+      : error instanceof Error
+        ? error.message
+        : String(error),
     exitCode,
     ...where,
     ...stack,

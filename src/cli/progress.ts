@@ -28,8 +28,8 @@ export function progressPrinter(io: CliIo, quiet = false): (event: ProgressEvent
         current = { step: event.step, total: event.chunks, reused: event.reused, rows: 0 };
         if (!tty) {
           const reused = event.reused > 0 ? `, ${event.reused} from checkpoints` : '';
-          const chunks = event.chunks > 0 ? ` (${event.chunks} chunks${reused})` : '';
-          out.write(`[${stamp()}] ${event.step}: start${chunks}\n`);
+          const count = event.chunks > 0 ? ` (${chunks(event.chunks)}${reused})` : '';
+          out.write(`[${stamp()}] ${event.step}: start${count}\n`);
         }
         return;
       case 'chunk-done': {
@@ -114,6 +114,11 @@ function fmtRate(perSecond: number): string {
   if (perSecond >= 1e6) return `${(perSecond / 1e6).toFixed(1)} M rows/s`;
   if (perSecond >= 1e3) return `${(perSecond / 1e3).toFixed(1)} k rows/s`;
   return `${perSecond.toFixed(0)} rows/s`;
+}
+
+/** `1 chunk`, `4 chunks`. */
+export function chunks(n: number): string {
+  return `${n} ${n === 1 ? 'chunk' : 'chunks'}`;
 }
 
 export function fmtSeconds(s: number): string {

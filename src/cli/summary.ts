@@ -1,5 +1,5 @@
 import type { RunResult } from '../run.js';
-import { fmtSeconds } from './progress.js';
+import { chunks, fmtSeconds } from './progress.js';
 
 /** The end-of-run summary, in the spirit of the notebook it replaces. */
 export function formatSummary(r: RunResult): string {
@@ -20,10 +20,7 @@ export function formatSummary(r: RunResult): string {
     const [a, b] = s.splits[split];
     lines.push(`  ${split.padEnd(18)}  ${n(a).padStart(9)}  ${n(b).padStart(9)}`);
   }
-  lines.push(
-    `  resampled train     ${n(s.resampled.rows).padStart(9)} rows ` +
-      `(${n(s.resampled.synthetic)} synthetic of class ${s.resampled.minorityLabel})`,
-  );
+  lines.push(`  resampled train     ${n(s.resampled.rows).padStart(9)} rows ${howResampled(r)}`);
   lines.push(
     '',
     `class weights  0: ${s.classWeights['0'].toPrecision(6)}   ` +
@@ -38,7 +35,7 @@ export function formatSummary(r: RunResult): string {
     const how =
       o.how === 'loaded'
         ? 'loaded from checkpoint'
-        : `computed${o.chunksReused > 0 ? ` (${o.chunksReused} chunks reused)` : ''}`;
+        : `computed${o.chunksReused > 0 ? ` (${chunks(o.chunksReused)} reused)` : ''}`;
     lines.push(`  ${o.step.padEnd(14)} ${fmtSeconds(o.seconds).padStart(9)}  ${how}`);
   }
   lines.push(`  ${'total'.padEnd(14)} ${fmtSeconds(r.seconds).padStart(9)}`);
@@ -48,4 +45,18 @@ export function formatSummary(r: RunResult): string {
     `outputs in ${r.out}: nodes.arrow, edges.arrow, train_resampled.arrow, manifest.json`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * How the training set was resampled, read from the counts: SMOTE adds synthetic rows,
+ * undersampling leaves fewer rows than the train split has, and otherwise nothing changed
+ * (`--imbalance none`, or classes already at the ratio).
+ */
+function howResampled(r: RunResult): string {
+  const { rows, synthetic, minorityLabel } = r.summary.resampled;
+  if (synthetic > 0) {
+    return `(${synthetic.toLocaleString('en-US')} synthetic of class ${minorityLabel})`;
+  }
+  const [y0, y1] = r.summary.splits.train;
+  return rows < y0 + y1 ? '(undersampled)' : '(no resampling)';
 }

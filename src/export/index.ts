@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { makeOutputFolder } from '../checkpoint/folder.js';
 import { OptionError } from '../errors.js';
 import { readManifest } from '../read-outputs.js';
 import { exportCsv } from './export-csv.js';
@@ -26,7 +26,8 @@ export interface ExportResult {
 /**
  * Converts the outputs of a finished run in `dir` to another format, in `out` (default:
  * `<dir>/<format>`). Each file appears whole or not at all. Rejects with an `OptionError` for
- * an unknown format and an `InputError` when `dir` holds no finished run.
+ * an unknown format, an `InputError` when `dir` holds no finished run and an `OutputError`
+ * when the target folder cannot be created.
  */
 export async function exportRun(
   dir: string,
@@ -46,7 +47,9 @@ export async function exportRun(
   }
   const manifest = readManifest(dir);
   const target = resolve(out ?? join(dir, format));
-  mkdirSync(target, { recursive: true });
+  // A read-only folder, or a file in the way, is the user's to fix: one line naming the
+  // folder and the reason (an OutputError), not an internal fault.
+  makeOutputFolder(target);
 
   switch (format) {
     case 'npy':

@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import { OutputError } from '../errors.js';
@@ -33,6 +33,10 @@ export class FileSink {
 
   static async open(path: string, size = SINK_BUFFER_BYTES): Promise<FileSink> {
     const temp = `${path}.partial-${process.pid}`;
+    // Caught before any row is generated, instead of at the final rename.
+    if ((await stat(path).catch(() => null))?.isDirectory() === true) {
+      throw new OutputError(`cannot write ${path}: it is a directory (give a file path)`);
+    }
     try {
       await mkdir(dirname(path), { recursive: true });
       return new FileSink(path, temp, await open(temp, 'w'), size);
@@ -75,14 +79,23 @@ export class FileSink {
     this.position += this.buffer.write(text, this.position, 'latin1');
   }
 
-  /** Flushes, closes and moves the file to its final name; returns its size. */
+  /**
+   * Flushes, closes and moves the file to its final name; returns its size. On failure the
+   * temporary file is removed, so nothing named `<path>.partial-<pid>` is left behind.
+   */
   async close(): Promise<number> {
-    await this.drain();
-    await this.#settle();
+    try {
+      await this.drain();
+      await this.#settle();
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
     try {
       await this.#handle.close();
       await rename(this.#temp, this.path);
     } catch (error) {
+      await rm(this.#temp, { force: true }).catch(() => undefined);
       throw outputError(this.path, error);
     }
     return this.#bytes;

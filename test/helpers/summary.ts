@@ -7,7 +7,7 @@ export interface StepLine {
   reused: number;
 }
 
-const HOW = '(computed(?: \\((\\d+) chunks reused\\))?|loaded from checkpoint)';
+const HOW = '(computed(?: \\((\\d+) chunks? reused\\))?|loaded from checkpoint)';
 const STEP_LINE = new RegExp(`^ {2}(${STEPS.join('|')})\\s.*\\s${HOW}$`);
 
 /** The `steps` block of the CLI's end-of-run summary, step by step. */
@@ -28,7 +28,7 @@ export function computedSteps(stdout: string): StepName[] {
 }
 
 const START_LINE =
-  /^\[\d\d:\d\d:\d\d\] (\w+): start \((\d+) chunks(?:, (\d+) from checkpoints)?\)$/;
+  /^\[\d\d:\d\d:\d\d\] (\w+): start \((\d+) chunks?(?:, (\d+) from checkpoints)?\)$/;
 
 /** From the batch-mode progress lines: chunks each step took from checkpoints at its start. */
 export function chunksFromCheckpoints(stderr: string): Map<StepName, number> {

@@ -138,6 +138,72 @@ describe('resolveOptions rejects', () => {
   });
 });
 
+describe('option keys', () => {
+  it('refuses a key it does not know, naming it', () => {
+    const error = failure({ ...BASE, colour: 'blue' });
+    expect(error.message).toBe('unknown option colour');
+    expect(error.code).toBe('ERR_AMLPREP_OPTION');
+    expect(error.userFacing).toBe(true);
+  });
+
+  it('suggests the known key when only the case differs', () => {
+    expect(failure({ ...BASE, smoteratio: 0.5 }).message).toBe(
+      'unknown option smoteratio (did you mean smoteRatio?)',
+    );
+    expect(failure({ ...BASE, Workers: 2 }).message).toBe(
+      'unknown option Workers (did you mean workers?)',
+    );
+  });
+
+  it('refuses an unknown key even when its value is undefined', () => {
+    expect(failure({ ...BASE, chunksize: undefined }).message).toContain('chunkSize?');
+  });
+
+  it('accepts every key RunOptions declares, the callbacks and the signal included', () => {
+    const every: Required<RunOptions> = {
+      transactions: 't.csv',
+      accounts: 'a.csv',
+      patterns: 'p.txt',
+      out: 'o',
+      sample: 10,
+      chunkSize: 7,
+      workers: 2,
+      workerHeapMb: 64,
+      resumeFrom: 'weights',
+      fresh: false,
+      imbalance: 'none',
+      smoteRatio: 0.5,
+      seed: 1,
+      split: '0.6,0.2,0.2',
+      onBadRow: 'skip',
+      onProgress: () => {},
+      signal: new AbortController().signal,
+    };
+    expect(resolveOptions(every)).toMatchObject({ imbalance: 'none', workers: 2 });
+  });
+
+  it('accepts the keys the command line passes, undefined ones included', () => {
+    const cli: RunOptions = {
+      transactions: 't.csv',
+      accounts: undefined,
+      patterns: undefined,
+      out: undefined,
+      sample: undefined,
+      chunkSize: undefined,
+      workers: undefined,
+      workerHeapMb: undefined,
+      resumeFrom: undefined,
+      fresh: undefined,
+      imbalance: undefined,
+      smoteRatio: undefined,
+      seed: undefined,
+      split: undefined,
+      onBadRow: undefined,
+    };
+    expect(resolveOptions(cli).seed).toBe(42);
+  });
+});
+
 describe('split shares', () => {
   it.each([
     ['0.6,0.2,0.2', ['0.6', '0.2', '0.2']],

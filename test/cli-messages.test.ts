@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+
+import { describe, expect, it } from 'vitest';
+
+import type { CliIo } from '../src/cli/io.js';
+import { main } from '../src/cli/main.js';
+import { progressPrinter } from '../src/cli/progress.js';
+import { OptionError } from '../src/errors.js';
+import { run } from '../src/index.js';
+import { REPO } from './helpers/paths.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+// Fresh-user reports on wording: option errors in JSON logs named `options.workers`, the
+// summary said "(0 synthetic of class 1)" when nothing was synthesised and "(1 chunks)", and
+// the library ran with defaults when an option key was misspelt.
+
+const tempDir = useTempDirs('cli-messages');
+const mixed = join(REPO, 'test', 'fixtures', 'tiny', 'mixed.csv');
+
+function bufferIo(): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return { stdout, stderr, env: {}, out: () => out, err: () => err };
+}
+
+describe('option errors with --log-format json', () => {
+  it.each([
+    ['a run', []],
+    ['a dry run', ['--dry-run']],
+  ])('name the flag, not the library field, in %s', async (_what, extra) => {
+    const io = bufferIo();
+    const argv = ['run', mixed, '--out', tempDir(), '--worker-heap-mb', '8', '--log-format'];
+
+    const code = await main([...argv, 'json', ...extra], io);
+
+    expect(code).toBe(2);
+    const error = JSON.parse(io.err().trim()) as { code: string; message: string };
+    expect(error.code).toBe('ERR_AMLPREP_OPTION');
+    expect(error.message).toBe('--worker-heap-mb must be an integer of at least 16, got 8');
+  });
+});
+
+describe('the end-of-run summary', () => {
+  async function summary(imbalance: string): Promise<string> {
+    const io = bufferIo();
+    const argv = ['run', mixed, '--out', tempDir(), '--workers', '1', '--quiet'];
+    expect(await main([...argv, '--imbalance', imbalance], io), io.err()).toBe(0);
+    return io.out();
+  }
+
+  it('counts the synthetic rows SMOTE added', async () => {
+    expect(await summary('smote')).toMatch(
+      /resampled train +\d+ rows \(\d+ synthetic of class 1\)/,
+    );
+  });
+
+  it('says undersampled, not 0 synthetic rows, for --imbalance undersample', async () => {
+    const text = await summary('undersample');
+    expect(text).toMatch(/resampled train +\d+ rows \(undersampled\)\n/);
+    expect(text).not.toContain('synthetic');
+  });
+
+  it('says no resampling, not 0 synthetic rows, for --imbalance none', async () => {
+    const text = await summary('none');
+    expect(text).toMatch(/resampled train +\d+ rows \(no resampling\)\n/);
+    expect(text).not.toContain('synthetic');
+  });
+});
+
+describe('chunk counts', () => {
+  function startLine(chunks: number, reused: number): string {
+    let err = '';
+    const stderr = new PassThrough();
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const print = progressPrinter({ stdout: new PassThrough(), stderr, env: {} });
+    print({ kind: 'step-start', step: 'data_loaded', chunks, reused });
+    return err.replace(/^\[[\d:]+\] /, '');
+  }
+
+  it('says 1 chunk, not 1 chunks', () => {
+    expect(startLine(1, 0)).toBe('data_loaded: start (1 chunk)\n');
+    expect(startLine(1, 1)).toBe('data_loaded: start (1 chunk, 1 from checkpoints)\n');
+    expect(startLine(3, 0)).toBe('data_loaded: start (3 chunks)\n');
+  });
+});
+
+describe('run() option keys', () => {
+  it('rejects a misspelt key before creating anything, suggesting the known one', async () => {
+    const out = join(tempDir(), 'never');
+    const options = { transactions: mixed, out, smoteratio: 0.5 };
+
+    const error = await run(options as Parameters<typeof run>[0]).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(OptionError);
+    expect((error as Error).message).toBe('unknown option smoteratio (did you mean smoteRatio?)');
+    expect(existsSync(out)).toBe(false);
+  });
+});

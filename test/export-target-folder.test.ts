@@ -1,0 +1,106 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import type { CliIo } from '../src/cli/io.js';
+import { main } from '../src/cli/main.js';
+import { OutputError } from '../src/errors.js';
+import { exportRun } from '../src/export/index.js';
+import { STACK_LINE } from './helpers/cli.js';
+import { runMixedFixture } from './helpers/paths.js';
+import { useSharedTempDirs, useTempDirs } from './helpers/temp-dir.js';
+import { IS_ROOT, remount, useTmpfs } from './helpers/tmpfs.js';
+
+// A fresh-user report: `export` crashed with "internal error (please report)" and a stack
+// when it could not create its target folder. It is the user's to fix: one line naming the
+// folder and the reason, exit 2.
+
+const tempDir = useTempDirs('export-target');
+const sharedDir = useSharedTempDirs('export-target-run');
+const mount = useTmpfs();
+
+const FORMATS = ['npy', 'csv', 'multignn'] as const;
+
+function bufferIo(): CliIo & { err: () => string } {
+  let err = '';
+  const stderr = new PassThrough();
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return { stdout: new PassThrough(), stderr, env: {}, err: () => err };
+}
+
+/** Exit 2 and one `amlprep: cannot create the output folder <folder> (<reason>)` line. */
+async function expectRefusal(argv: string[], folder: string, reason: RegExp): Promise<void> {
+  const io = bufferIo();
+  const code = await main(argv, io);
+  const lines = io
+    .err()
+    .split('\n')
+    .filter((l) => l !== '');
+  expect(code, io.err()).toBe(2);
+  expect(lines, io.err()).toHaveLength(1);
+  expect(lines[0]).toContain(`cannot create the output folder ${folder} (`);
+  expect(lines[0]).toMatch(reason);
+  expect(io.err()).not.toContain('internal error');
+  expect(io.err()).not.toMatch(STACK_LINE);
+}
+
+let finished: string;
+beforeAll(async () => {
+  finished = join(sharedDir(), 'run');
+  await runMixedFixture(finished);
+});
+
+describe('export into a folder it cannot create', () => {
+  it.each(FORMATS)('--format %s with --out an existing file says EEXIST', async (format) => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, 'x');
+
+    await expectRefusal(['export', finished, '--format', format, '--out', file], file, /EEXIST/);
+  });
+
+  it.each(FORMATS)('--format %s with --out under a file says ENOTDIR', async (format) => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, 'x');
+    const out = join(file, 'sub');
+
+    await expectRefusal(['export', finished, '--format', format, '--out', out], out, /ENOTDIR/);
+  });
+
+  it('rejects with an OutputError from the library too', async () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, 'x');
+
+    const error = await exportRun(finished, 'csv', join(file, 'sub')).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(OutputError);
+    expect((error as OutputError).code).toBe('ERR_AMLPREP_OUTPUT');
+  });
+});
+
+describe.skipIf(!IS_ROOT)('export from a run folder on a read-only file system', () => {
+  it.each(FORMATS)('--format %s into the default folder says EROFS', async (format) => {
+    const disk = join(tempDir(), 'disk');
+    mount(disk, 8);
+    const run = join(disk, 'run');
+    await runMixedFixture(run);
+    remount(disk, true);
+
+    await expectRefusal(
+      ['export', run, '--format', format],
+      join(run, format),
+      /\(EROFS: read-only file system\)/,
+    );
+    expect(readdirSync(run)).not.toContain(format);
+  });
+
+  it('--out a nested folder on it says EROFS, not ENOENT', async () => {
+    const disk = join(tempDir(), 'disk');
+    mkdirSync(disk);
+    mount(disk, 1, { readOnly: true });
+    const out = join(disk, 'a', 'b');
+
+    await expectRefusal(['export', finished, '--format', 'npy', '--out', out], out, /EROFS/);
+  });
+});
