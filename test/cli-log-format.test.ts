@@ -243,6 +243,13 @@ describe('--dry-run', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('says "1 chunk" and "1 worker" in the singular', async () => {
+    const io = bufferIo();
+    const args = ['run', mixed, '--out', join(tempDir(), 'never'), '--chunk-size', '50'];
+    expect(await main([...args, '--workers', '1', '--dry-run'], io)).toBe(0);
+    expect(io.out()).toContain('rows           20 in 1 chunk of up to 50, 1 worker\n');
+  });
+
   it('gives the plan as JSON and names the steps a rerun would reuse', async () => {
     const out = tempDir();
     expect(

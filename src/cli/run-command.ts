@@ -250,8 +250,9 @@ function formatPlan(plan: {
     if (input !== null) lines.push(`${name.padEnd(14)} ${input.path} (${n(input.bytes)} bytes)`);
   }
   lines.push(
-    `${'rows'.padEnd(14)} ${n(plan.rows)} in ${n(plan.chunks)} chunks of up to ` +
-      `${n(plan.chunkSize)}, ${plan.workers} workers`,
+    `${'rows'.padEnd(14)} ${n(plan.rows)} in ${n(plan.chunks)} ` +
+      `${plan.chunks === 1 ? 'chunk' : 'chunks'} of up to ${n(plan.chunkSize)}, ` +
+      `${plan.workers} ${plan.workers === 1 ? 'worker' : 'workers'}`,
   );
   lines.push(`${'out'.padEnd(14)} ${plan.out}`);
   lines.push(

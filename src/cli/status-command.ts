@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { status } from '../status.js';
 import { parse } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { fmtSeconds } from './progress.js';
+import { chunks as chunkCount, fmtSeconds } from './progress.js';
 
 const HELP = `Usage: amlprep status <dir> [--json]
 
@@ -29,9 +29,11 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
   }
   for (const s of steps) {
     if (s.record === null) {
-      const of = s.chunksTotal === null ? '' : ` of ${s.chunksTotal}`;
-      const chunks =
-        s.chunksDone > 0 ? `unfinished: ${s.chunksDone}${of} chunks recorded` : 'not run';
+      const done =
+        s.chunksTotal === null
+          ? chunkCount(s.chunksDone)
+          : `${s.chunksDone} of ${chunkCount(s.chunksTotal)}`;
+      const chunks = s.chunksDone > 0 ? `unfinished: ${done} recorded` : 'not run';
       io.stdout.write(`${s.step.padEnd(14)} ${chunks}\n`);
       continue;
     }
