@@ -303,6 +303,20 @@ describe('a run whose workers run out of heap', () => {
     expect(sha256Of(out)).toEqual(await referenceHashes());
   });
 
+  it('reads the accounts file on the coordinator when a worker has no room for it', async () => {
+    const marker = oomAbove(0, 'read-accounts');
+    const out = tempDir();
+
+    const { result, notes } = await oomRun(out);
+
+    expect(result).not.toBeInstanceOf(Error);
+    expect(attempts(marker)).toEqual(['read-accounts Infinity', 'read-accounts Infinity']);
+    expect(notes).toEqual([
+      `${SAMPLE.accounts}: too large for a worker's heap (--worker-heap-mb); read on the coordinator`,
+    ]);
+    expect(sha256Of(out)).toEqual(await referenceHashes());
+  });
+
   it('parses a split chunk into the same ids and bytes as a whole one', async () => {
     // Data rows in chunks of 5,000: the halves of chunks 0-4 parse their own local accounts,
     // currencies and formats, which the join must put back in first-appearance order.

@@ -1,6 +1,6 @@
 import type { Column, Payload } from '../checkpoint/payload.js';
-import { BadRowError, InputError } from '../errors.js';
-import type { AccountsRead } from '../ingest/accounts.js';
+import { BadRowError, InputError, WorkerError } from '../errors.js';
+import { readAccounts, type AccountsRead } from '../ingest/accounts.js';
 import { BadRows } from '../ingest/bad-rows.js';
 import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import type { Loaded } from '../ingest/loaded.js';
@@ -132,7 +132,9 @@ async function readSideFiles(ctx: Context) {
   const accountsRead =
     path === null
       ? Promise.resolve(null)
-      : ctx.pool.run<AccountsRead>({ kind: 'read-accounts', path, onBadRow: ctx.opts.onBadRow });
+      : ctx.pool
+          .run<AccountsRead>({ kind: 'read-accounts', path, onBadRow: ctx.opts.onBadRow })
+          .catch((error: unknown) => readAccountsHere(ctx, path, error));
   accountsRead.catch(() => undefined);
   // Let runChunks hand the first chunks to the pool before this synchronous work starts.
   await new Promise((resolve) => setImmediate(resolve));
@@ -152,6 +154,23 @@ async function readSideFiles(ctx: Context) {
     patterns,
     otherRejects: [...(accounts?.rejects ?? []), ...bad.rows],
   };
+}
+
+/**
+ * The worker heap limit is sized for chunks, and the accounts file is one piece that cannot
+ * be split: when a worker runs out of memory on it, the coordinator reads it instead.
+ */
+async function readAccountsHere(ctx: Context, path: string, error: unknown) {
+  const cause = error instanceof WorkerError ? (error.cause as { code?: unknown }) : null;
+  if (cause?.code !== 'ERR_WORKER_OUT_OF_MEMORY') throw error;
+  ctx.emit({
+    kind: 'note',
+    step: 'data_loaded',
+    message: `${path}: too large for a worker's heap (--worker-heap-mb); read on the coordinator`,
+  });
+  const bad = new BadRows(ctx.opts.onBadRow);
+  const rows = await readAccounts(path, bad, new Pacer(ctx.signal));
+  return { rows, rejects: bad.rows } satisfies AccountsRead;
 }
 
 function metaOf(c: ParsedChunk) {
