@@ -101,7 +101,7 @@ describe('a damaged checkpoint store', () => {
 });
 
 describe('a damaged output folder', () => {
-  it('rewrites a manifest.json that was changed, with a note, and keeps the Arrow bytes', async () => {
+  it('rewrites a changed manifest.json with a note and keeps the Arrow bytes', async () => {
     const out = tempDir();
     expect((await runCli(args(out))).code).toBe(0);
     const before = sha256Of(out);

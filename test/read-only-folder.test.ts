@@ -85,7 +85,7 @@ describe.skipIf(!IS_ROOT)('an output folder on a read-only file system', () => {
 });
 
 describe.skipIf(!IS_ROOT)('a folder made read-only after a run was killed in it', () => {
-  it('refuses the rerun without damage; once writable again, it ends with the same bytes', async () => {
+  it('refuses the rerun without damage; writable again, it ends with the same bytes', async () => {
     const clean = tempDir();
     expect((await runCli(args(clean))).code).toBe(0);
     const disk = join(tempDir(), 'disk');

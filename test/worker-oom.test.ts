@@ -312,7 +312,8 @@ describe('a run whose workers run out of heap', () => {
     expect(result).not.toBeInstanceOf(Error);
     expect(attempts(marker)).toEqual(['read-accounts Infinity', 'read-accounts Infinity']);
     expect(notes).toEqual([
-      `${SAMPLE.accounts}: too large for a worker's heap (--worker-heap-mb); read on the coordinator`,
+      `${SAMPLE.accounts}: too large for a worker's heap (--worker-heap-mb); ` +
+        'read on the coordinator',
     ]);
     expect(sha256Of(out)).toEqual(await referenceHashes());
   });
