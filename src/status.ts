@@ -23,7 +23,7 @@ export async function status(dir: string): Promise<StepStatus[]> {
   if (!CheckpointStore.exists(dir)) {
     throw new CheckpointError(`${dir}: no checkpoint store here (nothing has run in this folder)`);
   }
-  const store = CheckpointStore.open(dir);
+  const store = CheckpointStore.open(dir, { readOnly: true });
   try {
     const counts = store.chunkCounts();
     return STEPS.map((step) => ({

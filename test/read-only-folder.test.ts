@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { STEPS } from '../src/options.js';
 import { runCli, STACK_LINE, type CliResult } from './helpers/cli.js';
 import { sha256Of } from './helpers/hash.js';
 import { killAt, unfinished } from './helpers/kill.js';
@@ -129,6 +130,12 @@ describe.skipIf(!IS_ROOT)('a folder made read-only after a run was killed in it'
 
     expectReadOnlyRefusal(refused, out);
     expect(refused.stderr).toMatch(/creating amlprep\.lock/);
+    expect(folderBytes(out)).toEqual(before);
+
+    // Reading needs no write access: status still lists every step as done.
+    const listed = await runCli(['status', out]);
+    expect(listed.code, listed.stderr).toBe(0);
+    for (const step of STEPS) expect(listed.stdout).toMatch(new RegExp(`^${step} +done `, 'm'));
     expect(folderBytes(out)).toEqual(before);
   });
 });

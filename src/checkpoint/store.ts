@@ -83,7 +83,7 @@ export class CheckpointStore {
    * LMDB sees it (LMDB trusts its meta pages and can crash on garbage); with `fresh` it is
    * removed and a new store created instead.
    */
-  static open(dir: string, options: { fresh?: boolean } = {}): CheckpointStore {
+  static open(dir: string, options: { fresh?: boolean; readOnly?: boolean } = {}): CheckpointStore {
     const path = join(dir, STORE_FILE);
     const problem = storeFileProblem(path);
     if (problem !== null && options.fresh === true) {
@@ -102,6 +102,7 @@ export class CheckpointStore {
           `over, or remove it with 'amlprep clean ${dir}'`,
       );
     }
+    if (options.readOnly === true) return CheckpointStore.#openReadOnly(path);
     try {
       return CheckpointStore.#openRoot(dir, path);
     } catch (error) {
@@ -110,6 +111,22 @@ export class CheckpointStore {
       if (options.fresh !== true) throw error;
       CheckpointStore.remove(dir);
       return CheckpointStore.#openRoot(dir, path);
+    }
+  }
+
+  /**
+   * For readers (`status`): no folder is made and nothing is written, so a finished run on
+   * read-only media can still be listed.
+   */
+  static #openReadOnly(path: string): CheckpointStore {
+    try {
+      return new CheckpointStore(
+        path,
+        open({ path, compression: false, maxDbs: 8, readOnly: true }),
+      );
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new CheckpointError(`cannot read the checkpoint store ${path} (${why})`, error);
     }
   }
 
