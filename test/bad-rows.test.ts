@@ -95,6 +95,7 @@ const ROW_CASES: BadCase[] = [
   { title: 'an empty amount', file: 'empty-amount.csv', line: 5, reason: /amount/ },
   { title: 'a NaN amount', file: 'nan-amount.csv', line: 5, reason: /amount/ },
   { title: 'an amount of 1e999', file: 'exponent-amount.csv', line: 5, reason: /amount/ },
+  { title: 'an account that is not UTF-8', file: 'invalid-utf8.csv', line: 5, reason: /UTF-8/ },
   {
     title: 'an amount of 400 digits',
     file: 'huge-amount.csv',

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 import { ByteDict } from './byte-dict.js';
@@ -63,6 +64,9 @@ export function parseChunk(path: string, span: ChunkSpan, stopAtBadRow: boolean)
   const currencies = new ByteDict(16);
   const formats = new ByteDict(8);
   const splitter = new RecordSplitter(buf, buf.length);
+  // Ids are kept as text: bytes that are not UTF-8 would decode to U+FFFD, and two accounts
+  // could then read the same. One native check of the chunk; rows only when it fails.
+  const validUtf8 = isUtf8(buf);
   const side = { bytes: Buffer.allocUnsafe(256) };
 
   let pos = 0;
@@ -88,7 +92,11 @@ export function parseChunk(path: string, span: ChunkSpan, stopAtBadRow: boolean)
     const received = whole ? parseAmount(src, st[F.amountReceived]!, en[F.amountReceived]!) : NaN;
     const paid = whole ? parseAmount(src, st[F.amountPaid]!, en[F.amountPaid]!) : NaN;
     const reason =
-      Number.isNaN(ts + received + paid) || !plainFieldsOk(rec) ? checkRecord(rec) : null;
+      Number.isNaN(ts + received + paid) || !plainFieldsOk(rec)
+        ? checkRecord(rec)
+        : validUtf8 || isUtf8(buf.subarray(recStart, pos))
+          ? null
+          : 'invalid UTF-8 in row';
     if (reason !== null) {
       out.rejects.push({ line: recLine, record, reason, text: recordText(buf, recStart, pos) });
       record++;
