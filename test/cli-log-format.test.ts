@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 
@@ -9,7 +9,7 @@ import type { CliIo } from '../src/cli/io.js';
 import { jsonProgressPrinter } from '../src/cli/log-format.js';
 import { main } from '../src/cli/main.js';
 import { progressPrinter } from '../src/cli/progress.js';
-import { REPO } from './helpers/paths.js';
+import { REPO, sampleRunArgs } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('log-format');
@@ -241,6 +241,22 @@ describe('--dry-run', () => {
     expect(io.out()).toContain('rows           20 in 5 chunks of up to 4, 3 workers\n');
     expect(io.out()).toMatch(/^ {2}data_loaded +not recorded +compute \(no checkpoint\)$/m);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('sizes the outputs so that the real ones stay under its upper estimate', async () => {
+    // The sample's accounts match no transaction: 26,771 nodes for 26,751 edges, far more
+    // than the likely tenth, so the real size lies between the two figures.
+    const out = join(tempDir(), 'o');
+    const io = bufferIo();
+    expect(await main([...sampleRunArgs(out), '--dry-run'], io)).toBe(0);
+    const [, likely, most] = /about (\d+) MiB, at most about (\d+) MiB/.exec(io.out())!;
+
+    expect(await main([...sampleRunArgs(out), '--quiet'], bufferIo())).toBe(0);
+    const real = ['nodes', 'edges', 'train_resampled']
+      .map((f) => statSync(join(out, `${f}.arrow`)).size / 2 ** 20)
+      .reduce((a, b) => a + b);
+    expect(real).toBeGreaterThan(Number(likely));
+    expect(real).toBeLessThan(Number(most));
   });
 
   it('says "1 chunk" and "1 worker" in the singular', async () => {

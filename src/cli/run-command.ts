@@ -1,5 +1,5 @@
 import { AbortedError, InputError, UsageError } from '../errors.js';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 import { asOutputError } from '../checkpoint/folder.js';
 import { CheckpointStore } from '../checkpoint/store.js';
@@ -201,7 +201,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       chunkSize: opts.chunkSize,
       workers: opts.workers,
       steps,
-      estimatedOutputBytes: estimateOutputBytes(scan.rows, opts),
+      ...estimateOutputBytes(scan.rows, opts),
       options: {
         sample: opts.sample,
         imbalance: opts.imbalance,
@@ -243,6 +243,7 @@ function formatPlan(plan: {
   options: Record<string, unknown>;
   steps: { step: string; recordedAt: string | null; fate: string }[];
   estimatedOutputBytes: number;
+  estimatedOutputBytesAtMost: number;
 }): string {
   const n = (x: number) => x.toLocaleString('en-US');
   const lines = ['dry run: nothing was written', ''];
@@ -256,7 +257,8 @@ function formatPlan(plan: {
   );
   lines.push(`${'out'.padEnd(14)} ${plan.out}`);
   lines.push(
-    `${'outputs'.padEnd(14)} about ${n(Math.round(plan.estimatedOutputBytes / 2 ** 20))} MiB`,
+    `${'outputs'.padEnd(14)} about ${mib(plan.estimatedOutputBytes)} MiB, at most about ` +
+      `${mib(plan.estimatedOutputBytesAtMost)} MiB if most transactions bring new accounts`,
   );
   lines.push(
     `${'options'.padEnd(14)} ${Object.entries(plan.options)
@@ -322,13 +324,35 @@ function installSignalHandlers(controller: AbortController, io: CliIo, format: L
 }
 
 /**
- * Rough size of the Arrow outputs before any row is read: per edge, ids, timestamp, label,
- * two dictionary codes and 32 float64 features; per resampled row, 20 float64 and a label.
- * Train is taken as the split's first share and SMOTE 1:1 as doubling it; nodes are left out
- * (their count is known only after parsing, and they are usually a tenth of the edges).
+ * Rough size of the Arrow outputs before any row is parsed: per edge, ids, timestamp, label,
+ * two dictionary codes and 36 float64 features (20 raw, 16 z); per resampled row, 20 float64
+ * and a label; per node, 41 float64 features, an id and its text. Train is taken as the
+ * split's first share and SMOTE 1:1 as doubling it. Nodes are likely the accounts file's
+ * lines or a tenth of the edges (HI-Small's ratio), whichever is more; at most, every edge
+ * brings two new accounts.
  */
-function estimateOutputBytes(rows: number, opts: { split: readonly string[]; imbalance: string }) {
-  const edges = rows * (8 + 4 + 4 + 8 + 1 + 4 + 4 + 32 * 8);
+function estimateOutputBytes(
+  rows: number,
+  opts: { split: readonly string[]; imbalance: string; accounts: string | null },
+) {
+  const edges = rows * (8 + 4 + 4 + 8 + 1 + 4 + 4 + 36 * 8);
   const train = rows * Number(opts.split[0]) * (opts.imbalance === 'smote' ? 2 : 1);
-  return Math.round(edges + train * (20 * 8 + 1));
+  const listed = opts.accounts === null ? 0 : lineCount(opts.accounts);
+  const perNode = 41 * 8 + 4 + 24;
+  const fixed = edges + train * (20 * 8 + 1);
+  return {
+    estimatedOutputBytes: Math.round(fixed + Math.max(rows / 10, listed) * perNode),
+    estimatedOutputBytesAtMost: Math.round(fixed + (2 * rows + listed) * perNode),
+  };
+}
+
+function mib(bytes: number): string {
+  return Math.round(bytes / 2 ** 20).toLocaleString('en-US');
+}
+
+function lineCount(path: string): number {
+  const text = readFileSync(path);
+  let lines = 0;
+  for (let at = text.indexOf(10); at !== -1; at = text.indexOf(10, at + 1)) lines++;
+  return lines;
 }
