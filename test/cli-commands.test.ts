@@ -7,7 +7,7 @@ import { run, STEPS, type StepStatus } from '../src/index.js';
 import { runCli, STACK_LINE, type CliResult } from './helpers/cli.js';
 import { ARROW_FILES, sha256Of } from './helpers/hash.js';
 import { killAt, unfinished } from './helpers/kill.js';
-import { badFixture, REPO, SAMPLE, SAMPLE_ROWS } from './helpers/paths.js';
+import { badFixture, REPO, SAMPLE, SAMPLE_ROWS, sampleRunArgs } from './helpers/paths.js';
 import { computedSteps, summarySteps } from './helpers/summary.js';
 import { useTempDirs, withTempDir } from './helpers/temp-dir.js';
 
@@ -17,21 +17,7 @@ import { useTempDirs, withTempDir } from './helpers/temp-dir.js';
 const tempDir = useTempDirs('cli');
 
 function runArgs(out: string, ...extra: string[]): string[] {
-  return [
-    'run',
-    SAMPLE.transactions,
-    '--accounts',
-    SAMPLE.accounts,
-    '--patterns',
-    SAMPLE.patterns,
-    '--out',
-    out,
-    '--chunk-size',
-    '5000',
-    '--workers',
-    '2',
-    ...extra,
-  ];
+  return [...sampleRunArgs(out), ...extra];
 }
 
 async function finishedRun(...extra: string[]): Promise<{ out: string; result: CliResult }> {

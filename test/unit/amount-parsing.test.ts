@@ -2,21 +2,11 @@
 import { describe, expect, it } from 'vitest';
 
 import { parseAmount } from '../../src/ingest/fields.js';
+import { rng } from '../helpers/rng.js';
 
 function amount(text: string): number {
   const buf = Buffer.from(text, 'latin1');
   return parseAmount(buf, 0, buf.length);
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 describe('parseAmount', () => {

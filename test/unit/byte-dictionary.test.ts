@@ -3,17 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ByteDict } from '../../src/ingest/byte-dict.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 describe('ByteDict', () => {
   it('numbers values in order of first appearance', () => {

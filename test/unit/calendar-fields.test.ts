@@ -9,17 +9,7 @@ import {
   monthOf,
   weekdayOf,
 } from '../../src/features/calendar.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { rng } from '../helpers/rng.js';
 
 describe('calendar fields', () => {
   it('reads the epoch as Thursday 1970-01-01 00:00', () => {

@@ -8,20 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { parseChunk, type ParsedChunk } from '../../src/ingest/parse-chunk.js';
 import { planChunks } from '../../src/ingest/scan.js';
+import { rng } from '../helpers/rng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amlprep-unit-chunking-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A random file: good rows, quoted fields with line breaks, blank lines and bad labels. */
 function randomFile(seed: number) {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { compareCodePoints, dictionaryOf } from '../../src/ingest/code-point-order.js';
+import { rng } from '../helpers/rng.js';
 
 /** Reference order: compare the arrays of code points lexicographically. */
 function reference(a: string, b: string): number {
@@ -11,17 +12,6 @@ function reference(a: string, b: string): number {
     if (x[i] !== y[i]) return x[i]! - y[i]!;
   }
   return x.length - y.length;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 describe('compareCodePoints', () => {

@@ -15,6 +15,7 @@ import type { KernelTask, Task } from '../../src/protocol/tasks.js';
 import runTask from '../../workers/chunk-worker.js';
 import { SAMPLE } from '../helpers/paths.js';
 import { useSharedTempDirs } from '../helpers/temp-dir.js';
+import { rng } from '../helpers/rng.js';
 
 const tempDir = useSharedTempDirs('task-splitting');
 
@@ -50,17 +51,6 @@ function bytesOf(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bytesOf(v)]));
   }
   return value;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function shared<T extends Float64Array | Int32Array | Uint8Array>(

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { daysFromCivil, parseTimestamp } from '../../src/ingest/fields.js';
+import { rng } from '../helpers/rng.js';
 
 function ts(text: string): number {
   const buf = Buffer.from(text, 'latin1');
@@ -14,17 +15,6 @@ function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
 }
 
 /** Deterministic generator for the randomised cases (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
 describe('parseTimestamp', () => {
