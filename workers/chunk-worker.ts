@@ -10,6 +10,7 @@ import { nodeFeatures } from '../src/features/node-kernel.js';
 import { readAccounts, type AccountsRead } from '../src/ingest/accounts.js';
 import { BadRows } from '../src/ingest/bad-rows.js';
 import { parseChunk } from '../src/ingest/parse-chunk.js';
+import { parseInSession } from '../src/ingest/thread-dictionary.js';
 import { Pacer } from '../src/pipeline/pacer.js';
 import type {
   FileTask,
@@ -59,7 +60,9 @@ async function accountsFile(task: ReadAccountsTask): Promise<TaskReply<unknown>>
 function dispatch(task: KernelTask): unknown {
   switch (task.kind) {
     case 'parse':
-      return parseChunk(task.path, task.span, task.stopAtBadRow);
+      return task.session === null
+        ? parseChunk(task.path, task.span, task.stopAtBadRow)
+        : parseInSession(task.path, task.span, task.stopAtBadRow, task.session);
     case 'sort-lists':
       sortLists(task.graph.out, task.ts, task.from, task.to);
       sortLists(task.graph.in, task.ts, task.from, task.to);

@@ -4,9 +4,11 @@
  * first appearance, which is what the node-id and dictionary merges rely on.
  */
 export class ByteDict {
-  // Open addressing with the hash beside the id in one array ([hash, id] per slot), and each
-  // entry's pool offset beside its length: a probe touches one cache line, not three. At
-  // millions of lookups per chunk and in the node merge, those misses were most of the cost.
+  // Open addressing, eight int32 per slot: [hash, id, length, five words of key bytes]. Keys
+  // of up to 20 bytes (every AMLworld `bank,account` key) are compared inside the slot, so a
+  // lookup touches one cache line; the pool holds the bytes of every key for export and of
+  // longer keys for comparing. With the hash, the id and the pool in three arrays, a lookup
+  // into a table of hundreds of thousands of accounts took three cache misses.
   #slots: Int32Array;
   #mask: number;
   #entries: Int32Array;
@@ -16,7 +18,7 @@ export class ByteDict {
 
   constructor(expected = 64) {
     const slots = nextPow2(Math.max(16, expected * 2));
-    this.#slots = new Int32Array(slots * 2).fill(-1);
+    this.#slots = new Int32Array(slots * SLOT).fill(-1);
     this.#mask = slots - 1;
     this.#entries = new Int32Array(Math.max(8, expected) * 2);
     this.#pool = Buffer.allocUnsafe(Math.max(256, expected * 16));
@@ -28,27 +30,56 @@ export class ByteDict {
 
   /** Id of `buf[start, end)`, adding it when new. */
   intern(buf: Uint8Array, start: number, end: number): number {
-    const hash = fnv1a(buf, start, end);
-    const slots = this.#slots;
+    const len = end - start;
+    if (len > INLINE_BYTES) return this.#internLong(buf, start, end);
+
+    const w0 = word(buf, start, end);
+    const w1 = word(buf, start + 4, end);
+    const w2 = word(buf, start + 8, end);
+    const w3 = word(buf, start + 12, end);
+    const w4 = word(buf, start + 16, end);
+    const hash = mixWords(len, w0, w1, w2, w3, w4);
+    const s = this.#slots;
     let slot = hash & this.#mask;
 
     for (;;) {
-      const id = slots[2 * slot + 1] as number;
+      const at = slot * SLOT;
+      const id = s[at + 1] as number;
       if (id === -1) return this.#add(buf, start, end, hash, slot);
-      if (slots[2 * slot] === hash && this.#equals(id, buf, start, end)) return id;
+      if (
+        s[at] === hash &&
+        s[at + 2] === len &&
+        s[at + 3] === w0 &&
+        s[at + 4] === w1 &&
+        s[at + 5] === w2 &&
+        s[at + 6] === w3 &&
+        s[at + 7] === w4
+      ) {
+        return id;
+      }
       slot = (slot + 1) & this.#mask;
     }
   }
 
   /** The interned bytes, concatenated in id order, with `offsets[id] .. offsets[id + 1]`. */
   exportKeys(): { bytes: Uint8Array; offsets: Int32Array } {
-    // Entries are added in id order and the pool only grows, so the pool is already the
-    // concatenation; offsets are the entries' starts.
-    const offsets = new Int32Array(this.#size + 1);
+    return this.exportRange(0, this.#size);
+  }
+
+  /**
+   * Keys `from .. to - 1` as bytes with offsets relative to their first byte: the keys a
+   * chunk added to a dictionary that outlives it.
+   */
+  exportRange(from: number, to: number): { bytes: Uint8Array; offsets: Int32Array } {
+    // Entries are added in id order and the pool only grows, so the keys of a range of ids
+    // are one stretch of the pool; offsets are the entries' starts.
     const entries = this.#entries;
-    for (let id = 0; id < this.#size; id++) offsets[id] = entries[2 * id] as number;
-    offsets[this.#size] = this.#poolUsed;
-    return { bytes: Uint8Array.prototype.slice.call(this.#pool, 0, this.#poolUsed), offsets };
+    const first = from < this.#size ? (entries[2 * from] as number) : this.#poolUsed;
+    const end = to < this.#size ? (entries[2 * to] as number) : this.#poolUsed;
+    const offsets = new Int32Array(to - from + 1);
+    for (let id = from; id < to; id++) offsets[id - from] = (entries[2 * id] as number) - first;
+    offsets[to - from] = end - first;
+    return { bytes: Uint8Array.prototype.slice.call(this.#pool, first, end), offsets };
   }
 
   /** The interned values, decoded as UTF-8, in id order. */
@@ -62,9 +93,24 @@ export class ByteDict {
     return out;
   }
 
+  /** Keys over 20 bytes: hashed byte by byte and compared against the pool. */
+  #internLong(buf: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    const hash = fnv1a(buf, start, end);
+    const s = this.#slots;
+    let slot = hash & this.#mask;
+
+    for (;;) {
+      const at = slot * SLOT;
+      const id = s[at + 1] as number;
+      if (id === -1) return this.#add(buf, start, end, hash, slot);
+      if (s[at] === hash && s[at + 2] === len && this.#equals(id, buf, start, end)) return id;
+      slot = (slot + 1) & this.#mask;
+    }
+  }
+
   #equals(id: number, buf: Uint8Array, start: number, end: number): boolean {
     const len = end - start;
-    if (this.#entries[2 * id + 1] !== len) return false;
     const at = this.#entries[2 * id] as number;
     const pool = this.#pool;
     for (let i = 0; i < len; i++) {
@@ -86,12 +132,24 @@ export class ByteDict {
     this.#entries[2 * id] = at;
     this.#entries[2 * id + 1] = len;
     this.#poolUsed += len;
-    this.#slots[2 * slot] = hash;
-    this.#slots[2 * slot + 1] = id;
+    this.#fill(slot, hash, id, len, at);
 
     // Keep the load factor under one half so probe chains stay short.
-    if (this.#size * 4 > this.#slots.length) this.#rehash();
+    if (this.#size * 2 > this.#mask + 1) this.#rehash();
     return id;
+  }
+
+  /** Writes a slot; the inline words are the key's own for short keys and zero otherwise. */
+  #fill(slot: number, hash: number, id: number, len: number, poolAt: number): void {
+    const s = this.#slots;
+    const at = slot * SLOT;
+    const pool = this.#pool;
+    const end = poolAt + len;
+    const short = len <= INLINE_BYTES;
+    s[at] = hash;
+    s[at + 1] = id;
+    s[at + 2] = len;
+    for (let k = 0; k < 5; k++) s[at + 3 + k] = short ? word(pool, poolAt + 4 * k, end) : 0;
   }
 
   #growPool(need: number): void {
@@ -102,19 +160,59 @@ export class ByteDict {
 
   #rehash(): void {
     const old = this.#slots;
-    const count = old.length; // twice the old slot count
-    this.#slots = new Int32Array(count * 2).fill(-1);
+    const count = 2 * (this.#mask + 1);
+    this.#slots = new Int32Array(count * SLOT).fill(-1);
     this.#mask = count - 1;
-    for (let s = 0; s < old.length; s += 2) {
-      const id = old[s + 1] as number;
-      if (id === -1) continue;
-      const hash = old[s] as number;
-      let slot = hash & this.#mask;
-      while (this.#slots[2 * slot + 1] !== -1) slot = (slot + 1) & this.#mask;
-      this.#slots[2 * slot] = hash;
-      this.#slots[2 * slot + 1] = id;
+    const s = this.#slots;
+    for (let from = 0; from < old.length; from += SLOT) {
+      if (old[from + 1] === -1) continue;
+      let slot = (old[from] as number) & this.#mask;
+      while (s[slot * SLOT + 1] !== -1) slot = (slot + 1) & this.#mask;
+      s.set(old.subarray(from, from + SLOT), slot * SLOT);
     }
   }
+}
+
+/** Int32s per slot, and the key bytes a slot holds. */
+const SLOT = 8;
+const INLINE_BYTES = 20;
+
+/** Bytes `p .. p + 3` of a key ending at `end`, little-endian, zero past the end. */
+function word(buf: Uint8Array, p: number, end: number): number {
+  if (p + 4 <= end) {
+    return (
+      (buf[p] as number) |
+      ((buf[p + 1] as number) << 8) |
+      ((buf[p + 2] as number) << 16) |
+      ((buf[p + 3] as number) << 24)
+    );
+  }
+  let w = 0;
+  for (let k = 0; p + k < end; k++) w |= (buf[p + k] as number) << (8 * k);
+  return w;
+}
+
+/** A 32-bit mix of a short key's length and words (multiply-xorshift rounds). */
+function mixWords(len: number, w0: number, w1: number, w2: number, w3: number, w4: number) {
+  let h = Math.imul(len ^ 0x9e3779b9, 0x85ebca6b);
+  h = round(h, w0);
+  h = round(h, w1);
+  h = round(h, w2);
+  h = round(h, w3);
+  h = round(h, w4);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+function round(h: number, w: number): number {
+  let k = Math.imul(w, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
 function fnv1a(buf: Uint8Array, start: number, end: number): number {

@@ -14,8 +14,11 @@ export interface MergeInput {
   chunks: readonly ParsedChunk[];
   /** First data record index of each chunk (for edge ids). */
   firstRows: readonly number[];
-  /** Node ids of the chunks' accounts, merged while the chunks were parsed. */
-  nodes: { localToNode: Int32Array[]; keys: string[] };
+  /**
+   * Every node's `bank,account` key, in node id order. The chunks' `src` and `dst` hold node
+   * ids already: NodeMerger merged them while the chunks were parsed.
+   */
+  nodes: string[];
   accounts: AccountRow[] | null;
   patterns: PatternIndex | null;
   otherRejects: RejectedRow[];
@@ -43,7 +46,7 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   const edgeIds = new Float64Array(new SharedArrayBuffer(Math.max(1, rows) * 8));
 
   // 1. Node ids in order of first appearance (interned by NodeMerger as chunks arrived).
-  const { localToNode, keys } = input.nodes;
+  const keys = input.nodes;
   const cut = (k: string) => (k.includes('\u0000') ? k.indexOf('\u0000') : k.indexOf(','));
   const bank: string[] = [];
   const account: string[] = [];
@@ -63,13 +66,12 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   // 3. Copy rows, remapping local ids to global ones.
   let at = 0;
   for (const [ci, c] of input.chunks.entries()) {
-    const nodes = localToNode[ci] as Int32Array;
     const cur = c.currencies.map((v) => currency.code.get(v) as number);
     const fmt = c.formats.map((v) => format.code.get(v) as number);
     const ids = edgeIdFiller(edgeIds, at, c, input.firstRows[ci] as number);
     const base = at;
     await inSlices(pace, c.rows, (from, to) => {
-      copyRows(c, edges, base, nodes, cur, fmt, from, to);
+      copyRows(c, edges, base, cur, fmt, from, to);
       ids(from, to);
     });
     at += c.rows;
@@ -170,12 +172,11 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   };
 }
 
-/** Rows [from, to) of chunk `c` into the table at `at + from`, with global ids and codes. */
+/** Rows [from, to) of chunk `c` into the table at `at + from`, with global codes. */
 function copyRows(
   c: ParsedChunk,
   e: EdgeColumns,
   at: number,
-  nodes: Int32Array,
   cur: number[],
   fmt: number[],
   from: number,
@@ -185,9 +186,9 @@ function copyRows(
   e.amountReceived.set(c.amountReceived.subarray(from, to), at + from);
   e.amountPaid.set(c.amountPaid.subarray(from, to), at + from);
   e.label.set(c.label.subarray(from, to), at + from);
+  e.src.set(c.src.subarray(from, to), at + from);
+  e.dst.set(c.dst.subarray(from, to), at + from);
   for (let i = from; i < to; i++) {
-    e.src[at + i] = nodes[c.src[i]!]!;
-    e.dst[at + i] = nodes[c.dst[i]!]!;
     e.paymentCurrency[at + i] = cur[c.paymentCurrency[i]!]!;
     e.receivingCurrency[at + i] = cur[c.receivingCurrency[i]!]!;
     e.format[at + i] = fmt[c.format[i]!]!;

@@ -31,13 +31,31 @@ export interface ParsedChunk {
   paymentCurrency: Int32Array;
   format: Int32Array;
   label: Uint8Array;
-  /** Local accounts as `bank,account` bytes: key i is `accountKeys[offsets[i] .. offsets[i+1])`. */
+  /**
+   * Account keys as `bank,account` bytes: key i is `accountKeys[offsets[i] .. offsets[i+1])`.
+   * Which ids they are, and what `src` and `dst` index, is said by `keySpace`.
+   */
   accountKeys: Uint8Array;
   accountOffsets: Int32Array;
+  keySpace: KeySpace;
   currencies: string[];
   formats: string[];
   rejects: Reject[];
 }
+
+/**
+ * What a chunk's account ids index, and which keys it carries:
+ * - `chunk`: its own dictionary; the keys are all of them, id 0 first.
+ * - `worker`: the dictionary of the worker thread `worker`, which lives as long as the thread
+ *   and serves every chunk it parses in one load (`session`); the keys are the ids from
+ *   `base` on that the worker had not yet reported, whatever chunk added them.
+ * - `global`: node ids; the keys are the nodes from `base` on that first appear in this chunk
+ *   (a chunk as recorded, after the in-order merge).
+ */
+export type KeySpace =
+  | { kind: 'chunk' }
+  | { kind: 'worker'; session: string; worker: number; base: number }
+  | { kind: 'global'; base: number };
 
 export const F = {
   timestamp: 0,
@@ -56,11 +74,20 @@ const FIELD_NAMES = TRANSACTION_COLUMNS;
 const FIELDS = TRANSACTION_COLUMNS.length;
 const COMMA = 0x2c;
 
-/** Parses a chunk's byte range. With `stopAtBadRow`, returns at the first reject. */
-export function parseChunk(path: string, span: ChunkSpan, stopAtBadRow: boolean): ParsedChunk {
+/**
+ * Parses a chunk's byte range. With `stopAtBadRow`, returns at the first reject. Accounts go
+ * into `accounts` when given (a dictionary that outlives the chunk), and the chunk then carries
+ * its keys from id `reportFrom` on; otherwise into a dictionary of the chunk's own.
+ */
+export function parseChunk(
+  path: string,
+  span: ChunkSpan,
+  stopAtBadRow: boolean,
+  accounts = new ByteDict(Math.min(span.rows * 2, 1 << 20)),
+  reportFrom = 0,
+): ParsedChunk {
   const buf = readRange(path, span.start, span.end);
   const out = allocate(span.rows);
-  const accounts = new ByteDict(Math.min(span.rows * 2, 1 << 20));
   const currencies = new ByteDict(16);
   const formats = new ByteDict(8);
   const splitter = new RecordSplitter(buf, buf.length);
@@ -125,7 +152,7 @@ export function parseChunk(path: string, span: ChunkSpan, stopAtBadRow: boolean)
     record++;
   }
 
-  const keys = accounts.exportKeys();
+  const keys = accounts.exportRange(reportFrom, accounts.size);
   out.rows = rows;
   out.accountKeys = keys.bytes;
   out.accountOffsets = keys.offsets;
@@ -247,6 +274,7 @@ function allocate(capacity: number): ParsedChunk {
     label: new Uint8Array(new SharedArrayBuffer(capacity)),
     accountKeys: new Uint8Array(0),
     accountOffsets: new Int32Array(1),
+    keySpace: { kind: 'chunk' },
     currencies: [],
     formats: [],
     rejects: [],

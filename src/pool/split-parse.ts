@@ -28,9 +28,11 @@ export function splitParse(task: ParseTask): [ParseTask, ParseTask] | null {
     firstRow: span.firstRow + cut.records,
     rows: span.rows - cut.records,
   };
+  // The halves may run on two threads, so each parses into a dictionary of its own, and the
+  // join below makes them one chunk-local dictionary again.
   return [
-    { ...task, span: first },
-    { ...task, span: second },
+    { ...task, span: first, session: null },
+    { ...task, span: second, session: null },
   ];
 }
 
@@ -90,6 +92,7 @@ export function joinParsed(task: ParseTask, a: ParsedChunk, b: ParsedChunk | nul
       rows: a.rows,
       accountKeys: a.accountKeys,
       accountOffsets: a.accountOffsets,
+      keySpace: { kind: 'chunk' },
       currencies: a.currencies,
       formats: a.formats,
       rejects: a.rejects,
@@ -115,6 +118,7 @@ export function joinParsed(task: ParseTask, a: ParsedChunk, b: ParsedChunk | nul
     rows: a.rows + b.rows,
     accountKeys: accounts.bytes,
     accountOffsets: accounts.offsets,
+    keySpace: { kind: 'chunk' },
     currencies: currencies.values,
     formats: formats.values,
     rejects: [...a.rejects, ...b.rejects],

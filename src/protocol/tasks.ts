@@ -11,7 +11,14 @@ import type { ColumnSpec } from '../output/column-specs.js';
  * them are SharedArrayBuffer views, so posting a task shares memory instead of copying it.
  */
 export type Task =
-  | { kind: 'parse'; path: string; span: ChunkSpan; stopAtBadRow: boolean }
+  | {
+      kind: 'parse';
+      path: string;
+      span: ChunkSpan;
+      stopAtBadRow: boolean;
+      /** The load whose thread dictionary to parse into; null for a dictionary of the chunk's own. */
+      session: string | null;
+    }
   | { kind: 'sort-lists'; graph: Graph; ts: Float64Array; from: number; to: number }
   | {
       kind: 'node-features';

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import type { Column, Payload } from '../checkpoint/payload.js';
 import { BadRowError, InputError, WorkerError } from '../errors.js';
 import { readAccounts, type AccountsRead } from '../ingest/accounts.js';
@@ -29,9 +31,10 @@ const ARRAYS = [
 
 /**
  * Step 1, `data_loaded`. Reads: the transactions file (chunks of rows, parsed on the pool), the
- * accounts and patterns files (on the coordinator: they are small). Writes: `ctx.loaded`.
- * Chunks are independent because each parses its own byte range into chunk-local ids; the
- * merge that makes ids global runs afterwards, in file order.
+ * accounts file (on the pool) and the patterns file (on the coordinator: it is small). Writes:
+ * `ctx.loaded`. Workers parse chunks in any order into account ids of their own thread; the
+ * node merge makes them node ids in file order as chunks arrive, and a chunk is recorded once
+ * merged, so its record stands on its own: node ids, plus the nodes it added.
  */
 export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loaded: Loaded }> {
   const path = ctx.opts.transactions;
@@ -48,26 +51,33 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
 
   const parsed = new Array<ParsedChunk>(plan.chunks.length);
   const pace = new Pacer(ctx.signal);
-  const merger = new NodeMerger(pace);
+  const session = randomUUID();
+  const merger = new NodeMerger(session, pace);
   const chunks = runChunks(ctx, {
     step: 'data_loaded',
     count: plan.chunks.length,
     compute: async (i, hints) => {
-      const chunk = await ctx.pool.run<ParsedChunk>(
-        {
-          kind: 'parse',
-          path,
-          span: plan.chunks[i]!,
-          stopAtBadRow: ctx.opts.onBadRow === 'fail',
-        },
-        hints,
-      );
+      const task = {
+        kind: 'parse',
+        path,
+        span: plan.chunks[i]!,
+        stopAtBadRow: ctx.opts.onBadRow === 'fail',
+        session,
+      } as const;
+      const chunk = await ctx.pool.run<ParsedChunk>(task, hints).catch((error: unknown) => {
+        merger.fail(i);
+        throw error;
+      });
+      // Its keys are taken in first, even when it stops the run, so the thread's later
+      // chunks still find every key they use.
+      merger.receive(i, chunk);
       const first = chunk.rejects[0];
       if (ctx.opts.onBadRow === 'fail' && first !== undefined) {
+        merger.fail(i);
         throw new BadRowError(path, first.line, first.reason);
       }
       parsed[i] = chunk;
-      merger.offer(i, chunk);
+      await merger.merged(i);
       return { rows: chunk.rows, meta: metaOf(chunk), arrays: arraysOf(chunk) };
     },
     restore: (i, payload) => {
@@ -173,9 +183,13 @@ async function readAccountsHere(ctx: Context, path: string, error: unknown) {
   return { rows, rejects: bad.rows } satisfies AccountsRead;
 }
 
+/** A merged chunk's record: `keySpace` is `global`, so its base is all it needs. */
 function metaOf(c: ParsedChunk) {
+  const space = c.keySpace;
+  if (space.kind !== 'global') throw new Error(`data_loaded records a ${space.kind} chunk`);
   return {
     rows: c.rows,
+    keyBase: space.base,
     currencies: c.currencies,
     formats: c.formats,
     rejects: c.rejects,
@@ -189,7 +203,7 @@ function arraysOf(c: ParsedChunk): Record<string, Column> {
 }
 
 function fromPayload(p: Payload): ParsedChunk {
-  const meta = p.meta as ReturnType<typeof metaOf>;
+  const { keyBase, ...meta } = p.meta as ReturnType<typeof metaOf>;
   const a = p.arrays as Record<(typeof ARRAYS)[number], Column>;
   return {
     ...meta,
@@ -204,5 +218,6 @@ function fromPayload(p: Payload): ParsedChunk {
     label: a.label as Uint8Array,
     accountKeys: a.accountKeys as Uint8Array,
     accountOffsets: a.accountOffsets as Int32Array,
+    keySpace: { kind: 'global', base: keyBase },
   };
 }

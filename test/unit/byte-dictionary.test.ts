@@ -61,4 +61,34 @@ describe('ByteDict', () => {
     );
     expect(back).toEqual(values);
   });
+
+  it('tells apart keys that share their first 20 bytes or differ only past them', () => {
+    // Keys of up to 20 bytes are compared inside the table's slot, longer ones in the pool:
+    // both paths, and keys padded with NUL bytes, which the slot's zero padding must not hide.
+    const next = rng(5);
+    const dict = new ByteDict(1);
+    const ref = new Map<string, number>();
+    const wrong: string[] = [];
+    const stem = '0123456789,ABCDEF012';
+    for (let n = 0; n < 20_000; n++) {
+      const len = Math.floor(next() * 6);
+      const tail = Array.from({ length: len }, () => 'a\u0000'[Math.floor(next() * 2)]).join('');
+      const v = stem.slice(0, 14 + Math.floor(next() * 7)) + tail;
+      if (!ref.has(v)) ref.set(v, ref.size);
+      const buf = Buffer.from(v, 'latin1');
+      if (dict.intern(buf, 0, buf.length) !== ref.get(v)) wrong.push(JSON.stringify(v));
+    }
+    expect(wrong).toEqual([]);
+    expect(dict.size).toBe(ref.size);
+  });
+
+  it('exports a range of ids with offsets from the range\'s first byte', () => {
+    const dict = new ByteDict(2);
+    const values = ['010,A1', 'Z', '', 'bank with a long name,X1', '7,7'];
+    for (const v of values) dict.intern(Buffer.from(v), 0, Buffer.byteLength(v));
+    const { bytes, offsets } = dict.exportRange(1, 4);
+    expect(Array.from(offsets)).toEqual([0, 1, 1, 25]);
+    expect(Buffer.from(bytes).toString()).toBe('Zbank with a long name,X1');
+    expect(dict.exportRange(5, 5).bytes.length).toBe(0);
+  });
 });

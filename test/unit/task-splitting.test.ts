@@ -268,7 +268,7 @@ const HEADER =
   'Receiving Currency,Amount Paid,Payment Currency,Payment Format,Is Laundering';
 
 function parseTask(path: string, span: ChunkSpan, stopAtBadRow: boolean): Task {
-  return { kind: 'parse', path, span, stopAtBadRow };
+  return { kind: 'parse', path, span, stopAtBadRow, session: null };
 }
 
 /** A span over every data record of a file whose header is one line. */
