@@ -82,7 +82,7 @@ describe('ByteDict', () => {
     expect(dict.size).toBe(ref.size);
   });
 
-  it('exports a range of ids with offsets from the range\'s first byte', () => {
+  it("exports a range of ids with offsets from the range's first byte", () => {
     const dict = new ByteDict(2);
     const values = ['010,A1', 'Z', '', 'bank with a long name,X1', '7,7'];
     for (const v of values) dict.intern(Buffer.from(v), 0, Buffer.byteLength(v));
