@@ -9,7 +9,7 @@ import { blockSquares, blockSums } from '../src/features/moments.js';
 import { nodeFeatures } from '../src/features/node-kernel.js';
 import { readAccounts, type AccountsRead } from '../src/ingest/accounts.js';
 import { BadRows } from '../src/ingest/bad-rows.js';
-import { parseChunk } from '../src/ingest/parse-chunk.js';
+import { parseChunk, type ParsedChunk } from '../src/ingest/parse-chunk.js';
 import { parseInSession } from '../src/ingest/thread-dictionary.js';
 import { Pacer } from '../src/pipeline/pacer.js';
 import type {
@@ -60,9 +60,7 @@ async function accountsFile(task: ReadAccountsTask): Promise<TaskReply<unknown>>
 function dispatch(task: KernelTask): unknown {
   switch (task.kind) {
     case 'parse':
-      return task.session === null
-        ? parseChunk(task.path, task.span, task.stopAtBadRow)
-        : parseInSession(task.path, task.span, task.stopAtBadRow, task.session);
+      return parse(task);
     case 'sort-lists':
       sortLists(task.graph.out, task.ts, task.from, task.to);
       sortLists(task.graph.in, task.ts, task.from, task.to);
@@ -84,4 +82,10 @@ function dispatch(task: KernelTask): unknown {
       nearestNeighbours(task.points, task.m, task.d, task.k, task.out, task.from, task.to);
       return null;
   }
+}
+
+function parse(task: Extract<KernelTask, { kind: 'parse' }>): ParsedChunk {
+  const table = task.table ?? undefined;
+  if (task.session === null) return parseChunk(task.path, task.span, task.stopAtBadRow, { table });
+  return parseInSession(task.path, task.span, task.stopAtBadRow, task.session, table);
 }

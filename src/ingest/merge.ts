@@ -4,13 +4,18 @@ import { inSlices, type Pacer } from '../pipeline/pacer.js';
 import { accountKey, type AccountRow } from './accounts.js';
 import { dictionaryOf } from './code-point-order.js';
 import type { Loaded, LoadReport } from './loaded.js';
-import type { ParsedChunk } from './parse-chunk.js';
+import { ROW_COLUMNS, rowsAt, type ParsedChunk, type RowColumns } from './parse-chunk.js';
 import type { PatternIndex } from './patterns.js';
 import { transactionKey } from './patterns.js';
 import type { RejectedRow } from './rejects.js';
 
 export interface MergeInput {
   path: string;
+  /**
+   * Every chunk's rows, each chunk at its first record index: a chunk with rejected rows
+   * leaves a gap after its rows. The merge closes the gaps in place.
+   */
+  table: RowColumns;
   chunks: readonly ParsedChunk[];
   /** First data record index of each chunk (for edge ids). */
   firstRows: readonly number[];
@@ -35,14 +40,14 @@ export function unmatchedPatternReason(transactions: string): string {
 }
 
 /**
- * Joins chunk-local results into one table with global ids and dictionaries. Chunks are taken
- * in file order, so "first appearance" is global first appearance whatever the chunking. The
- * loops over rows and nodes run in paced slices (seconds of work at HI-Small scale), so a
- * stop request ends the merge with an AbortedError within a slice or so.
+ * Makes the parsed chunks one table with global ids and dictionaries. Chunks are taken in file
+ * order, so "first appearance" is global first appearance whatever the chunking. The loops over
+ * rows and nodes run in paced slices (seconds of work at HI-Small scale), so a stop request
+ * ends the merge with an AbortedError within a slice or so.
  */
 export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loaded> {
   const rows = input.chunks.reduce((n, c) => n + c.rows, 0);
-  const edges = allocateEdges(rows);
+  const edges: EdgeColumns = { rows, ...rowsAt(input.table, 0, rows), bank: sharedInt32(rows) };
   const edgeIds = new Float64Array(new SharedArrayBuffer(Math.max(1, rows) * 8));
 
   // 1. Node ids in order of first appearance (interned by NodeMerger as chunks arrived).
@@ -63,15 +68,18 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   const currency = dictionaryOf(input.chunks.flatMap((c) => c.currencies));
   const format = dictionaryOf(input.chunks.flatMap((c) => c.formats));
 
-  // 3. Copy rows, remapping local ids to global ones.
+  // 3. Rows: moved up over the gaps rejected rows left, with global currency and format codes
+  // (node ids are global already).
   let at = 0;
   for (const [ci, c] of input.chunks.entries()) {
-    const cur = c.currencies.map((v) => currency.code.get(v) as number);
-    const fmt = c.formats.map((v) => format.code.get(v) as number);
-    const ids = edgeIdFiller(edgeIds, at, c, input.firstRows[ci] as number);
+    const first = input.firstRows[ci] as number;
+    if (first !== at) moveRows(input.table, first, at, c.rows);
+    const cur = Int32Array.from(c.currencies, (v) => currency.code.get(v) as number);
+    const fmt = Int32Array.from(c.formats, (v) => format.code.get(v) as number);
+    const ids = edgeIdFiller(edgeIds, at, c, first);
     const base = at;
     await inSlices(pace, c.rows, (from, to) => {
-      copyRows(c, edges, base, cur, fmt, from, to);
+      globalCodes(edges, cur, fmt, base + from, base + to);
       ids(from, to);
     });
     at += c.rows;
@@ -172,26 +180,17 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   };
 }
 
-/** Rows [from, to) of chunk `c` into the table at `at + from`, with global codes. */
-function copyRows(
-  c: ParsedChunk,
-  e: EdgeColumns,
-  at: number,
-  cur: number[],
-  fmt: number[],
-  from: number,
-  to: number,
-): void {
-  e.ts.set(c.ts.subarray(from, to), at + from);
-  e.amountReceived.set(c.amountReceived.subarray(from, to), at + from);
-  e.amountPaid.set(c.amountPaid.subarray(from, to), at + from);
-  e.label.set(c.label.subarray(from, to), at + from);
-  e.src.set(c.src.subarray(from, to), at + from);
-  e.dst.set(c.dst.subarray(from, to), at + from);
+/** Moves `rows` rows of every column from row `from` down to row `to` (to < from). */
+function moveRows(table: RowColumns, from: number, to: number, rows: number): void {
+  for (const name of ROW_COLUMNS) table[name].copyWithin(to, from, from + rows);
+}
+
+/** Rows [from, to) of the table, from a chunk's currency and format codes to global ones. */
+function globalCodes(e: EdgeColumns, cur: Int32Array, fmt: Int32Array, from: number, to: number) {
   for (let i = from; i < to; i++) {
-    e.paymentCurrency[at + i] = cur[c.paymentCurrency[i]!]!;
-    e.receivingCurrency[at + i] = cur[c.receivingCurrency[i]!]!;
-    e.format[at + i] = fmt[c.format[i]!]!;
+    e.paymentCurrency[i] = cur[e.paymentCurrency[i]!]!;
+    e.receivingCurrency[i] = cur[e.receivingCurrency[i]!]!;
+    e.format[i] = fmt[e.format[i]!]!;
   }
 }
 
@@ -345,24 +344,6 @@ function byFileThenLine(rows: RejectedRow[]): RejectedRow[] {
   const rank = new Map<string, number>();
   for (const r of rows) if (!rank.has(r.file)) rank.set(r.file, rank.size);
   return rows.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.line - b.line);
-}
-
-function allocateEdges(rows: number): EdgeColumns {
-  const n = Math.max(1, rows);
-  const f64 = () => new Float64Array(new SharedArrayBuffer(n * 8));
-  return {
-    rows,
-    ts: f64(),
-    amountReceived: f64(),
-    amountPaid: f64(),
-    src: sharedInt32(n),
-    dst: sharedInt32(n),
-    paymentCurrency: sharedInt32(n),
-    receivingCurrency: sharedInt32(n),
-    format: sharedInt32(n),
-    bank: sharedInt32(n),
-    label: new Uint8Array(new SharedArrayBuffer(n)),
-  };
 }
 
 function sharedInt32(n: number): Int32Array {

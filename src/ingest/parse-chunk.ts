@@ -74,20 +74,49 @@ const FIELD_NAMES = TRANSACTION_COLUMNS;
 const FIELDS = TRANSACTION_COLUMNS.length;
 const COMMA = 0x2c;
 
-/**
- * Parses a chunk's byte range. With `stopAtBadRow`, returns at the first reject. Accounts go
- * into `accounts` when given (a dictionary that outlives the chunk), and the chunk then carries
- * its keys from id `reportFrom` on; otherwise into a dictionary of the chunk's own.
- */
+/** The typed columns of parsed rows, one entry per kept row. */
+export const ROW_COLUMNS = [
+  'ts',
+  'amountReceived',
+  'amountPaid',
+  'src',
+  'dst',
+  'receivingCurrency',
+  'paymentCurrency',
+  'format',
+  'label',
+] as const;
+
+export type RowColumns = Pick<ParsedChunk, (typeof ROW_COLUMNS)[number]>;
+
+export interface ParseInto {
+  /**
+   * A dictionary that outlives the chunk, to intern accounts into; the chunk then carries its
+   * keys from id `reportFrom` on. Default: a dictionary of the chunk's own.
+   */
+  accounts?: ByteDict;
+  reportFrom?: number;
+  /**
+   * The whole table, for every chunk's rows: this chunk's kept rows go to rows `firstRow ..`
+   * of it, and its columns are views of that stretch. Default: columns of its own.
+   */
+  table?: RowColumns;
+}
+
+/** Parses a chunk's byte range. With `stopAtBadRow`, returns at the first reject. */
 export function parseChunk(
   path: string,
   span: ChunkSpan,
   stopAtBadRow: boolean,
-  accounts = new ByteDict(Math.min(span.rows * 2, 1 << 20)),
-  reportFrom = 0,
+  into: ParseInto = {},
 ): ParsedChunk {
   const buf = readRange(path, span.start, span.end);
-  const out = allocate(span.rows);
+  const accounts = into.accounts ?? new ByteDict(Math.min(span.rows * 2, 1 << 20));
+  const columns =
+    into.table === undefined
+      ? allocateRows(span.rows)
+      : rowsAt(into.table, span.firstRow, span.rows);
+  const out: ParsedChunk = { ...columns, ...emptyChunk() };
   const currencies = new ByteDict(16);
   const formats = new ByteDict(8);
   const splitter = new RecordSplitter(buf, buf.length);
@@ -152,7 +181,7 @@ export function parseChunk(
     record++;
   }
 
-  const keys = accounts.exportRange(reportFrom, accounts.size);
+  const keys = accounts.exportRange(into.reportFrom ?? 0, accounts.size);
   out.rows = rows;
   out.accountKeys = keys.bytes;
   out.accountOffsets = keys.offsets;
@@ -258,11 +287,12 @@ function recordText(buf: Buffer, start: number, next: number): string {
   return buf.toString('utf8', start, Math.min(next, buf.length)).replace(/\r?\n$/, '');
 }
 
-function allocate(capacity: number): ParsedChunk {
-  const f64 = () => new Float64Array(new SharedArrayBuffer(capacity * 8));
-  const i32 = () => new Int32Array(new SharedArrayBuffer(capacity * 4));
+/** Row columns for `capacity` rows, in SharedArrayBuffers so that tasks share them. */
+export function allocateRows(capacity: number): RowColumns {
+  const n = Math.max(1, capacity);
+  const f64 = () => new Float64Array(new SharedArrayBuffer(n * 8));
+  const i32 = () => new Int32Array(new SharedArrayBuffer(n * 4));
   return {
-    rows: 0,
     ts: f64(),
     amountReceived: f64(),
     amountPaid: f64(),
@@ -271,7 +301,20 @@ function allocate(capacity: number): ParsedChunk {
     receivingCurrency: i32(),
     paymentCurrency: i32(),
     format: i32(),
-    label: new Uint8Array(new SharedArrayBuffer(capacity)),
+    label: new Uint8Array(new SharedArrayBuffer(n)),
+  };
+}
+
+/** Views of rows `at .. at + n - 1` of every column of `table`. */
+export function rowsAt(table: RowColumns, at: number, n: number): RowColumns {
+  const out = {} as Record<(typeof ROW_COLUMNS)[number], Float64Array | Int32Array | Uint8Array>;
+  for (const name of ROW_COLUMNS) out[name] = table[name].subarray(at, at + n);
+  return out as RowColumns;
+}
+
+function emptyChunk(): Omit<ParsedChunk, keyof RowColumns> {
+  return {
+    rows: 0,
     accountKeys: new Uint8Array(0),
     accountOffsets: new Int32Array(1),
     keySpace: { kind: 'chunk' },

@@ -1,7 +1,7 @@
 import { threadId } from 'node:worker_threads';
 
 import { ByteDict } from './byte-dict.js';
-import { parseChunk, type ParsedChunk } from './parse-chunk.js';
+import { parseChunk, type ParsedChunk, type RowColumns } from './parse-chunk.js';
 import type { ChunkSpan } from './scan.js';
 
 /**
@@ -29,12 +29,17 @@ export function parseInSession(
   span: ChunkSpan,
   stopAtBadRow: boolean,
   session: string,
+  table?: RowColumns,
 ): ParsedChunk {
   if (current?.session !== session) {
     current = { session, dict: new ByteDict(1 << 16), reported: 0 };
   }
   const base = current.reported;
-  const chunk = parseChunk(path, span, stopAtBadRow, current.dict, base);
+  const chunk = parseChunk(path, span, stopAtBadRow, {
+    accounts: current.dict,
+    reportFrom: base,
+    table,
+  });
   chunk.keySpace = { kind: 'worker', session, worker: threadId, base };
   current.reported = current.dict.size;
   return chunk;

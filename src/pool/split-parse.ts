@@ -1,6 +1,12 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 
-import type { ParsedChunk } from '../ingest/parse-chunk.js';
+import {
+  allocateRows,
+  ROW_COLUMNS,
+  rowsAt,
+  type ParsedChunk,
+  type RowColumns,
+} from '../ingest/parse-chunk.js';
 import { RecordSplitter } from '../ingest/record-splitter.js';
 import type { ChunkSpan } from '../ingest/scan.js';
 import type { Task } from '../protocol/tasks.js';
@@ -84,7 +90,11 @@ export function parseNeedsSecond(task: ParseTask, first: ParsedChunk): boolean {
  * remapped onto them. Columns keep the whole span's capacity, as `parseChunk` allocates them.
  */
 export function joinParsed(task: ParseTask, a: ParsedChunk, b: ParsedChunk | null): ParsedChunk {
-  const out = allocate(task.span.rows);
+  const span = task.span;
+  // Halves parsed into the load's table wrote their rows at their own first rows: the join
+  // moves the second half's rows up against the first's.
+  const out =
+    task.table === null ? allocateRows(span.rows) : rowsAt(task.table, span.firstRow, span.rows);
   copyRows(out, a, 0, a.rows);
   if (b === null) {
     return {
@@ -106,12 +116,13 @@ export function joinParsed(task: ParseTask, a: ParsedChunk, b: ParsedChunk | nul
   const formats = joinValues(a.formats, b.formats);
   copyRows(out, b, a.rows, b.rows);
   const at = a.rows;
-  for (let r = 0; r < b.rows; r++) {
-    out.src[at + r] = accounts.remap[b.src[r]!]!;
-    out.dst[at + r] = accounts.remap[b.dst[r]!]!;
-    out.receivingCurrency[at + r] = currencies.remap[b.receivingCurrency[r]!]!;
-    out.paymentCurrency[at + r] = currencies.remap[b.paymentCurrency[r]!]!;
-    out.format[at + r] = formats.remap[b.format[r]!]!;
+  // Read from `out`: in the table, the second half's own views may have been overwritten.
+  for (let r = at; r < at + b.rows; r++) {
+    out.src[r] = accounts.remap[out.src[r]!]!;
+    out.dst[r] = accounts.remap[out.dst[r]!]!;
+    out.receivingCurrency[r] = currencies.remap[out.receivingCurrency[r]!]!;
+    out.paymentCurrency[r] = currencies.remap[out.paymentCurrency[r]!]!;
+    out.format[r] = formats.remap[out.format[r]!]!;
   }
   return {
     ...out,
@@ -125,24 +136,14 @@ export function joinParsed(task: ParseTask, a: ParsedChunk, b: ParsedChunk | nul
   };
 }
 
-/** Copies `rows` rows of every column of `c` to row `at` of `out`; ids are copied as they are. */
-function copyRows(out: Columns, c: ParsedChunk, at: number, rows: number): void {
-  for (const name of COLUMNS) out[name].set(c[name].subarray(0, rows), at);
+/**
+ * Copies `rows` rows of every column of `c` to row `at` of `out`; ids are copied as they are.
+ * In the load's table the source may overlap the target a little further on: `set` copies
+ * as if through a temporary, so the overlap is safe.
+ */
+function copyRows(out: RowColumns, c: ParsedChunk, at: number, rows: number): void {
+  for (const name of ROW_COLUMNS) out[name].set(c[name].subarray(0, rows), at);
 }
-
-const COLUMNS = [
-  'ts',
-  'amountReceived',
-  'amountPaid',
-  'src',
-  'dst',
-  'receivingCurrency',
-  'paymentCurrency',
-  'format',
-  'label',
-] as const;
-
-type Columns = Pick<ParsedChunk, (typeof COLUMNS)[number]>;
 
 /** The first half's keys, then the second half's keys not among them, in their order. */
 function joinKeys(a: ParsedChunk, b: ParsedChunk) {
@@ -203,21 +204,4 @@ function joinValues(a: readonly string[], b: readonly string[]) {
     remap[j] = id;
   });
   return { values, remap };
-}
-
-/** Columns shaped as `parseChunk` allocates them: SharedArrayBuffers of `capacity` rows. */
-function allocate(capacity: number): Columns {
-  const f64 = () => new Float64Array(new SharedArrayBuffer(capacity * 8));
-  const i32 = () => new Int32Array(new SharedArrayBuffer(capacity * 4));
-  return {
-    ts: f64(),
-    amountReceived: f64(),
-    amountPaid: f64(),
-    src: i32(),
-    dst: i32(),
-    receivingCurrency: i32(),
-    paymentCurrency: i32(),
-    format: i32(),
-    label: new Uint8Array(new SharedArrayBuffer(capacity)),
-  };
 }

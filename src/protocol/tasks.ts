@@ -2,6 +2,7 @@ import type { WireError } from '../errors.js';
 import type { PortLists } from '../features/edge-kernel.js';
 import type { Graph } from '../features/graph.js';
 import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from '../features/tables.js';
+import type { RowColumns } from '../ingest/parse-chunk.js';
 import type { ChunkSpan } from '../ingest/scan.js';
 import type { OnBadRow } from '../options.js';
 import type { ColumnSpec } from '../output/column-specs.js';
@@ -18,6 +19,8 @@ export type Task =
       stopAtBadRow: boolean;
       /** The load whose thread dictionary to parse into; null for a dictionary of the chunk's own. */
       session: string | null;
+      /** The load's table, to write the rows into at `span.firstRow`; null for columns of its own. */
+      table: RowColumns | null;
     }
   | { kind: 'sort-lists'; graph: Graph; ts: Float64Array; from: number; to: number }
   | {

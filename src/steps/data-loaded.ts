@@ -8,7 +8,13 @@ import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import type { Loaded } from '../ingest/loaded.js';
 import { mergeChunks, unmatchedPatternReason } from '../ingest/merge.js';
 import { NodeMerger } from '../ingest/node-merger.js';
-import type { ParsedChunk } from '../ingest/parse-chunk.js';
+import {
+  allocateRows,
+  ROW_COLUMNS,
+  rowsAt,
+  type ParsedChunk,
+  type RowColumns,
+} from '../ingest/parse-chunk.js';
 import { readPatterns, type PatternIndex } from '../ingest/patterns.js';
 import { planChunks } from '../ingest/scan.js';
 import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
@@ -50,6 +56,8 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     throw new InputError(`${path}:${header.dataLine}: no data rows after the header`);
 
   const parsed = new Array<ParsedChunk>(plan.chunks.length);
+  // One table for every chunk's rows, parsed straight into it: no second copy of the rows.
+  const table = allocateRows(plan.rows);
   const pace = new Pacer(ctx.signal);
   const session = randomUUID();
   const merger = new NodeMerger(session, pace);
@@ -63,6 +71,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
         span: plan.chunks[i]!,
         stopAtBadRow: ctx.opts.onBadRow === 'fail',
         session,
+        table,
       } as const;
       const chunk = await ctx.pool.run<ParsedChunk>(task, hints).catch((error: unknown) => {
         merger.fail(i);
@@ -81,7 +90,10 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
       return { rows: chunk.rows, meta: metaOf(chunk), arrays: arraysOf(chunk) };
     },
     restore: (i, payload) => {
-      parsed[i] = fromPayload(payload);
+      parsed[i] = fromPayload(
+        payload,
+        rowsAt(table, plan.chunks[i]!.firstRow, plan.chunks[i]!.rows),
+      );
       merger.offer(i, parsed[i]);
     },
   });
@@ -96,6 +108,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   const loaded = await mergeChunks(
     {
       path,
+      table,
       chunks: parsed,
       firstRows: plan.chunks.map((c) => c.firstRow),
       nodes: await merger.finish(parsed.length),
@@ -202,20 +215,15 @@ function arraysOf(c: ParsedChunk): Record<string, Column> {
   return Object.fromEntries(ARRAYS.map((name) => [name, rows(name)]));
 }
 
-function fromPayload(p: Payload): ParsedChunk {
+/** A chunk from its record, its rows copied into the table (views `rows`). */
+function fromPayload(p: Payload, rows: RowColumns): ParsedChunk {
   const { keyBase, ...meta } = p.meta as ReturnType<typeof metaOf>;
   const a = p.arrays as Record<(typeof ARRAYS)[number], Column>;
+  // `set` widens the narrowed integer columns (src/checkpoint/payload.ts) as it copies.
+  for (const name of ROW_COLUMNS) rows[name].set(a[name]);
   return {
     ...meta,
-    ts: a.ts as Float64Array,
-    amountReceived: a.amountReceived as Float64Array,
-    amountPaid: a.amountPaid as Float64Array,
-    src: a.src as Int32Array,
-    dst: a.dst as Int32Array,
-    receivingCurrency: a.receivingCurrency as Int32Array,
-    paymentCurrency: a.paymentCurrency as Int32Array,
-    format: a.format as Int32Array,
-    label: a.label as Uint8Array,
+    ...rows,
     accountKeys: a.accountKeys as Uint8Array,
     accountOffsets: a.accountOffsets as Int32Array,
     keySpace: { kind: 'global', base: keyBase },

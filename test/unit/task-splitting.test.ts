@@ -9,6 +9,12 @@ import type { PortLists } from '../../src/features/edge-kernel.js';
 import { buildCsr, sortLists, type Graph } from '../../src/features/graph.js';
 import { MOMENT_BLOCK } from '../../src/features/moments.js';
 import { makeMatrix, type EdgeColumns, type Matrix } from '../../src/features/tables.js';
+import {
+  allocateRows,
+  ROW_COLUMNS,
+  type ParsedChunk,
+  type RowColumns,
+} from '../../src/ingest/parse-chunk.js';
 import type { ChunkSpan } from '../../src/ingest/scan.js';
 import { joinHalves, needsSecondHalf, splitTask } from '../../src/pool/split.js';
 import type { KernelTask, Task } from '../../src/protocol/tasks.js';
@@ -268,7 +274,7 @@ const HEADER =
   'Receiving Currency,Amount Paid,Payment Currency,Payment Format,Is Laundering';
 
 function parseTask(path: string, span: ChunkSpan, stopAtBadRow: boolean): Task {
-  return { kind: 'parse', path, span, stopAtBadRow, session: null };
+  return { kind: 'parse', path, span, stopAtBadRow, session: null, table: null };
 }
 
 /** A span over every data record of a file whose header is one line. */
@@ -338,6 +344,35 @@ describe('parse tasks', () => {
       expect(whole.rejects.length).toBeGreaterThan(0);
 
       for (const depth of [1, 2, 5]) expect(bytesOf(solve(task, depth))).toEqual(bytesOf(whole));
+    },
+  );
+
+  it.each([1, 2, 5])(
+    "parsed into the load's table, join their rows where the whole parse puts them (depth %i)",
+    (depth) => {
+      // The rows land at the span's first row; rejected rows in a first half leave a gap
+      // that the join closes by moving the second half's rows up.
+      const path = trapPath();
+      const span = { ...wholeSpan(path, trapRecords), firstRow: 3 };
+      const own = solve(parseTask(path, span, false), 0) as ParsedChunk;
+      const table = allocateRows(3 + trapRecords);
+      const task = { ...parseTask(path, span, false), table } as Task;
+      const joined = solve(task, depth) as ParsedChunk;
+
+      const rows = (c: RowColumns, at: number, n: number) =>
+        ROW_COLUMNS.map((name) => Array.from(c[name].subarray(at, at + n)));
+      expect(own.rows).toBeLessThan(trapRecords);
+      expect(joined.rows).toBe(own.rows);
+      expect(rows(table, 3, own.rows)).toEqual(rows(own, 0, own.rows));
+      expect(rows(joined, 0, own.rows)).toEqual(rows(own, 0, own.rows));
+      const rest = ({ rows: n, rejects, currencies, formats, accountKeys }: ParsedChunk) => ({
+        n,
+        rejects,
+        currencies,
+        formats,
+        keys: Buffer.from(accountKeys).toString('latin1'),
+      });
+      expect(rest(joined)).toEqual(rest(own));
     },
   );
 
