@@ -30,8 +30,17 @@ export class ByteDict {
 
   /** Id of `buf[start, end)`, adding it when new. */
   intern(buf: Uint8Array, start: number, end: number): number {
+    return this.#lookup(buf, start, end, true);
+  }
+
+  /** Id of `buf[start, end)`, or -1 when it is not in the dictionary. */
+  find(buf: Uint8Array, start: number, end: number): number {
+    return this.#lookup(buf, start, end, false);
+  }
+
+  #lookup(buf: Uint8Array, start: number, end: number, add: boolean): number {
     const len = end - start;
-    if (len > INLINE_BYTES) return this.#internLong(buf, start, end);
+    if (len > INLINE_BYTES) return this.#lookupLong(buf, start, end, add);
 
     const w0 = word(buf, start, end);
     const w1 = word(buf, start + 4, end);
@@ -45,7 +54,7 @@ export class ByteDict {
     for (;;) {
       const at = slot * SLOT;
       const id = s[at + 1] as number;
-      if (id === -1) return this.#add(buf, start, end, hash, slot);
+      if (id === -1) return add ? this.#add(buf, start, end, hash, slot) : -1;
       if (
         s[at] === hash &&
         s[at + 2] === len &&
@@ -94,7 +103,7 @@ export class ByteDict {
   }
 
   /** Keys over 20 bytes: hashed byte by byte and compared against the pool. */
-  #internLong(buf: Uint8Array, start: number, end: number): number {
+  #lookupLong(buf: Uint8Array, start: number, end: number, add: boolean): number {
     const len = end - start;
     const hash = fnv1a(buf, start, end);
     const s = this.#slots;
@@ -103,7 +112,7 @@ export class ByteDict {
     for (;;) {
       const at = slot * SLOT;
       const id = s[at + 1] as number;
-      if (id === -1) return this.#add(buf, start, end, hash, slot);
+      if (id === -1) return add ? this.#add(buf, start, end, hash, slot) : -1;
       if (s[at] === hash && s[at + 2] === len && this.#equals(id, buf, start, end)) return id;
       slot = (slot + 1) & this.#mask;
     }

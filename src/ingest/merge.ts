@@ -1,9 +1,11 @@
 import { SECONDS_PER_DAY } from '../features/calendar.js';
 import type { EdgeColumns } from '../features/tables.js';
 import { inSlices, type Pacer } from '../pipeline/pacer.js';
-import { accountKey, type AccountRow } from './accounts.js';
+import type { AccountRow } from './accounts.js';
+import { ByteDict } from './byte-dict.js';
 import { dictionaryOf } from './code-point-order.js';
 import type { Loaded, LoadReport } from './loaded.js';
+import { MatchKey } from './match-key.js';
 import { ROW_COLUMNS, rowsAt, type ParsedChunk, type RowColumns } from './parse-chunk.js';
 import type { PatternIndex } from './patterns.js';
 import { transactionKey } from './patterns.js';
@@ -220,13 +222,19 @@ async function attachAccounts(
 
   const types = dictionaryOf(rows.flatMap((r) => (r.entityType === null ? [] : [r.entityType])));
   const transactionNodes = bank.length;
-  const byKey = new Map<string, number[]>();
+  // Nodes by match key; several nodes share one when the transactions spell a bank id with
+  // and without leading zeros.
+  const key = new MatchKey();
+  const byKey = new ByteDict(transactionNodes);
+  const firstNode = new Int32Array(transactionNodes);
+  const moreNodes = new Map<number, number[]>();
   await inSlices(pace, transactionNodes, (from, to) => {
     for (let v = from; v < to; v++) {
-      const key = accountKey(bank[v]!, account[v]!);
-      const list = byKey.get(key);
-      if (list === undefined) byKey.set(key, [v]);
-      else list.push(v);
+      key.set(bank[v]!, account[v]!);
+      const known = byKey.size;
+      const id = byKey.intern(key.bytes, key.start, key.end);
+      if (id === known) firstNode[id] = v;
+      else moreNodes.set(id, [...(moreNodes.get(id) ?? []), v]);
     }
   });
 
@@ -238,21 +246,25 @@ async function attachAccounts(
     for (let r = from; r < to; r++) {
       const row = rows[r]!;
       const code = row.entityType === null ? -1 : (types.code.get(row.entityType) as number);
-      const ids = byKey.get(accountKey(row.bankId, row.account));
-      if (ids === undefined) {
+      key.set(row.bankId, row.account);
+      const id = byKey.find(key.bytes, key.start, key.end);
+      if (id === -1) {
         bank.push(row.bankId);
         account.push(row.account);
         codes.push(code);
         continue;
       }
       matched++;
-      for (const v of ids) {
-        codes[v] = code;
-        hasRow[v] = 1;
+      const v = firstNode[id]!;
+      codes[v] = code;
+      hasRow[v] = 1;
+      const more = moreNodes.get(id);
+      if (more === undefined) continue;
+      for (const w of more) {
+        codes[w] = code;
+        hasRow[w] = 1;
       }
-      if (ids.length > 1) {
-        collisions.push({ account: row.account, spellings: ids.map((v) => bank[v] as string) });
-      }
+      collisions.push({ account: row.account, spellings: [v, ...more].map((w) => bank[w]!) });
     }
   });
   const nodesWithoutAccount = transactionNodes - hasRow.reduce((n, x) => n + x, 0);

@@ -1,0 +1,52 @@
+// SPEC §3: an accounts row matches a node when the bank ids agree with leading zeros stripped
+// and the accounts agree exactly. The reference is `accountKey` (a string with a regex).
+import { describe, expect, it } from 'vitest';
+
+import { accountKey } from '../../src/ingest/accounts.js';
+import { MatchKey } from '../../src/ingest/match-key.js';
+import { rng } from '../helpers/rng.js';
+
+function bytesOf(bank: string, account: string): string {
+  const key = new MatchKey();
+  key.set(bank, account);
+  return key.bytes.toString('hex', key.start, key.end);
+}
+
+describe('MatchKey', () => {
+  it('strips leading zeros from the bank id and keeps one of a bank id of zeros', () => {
+    const text = (bank: string, account: string) =>
+      Buffer.from(bytesOf(bank, account), 'hex').toString('utf8');
+    expect(text('0010', '8000A')).toBe('10\u00008000A');
+    expect(text('000', 'X')).toBe('0\u0000X');
+    expect(text('0', 'X')).toBe('0\u0000X');
+    expect(text('', 'X')).toBe('\u0000X');
+    expect(text('00a', '0é')).toBe('a\u00000é');
+  });
+
+  it('gives two accounts one key exactly when the string key of the reference does', () => {
+    const next = rng(17);
+    const pick = (chars: string, max: number) =>
+      Array.from(
+        { length: Math.floor(next() * max) },
+        () => chars[Math.floor(next() * chars.length)],
+      ).join('');
+    const ids = Array.from({ length: 300 }, () => [pick('001,é', 4), pick('0A,é', 3)] as const);
+    const keys = ids.map((id) => bytesOf(...id));
+    const wrong: string[] = [];
+    let equal = 0;
+    for (let i = 0; i < ids.length; i++) {
+      for (let j = i + 1; j < ids.length; j++) {
+        const same = accountKey(...ids[i]!) === accountKey(...ids[j]!);
+        if (same) equal++;
+        if ((keys[i] === keys[j]) !== same) wrong.push(JSON.stringify([ids[i], ids[j]]));
+      }
+    }
+    expect(equal).toBeGreaterThan(100);
+    expect(wrong).toEqual([]);
+  });
+
+  it('grows its buffer for long ids', () => {
+    const long = 'x'.repeat(1000);
+    expect(Buffer.from(bytesOf('07', long), 'hex').toString()).toBe(`7\u0000${long}`);
+  });
+});
