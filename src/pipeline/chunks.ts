@@ -21,6 +21,8 @@ export interface ChunkJob {
    */
   compute: (index: number, hints: RunHints) => Promise<ChunkResult>;
   restore: (index: number, payload: Payload) => void;
+  /** Chunks in flight at most; default workers + 1. */
+  inFlight?: number;
 }
 
 export interface ChunkTally {
@@ -32,7 +34,7 @@ export interface ChunkTally {
 /**
  * Runs a step's chunks: a chunk with an intact record is restored from it; any other chunk is
  * computed on the pool and recorded (payload and record in one LMDB transaction). At most
- * workers + 1 chunks are in flight, so a kill loses at most those. On a failure no new chunk
+ * `inFlight` chunks (workers + 1 by default) are in flight, so a kill loses at most those. On a failure no new chunk
  * starts, the ones in flight finish and are recorded, and the error of the earliest chunk wins.
  * A chunk a worker could only finish cut into pieces (see WorkerPool.run) has its split
  * recorded, so a rerun computing it again starts cut; its result is recorded as one chunk.
@@ -100,7 +102,7 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
       }
     }
   };
-  await Promise.all(Array.from({ length: ctx.pool.size + 1 }, worker));
+  await Promise.all(Array.from({ length: job.inFlight ?? ctx.pool.size + 1 }, worker));
 
   if (failures.length > 0) {
     failures.sort((a, b) => a.index - b.index);

@@ -64,6 +64,9 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   const chunks = runChunks(ctx, {
     step: 'data_loaded',
     count: plan.chunks.length,
+    // A chunk stays in flight until merged in file order and recorded, and recording blocks
+    // the coordinator: two chunks a worker keep each worker fed meanwhile.
+    inFlight: 2 * ctx.pool.size + 1,
     compute: async (i, hints) => {
       const task = {
         kind: 'parse',
