@@ -15,7 +15,7 @@ import { ThreadKeys } from './thread-keys.js';
  * Merging runs in paced slices, so a signal is not kept waiting for a whole chunk.
  */
 export class NodeMerger {
-  readonly #nodes = new ByteDict(1 << 16);
+  readonly #nodes: ByteDict;
   readonly #threads = new Map<number, ThreadKeys>();
   readonly #waiting = new Map<number, ParsedChunk>();
   readonly #merged = new Map<number, Deferred>();
@@ -29,9 +29,11 @@ export class NodeMerger {
   #active = false;
   #draining: Promise<void> = Promise.resolve();
 
-  constructor(session: string, pace: Pacer) {
+  /** `expectedNodes` sizes the node dictionary up front, which saves growing it in steps. */
+  constructor(session: string, pace: Pacer, expectedNodes = 1 << 16) {
     this.#session = session;
     this.#pace = pace;
+    this.#nodes = new ByteDict(expectedNodes);
   }
 
   /** A chunk from the pool: its worker's new keys are taken in, then it waits its turn. */
