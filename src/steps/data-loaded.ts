@@ -60,6 +60,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   const table = allocateRows(plan.rows);
   const pace = new Pacer(ctx.signal);
   const session = randomUUID();
+  const stopAtBadRow = ctx.opts.onBadRow === 'fail';
   // AMLworld files name about one account per ten rows (HI-Small: 515 K for 5 M).
   const merger = new NodeMerger(session, pace, Math.ceil(Math.min(plan.rows / 10, 1 << 22)));
   const chunks = runChunks(ctx, {
@@ -69,29 +70,26 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     // the coordinator: two chunks a worker keep each worker fed meanwhile.
     inFlight: 2 * ctx.pool.size + 1,
     compute: async (i, hints) => {
-      const task = {
-        kind: 'parse',
-        path,
-        span: plan.chunks[i]!,
-        stopAtBadRow: ctx.opts.onBadRow === 'fail',
-        session,
-        table,
-      } as const;
-      const chunk = await ctx.pool.run<ParsedChunk>(task, hints).catch((error: unknown) => {
+      try {
+        const chunk = await ctx.pool.run<ParsedChunk>(
+          { kind: 'parse', path, span: plan.chunks[i]!, stopAtBadRow, session, table },
+          hints,
+        );
+        // Its keys are taken in first, even when it stops the run, so the thread's later
+        // chunks still find every key they use.
+        merger.receive(i, chunk);
+        const first = chunk.rejects[0];
+        if (stopAtBadRow && first !== undefined) {
+          throw new BadRowError(path, first.line, first.reason);
+        }
+        parsed[i] = chunk;
+        await merger.merged(i);
+        return { rows: chunk.rows, meta: metaOf(chunk), arrays: arraysOf(chunk) };
+      } catch (error) {
+        // The chunks after a failed one are never merged; their waits end with it.
         merger.fail(i);
         throw error;
-      });
-      // Its keys are taken in first, even when it stops the run, so the thread's later
-      // chunks still find every key they use.
-      merger.receive(i, chunk);
-      const first = chunk.rejects[0];
-      if (ctx.opts.onBadRow === 'fail' && first !== undefined) {
-        merger.fail(i);
-        throw new BadRowError(path, first.line, first.reason);
       }
-      parsed[i] = chunk;
-      await merger.merged(i);
-      return { rows: chunk.rows, meta: metaOf(chunk), arrays: arraysOf(chunk) };
     },
     restore: (i, payload) => {
       parsed[i] = fromPayload(
