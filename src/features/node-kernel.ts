@@ -1,6 +1,6 @@
 import { hourOf, isNight, isWeekend, weekdayOf, SECONDS_PER_DAY } from './calendar.js';
 import { N } from './definitions.js';
-import type { Graph } from './graph.js';
+import type { Csr, Graph } from './graph.js';
 import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from './tables.js';
 
 /** Running totals of one node's transactions; one instance is reused for every node. */
@@ -39,6 +39,66 @@ interface Seen {
 }
 
 /**
+ * One list's edges, their columns copied out in list order. A node's edges lie anywhere in
+ * the table, so reading a column at each edge is a cache miss; the copy loop has nothing but
+ * independent loads, which the CPU overlaps, and the feature loop then reads memory in order.
+ * At HI-Small scale that halves the kernel's time. The values and their order are unchanged.
+ */
+class Gathered {
+  ts = new Float64Array(0);
+  paid = new Float64Array(0);
+  received = new Float64Array(0);
+  pay = new Int32Array(0);
+  recv = new Int32Array(0);
+  /** The receiver on an out-list, the sender on an in-list. */
+  other = new Int32Array(0);
+  /** Bank text code of the receiver. */
+  bank = new Int32Array(0);
+
+  /**
+   * Copies the columns of v's list edges [a, b) (its out-list when `out`, else its in-list)
+   * to positions 0 .. b - a.
+   */
+  fill(
+    csr: Csr,
+    a: number,
+    b: number,
+    e: EdgeColumns,
+    nodes: NodeColumns,
+    v: number,
+    out: boolean,
+  ) {
+    if (b - a > this.ts.length) this.#grow(b - a);
+    const other = out ? e.dst : e.src;
+    for (let i = a; i < b; i++) {
+      const edge = csr.edges[i] as number;
+      const j = i - a;
+      this.ts[j] = e.ts[edge] as number;
+      this.paid[j] = e.amountPaid[edge] as number;
+      this.received[j] = e.amountReceived[edge] as number;
+      this.pay[j] = e.paymentCurrency[edge] as number;
+      this.recv[j] = e.receivingCurrency[edge] as number;
+      this.other[j] = other[edge] as number;
+    }
+    // The receiver's bank: v's own on an in-list. On an out-list a second pass, since the
+    // load waits on the receiver's.
+    if (!out) this.bank.fill(nodes.bankText[v] as number, 0, b - a);
+    else for (let j = 0; j < b - a; j++) this.bank[j] = nodes.bankText[this.other[j]!] as number;
+  }
+
+  #grow(n: number): void {
+    const size = Math.max(n, 2 * this.ts.length, 64);
+    this.ts = new Float64Array(size);
+    this.paid = new Float64Array(size);
+    this.received = new Float64Array(size);
+    this.pay = new Int32Array(size);
+    this.recv = new Int32Array(size);
+    this.other = new Int32Array(size);
+    this.bank = new Int32Array(size);
+  }
+}
+
+/**
  * SPEC §4 for nodes [from, to): writes the 21 node features into `out`. A node's transactions
  * are its out-list plus its in-list without self-transfers, which the out-list already holds.
  */
@@ -58,6 +118,7 @@ export function nodeFeatures(
   const outCp = new Int32Array(nodes.count).fill(-1);
   const inCp = new Int32Array(nodes.count).fill(-1);
   const t = new Tally();
+  const l = new Gathered();
   const n = out.rows;
   const d = out.data;
 
@@ -71,11 +132,11 @@ export function nodeFeatures(
 
     const outA = g.out.start[v] as number;
     const outB = g.out.start[v + 1] as number;
-    for (let i = outA; i < outB; i++) {
-      const edge = g.out.edges[i] as number;
-      const dst = e.dst[edge] as number;
-      visit(t, seen, e, nodes, vocab, edge, v);
-      sent += e.amountPaid[edge] as number;
+    l.fill(g.out, outA, outB, e, nodes, v, true);
+    for (let j = 0; j < outB - outA; j++) {
+      const dst = l.other[j] as number;
+      visit(t, seen, l, j, vocab, v);
+      sent += l.paid[j] as number;
       if (outCp[dst] !== v) {
         outCp[dst] = v;
         outCount++;
@@ -84,15 +145,15 @@ export function nodeFeatures(
     }
     const inA = g.in.start[v] as number;
     const inB = g.in.start[v + 1] as number;
-    for (let i = inA; i < inB; i++) {
-      const edge = g.in.edges[i] as number;
-      const src = e.src[edge] as number;
-      received += e.amountReceived[edge] as number;
+    l.fill(g.in, inA, inB, e, nodes, v, false);
+    for (let j = 0; j < inB - inA; j++) {
+      const src = l.other[j] as number;
+      received += l.received[j] as number;
       if (inCp[src] !== v) {
         inCp[src] = v;
         inCount++;
       }
-      if (src !== v) visit(t, seen, e, nodes, vocab, edge, v);
+      if (src !== v) visit(t, seen, l, j, vocab, v);
     }
 
     const has = t.count > 0;
@@ -122,20 +183,12 @@ export function nodeFeatures(
   }
 }
 
-/** Adds one transaction of node v to its tally; each transaction is visited once. */
-function visit(
-  t: Tally,
-  seen: Seen,
-  e: EdgeColumns,
-  nodes: NodeColumns,
-  vocab: Vocabulary,
-  edge: number,
-  v: number,
-): void {
-  const ts = e.ts[edge] as number;
-  const paid = e.amountPaid[edge] as number;
-  const pay = e.paymentCurrency[edge] as number;
-  const bank = nodes.bankText[e.dst[edge] as number] as number;
+/** Adds transaction j of the gathered list to node v's tally; each is visited once. */
+function visit(t: Tally, seen: Seen, l: Gathered, j: number, vocab: Vocabulary, v: number): void {
+  const ts = l.ts[j] as number;
+  const paid = l.paid[j] as number;
+  const pay = l.pay[j] as number;
+  const bank = l.bank[j] as number;
 
   t.count++;
   t.paidSum += paid;
@@ -153,5 +206,5 @@ function visit(
   }
   if (isNight(hourOf(ts))) t.night++;
   if (isWeekend(weekdayOf(ts))) t.weekend++;
-  if (pay === vocab.bitcoin || e.receivingCurrency[edge] === vocab.bitcoin) t.crypto = 1;
+  if (pay === vocab.bitcoin || l.recv[j] === vocab.bitcoin) t.crypto = 1;
 }
