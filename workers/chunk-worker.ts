@@ -10,7 +10,7 @@ import { nodeFeatures } from '../src/features/node-kernel.js';
 import { readAccounts, type AccountsRead } from '../src/ingest/accounts.js';
 import { BadRows } from '../src/ingest/bad-rows.js';
 import { parseChunk, type ParsedChunk } from '../src/ingest/parse-chunk.js';
-import { parseInSession } from '../src/ingest/thread-dictionary.js';
+import { endSession, parseInSession } from '../src/ingest/thread-dictionary.js';
 import { Pacer } from '../src/pipeline/pacer.js';
 import type {
   FileTask,
@@ -25,6 +25,7 @@ import { nearestNeighbours } from '../src/resample/knn.js';
 export default function runTask(task: FileTask): Promise<TaskReply<unknown>>;
 export default function runTask(task: KernelTask): TaskReply<unknown>;
 export default function runTask(task: Task): TaskReply<unknown> | Promise<TaskReply<unknown>> {
+  if (task.kind !== 'parse' && task.kind !== 'read-accounts') endSession();
   if (task.kind === 'write-arrow') return writeOutput(task);
   if (task.kind === 'read-accounts') return accountsFile(task);
   try {

@@ -46,9 +46,9 @@ export interface ParsedChunk {
 /**
  * What a chunk's account ids index, and which keys it carries:
  * - `chunk`: its own dictionary; the keys are all of them, id 0 first.
- * - `worker`: the dictionary of the worker thread `worker`, which lives as long as the thread
- *   and serves every chunk it parses in one load (`session`); the keys are the ids from
- *   `base` on that the worker had not yet reported, whatever chunk added them.
+ * - `worker`: the dictionary `worker` of a worker thread, which serves every chunk the thread
+ *   parses in one load (`session`); the keys are the ids from `base` on that the dictionary
+ *   had not yet reported, whatever chunk added them.
  * - `global`: node ids; the keys are the nodes from `base` on that first appear in this chunk
  *   (a chunk as recorded, after the in-order merge).
  */

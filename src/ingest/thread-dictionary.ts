@@ -12,12 +12,23 @@ import type { ChunkSpan } from './scan.js';
  */
 interface Dictionary {
   session: string;
+  /** Names this dictionary among every thread's, for the coordinator (KeySpace `worker`). */
+  id: number;
   dict: ByteDict;
   /** Keys `0 .. reported - 1` went out with a result. */
   reported: number;
 }
 
 let current: Dictionary | null = null;
+let made = 0;
+
+/**
+ * Drops the dictionary: a task of another kind means the load is over (hundreds of MB at
+ * HI-Large scale that the thread would otherwise hold to the end of the run).
+ */
+export function endSession(): void {
+  current = null;
+}
 
 /**
  * Parses a chunk into this thread's dictionary for load `session` (a new session starts an
@@ -32,7 +43,7 @@ export function parseInSession(
   table?: RowColumns,
 ): ParsedChunk {
   if (current?.session !== session) {
-    current = { session, dict: new ByteDict(1 << 16), reported: 0 };
+    current = { session, id: threadId * 65_536 + made++, dict: new ByteDict(1 << 16), reported: 0 };
   }
   const base = current.reported;
   const chunk = parseChunk(path, span, stopAtBadRow, {
@@ -40,7 +51,7 @@ export function parseInSession(
     reportFrom: base,
     table,
   });
-  chunk.keySpace = { kind: 'worker', session, worker: threadId, base };
+  chunk.keySpace = { kind: 'worker', session, worker: current.id, base };
   current.reported = current.dict.size;
   return chunk;
 }

@@ -9,7 +9,7 @@ import { readHeader, TRANSACTION_COLUMNS } from '../../src/ingest/header.js';
 import { NodeMerger } from '../../src/ingest/node-merger.js';
 import { parseChunk, type ParsedChunk } from '../../src/ingest/parse-chunk.js';
 import { planChunks } from '../../src/ingest/scan.js';
-import { parseInSession } from '../../src/ingest/thread-dictionary.js';
+import { endSession, parseInSession } from '../../src/ingest/thread-dictionary.js';
 import { Pacer } from '../../src/pipeline/pacer.js';
 import { SAMPLE } from '../helpers/paths.js';
 
@@ -63,5 +63,21 @@ describe('parseInSession', () => {
     );
     expect(c.keySpace).toMatchObject({ session: 's3', base: 0 });
     expect(Buffer.from(c.accountKeys).equals(Buffer.from(own.accountKeys))).toBe(true);
+  });
+
+  it('names a new dictionary after the thread dropped its own, and the merge keeps working', async () => {
+    const keys = sampleKeys().slice(0, 2 * (plan.chunks[0]!.rows + plan.chunks[1]!.rows));
+    const a = parseInSession(path, plan.chunks[0]!, false, 's4');
+    endSession();
+    // Same load, new dictionary: were it named as the first, its keys from 0 would clash.
+    const b = parseInSession(path, plan.chunks[1]!, false, 's4');
+    const merger = new NodeMerger('s4', new Pacer(undefined));
+    merger.receive(1, b);
+    merger.receive(0, a);
+    const nodes = await merger.finish(2);
+
+    expect(b.keySpace).toMatchObject({ kind: 'global', base: a.accountOffsets.length - 1 });
+    expect(nodes).toEqual([...new Set(keys)]);
+    expect(rowKeys([a, b], nodes)).toEqual(keys);
   });
 });
