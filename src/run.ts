@@ -18,6 +18,9 @@ import { step } from './pipeline/step-runner.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { dataLoaded } from './steps/data-loaded.js';
 import { edgeFeatures } from './steps/edge-features.js';
+import { EDGE_FEATURE_COUNT } from './features/definitions.js';
+import { planMemory, type MemoryPlan } from './memory/plan.js';
+import { removeSpill } from './spill/write-spill.js';
 import { createGraph, MANIFEST_FILE, outputsIntact } from './steps/graph-created.js';
 import { resample } from './steps/imbalanced.js';
 import { nodeFeatures } from './steps/node-features.js';
@@ -43,6 +46,12 @@ export interface RunResult {
   /** Steps taken whole from checkpoints. */
   resumed: StepName[];
   seconds: number;
+  /**
+   * The memory budget, the footprint estimate and whether the edge features were streamed
+   * through a file; null when every step and output was already done. Not in the manifest:
+   * like the worker count, it changes how a run goes, never its output bytes.
+   */
+  memory: MemoryPlan | null;
 }
 
 /** Runs the seven steps, resuming from the checkpoints in the output folder by default. */
@@ -95,10 +104,14 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
       steps: ctx.outcomes,
       resumed: ctx.outcomes.filter((o) => o.how === 'loaded').map((o) => o.step),
       seconds: (performance.now() - started) / 1000,
+      memory: ctx.memory ?? null,
     };
   } finally {
     await pool?.close();
     await store?.close();
+    // A streamed run's spill is never reused (see src/spill/edge-spill.ts): it goes with the
+    // run, done or failed. One left by a killed run goes when the next run ends.
+    removeSpill(opts.out);
     lock.release();
   }
 }
@@ -167,9 +180,12 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     return { tally, counts: { nodes: matrix.rows, features: matrix.cols } };
   });
   await step(ctx, 'edge_features', async () => {
-    const { tally, matrix } = await edgeFeatures(ctx);
-    ctx.edgeMatrix = matrix;
-    return { tally, counts: { edges: matrix.rows, features: matrix.cols } };
+    ctx.memory = planMemory(ctx);
+    const { tally, store } = await edgeFeatures(ctx, ctx.memory.streaming);
+    ctx.edgeFeatures = store;
+    // Both feature steps are done: the adjacency lists (8 bytes per edge) are not read again.
+    ctx.graph = undefined;
+    return { tally, counts: { edges: ctx.loaded!.edges.rows, features: EDGE_FEATURE_COUNT } };
   });
   await step(ctx, 'normalized', async (record) => {
     const rec = (record?.result as NormalizedRecord | undefined) ?? (await fitNormalized(ctx));

@@ -2,6 +2,8 @@ import type { CheckpointStore, StepRecord } from '../checkpoint/store.js';
 import type { Emit } from '../events.js';
 import type { Graph } from '../features/graph.js';
 import type { Matrix } from '../features/tables.js';
+import type { MemoryPlan } from '../memory/plan.js';
+import type { EdgeFeatureStore } from '../spill/edge-store.js';
 import type { Loaded } from '../ingest/loaded.js';
 import type { ResolvedOptions, StepName } from '../options.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
@@ -39,7 +41,10 @@ export interface Context {
   loaded?: Loaded;
   graph?: Promise<Graph>;
   nodeMatrix?: Matrix;
-  edgeMatrix?: Matrix;
+  /** The raw edge matrix, in memory or spilled to a file (see `memory`). */
+  edgeFeatures?: EdgeFeatureStore;
+  /** The memory budget, the footprint estimate and the mode chosen from them. */
+  memory?: MemoryPlan;
   normalized?: Normalized;
   resampled?: Resampled;
   weights?: { weights: [number, number]; multiplier: number };
