@@ -48,14 +48,22 @@ export function writeBlock(fd: number, spill: EdgeSpill, k: number, m: Matrix): 
   }
 }
 
-/** Block k read back, over a SharedArrayBuffer so pool threads can read it too. */
-export function readBlock(spill: EdgeSpill, k: number, shared = true): Matrix {
+/**
+ * Block k read back into `buffer` (a SharedArrayBuffer, so pool threads can read it, of
+ * `blockBuffer`'s size): one buffer serves every block of a pass instead of a new 160 MiB
+ * each, which the garbage collector would free only later.
+ */
+export function readBlock(spill: EdgeSpill, k: number, buffer: SharedArrayBuffer): Matrix {
   const { from, to } = blockRange(spill, k);
   const rows = to - from;
-  const size = Math.max(1, rows * spill.cols) * 8;
-  const data = new Float64Array(shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
-  readInto(spill, from * spill.cols * 8, data.subarray(0, rows * spill.cols), k);
+  const data = new Float64Array(buffer, 0, rows * spill.cols);
+  readInto(spill, from * spill.cols * 8, data, k);
   return { rows, cols: spill.cols, data };
+}
+
+/** A buffer that holds any block of `spill`. */
+export function blockBuffer(spill: EdgeSpill): SharedArrayBuffer {
+  return new SharedArrayBuffer(Math.max(1, Math.min(spill.rows, spill.blockRows) * spill.cols) * 8);
 }
 
 /**

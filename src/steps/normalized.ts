@@ -7,7 +7,13 @@ import type { Context } from '../pipeline/context.js';
 import { inSlices, Pacer } from '../pipeline/pacer.js';
 import type { Normalized, ScalerStats } from '../pipeline/normalized.js';
 import type { Task } from '../protocol/tasks.js';
-import { blockCount, blockRange, readBlock, type EdgeSpill } from '../spill/edge-spill.js';
+import {
+  blockBuffer,
+  blockCount,
+  blockRange,
+  readBlock,
+  type EdgeSpill,
+} from '../spill/edge-spill.js';
 import type { EdgeFeatureStore } from '../spill/edge-store.js';
 
 export interface NormalizedRecord {
@@ -131,9 +137,11 @@ async function spillPass<T>(
   task: (m: Matrix, keep: Uint8Array | null, from: number, to: number) => Task,
 ): Promise<T[]> {
   const out: T[] = [];
+  const buffer = blockBuffer(spill);
   for (let k = 0; k < blockCount(spill); k++) {
     const { from, to } = blockRange(spill, k);
-    const m = readBlock(spill, k);
+    // The previous block's tasks have all returned, so its buffer can be read over.
+    const m = readBlock(spill, k, buffer);
     const blockKeep = keep.subarray(from, to);
     const parts = blockAligned(m.rows, ctx.opts.chunkSize);
     out.push(
