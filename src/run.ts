@@ -1,3 +1,4 @@
+import assert from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,6 +22,8 @@ import { edgeFeatures } from './steps/edge-features.js';
 import { EDGE_FEATURE_COUNT } from './features/definitions.js';
 import { planMemory, type MemoryPlan } from './memory/plan.js';
 import { removeSpill } from './spill/write-spill.js';
+import { SPILL_BLOCK_ROWS } from './spill/edge-spill.js';
+import { MOMENT_BLOCK } from './features/moments.js';
 import { createGraph, MANIFEST_FILE, outputsIntact } from './steps/graph-created.js';
 import { resample } from './steps/imbalanced.js';
 import { nodeFeatures } from './steps/node-features.js';
@@ -63,6 +66,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
 export interface RunInternals {
   /** A worker script in place of the chunk worker, for tests that make workers misbehave. */
   workerFile?: string;
+  /**
+   * Rows per block of a streamed run's spill file, in place of SPILL_BLOCK_ROWS, so tests reach
+   * several blocks with small inputs. A multiple of MOMENT_BLOCK, as the fit requires.
+   */
+  spillBlockRows?: number;
 }
 
 /** `run` with internal switches; tests import it from here. */
@@ -93,6 +101,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
       bases,
       outcomes: [],
       records: {},
+      spillBlockRows: spillBlockRows(internals),
       resuming: !opts.fresh && STEPS.some((s) => store!.step(s) !== undefined),
     };
     await prepareStore(ctx);
@@ -183,8 +192,6 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     ctx.memory = planMemory(ctx);
     const { tally, store } = await edgeFeatures(ctx, ctx.memory.streaming);
     ctx.edgeFeatures = store;
-    // Both feature steps are done: the adjacency lists (8 bytes per edge) are not read again.
-    ctx.graph = undefined;
     return { tally, counts: { edges: ctx.loaded!.edges.rows, features: EDGE_FEATURE_COUNT } };
   });
   await step(ctx, 'normalized', async (record) => {
@@ -231,6 +238,13 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     { alwaysCompute: true },
   );
   return summary!;
+}
+
+function spillBlockRows(internals: RunInternals): number {
+  const rows = internals.spillBlockRows ?? SPILL_BLOCK_ROWS;
+  // Blocks cut the fit's passes: off a moment block, the statistics would change bits.
+  assert(rows > 0 && rows % MOMENT_BLOCK === 0, 'spill blocks must be whole moment blocks');
+  return rows;
 }
 
 function outputPaths(out: string, rejected: boolean): RunResult['outputs'] {

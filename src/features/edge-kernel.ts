@@ -1,6 +1,7 @@
 import { hourOf, monthOf, weekdayOf } from './calendar.js';
 import { E } from './definitions.js';
 import type { Csr, Graph } from './graph.js';
+import { scratchInt32 } from './scratch.js';
 import type { EdgeColumns, Matrix } from './tables.js';
 
 const TAU = 2 * Math.PI;
@@ -92,7 +93,10 @@ export function edgePortFeatures(
   from: number,
   to: number,
 ): void {
-  const seen = { stamp: new Int32Array(g.nodes).fill(-1), rank: new Int32Array(g.nodes) };
+  const seen = {
+    stamp: scratchInt32('port-stamp', g.nodes, -1),
+    rank: scratchInt32('port-rank', g.nodes, 0),
+  };
   const receiving: Side = {
     csr: g.in,
     other: e.src,

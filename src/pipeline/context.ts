@@ -43,6 +43,8 @@ export interface Context {
   nodeMatrix?: Matrix;
   /** The raw edge matrix, in memory or spilled to a file (see `memory`). */
   edgeFeatures?: EdgeFeatureStore;
+  /** Rows per block of a spill file (SPILL_BLOCK_ROWS; tests choose fewer). */
+  spillBlockRows: number;
   /** The memory budget, the footprint estimate and the mode chosen from them. */
   memory?: MemoryPlan;
   normalized?: Normalized;

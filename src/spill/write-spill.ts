@@ -8,14 +8,7 @@ import type { Matrix } from '../features/tables.js';
 import { ranges } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
 import { inSlices, Pacer } from '../pipeline/pacer.js';
-import {
-  blockCount,
-  blockRange,
-  SPILL_BLOCK_ROWS,
-  SPILL_FILE,
-  writeBlock,
-  type EdgeSpill,
-} from './edge-spill.js';
+import { blockCount, blockRange, SPILL_FILE, writeBlock, type EdgeSpill } from './edge-spill.js';
 
 /**
  * Arrays that hold features 17–20 by edge while a streamed run computes them, until each
@@ -57,7 +50,7 @@ export async function writeEdgeSpill(ctx: Context, ports: PortColumns): Promise<
     path: join(ctx.opts.out, SPILL_FILE),
     rows: e.rows,
     cols: EDGE_FEATURE_COUNT,
-    blockRows: SPILL_BLOCK_ROWS,
+    blockRows: ctx.spillBlockRows,
   };
   const pace = new Pacer(ctx.signal);
   const buffer = new SharedArrayBuffer(

@@ -75,6 +75,9 @@ export async function edgeFeatures(
     const graph = await graphOf(ctx);
     for (const p of pendingPorts) scatterPorts(ports, graph.in, graph.out, p.from, p.to, p.arrays);
   }
+  // Both feature steps are done with the adjacency lists (8 bytes per edge): let them go
+  // before the spill's blocks are allocated.
+  ctx.graph = undefined;
   if (matrix !== null) return { tally, store: { kind: 'matrix', matrix } };
   return { tally, store: { kind: 'spill', spill: await writeEdgeSpill(ctx, ports) } };
 }
