@@ -45,6 +45,8 @@ export interface Context {
   edgeFeatures?: EdgeFeatureStore;
   /** Rows per block of a spill file (SPILL_BLOCK_ROWS; tests choose fewer). */
   spillBlockRows: number;
+  /** The block buffer of a streamed run's spill, shared by its writing and reading back. */
+  spillBuffer?: SharedArrayBuffer;
   /** The memory budget, the footprint estimate and the mode chosen from them. */
   memory?: MemoryPlan;
   normalized?: Normalized;

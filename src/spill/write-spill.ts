@@ -8,7 +8,14 @@ import type { Matrix } from '../features/tables.js';
 import { ranges } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
 import { inSlices, Pacer } from '../pipeline/pacer.js';
-import { blockCount, blockRange, SPILL_FILE, writeBlock, type EdgeSpill } from './edge-spill.js';
+import {
+  blockBuffer,
+  blockCount,
+  blockRange,
+  SPILL_FILE,
+  writeBlock,
+  type EdgeSpill,
+} from './edge-spill.js';
 
 /**
  * Arrays that hold features 17–20 by edge while a streamed run computes them, until each
@@ -53,9 +60,7 @@ export async function writeEdgeSpill(ctx: Context, ports: PortColumns): Promise<
     blockRows: ctx.spillBlockRows,
   };
   const pace = new Pacer(ctx.signal);
-  const buffer = new SharedArrayBuffer(
-    Math.max(1, Math.min(e.rows, spill.blockRows)) * spill.cols * 8,
-  );
+  const buffer = spillBuffer(ctx, spill);
   const fd = openSpill(spill.path);
   try {
     for (let k = 0; k < blockCount(spill); k++) {
@@ -84,6 +89,15 @@ export async function writeEdgeSpill(ctx: Context, ports: PortColumns): Promise<
   }
   releaseFeatureInputs(ctx);
   return spill;
+}
+
+/**
+ * The run's one block buffer: the spill is written through it and the fit reads blocks back
+ * into it, so one 160 MiB buffer serves both instead of two that the collector frees late.
+ */
+export function spillBuffer(ctx: Context, spill: EdgeSpill): SharedArrayBuffer {
+  ctx.spillBuffer ??= blockBuffer(spill);
+  return ctx.spillBuffer;
 }
 
 /** Removes a spill left by this or an earlier (killed) run; it is never reused. */

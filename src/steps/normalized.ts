@@ -7,14 +7,9 @@ import type { Context } from '../pipeline/context.js';
 import { inSlices, Pacer } from '../pipeline/pacer.js';
 import type { Normalized, ScalerStats } from '../pipeline/normalized.js';
 import type { Task } from '../protocol/tasks.js';
-import {
-  blockBuffer,
-  blockCount,
-  blockRange,
-  readBlock,
-  type EdgeSpill,
-} from '../spill/edge-spill.js';
+import { blockCount, blockRange, readBlock, type EdgeSpill } from '../spill/edge-spill.js';
 import type { EdgeFeatureStore } from '../spill/edge-store.js';
+import { spillBuffer } from '../spill/write-spill.js';
 
 export interface NormalizedRecord {
   cuts: Normalized['cuts'];
@@ -137,7 +132,7 @@ async function spillPass<T>(
   task: (m: Matrix, keep: Uint8Array | null, from: number, to: number) => Task,
 ): Promise<T[]> {
   const out: T[] = [];
-  const buffer = blockBuffer(spill);
+  const buffer = spillBuffer(ctx, spill);
   for (let k = 0; k < blockCount(spill); k++) {
     const { from, to } = blockRange(spill, k);
     // The previous block's tasks have all returned, so its buffer can be read over.
