@@ -12,7 +12,11 @@ import { parseArgs } from 'node:util';
 
 import { CheckpointStore } from '../dist/src/checkpoint/store.js';
 import { EDGE_FEATURE_COUNT, NODE_FEATURE_COUNT } from '../dist/src/features/definitions.js';
-import { edgePortFeatures, edgeRowFeatures } from '../dist/src/features/edge-kernel.js';
+import {
+  edgePortFeatures,
+  edgeRowFeatures,
+  matrixPorts,
+} from '../dist/src/features/edge-kernel.js';
 import { MODEL_SCALED } from '../dist/src/features/model-input.js';
 import { nodeFeatures } from '../dist/src/features/node-kernel.js';
 import { makeMatrix } from '../dist/src/features/tables.js';
@@ -165,7 +169,14 @@ function kernelBenches(path) {
   const nodeOut = makeMatrix(nodes, NODE_FEATURE_COUNT);
   const edgeOut = makeMatrix(e.rows, EDGE_FEATURE_COUNT);
   const list = () => new Float64Array(new SharedArrayBuffer(Math.max(1, e.rows) * 8));
-  const portLists = { inPort: list(), inDelta: list(), outPort: list(), outDelta: list() };
+  const portLists = {
+    inPort: list(),
+    inDelta: list(),
+    outPort: list(),
+    outDelta: list(),
+    inFrom: 0,
+    outFrom: 0,
+  };
   const rowsText = `${fmtCount(e.rows)} edges`;
   return [
     {
@@ -194,7 +205,7 @@ function kernelBenches(path) {
       size: rowsText,
       amount: e.rows,
       unit: 'edges',
-      fn: () => edgePortFeatures(graph, e, edgeOut, portLists, 0, nodes),
+      fn: () => edgePortFeatures(graph, e, matrixPorts(edgeOut), portLists, 0, nodes),
     },
   ];
 }

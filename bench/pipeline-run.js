@@ -28,6 +28,7 @@ const RSS_INTERVAL_MS = 100;
  * @property {number} rows          data rows in the transactions file
  * @property {number} workers
  * @property {number | null} chunkSize  null: the engine's default
+ * @property {string | null} memoryBudget  null: the engine's default
  * @property {boolean} skipCommits  ablation: chunk results are not checkpointed
  */
 
@@ -68,6 +69,8 @@ const RSS_INTERVAL_MS = 100;
  * @property {StepMeasurement[]} steps
  * @property {string[]} notes         note and warning events, verbatim
  * @property {object} [summary]
+ * @property {import('../dist/src/memory/plan.js').MemoryPlan | null} [memory]  the engine's
+ *   memory budget, footprint estimate and mode
  */
 
 async function main() {
@@ -101,6 +104,7 @@ async function measure(config) {
       fresh: true,
       workers: config.workers,
       ...(config.chunkSize === null ? {} : { chunkSize: config.chunkSize }),
+      ...(config.memoryBudget === null ? {} : { memoryBudget: config.memoryBudget }),
       onProgress: (event) => progress.onEvent(event, performance.now() - started),
     });
   } catch (error) {
@@ -134,7 +138,7 @@ async function measure(config) {
     files,
     steps,
     notes: progress.notes(),
-    ...(result === null ? {} : { summary: result.summary }),
+    ...(result === null ? {} : { summary: result.summary, memory: result.memory }),
   };
 }
 

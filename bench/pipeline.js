@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { parseSize } from '../dist/src/memory/size.js';
 import { buildInfo, buildLine } from './lib/build-info.js';
 import { ensureDataset, TMP_DIR } from './lib/dataset.js';
 import { describeMachine, loadNow, machineLine } from './lib/machine.js';
@@ -49,6 +50,8 @@ const USAGE =
                     and --scaling)
   --seed S          generator seed (default ${DEFAULT_SEED})
   --chunk-size N    engine chunkSize (default: the engine's own)
+  --memory-budget S engine memoryBudget, e.g. 4g (default: the engine's own, 3/4 of the
+                    memory available); the report says whether edge features streamed
   --full            HI-Small scale: ${HI_SMALL.rows.toLocaleString('en-US')} rows, ` +
   `${HI_SMALL.accounts.toLocaleString('en-US')} accounts
   --scaling         250 K, 1 M and 5 M rows; prints time per row
@@ -56,8 +59,7 @@ const USAGE =
   --repeat N        run each configuration N times and report the fastest (default 1)
   --commit-ablation also run each configuration with chunk checkpoints skipped and
                     compare step times (a second estimate of the checkpoint overhead)
-  --no-save         print only; skip bench/results/ and bench/RESULTS.md
-(The engine has no memory-budget option, so this benchmark has no --memory-budget.)`;
+  --no-save         print only; skip bench/results/ and bench/RESULTS.md`;
 
 /**
  * @typedef {object} Plan
@@ -66,6 +68,7 @@ const USAGE =
  * @property {number[]} workers
  * @property {number} seed
  * @property {number | null} chunkSize
+ * @property {string | null} memoryBudget  as given; the engine validates it
  * @property {boolean} save
  * @property {boolean} ablation
  * @property {number} repeat
@@ -81,6 +84,7 @@ function parseFlags() {
         workers: { type: 'string' },
         seed: { type: 'string' },
         'chunk-size': { type: 'string' },
+        'memory-budget': { type: 'string' },
         full: { type: 'boolean' },
         scaling: { type: 'boolean' },
         smoke: { type: 'boolean' },
@@ -143,6 +147,7 @@ function planFromArgs() {
     workers,
     seed: intFlag('seed', values.seed) ?? DEFAULT_SEED,
     chunkSize: intFlag('chunk-size', values['chunk-size']),
+    memoryBudget: sizeFlag('memory-budget', values['memory-budget']),
     save: values['no-save'] !== true,
     ablation: values['commit-ablation'] === true,
     repeat: intFlag('repeat', values.repeat) ?? 1,
@@ -158,6 +163,18 @@ function intFlag(name, value) {
   const n = Number(value.replaceAll('_', ''));
   if (!Number.isSafeInteger(n) || n < 1) fail(`--${name} must be a positive integer, got ${value}`);
   return n;
+}
+
+/**
+ * A size as the engine reads it (bytes, or k/m/g/t), checked here so a typo fails before any
+ * input is generated.
+ * @param {string} name
+ * @param {string | undefined} value
+ */
+function sizeFlag(name, value) {
+  if (value === undefined) return null;
+  if (parseSize(value) === null) fail(`--${name} must be a size such as 4g or 512m, got ${value}`);
+  return value;
 }
 
 /**
@@ -276,6 +293,7 @@ async function benchSize(plan, data, size) {
             rows: data.rows,
             workers,
             chunkSize: plan.chunkSize,
+            memoryBudget: plan.memoryBudget,
             skipCommits,
           }),
         );
@@ -376,7 +394,8 @@ async function main() {
     `Machine: ${machineLine(machine)}, ${loadAtEnd.join(' ')} at end. ` +
     `Build: ${buildLine(build)}. Threads: engine workers ` +
     `${plan.workers.join(' and ')} (plus the coordinator and one RSS sampler thread); ` +
-    `chunk size ${plan.chunkSize?.toLocaleString('en-US') ?? 'engine default'}; seed ${plan.seed}` +
+    `chunk size ${plan.chunkSize?.toLocaleString('en-US') ?? 'engine default'}; ` +
+    `memory budget ${plan.memoryBudget ?? 'engine default'}; seed ${plan.seed}` +
     `${plan.repeat > 1 ? `; fastest of ${plan.repeat} runs per configuration` : ''}.`;
   if (plan.save) {
     const json = saveJson(machine.hostname, {

@@ -3,6 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 
 import { OptionError } from './errors.js';
 import type { ProgressListener } from './events.js';
+import { defaultMemoryBudget, MIN_BUDGET } from './memory/budget.js';
+import { parseSize } from './memory/size.js';
 
 export type Imbalance = 'smote' | 'undersample' | 'none';
 export type OnBadRow = 'fail' | 'skip';
@@ -39,6 +41,14 @@ export interface RunOptions {
    * out of it twice is split in half. Default: 1024.
    */
   workerHeapMb?: number;
+  /**
+   * Memory the run should stay under: bytes as a number, or text with a binary suffix
+   * (`'4g'` is 4 GiB; k, m, g and t are accepted). When the edge matrix held in memory would
+   * not fit, it is streamed through a file in the output folder instead; the outputs are the
+   * same bytes either way. Default: three quarters of the memory available at start (the
+   * cgroup limit when lower).
+   */
+  memoryBudget?: number | string;
   /** Load this step and those before it from checkpoints, recompute the rest. */
   resumeFrom?: StepName;
   /** Ignore every checkpoint. Default: false. */
@@ -68,6 +78,8 @@ export interface ResolvedOptions {
   readonly chunkSize: number;
   readonly workers: number;
   readonly workerHeapMb: number;
+  /** Bytes; see RunOptions.memoryBudget. */
+  readonly memoryBudget: number;
   readonly resumeFrom: StepName | null;
   readonly fresh: boolean;
   readonly imbalance: Imbalance;
@@ -108,6 +120,7 @@ const KNOWN_KEYS: Record<keyof RunOptions, true> = {
   chunkSize: true,
   workers: true,
   workerHeapMb: true,
+  memoryBudget: true,
   resumeFrom: true,
   fresh: true,
   imbalance: true,
@@ -138,6 +151,7 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
     workers: optionalInt(options.workers, 'workers', 1) ?? availableParallelism(),
     workerHeapMb:
       optionalInt(options.workerHeapMb, 'workerHeapMb', MIN_HEAP_MB) ?? DEFAULTS.workerHeapMb,
+    memoryBudget: resolveBudget(options.memoryBudget) ?? defaultMemoryBudget(),
     resumeFrom: resolveStep(options.resumeFrom),
     fresh: optionalBool(options.fresh, 'fresh') ?? false,
     imbalance:
@@ -215,6 +229,20 @@ function oneOf<T extends string>(value: unknown, name: string, allowed: readonly
 
 function resolveStep(value: unknown): StepName | null {
   return oneOf(value, 'resumeFrom', STEPS);
+}
+
+/** A size in bytes: a whole number, or text such as `4g` or `512m` (see parseSize). */
+function resolveBudget(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  const bytes = typeof value === 'number' ? (Number.isSafeInteger(value) ? value : null) : null;
+  const parsed = typeof value === 'string' ? parseSize(value) : bytes;
+  if (parsed === null || parsed < MIN_BUDGET) {
+    throw new OptionError(
+      'options.memoryBudget must be a size of at least 1m: bytes, or a number with a k, m, g ' +
+        `or t suffix (e.g. 4g, 512m), got ${show(value)}`,
+    );
+  }
+  return parsed;
 }
 
 function resolveRatio(value: unknown): number {

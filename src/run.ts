@@ -1,3 +1,4 @@
+import assert from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,6 +19,11 @@ import { step } from './pipeline/step-runner.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { dataLoaded } from './steps/data-loaded.js';
 import { edgeFeatures } from './steps/edge-features.js';
+import { EDGE_FEATURE_COUNT } from './features/definitions.js';
+import { planMemory, type MemoryPlan } from './memory/plan.js';
+import { removeSpill } from './spill/write-spill.js';
+import { SPILL_BLOCK_ROWS } from './spill/edge-spill.js';
+import { MOMENT_BLOCK } from './features/moments.js';
 import { createGraph, MANIFEST_FILE, outputsIntact } from './steps/graph-created.js';
 import { resample } from './steps/imbalanced.js';
 import { nodeFeatures } from './steps/node-features.js';
@@ -43,6 +49,12 @@ export interface RunResult {
   /** Steps taken whole from checkpoints. */
   resumed: StepName[];
   seconds: number;
+  /**
+   * The memory budget, the footprint estimate and whether the edge features were streamed
+   * through a file; null when every step and output was already done. Not in the manifest:
+   * like the worker count, it changes how a run goes, never its output bytes.
+   */
+  memory: MemoryPlan | null;
 }
 
 /** Runs the seven steps, resuming from the checkpoints in the output folder by default. */
@@ -54,6 +66,11 @@ export async function run(options: RunOptions): Promise<RunResult> {
 export interface RunInternals {
   /** A worker script in place of the chunk worker, for tests that make workers misbehave. */
   workerFile?: string;
+  /**
+   * Rows per block of a streamed run's spill file, in place of SPILL_BLOCK_ROWS, so tests reach
+   * several blocks with small inputs. A multiple of MOMENT_BLOCK, as the fit requires.
+   */
+  spillBlockRows?: number;
 }
 
 /** `run` with internal switches; tests import it from here. */
@@ -84,6 +101,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
       bases,
       outcomes: [],
       records: {},
+      spillBlockRows: spillBlockRows(internals),
       resuming: !opts.fresh && STEPS.some((s) => store!.step(s) !== undefined),
     };
     await prepareStore(ctx);
@@ -95,10 +113,14 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
       steps: ctx.outcomes,
       resumed: ctx.outcomes.filter((o) => o.how === 'loaded').map((o) => o.step),
       seconds: (performance.now() - started) / 1000,
+      memory: ctx.memory ?? null,
     };
   } finally {
     await pool?.close();
     await store?.close();
+    // A streamed run's spill is never reused (see src/spill/edge-spill.ts): it goes with the
+    // run, done or failed. One left by a killed run goes when the next run ends.
+    removeSpill(opts.out);
     lock.release();
   }
 }
@@ -167,9 +189,10 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     return { tally, counts: { nodes: matrix.rows, features: matrix.cols } };
   });
   await step(ctx, 'edge_features', async () => {
-    const { tally, matrix } = await edgeFeatures(ctx);
-    ctx.edgeMatrix = matrix;
-    return { tally, counts: { edges: matrix.rows, features: matrix.cols } };
+    ctx.memory = planMemory(ctx);
+    const { tally, store } = await edgeFeatures(ctx, ctx.memory.streaming);
+    ctx.edgeFeatures = store;
+    return { tally, counts: { edges: ctx.loaded!.edges.rows, features: EDGE_FEATURE_COUNT } };
   });
   await step(ctx, 'normalized', async (record) => {
     const rec = (record?.result as NormalizedRecord | undefined) ?? (await fitNormalized(ctx));
@@ -215,6 +238,13 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     { alwaysCompute: true },
   );
   return summary!;
+}
+
+function spillBlockRows(internals: RunInternals): number {
+  const rows = internals.spillBlockRows ?? SPILL_BLOCK_ROWS;
+  // Blocks cut the fit's passes: off a moment block, the statistics would change bits.
+  assert(rows > 0 && rows % MOMENT_BLOCK === 0, 'spill blocks must be whole moment blocks');
+  return rows;
 }
 
 function outputPaths(out: string, rejected: boolean): RunResult['outputs'] {

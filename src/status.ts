@@ -6,6 +6,7 @@ import { CheckpointStore, type StepRecord } from './checkpoint/store.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
 import { OUTPUT_FILES } from './output/outputs.js';
+import { SPILL_FILE } from './spill/edge-spill.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
 
 export interface StepStatus {
@@ -59,6 +60,8 @@ function removeFiles(dir: string, options: { outputs?: boolean }): string[] {
   };
   remove('checkpoints.mdb');
   remove('checkpoints.mdb-lock');
+  // Scratch of a streamed run that was killed; never read by a later run.
+  remove(SPILL_FILE);
   if (options.outputs === true) {
     for (const file of Object.values(OUTPUT_FILES)) {
       remove(file);

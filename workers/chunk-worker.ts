@@ -70,10 +70,10 @@ function dispatch(task: KernelTask): unknown {
       nodeFeatures(task.graph, task.edges, task.nodes, task.vocab, task.out, task.from, task.to);
       return null;
     case 'edge-rows':
-      edgeRowFeatures(task.edges, task.originTs, task.out, task.from, task.to);
+      edgeRowFeatures(task.edges, task.originTs, task.out, task.from, task.to, task.base);
       return null;
     case 'edge-ports':
-      edgePortFeatures(task.graph, task.edges, task.out, task.lists, task.from, task.to);
+      edgePortFeatures(task.graph, task.edges, task.ports, task.lists, task.from, task.to);
       return null;
     case 'block-sums':
       return blockSums(task.m, task.cols, task.keep, task.from, task.to);

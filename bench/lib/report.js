@@ -205,9 +205,25 @@ export function runFacts(m) {
     `run() ${fmtSeconds(m.wallSeconds)} s: setup before data_loaded ` +
       `${fmtSeconds(m.setupSeconds)} s, pool and store close ${fmtSeconds(m.closeSeconds)} s.`,
     `Peak RSS ${fmtMiB(m.peakRssBytes)} MiB sampled, VmHWM ${fmtMiB(m.vmHwmBytes)} MiB.`,
+    memoryLine(m),
     cpuLine(m),
     `Output folder ${fmtMiB(m.outputBytes)} MiB: ${fileList(m.files)}.`,
   ].join('\n');
+}
+
+/**
+ * The engine's memory budget and the mode it chose, with its footprint estimates.
+ * @param {RunMeasurement} m
+ */
+function memoryLine(m) {
+  if (m.memory === undefined || m.memory === null) return 'Memory budget: not reported.';
+  const { budget, estimate, streaming } = m.memory;
+  return (
+    `Memory budget ${fmtMiB(budget)} MiB: edge features ` +
+    `${streaming ? 'streamed through a file' : 'held in memory'} (engine estimate after ` +
+    `data_loaded: ${fmtMiB(estimate.inMemory)} MiB in memory, ` +
+    `${fmtMiB(estimate.streaming)} MiB streaming).`
+  );
 }
 
 /**

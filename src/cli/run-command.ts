@@ -46,6 +46,10 @@ Options:
   --workers N            worker threads (default: available cores)
   --worker-heap-mb N     heap limit of each worker thread in MB (default: 1024); a chunk
                          that runs out of it twice is split in half and retried
+  --memory-budget SIZE   memory the run should stay under: bytes, or with a k, m or g
+                         suffix (binary: 4g is 4 GiB); when the edge features would not
+                         fit in it they are streamed through a file, with the same
+                         outputs (default: 3/4 of the memory available at start)
   --resume-from STEP     load STEP and the steps before it, recompute the rest
   --fresh                ignore every checkpoint
   --imbalance M          smote | undersample | none (default: smote)
@@ -75,6 +79,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     'chunk-size': { type: 'string' },
     workers: { type: 'string' },
     'worker-heap-mb': { type: 'string' },
+    'memory-budget': { type: 'string' },
     'resume-from': { type: 'string' },
     fresh: { type: 'boolean' },
     imbalance: { type: 'string' },
@@ -108,6 +113,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     chunkSize: integer('--chunk-size', values['chunk-size'] as string | undefined),
     workers: integer('--workers', values.workers as string | undefined),
     workerHeapMb: integer('--worker-heap-mb', values['worker-heap-mb'] as string | undefined),
+    memoryBudget: values['memory-budget'] as string | undefined,
     resumeFrom: values['resume-from'] as StepName | undefined,
     fresh: values.fresh as boolean | undefined,
     imbalance: values.imbalance as Imbalance | undefined,

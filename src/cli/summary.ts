@@ -1,4 +1,6 @@
 import type { RunResult } from '../run.js';
+import type { MemoryPlan } from '../memory/plan.js';
+import { formatSize } from '../memory/size.js';
 import { chunks, fmtSeconds } from './progress.js';
 
 /** The end-of-run summary, in the spirit of the notebook it replaces. */
@@ -40,6 +42,7 @@ export function formatSummary(r: RunResult): string {
   }
   lines.push(`  ${'total'.padEnd(14)} ${fmtSeconds(r.seconds).padStart(9)}`);
   if (r.resumed.length > 0) lines.push(`loaded from checkpoints: ${r.resumed.join(', ')}`);
+  if (r.memory !== null) lines.push(memoryLine(r.memory));
   lines.push(
     '',
     `outputs in ${r.out}: nodes.arrow, edges.arrow, train_resampled.arrow, manifest.json`,
@@ -59,4 +62,13 @@ function howResampled(r: RunResult): string {
   }
   const [y0, y1] = r.summary.splits.train;
   return rows < y0 + y1 ? '(undersampled)' : '(no resampling)';
+}
+
+/** The memory budget and what it decided, with the estimate it was compared with. */
+function memoryLine(m: MemoryPlan): string {
+  const how = m.streaming
+    ? `edge features streamed through a file (about ${formatSize(m.estimate.streaming)}; ` +
+      `${formatSize(m.estimate.inMemory)} in memory)`
+    : `edge features held in memory (about ${formatSize(m.estimate.inMemory)})`;
+  return `memory budget  ${formatSize(m.budget)}: ${how}`;
 }

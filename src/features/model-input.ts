@@ -20,11 +20,15 @@ export interface ModelColumn {
   std: number;
 }
 
-/** The model-input columns in MODEL_COLUMNS order, read through the fitted edge scaler. */
-export function modelColumns(raw: Matrix, stats: ScalerStats): ModelColumn[] {
+/**
+ * The model-input columns in MODEL_COLUMNS order, read through the fitted edge scaler. With
+ * no matrix (a streamed run, whose edge matrix is on disk) `values` are empty, and callers
+ * read raw values from the spill and scale them with `scaledValue`.
+ */
+export function modelColumns(raw: Matrix | null, stats: ScalerStats): ModelColumn[] {
   return EDGE_FEATURES.map((_, c) => {
     const j = stats.cols.indexOf(c);
-    const values = column(raw, c);
+    const values = raw === null ? new Float64Array(0) : column(raw, c);
     if (j < 0) return { values, scaled: false, mean: 0, std: 1 };
     return { values, scaled: true, mean: stats.mean[j]!, std: stats.std[j]! };
   });
@@ -35,6 +39,10 @@ export function modelColumns(raw: Matrix, stats: ScalerStats): ModelColumn[] {
  * for `<name>_z`, so a value is the same bits wherever it is computed.
  */
 export function modelValue(c: ModelColumn, r: number): number {
-  const x = c.values[r] as number;
+  return scaledValue(c, c.values[r] as number);
+}
+
+/** A raw value `x` of column `c` as model input: the one expression every path uses. */
+export function scaledValue(c: ModelColumn, x: number): number {
   return c.scaled ? (x - c.mean) / c.std : x;
 }

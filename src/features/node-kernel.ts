@@ -2,6 +2,7 @@ import { hourOf, isNight, isWeekend, weekdayOf, SECONDS_PER_DAY } from './calend
 import { N } from './definitions.js';
 import type { Csr, Graph } from './graph.js';
 import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from './tables.js';
+import { scratchInt32 } from './scratch.js';
 
 /** Running totals of one node's transactions; one instance is reused for every node. */
 class Tally {
@@ -112,11 +113,11 @@ export function nodeFeatures(
   to: number,
 ): void {
   const seen: Seen = {
-    currency: new Int32Array(vocab.currencies).fill(-1),
-    bank: new Int32Array(vocab.bankTexts).fill(-1),
+    currency: scratchInt32('node-currency', vocab.currencies, -1),
+    bank: scratchInt32('node-bank', vocab.bankTexts, -1),
   };
-  const outCp = new Int32Array(nodes.count).fill(-1);
-  const inCp = new Int32Array(nodes.count).fill(-1);
+  const outCp = scratchInt32('node-out-counterparty', nodes.count, -1);
+  const inCp = scratchInt32('node-in-counterparty', nodes.count, -1);
   const t = new Tally();
   const l = new Gathered();
   const n = out.rows;

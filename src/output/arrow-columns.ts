@@ -14,6 +14,8 @@ import {
   type Vector,
 } from 'apache-arrow';
 
+import type { SpillReader } from '../spill/edge-spill.js';
+
 /**
  * A column ready for batching: `slice(from, to)` returns that range as Arrow data without
  * copying numeric buffers, so a batch costs only its string and 64-bit-integer conversions.
@@ -43,6 +45,30 @@ export function zScore(name: string, raw: Float64Array, mean: number, std: numbe
     slice: (from, to) => {
       const out = new Float64Array(to - from);
       for (let r = from; r < to; r++) out[r - from] = ((raw[r] as number) - mean) / std;
+      return makeData({ type, length: to - from, data: out });
+    },
+  };
+}
+
+/**
+ * A raw edge feature column read back from a streamed run's spill, or its z-score: the same
+ * values and the same expression as `f64` and `zScore` over the in-memory matrix. A batch's
+ * rows lie in one spill block (both are 2^20 rows), so the raw column is a view of it.
+ */
+export function spillColumn(
+  name: string,
+  reader: SpillReader,
+  col: number,
+  z: { mean: number; std: number } | null,
+): ColumnSource {
+  const type = new Float64();
+  return {
+    field: new Field(name, type, false),
+    slice: (from, to) => {
+      const raw = reader.column(col, from, to);
+      if (z === null) return makeData({ type, length: to - from, data: raw });
+      const out = new Float64Array(to - from);
+      for (let i = 0; i < out.length; i++) out[i] = ((raw[i] as number) - z.mean) / z.std;
       return makeData({ type, length: to - from, data: out });
     },
   };

@@ -5,13 +5,17 @@ import {
   i64,
   i8,
   timestamps,
+  spillColumn,
   utf8,
   zScore,
   type ColumnSource,
 } from './arrow-columns.js';
 import { resampledColumn, SyntheticBlock, type ResampledSpec } from './resampled-columns.js';
+import { SpillReader, type EdgeSpill } from '../spill/edge-spill.js';
 
 const BLOCKS = new WeakMap<ResampledSpec, SyntheticBlock>();
+/** One reader per spill object of a message, so a file's columns share the block read. */
+const READERS = new WeakMap<EdgeSpill, SpillReader>();
 
 /**
  * An output column as plain data: typed arrays (over shared memory where they are large),
@@ -27,6 +31,14 @@ export type ColumnSpec =
   | { kind: 'timestamps'; name: string; values: Float64Array }
   | { kind: 'i8'; name: string; values: Int8Array }
   | { kind: 'utf8'; name: string; values: readonly string[] }
+  /** Raw column `col` of a spilled edge matrix, or its z-score when `z` is set. */
+  | {
+      kind: 'spill';
+      name: string;
+      spill: EdgeSpill;
+      col: number;
+      z: { mean: number; std: number } | null;
+    }
   /** Column `j` of the resampled set; its columns share one `spec` object. */
   | { kind: 'resampled'; name: string; spec: ResampledSpec; j: number }
   | {
@@ -49,8 +61,11 @@ export function sourceOf(spec: ColumnSpec): ColumnSource {
     case 'resampled': {
       let block = BLOCKS.get(spec.spec);
       if (block === undefined) BLOCKS.set(spec.spec, (block = new SyntheticBlock()));
-      return resampledColumn(spec.name, spec.spec, spec.j, block);
+      const spill = spec.spec.spill;
+      return resampledColumn(spec.name, spec.spec, spec.j, block, spill && readerOf(spill));
     }
+    case 'spill':
+      return spillColumn(spec.name, readerOf(spec.spill), spec.col, spec.z);
     case 'f64':
       return f64(spec.name, spec.values);
     case 'z':
@@ -68,4 +83,10 @@ export function sourceOf(spec: ColumnSpec): ColumnSource {
     case 'dictionary':
       return dictionary(spec.name, spec.codes, spec.shift, spec.words, spec.id);
   }
+}
+
+function readerOf(spill: EdgeSpill): SpillReader {
+  let reader = READERS.get(spill);
+  if (reader === undefined) READERS.set(spill, (reader = new SpillReader(spill)));
+  return reader;
 }

@@ -9,9 +9,11 @@ import type { Loaded } from '../ingest/loaded.js';
 import type { Normalized, ScalerStats } from '../pipeline/normalized.js';
 import { resampledRows, type Resampled } from '../pipeline/resampled.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
+import { matrixOf, type EdgeFeatureStore } from '../spill/edge-store.js';
 import { writeArrowFileAsync, type WrittenFile } from './arrow-file.js';
 import { sourceOf, type ColumnSpec } from './column-specs.js';
 import type { ResampledSpec } from './resampled-columns.js';
+import type { EdgeSpill } from '../spill/edge-spill.js';
 
 export const OUTPUT_FILES = {
   nodes: 'nodes.arrow',
@@ -24,7 +26,7 @@ export type OutputName = keyof typeof OUTPUT_FILES;
 export interface OutputData {
   loaded: Loaded;
   nodeMatrix: Matrix;
-  edgeMatrix: Matrix;
+  edgeFeatures: EdgeFeatureStore;
   norm: Normalized;
   resampled: Resampled;
 }
@@ -105,7 +107,7 @@ function nodeColumns({ loaded, nodeMatrix, norm }: OutputData): ColumnSpec[] {
   ];
 }
 
-function edgeColumns({ loaded, edgeMatrix, norm }: OutputData): ColumnSpec[] {
+function edgeColumns({ loaded, edgeFeatures, norm }: OutputData): ColumnSpec[] {
   const e = loaded.edges;
   const n = e.rows;
   return [
@@ -131,8 +133,29 @@ function edgeColumns({ loaded, edgeMatrix, norm }: OutputData): ColumnSpec[] {
       words: SPLIT_NAMES,
       id: 1,
     },
-    ...featureColumns(EDGE_FEATURES, edgeMatrix, norm.edge),
+    ...(edgeFeatures.kind === 'matrix'
+      ? featureColumns(EDGE_FEATURES, edgeFeatures.matrix, norm.edge)
+      : spilledColumns(edgeFeatures.spill, norm.edge)),
   ];
+}
+
+/** `featureColumns` of the edge matrix when it was spilled: the same names and values. */
+function spilledColumns(spill: EdgeSpill, stats: ScalerStats): ColumnSpec[] {
+  const rawCols = EDGE_FEATURES.map((d, col): ColumnSpec => ({
+    kind: 'spill',
+    name: d.name,
+    spill,
+    col,
+    z: null,
+  }));
+  const zCols = stats.cols.map((col, j): ColumnSpec => ({
+    kind: 'spill',
+    name: `${EDGE_FEATURES[col]!.name}_z`,
+    spill,
+    col,
+    z: { mean: stats.mean[j]!, std: stats.std[j]! },
+  }));
+  return [...rawCols, ...zCols];
 }
 
 /** Raw features in SPEC order, then `<name>_z` for each scaled one. */
@@ -157,12 +180,13 @@ function featureColumns(
   return [...rawCols, ...zCols];
 }
 
-function resampledColumns({ resampled, edgeMatrix, norm }: OutputData): ColumnSpec[] {
+function resampledColumns({ resampled, edgeFeatures, norm }: OutputData): ColumnSpec[] {
   const spec: ResampledSpec = {
     rows: resampled.rows,
-    columns: modelColumns(edgeMatrix, norm.edge),
+    columns: modelColumns(matrixOf(edgeFeatures), norm.edge),
     smote: resampled.smote,
     synthetic: resampled.syntheticRows,
+    spill: edgeFeatures.kind === 'spill' ? edgeFeatures.spill : null,
   };
   return [
     ...MODEL_COLUMNS.map((name, j): ColumnSpec => ({ kind: 'resampled', name, spec, j })),

@@ -1,7 +1,8 @@
 import { Field, Float64, makeData } from 'apache-arrow';
 
-import { modelValue, type ModelColumn } from '../features/model-input.js';
+import { modelValue, scaledValue, type ModelColumn } from '../features/model-input.js';
 import { synthesize, type SmoteInput } from '../resample/smote.js';
+import type { EdgeSpill, SpillReader } from '../spill/edge-spill.js';
 import type { ColumnSource } from './arrow-columns.js';
 
 /**
@@ -16,6 +17,8 @@ export interface ResampledSpec {
   columns: ModelColumn[];
   smote: SmoteInput | null;
   synthetic: number;
+  /** A streamed run's spilled edge matrix, which the kept rows are read from; else null. */
+  spill: EdgeSpill | null;
 }
 
 /**
@@ -29,6 +32,7 @@ export function resampledColumn(
   spec: ResampledSpec,
   j: number,
   cache: SyntheticBlock,
+  reader: SpillReader | null = null,
 ): ColumnSource {
   const type = new Float64();
   const column = spec.columns[j]!;
@@ -38,7 +42,14 @@ export function resampledColumn(
       const out = new Float64Array(to - from);
       const kept = spec.rows.length;
       const end = Math.min(to, kept);
-      for (let i = from; i < end; i++) out[i - from] = modelValue(column, spec.rows[i]!);
+      if (reader === null) {
+        for (let i = from; i < end; i++) out[i - from] = modelValue(column, spec.rows[i]!);
+      } else {
+        // Kept rows ascend, so the spill is read forward, each block once per file.
+        for (let i = from; i < end; i++) {
+          out[i - from] = scaledValue(column, reader.value(j, spec.rows[i]!));
+        }
+      }
       if (to > kept) {
         const s0 = Math.max(from, kept) - kept;
         const block = cache.rows(spec, s0, to - kept);

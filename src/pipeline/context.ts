@@ -2,6 +2,8 @@ import type { CheckpointStore, StepRecord } from '../checkpoint/store.js';
 import type { Emit } from '../events.js';
 import type { Graph } from '../features/graph.js';
 import type { Matrix } from '../features/tables.js';
+import type { MemoryPlan } from '../memory/plan.js';
+import type { EdgeFeatureStore } from '../spill/edge-store.js';
 import type { Loaded } from '../ingest/loaded.js';
 import type { ResolvedOptions, StepName } from '../options.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
@@ -39,7 +41,14 @@ export interface Context {
   loaded?: Loaded;
   graph?: Promise<Graph>;
   nodeMatrix?: Matrix;
-  edgeMatrix?: Matrix;
+  /** The raw edge matrix, in memory or spilled to a file (see `memory`). */
+  edgeFeatures?: EdgeFeatureStore;
+  /** Rows per block of a spill file (SPILL_BLOCK_ROWS; tests choose fewer). */
+  spillBlockRows: number;
+  /** The block buffer of a streamed run's spill, shared by its writing and reading back. */
+  spillBuffer?: SharedArrayBuffer;
+  /** The memory budget, the footprint estimate and the mode chosen from them. */
+  memory?: MemoryPlan;
   normalized?: Normalized;
   resampled?: Resampled;
   weights?: { weights: [number, number]; multiplier: number };

@@ -1,5 +1,5 @@
 import type { WireError } from '../errors.js';
-import type { PortLists } from '../features/edge-kernel.js';
+import type { PortColumns, PortLists } from '../features/edge-kernel.js';
 import type { Graph } from '../features/graph.js';
 import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from '../features/tables.js';
 import type { RowColumns } from '../ingest/parse-chunk.js';
@@ -40,12 +40,14 @@ export type Task =
       out: Matrix;
       from: number;
       to: number;
+      /** Edge row held by row 0 of `out` (a block of rows when streaming); default 0. */
+      base?: number;
     }
   | {
       kind: 'edge-ports';
       graph: Graph;
       edges: EdgeColumns;
-      out: Matrix;
+      ports: PortColumns;
       lists: PortLists;
       from: number;
       to: number;

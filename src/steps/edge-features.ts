@@ -1,48 +1,58 @@
-import { E, EDGE_FEATURE_COUNT } from '../features/definitions.js';
-import type { PortLists } from '../features/edge-kernel.js';
+import { EDGE_FEATURE_COUNT } from '../features/definitions.js';
+import { matrixPorts, type PortColumns, type PortLists } from '../features/edge-kernel.js';
 import type { Csr } from '../features/graph.js';
-import { column, makeMatrix, type Matrix } from '../features/tables.js';
+import { makeMatrix } from '../features/tables.js';
 import { ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
+import type { EdgeFeatureStore } from '../spill/edge-store.js';
+import { streamedPorts, writeEdgeSpill } from '../spill/write-spill.js';
 import { graphOf } from './graph.js';
 
 const PORT_COLUMNS = [
-  { name: 'inPort', col: E.in_port, side: 'in' },
-  { name: 'inDelta', col: E.in_time_delta, side: 'in' },
-  { name: 'outPort', col: E.out_port, side: 'out' },
-  { name: 'outDelta', col: E.out_time_delta, side: 'out' },
+  { name: 'inPort', side: 'in' },
+  { name: 'inDelta', side: 'in' },
+  { name: 'outPort', side: 'out' },
+  { name: 'outDelta', side: 'out' },
 ] as const;
 
 /**
  * Step 3, `edge_features` (SPEC §5). Reads `ctx.loaded` and the sorted graph. Writes the edge
- * matrix (edges × 20). Features 1–16 read one row each of `data_loaded`'s columns, which are
- * recorded already: computing them again on the pool takes well under a second at HI-Small
- * scale, while recording them would write and read back 16 columns (620 MB there) that are a
- * second copy of the same data. So they are computed on every run and not recorded; only the
- * port features 17–20, which walk each node's sorted lists, are chunks with records.
+ * matrix (edges × 20), in memory or, when `streaming`, to a spill file block by block.
+ * Features 1–16 read one row each of `data_loaded`'s columns, which are recorded already:
+ * computing them again on the pool takes well under a second at HI-Small scale, while
+ * recording them would write and read back 16 columns (620 MB there) that are a second copy
+ * of the same data. So they are computed on every run and not recorded; only the port
+ * features 17–20, which walk each node's sorted lists, are chunks with records. The chunks
+ * and their records are the same in both modes, so a run may resume in the other one.
  */
-export async function edgeFeatures(ctx: Context): Promise<{ tally: ChunkTally; matrix: Matrix }> {
+export async function edgeFeatures(
+  ctx: Context,
+  streaming: boolean,
+): Promise<{ tally: ChunkTally; store: EdgeFeatureStore }> {
   const loaded = ctx.loaded!;
   const e = loaded.edges;
-  const matrix = makeMatrix(e.rows, EDGE_FEATURE_COUNT);
-  const rowFeatures = Promise.all(
-    ranges(e.rows, ctx.opts.chunkSize).map(({ from, to }) =>
-      ctx.pool.run({
-        kind: 'edge-rows',
-        edges: e,
-        originTs: loaded.originTs,
-        out: matrix,
-        from,
-        to,
-      }),
-    ),
-  );
+  const matrix = streaming ? null : makeMatrix(e.rows, EDGE_FEATURE_COUNT);
+  const ports = matrix === null ? await streamedPorts(ctx) : matrixPorts(matrix);
+  const rowFeatures =
+    matrix === null
+      ? Promise.resolve([])
+      : Promise.all(
+          ranges(e.rows, ctx.opts.chunkSize).map(({ from, to }) =>
+            ctx.pool.run({
+              kind: 'edge-rows',
+              edges: e,
+              originTs: loaded.originTs,
+              out: matrix,
+              from,
+              to,
+            }),
+          ),
+        );
   // Awaited below; until then a failure must not surface as an unhandled rejection.
   rowFeatures.catch(() => undefined);
   const nodeParts = ranges(loaded.nodes.count, ctx.opts.chunkSize);
   // Port chunks are stored in list order; scattering them back needs the graph, built later.
   const pendingPorts: { from: number; to: number; arrays: Record<string, unknown> }[] = [];
-  const lists = portLists(e.rows);
 
   const tally = await runChunks(ctx, {
     step: 'edge_features',
@@ -50,11 +60,10 @@ export async function edgeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
     compute: async (i, hints) => {
       const { from, to } = nodeParts[i]!;
       const graph = await graphOf(ctx);
-      await ctx.pool.run(
-        { kind: 'edge-ports', graph, edges: e, out: matrix, lists, from, to },
-        hints,
-      );
-      return { rows: to - from, arrays: listSlices(lists, graph.in, graph.out, from, to) };
+      const lists = chunkLists(graph.in, graph.out, from, to);
+      await ctx.pool.run({ kind: 'edge-ports', graph, edges: e, ports, lists, from, to }, hints);
+      const { inPort, inDelta, outPort, outDelta } = lists;
+      return { rows: to - from, arrays: { inPort, inDelta, outPort, outDelta } };
     },
     restore: (i, payload) => {
       pendingPorts.push({ ...nodeParts[i]!, arrays: payload.arrays });
@@ -64,40 +73,50 @@ export async function edgeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
 
   if (pendingPorts.length > 0) {
     const graph = await graphOf(ctx);
-    for (const p of pendingPorts) scatterPorts(matrix, graph.in, graph.out, p.from, p.to, p.arrays);
+    for (const p of pendingPorts) scatterPorts(ports, graph.in, graph.out, p.from, p.to, p.arrays);
   }
-  return { tally, matrix };
+  // Both feature steps are done with the adjacency lists (8 bytes per edge): let them go
+  // before the spill's blocks are allocated.
+  ctx.graph = undefined;
+  if (matrix !== null) return { tally, store: { kind: 'matrix', matrix } };
+  return { tally, store: { kind: 'spill', spill: await writeEdgeSpill(ctx, ports) } };
 }
 
 function scatterPorts(
-  m: Matrix,
+  ports: PortColumns,
   inCsr: Csr,
   outCsr: Csr,
   from: number,
   to: number,
   arrays: Record<string, unknown>,
 ): void {
-  for (const { name, col, side } of PORT_COLUMNS) {
+  for (const { name, side } of PORT_COLUMNS) {
     const csr = side === 'in' ? inCsr : outCsr;
     const a = csr.start[from] as number;
     const b = csr.start[to] as number;
     const values = arrays[name] as Float64Array;
-    const dst = column(m, col);
+    const dst = ports[name];
     for (let i = a; i < b; i++) dst[csr.edges[i]!] = values[i - a] as number;
   }
 }
 
-function portLists(rows: number): PortLists {
-  const f64 = () => new Float64Array(new SharedArrayBuffer(Math.max(1, rows) * 8));
-  return { inPort: f64(), inDelta: f64(), outPort: f64(), outDelta: f64() };
-}
-
-/** A node range's stretch of each list: contiguous, so recording it copies without a gather. */
-function listSlices(lists: PortLists, inCsr: Csr, outCsr: Csr, from: number, to: number) {
-  const out: Record<string, Float64Array> = {};
-  for (const { name, side } of PORT_COLUMNS) {
-    const csr = side === 'in' ? inCsr : outCsr;
-    out[name] = lists[name].subarray(csr.start[from] as number, csr.start[to] as number);
-  }
-  return out;
+/**
+ * The list-order arrays of nodes [from, to): that range's stretch of each list, which is what
+ * the chunk records. Sized per chunk, so no array over every edge is kept for them.
+ */
+function chunkLists(inCsr: Csr, outCsr: Csr, from: number, to: number): PortLists {
+  const inFrom = inCsr.start[from] as number;
+  const outFrom = outCsr.start[from] as number;
+  const f64 = (n: number) =>
+    new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8)).subarray(0, n);
+  const inLength = (inCsr.start[to] as number) - inFrom;
+  const outLength = (outCsr.start[to] as number) - outFrom;
+  return {
+    inPort: f64(inLength),
+    inDelta: f64(inLength),
+    outPort: f64(outLength),
+    outDelta: f64(outLength),
+    inFrom,
+    outFrom,
+  };
 }

@@ -37,7 +37,7 @@ export async function createGraph(
     {
       loaded,
       nodeMatrix: ctx.nodeMatrix!,
-      edgeMatrix: ctx.edgeMatrix!,
+      edgeFeatures: ctx.edgeFeatures!,
       norm,
       resampled,
     },

@@ -1,6 +1,6 @@
 import { OptionError } from '../errors.js';
 import { EDGE_FEATURE_COUNT } from '../features/definitions.js';
-import { MODEL_SCALED, modelColumns, modelValue } from '../features/model-input.js';
+import { MODEL_SCALED, modelColumns, scaledValue } from '../features/model-input.js';
 import { TRAIN } from '../features/split.js';
 import { ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
@@ -8,6 +8,7 @@ import { inSlices, Pacer } from '../pipeline/pacer.js';
 import type { Resampled } from '../pipeline/resampled.js';
 import { UNDERSAMPLE_DRAW, uniform } from '../resample/random.js';
 import type { SmoteInput } from '../resample/smote.js';
+import { matrixOf, rowReader } from '../spill/edge-store.js';
 
 const MAX_K = 3;
 const KNN_CHUNK = 1024;
@@ -138,13 +139,18 @@ async function minorityInput(
   pace: Pacer,
 ): Promise<SmoteInput> {
   const width = EDGE_FEATURE_COUNT;
-  const columns = modelColumns(ctx.edgeMatrix!, ctx.normalized!.edge);
+  const store = ctx.edgeFeatures!;
+  const columns = modelColumns(matrixOf(store), ctx.normalized!.edge);
+  // Train rows ascend, so a spilled matrix is read forward, each block once.
+  const raw = rowReader(store);
   const rows = new Float64Array(new SharedArrayBuffer(Math.max(1, m * width) * 8));
   let at = 0;
   await inSlices(pace, y.length, (from, to) => {
     for (let i = from; i < to; i++) {
       if (y[i] !== label) continue;
-      for (let j = 0; j < width; j++) rows[at * width + j] = modelValue(columns[j]!, train[i]!);
+      for (let j = 0; j < width; j++) {
+        rows[at * width + j] = scaledValue(columns[j]!, raw(j, train[i]!));
+      }
       at++;
     }
   });

@@ -6,6 +6,10 @@ import { ranges } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
 import { inSlices, Pacer } from '../pipeline/pacer.js';
 import type { Normalized, ScalerStats } from '../pipeline/normalized.js';
+import type { Task } from '../protocol/tasks.js';
+import { blockCount, blockRange, readBlock, type EdgeSpill } from '../spill/edge-spill.js';
+import type { EdgeFeatureStore } from '../spill/edge-store.js';
+import { spillBuffer } from '../spill/write-spill.js';
 
 export interface NormalizedRecord {
   cuts: Normalized['cuts'];
@@ -16,8 +20,10 @@ export interface NormalizedRecord {
 /**
  * Step 4, `normalized` (SPEC §6). Reads edge timestamps and both feature matrices. Writes the
  * split and the scaler statistics: edges fitted on train rows, nodes on all nodes. The sums run
- * on the pool in fixed row blocks, so the fitted values do not depend on chunking. The loops
- * over rows on the coordinator run in paced slices, so a signal is not kept waiting.
+ * on the pool in fixed row blocks, so the fitted values do not depend on chunking, nor on
+ * whether the edge matrix is in memory or read back from its spill block by block (a spill
+ * block is a whole number of moment blocks). The loops over rows on the coordinator run in
+ * paced slices, so a signal is not kept waiting.
  */
 export async function fitNormalized(ctx: Context): Promise<NormalizedRecord> {
   const e = ctx.loaded!.edges;
@@ -30,14 +36,17 @@ export async function fitNormalized(ctx: Context): Promise<NormalizedRecord> {
   });
 
   const edgeCols = scaledIndices(EDGE_FEATURES);
-  const edge = await fit(ctx, ctx.edgeMatrix!, edgeCols, train, EDGE_NAMES, pace);
+  const edge = await fit(
+    ctx,
+    edgePasses(ctx, ctx.edgeFeatures!, train, pace),
+    edgeCols,
+    EDGE_NAMES,
+  );
   const node = await fit(
     ctx,
-    ctx.nodeMatrix!,
+    matrixPasses(ctx, ctx.nodeMatrix!, null),
     scaledIndices(NODE_FEATURES),
-    null,
     NODE_NAMES,
-    pace,
   );
   return { cuts, edge, node };
 }
@@ -89,20 +98,70 @@ const SPLIT_SLICE = 1 << 16;
 const EDGE_NAMES = EDGE_FEATURES.map((f) => f.name);
 const NODE_NAMES = NODE_FEATURES.map((f) => f.name);
 
+/**
+ * One pass of a moment kernel over a matrix's rows: `task` for each range of whole moment
+ * blocks, results in block order. `keep` is indexed like the rows `task` is given.
+ */
+type Pass = <T>(
+  task: (m: Matrix, keep: Uint8Array | null, from: number, to: number) => Task,
+) => Promise<T[]>;
+
+function matrixPasses(ctx: Context, m: Matrix, keep: Uint8Array | null): Pass {
+  return <T>(task: (m: Matrix, keep: Uint8Array | null, from: number, to: number) => Task) =>
+    Promise.all(
+      blockAligned(m.rows, ctx.opts.chunkSize).map(({ from, to }) =>
+        ctx.pool.run<T>(task(m, keep, from, to)),
+      ),
+    );
+}
+
+function edgePasses(ctx: Context, store: EdgeFeatureStore, keep: Uint8Array, pace: Pacer): Pass {
+  if (store.kind === 'matrix') return matrixPasses(ctx, store.matrix, keep);
+  return (task) => spillPass(ctx, store.spill, keep, pace, task);
+}
+
+/**
+ * A pass over a spill, one block read back at a time. Each block's rows start a moment block,
+ * so its ranges hold exactly the moment blocks of the in-memory pass, in the same order.
+ */
+async function spillPass<T>(
+  ctx: Context,
+  spill: EdgeSpill,
+  keep: Uint8Array,
+  pace: Pacer,
+  task: (m: Matrix, keep: Uint8Array | null, from: number, to: number) => Task,
+): Promise<T[]> {
+  const out: T[] = [];
+  const buffer = spillBuffer(ctx, spill);
+  for (let k = 0; k < blockCount(spill); k++) {
+    const { from, to } = blockRange(spill, k);
+    // The previous block's tasks have all returned, so its buffer can be read over.
+    const m = readBlock(spill, k, buffer);
+    const blockKeep = keep.subarray(from, to);
+    const parts = blockAligned(m.rows, ctx.opts.chunkSize);
+    out.push(
+      ...(await Promise.all(parts.map((p) => ctx.pool.run<T>(task(m, blockKeep, p.from, p.to))))),
+    );
+    await pace.breathe();
+  }
+  return out;
+}
+
 async function fit(
   ctx: Context,
-  m: Matrix,
+  pass: Pass,
   cols: number[],
-  keep: Uint8Array | null,
   names: string[],
-  pace: Pacer,
 ): Promise<ScalerStats> {
-  const parts = blockAligned(m.rows, ctx.opts.chunkSize);
-  const sums = await Promise.all(
-    parts.map(({ from, to }) =>
-      ctx.pool.run<BlockMoments>({ kind: 'block-sums', m, cols, keep, from, to }),
-    ),
-  );
+  const pace = new Pacer(ctx.signal);
+  const sums = await pass<BlockMoments>((m, keep, from, to) => ({
+    kind: 'block-sums',
+    m,
+    cols,
+    keep,
+    from,
+    to,
+  }));
   // Work handed to the pool runs to its end; a stop takes effect between the passes.
   await pace.breathe();
 
@@ -125,19 +184,15 @@ async function fit(
 
   const meanArray = new Float64Array(new SharedArrayBuffer(w * 8));
   meanArray.set(mean);
-  const squares = await Promise.all(
-    parts.map(({ from, to }) =>
-      ctx.pool.run<Float64Array>({
-        kind: 'block-squares',
-        m,
-        cols,
-        keep,
-        mean: meanArray,
-        from,
-        to,
-      }),
-    ),
-  );
+  const squares = await pass<Float64Array>((m, keep, from, to) => ({
+    kind: 'block-squares',
+    m,
+    cols,
+    keep,
+    mean: meanArray,
+    from,
+    to,
+  }));
   await pace.breathe();
   const ss = new Array<number>(w).fill(0);
   for (const s of squares) for (let k = 0; k < s.length; k++) ss[k % w]! += s[k]!;

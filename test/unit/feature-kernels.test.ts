@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { E, EDGE_FEATURE_COUNT, N, NODE_FEATURE_COUNT } from '../../src/features/definitions.js';
 import {
   edgePortFeatures,
+  matrixPorts,
   edgeRowFeatures,
   type PortLists,
 } from '../../src/features/edge-kernel.js';
@@ -95,6 +96,8 @@ function portLists(rows: number): PortLists {
     inDelta: new Float64Array(rows).fill(NaN),
     outPort: new Float64Array(rows).fill(NaN),
     outDelta: new Float64Array(rows).fill(NaN),
+    inFrom: 0,
+    outFrom: 0,
   };
 }
 
@@ -106,7 +109,7 @@ function edgeMatrix(
   const g = graphOf(e);
   const out = makeMatrix(6, EDGE_FEATURE_COUNT);
   edgeRowFeatures(e, D0, out, 0, 6);
-  for (const [from, to] of ranges) edgePortFeatures(g, e, out, lists, from, to);
+  for (const [from, to] of ranges) edgePortFeatures(g, e, matrixPorts(out), lists, from, to);
   return out;
 }
 
@@ -422,7 +425,7 @@ describe('edge features', () => {
     };
     const g = graphOf(e, 3);
     const out = makeMatrix(3, EDGE_FEATURE_COUNT);
-    edgePortFeatures(g, e, out, portLists(3), 0, 3);
+    edgePortFeatures(g, e, matrixPorts(out), portLists(3), 0, 3);
     expect([0, 1, 2].map((r) => row(out, r)[E.out_port])).toEqual([1, 0, 0]);
     expect([0, 1, 2].map((r) => row(out, r)[E.out_time_delta])).toEqual([100, 0, 0]);
     expect([0, 1, 2].map((r) => row(out, r)[E.in_port])).toEqual([0, 0, 0]);

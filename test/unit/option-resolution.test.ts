@@ -31,6 +31,8 @@ describe('resolveOptions defaults', () => {
       chunkSize: 100_000,
       workers: availableParallelism(),
       workerHeapMb: 1024,
+      // Depends on the machine's free memory; test/unit/memory-budget.test.ts checks it.
+      memoryBudget: expect.any(Number),
       resumeFrom: null,
       fresh: false,
       imbalance: 'smote',
@@ -169,6 +171,7 @@ describe('option keys', () => {
       chunkSize: 7,
       workers: 2,
       workerHeapMb: 64,
+      memoryBudget: '4g',
       resumeFrom: 'weights',
       fresh: false,
       imbalance: 'none',

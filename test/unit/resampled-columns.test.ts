@@ -64,6 +64,7 @@ function readInBatches(cuts: number[]): number[][] {
     columns: COLUMNS,
     smote: smote(),
     synthetic: SYNTHETIC,
+    spill: null,
   };
   const block = new SyntheticBlock();
   const sources = [0, 1, 2].map((j) => resampledColumn(`c${j}`, spec, j, block));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import type { PortLists } from '../../src/features/edge-kernel.js';
+import { matrixPorts, type PortLists } from '../../src/features/edge-kernel.js';
 import { buildCsr, sortLists, type Graph } from '../../src/features/graph.js';
 import { MOMENT_BLOCK } from '../../src/features/moments.js';
 import { makeMatrix, type EdgeColumns, type Matrix } from '../../src/features/tables.js';
@@ -118,7 +118,7 @@ function filled(rows: number, cols: number, seed: number): Matrix {
 
 function portLists(): PortLists {
   const f64 = () => new Float64Array(new SharedArrayBuffer(EDGES * 8));
-  return { inPort: f64(), inDelta: f64(), outPort: f64(), outDelta: f64() };
+  return { inPort: f64(), inDelta: f64(), outPort: f64(), outDelta: f64(), inFrom: 0, outFrom: 0 };
 }
 
 /** Neighbour search input: 90 points of 4 coordinates, row-major. */
@@ -175,7 +175,15 @@ const RANGE_CASES: Record<string, () => { task: Task; written: () => unknown }> 
     const out = makeMatrix(EDGES, 20);
     const lists = portLists();
     return {
-      task: { kind: 'edge-ports', graph: graph(true), edges: E, out, lists, from: 0, to: NODES },
+      task: {
+        kind: 'edge-ports',
+        graph: graph(true),
+        edges: E,
+        ports: matrixPorts(out),
+        lists,
+        from: 0,
+        to: NODES,
+      },
       written: () => [out.data, lists],
     };
   },
