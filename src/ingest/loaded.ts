@@ -4,15 +4,18 @@ import type { RejectedRow } from './rejects.js';
 /** What `data_loaded` produces: the typed, globally encoded tables (SPEC §2, §3). */
 export interface Loaded {
   edges: EdgeColumns;
-  /** 0-based data row of each edge in the transactions file (its `edge_id`). */
-  edgeIds: Float64Array;
+  /**
+   * 0-based data records of the transactions file that were rejected, ascending. An edge's
+   * `edge_id` is its data record: its row number plus the rejected records before it.
+   */
+  rejectedRecords: Float64Array;
   nodes: NodeColumns & { bank: string[]; account: string[] };
   vocab: Vocabulary;
   dict: { currency: string[]; format: string[]; bank: string[]; entityType: string[] };
   /** 00:00 UTC of the earliest day in the data, in epoch seconds (0 when there are no rows). */
   originTs: number;
   /** Typology code per edge, -1 for none. */
-  typology: Int32Array;
+  typology: Int8Array | Int32Array;
   typologies: string[];
   rejects: RejectedRow[];
   report: LoadReport;

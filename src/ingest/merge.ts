@@ -50,7 +50,6 @@ export function unmatchedPatternReason(transactions: string): string {
 export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loaded> {
   const rows = input.chunks.reduce((n, c) => n + c.rows, 0);
   const edges: EdgeColumns = { rows, ...rowsAt(input.table, 0, rows), bank: sharedInt32(rows) };
-  const edgeIds = new Float64Array(new SharedArrayBuffer(Math.max(1, rows) * 8));
 
   // 1. Node ids in order of first appearance (interned by NodeMerger as chunks arrived).
   const keys = input.nodes;
@@ -78,11 +77,9 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
     if (first !== at) moveRows(input.table, first, at, c.rows);
     const cur = Int32Array.from(c.currencies, (v) => currency.code.get(v) as number);
     const fmt = Int32Array.from(c.formats, (v) => format.code.get(v) as number);
-    const ids = edgeIdFiller(edgeIds, at, c, first);
     const base = at;
     await inSlices(pace, c.rows, (from, to) => {
       globalCodes(edges, cur, fmt, base + from, base + to);
-      ids(from, to);
     });
     at += c.rows;
   }
@@ -116,7 +113,8 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   entityType.set(accounts.codes);
 
   // 6. Typologies of labelled rows.
-  const typology = sharedInt32(rows).fill(-1);
+  // One byte a row: a patterns file names 8 typologies (codes up to 126 fit).
+  const typology = typologyCodes(rows, input.patterns?.typologies.length ?? 0);
   const typed =
     input.patterns === null
       ? null
@@ -158,7 +156,7 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   };
   return {
     edges,
-    edgeIds,
+    rejectedRecords: Float64Array.from(input.chunks.flatMap((c) => c.rejects.map((r) => r.record))),
     nodes: { count: bank.length, bank, account, bankText, entityType },
     vocab: {
       currencies: currency.values.length,
@@ -194,21 +192,6 @@ function globalCodes(e: EdgeColumns, cur: Int32Array, fmt: Int32Array, from: num
     e.receivingCurrency[i] = cur[e.receivingCurrency[i]!]!;
     e.format[i] = fmt[e.format[i]!]!;
   }
-}
-
-/**
- * Kept rows are numbered by their data record, skipping the rejected ones. The filler takes
- * the chunk's rows in order, a slice at a time.
- */
-function edgeIdFiller(ids: Float64Array, at: number, c: ParsedChunk, firstRow: number) {
-  const rejected = new Set(c.rejects.map((r) => r.record));
-  let record = firstRow;
-  return (from: number, to: number): void => {
-    for (let i = from; i < to; i++) {
-      while (rejected.has(record)) record++;
-      ids[at + i] = record++;
-    }
-  };
 }
 
 async function attachAccounts(
@@ -293,7 +276,7 @@ async function attachTypologies(
   p: PatternIndex,
   e: EdgeColumns,
   { bank, account, currency, format }: Texts,
-  out: Int32Array,
+  out: Int8Array | Int32Array,
   pace: Pacer,
 ) {
   const keyOf = (i: number): string => {
@@ -356,6 +339,13 @@ function byFileThenLine(rows: RejectedRow[]): RejectedRow[] {
   const rank = new Map<string, number>();
   for (const r of rows) if (!rank.has(r.file)) rank.set(r.file, rank.size);
   return rows.sort((a, b) => rank.get(a.file)! - rank.get(b.file)! || a.line - b.line);
+}
+
+/** Typology code per row, -1 for none, in one byte a row when the codes fit. */
+function typologyCodes(rows: number, typologies: number): Int8Array | Int32Array {
+  const n = Math.max(1, rows);
+  const codes = typologies < 127 ? new Int8Array(new SharedArrayBuffer(n)) : sharedInt32(rows);
+  return codes.fill(-1);
 }
 
 function sharedInt32(n: number): Int32Array {

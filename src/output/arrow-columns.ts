@@ -99,6 +99,43 @@ export function i64(name: string, values: Float64Array): ColumnSource {
   };
 }
 
+/**
+ * `edge_id` as int64: a row's data record, its row number plus the rejected records before
+ * it (`rejected`, ascending). Computed a batch at a time: held as a column it would take
+ * 8 bytes a row (240 MB at 30 M rows) to say, almost always, "the row number".
+ */
+export function edgeIds(name: string, rejected: Float64Array): ColumnSource {
+  const type = new Int64();
+  return {
+    field: new Field(name, type, false),
+    slice: (from, to) => {
+      const ids = new Float64Array(to - from);
+      let k = rejectedBefore(rejected, from);
+      for (let r = from; r < to; r++) {
+        while (k < rejected.length && rejected[k]! - k <= r) k++;
+        ids[r - from] = r + k;
+      }
+      return makeData({ type, length: to - from, data: toInt64(ids, 0, to - from) });
+    },
+  };
+}
+
+/**
+ * How many rejected records come before row r's record. `rejected[c] - c` never decreases
+ * (records are distinct and ascending), and record `rejected[c]` comes before row r's exactly
+ * when `rejected[c] - c <= r`: a binary search.
+ */
+function rejectedBefore(rejected: Float64Array, r: number): number {
+  let lo = 0;
+  let hi = rejected.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rejected[mid]! - mid <= r) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** timestamp[s, UTC] from epoch seconds held as doubles. */
 export function timestamps(name: string, values: Float64Array): ColumnSource {
   const type = new TimestampSecond('UTC');
@@ -153,7 +190,7 @@ export function utf8(name: string, values: readonly string[]): ColumnSource {
  */
 export function dictionary(
   name: string,
-  codes: Int32Array | Uint8Array,
+  codes: Int32Array | Int8Array | Uint8Array,
   shift: number,
   words: readonly string[],
   id: number,

@@ -1,5 +1,6 @@
 import {
   dictionary,
+  edgeIds,
   f64,
   i32,
   i64,
@@ -28,6 +29,8 @@ export type ColumnSpec =
   | { kind: 'z'; name: string; values: Float64Array; mean: number; std: number }
   | { kind: 'i32'; name: string; values: Int32Array }
   | { kind: 'i64'; name: string; values: Float64Array }
+  /** `edge_id` from the ascending rejected data records (see `edgeIds`). */
+  | { kind: 'edge-ids'; name: string; rejected: Float64Array }
   | { kind: 'timestamps'; name: string; values: Float64Array }
   | { kind: 'i8'; name: string; values: Int8Array }
   | { kind: 'utf8'; name: string; values: readonly string[] }
@@ -45,7 +48,7 @@ export type ColumnSpec =
       kind: 'dictionary';
       name: string;
       /** Stored codes; the written code is `codes[i] + shift`. */
-      codes: Int32Array | Uint8Array;
+      codes: Int32Array | Int8Array | Uint8Array;
       shift: number;
       words: readonly string[];
       id: number;
@@ -74,6 +77,8 @@ export function sourceOf(spec: ColumnSpec): ColumnSource {
       return i32(spec.name, spec.values);
     case 'i64':
       return i64(spec.name, spec.values);
+    case 'edge-ids':
+      return edgeIds(spec.name, spec.rejected);
     case 'timestamps':
       return timestamps(spec.name, spec.values);
     case 'i8':

@@ -111,7 +111,7 @@ function edgeColumns({ loaded, edgeFeatures, norm }: OutputData): ColumnSpec[] {
   const e = loaded.edges;
   const n = e.rows;
   return [
-    { kind: 'i64', name: 'edge_id', values: loaded.edgeIds.subarray(0, n) },
+    { kind: 'edge-ids', name: 'edge_id', rejected: loaded.rejectedRecords },
     { kind: 'i32', name: 'src', values: e.src.subarray(0, n) },
     { kind: 'i32', name: 'dst', values: e.dst.subarray(0, n) },
     { kind: 'timestamps', name: 'timestamp', values: e.ts.subarray(0, n) },
