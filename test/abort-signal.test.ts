@@ -48,4 +48,28 @@ describe('run() with an AbortSignal', () => {
     expect(resumed.resumed).toContain('data_loaded');
     expect(sha256Of(out)).toEqual(sha256Of(clean.out));
   });
+
+  it.each([
+    ['as data_loaded hands out its first chunks', 'step-start', 0],
+    ['after its first parsed chunk', 'chunk-done', 1],
+    ['after a few parsed chunks', 'chunk-done', 4],
+  ])(
+    'rejects with an AbortedError when aborted %s, while the side files are still being read',
+    async (_, kind, done) => {
+      // The chunk runner can stop before the accounts and patterns files are read; its
+      // rejection must wait to be awaited, not end the process as an unhandled one.
+      const controller = new AbortController();
+      const stopped = await run({
+        ...options(tempDir()),
+        signal: controller.signal,
+        onProgress: (event) => {
+          if (event.step !== 'data_loaded' || event.kind !== kind) return;
+          if (event.kind === 'chunk-done' && event.done !== done) return;
+          controller.abort();
+        },
+      }).catch((error: unknown) => error);
+
+      expect(stopped).toBeInstanceOf(AbortedError);
+    },
+  );
 });

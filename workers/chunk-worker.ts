@@ -2,6 +2,9 @@
  * Worker entry point: runs one chunk task and replies with its result or its error as data.
  * It imports kernels and the protocol only, never the pool or the coordinator.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 import { toWireError } from '../src/errors.js';
 import { edgePortFeatures, edgeRowFeatures } from '../src/features/edge-kernel.js';
 import { sortLists } from '../src/features/graph.js';
@@ -25,7 +28,7 @@ import { nearestNeighbours } from '../src/resample/knn.js';
 export default function runTask(task: FileTask): Promise<TaskReply<unknown>>;
 export default function runTask(task: KernelTask): TaskReply<unknown>;
 export default function runTask(task: Task): TaskReply<unknown> | Promise<TaskReply<unknown>> {
-  if (task.kind !== 'parse' && task.kind !== 'read-accounts') endSession();
+  if (task.kind !== 'parse' && task.kind !== 'read-accounts') endSession(collectGarbage);
   if (task.kind === 'write-arrow') return writeOutput(task);
   if (task.kind === 'read-accounts') return accountsFile(task);
   try {
@@ -52,6 +55,9 @@ async function accountsFile(task: ReadAccountsTask): Promise<TaskReply<unknown>>
   try {
     const bad = new BadRows(task.onBadRow);
     const rows = await readAccounts(task.path, bad, new Pacer(undefined));
+    // Millions of row objects become garbage once the reply is sent, and the parses that
+    // follow allocate too little to collect them: collect once the reply is out.
+    setImmediate(collectGarbage);
     return { ok: true, value: { rows, rejects: bad.rows } satisfies AccountsRead };
   } catch (error) {
     return { ok: false, error: toWireError(error) };
@@ -89,4 +95,13 @@ function parse(task: Extract<KernelTask, { kind: 'parse' }>): ParsedChunk {
   const table = task.table ?? undefined;
   if (task.session === null) return parseChunk(task.path, task.span, task.stopAtBadRow, { table });
   return parseInSession(task.path, task.span, task.stopAtBadRow, task.session, table);
+}
+
+/**
+ * V8's collector for this thread, for `endSession`. `--expose-gc` is set at run time (it
+ * only makes `gc` reachable); a new context then hands out the function.
+ */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }

@@ -24,10 +24,15 @@ let made = 0;
 
 /**
  * Drops the dictionary: a task of another kind means the load is over (hundreds of MB at
- * HI-Large scale that the thread would otherwise hold to the end of the run).
+ * HI-Large scale that the thread would otherwise hold to the end of the run). Its arrays are
+ * freed when this thread's heap is next collected, and the kernels that follow allocate
+ * almost nothing on the heap, so that could be never: `collect` (the worker passes V8's gc)
+ * runs a collection now.
  */
-export function endSession(): void {
+export function endSession(collect?: () => void): void {
+  if (current === null) return;
   current = null;
+  collect?.();
 }
 
 /**

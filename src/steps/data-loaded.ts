@@ -100,6 +100,10 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     },
   });
 
+  // Awaited after the side files below: a stop can end the chunks first, and their rejection
+  // must not count as unhandled meanwhile (Node would end the process).
+  chunks.catch(() => undefined);
+
   // The small files are read while the pool parses; a bad row there still waits for the
   // chunks in flight, so they are recorded before the run stops.
   const side = await readSideFiles(ctx).catch(async (error: unknown) => {
