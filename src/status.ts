@@ -40,6 +40,14 @@ export async function status(dir: string): Promise<StepStatus[]> {
 
 /** Removes the checkpoints (and, when asked, the outputs) of an output folder. */
 export function clean(dir: string, options: { outputs?: boolean } = {}): string[] {
+  // Output names are common words (nodes.arrow): a folder amlprep never wrote to is left alone.
+  const ours = ['checkpoints.mdb', MANIFEST_FILE].some((name) => existsSync(join(dir, name)));
+  if (options.outputs === true && existsSync(dir) && !ours) {
+    throw new CheckpointError(
+      `${dir}: not an amlprep output folder (no checkpoints.mdb, no ${MANIFEST_FILE}); ` +
+        'nothing removed',
+    );
+  }
   // A run in progress holds the lock; cleaning under it would orphan its checkpoints.
   const lock = existsSync(dir) ? acquireLock(dir) : null;
   try {

@@ -92,7 +92,12 @@ const ROW_CASES: BadCase[] = [
   },
   { title: 'month 13', file: 'month-13.csv', line: 5, reason: /timestamp|date|month/ },
   { title: 'a negative amount', file: 'negative-amount.csv', line: 5, reason: /amount/ },
-  { title: 'an empty amount', file: 'empty-amount.csv', line: 5, reason: /amount/ },
+  {
+    title: 'an empty amount',
+    file: 'empty-amount.csv',
+    line: 5,
+    reason: /empty Amount (Received|Paid) \(column [68]\)/,
+  },
   { title: 'a NaN amount', file: 'nan-amount.csv', line: 5, reason: /amount/ },
   { title: 'an amount of 1e999', file: 'exponent-amount.csv', line: 5, reason: /amount/ },
   { title: 'an account that is not UTF-8', file: 'invalid-utf8.csv', line: 5, reason: /UTF-8/ },
@@ -192,6 +197,28 @@ describe('an accounts file', () => {
     const accounts = badFixture('accounts-duplicate.csv');
     const result = await run(badFixture('base.csv'), '--accounts', accounts);
     expectBadInput(result, accounts, 8, /duplicate/);
+  });
+
+  it('with bytes that are not UTF-8 in an account stops the run at that row', async () => {
+    // `X\xff` and `X\xfe` would both read `X\ufffd`: the row is refused, not merged.
+    const lines = readFileSync(badFixture('accounts-ok.csv'), 'latin1').split('\n');
+    lines[3] = lines[3]!.replace(/,([0-9A-F]+),/, ',$1\xff,');
+    const accounts = join(tempDir(), 'accounts-latin1.csv');
+    writeFileSync(accounts, Buffer.from(lines.join('\n'), 'latin1'));
+
+    const result = await run(badFixture('base.csv'), '--accounts', accounts);
+    expectBadInput(result, accounts, 4, /invalid UTF-8 in row/);
+  });
+});
+
+describe('a patterns file', () => {
+  it('with bytes that are not UTF-8 in a typology name stops the run at that line', async () => {
+    const patterns = join(tempDir(), 'patterns-latin1.txt');
+    const begin = Buffer.from('BEGIN LAUNDERING ATTEMPT - GATHER\xff\n', 'latin1');
+    writeFileSync(patterns, Buffer.concat([begin, Buffer.from('END LAUNDERING ATTEMPT\n')]));
+
+    const result = await run(badFixture('base.csv'), '--patterns', patterns);
+    expectBadInput(result, patterns, 1, /invalid UTF-8 in row/);
   });
 });
 

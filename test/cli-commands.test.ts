@@ -1,4 +1,11 @@
-import { appendFileSync, copyFileSync, existsSync, readFileSync, utimesSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -117,6 +124,17 @@ describe('amlprep clean', () => {
     for (const file of [...ARROW_FILES, 'manifest.json']) {
       expect(existsSync(join(out, file)), file).toBe(false);
     }
+  });
+
+  it('refuses --outputs on a folder amlprep never wrote to, and removes nothing', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'nodes.arrow'), 'not ours');
+
+    const cleaned = await runCli(['clean', dir, '--outputs']);
+    expect(cleaned.code).toBe(2);
+    expect(cleaned.stderr).toContain(`${dir}: not an amlprep output folder`);
+    expect(cleaned.stderr).toContain('nothing removed');
+    expect(existsSync(join(dir, 'nodes.arrow'))).toBe(true);
   });
 });
 

@@ -50,20 +50,23 @@ export async function readAccounts(path: string, bad: BadRows, pace: Pacer): Pro
   const firstLine = new Map<string, number>();
 
   let count = 0;
-  for (const { rec, line: recLine, text } of records(buf, header.dataStart, header.dataLine)) {
+  for (const located of records(buf, header.dataStart, header.dataLine)) {
+    const { rec, line: recLine, text } = located;
     if (++count % PACE_RECORDS === 0) await pace.breathe();
     const field = (i: number) => fieldText(rec.src, rec.starts[i]!, rec.ends[i]!);
     const reason = rec.unterminated
       ? 'unterminated quoted field'
       : rec.hasNul
         ? 'NUL byte in row'
-        : rec.fields !== ACCOUNT_COLUMNS.length
-          ? `expected ${ACCOUNT_COLUMNS.length} fields, found ${rec.fields}`
-          : field(BANK_ID) === ''
-            ? 'empty Bank ID (column 2)'
-            : field(ACCOUNT) === ''
-              ? 'empty Account Number (column 3)'
-              : null;
+        : !located.utf8
+          ? 'invalid UTF-8 in row'
+          : rec.fields !== ACCOUNT_COLUMNS.length
+            ? `expected ${ACCOUNT_COLUMNS.length} fields, found ${rec.fields}`
+            : field(BANK_ID) === ''
+              ? 'empty Bank ID (column 2)'
+              : field(ACCOUNT) === ''
+                ? 'empty Account Number (column 3)'
+                : null;
     if (reason !== null) {
       bad.add({ file: path, line: recLine, reason, text: text() });
       continue;

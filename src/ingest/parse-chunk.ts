@@ -212,6 +212,7 @@ export function checkRecord(rec: SplitRecord): string | null {
     if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
   }
   for (const i of [F.amountReceived, F.amountPaid]) {
+    if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
     if (Number.isNaN(parseAmount(s, rec.starts[i]!, rec.ends[i]!))) {
       const value = text(i);
       const why = /^[0-9]*\.?[0-9]*$/.test(value)

@@ -38,7 +38,12 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
   let blocks = 0;
 
   const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  for (const { rec, line: recLine, text: recordText } of records(buf, bom, 1)) {
+  for (const { rec, line: recLine, text: recordText, utf8 } of records(buf, bom, 1)) {
+    if (!utf8) {
+      // Typology names and ids are text: checked before the row is read as either.
+      bad.add({ file: path, line: recLine, reason: 'invalid UTF-8 in row', text: recordText() });
+      continue;
+    }
     const first = fieldText(rec.src, rec.starts[0]!, rec.ends[0]!).trim();
     const begin = rec.fields === 1 ? BEGIN.exec(first) : null;
     if (begin !== null) {

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 import { RecordSplitter, type SplitRecord } from './record-splitter.js';
 
 /** One non-blank record of a small file, with where it starts and its text for reports. */
@@ -7,6 +9,11 @@ export interface Located {
   line: number;
   /** The record as written, without its line break (built only when asked for). */
   text: () => string;
+  /**
+   * False when the record's bytes are not UTF-8. Ids are kept as text, and such bytes would
+   * decode to U+FFFD: two different ids could then read the same.
+   */
+  utf8: boolean;
 }
 
 /**
@@ -15,6 +22,8 @@ export interface Located {
  */
 export function* records(buf: Buffer, pos: number, line: number): Generator<Located> {
   const splitter = new RecordSplitter(buf, buf.length);
+  // One native check of the file; records one by one only when it fails.
+  const valid = isUtf8(buf);
   while (pos < buf.length) {
     const start = pos;
     const rec = splitter.split(pos);
@@ -28,6 +37,7 @@ export function* records(buf: Buffer, pos: number, line: number): Generator<Loca
       rec,
       line: recLine,
       text: () => buf.toString('utf8', start, end).replace(/\r?\n$/, ''),
+      utf8: valid || isUtf8(buf.subarray(start, end)),
     };
   }
 }
