@@ -7,10 +7,10 @@ import { SPILL_BLOCK_ROWS } from '../spill/edge-spill.js';
  * allocate (src/ingest/loaded.ts, src/features/graph.ts, the steps).
  */
 const PER_EDGE = {
-  /** Loaded columns: ts, two amounts, edge id (f64); src, dst, four codes, typology (i32); y. */
-  table: 4 * 8 + 7 * 4 + 1,
-  /** What `streaming` keeps of them once the features are on disk: ts, id, src, dst, typology, y. */
-  tableKept: 2 * 8 + 3 * 4 + 1,
+  /** Loaded columns: ts, two amounts (f64); src, dst, four codes (i32); typology (i8); y. */
+  table: 3 * 8 + 6 * 4 + 1 + 1,
+  /** What `streaming` keeps of them once the features are on disk: ts, src, dst, typology, y. */
+  tableKept: 8 + 2 * 4 + 1 + 1,
   /** CSR edge lists, out and in. */
   graph: 2 * 4,
   /** Split codes and the train mask. */
@@ -47,7 +47,8 @@ export interface Footprint {
 /**
  * Estimated peak memory of `node_features` to `graph_created` for a table of `rows` edges and
  * `nodes` nodes, in each mode. A model of the arrays the steps allocate; `data_loaded`, whose
- * peak (parsed chunks beside the merged table) no mode changes, is not part of it.
+ * peak (the table, the account dictionaries, the accounts file's rows) no mode changes, is
+ * not part of it.
  */
 export function estimateFootprint(rows: number, nodes: number, workers: number): Footprint {
   const fixed = FIXED + workers * PER_WORKER + nodes * PER_NODE;
