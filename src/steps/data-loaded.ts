@@ -21,19 +21,8 @@ import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import { Pacer } from '../pipeline/pacer.js';
 import type { Context } from '../pipeline/context.js';
 
-const ARRAYS = [
-  'ts',
-  'amountReceived',
-  'amountPaid',
-  'src',
-  'dst',
-  'receivingCurrency',
-  'paymentCurrency',
-  'format',
-  'label',
-  'accountKeys',
-  'accountOffsets',
-] as const;
+/** A chunk record's arrays: its rows, and the nodes it added. */
+const ARRAYS = [...ROW_COLUMNS, 'accountKeys', 'accountOffsets'] as const;
 
 /**
  * Step 1, `data_loaded`. Reads: the transactions file (chunks of rows, parsed on the pool), the
