@@ -2,10 +2,8 @@
  * Worker entry point: runs one chunk task and replies with its result or its error as data.
  * It imports kernels and the protocol only, never the pool or the coordinator.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
 import { toWireError } from '../src/errors.js';
+import { collectGarbage } from '../src/pipeline/collect-garbage.js';
 import { edgePortFeatures, edgeRowFeatures } from '../src/features/edge-kernel.js';
 import { sortLists } from '../src/features/graph.js';
 import { blockSquares, blockSums } from '../src/features/moments.js';
@@ -95,13 +93,4 @@ function parse(task: Extract<KernelTask, { kind: 'parse' }>): ParsedChunk {
   const table = task.table ?? undefined;
   if (task.session === null) return parseChunk(task.path, task.span, task.stopAtBadRow, { table });
   return parseInSession(task.path, task.span, task.stopAtBadRow, task.session, table);
-}
-
-/**
- * V8's collector for this thread, for `endSession`. `--expose-gc` is set at run time (it
- * only makes `gc` reachable); a new context then hands out the function.
- */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
 }
