@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { acquireLock } from './checkpoint/lock.js';
@@ -40,41 +40,60 @@ export async function status(dir: string): Promise<StepStatus[]> {
 
 /** Removes the checkpoints (and, when asked, the outputs) of an output folder. */
 export function clean(dir: string, options: { outputs?: boolean } = {}): string[] {
-  // Output names are common words (nodes.arrow): a folder amlprep never wrote to is left alone.
-  const ours = ['checkpoints.mdb', MANIFEST_FILE].some((name) => existsSync(join(dir, name)));
-  if (options.outputs === true && existsSync(dir) && !ours) {
+  if (!existsSync(dir)) throw new CheckpointError(`${dir}: no such folder`);
+  // Output names are common words (nodes.arrow, manifest.json): a folder is taken for
+  // amlprep's only by a checkpoint store or a manifest that amlprep wrote.
+  if (options.outputs === true && !isFile(dir, 'checkpoints.mdb') && !ourManifest(dir)) {
     throw new CheckpointError(
-      `${dir}: not an amlprep output folder (no checkpoints.mdb, no ${MANIFEST_FILE}); ` +
-        'nothing removed',
+      `${dir}: not an amlprep output folder (no checkpoint store, no ${MANIFEST_FILE} ` +
+        'written by amlprep); nothing removed',
     );
   }
   // A run in progress holds the lock; cleaning under it would orphan its checkpoints.
-  const lock = existsSync(dir) ? acquireLock(dir) : null;
+  const lock = acquireLock(dir);
   try {
     return removeFiles(dir, options);
   } finally {
-    lock?.release();
+    lock.release();
+  }
+}
+
+function isFile(dir: string, name: string): boolean {
+  const path = join(dir, name);
+  return existsSync(path) && statSync(path).isFile();
+}
+
+/** Whether `dir/manifest.json` is a JSON object with amlprep's version key. */
+function ourManifest(dir: string): boolean {
+  try {
+    if (!isFile(dir, MANIFEST_FILE)) return false;
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as unknown;
+    return typeof manifest === 'object' && manifest !== null && 'amlprep' in manifest;
+  } catch {
+    return false;
   }
 }
 
 function removeFiles(dir: string, options: { outputs?: boolean }): string[] {
   const removed: string[] = [];
+  // Files only: a folder under one of the output names is not amlprep's and stays.
   const remove = (name: string): void => {
-    const path = join(dir, name);
-    if (existsSync(path)) {
-      rmSync(path, { force: true, recursive: true });
-      removed.push(path);
-    }
+    if (!isFile(dir, name)) return;
+    rmSync(join(dir, name), { force: true });
+    removed.push(join(dir, name));
   };
-  remove('checkpoints.mdb');
+  // A folder in place of the store is removed too: the run's message for one says to clean.
+  const store = join(dir, 'checkpoints.mdb');
+  if (existsSync(store)) {
+    rmSync(store, { force: true, recursive: true });
+    removed.push(store);
+  }
   remove('checkpoints.mdb-lock');
-  // Scratch of a streamed run that was killed; never read by a later run.
+  // Scratch of a killed run (a spill, output files half written); never read by a later run.
   remove(SPILL_FILE);
+  for (const file of Object.values(OUTPUT_FILES)) remove(`${file}.tmp`);
   if (options.outputs === true) {
-    for (const file of Object.values(OUTPUT_FILES)) {
-      remove(file);
-      remove(`${file}.tmp`);
-    }
+    for (const file of Object.values(OUTPUT_FILES)) remove(file);
     remove(MANIFEST_FILE);
     remove('rejected_rows.csv');
   }

@@ -2,6 +2,7 @@ import {
   appendFileSync,
   copyFileSync,
   existsSync,
+  mkdirSync,
   readFileSync,
   utimesSync,
   writeFileSync,
@@ -135,6 +136,44 @@ describe('amlprep clean', () => {
     expect(cleaned.stderr).toContain(`${dir}: not an amlprep output folder`);
     expect(cleaned.stderr).toContain('nothing removed');
     expect(existsSync(join(dir, 'nodes.arrow'))).toBe(true);
+  });
+
+  it('refuses --outputs beside a manifest.json that amlprep did not write', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'manifest.json'), '{"name":"My App","start_url":"/"}');
+
+    const cleaned = await runCli(['clean', dir, '--outputs']);
+    expect(cleaned.code).toBe(2);
+    expect(cleaned.stderr).toContain('nothing removed');
+    expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
+  });
+
+  it('removes files only: folders under output names stay', async () => {
+    const { out } = await finishedRun();
+    mkdirSync(join(out, 'rejected_rows.csv'));
+    writeFileSync(join(out, 'rejected_rows.csv', 'mine.txt'), 'keep');
+
+    const cleaned = await runCli(['clean', out, '--outputs']);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(existsSync(join(out, 'rejected_rows.csv', 'mine.txt'))).toBe(true);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+  });
+
+  it('removes half-written output files a kill left, without --outputs', async () => {
+    const { out } = await finishedRun();
+    writeFileSync(join(out, 'edges.arrow.tmp'), 'half');
+
+    const cleaned = await runCli(['clean', out]);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(existsSync(join(out, 'edges.arrow.tmp'))).toBe(false);
+    expect(existsSync(join(out, 'edges.arrow'))).toBe(true);
+  });
+
+  it('exits 2 naming a folder that does not exist', async () => {
+    const missing = join(tempDir(), 'no-such-dir');
+    const cleaned = await runCli(['clean', missing]);
+    expect(cleaned.code).toBe(2);
+    expect(cleaned.stderr).toContain(`${missing}: no such folder`);
   });
 });
 

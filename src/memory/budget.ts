@@ -4,8 +4,8 @@ import { freemem, totalmem } from 'node:os';
  * Share of the memory available at start that a run plans to use by default. The footprint
  * estimate (footprint.ts) is a model, not a measurement: it leaves out V8's heap growth, the
  * page cache the output writes fill, and other processes that start during a long run. A
- * quarter kept back covers those at HI-Small scale, where the estimate falls about 20% short
- * of the measured peak.
+ * quarter kept back covers those; at HI-Small scale the estimate came within about 10% of the
+ * measured peak (bench/RESULTS.md, 22:10 UTC on 2026-12-04).
  */
 export const DEFAULT_SHARE = 0.75;
 
