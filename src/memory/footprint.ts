@@ -15,7 +15,7 @@ const PER_EDGE = {
   graph: 2 * 4,
   /** Split codes and the train mask. */
   split: 2,
-  /** Kept train rows (int32) and labels of the resampled set (SMOTE 1:1 doubles the train share). */
+  /** Kept train rows (int32) and labels of the resampled set (SMOTE 1:1 doubles the train rows). */
   resampled: 4 + 2,
   /** The raw edge matrix of the in-memory mode. */
   matrix: EDGE_FEATURE_COUNT * 8,

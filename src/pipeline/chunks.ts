@@ -34,8 +34,9 @@ export interface ChunkTally {
 /**
  * Runs a step's chunks: a chunk with an intact record is restored from it; any other chunk is
  * computed on the pool and recorded (payload and record in one LMDB transaction). At most
- * `inFlight` chunks (workers + 1 by default) are in flight, so a kill loses at most those. On a failure no new chunk
- * starts, the ones in flight finish and are recorded, and the error of the earliest chunk wins.
+ * `inFlight` chunks (workers + 1 by default) are in flight, so a kill loses at most those.
+ * On a failure no new chunk starts, the ones in flight finish and are recorded, and the error
+ * of the earliest chunk wins.
  * A chunk a worker could only finish cut into pieces (see WorkerPool.run) has its split
  * recorded, so a rerun computing it again starts cut; its result is recorded as one chunk.
  */

@@ -17,9 +17,9 @@ export type Task =
       path: string;
       span: ChunkSpan;
       stopAtBadRow: boolean;
-      /** The load whose thread dictionary to parse into; null for a dictionary of the chunk's own. */
+      /** The load whose thread dictionary to parse into; null: a dictionary of the chunk's own. */
       session: string | null;
-      /** The load's table, to write the rows into at `span.firstRow`; null for columns of its own. */
+      /** The load's table, for the rows from `span.firstRow` on; null: columns of its own. */
       table: RowColumns | null;
     }
   | { kind: 'sort-lists'; graph: Graph; ts: Float64Array; from: number; to: number }

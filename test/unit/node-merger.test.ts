@@ -85,7 +85,7 @@ function shuffled(n: number, seed: number): number[] {
 }
 
 describe('NodeMerger', () => {
-  it('numbers nodes by first appearance in the file, whatever order thread chunks arrive', async () => {
+  it('numbers nodes by first appearance in the file, in any order of arrival', async () => {
     const chunks = randomChunks(1, 12, 300, 400);
     const want = reference(chunks);
     const merger = new NodeMerger(SESSION, new Pacer(undefined));
@@ -121,7 +121,7 @@ describe('NodeMerger', () => {
     expect(own.map(rowIds)).toEqual(want.rows);
   });
 
-  it('leaves each chunk with node ids and the nodes it added, which a later load continues from', async () => {
+  it('leaves chunks with node ids and the nodes they added, for a later load', async () => {
     const chunks = randomChunks(5, 8, 250, 300);
     const want = reference(chunks);
     const first = new NodeMerger(SESSION, new Pacer(undefined));

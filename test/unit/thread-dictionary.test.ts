@@ -33,7 +33,7 @@ function rowKeys(chunks: ParsedChunk[], nodes: string[]): string[] {
 }
 
 describe('parseInSession', () => {
-  it('gives the sample the node ids of a first-appearance reference, in any parse order', async () => {
+  it('gives the sample the node ids of a first-appearance reference', async () => {
     const keys = sampleKeys();
     const order = plan.chunks.map((_, i) => i).reverse();
     const parsed = new Array<ParsedChunk>(plan.chunks.length);
@@ -65,7 +65,7 @@ describe('parseInSession', () => {
     expect(Buffer.from(c.accountKeys).equals(Buffer.from(own.accountKeys))).toBe(true);
   });
 
-  it('names a new dictionary after the thread dropped its own, and the merge keeps working', async () => {
+  it('names a new dictionary after the thread dropped its own', async () => {
     const keys = sampleKeys().slice(0, 2 * (plan.chunks[0]!.rows + plan.chunks[1]!.rows));
     const a = parseInSession(path, plan.chunks[0]!, false, 's4');
     endSession();
