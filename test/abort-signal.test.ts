@@ -2,20 +2,13 @@ import { describe, expect, it } from 'vitest';
 
 import { AbortedError, run, status, type ProgressEvent } from '../src/index.js';
 import { sha256Of } from './helpers/hash.js';
-import { SAMPLE } from './helpers/paths.js';
+import { sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('abort');
 
 function options(out: string) {
-  return {
-    transactions: SAMPLE.transactions,
-    accounts: SAMPLE.accounts,
-    patterns: SAMPLE.patterns,
-    out,
-    chunkSize: 1000,
-    workers: 2,
-  };
+  return sampleRunOptions(out, 1000);
 }
 
 describe('run() with an AbortSignal', () => {

@@ -12,7 +12,7 @@ import {
 } from '../src/index.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { sha256Of, type ArrowHashes } from './helpers/hash.js';
-import { SAMPLE } from './helpers/paths.js';
+import { sampleRunOptions } from './helpers/paths.js';
 import { chunksFromCheckpoints } from './helpers/summary.js';
 import { useSharedTempDirs, useTempDirs } from './helpers/temp-dir.js';
 
@@ -26,14 +26,7 @@ const tempDir = useTempDirs('stretch');
 const sharedDir = useSharedTempDirs('stretch-baseline');
 
 function options(out: string) {
-  return {
-    transactions: SAMPLE.transactions,
-    accounts: SAMPLE.accounts,
-    patterns: SAMPLE.patterns,
-    out,
-    chunkSize: 5000,
-    workers: 2,
-  };
+  return sampleRunOptions(out, 5000);
 }
 
 let baseline: Promise<ArrowHashes> | undefined;

@@ -50,3 +50,8 @@ export async function runMixedFixture(out: string): Promise<void> {
     onBadRow: 'skip',
   });
 }
+
+/** `run()` options for the whole bundled sample into `out`, with two workers. */
+export function sampleRunOptions(out: string, chunkSize = 5000) {
+  return { ...SAMPLE, out, chunkSize, workers: 2 };
+}
