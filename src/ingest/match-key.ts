@@ -10,16 +10,46 @@ export class MatchKey {
   start = 0;
   end = 0;
 
+  /**
+   * The key of a node from its merge key bytes `key[start, end)`: `bank,account`, or `bank NUL
+   * account` when a quoted field held a comma (`internAccount`, src/ingest/parse-chunk.ts).
+   * The same bytes as `set` with the decoded texts, without decoding and encoding them again.
+   */
+  setNode(key: Uint8Array, start: number, end: number): void {
+    if (end - start + 1 > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * (end - start + 1));
+    const cut = separator(key, start, end);
+    const b = cut - start;
+    this.bytes.set(key.subarray(start, cut), 0);
+    this.#strip(b);
+    this.bytes[b] = 0;
+    this.bytes.set(key.subarray(cut + 1, end), b + 1);
+    this.end = end - start;
+  }
+
   set(bank: string, account: string): void {
     const most = 3 * (bank.length + account.length) + 1;
     if (most > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * most);
 
     const b = this.bytes.write(bank, 0, 'utf8');
-    // Leading zeros go, but a bank id of zeros only keeps one (as `stripZeros` does).
-    let z = 0;
-    while (z < b - 1 && this.bytes[z] === 0x30) z++;
+    this.#strip(b);
     this.bytes[b] = 0;
-    this.start = z;
     this.end = b + 1 + this.bytes.write(account, b + 1, 'utf8');
   }
+
+  /** Leading zeros of the bank id (bytes 0 .. b - 1) go, but an id of zeros only keeps one. */
+  #strip(b: number): void {
+    let z = 0;
+    while (z < b - 1 && this.bytes[z] === 0x30) z++;
+    this.start = z;
+  }
+}
+
+/** Where bank and account meet in a merge key: its NUL if it has one, else its first comma. */
+function separator(key: Uint8Array, start: number, end: number): number {
+  let comma = -1;
+  for (let i = start; i < end; i++) {
+    if (key[i] === 0) return i;
+    if (comma === -1 && key[i] === 0x2c) comma = i;
+  }
+  return comma;
 }

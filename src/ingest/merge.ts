@@ -5,6 +5,7 @@ import type { AccountRow } from './accounts.js';
 import { ByteDict } from './byte-dict.js';
 import { dictionaryOf } from './code-point-order.js';
 import type { Loaded, LoadReport } from './loaded.js';
+import type { NodeKeys } from './node-merger.js';
 import { MatchKey } from './match-key.js';
 import { ROW_COLUMNS, rowsAt, type ParsedChunk, type RowColumns } from './parse-chunk.js';
 import type { PatternIndex } from './patterns.js';
@@ -22,10 +23,10 @@ export interface MergeInput {
   /** First data record index of each chunk (for edge ids). */
   firstRows: readonly number[];
   /**
-   * Every node's `bank,account` key, in node id order. The chunks' `src` and `dst` hold node
-   * ids already: NodeMerger merged them while the chunks were parsed.
+   * Every node's merge key, in node id order. The chunks' `src` and `dst` hold node ids
+   * already: NodeMerger merged them while the chunks were parsed.
    */
-  nodes: string[];
+  nodes: NodeKeys;
   accounts: AccountRow[] | null;
   patterns: PatternIndex | null;
   otherRejects: RejectedRow[];
@@ -52,7 +53,7 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   const edges: EdgeColumns = { rows, ...rowsAt(input.table, 0, rows), bank: sharedInt32(rows) };
 
   // 1. Node ids in order of first appearance (interned by NodeMerger as chunks arrived).
-  const keys = input.nodes;
+  const keys = input.nodes.text;
   const cut = (k: string) => (k.includes('\u0000') ? k.indexOf('\u0000') : k.indexOf(','));
   const bank: string[] = [];
   const account: string[] = [];
@@ -98,7 +99,7 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   });
 
   // 5. Accounts file: entity types, and accounts that never transact become nodes.
-  const accounts = await attachAccounts(input.accounts, bank, account, pace);
+  const accounts = await attachAccounts(input.accounts, input.nodes, bank, account, pace);
   const bankTexts = new Map<string, number>();
   const bankText = sharedInt32(bank.length);
   await inSlices(pace, bank.length, (from, to) => {
@@ -196,6 +197,7 @@ function globalCodes(e: EdgeColumns, cur: Int32Array, fmt: Int32Array, from: num
 
 async function attachAccounts(
   rows: AccountRow[] | null,
+  nodes: NodeKeys,
   bank: string[],
   account: string[],
   pace: Pacer,
@@ -213,7 +215,7 @@ async function attachAccounts(
   const moreNodes = new Map<number, number[]>();
   await inSlices(pace, transactionNodes, (from, to) => {
     for (let v = from; v < to; v++) {
-      key.set(bank[v]!, account[v]!);
+      key.setNode(nodes.bytes, nodes.offsets[v]!, nodes.offsets[v + 1]!);
       const known = byKey.size;
       const id = byKey.intern(key.bytes, key.start, key.end);
       if (id === known) firstNode[id] = v;

@@ -77,15 +77,15 @@ export class NodeMerger {
     }
   }
 
-  /** Every node's `bank,account` key text, in node id order, once all chunks are merged. */
-  async finish(chunks: number): Promise<string[]> {
+  /** Every node's merge key, as text and as bytes, in node id order, once all are merged. */
+  async finish(chunks: number): Promise<NodeKeys> {
     await this.#draining;
     if (this.#broken !== null) throw this.#broken.error;
     await this.#drain();
     if (this.#next !== chunks) {
       throw new Error(`node merge incomplete: ${this.#next} of ${chunks} chunks`);
     }
-    return this.#nodes.values();
+    return { text: this.#nodes.values(), ...this.#nodes.exportKeys() };
   }
 
   #kick(): void {
@@ -193,6 +193,13 @@ export class NodeMerger {
       );
     }
   }
+}
+
+/** Node keys (`bank,account`, or `bank NUL account`): key v is `bytes[offsets[v], offsets[v + 1])`. */
+export interface NodeKeys {
+  text: string[];
+  bytes: Uint8Array;
+  offsets: Int32Array;
 }
 
 interface Deferred {

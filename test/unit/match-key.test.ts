@@ -49,4 +49,22 @@ describe('MatchKey', () => {
     const long = 'x'.repeat(1000);
     expect(Buffer.from(bytesOf('07', long), 'hex').toString()).toBe(`7\u0000${long}`);
   });
+
+  it('gives a node the key of its decoded bank and account, from its merge key bytes', () => {
+    // Merge keys are `bank,account`, or `bank NUL account` when a quoted field held a comma.
+    const cases: [string, string, string][] = [
+      ['0010,8000A', '0010', '8000A'],
+      ['000,X', '000', 'X'],
+      [',X', '', 'X'],
+      ['0\u00001,X', '0', '1,X'],
+      ['0,1\u0000X', '0,1', 'X'],
+      ['07,é,é', '07', 'é,é'],
+    ];
+    for (const [merge, bank, account] of cases) {
+      const key = new MatchKey();
+      const buf = Buffer.concat([Buffer.from('pad'), Buffer.from(merge), Buffer.from('0,0')]);
+      key.setNode(buf, 3, 3 + Buffer.byteLength(merge));
+      expect(key.bytes.toString('hex', key.start, key.end), merge).toBe(bytesOf(bank, account));
+    }
+  });
 });

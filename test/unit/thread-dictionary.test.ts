@@ -42,7 +42,7 @@ describe('parseInSession', () => {
       parsed[i] = parseInSession(path, plan.chunks[i]!, false, 's1');
       merger.receive(i, parsed[i]);
     }
-    const nodes = await merger.finish(parsed.length);
+    const nodes = (await merger.finish(parsed.length)).text;
 
     expect(nodes).toEqual([...new Set(keys)]);
     expect(rowKeys(parsed, nodes)).toEqual(keys);
@@ -74,7 +74,7 @@ describe('parseInSession', () => {
     const merger = new NodeMerger('s4', new Pacer(undefined));
     merger.receive(1, b);
     merger.receive(0, a);
-    const nodes = await merger.finish(2);
+    const nodes = (await merger.finish(2)).text;
 
     expect(b.keySpace).toMatchObject({ kind: 'global', base: a.accountOffsets.length - 1 });
     expect(nodes).toEqual([...new Set(keys)]);
