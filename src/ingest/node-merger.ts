@@ -195,7 +195,10 @@ export class NodeMerger {
   }
 }
 
-/** Node keys (`bank,account`, or `bank NUL account`): key v is `bytes[offsets[v], offsets[v + 1])`. */
+/**
+ * Node keys (`bank,account`, or `bank NUL account`), as text and as bytes: key v is
+ * `bytes[offsets[v], offsets[v + 1])`.
+ */
 export interface NodeKeys {
   text: string[];
   bytes: Uint8Array;
