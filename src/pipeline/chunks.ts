@@ -21,6 +21,8 @@ export interface ChunkJob {
    */
   compute: (index: number, hints: RunHints) => Promise<ChunkResult>;
   restore: (index: number, payload: Payload) => void;
+  /** Called once a computed chunk's result is recorded: its arrays may then be reused. */
+  recorded?: (result: ChunkResult) => void;
   /** Chunks in flight at most; default workers + 1. */
   inFlight?: number;
 }
@@ -90,6 +92,7 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
           result.meta ?? null,
           result.arrays,
         );
+        job.recorded?.(result);
         tally.computed++;
         ctx.emit({
           kind: 'chunk-done',

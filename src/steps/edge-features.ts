@@ -1,7 +1,9 @@
+import { collectGarbage } from '../pipeline/collect-garbage.js';
 import { EDGE_FEATURE_COUNT } from '../features/definitions.js';
 import { matrixPorts, type PortColumns, type PortLists } from '../features/edge-kernel.js';
 import type { Csr } from '../features/graph.js';
 import { makeMatrix } from '../features/tables.js';
+import { SharedBuffers } from '../pipeline/shared-buffers.js';
 import { ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
 import type { EdgeFeatureStore } from '../spill/edge-store.js';
@@ -53,6 +55,7 @@ export async function edgeFeatures(
   const nodeParts = ranges(loaded.nodes.count, ctx.opts.chunkSize);
   // Port chunks are stored in list order; scattering them back needs the graph, built later.
   const pendingPorts: { from: number; to: number; arrays: Record<string, unknown> }[] = [];
+  const buffers = new SharedBuffers();
 
   const tally = await runChunks(ctx, {
     step: 'edge_features',
@@ -60,13 +63,16 @@ export async function edgeFeatures(
     compute: async (i, hints) => {
       const { from, to } = nodeParts[i]!;
       const graph = await graphOf(ctx);
-      const lists = chunkLists(graph.in, graph.out, from, to);
+      const lists = chunkLists(graph.in, graph.out, from, to, buffers);
       await ctx.pool.run({ kind: 'edge-ports', graph, edges: e, ports, lists, from, to }, hints);
       const { inPort, inDelta, outPort, outDelta } = lists;
       return { rows: to - from, arrays: { inPort, inDelta, outPort, outDelta } };
     },
     restore: (i, payload) => {
       pendingPorts.push({ ...nodeParts[i]!, arrays: payload.arrays });
+    },
+    recorded: ({ arrays }) => {
+      for (const { name } of PORT_COLUMNS) buffers.give(arrays[name]!.buffer as SharedArrayBuffer);
     },
   });
   await rowFeatures;
@@ -79,6 +85,8 @@ export async function edgeFeatures(
   // before the spill's blocks are allocated.
   ctx.graph = undefined;
   if (matrix !== null) return { tally, store: { kind: 'matrix', matrix } };
+  // Streaming is for a tight budget: the graph goes before the spill's block is allocated.
+  collectGarbage();
   return { tally, store: { kind: 'spill', spill: await writeEdgeSpill(ctx, ports) } };
 }
 
@@ -104,11 +112,16 @@ function scatterPorts(
  * The list-order arrays of nodes [from, to): that range's stretch of each list, which is what
  * the chunk records. Sized per chunk, so no array over every edge is kept for them.
  */
-function chunkLists(inCsr: Csr, outCsr: Csr, from: number, to: number): PortLists {
+function chunkLists(
+  inCsr: Csr,
+  outCsr: Csr,
+  from: number,
+  to: number,
+  buffers: SharedBuffers,
+): PortLists {
   const inFrom = inCsr.start[from] as number;
   const outFrom = outCsr.start[from] as number;
-  const f64 = (n: number) =>
-    new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8)).subarray(0, n);
+  const f64 = (n: number) => new Float64Array(buffers.take(n * 8), 0, n);
   const inLength = (inCsr.start[to] as number) - inFrom;
   const outLength = (outCsr.start[to] as number) - outFrom;
   return {
