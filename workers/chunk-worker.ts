@@ -2,6 +2,8 @@
  * Worker entry point: runs one chunk task and replies with its result or its error as data.
  * It imports kernels and the protocol only, never the pool or the coordinator.
  */
+import { threadId } from 'node:worker_threads';
+
 import { toWireError } from '../src/errors.js';
 import { collectGarbage } from '../src/pipeline/collect-garbage.js';
 import { edgePortFeatures, edgeRowFeatures } from '../src/features/edge-kernel.js';
@@ -30,7 +32,13 @@ export default function runTask(task: Task): TaskReply<unknown> | Promise<TaskRe
   if (task.kind === 'write-arrow') return writeOutput(task);
   if (task.kind === 'read-accounts') return accountsFile(task);
   try {
-    return { ok: true, value: dispatch(task) };
+    const value = dispatch(task);
+    // A task's message holds views of shared columns, which stay resident while any thread
+    // has a handle on them. This thread's heap is too small for V8 to collect soon, so a
+    // column the coordinator let go (a streamed run's amounts, its ports) would stay until
+    // the run ends. A collection of this small heap once the reply is out costs ~ms.
+    if (task.kind !== 'parse') setImmediate(collectGarbage);
+    return { ok: true, value };
   } catch (error) {
     return { ok: false, error: toWireError(error) };
   }
@@ -64,6 +72,14 @@ async function accountsFile(task: ReadAccountsTask): Promise<TaskReply<unknown>>
 
 function dispatch(task: KernelTask): unknown {
   switch (task.kind) {
+    case 'end-load':
+      // runTask has ended the session; wait (a second at most) for the other threads' tasks.
+      Atomics.add(task.arrived, 0, 1);
+      Atomics.notify(task.arrived, 0);
+      for (let t = 0; t < 100 && Atomics.load(task.arrived, 0) < task.threads; t++) {
+        Atomics.wait(task.arrived, 0, Atomics.load(task.arrived, 0), 10);
+      }
+      return threadId;
     case 'parse':
       return parse(task);
     case 'sort-lists':

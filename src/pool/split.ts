@@ -19,6 +19,7 @@ export function splitTask(task: Task): [Task, Task] | null {
   switch (task.kind) {
     case 'write-arrow':
     case 'read-accounts':
+    case 'end-load':
       // One file: a write's record batches are already bounded, and a file cannot be halved.
       return null;
     case 'parse':
@@ -58,6 +59,7 @@ export function joinHalves(task: Task, first: unknown, second: unknown): unknown
   switch (task.kind) {
     case 'write-arrow':
     case 'read-accounts':
+    case 'end-load':
       return first;
     case 'parse':
       return joinParsed(task, first as ParsedChunk, second as ParsedChunk | null);
@@ -98,11 +100,14 @@ export function describeTask(task: Task): string {
   }
   if (task.kind === 'write-arrow') return `write of ${task.path}`;
   if (task.kind === 'read-accounts') return `read of ${task.path}`;
+  if (task.kind === 'end-load') return 'end of a load';
   const unit = UNITS[task.kind];
   return `${task.kind} ${unit}s [${task.from}, ${task.to}) (${plural(task.to - task.from, unit)})`;
 }
 
-const UNITS: Record<Exclude<Task['kind'], 'parse' | 'write-arrow' | 'read-accounts'>, string> = {
+type RangeKind = Exclude<Task['kind'], 'parse' | 'write-arrow' | 'read-accounts' | 'end-load'>;
+
+const UNITS: Record<RangeKind, string> = {
   'sort-lists': 'node',
   'node-features': 'node',
   'edge-rows': 'row',

@@ -83,6 +83,16 @@ export class WorkerPool {
    *    `hints.pieces` instead of paying for the out-of-memory attempts again.
    * 4. Otherwise a WorkerError names the work, the reason, and how to resume.
    */
+  /**
+   * Asks every thread to drop its dictionary of the load now (see EndLoadTask); resolves to
+   * the ids of the threads that did.
+   */
+  endLoad(): Promise<number[]> {
+    const arrived = new Int32Array(new SharedArrayBuffer(4));
+    const task = { kind: 'end-load', arrived, threads: this.size } as const;
+    return Promise.all(Array.from({ length: this.size }, () => this.run<number>(task)));
+  }
+
   async run<T>(task: Task, hints: RunHints = {}): Promise<T> {
     const start = Math.max(0, Math.ceil(Math.log2(Math.max(1, hints.pieces ?? 1))));
     const state: SplitState = { hints, start, depth: start };

@@ -100,6 +100,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     throw error;
   });
   const tally = await chunks;
+  await ctx.pool.endLoad();
   const loaded = await mergeChunks(
     {
       path,
