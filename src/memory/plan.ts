@@ -44,3 +44,13 @@ export function planMemory(ctx: Context): MemoryPlan {
   }
   return { budget, estimate, streaming };
 }
+
+/**
+ * True when the run will stream: the load's garbage (the merge's dictionaries, hundreds of MB
+ * at HI-Large scale) is then worth collecting before the next step allocates.
+ */
+export function overBudget(ctx: Context): boolean {
+  const loaded = ctx.loaded!;
+  const estimate = estimateFootprint(loaded.edges.rows, loaded.nodes.count, ctx.opts.workers);
+  return estimate.inMemory > ctx.opts.memoryBudget;
+}

@@ -74,10 +74,17 @@ export function blockBuffer(spill: EdgeSpill): SharedArrayBuffer {
  */
 export class SpillReader {
   readonly #spill: EdgeSpill;
+  readonly #reuse: boolean;
   readonly #cols = new Map<number, { from: number; to: number; data: Float64Array }>();
 
-  constructor(spill: EdgeSpill) {
+  /**
+   * With `reuse`, a column's next block is read into the memory of its previous one: for
+   * callers that read values and keep no views (`value`), so a pass over a 30 M-row spill
+   * holds 20 pieces instead of leaving 600 to the collector.
+   */
+  constructor(spill: EdgeSpill, { reuse = false }: { reuse?: boolean } = {}) {
     this.#spill = spill;
+    this.#reuse = reuse;
   }
 
   /** Column c of rows [from, to): a view of the cached piece when the range lies in one. */
@@ -101,14 +108,21 @@ export class SpillReader {
     return piece.data[r - piece.from] as number;
   }
 
+  /** `n` values over the previous piece's memory, or over new memory for the largest block. */
+  #reused(previous: { data: Float64Array } | undefined, n: number): Float64Array {
+    const largest = Math.max(1, Math.min(this.#spill.blockRows, this.#spill.rows));
+    return new Float64Array(previous?.data.buffer ?? new ArrayBuffer(largest * 8), 0, n);
+  }
+
   /** The cached piece of column c holding row r, read when it is another block. */
   #piece(c: number, r: number): { from: number; to: number; data: Float64Array } {
     const cached = this.#cols.get(c);
     if (cached !== undefined && r >= cached.from && r < cached.to) return cached;
     const k = Math.floor(r / this.#spill.blockRows);
     const { from, to } = blockRange(this.#spill, k);
-    // A new array each time: views of the previous piece may still be in a batch being written.
-    const data = new Float64Array(to - from);
+    // Without reuse, a new array each time: views of the previous piece may still be in a
+    // batch being written.
+    const data = this.#reuse ? this.#reused(cached, to - from) : new Float64Array(to - from);
     readInto(this.#spill, from * this.#spill.cols * 8 + c * (to - from) * 8, data, k);
     const piece = { from, to, data };
     this.#cols.set(c, piece);

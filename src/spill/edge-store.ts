@@ -19,6 +19,6 @@ export function rowReader(store: EdgeFeatureStore): (c: number, r: number) => nu
     const m = store.matrix;
     return (c, r) => m.data[c * m.rows + r] as number;
   }
-  const reader = new SpillReader(store.spill);
+  const reader = new SpillReader(store.spill, { reuse: true });
   return (c, r) => reader.value(c, r);
 }
