@@ -201,8 +201,10 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     return { tally, counts: { edges: ctx.loaded!.edges.rows, features: EDGE_FEATURE_COUNT } };
   });
   await step(ctx, 'normalized', async (record) => {
-    const rec = (record?.result as NormalizedRecord | undefined) ?? (await fitNormalized(ctx));
-    ctx.normalized = await applyNormalized(ctx, rec);
+    const recorded = record?.result as NormalizedRecord | undefined;
+    const fitted = recorded === undefined ? await fitNormalized(ctx) : null;
+    const rec = recorded ?? fitted!.rec;
+    ctx.normalized = await applyNormalized(ctx, rec, fitted?.split);
     return { tally: null, counts: await splitCounts(ctx), result: rec };
   });
   await step(ctx, 'imbalanced', async () => {

@@ -21,7 +21,7 @@ export function chooseCuts(ts: Float64Array, rows: number, shares: readonly stri
   const firstDay = rows === 0 ? 0 : dayOf(minOf(ts, rows));
   const lastDay = rows === 0 ? 0 : dayOf(maxOf(ts, rows));
   const days = rows === 0 ? 0 : lastDay - firstDay + 1;
-  const { cuts, before } = candidateCuts(ts, rows, firstDay);
+  const { cuts, before } = candidateCuts(ts, rows, firstDay, days);
 
   const { nums, den } = rationalShares(shares);
   const total = BigInt(rows);
@@ -45,31 +45,63 @@ export function chooseCuts(ts: Float64Array, rows: number, shares: readonly stri
  * in days with data, not in the calendar span (a stray year-9999 row must not hang it).
  * `before[k]` is the number of rows on days before `cuts[k]`.
  */
-function candidateCuts(ts: Float64Array, rows: number, firstDay: number) {
-  const perDay = new Map<number, number>();
-  for (let r = 0; r < rows; r++) {
-    const d = dayOf(ts[r]!) - firstDay;
-    perDay.set(d, (perDay.get(d) ?? 0) + 1);
-  }
+function candidateCuts(ts: Float64Array, rows: number, firstDay: number, days: number) {
+  const perDay = rowsPerDay(ts, rows, firstDay, days);
   const cuts = [0];
   const before = [0n];
   let running = 0n;
-  for (const d of [...perDay.keys()].sort((a, b) => a - b)) {
-    running += BigInt(perDay.get(d)!);
+  for (const [d, n] of perDay) {
+    running += BigInt(n);
     cuts.push(d + 1);
     before.push(running);
   }
   return { cuts, before };
 }
 
+/**
+ * Rows on each day with data, by ascending day. A counter per calendar day when the span is
+ * up to a few years (one typed-array increment a row, not a Map update), else a Map.
+ */
+function rowsPerDay(ts: Float64Array, rows: number, firstDay: number, days: number) {
+  if (days <= DENSE_DAYS) {
+    const count = new Float64Array(days);
+    for (let r = 0; r < rows; r++) count[dayOf(ts[r]!) - firstDay]!++;
+    const out: [number, number][] = [];
+    count.forEach((n, d) => {
+      if (n > 0) out.push([d, n]);
+    });
+    return out;
+  }
+  const perDay = new Map<number, number>();
+  for (let r = 0; r < rows; r++) {
+    const d = dayOf(ts[r]!) - firstDay;
+    perDay.set(d, (perDay.get(d) ?? 0) + 1);
+  }
+  return [...perDay].sort((a, b) => a[0] - b[0]);
+}
+
+/** Spans of up to 2^16 days (179 years) count rows in an array. */
+const DENSE_DAYS = 1 << 16;
+
 /** Split code of every row under the given cuts. */
 export function splitCodes(ts: Float64Array, rows: number, cuts: SplitCuts): Uint8Array {
   const out = new Uint8Array(new SharedArrayBuffer(Math.max(1, rows)));
-  for (let r = 0; r < rows; r++) {
+  writeSplitCodes(ts, cuts, out, 0, rows);
+  return out;
+}
+
+/** Split codes of rows [from, to) into the same rows of `out`. */
+export function writeSplitCodes(
+  ts: Float64Array,
+  cuts: SplitCuts,
+  out: Uint8Array,
+  from: number,
+  to: number,
+): void {
+  for (let r = from; r < to; r++) {
     const day = dayOf(ts[r]!) - cuts.firstDay;
     out[r] = day < cuts.i ? TRAIN : day < cuts.j ? VALIDATION : TEST;
   }
-  return out;
 }
 
 /** |n_k/N − t_k| / t_k = |n_k·den − num_k·N| / (num_k·N); the largest of the three, as p/q. */

@@ -1,6 +1,12 @@
 import { EDGE_FEATURES, NODE_FEATURES, scaledIndices } from '../features/definitions.js';
 import { MOMENT_BLOCK, type BlockMoments } from '../features/moments.js';
-import { chooseCuts, SPLIT_NAMES, splitCodes, TRAIN, type SplitCuts } from '../features/split.js';
+import {
+  chooseCuts,
+  SPLIT_NAMES,
+  TRAIN,
+  writeSplitCodes,
+  type SplitCuts,
+} from '../features/split.js';
 import type { Matrix } from '../features/tables.js';
 import { ranges } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
@@ -25,14 +31,17 @@ export interface NormalizedRecord {
  * block is a whole number of moment blocks). The loops over rows on the coordinator run in
  * paced slices, so a signal is not kept waiting.
  */
-export async function fitNormalized(ctx: Context): Promise<NormalizedRecord> {
+export async function fitNormalized(
+  ctx: Context,
+): Promise<{ rec: NormalizedRecord; split: Uint8Array }> {
   const e = ctx.loaded!.edges;
   const pace = new Pacer(ctx.signal);
   const cuts = chooseCuts(e.ts, e.rows, ctx.opts.split);
   await pace.breathe();
+  const split = await splitOf(ctx, cuts, pace);
   const train = new Uint8Array(new SharedArrayBuffer(Math.max(1, e.rows)));
-  await splitInSlices(e.ts, e.rows, cuts, pace, (split, from) => {
-    for (let i = 0; i < split.length; i++) train[from + i] = split[i] === TRAIN ? 1 : 0;
+  await inSlices(pace, e.rows, (from, to) => {
+    for (let r = from; r < to; r++) train[r] = split[r] === TRAIN ? 1 : 0;
   });
 
   const edgeCols = scaledIndices(EDGE_FEATURES);
@@ -48,22 +57,22 @@ export async function fitNormalized(ctx: Context): Promise<NormalizedRecord> {
     scaledIndices(NODE_FEATURES),
     NODE_NAMES,
   );
-  return { cuts, edge, node };
+  return { rec: { cuts, edge, node }, split };
 }
 
 /**
- * Rebuilds the split from the record's cut days. The z-scores are not materialized: the
- * output writer and SMOTE's input read them through the statistics (src/features/
- * model-input.ts), which saves a second feature matrix (650 MB at HI-Small scale).
+ * The step's result from its record, with the split the fit made or (for a recorded step)
+ * rebuilt from the cut days. The z-scores are not materialized: the output writer and SMOTE's
+ * input read them through the statistics (src/features/model-input.ts), which saves a second
+ * feature matrix (650 MB at HI-Small scale).
  */
-export async function applyNormalized(ctx: Context, rec: NormalizedRecord): Promise<Normalized> {
-  const e = ctx.loaded!.edges;
-  const split = new Uint8Array(new SharedArrayBuffer(Math.max(1, e.rows)));
-  const pace = new Pacer(ctx.signal);
-  await splitInSlices(e.ts, e.rows, rec.cuts, pace, (codes, from) => {
-    split.set(codes, from);
-  });
-  return { cuts: rec.cuts, split, edge: rec.edge, node: rec.node };
+export async function applyNormalized(
+  ctx: Context,
+  rec: NormalizedRecord,
+  split?: Uint8Array,
+): Promise<Normalized> {
+  const codes = split ?? (await splitOf(ctx, rec.cuts, new Pacer(ctx.signal)));
+  return { cuts: rec.cuts, split: codes, edge: rec.edge, node: rec.node };
 }
 
 /** Rows of each split, for the step record. */
@@ -76,24 +85,13 @@ export async function splitCounts(ctx: Context): Promise<Record<string, number>>
   return Object.fromEntries(SPLIT_NAMES.map((name, k) => [name, counts[k]!]));
 }
 
-/** `splitCodes` over slices of rows, each slice's codes handed to `use` with its first row. */
-async function splitInSlices(
-  ts: Float64Array,
-  rows: number,
-  cuts: SplitCuts,
-  pace: Pacer,
-  use: (codes: Uint8Array, from: number) => void,
-): Promise<void> {
-  await inSlices(
-    pace,
-    rows,
-    (from, to) => use(splitCodes(ts.subarray(from, to), to - from, cuts), from),
-    SPLIT_SLICE,
-  );
+/** The split code of every edge, in paced slices. */
+async function splitOf(ctx: Context, cuts: SplitCuts, pace: Pacer): Promise<Uint8Array> {
+  const e = ctx.loaded!.edges;
+  const split = new Uint8Array(new SharedArrayBuffer(Math.max(1, e.rows)));
+  await inSlices(pace, e.rows, (from, to) => writeSplitCodes(e.ts, cuts, split, from, to));
+  return split;
 }
-
-/** Larger than the default slice: each one allocates its codes. */
-const SPLIT_SLICE = 1 << 16;
 
 const EDGE_NAMES = EDGE_FEATURES.map((f) => f.name);
 const NODE_NAMES = NODE_FEATURES.map((f) => f.name);

@@ -130,4 +130,21 @@ describe('chooseCuts', () => {
     }
     expect(wrong).toEqual([]);
   });
+
+  it('finds the cuts when a stray row makes the span longer than 2^16 days', () => {
+    // Daily counts [3, 1, 0, 2] and one row 70,000 days after the first (a year-2214 typo):
+    // counted by Map past 2^16 days, by array below. N = 7; the candidate cuts are days 0, 1,
+    // 2, 4 and 70,001, with 0, 3, 4, 6 and 7 rows before them. Cutting at (2, 4) gives
+    // 4 / 2 / 1 rows, errors 1/21, 3/7 and 2/7; every other pair has an error of at least 1.
+    const near = rowsFor([3, 1, 0, 2, 1]);
+    const far = Float64Array.from(near);
+    // rowsFor reverses: the last day's row comes first.
+    far[0] = far[0]! + (70_000 - 4) * 86_400;
+
+    const got = chooseCuts(far, far.length, DEFAULT);
+
+    expect(got.days).toBe(70_001);
+    expect([got.i, got.j]).toEqual([2, 4]);
+    expect(cuts([3, 1, 0, 2, 1])).toEqual([2, 4]);
+  });
 });
