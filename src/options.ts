@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 
 import { OptionError } from './errors.js';
 import type { ProgressListener } from './events.js';
-import { defaultMemoryBudget, MIN_BUDGET } from './memory/budget.js';
+import { defaultMemoryBudget, MAX_BUDGET, MIN_BUDGET } from './memory/budget.js';
 import { parseSize } from './memory/size.js';
 
 export type Imbalance = 'smote' | 'undersample' | 'none';
@@ -236,9 +236,9 @@ function resolveBudget(value: unknown): number | null {
   if (value === undefined || value === null) return null;
   const bytes = typeof value === 'number' ? (Number.isSafeInteger(value) ? value : null) : null;
   const parsed = typeof value === 'string' ? parseSize(value) : bytes;
-  if (parsed === null || parsed < MIN_BUDGET) {
+  if (parsed === null || parsed < MIN_BUDGET || parsed > MAX_BUDGET) {
     throw new OptionError(
-      'options.memoryBudget must be a size of at least 1m: bytes, or a number with a k, m, g ' +
+      'options.memoryBudget must be a size from 1m to 8000t: bytes, or a number with a k, m, g ' +
         `or t suffix (e.g. 4g, 512m), got ${show(value)}`,
     );
   }

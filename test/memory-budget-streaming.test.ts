@@ -210,7 +210,7 @@ describe('amlprep run --memory-budget', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'amlprep: --memory-budget must be a size of at least 1m: bytes, or a number with a k, m, ' +
+      'amlprep: --memory-budget must be a size from 1m to 8000t: bytes, or a number with a k, m, ' +
         'g or t suffix (e.g. 4g, 512m), got "4x"\n',
     );
     expect(existsSync(out)).toBe(false);

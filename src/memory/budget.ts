@@ -25,6 +25,9 @@ export function defaultMemoryBudget(): number {
 /** The smallest budget accepted: below it no run fits whatever the mode. */
 export const MIN_BUDGET = 2 ** 20;
 
+/** The largest: 8000 TiB, a round number below 2^53 bytes, where sizes stop being exact. */
+export const MAX_BUDGET = 8000 * 2 ** 40;
+
 /** The cgroup memory limit Node sees (process.constrainedMemory), or null when unlimited. */
 function cgroupLimit(): number | null {
   const read = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory;

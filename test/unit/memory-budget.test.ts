@@ -60,13 +60,28 @@ describe('options.memoryBudget', () => {
     expect(budgetOf(3 * GiB)).toBe(3 * GiB);
     expect(budgetOf('4g')).toBe(4 * GiB);
     expect(budgetOf('1m')).toBe(2 ** 20);
+    expect(budgetOf('8000t')).toBe(8000 * 1024 * GiB);
   });
 
   it('refuses bad values with a message naming the option', () => {
     const message =
-      'options.memoryBudget must be a size of at least 1m: bytes, or a number with a k, m, g ' +
+      'options.memoryBudget must be a size from 1m to 8000t: bytes, or a number with a k, m, g ' +
       'or t suffix (e.g. 4g, 512m), got ';
-    for (const value of ['lots', '4x', '-4g', '', 0, -1, 1.5, 1000, '512k', true, {}]) {
+    const tooLarge = ['99999999t', '8001t', 2 ** 53];
+    for (const value of [
+      'lots',
+      '4x',
+      '-4g',
+      '',
+      0,
+      -1,
+      1.5,
+      1000,
+      '512k',
+      true,
+      {},
+      ...tooLarge,
+    ]) {
       expect(failure(value).message.startsWith(message), String(value)).toBe(true);
     }
     expect(failure('4x').message).toBe(`${message}"4x"`);
