@@ -18,6 +18,7 @@ import {
 import { status } from '../status.js';
 import { run } from '../run.js';
 import { decimal, integer, parse } from './args.js';
+import { releaseEarlySignals } from './early-signals.js';
 import { EXIT, type CliIo } from './io.js';
 import {
   exitCodeOf,
@@ -320,6 +321,7 @@ function installSignalHandlers(controller: AbortController, io: CliIo, format: L
     );
     controller.abort();
   };
+  releaseEarlySignals();
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
   state.remove = () => {

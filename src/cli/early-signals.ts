@@ -1,0 +1,30 @@
+/**
+ * SIGINT and SIGTERM while the CLI is starting. Loading its modules (Arrow, LMDB, the
+ * steps) takes a few hundred ms, during which a signal with no listener would end the
+ * process without a word. The launcher holds them first with this module, which imports
+ * nothing; `run` takes them over with its own handlers before it touches the output folder.
+ */
+const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+function stopped(signal: NodeJS.Signals): void {
+  process.stderr.write(`amlprep: stopped by ${signal}\n`);
+  process.exit(EXIT_CODES[signal] ?? 1);
+}
+
+let held = false;
+
+/** Exits 130/143 with one line on SIGINT/SIGTERM until `releaseEarlySignals`. */
+export function holdEarlySignals(): void {
+  if (held) return;
+  held = true;
+  process.on('SIGINT', stopped);
+  process.on('SIGTERM', stopped);
+}
+
+/** Lets a command's own handlers take over. */
+export function releaseEarlySignals(): void {
+  if (!held) return;
+  held = false;
+  process.off('SIGINT', stopped);
+  process.off('SIGTERM', stopped);
+}
