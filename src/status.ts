@@ -21,6 +21,7 @@ export interface StepStatus {
 
 /** The checkpoints of an output folder, step by step (SPEC §10 `status`). */
 export async function status(dir: string): Promise<StepStatus[]> {
+  if (!existsSync(dir)) throw new CheckpointError(`${dir}: no such folder`);
   if (!CheckpointStore.exists(dir)) {
     throw new CheckpointError(`${dir}: no checkpoint store here (nothing has run in this folder)`);
   }

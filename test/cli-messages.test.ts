@@ -102,3 +102,60 @@ describe('run() option keys', () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+// Fresh-user report (session 9): `--workers -1` asked for `--workers=-1`, which then said
+// "must be a whole number, got -1"; an unknown flag's message had an unbalanced quote and
+// was plain text under --log-format json; `status` of a missing folder said nothing has run.
+describe('flag errors', () => {
+  it.each([
+    ['--workers=-1', '--workers must be an integer of at least 1, got -1'],
+    ['--chunk-size=-5', '--chunk-size must be an integer of at least 1, got -5'],
+    ['--seed=-3', '--seed must be an integer from 0 to 4294967295, got -3'],
+  ])('read a negative number and check its range: %s', async (flag, message) => {
+    const io = bufferIo();
+
+    const code = await main(['run', mixed, '--out', tempDir(), flag], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(`amlprep: ${message}\n`);
+  });
+
+  it('name an unknown flag in one balanced line', async () => {
+    const io = bufferIo();
+
+    const code = await main(['run', mixed, '--frobnicate'], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      "amlprep: run: unknown option '--frobnicate' (see 'amlprep run --help')\n",
+    );
+  });
+
+  it.each([['--log-format', 'json'], ['--log-format=json']])(
+    'answer in JSON when the arguments ask for it: %s',
+    async (...format) => {
+      const io = bufferIo();
+
+      const code = await main(['run', mixed, '--frobnicate', ...format], io);
+
+      expect(code).toBe(2);
+      const line = JSON.parse(io.err()) as Record<string, unknown>;
+      expect(line).toMatchObject({
+        kind: 'error',
+        code: 'ERR_AMLPREP_USAGE',
+        message: "run: unknown option '--frobnicate' (see 'amlprep run --help')",
+        exitCode: 2,
+      });
+    },
+  );
+
+  it('say that a folder given to status does not exist', async () => {
+    const io = bufferIo();
+    const missing = join(tempDir(), 'nothing-here');
+
+    const code = await main(['status', missing], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(`amlprep: ${missing}: no such folder\n`);
+  });
+});

@@ -10,19 +10,26 @@ export function parse(command: string, argv: string[], options: Options) {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    // Node's text for an unknown option goes on about positionals after '--'; the flag is
+    // what matters.
+    const unknown = /^Unknown option '([^']*)'/.exec(message);
     // parseArgs reads `--smote-ratio -1` as two flags; `--smote-ratio=-1` is unambiguous.
     const hint = message.includes('ambiguous') ? '; write negative numbers as --flag=-1' : '';
-    throw new UsageError(
-      `${command}: ${message.split('\n')[0]!.replace(/\.$/, '')}${hint} ` +
-        `(see 'amlprep ${command} --help')`,
-    );
+    const said =
+      unknown === null
+        ? `${message.split('\n')[0]!.replace(/\.$/, '')}${hint}`
+        : `unknown option '${unknown[1]}'`;
+    throw new UsageError(`${command}: ${said} (see 'amlprep ${command} --help')`);
   }
 }
 
-/** Whole numbers, with `_` separators and k/m suffixes allowed: 250k, 5m, 5_000_000. */
+/**
+ * Whole numbers, with `_` separators and k/m suffixes allowed: 250k, 5m, 5_000_000. A minus
+ * sign is read too, so `--workers=-1` meets the option's own range check and its message.
+ */
 export function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const m = /^(\d[\d_]*)([kKmM]?)$/.exec(value.trim());
+  const m = /^(-?\d[\d_]*)([kKmM]?)$/.exec(value.trim());
   if (m === null)
     throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
   const base = Number((m[1] as string).replace(/_/g, ''));

@@ -72,6 +72,26 @@ turns off the terminal escapes.
 `;
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await runParsed(argv, io);
+  } catch (error) {
+    // A usage error found before the flags are read (an unknown flag, a missing file name)
+    // still answers in the format asked for.
+    if (!asksForJson(argv)) throw error;
+    const code = exitCodeOf(error);
+    io.stderr.write(jsonError(error, code));
+    return code;
+  }
+}
+
+/** Whether the raw arguments ask for `--log-format json`, in either spelling. */
+function asksForJson(argv: string[]): boolean {
+  return argv.some(
+    (a, i) => a === '--log-format=json' || (a === '--log-format' && argv[i + 1] === 'json'),
+  );
+}
+
+async function runParsed(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('run', argv, {
     accounts: { type: 'string' },
     patterns: { type: 'string' },
