@@ -1,12 +1,18 @@
+import { removeTempFiles } from '../temp-files.js';
+
 /**
- * SIGINT and SIGTERM while the CLI is starting. Loading its modules (Arrow, LMDB, the
- * steps) takes a few hundred ms, during which a signal with no listener would end the
- * process without a word. The launcher holds them first with this module, which imports
- * nothing; `run` takes them over with its own handlers before it touches the output folder.
+ * SIGINT and SIGTERM while the CLI is starting, and during the commands without handlers of
+ * their own (generate, export, ...). Loading the modules (Arrow, LMDB, the steps) takes a few
+ * hundred ms, during which a signal with no listener would end the process without a word.
+ * The launcher holds them first with this module, which imports next to nothing; `run` takes
+ * them over with its own handlers before it touches the output folder. On the way out the
+ * temporary files being written (a generated file's `.partial-<pid>`, an export's `.tmp`)
+ * are removed.
  */
 const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 function stopped(signal: NodeJS.Signals): void {
+  removeTempFiles();
   process.stderr.write(`amlprep: stopped by ${signal}\n`);
   process.exit(EXIT_CODES[signal] ?? 1);
 }

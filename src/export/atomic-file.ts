@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 import { OutputError } from '../errors.js';
+import { trackTempFile, untrackTempFile } from '../temp-files.js';
 
 const FLUSH_BYTES = 1 << 20;
 
@@ -21,6 +22,7 @@ export class AtomicFile {
     this.path = path;
     this.#tmp = `${path}.tmp`;
     this.#fd = guard(path, () => openSync(this.#tmp, 'w'));
+    trackTempFile(this.#tmp);
   }
 
   /** Bytes written (or queued) so far through `write`. */
@@ -52,6 +54,7 @@ export class AtomicFile {
       this.#fd = null;
       renameSync(this.#tmp, this.path);
     });
+    untrackTempFile(this.#tmp);
     return this.path;
   }
 
@@ -61,6 +64,7 @@ export class AtomicFile {
     closeSync(this.#fd);
     this.#fd = null;
     rmSync(this.#tmp, { force: true });
+    untrackTempFile(this.#tmp);
   }
 
   #flush(): void {

@@ -2,6 +2,7 @@ import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises
 import { dirname } from 'node:path';
 
 import { OutputError } from '../errors.js';
+import { trackTempFile, untrackTempFile } from '../temp-files.js';
 
 export const SINK_BUFFER_BYTES = 8 * 1024 * 1024;
 
@@ -27,6 +28,7 @@ export class FileSink {
     this.path = path;
     this.#temp = temp;
     this.#handle = handle;
+    trackTempFile(temp);
     this.buffer = Buffer.allocUnsafe(size);
     this.#spare = Buffer.allocUnsafe(size);
   }
@@ -97,6 +99,8 @@ export class FileSink {
     } catch (error) {
       await rm(this.#temp, { force: true }).catch(() => undefined);
       throw outputError(this.path, error);
+    } finally {
+      untrackTempFile(this.#temp);
     }
     return this.#bytes;
   }
@@ -106,6 +110,7 @@ export class FileSink {
     await this.#pending;
     await this.#handle.close().catch(() => undefined);
     await rm(this.#temp, { force: true }).catch(() => undefined);
+    untrackTempFile(this.#temp);
   }
 
   async #settle(): Promise<void> {
