@@ -8,6 +8,7 @@ import { makeEmitter } from './events.js';
 import { rejectsCsv } from './ingest/rejects.js';
 import { makeOutputFolder } from './checkpoint/folder.js';
 import { acquireLock } from './checkpoint/lock.js';
+import { refuseForeignOutputs } from './checkpoint/ownership.js';
 import { resolveOptions, STEPS, type RunOptions, type StepName } from './options.js';
 import type { RunSummary } from './output/manifest.js';
 import { OUTPUT_FILES } from './output/outputs.js';
@@ -81,6 +82,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   const emit = makeEmitter(options.onProgress);
   // Inputs are checked before anything is created, so a typo leaves no folder behind.
   const { fingerprints, bases, inputs } = fingerprintSteps(opts);
+  refuseForeignOutputs(opts.out);
   makeOutputFolder(opts.out);
   const lock = acquireLock(opts.out);
   let store: CheckpointStore | null = null;

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { acquireLock } from './checkpoint/lock.js';
+import { isAmlprepFolder, isFile } from './checkpoint/ownership.js';
 import { CheckpointStore, type StepRecord } from './checkpoint/store.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
@@ -17,6 +18,12 @@ export interface StepStatus {
   chunksDone: number;
   /** Chunks the step was planned with, when it has started. */
   chunksTotal: number | null;
+  /**
+   * True when the record was made on top of another record of the step before it: that step
+   * was recomputed since (other options, or a run that stopped before this step), so a run
+   * with the latest options will not reuse this one as it stands.
+   */
+  stale: boolean;
 }
 
 /** The checkpoints of an output folder, step by step (SPEC §10 `status`). */
@@ -28,12 +35,20 @@ export async function status(dir: string): Promise<StepStatus[]> {
   const store = CheckpointStore.open(dir, { readOnly: true });
   try {
     const counts = store.chunkCounts();
-    return STEPS.map((step) => ({
-      step,
-      record: store.step(step) ?? null,
-      chunksDone: counts.get(step) ?? 0,
-      chunksTotal: store.plan(step)?.chunks ?? null,
-    }));
+    return STEPS.map((step, i) => {
+      const record = store.step(step) ?? null;
+      const before = i === 0 ? null : (store.step(STEPS[i - 1]!) ?? null);
+      // Each fingerprint covers the one of the step before (`previous` in its basis).
+      const stale =
+        record !== null && before !== null && record.basis.previous !== before.fingerprint;
+      return {
+        step,
+        record,
+        chunksDone: counts.get(step) ?? 0,
+        chunksTotal: store.plan(step)?.chunks ?? null,
+        stale,
+      };
+    });
   } finally {
     await store.close();
   }
@@ -42,9 +57,8 @@ export async function status(dir: string): Promise<StepStatus[]> {
 /** Removes the checkpoints (and, when asked, the outputs) of an output folder. */
 export function clean(dir: string, options: { outputs?: boolean } = {}): string[] {
   if (!existsSync(dir)) throw new CheckpointError(`${dir}: no such folder`);
-  // Output names are common words (nodes.arrow, manifest.json): a folder is taken for
-  // amlprep's only by a checkpoint store or a manifest that amlprep wrote.
-  if (options.outputs === true && !isFile(dir, 'checkpoints.mdb') && !ourManifest(dir)) {
+  // Output names are common words: only a folder that is amlprep's loses them.
+  if (options.outputs === true && !isAmlprepFolder(dir)) {
     throw new CheckpointError(
       `${dir}: not an amlprep output folder (no checkpoint store, no ${MANIFEST_FILE} ` +
         'written by amlprep); nothing removed',
@@ -56,22 +70,6 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
     return removeFiles(dir, options);
   } finally {
     lock.release();
-  }
-}
-
-function isFile(dir: string, name: string): boolean {
-  const path = join(dir, name);
-  return existsSync(path) && statSync(path).isFile();
-}
-
-/** Whether `dir/manifest.json` is a JSON object with amlprep's version key. */
-function ourManifest(dir: string): boolean {
-  try {
-    if (!isFile(dir, MANIFEST_FILE)) return false;
-    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as unknown;
-    return typeof manifest === 'object' && manifest !== null && 'amlprep' in manifest;
-  } catch {
-    return false;
   }
 }
 

@@ -1,15 +1,14 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 
 import { describe, expect, it } from 'vitest';
 
 import { STORE_FILE } from '../src/checkpoint/store.js';
-import type { CliIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { STACK_LINE } from './helpers/cli.js';
 import { REPO } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
+import { bufferIo } from './helpers/buffer-io.js';
 
 // A fresh-user report: a directory named checkpoints.mdb in the output folder made `run`
 // exit 1 with an EISDIR stack. It is a checkpoint error the user can fix: exit 2, one line
@@ -17,13 +16,6 @@ import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('store-dir');
 const mixed = join(REPO, 'test', 'fixtures', 'tiny', 'mixed.csv');
-
-function bufferIo(): CliIo & { err: () => string } {
-  let err = '';
-  const stderr = new PassThrough();
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdout: new PassThrough(), stderr, env: {}, err: () => err };
-}
 
 function runArgs(out: string, ...extra: string[]): string[] {
   return ['run', mixed, '--out', out, '--chunk-size', '4', '--workers', '1', ...extra];

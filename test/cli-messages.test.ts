@@ -4,13 +4,13 @@ import { PassThrough } from 'node:stream';
 
 import { describe, expect, it } from 'vitest';
 
-import type { CliIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { progressPrinter } from '../src/cli/progress.js';
 import { OptionError } from '../src/errors.js';
 import { run } from '../src/index.js';
 import { REPO } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
+import { bufferIo } from './helpers/buffer-io.js';
 
 // Fresh-user reports on wording: option errors in JSON logs named `options.workers`, the
 // summary said "(0 synthetic of class 1)" when nothing was synthesised and "(1 chunks)", and
@@ -18,16 +18,6 @@ import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('cli-messages');
 const mixed = join(REPO, 'test', 'fixtures', 'tiny', 'mixed.csv');
-
-function bufferIo(): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdout, stderr, env: {}, out: () => out, err: () => err };
-}
 
 describe('option errors with --log-format json', () => {
   it.each([

@@ -1,10 +1,8 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { CliIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { OutputError } from '../src/errors.js';
 import { exportRun } from '../src/export/index.js';
@@ -12,6 +10,7 @@ import { STACK_LINE } from './helpers/cli.js';
 import { runMixedFixture } from './helpers/paths.js';
 import { useSharedTempDirs, useTempDirs } from './helpers/temp-dir.js';
 import { IS_ROOT, remount, useTmpfs } from './helpers/tmpfs.js';
+import { bufferIo } from './helpers/buffer-io.js';
 
 // A fresh-user report: `export` crashed with "internal error (please report)" and a stack
 // when it could not create its target folder. It is the user's to fix: one line naming the
@@ -22,13 +21,6 @@ const sharedDir = useSharedTempDirs('export-target-run');
 const mount = useTmpfs();
 
 const FORMATS = ['npy', 'csv', 'multignn'] as const;
-
-function bufferIo(): CliIo & { err: () => string } {
-  let err = '';
-  const stderr = new PassThrough();
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdout: new PassThrough(), stderr, env: {}, err: () => err };
-}
 
 /** Exit 2 and one `amlprep: cannot create the output folder <folder> (<reason>)` line. */
 async function expectRefusal(argv: string[], folder: string, reason: RegExp): Promise<void> {

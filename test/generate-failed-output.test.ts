@@ -1,28 +1,20 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 
 import { describe, expect, it } from 'vitest';
 
-import type { CliIo } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { OutputError } from '../src/errors.js';
 import { FileSink } from '../src/generate/file-sink.js';
 import { generate } from '../src/generate/index.js';
 import { STACK_LINE } from './helpers/cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
+import { bufferIo } from './helpers/buffer-io.js';
 
 // A fresh-user report: `generate --out <an existing directory>` failed (exit 2) but left
 // `<dir>.partial-<pid>` behind. A failed generate leaves no partial file.
 
 const tempDir = useTempDirs('generate-fail');
-
-function bufferIo(): CliIo & { err: () => string } {
-  let err = '';
-  const stderr = new PassThrough();
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdout: new PassThrough(), stderr, env: {}, err: () => err };
-}
 
 describe('generate into a path it cannot write', () => {
   it('refuses an --out that is a directory with exit 2 and leaves no partial file', async () => {

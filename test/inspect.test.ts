@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -6,21 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { inspectRun, type Inspection, type Manifest } from '../src/index.js';
 import { main } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
 import { runMixedFixture } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
+import { bufferIo } from './helpers/buffer-io.js';
 
 const sharedDir = useSharedTempDirs('inspect');
-
-function bufferIo(): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return { stdout, stderr, env: {}, out: () => out, err: () => err };
-}
 
 describe('inspect', () => {
   let runDir = '';

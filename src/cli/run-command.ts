@@ -2,6 +2,7 @@ import { AbortedError, InputError, UsageError } from '../errors.js';
 import { readFileSync, statSync } from 'node:fs';
 
 import { asOutputError } from '../checkpoint/folder.js';
+import { refuseForeignOutputs } from '../checkpoint/ownership.js';
 import { CheckpointStore } from '../checkpoint/store.js';
 import { fingerprintSteps } from '../pipeline/fingerprints.js';
 import { changedKeys } from '../pipeline/step-record.js';
@@ -199,6 +200,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
         opts[k] === null ? null : { path: opts[k], bytes: fileSize(opts[k]) },
       ]),
     );
+    refuseForeignOutputs(opts.out);
     const recorded = CheckpointStore.exists(opts.out) ? await status(opts.out) : null;
     // The same fingerprints run() computes, so the plan says exactly what would be reused.
     const { fingerprints, bases } = fingerprintSteps(opts);

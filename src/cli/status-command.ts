@@ -7,7 +7,9 @@ import { chunks as chunkCount, fmtSeconds } from './progress.js';
 const HELP = `Usage: amlprep status <dir> [--json]
 
 Lists the checkpoints of an output folder: each step with its completion time, counts,
-duration and options, and for an unfinished step the chunks recorded so far.
+duration and options, and for an unfinished step the chunks recorded so far. A step is
+'stale' when the step before it was recomputed after it (other options, or a run that
+stopped between them).
 `;
 
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
@@ -41,10 +43,16 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
     const counts = Object.entries(r.counts)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
+    const state = s.stale ? 'stale' : 'done';
     io.stdout.write(
-      `${s.step.padEnd(14)} done ${r.finishedAt}  ${fmtSeconds(r.durationMs / 1000)}` +
+      `${s.step.padEnd(14)} ${state} ${r.finishedAt}  ${fmtSeconds(r.durationMs / 1000)}` +
         `  chunks=${r.chunks}  ${counts}\n`,
     );
+    if (s.stale) {
+      io.stdout.write(
+        `${''.padEnd(14)} made before ${steps[steps.indexOf(s) - 1]!.step} was last computed\n`,
+      );
+    }
     io.stdout.write(`${''.padEnd(14)} options ${JSON.stringify(r.options)}\n`);
   }
   return EXIT.ok;

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { CheckpointError } from '../errors.js';
+import { OUTPUT_FILES } from '../output/outputs.js';
+import { MANIFEST_FILE } from '../steps/graph-created.js';
+
+export const STORE_FILE = 'checkpoints.mdb';
+
+/**
+ * Output names are common words (nodes.arrow, manifest.json): a folder is taken for amlprep's
+ * only when it holds a checkpoint store or a manifest that amlprep wrote.
+ */
+export function isAmlprepFolder(dir: string): boolean {
+  return isFile(dir, STORE_FILE) || ourManifest(dir);
+}
+
+/** Files under amlprep's output names in a folder that is not amlprep's. */
+export function foreignOutputs(dir: string): string[] {
+  if (!existsSync(dir) || isAmlprepFolder(dir)) return [];
+  return [...Object.values(OUTPUT_FILES), MANIFEST_FILE].filter((name) => isFile(dir, name));
+}
+
+/**
+ * Refuses a folder that is not amlprep's but holds files under the output names: those are
+ * someone else's, and a run would replace them.
+ */
+export function refuseForeignOutputs(dir: string): void {
+  const found = foreignOutputs(dir);
+  if (found.length === 0) return;
+  throw new CheckpointError(
+    `${dir}: holds ${found.join(', ')} that amlprep did not write (no checkpoint store, no ` +
+      `${MANIFEST_FILE} written by amlprep); choose another output folder or move them away`,
+  );
+}
+
+export function isFile(dir: string, name: string): boolean {
+  const path = join(dir, name);
+  return existsSync(path) && statSync(path).isFile();
+}
+
+/** Whether `dir/manifest.json` is a JSON object with amlprep's version key. */
+function ourManifest(dir: string): boolean {
+  try {
+    if (!isFile(dir, MANIFEST_FILE)) return false;
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as unknown;
+    return typeof manifest === 'object' && manifest !== null && 'amlprep' in manifest;
+  } catch {
+    return false;
+  }
+}
