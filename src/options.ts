@@ -140,6 +140,15 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
   rejectUnknownKeys(options);
   const transactions = requiredPath(options.transactions, 'transactions');
   const sample = optionalInt(options.sample, 'sample', 1);
+  const resumeFrom = resolveStep(options.resumeFrom);
+  const fresh = optionalBool(options.fresh, 'fresh') ?? false;
+  if (fresh && resumeFrom !== null) {
+    // One ignores every checkpoint, the other loads some: together one of them is a mistake.
+    throw new OptionError(
+      `options.fresh ignores every checkpoint, so options.resumeFrom (${resumeFrom}) has ` +
+        'nothing to load: give one of them',
+    );
+  }
 
   return {
     transactions,
@@ -152,8 +161,8 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
     workerHeapMb:
       optionalInt(options.workerHeapMb, 'workerHeapMb', MIN_HEAP_MB) ?? DEFAULTS.workerHeapMb,
     memoryBudget: resolveBudget(options.memoryBudget) ?? defaultMemoryBudget(),
-    resumeFrom: resolveStep(options.resumeFrom),
-    fresh: optionalBool(options.fresh, 'fresh') ?? false,
+    resumeFrom,
+    fresh,
     imbalance:
       oneOf(options.imbalance, 'imbalance', ['smote', 'undersample', 'none']) ?? DEFAULTS.imbalance,
     smoteRatio: resolveRatio(options.smoteRatio),

@@ -60,7 +60,7 @@ describe('resolveOptions defaults', () => {
       workers: 3,
       workerHeapMb: 16,
       resumeFrom: 'normalized',
-      fresh: true,
+      fresh: false,
       imbalance: 'undersample',
       smoteRatio: 0.5,
       seed: 0,
@@ -75,7 +75,7 @@ describe('resolveOptions defaults', () => {
       workers: 3,
       workerHeapMb: 16,
       resumeFrom: 'normalized',
-      fresh: true,
+      fresh: false,
       imbalance: 'undersample',
       smoteRatio: 0.5,
       seed: 0,
@@ -132,6 +132,13 @@ describe('resolveOptions rejects', () => {
   it('rejects something that is not an object', () => {
     expect(failure(null).message).toMatch(/options/);
     expect(failure('t.csv').message).toMatch(/options/);
+  });
+
+  it('refuses fresh together with resumeFrom, which contradict each other', () => {
+    expect(failure({ ...BASE, fresh: true, resumeFrom: 'normalized' }).message).toBe(
+      'options.fresh ignores every checkpoint, so options.resumeFrom (normalized) has ' +
+        'nothing to load: give one of them',
+    );
   });
 
   it('shows the value it was given', () => {
