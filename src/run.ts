@@ -1,10 +1,11 @@
 import assert from 'node:assert';
 import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 import type { FileFingerprint } from './checkpoint/fingerprint.js';
 import { CheckpointStore } from './checkpoint/store.js';
-import { makeEmitter } from './events.js';
+import { makeEmitter, type Emit } from './events.js';
 import { rejectsCsv } from './ingest/rejects.js';
 import { makeOutputFolder } from './checkpoint/folder.js';
 import { acquireLock } from './checkpoint/lock.js';
@@ -80,6 +81,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   const opts = resolveOptions(options);
   const started = performance.now();
   const emit = makeEmitter(options.onProgress);
+  warnAboutWorkers(opts.workers, emit);
   // Inputs are checked before anything is created, so a typo leaves no folder behind.
   const { fingerprints, bases, inputs } = fingerprintSteps(opts);
   refuseForeignOutputs(opts.out);
@@ -265,4 +267,21 @@ function outputPaths(out: string, rejected: boolean): RunResult['outputs'] {
     manifest: join(out, MANIFEST_FILE),
     rejectedRows: rejected ? join(out, 'rejected_rows.csv') : null,
   };
+}
+
+/**
+ * More workers than cores only share the cores (the fresh-user trial's 200 made the sample
+ * six times slower), and each holds its own heap: a warning, not an error, since a batch job
+ * may know better (a cgroup quota Node does not see).
+ */
+function warnAboutWorkers(workers: number, emit: Emit): void {
+  const cores = availableParallelism();
+  if (workers <= cores) return;
+  emit({
+    kind: 'warning',
+    step: null,
+    message:
+      `${workers} workers on ${cores} cores: the threads beyond the cores only share them, ` +
+      'and each holds its own memory',
+  });
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 
@@ -147,5 +148,31 @@ describe('flag errors', () => {
 
     expect(code).toBe(2);
     expect(io.err()).toBe(`amlprep: ${missing}: no such folder\n`);
+  });
+});
+
+// Fresh-user report (session 9): --workers 200 ran the sample six times slower, silently.
+describe('more workers than cores', () => {
+  it('is a warning naming both counts; as many as the cores is not', async () => {
+    const cores = availableParallelism();
+    const warningsWith = async (workers: number): Promise<string[]> => {
+      const warnings: string[] = [];
+      await run({
+        transactions: mixed,
+        out: tempDir(),
+        chunkSize: 4,
+        workers,
+        onProgress: (e) => {
+          if (e.kind === 'warning') warnings.push(e.message);
+        },
+      });
+      return warnings;
+    };
+
+    expect(await warningsWith(cores + 1)).toContain(
+      `${cores + 1} workers on ${cores} cores: the threads beyond the cores only share them, ` +
+        'and each holds its own memory',
+    );
+    expect((await warningsWith(cores)).filter((w) => w.includes('cores'))).toEqual([]);
   });
 });
