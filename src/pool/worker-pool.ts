@@ -49,10 +49,13 @@ export class WorkerPool {
   readonly size: number;
   readonly heapMb: number | null;
   readonly #piscina: Piscina;
+  /** Whether the threads run amlprep's worker (tests give fixture workers of their own). */
+  readonly #ownWorker: boolean;
 
   constructor(size: number, options: PoolOptions = {}) {
     this.size = size;
     this.heapMb = options.heapMb ?? null;
+    this.#ownWorker = options.filename === undefined;
     this.#piscina = new Piscina({
       filename: options.filename ?? workerFile(),
       minThreads: size,
@@ -164,6 +167,11 @@ export class WorkerPool {
   }
 
   async close(): Promise<void> {
+    // Terminating a thread while it still loads its module aborts the whole process on
+    // Node 20 (a V8 fatal error inside require() of an ES module), and a run that fails in
+    // its first ~100 ms closed the pool under a thread still starting. A task on each thread
+    // waits until every one has started. The tests' fixture workers know no such task.
+    if (this.#ownWorker) await this.endLoad().catch(() => undefined);
     await this.#piscina.destroy();
   }
 }
