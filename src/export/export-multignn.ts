@@ -76,7 +76,7 @@ export async function exportMultiGnn(
 
   const csv = new AtomicFile(join(out, 'formatted_transactions.csv'));
   const info = new AtomicFile(join(out, 'formatted_transactions.json'));
-  await commitAfter([csv, info], () => {
+  await commitAfter([csv, info], async () => {
     csv.write(`${MULTIGNN_HEADER}\n`);
     const lines: string[] = [];
     for (const k of order) {
@@ -85,7 +85,11 @@ export async function exportMultiGnn(
           `${amounts.paid[k]},${edges.sentCurrency[k]},${amounts.received[k]},` +
           `${edges.receivedCurrency[k]},${edges.format[k]},${edges.label[k]}`,
       );
-      if (lines.length === 65_536) csv.write(`${lines.splice(0).join('\n')}\n`);
+      if (lines.length < 65_536) continue;
+      csv.write(`${lines.splice(0).join('\n')}\n`);
+      // Seconds of formatting at millions of rows: let a SIGINT/SIGTERM handler run, so a
+      // stop leaves no file instead of waiting for the whole export.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     if (lines.length > 0) csv.write(`${lines.join('\n')}\n`);
     info.write(`${JSON.stringify(describe(manifest, first, options, notes), null, 2)}\n`);
