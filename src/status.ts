@@ -60,7 +60,7 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
   // Output names are common words: only a folder that is amlprep's loses them.
   if (options.outputs === true && !isAmlprepFolder(dir)) {
     throw new CheckpointError(
-      `${dir}: not an amlprep output folder (no checkpoint store, no ${MANIFEST_FILE} ` +
+      `${dir}: not an amlprep output folder (no amlprep checkpoint store, no ${MANIFEST_FILE} ` +
         'written by amlprep); nothing removed',
     );
   }

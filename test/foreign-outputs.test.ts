@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { open } from 'lmdb';
 import { describe, expect, it } from 'vitest';
 
 import { main } from '../src/cli/main.js';
@@ -27,7 +28,7 @@ describe('a run into a folder holding files under the output names', () => {
       expect(code).toBe(2);
       expect(io.err()).toBe(
         `amlprep: ${dir}: holds edges.arrow, manifest.json that amlprep did not write (no ` +
-          'checkpoint store, no manifest.json written by amlprep); choose another output ' +
+          'amlprep checkpoint store, no manifest.json written by amlprep); choose another output ' +
           'folder or move them away\n',
       );
       expect(readFileSync(join(dir, 'edges.arrow'), 'utf8')).toBe('my precious');
@@ -43,4 +44,53 @@ describe('a run into a folder holding files under the output names', () => {
 
     expect(again.summary.edges).toBe(26_751);
   }, 60_000);
+});
+
+// Second fresh-user trial (session 9): any file named checkpoints.mdb made a folder pass
+// for amlprep's, so --fresh or clean --outputs then replaced or removed someone's files, and
+// status crashed on another program's LMDB file.
+describe('a file merely named checkpoints.mdb', () => {
+  /** An LMDB environment of another program: one key, none of amlprep's tables. */
+  async function foreignLmdb(dir: string): Promise<void> {
+    const env = open({ path: join(dir, 'checkpoints.mdb') });
+    env.putSync('foo', 1);
+    await env.close();
+  }
+
+  it.each([
+    ['an empty file', (dir: string) => writeFileSync(join(dir, 'checkpoints.mdb'), '')],
+    ['another program LMDB file', foreignLmdb],
+  ])('does not make a folder amlprep own: %s', async (_what, make) => {
+    const dir = tempDir();
+    await make(dir);
+    writeFileSync(join(dir, 'nodes.arrow'), 'mine');
+
+    for (const argv of [
+      sampleRunArgs(dir, 5000),
+      [...sampleRunArgs(dir, 5000), '--fresh'],
+      ['clean', dir, '--outputs'],
+    ]) {
+      const io = bufferIo();
+      expect(await main(argv, io), argv.join(' ')).toBe(2);
+      expect(io.err()).toContain('no amlprep checkpoint store, no manifest.json written by');
+    }
+    expect(readFileSync(join(dir, 'nodes.arrow'), 'utf8')).toBe('mine');
+  });
+
+  it('is named for what it is by status, and refused by run without --fresh', async () => {
+    const dir = tempDir();
+    await foreignLmdb(dir);
+    const path = join(dir, 'checkpoints.mdb');
+
+    const status = bufferIo();
+    expect(await main(['status', dir], status)).toBe(2);
+    expect(status.err()).toBe(
+      `amlprep: ${path} is an LMDB file without amlprep's tables, not an amlprep checkpoint ` +
+        'store\n',
+    );
+    const runIo = bufferIo();
+    expect(await main(sampleRunArgs(dir, 5000), runIo)).toBe(2);
+    expect(runIo.err()).toContain(`${path} is an LMDB file without amlprep's tables`);
+    expect(runIo.err()).toContain('rerun with --fresh to use it as one');
+  });
 });

@@ -2,17 +2,17 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CheckpointError } from '../errors.js';
+import { CheckpointStore } from './store.js';
 import { OUTPUT_FILES } from '../output/outputs.js';
 import { MANIFEST_FILE } from '../steps/graph-created.js';
 
-export const STORE_FILE = 'checkpoints.mdb';
-
 /**
  * Output names are common words (nodes.arrow, manifest.json): a folder is taken for amlprep's
- * only when it holds a checkpoint store or a manifest that amlprep wrote.
+ * only when it holds a checkpoint store or a manifest that amlprep wrote (a file merely named
+ * checkpoints.mdb does not count).
  */
 export function isAmlprepFolder(dir: string): boolean {
-  return isFile(dir, STORE_FILE) || ourManifest(dir);
+  return CheckpointStore.isOurs(dir) || ourManifest(dir);
 }
 
 /** Files under amlprep's output names in a folder that is not amlprep's. */
@@ -29,7 +29,7 @@ export function refuseForeignOutputs(dir: string): void {
   const found = foreignOutputs(dir);
   if (found.length === 0) return;
   throw new CheckpointError(
-    `${dir}: holds ${found.join(', ')} that amlprep did not write (no checkpoint store, no ` +
+    `${dir}: holds ${found.join(', ')} that amlprep did not write (no amlprep checkpoint store, no ` +
       `${MANIFEST_FILE} written by amlprep); choose another output folder or move them away`,
   );
 }

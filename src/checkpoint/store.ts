@@ -103,6 +103,12 @@ export class CheckpointStore {
       );
     }
     if (options.readOnly === true) return CheckpointStore.#openReadOnly(path);
+    if (options.fresh !== true && existsSync(path) && !CheckpointStore.isOurs(dir)) {
+      throw new CheckpointError(
+        `${path} is an LMDB file without amlprep's tables, not an amlprep checkpoint store; ` +
+          'choose another output folder, or rerun with --fresh to use it as one',
+      );
+    }
     try {
       return CheckpointStore.#openRoot(dir, path);
     } catch (error) {
@@ -119,8 +125,9 @@ export class CheckpointStore {
    * read-only media can still be listed.
    */
   static #openReadOnly(path: string): CheckpointStore {
+    let store: CheckpointStore;
     try {
-      return new CheckpointStore(
+      store = new CheckpointStore(
         path,
         open({ path, compression: false, maxDbs: 8, readOnly: true }),
       );
@@ -128,6 +135,35 @@ export class CheckpointStore {
       const why = error instanceof Error ? error.message : String(error);
       throw new CheckpointError(`cannot read the checkpoint store ${path} (${why})`, error);
     }
+    // Read-only, a table the file lacks opens as undefined: another program's LMDB file.
+    if (!store.#hasTables()) {
+      void store.#root.close();
+      throw new CheckpointError(
+        `${path} is an LMDB file without amlprep's tables, not an amlprep checkpoint store`,
+      );
+    }
+    return store;
+  }
+
+  /**
+   * Whether `dir` holds a store amlprep wrote: a sound LMDB file with amlprep's tables (every
+   * run creates them as it opens the store). A file of that name from elsewhere does not
+   * make a folder amlprep's.
+   */
+  static isOurs(dir: string): boolean {
+    const path = join(dir, STORE_FILE);
+    if (!existsSync(path) || storeFileProblem(path) !== null) return false;
+    try {
+      void CheckpointStore.#openReadOnly(path).#root.close();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #hasTables(): boolean {
+    const tables = [this.#steps, this.#chunks, this.#payloads, this.#plans, this.#splits];
+    return tables.every((t) => (t as unknown) !== undefined);
   }
 
   static #openRoot(dir: string, path: string): CheckpointStore {
