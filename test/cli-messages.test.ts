@@ -111,6 +111,15 @@ describe('flag errors', () => {
     expect(io.err()).toBe(`amlprep: ${message}\n`);
   });
 
+  it('refuse a number with a stray separator', async () => {
+    const io = bufferIo();
+
+    const code = await main(['run', mixed, '--out', tempDir(), '--chunk-size', '5_000_'], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe('amlprep: --chunk-size must be a whole number, got "5_000_"\n');
+  });
+
   it('name an unknown flag in one balanced line', async () => {
     const io = bufferIo();
 

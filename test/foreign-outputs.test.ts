@@ -1,6 +1,6 @@
 // Fresh-user report (session 9): `run --out userdir` replaced a userdir/edges.arrow that
 // amlprep had not written, while `clean --outputs` refused such a folder.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { open } from 'lmdb';
@@ -34,6 +34,21 @@ describe('a run into a folder holding files under the output names', () => {
       expect(readFileSync(join(dir, 'edges.arrow'), 'utf8')).toBe('my precious');
     },
   );
+
+  it('refuses a folder under an output name before computing anything', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'edges.arrow'));
+    const io = bufferIo();
+
+    const code = await main(sampleRunArgs(dir, 5000), io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      `amlprep: ${dir}: edges.arrow is a folder, where the run writes a file of that name; ` +
+        'choose another output folder or move it away\n',
+    );
+    expect(existsSync(join(dir, 'checkpoints.mdb'))).toBe(false);
+  });
 
   it('goes on when amlprep wrote them, with its checkpoints cleaned away', async () => {
     const dir = tempDir();

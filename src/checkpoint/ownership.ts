@@ -18,7 +18,14 @@ export function isAmlprepFolder(dir: string): boolean {
 /** Files under amlprep's output names in a folder that is not amlprep's. */
 export function foreignOutputs(dir: string): string[] {
   if (!existsSync(dir) || isAmlprepFolder(dir)) return [];
-  return [...Object.values(OUTPUT_FILES), MANIFEST_FILE].filter((name) => isFile(dir, name));
+  return OUTPUT_NAMES.filter((name) => isFile(dir, name));
+}
+
+const OUTPUT_NAMES = [...Object.values(OUTPUT_FILES), MANIFEST_FILE];
+
+function isFolder(dir: string, name: string): boolean {
+  const path = join(dir, name);
+  return existsSync(path) && statSync(path).isDirectory();
 }
 
 /**
@@ -26,6 +33,14 @@ export function foreignOutputs(dir: string): string[] {
  * someone else's, and a run would replace them.
  */
 export function refuseForeignOutputs(dir: string): void {
+  // A folder under an output's name would fail the run at its very end (EISDIR).
+  const folders = OUTPUT_NAMES.filter((name) => isFolder(dir, name));
+  if (folders.length > 0) {
+    throw new CheckpointError(
+      `${dir}: ${folders.join(', ')} ${folders.length === 1 ? 'is a folder' : 'are folders'}, ` +
+        'where the run writes a file of that name; choose another output folder or move it away',
+    );
+  }
   const found = foreignOutputs(dir);
   if (found.length === 0) return;
   throw new CheckpointError(

@@ -29,7 +29,7 @@ export function parse(command: string, argv: string[], options: Options) {
  */
 export function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const m = /^(-?\d[\d_]*)([kKmM]?)$/.exec(value.trim());
+  const m = /^(-?\d+(?:_\d+)*)([kKmM]?)$/.exec(value.trim());
   if (m === null)
     throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
   const base = Number((m[1] as string).replace(/_/g, ''));
