@@ -44,8 +44,9 @@ export function refuseForeignOutputs(dir: string): void {
   const found = foreignOutputs(dir);
   if (found.length === 0) return;
   throw new CheckpointError(
-    `${dir}: holds ${found.join(', ')} that amlprep did not write (no amlprep checkpoint store, no ` +
-      `${MANIFEST_FILE} written by amlprep); choose another output folder or move them away`,
+    `${dir}: holds ${found.join(', ')} that amlprep did not write (no amlprep checkpoint ` +
+      `store, no ${MANIFEST_FILE} written by amlprep); choose another output folder or move ` +
+      'them away',
   );
 }
 
