@@ -22,7 +22,7 @@ import { WorkerPool } from './pool/worker-pool.js';
 import { dataLoaded } from './steps/data-loaded.js';
 import { edgeFeatures } from './steps/edge-features.js';
 import { EDGE_FEATURE_COUNT } from './features/definitions.js';
-import { overBudget, planMemory, type MemoryPlan } from './memory/plan.js';
+import { announceMemoryPlan, planMemory, type MemoryPlan } from './memory/plan.js';
 import { collectGarbage } from './pipeline/collect-garbage.js';
 import { removeSpill } from './spill/write-spill.js';
 import { SPILL_BLOCK_ROWS } from './spill/edge-spill.js';
@@ -188,20 +188,21 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
       },
     };
   });
+  ctx.memory = planMemory(ctx);
   // The coordinator's heap is small beside the shared columns, so V8 frees let-go columns
   // late; under a tight budget they are collected where a step has just let them go.
-  if (overBudget(ctx)) collectGarbage();
+  if (ctx.memory.streaming) collectGarbage();
   await step(ctx, 'node_features', async () => {
     const { tally, matrix } = await nodeFeatures(ctx);
     ctx.nodeMatrix = matrix;
     return { tally, counts: { nodes: matrix.rows, features: matrix.cols } };
   });
   await step(ctx, 'edge_features', async () => {
-    ctx.memory = planMemory(ctx);
-    const { tally, store } = await edgeFeatures(ctx, ctx.memory.streaming);
+    announceMemoryPlan(ctx, ctx.memory!);
+    const { tally, store } = await edgeFeatures(ctx, ctx.memory!.streaming);
     ctx.edgeFeatures = store;
     // Streaming let go of the columns features 1-16 read and of the ports (1 GB at 30 M rows).
-    if (ctx.memory.streaming) collectGarbage();
+    if (ctx.memory!.streaming) collectGarbage();
     return { tally, counts: { edges: ctx.loaded!.edges.rows, features: EDGE_FEATURE_COUNT } };
   });
   await step(ctx, 'normalized', async (record) => {

@@ -16,13 +16,18 @@ export interface MemoryPlan {
  * Chooses the mode once the table is loaded, when the row and node counts are known: the
  * in-memory mode unless its estimate exceeds the budget. The outputs are the same bytes
  * either way, so the choice is never part of a fingerprint and a run may resume in the
- * other mode. Says so in a note when it streams, and warns when even streaming is over.
+ * other mode.
  */
 export function planMemory(ctx: Context): MemoryPlan {
   const loaded = ctx.loaded!;
   const budget = ctx.opts.memoryBudget;
   const estimate = estimateFootprint(loaded.edges.rows, loaded.nodes.count, ctx.opts.workers);
-  const streaming = estimate.inMemory > budget;
+  return { budget, estimate, streaming: estimate.inMemory > budget };
+}
+
+/** Says in a note when the run streams, and warns when even streaming is over the budget. */
+export function announceMemoryPlan(ctx: Context, plan: MemoryPlan): void {
+  const { budget, estimate, streaming } = plan;
   if (streaming) {
     ctx.emit({
       kind: 'note',
@@ -38,19 +43,8 @@ export function planMemory(ctx: Context): MemoryPlan {
       step: 'edge_features',
       message:
         `even streaming needs about ${formatSize(estimate.streaming)} for ` +
-        `${loaded.edges.rows.toLocaleString('en-US')} edges, over the memory budget of ` +
+        `${ctx.loaded!.edges.rows.toLocaleString('en-US')} edges, over the memory budget of ` +
         `${formatSize(budget)}; the run goes on and may exceed it`,
     });
   }
-  return { budget, estimate, streaming };
-}
-
-/**
- * True when the run will stream: the load's garbage (the merge's dictionaries, hundreds of MB
- * at HI-Large scale) is then worth collecting before the next step allocates.
- */
-export function overBudget(ctx: Context): boolean {
-  const loaded = ctx.loaded!;
-  const estimate = estimateFootprint(loaded.edges.rows, loaded.nodes.count, ctx.opts.workers);
-  return estimate.inMemory > ctx.opts.memoryBudget;
 }
