@@ -276,13 +276,16 @@ function outputPaths(out: string, rejected: boolean): RunResult['outputs'] {
  * may know better (a cgroup quota Node does not see).
  */
 function warnAboutWorkers(workers: number, emit: Emit): void {
+  const message = workersWarning(workers);
+  if (message !== null) emit({ kind: 'warning', step: null, message });
+}
+
+/** The warning for more workers than cores, or null; `--dry-run` says it too. */
+export function workersWarning(workers: number): string | null {
   const cores = availableParallelism();
-  if (workers <= cores) return;
-  emit({
-    kind: 'warning',
-    step: null,
-    message:
-      `${workers} workers on ${cores} cores: the threads beyond the cores only share them, ` +
-      'and each holds its own memory',
-  });
+  if (workers <= cores) return null;
+  return (
+    `${workers} workers on ${cores} cores: the threads beyond the cores only share them, ` +
+    'and each holds its own memory'
+  );
 }

@@ -184,4 +184,21 @@ describe('more workers than cores', () => {
     );
     expect((await warningsWith(cores)).filter((w) => w.includes('cores'))).toEqual([]);
   });
+
+  it('is said by --dry-run too', async () => {
+    const cores = availableParallelism();
+    const io = bufferIo();
+
+    const code = await main(
+      ['run', mixed, '--out', tempDir(), '--workers', String(cores + 1), '--dry-run'],
+      io,
+    );
+
+    expect(code).toBe(0);
+    expect(io.err()).toBe(
+      `warning: ${cores + 1} workers on ${cores} cores: the threads beyond the cores only ` +
+        'share them, and each holds its own memory\n',
+    );
+    expect(io.out()).toContain('dry run: nothing was written');
+  });
 });

@@ -17,7 +17,7 @@ import {
   type StepName,
 } from '../options.js';
 import { status } from '../status.js';
-import { run } from '../run.js';
+import { run, workersWarning } from '../run.js';
 import { decimal, integer, parse } from './args.js';
 import { releaseEarlySignals } from './early-signals.js';
 import { EXIT, type CliIo } from './io.js';
@@ -201,6 +201,14 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       ]),
     );
     refuseForeignOutputs(opts.out);
+    const warning = workersWarning(opts.workers);
+    if (warning !== null) {
+      io.stderr.write(
+        format === 'json'
+          ? `${JSON.stringify({ time: new Date().toISOString(), kind: 'warning', step: null, message: warning })}\n`
+          : `warning: ${warning}\n`,
+      );
+    }
     const recorded = CheckpointStore.exists(opts.out) ? await status(opts.out) : null;
     // The same fingerprints run() computes, so the plan says exactly what would be reused.
     const { fingerprints, bases } = fingerprintSteps(opts);
