@@ -37,7 +37,8 @@ export default function runTask(task: Task): TaskReply<unknown> | Promise<TaskRe
     // has a handle on them. This thread's heap is too small for V8 to collect soon, so a
     // column the coordinator let go (a streamed run's amounts, its ports) would stay until
     // the run ends. A collection of this small heap once the reply is out costs ~ms.
-    if (task.kind !== 'parse') setImmediate(collectGarbage);
+    // (`end-load` only ends the session, which collects when there was one.)
+    if (task.kind !== 'parse' && task.kind !== 'end-load') setImmediate(collectGarbage);
     return { ok: true, value };
   } catch (error) {
     return { ok: false, error: toWireError(error) };

@@ -17,8 +17,10 @@ export function isAmlprepFolder(dir: string): boolean {
 
 /** Files under amlprep's output names in a folder that is not amlprep's. */
 export function foreignOutputs(dir: string): string[] {
-  if (!existsSync(dir) || isAmlprepFolder(dir)) return [];
-  return OUTPUT_NAMES.filter((name) => isFile(dir, name));
+  if (!existsSync(dir)) return [];
+  const found = OUTPUT_NAMES.filter((name) => isFile(dir, name));
+  // Checked only when there is something to protect: it opens the store.
+  return found.length > 0 && !isAmlprepFolder(dir) ? found : [];
 }
 
 const OUTPUT_NAMES = [...Object.values(OUTPUT_FILES), MANIFEST_FILE];

@@ -1,4 +1,5 @@
 import { removeTempFiles } from '../temp-files.js';
+import { signalExitCode } from './io.js';
 
 /**
  * SIGINT and SIGTERM while the CLI is starting, and during the commands without handlers of
@@ -9,12 +10,10 @@ import { removeTempFiles } from '../temp-files.js';
  * temporary files being written (a generated file's `.partial-<pid>`, an export's `.tmp`)
  * are removed.
  */
-const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
-
 function stopped(signal: NodeJS.Signals): void {
   removeTempFiles();
   process.stderr.write(`amlprep: stopped by ${signal}\n`);
-  process.exit(EXIT_CODES[signal] ?? 1);
+  process.exit(signalExitCode(signal));
 }
 
 let held = false;

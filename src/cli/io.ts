@@ -13,3 +13,8 @@ export const processIo: CliIo = {
 
 /** Exit codes: 0 success, 1 internal fault, 2 usage or data error, 130/143 interrupted. */
 export const EXIT = { ok: 0, internal: 1, usage: 2, sigint: 130, sigterm: 143 } as const;
+
+/** The exit code of a stop by SIGINT (130) or SIGTERM (143), the only signals amlprep hears. */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+}

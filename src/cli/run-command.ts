@@ -20,7 +20,7 @@ import { status } from '../status.js';
 import { run, workersWarning } from '../run.js';
 import { decimal, integer, parse } from './args.js';
 import { releaseEarlySignals } from './early-signals.js';
-import { EXIT, type CliIo } from './io.js';
+import { EXIT, signalExitCode, type CliIo } from './io.js';
 import {
   exitCodeOf,
   jsonError,
@@ -158,7 +158,7 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (error instanceof AbortedError && stop.signal !== null) {
-      const code = stop.signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+      const code = signalExitCode(stop.signal);
       const message =
         `stopped by ${stop.signal}; finished chunks are recorded. ` +
         `Rerun the same command to resume.`;
@@ -341,7 +341,7 @@ function installSignalHandlers(controller: AbortController, io: CliIo, format: L
         `amlprep: second ${signal}; exiting now (rerun to resume)\n`,
         'second signal; exiting now (rerun to resume)',
       );
-      process.exit(signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
+      process.exit(signalExitCode(signal));
     }
     state.signal = signal;
     say(
