@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import {
@@ -13,6 +13,7 @@ import {
 
 import { AbortedError, OutputError } from '../errors.js';
 import type { ColumnSource } from './arrow-columns.js';
+import { SequentialFile, type SequentialFileOptions } from './direct-file.js';
 
 /**
  * Rows per record batch. Fixed (not the chunk size) so the bytes of a file never depend on how
@@ -37,8 +38,9 @@ export function writeArrowFile(
   rows: number,
   columns: ColumnSource[],
   stop?: Int32Array,
+  fileOptions?: SequentialFileOptions,
 ): WrittenFile {
-  const steps = writeSteps(path, rows, columns);
+  const steps = writeSteps(path, rows, columns, fileOptions);
   for (;;) {
     const next = steps.next();
     if (next.done === true) return next.value;
@@ -58,8 +60,9 @@ export async function writeArrowFileAsync(
   rows: number,
   columns: ColumnSource[],
   signal?: AbortSignal,
+  fileOptions?: SequentialFileOptions,
 ): Promise<WrittenFile> {
-  const steps = writeSteps(path, rows, columns);
+  const steps = writeSteps(path, rows, columns, fileOptions);
   for (;;) {
     const next = steps.next();
     if (next.done === true) return next.value;
@@ -76,21 +79,22 @@ function* writeSteps(
   path: string,
   rows: number,
   columns: ColumnSource[],
+  fileOptions: SequentialFileOptions | undefined,
 ): Generator<void, WrittenFile, void> {
   const schema = new Schema(columns.map((c) => c.field));
   const writer = new RecordBatchFileWriter();
   const tmp = `${path}.tmp`;
   const hash = createHash('sha256');
   let bytes = 0;
-  let fd: number | null = null;
+  let file: SequentialFile | null = null;
   let finished = false;
 
   try {
-    const out = openSync(tmp, 'w');
-    fd = out;
+    const out = new SequentialFile(tmp, fileOptions);
+    file = out;
     writer.reset(
       new FileSink((chunk) => {
-        writeSync(out, chunk);
+        out.write(chunk);
         hash.update(chunk);
         bytes += chunk.byteLength;
       }),
@@ -101,9 +105,9 @@ function* writeSteps(
       yield;
     }
     writer.finish();
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
+    out.finish();
+    file = null;
+    out.close();
     renameSync(tmp, path);
     syncDir(dirname(path));
     finished = true;
@@ -113,7 +117,7 @@ function* writeSteps(
   } finally {
     // Failed or abandoned: a half-written temporary file only takes space.
     if (!finished) {
-      if (fd !== null) closeSync(fd);
+      file?.close();
       rmSync(tmp, { force: true });
     }
   }
