@@ -69,6 +69,31 @@ describe('an output file written on a pool thread', () => {
     expect(table.getChild('x_z')!.get(98)).toBe((0.25 - 12) / 4);
     expect([0, 1, 2].map((r) => table.getChild('kind')!.get(r))).toEqual(['', 'A', 'B']);
   });
+
+  it('holds each batch its own computed values, though columns reuse one buffer', () => {
+    const dir = tempDir();
+    const rows = 2 * BATCH_ROWS + 3;
+    writeArrowFile(join(dir, 'a.arrow'), rows, columns(rows).map(sourceOf));
+
+    const table = tableFromIPC(readFileSync(join(dir, 'a.arrow')));
+    expect(table.batches.length).toBe(3);
+    const id = table.getChild('id')!;
+    const ts = table.getChild('timestamp')!;
+    const z = table.getChild('x_z')!;
+    const kind = table.getChild('kind')!;
+    const words = ['', 'A', 'B'];
+    let wrong = 0;
+    // Every row, worked out from the column definitions in `columns` above.
+    for (let r = 0; r < rows; r++) {
+      const ok =
+        id.get(r) === BigInt(r) &&
+        ts.get(r) === (1_662_000_000 + 60 * r) * 1000 &&
+        z.get(r) === ((r % 97) * 0.25 - 12) / 4 &&
+        kind.get(r) === words[r % 3];
+      if (!ok) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
 });
 
 describe('a stop request during an output write', () => {

@@ -3,7 +3,7 @@ import { Field, Float64, makeData } from 'apache-arrow';
 import { modelValue, scaledValue, type ModelColumn } from '../features/model-input.js';
 import { synthesize, type SmoteInput } from '../resample/smote.js';
 import type { EdgeSpill, SpillReader } from '../spill/edge-spill.js';
-import type { ColumnSource } from './arrow-columns.js';
+import { Scratch, type ColumnSource } from './arrow-columns.js';
 
 /**
  * What `train_resampled.arrow`'s feature columns are made of (see Resampled): kept train
@@ -36,10 +36,11 @@ export function resampledColumn(
 ): ColumnSource {
   const type = new Float64();
   const column = spec.columns[j]!;
+  const scratch = new Scratch((n) => new Float64Array(n));
   return {
     field: new Field(name, type, false),
     slice: (from, to) => {
-      const out = new Float64Array(to - from);
+      const out = scratch.take(to - from);
       const kept = spec.rows.length;
       const end = Math.min(to, kept);
       if (reader === null) {
@@ -66,12 +67,13 @@ export class SyntheticBlock {
   #from = -1;
   #to = -1;
   #data = new Float64Array(0);
+  readonly #scratch = new Scratch((n) => new Float64Array(n));
 
   rows(spec: ResampledSpec, from: number, to: number): Float64Array {
     if (from !== this.#from || to !== this.#to) {
       const input = spec.smote!;
       const count = to - from;
-      this.#data = new Float64Array(count * input.width);
+      this.#data = this.#scratch.take(count * input.width);
       synthesize(input, this.#data, count, -from, from, to);
       this.#from = from;
       this.#to = to;
