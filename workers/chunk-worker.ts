@@ -5,7 +5,7 @@
 import { threadId } from 'node:worker_threads';
 
 import { toWireError } from '../src/errors.js';
-import { collectGarbage } from '../src/pipeline/collect-garbage.js';
+import { collectGarbage, collectSoon } from '../src/pipeline/collect-garbage.js';
 import { edgePortFeatures, edgeRowFeatures } from '../src/features/edge-kernel.js';
 import { sortLists } from '../src/features/graph.js';
 import { blockSquares, blockSums } from '../src/features/moments.js';
@@ -36,9 +36,10 @@ export default function runTask(task: Task): TaskReply<unknown> | Promise<TaskRe
     // A task's message holds views of shared columns, which stay resident while any thread
     // has a handle on them. This thread's heap is too small for V8 to collect soon, so a
     // column the coordinator let go (a streamed run's amounts, its ports) would stay until
-    // the run ends. A collection of this small heap once the reply is out costs ~ms.
-    // (`end-load` only ends the session, which collects when there was one.)
-    if (task.kind !== 'parse' && task.kind !== 'end-load') setImmediate(collectGarbage);
+    // the run ends. A collection of this small heap once the reply is out costs ~ms, spaced
+    // out over bursts of short tasks. (`end-load` only ends the session, which collects when
+    // there was one.)
+    if (task.kind !== 'parse' && task.kind !== 'end-load') collectSoon();
     return { ok: true, value };
   } catch (error) {
     return { ok: false, error: toWireError(error) };
