@@ -6,7 +6,14 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { CheckpointError } from '../errors.js';
 import { cannotWrite, isUnwritable } from './folder.js';
 import type { StepName } from '../options.js';
-import { checksum, decodePayload, encodePayload, type Column, type Payload } from './payload.js';
+import {
+  checksum,
+  decodePayload,
+  encodePayload,
+  EncodeScratch,
+  type Column,
+  type Payload,
+} from './payload.js';
 
 /** What a step's completion record says (SPEC §10). */
 export interface StepRecord {
@@ -53,6 +60,7 @@ export class CheckpointStore {
   readonly #steps: Database<StepRecord, string>;
   readonly #chunks: Database<ChunkRecord, string>;
   readonly #payloads: Database<Buffer, string>;
+  readonly #scratch = new EncodeScratch();
   readonly #plans: Database<{ fingerprint: string; chunks: number }, string>;
   /** Chunks a worker could only finish cut into pieces: chunk key → number of pieces. */
   readonly #splits: Database<SplitRecord | number, string>;
@@ -230,7 +238,8 @@ export class CheckpointStore {
     meta: unknown,
     arrays: Record<string, Column>,
   ): Promise<ChunkRecord> {
-    const payload = encodePayload(meta, arrays);
+    // Encoded into the store's scratch buffer: nothing below awaits before LMDB copies it.
+    const payload = encodePayload(meta, arrays, this.#scratch);
     const record: ChunkRecord = {
       checksum: checksum(payload),
       bytes: payload.length,

@@ -2,7 +2,7 @@
 // exactly (src/checkpoint/payload.ts), and decoding must give back the same type and bits.
 import { describe, expect, it } from 'vitest';
 
-import { decodePayload, encodePayload } from '../../src/checkpoint/payload.js';
+import { decodePayload, encodePayload, EncodeScratch } from '../../src/checkpoint/payload.js';
 
 function roundTrip(arrays: Record<string, Float64Array | Int32Array | Uint8Array>) {
   const encoded = encodePayload({ note: 'meta' }, arrays);
@@ -68,5 +68,31 @@ describe('a checkpoint payload', () => {
 
     expect(decoded.arrays.ts!.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(decoded.arrays.c!.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('has the same bytes encoded into a reused buffer as into a fresh one', () => {
+    const scratch = new EncodeScratch();
+    // A first, larger payload of noise leaves the buffer dirty where the second one pads.
+    const noise = Float64Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 1e6);
+    encodePayload({ first: true }, { noise, codes: Int32Array.from([1, 900, 3]) }, scratch);
+    const arrays = {
+      ts: Float64Array.from([5, 6, 7]),
+      codes: Int32Array.from([1, 2, 3, 4, 5]),
+      label: Uint8Array.from([1, 0, 1]),
+      x: Float64Array.from([0.5, -0]),
+    };
+
+    const reused = Buffer.from(encodePayload({ second: true }, arrays, scratch));
+    const ones = new EncodeScratch();
+    ones.take(1 << 16).fill(0xff);
+    const overOnes = Buffer.from(encodePayload({ second: true }, arrays, ones));
+    const fresh = encodePayload({ second: true }, arrays);
+
+    // Two different leftovers give the same bytes: padding is written, not inherited.
+    expect(reused.equals(overOnes)).toBe(true);
+    expect(reused.equals(fresh)).toBe(true);
+    const decoded = decodePayload(fresh);
+    expect([...(decoded.arrays.codes as Int32Array)]).toEqual([1, 2, 3, 4, 5]);
+    expect(bits(decoded.arrays.x as Float64Array)).toEqual(bits(arrays.x));
   });
 });

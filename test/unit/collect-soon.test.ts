@@ -12,7 +12,7 @@ async function forcedCollections(body: () => Promise<void>): Promise<number> {
   let count = 0;
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const flags = (entry.detail as { flags?: number } | undefined)?.flags ?? 0;
+      const flags = (entry as { detail?: { flags?: number } }).detail?.flags ?? 0;
       if ((flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) !== 0) count++;
     }
   });
