@@ -17,12 +17,14 @@ export class MatchKey {
    */
   setNode(key: Uint8Array, start: number, end: number): void {
     if (end - start + 1 > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * (end - start + 1));
+    // Byte loops: keys are ~20 bytes, and two subarray views per node cost more than that.
     const cut = separator(key, start, end);
     const b = cut - start;
-    this.bytes.set(key.subarray(start, cut), 0);
+    const out = this.bytes;
+    for (let i = 0; i < b; i++) out[i] = key[start + i]!;
     this.#strip(b);
-    this.bytes[b] = 0;
-    this.bytes.set(key.subarray(cut + 1, end), b + 1);
+    out[b] = 0;
+    for (let i = cut + 1; i < end; i++) out[i - start] = key[i]!;
     this.end = end - start;
   }
 

@@ -205,7 +205,10 @@ async function attachAccounts(
   const codes = new Array<number>(bank.length).fill(-1);
   if (rows === null) return { codes, entityTypes: [] as string[], report: null };
 
-  const types = dictionaryOf(rows.flatMap((r) => (r.entityType === null ? [] : [r.entityType])));
+  // A Set filled in a loop: flatMap made an array per row (0.1 s at 515 K rows).
+  const named = new Set<string>();
+  for (const r of rows) if (r.entityType !== null) named.add(r.entityType);
+  const types = dictionaryOf(named);
   const transactionNodes = bank.length;
   // Nodes by match key; several nodes share one when the transactions spell a bank id with
   // and without leading zeros.
