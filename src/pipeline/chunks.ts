@@ -145,6 +145,20 @@ function chunkHints(
 }
 
 /** Chunk boundaries over `total` items in chunks of `size`. */
+/**
+ * `[from, to)` cut into at most `n` nearly equal non-empty ranges, in order. A chunk's work
+ * handed to the pool as one task per worker: a step of few chunks, or of chunks that cost
+ * unequal amounts (nodes come in order of first appearance, the busiest first), otherwise
+ * leaves a worker idle while another finishes the last or heaviest one.
+ */
+export function pieces(from: number, to: number, n: number): { from: number; to: number }[] {
+  const count = Math.max(1, Math.min(n, to - from));
+  return Array.from({ length: count }, (_, k) => ({
+    from: from + Math.floor(((to - from) * k) / count),
+    to: from + Math.floor(((to - from) * (k + 1)) / count),
+  }));
+}
+
 export function ranges(total: number, size: number): { from: number; to: number }[] {
   const out: { from: number; to: number }[] = [];
   for (let from = 0; from < total; from += size)

@@ -25,8 +25,11 @@ async function build(ctx: Context): Promise<Graph> {
     in: await csrInSlices(e.dst, e.rows, nodes, pace),
   };
 
+  // Four ranges a worker: lists are longest among the first nodes (first appearance), so
+  // ranges of equal node counts cost unequal time.
+  const sortRange = Math.max(1, Math.ceil(nodes / (4 * ctx.pool.size)));
   await Promise.all(
-    ranges(nodes, ctx.opts.chunkSize).map(({ from, to }) =>
+    ranges(nodes, Math.min(ctx.opts.chunkSize, sortRange)).map(({ from, to }) =>
       ctx.pool.run({ kind: 'sort-lists', graph, ts: e.ts, from, to }),
     ),
   );

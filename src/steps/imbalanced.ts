@@ -2,7 +2,7 @@ import { OptionError } from '../errors.js';
 import { EDGE_FEATURE_COUNT } from '../features/definitions.js';
 import { MODEL_SCALED, modelColumns, scaledValue } from '../features/model-input.js';
 import { TRAIN } from '../features/split.js';
-import { ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
+import { pieces, ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
 import { inSlices, Pacer } from '../pipeline/pacer.js';
 import type { Resampled } from '../pipeline/resampled.js';
@@ -90,7 +90,12 @@ async function smote(
     count: parts.length,
     compute: async (i, hints) => {
       const { from, to } = parts[i]!;
-      await ctx.pool.run({ kind: 'knn', points, m, d, k, out: input.neighbours, from, to }, hints);
+      // Query rows are independent: pieces find the neighbours the whole chunk would.
+      await Promise.all(
+        pieces(from, to, ctx.pool.size).map((p) =>
+          ctx.pool.run({ kind: 'knn', points, m, d, k, out: input.neighbours, ...p }, hints),
+        ),
+      );
       return { rows: to - from, arrays: { nn: input.neighbours.subarray(from * k, to * k) } };
     },
     restore: (i, payload) => {

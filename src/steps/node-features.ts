@@ -1,7 +1,7 @@
 import { NODE_FEATURE_COUNT } from '../features/definitions.js';
 import { column, makeMatrix, type Matrix, type NodeColumns } from '../features/tables.js';
 import type { Column } from '../checkpoint/payload.js';
-import { ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
+import { pieces, ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
 import { graphOf } from './graph.js';
 
@@ -27,18 +27,12 @@ export async function nodeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
     compute: async (i, hints) => {
       const { from, to } = parts[i]!;
       const graph = await graphOf(ctx);
-      await ctx.pool.run(
-        {
-          kind: 'node-features',
-          graph,
-          edges: loaded.edges,
-          nodes,
-          vocab: loaded.vocab,
-          out: matrix,
-          from,
-          to,
-        },
-        hints,
+      // Each node's cells depend on its own lists only, so pieces write what the whole would.
+      const task = { kind: 'node-features', graph, edges: loaded.edges, nodes } as const;
+      await Promise.all(
+        pieces(from, to, ctx.pool.size).map((p) =>
+          ctx.pool.run({ ...task, vocab: loaded.vocab, out: matrix, ...p }, hints),
+        ),
       );
       return { rows: to - from, arrays: sliceColumns(matrix, from, to) };
     },
