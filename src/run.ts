@@ -1,5 +1,5 @@
 import assert from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
@@ -174,9 +174,10 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
   await step(ctx, 'data_loaded', async () => {
     const { tally, loaded } = await dataLoaded(ctx);
     ctx.loaded = loaded;
-    if (loaded.rejects.length > 0) {
-      writeFileSync(join(ctx.opts.out, 'rejected_rows.csv'), rejectsCsv(loaded.rejects));
-    }
+    const rejectedRows = join(ctx.opts.out, 'rejected_rows.csv');
+    if (loaded.rejects.length > 0) writeFileSync(rejectedRows, rejectsCsv(loaded.rejects));
+    // An earlier run's list would read as this run's rejects.
+    else rmSync(rejectedRows, { force: true });
     return {
       tally,
       counts: {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -256,6 +256,24 @@ describe('--on-bad-row skip', () => {
       expect(r.file).toBe(file);
       expect(r.reason).toMatch(reasons[i]!);
     });
+  });
+
+  it('leaves no earlier list behind once a rerun has nothing to reject', async () => {
+    const file = join(tempDir(), 'transactions.csv');
+    writeFileSync(file, readFileSync(badFixture('many-bad.csv')));
+    const out = tempDir();
+    const args = ['run', file, '--out', out, '--chunk-size', '4', '--on-bad-row', 'skip'];
+    expect((await runCli(args)).code).toBe(0);
+    expect(existsSync(join(out, 'rejected_rows.csv'))).toBe(true);
+
+    // The same file with its five bad rows fixed (base.csv is its clean original).
+    writeFileSync(file, readFileSync(badFixture('base.csv')));
+    const rerun = await runCli(args);
+
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).not.toMatch(/rejected rows/);
+    expect(summaryCount(rerun.stdout, 'edges')).toBe(BASE_ROWS);
+    expect(existsSync(join(out, 'rejected_rows.csv'))).toBe(false);
   });
 
   it('sets aside a duplicate accounts row with its line and reason', async () => {

@@ -64,7 +64,8 @@ export async function recordStep(
   return record;
 }
 
-function optionsOf(ctx: Context): Record<string, unknown> {
+/** The options a step depends on or a reader of the outputs wants to know, as this run has them. */
+export function optionsOf(ctx: Context): Record<string, unknown> {
   const o = ctx.opts;
   return {
     sample: o.sample,

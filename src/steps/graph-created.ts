@@ -15,6 +15,7 @@ import {
 import { OUTPUT_FILES, writeOutputs, type OutputName } from '../output/outputs.js';
 import type { Context } from '../pipeline/context.js';
 import { resampledRows } from '../pipeline/resampled.js';
+import { optionsOf } from '../pipeline/step-record.js';
 import { syncDir } from '../output/arrow-file.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -71,7 +72,9 @@ export async function createGraph(
       entity_type: loaded.dict.entityType,
     },
     typologies: loaded.typologies,
-    options: ctx.records.data_loaded?.options ?? {},
+    // This run's options: a step loaded from its checkpoint keeps the options of the run
+    // that recorded it, which may differ in options later steps depend on (seed, split).
+    options: optionsOf(ctx),
     inputs,
     load: loaded.report,
     steps: ctx.outcomes,
