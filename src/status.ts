@@ -64,6 +64,12 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
         'written by amlprep); nothing removed',
     );
   }
+  if (CheckpointStore.isForeign(dir)) {
+    throw new CheckpointError(
+      `${join(dir, 'checkpoints.mdb')} is an LMDB file without amlprep's tables, not an ` +
+        'amlprep checkpoint store; nothing removed',
+    );
+  }
   // A run in progress holds the lock; cleaning under it would orphan its checkpoints.
   const lock = acquireLock(dir);
   try {

@@ -107,5 +107,24 @@ describe('a file merely named checkpoints.mdb', () => {
     expect(await main(sampleRunArgs(dir, 5000), runIo)).toBe(2);
     expect(runIo.err()).toContain(`${path} is an LMDB file without amlprep's tables`);
     expect(runIo.err()).toContain('rerun with --fresh to use it as one');
+
+    // Nor does clean remove it (the third fresh-user trial's `clean` did).
+    const cleanIo = bufferIo();
+    expect(await main(['clean', dir], cleanIo)).toBe(2);
+    expect(cleanIo.err()).toContain('not an amlprep checkpoint store; nothing removed');
+    const env = open({ path, readOnly: true });
+    expect(env.get('foo')).toBe(1);
+    await env.close();
+  });
+
+  it('is removed by clean when it is not LMDB at all: a damaged store, as run says', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'checkpoints.mdb'), 'junk');
+
+    const runIo = bufferIo();
+    expect(await main(sampleRunArgs(dir, 5000), runIo)).toBe(2);
+    expect(runIo.err()).toContain(`remove it with 'amlprep clean ${dir}'`);
+    expect(await main(['clean', dir], bufferIo())).toBe(0);
+    expect(existsSync(join(dir, 'checkpoints.mdb'))).toBe(false);
   });
 });

@@ -169,6 +169,16 @@ export class CheckpointStore {
     }
   }
 
+  /**
+   * Whether `dir` holds a sound LMDB file under the store's name without amlprep's tables:
+   * another program's, which nothing of amlprep removes. (A file that is not LMDB at all is
+   * a damaged store, which the run's message sends to `clean`.)
+   */
+  static isForeign(dir: string): boolean {
+    const path = join(dir, STORE_FILE);
+    return existsSync(path) && storeFileProblem(path) === null && !CheckpointStore.isOurs(dir);
+  }
+
   #hasTables(): boolean {
     const tables = [this.#steps, this.#chunks, this.#payloads, this.#plans, this.#splits];
     return tables.every((t) => (t as unknown) !== undefined);
