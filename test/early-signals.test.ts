@@ -53,6 +53,22 @@ describe('signals while the CLI starts', () => {
     expect(p.stderr()).toBe('');
   });
 
+  it('taken just before a command takes them over reach the command', async () => {
+    // The signal reaches Node during the handover's turn and is dispatched after it.
+    const script =
+      `const m = await import(${JSON.stringify(MODULE)}); m.holdEarlySignals();` +
+      ' process.kill(process.pid, "SIGINT");' +
+      ' m.handOverSignals((s) => { process.stderr.write("command got " + s); process.exit(9); });' +
+      ' setTimeout(() => process.exit(0), 3000);';
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+
+    expect(stderr).toBe('command got SIGINT');
+    expect(code).toBe(9);
+  });
+
   it('are held by the launcher before it loads the CLI', () => {
     const launcher = readFileSync(BIN, 'utf8');
     const hold = launcher.indexOf('holdEarlySignals();');

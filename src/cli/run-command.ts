@@ -19,7 +19,7 @@ import {
 import { status } from '../status.js';
 import { run, workersWarning } from '../run.js';
 import { decimal, integer, parse } from './args.js';
-import { releaseEarlySignals } from './early-signals.js';
+import { handOverSignals } from './early-signals.js';
 import { EXIT, signalExitCode, type CliIo } from './io.js';
 import {
   exitCodeOf,
@@ -351,13 +351,7 @@ function installSignalHandlers(controller: AbortController, io: CliIo, format: L
     );
     controller.abort();
   };
-  releaseEarlySignals();
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  state.remove = () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
+  state.remove = handOverSignals(handler);
   return state;
 }
 
