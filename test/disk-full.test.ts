@@ -61,7 +61,7 @@ describe('a disk that fills up during a run', () => {
 
     const full = await runCli(args(join(disk, 'out')));
     expect(full.code, full.stderr).toBe(2);
-    expect(full.stderr).toMatch(/cannot write .*\.arrow \(ENOSPC\)/);
+    expect(full.stderr).toMatch(/cannot write .*\.arrow \(ENOSPC: no space left on device\)/);
 
     execFileSync('mount', ['-o', 'remount,size=80m', disk]);
     const rerun = await runCli(args(join(disk, 'out')));

@@ -11,6 +11,7 @@ import {
   Struct,
 } from 'apache-arrow';
 
+import { describeWriteError } from '../checkpoint/folder.js';
 import { AbortedError, OutputError } from '../errors.js';
 import type { ColumnSource } from './arrow-columns.js';
 import { SequentialFile, type SequentialFileOptions } from './direct-file.js';
@@ -112,8 +113,8 @@ function* writeSteps(
     syncDir(dirname(path));
     finished = true;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new OutputError(`cannot write ${path} (${code})`, error);
+    // `ENOSPC: no space left on device`, as the other writes of a run say it.
+    throw new OutputError(`cannot write ${path} (${describeWriteError(error)})`, error);
   } finally {
     // Failed or abandoned: a half-written temporary file only takes space.
     if (!finished) {
