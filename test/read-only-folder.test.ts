@@ -71,6 +71,19 @@ describe.skipIf(!IS_ROOT)('an output folder on a read-only file system', () => {
     expect(result.stderr).toContain(`cannot create the output folder ${out}`);
   });
 
+  it('is refused by --dry-run too, rather than planned as a run that would fail', async () => {
+    const disk = join(tempDir(), 'disk');
+    mount(disk, 8, { readOnly: true });
+
+    for (const out of [disk, join(disk, 'runs', 'first')]) {
+      const result = await runCli([...args(out), '--dry-run']);
+
+      expectReadOnlyRefusal(result, out);
+      expect(result.stdout).toBe('');
+    }
+    expect(readdirSync(disk)).toEqual([]);
+  });
+
   it('reports the refusal as one JSON error line with --log-format json', async () => {
     const disk = join(tempDir(), 'disk');
     mount(disk, 8, { readOnly: true });

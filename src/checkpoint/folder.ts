@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
 
@@ -54,6 +54,22 @@ export function cannotWrite(dir: string, what: string, error: unknown): OutputEr
       `${fix} and rerun the same command`,
     error,
   );
+}
+
+/**
+ * Refuses, without writing anything, an output folder that a run could not write: the folder
+ * itself, or where it does not exist yet the nearest folder above it, which the run would
+ * create it in (`--dry-run` says so instead of planning a run that fails at its lock).
+ */
+export function checkWritable(dir: string): void {
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  try {
+    accessSync(existing, fsConstants.W_OK);
+  } catch (error) {
+    const what = existing === dir ? 'a write check' : `a write check of ${existing}`;
+    throw cannotWrite(dir, what, error);
+  }
 }
 
 /**

@@ -20,6 +20,7 @@ import { status } from '../status.js';
 import { run, workersWarning } from '../run.js';
 import { decimal, integer, parse } from './args.js';
 import { handOverSignals } from './early-signals.js';
+import { checkWritable } from '../checkpoint/folder.js';
 import { EXIT, signalExitCode, type CliIo } from './io.js';
 import {
   exitCodeOf,
@@ -201,6 +202,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       ]),
     );
     refuseForeignOutputs(opts.out);
+    checkWritable(opts.out);
     const warning = workersWarning(opts.workers);
     if (warning !== null) {
       io.stderr.write(
