@@ -21,7 +21,8 @@ export interface StepStatus {
   /**
    * True when the record was made on top of another record of the step before it: that step
    * was recomputed since (other options, or a run that stopped before this step), so a run
-   * with the latest options will not reuse this one as it stands.
+   * with the latest options will not reuse this one as it stands. Also true on top of a
+   * stale record.
    */
   stale: boolean;
 }
@@ -35,12 +36,17 @@ export async function status(dir: string): Promise<StepStatus[]> {
   const store = CheckpointStore.open(dir, { readOnly: true });
   try {
     const counts = store.chunkCounts();
+    let staleBefore = false;
     return STEPS.map((step, i) => {
       const record = store.step(step) ?? null;
       const before = i === 0 ? null : (store.step(STEPS[i - 1]!) ?? null);
-      // Each fingerprint covers the one of the step before (`previous` in its basis).
+      // Each fingerprint covers the one of the step before (`previous` in its basis), and a
+      // record made on top of a stale one is as out of date.
       const stale =
-        record !== null && before !== null && record.basis.previous !== before.fingerprint;
+        record !== null &&
+        before !== null &&
+        (record.basis.previous !== before.fingerprint || staleBefore);
+      staleBefore = stale;
       return {
         step,
         record,

@@ -11,8 +11,8 @@ import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('status-stale');
 
-/** A seed-42 run, then a seed-7 run stopped once `weights` is recorded. */
-async function folderWithStaleGraph(): Promise<string> {
+/** A seed-42 run, then a seed-7 run stopped once `stopAfter` is recorded. */
+async function folderWithStaleGraph(stopAfter = 'weights'): Promise<string> {
   const out = tempDir();
   await run({ ...sampleRunOptions(out), seed: 42 });
   const controller = new AbortController();
@@ -21,7 +21,7 @@ async function folderWithStaleGraph(): Promise<string> {
     seed: 7,
     signal: controller.signal,
     onProgress: (e) => {
-      if (e.kind === 'step-end' && e.step === 'weights') controller.abort();
+      if (e.kind === 'step-end' && e.step === stopAfter) controller.abort();
     },
   }).catch(() => undefined);
   return out;
@@ -55,5 +55,19 @@ describe('status after options changed and a run stopped part way', () => {
     expect(io.out()).toMatch(/^graph_created +stale /m);
     expect(io.out()).toContain('made before weights was last computed');
     expect(io.out()).toMatch(/^weights +done /m);
+  }, 60_000);
+
+  it('marks every later record stale, not only the first one after the change', async () => {
+    // Stopped after imbalanced: weights was made on the seed-42 resampling, and graph_created
+    // on that weights record, which is itself out of date.
+    const out = await folderWithStaleGraph('imbalanced');
+
+    const steps = await status(out);
+    const io = bufferIo();
+    expect(await main(['status', out], io)).toBe(0);
+
+    expect(steps.map((s) => s.stale)).toEqual([false, false, false, false, false, true, true]);
+    expect(io.out()).toContain('made before imbalanced was last computed');
+    expect(io.out()).toContain('made on top of the stale weights');
   }, 60_000);
 });

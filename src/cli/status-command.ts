@@ -9,7 +9,7 @@ const HELP = `Usage: amlprep status <dir> [--json]
 Lists the checkpoints of an output folder: each step with its completion time, counts,
 duration and options, and for an unfinished step the chunks recorded so far. A step is
 'stale' when the step before it was recomputed after it (other options, or a run that
-stopped between them).
+stopped between them), or is stale itself.
 `;
 
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
@@ -49,9 +49,11 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
         `  chunks=${r.chunks}  ${counts}\n`,
     );
     if (s.stale) {
-      io.stdout.write(
-        `${''.padEnd(14)} made before ${steps[steps.indexOf(s) - 1]!.step} was last computed\n`,
-      );
+      const before = steps[steps.indexOf(s) - 1]!;
+      const why = before.stale
+        ? `made on top of the stale ${before.step}`
+        : `made before ${before.step} was last computed`;
+      io.stdout.write(`${''.padEnd(14)} ${why}\n`);
     }
     io.stdout.write(`${''.padEnd(14)} options ${JSON.stringify(r.options)}\n`);
   }
