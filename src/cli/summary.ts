@@ -67,8 +67,9 @@ function howResampled(r: RunResult): string {
 /** The memory budget and what it decided, with the estimate it was compared with. */
 function memoryLine(m: MemoryPlan): string {
   const how = m.streaming
-    ? `edge features streamed through a file (about ${formatSize(m.estimate.streaming)}; ` +
-      `${formatSize(m.estimate.inMemory)} in memory)`
-    : `edge features held in memory (about ${formatSize(m.estimate.inMemory)})`;
+    ? `edge features streamed through a file (whole run estimated at about ` +
+      `${formatSize(m.estimate.streaming)}; ${formatSize(m.estimate.inMemory)} in memory)`
+    : `edge features held in memory (whole run estimated at about ` +
+      `${formatSize(m.estimate.inMemory)})`;
   return `memory budget  ${formatSize(m.budget)}: ${how}`;
 }
