@@ -2,6 +2,8 @@ import { crc32 } from 'node:zlib';
 
 import { pack, unpack } from 'msgpackr';
 
+import type { Scratch } from '../scratch-buffer.js';
+
 /**
  * Binary framing of a chunk result: a msgpack header describing the arrays, then the arrays'
  * raw bytes, each 8-byte aligned so they can be viewed without copying element by element.
@@ -40,7 +42,7 @@ export interface Payload {
 export function encodePayload(
   meta: unknown,
   arrays: Record<string, Column>,
-  scratch?: EncodeScratch,
+  scratch?: Scratch<Buffer>,
 ): Buffer {
   const entries: Record<string, ArrayEntry> = {};
   const sources: Column[] = [];
@@ -67,16 +69,6 @@ export function encodePayload(
     out.fill(0, end, dataStart + align8(end - dataStart));
   });
   return out;
-}
-
-/** One growable buffer for encoding payloads one after another. */
-export class EncodeScratch {
-  #buffer = Buffer.allocUnsafeSlow(0);
-
-  take(bytes: number): Buffer {
-    if (this.#buffer.length < bytes) this.#buffer = Buffer.allocUnsafeSlow(bytes + (bytes >> 3));
-    return this.#buffer.subarray(0, bytes);
-  }
 }
 
 const WIDTH: Record<ColumnKind, number> = { f64: 8, f32: 4, i32: 4, u32: 4, i8: 1, u8: 1 };

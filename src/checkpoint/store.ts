@@ -6,14 +6,8 @@ import { open, type Database, type RootDatabase } from 'lmdb';
 import { CheckpointError } from '../errors.js';
 import { cannotWrite, isUnwritable } from './folder.js';
 import type { StepName } from '../options.js';
-import {
-  checksum,
-  decodePayload,
-  encodePayload,
-  EncodeScratch,
-  type Column,
-  type Payload,
-} from './payload.js';
+import { Scratch } from '../scratch-buffer.js';
+import { checksum, decodePayload, encodePayload, type Column, type Payload } from './payload.js';
 
 /** What a step's completion record says (SPEC §10). */
 export interface StepRecord {
@@ -60,7 +54,7 @@ export class CheckpointStore {
   readonly #steps: Database<StepRecord, string>;
   readonly #chunks: Database<ChunkRecord, string>;
   readonly #payloads: Database<Buffer, string>;
-  readonly #scratch = new EncodeScratch();
+  readonly #scratch = new Scratch((n) => Buffer.allocUnsafeSlow(n));
   readonly #plans: Database<{ fingerprint: string; chunks: number }, string>;
   /** Chunks a worker could only finish cut into pieces: chunk key → number of pieces. */
   readonly #splits: Database<SplitRecord | number, string>;

@@ -14,6 +14,7 @@ import {
   type Vector,
 } from 'apache-arrow';
 
+import { Scratch } from '../scratch-buffer.js';
 import type { SpillReader } from '../spill/edge-spill.js';
 
 /**
@@ -25,25 +26,6 @@ import type { SpillReader } from '../spill/edge-spill.js';
 export interface ColumnSource {
   field: Field;
   slice: (from: number, to: number) => Data;
-}
-
-type Reusable = Float64Array | Int32Array | BigInt64Array;
-
-/**
- * One buffer a column reuses for every batch it computes. A new 8 MiB array per column and
- * batch is memory the kernel must map and zero each time (a fifth of graph_created's CPU
- * time, measured with perf), and on a VM also back on first touch.
- */
-export class Scratch<T extends Reusable> {
-  #buffer: T | null = null;
-
-  constructor(private readonly make: (length: number) => T) {}
-
-  /** `length` elements, overwriting what the previous call returned. */
-  take(length: number): T {
-    if (this.#buffer === null || this.#buffer.length < length) this.#buffer = this.make(length);
-    return this.#buffer.subarray(0, length) as T;
-  }
 }
 
 const float64s = () => new Scratch((n) => new Float64Array(n));

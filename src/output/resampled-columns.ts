@@ -3,7 +3,8 @@ import { Field, Float64, makeData } from 'apache-arrow';
 import { modelValue, scaledValue, type ModelColumn } from '../features/model-input.js';
 import { synthesize, type SmoteInput } from '../resample/smote.js';
 import type { EdgeSpill, SpillReader } from '../spill/edge-spill.js';
-import { Scratch, type ColumnSource } from './arrow-columns.js';
+import { Scratch } from '../scratch-buffer.js';
+import type { ColumnSource } from './arrow-columns.js';
 
 /**
  * What `train_resampled.arrow`'s feature columns are made of (see Resampled): kept train

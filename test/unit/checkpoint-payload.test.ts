@@ -2,7 +2,8 @@
 // exactly (src/checkpoint/payload.ts), and decoding must give back the same type and bits.
 import { describe, expect, it } from 'vitest';
 
-import { decodePayload, encodePayload, EncodeScratch } from '../../src/checkpoint/payload.js';
+import { decodePayload, encodePayload } from '../../src/checkpoint/payload.js';
+import { Scratch } from '../../src/scratch-buffer.js';
 
 function roundTrip(arrays: Record<string, Float64Array | Int32Array | Uint8Array>) {
   const encoded = encodePayload({ note: 'meta' }, arrays);
@@ -12,6 +13,10 @@ function roundTrip(arrays: Record<string, Float64Array | Int32Array | Uint8Array
 /** The bits of a float64 column, so -0 and NaN compare exactly. */
 function bits(a: Float64Array): bigint[] {
   return [...new BigInt64Array(a.buffer, a.byteOffset, a.length)];
+}
+
+function bufferScratch(): Scratch<Buffer> {
+  return new Scratch((n) => Buffer.allocUnsafeSlow(n));
 }
 
 describe('a checkpoint payload', () => {
@@ -71,7 +76,7 @@ describe('a checkpoint payload', () => {
   });
 
   it('has the same bytes encoded into a reused buffer as into a fresh one', () => {
-    const scratch = new EncodeScratch();
+    const scratch = bufferScratch();
     // A first, larger payload of noise leaves the buffer dirty where the second one pads.
     const noise = Float64Array.from({ length: 1001 }, (_, i) => Math.sin(i) * 1e6);
     encodePayload({ first: true }, { noise, codes: Int32Array.from([1, 900, 3]) }, scratch);
@@ -83,7 +88,7 @@ describe('a checkpoint payload', () => {
     };
 
     const reused = Buffer.from(encodePayload({ second: true }, arrays, scratch));
-    const ones = new EncodeScratch();
+    const ones = bufferScratch();
     ones.take(1 << 16).fill(0xff);
     const overOnes = Buffer.from(encodePayload({ second: true }, arrays, ones));
     const fresh = encodePayload({ second: true }, arrays);
