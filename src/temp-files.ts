@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { constants, lstatSync, openSync, rmSync, unlinkSync } from 'node:fs';
 
 /**
  * Temporary files this process is writing: a generated file's `<path>.partial-<pid>`, an
@@ -26,4 +26,20 @@ export function removeTempFiles(): void {
     }
   }
   writing.clear();
+}
+
+/**
+ * Opens `path` for writing as a new file. Temporary names sit in output folders others may
+ * be able to write to (a tmpfs root is world-writable): whatever is there is removed first
+ * (a symlink itself, never its target), and O_EXCL makes the open fail rather than follow
+ * anything planted in between. A folder there is an EISDIR error naming it.
+ */
+export function openNewFile(path: string, extraFlags = 0): number {
+  const found = lstatSync(path, { throwIfNoEntry: false });
+  if (found?.isDirectory() === true) {
+    throw Object.assign(new Error(`${path} is a folder`), { code: 'EISDIR', path });
+  }
+  if (found !== undefined) unlinkSync(path);
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | extraFlags;
+  return openSync(path, flags, 0o666);
 }

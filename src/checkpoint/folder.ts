@@ -14,6 +14,7 @@ const REASONS: Record<string, { reason: string; fix: string }> = {
   EEXIST: { reason: 'a file of that name exists', fix: 'remove it' },
   ENOTDIR: { reason: 'a part of the path is a file', fix: 'fix the path' },
   EIO: { reason: 'I/O error', fix: 'check the disk' },
+  EISDIR: { reason: 'a folder is in the way', fix: 'move it away' },
 };
 
 /**
@@ -106,7 +107,7 @@ function realMkdirError(dir: string, error: unknown): unknown {
 export function asOutputError(error: unknown): unknown {
   const path = (error as { path?: unknown } | null)?.path;
   const name = errnoName(error);
-  const writeSide = ['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT'];
+  const writeSide = ['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EISDIR'];
   if (!(error instanceof Error) || typeof path !== 'string' || !writeSide.includes(name ?? '')) {
     return error;
   }

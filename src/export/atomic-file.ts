@@ -1,7 +1,7 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 import { OutputError } from '../errors.js';
-import { trackTempFile, untrackTempFile } from '../temp-files.js';
+import { openNewFile, trackTempFile, untrackTempFile } from '../temp-files.js';
 
 const FLUSH_BYTES = 1 << 20;
 
@@ -21,7 +21,7 @@ export class AtomicFile {
   constructor(path: string) {
     this.path = path;
     this.#tmp = `${path}.tmp`;
-    this.#fd = guard(path, () => openSync(this.#tmp, 'w'));
+    this.#fd = guard(path, () => openNewFile(this.#tmp));
     trackTempFile(this.#tmp);
   }
 

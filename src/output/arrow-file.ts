@@ -119,7 +119,7 @@ function* writeSteps(
     // Failed or abandoned: a half-written temporary file only takes space.
     if (!finished) {
       file?.close();
-      rmSync(tmp, { force: true });
+      removeLeftover(tmp);
     }
   }
   return { path, bytes, sha256: hash.digest('hex') };
@@ -148,5 +148,14 @@ export function syncDir(dir: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Best effort: a folder planted at the temporary name stays, and the write's error stands. */
+function removeLeftover(tmp: string): void {
+  try {
+    rmSync(tmp, { force: true });
+  } catch {
+    // The error that ended the write says what went wrong; this one would hide it.
   }
 }

@@ -1,4 +1,6 @@
-import { closeSync, constants, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, ftruncateSync, writeSync } from 'node:fs';
+
+import { openNewFile } from '../temp-files.js';
 
 /** Direct I/O needs buffer addresses, lengths and file offsets aligned to the device's block. */
 const ALIGN = 4096;
@@ -43,7 +45,7 @@ export class SequentialFile {
     const base = direct === null ? null : probe(direct, this.#staging);
     this.#direct = base !== null;
     this.#base = base ?? 0;
-    this.#fd = base !== null ? direct! : openSync(path, 'w');
+    this.#fd = base !== null ? direct! : openNewFile(path);
   }
 
   /** True when the bytes bypass the page cache. */
@@ -97,9 +99,8 @@ export class SequentialFile {
 function openDirect(path: string): number | null {
   const flag = (constants as { O_DIRECT?: number }).O_DIRECT;
   if (flag === undefined) return null;
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | flag;
   try {
-    return openSync(path, flags, 0o666);
+    return openNewFile(path, flag);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EINVAL') return null;
     throw error;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, writeFileSync, renameSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EDGE_FEATURES, NODE_FEATURES } from '../features/definitions.js';
@@ -16,6 +16,7 @@ import { OUTPUT_FILES, writeOutputs, type OutputName } from '../output/outputs.j
 import type { Context } from '../pipeline/context.js';
 import { resampledRows } from '../pipeline/resampled.js';
 import { optionsOf } from '../pipeline/step-record.js';
+import { openNewFile } from '../temp-files.js';
 import { syncDir } from '../output/arrow-file.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -147,7 +148,12 @@ function summarize(ctx: Context): RunSummary {
 export function writeJson(path: string, value: unknown): string {
   const tmp = `${path}.tmp`;
   const text = `${JSON.stringify(value, null, 2)}\n`;
-  writeFileSync(tmp, text);
+  const fd = openNewFile(tmp);
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, path);
   syncDir(join(path, '..'));
   return text;

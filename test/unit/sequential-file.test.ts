@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { tableFromIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 
+import { OutputError } from '../../src/errors.js';
 import { writeArrowFile } from '../../src/output/arrow-file.js';
 import { sourceOf, type ColumnSpec } from '../../src/output/column-specs.js';
 import { SequentialFile } from '../../src/output/direct-file.js';
@@ -91,5 +92,45 @@ describe('an Arrow file written directly', () => {
     const table = tableFromIPC(readFileSync(direct));
     expect(table.numRows).toBe(rows);
     expect(table.getChild('x_z')!.get(rows - 1)).toBe((((rows - 1) % 101) / 8 - 6) / 2);
+  });
+});
+
+// Second fresh-user trial: temporary names were opened without O_EXCL, so a symlink planted
+// at `edges.arrow.tmp` (an output folder on a world-writable tmpfs root) had its target
+// overwritten; a folder there ended in an internal error.
+describe("something already at an output file's temporary name", () => {
+  const specs = (): ColumnSpec[] => [{ kind: 'f64', name: 'x', values: Float64Array.of(1, 2) }];
+
+  it.each([true, false])('is a symlink replaced, never followed (direct: %s)', (direct) => {
+    const dir = tempDir();
+    const victim = join(tempDir(), 'victim.txt');
+    writeFileSync(victim, 'not yours');
+    const path = join(dir, 'edges.arrow');
+    symlinkSync(victim, `${path}.tmp`);
+
+    writeArrowFile(path, 2, specs().map(sourceOf), undefined, { direct });
+
+    expect(readFileSync(victim, 'utf8')).toBe('not yours');
+    expect(lstatSync(path).isFile()).toBe(true);
+    expect(tableFromIPC(readFileSync(path)).numRows).toBe(2);
+  });
+
+  it('is a folder that fails the write with a message, and stays', () => {
+    const dir = tempDir();
+    const path = join(dir, 'edges.arrow');
+    mkdirSync(`${path}.tmp`);
+
+    const error = (() => {
+      try {
+        writeArrowFile(path, 2, specs().map(sourceOf));
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+
+    expect(error).toBeInstanceOf(OutputError);
+    expect((error as Error).message).toBe(`cannot write ${path} (EISDIR: a folder is in the way)`);
+    expect(lstatSync(`${path}.tmp`).isDirectory()).toBe(true);
   });
 });
