@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { acquireLock } from './checkpoint/lock.js';
-import { isAmlprepFolder, isFile } from './checkpoint/ownership.js';
+import { isAmlprepFolder, isFile, unfinishedOutputs } from './checkpoint/ownership.js';
 import { CheckpointStore, type StepRecord } from './checkpoint/store.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
@@ -79,7 +79,13 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
   // A run in progress holds the lock; cleaning under it would orphan its checkpoints.
   const lock = acquireLock(dir);
   try {
-    return removeFiles(dir, options);
+    const unfinished = unfinishedOutputs(dir);
+    const removed = removeFiles(dir, options);
+    for (const name of options.outputs === true ? [] : unfinished) {
+      rmSync(join(dir, name), { force: true });
+      removed.push(join(dir, name));
+    }
+    return removed;
   } finally {
     lock.release();
   }

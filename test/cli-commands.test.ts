@@ -4,6 +4,7 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  rmSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -114,6 +115,20 @@ describe('amlprep clean', () => {
     expect(sha256Of(out)).toEqual(before);
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
     expect((await runCli(['status', out])).code).toBe(2);
+  });
+
+  it('removes the files of a run that never wrote its manifest, so a rerun can use the folder', async () => {
+    // As a first run left it when a full disk or a kill stopped graph_created between
+    // renaming its files into place and writing manifest.json.
+    const { out } = await finishedRun();
+    rmSync(join(out, 'manifest.json'));
+
+    const cleaned = await runCli(['clean', out]);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    for (const file of ARROW_FILES) expect(existsSync(join(out, file)), file).toBe(false);
+
+    const rerun = await runCli(sampleRunArgs(out));
+    expect(rerun.code, rerun.stderr).toBe(0);
   });
 
   it('removes the outputs too with --outputs', async () => {
