@@ -156,6 +156,16 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
       signal: controller.signal,
     });
     io.stdout.write(format === 'json' ? jsonSummary(result) : formatSummary(result));
+    // A signal that came after the last point where the run could stop: the handler said it
+    // would finish the chunks in flight, so say how that ended. The outputs are whole.
+    if (stop.signal !== null) {
+      const message = `${stop.signal} came as the run was finishing; it completed`;
+      io.stderr.write(
+        format === 'json'
+          ? `${JSON.stringify({ time: new Date().toISOString(), kind: 'note', step: null, message })}\n`
+          : `amlprep: ${message}\n`,
+      );
+    }
     return EXIT.ok;
   } catch (error) {
     if (error instanceof AbortedError && stop.signal !== null) {
