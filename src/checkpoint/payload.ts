@@ -4,23 +4,31 @@ import { pack, unpack } from 'msgpackr';
 
 import type { Scratch } from '../scratch-buffer.js';
 
+import {
+  align8,
+  planStorage,
+  readNarrow,
+  storedBytes,
+  writeNarrow,
+  type Column,
+  type Storage,
+} from './narrow.js';
+
 /**
  * Binary framing of a chunk result: a msgpack header describing the arrays, then the arrays'
  * raw bytes, each 8-byte aligned so they can be viewed without copying element by element.
  *
  *   u32 header length | header (msgpack) | pad to 8 | array 0 | pad | array 1 | ...
  */
-export type Column =
-  Float64Array | Int32Array | Uint8Array | Uint32Array | Int8Array | Float32Array;
+export type { Column } from './narrow.js';
 
 type ColumnKind = 'f64' | 'i32' | 'u8' | 'u32' | 'i8' | 'f32';
 
-interface ArrayEntry {
+/** An array's place in the payload; with `stored`, how it is narrowed (see narrow.ts). */
+interface ArrayEntry extends Partial<Storage> {
   kind: ColumnKind;
   length: number;
   offset: number;
-  /** How the values are stored when narrower than `kind` (absent: as `kind`). */
-  stored?: ColumnKind;
 }
 
 interface Header {
@@ -49,12 +57,10 @@ export function encodePayload(
   let offset = 0;
   for (const [name, a] of Object.entries(arrays)) {
     const kind = kindOf(a);
-    const stored = narrowKind(a);
-    const entry: ArrayEntry = { kind, length: a.length, offset };
-    if (stored !== kind) entry.stored = stored;
-    entries[name] = entry;
+    const plan = planStorage(a);
+    entries[name] = { kind, length: a.length, offset, ...plan };
     sources.push(a);
-    offset = align8(offset + a.length * WIDTH[stored]);
+    offset = align8(offset + (plan === undefined ? a.byteLength : storedBytes(plan, a.length)));
   }
 
   const header = pack({ meta, arrays: entries } satisfies Header);
@@ -65,47 +71,15 @@ export function encodePayload(
   out.writeUInt32LE(header.length, 0);
   header.copy(out, 4);
   Object.values(entries).forEach((entry, i) => {
-    const end = writeStored(out, dataStart + entry.offset, sources[i]!, entry.stored);
+    const end = writeStored(out, dataStart + entry.offset, sources[i]!, entry);
     out.fill(0, end, dataStart + align8(end - dataStart));
   });
   return out;
 }
 
-const WIDTH: Record<ColumnKind, number> = { f64: 8, f32: 4, i32: 4, u32: 4, i8: 1, u8: 1 };
-
-/**
- * The narrowest kind that holds every value exactly, so checkpoints write fewer bytes (issue
- * #3: bytes written are a budget): float64 columns of whole numbers in int32 range
- * (timestamps, ranks, counts, whole-second deltas) as int32, int32 codes below 256 as uint8.
- * -0, NaN and fractions keep float64, so decoding gives back the same bits.
- */
-function narrowKind(a: Column): ColumnKind {
-  if (a instanceof Float64Array) {
-    for (let i = 0; i < a.length; i++) {
-      const v = a[i]!;
-      if ((v | 0) !== v || Object.is(v, -0)) return 'f64';
-    }
-    return 'i32';
-  }
-  if (a instanceof Int32Array) {
-    for (let i = 0; i < a.length; i++) if (a[i]! >>> 0 > 255) return 'i32';
-    return 'u8';
-  }
-  return kindOf(a);
-}
-
-/** Writes `a` at `at` (8-aligned in `out`'s own buffer), as `stored`; returns the end. */
-function writeStored(out: Buffer, at: number, a: Column, stored: ColumnKind | undefined): number {
-  const n = a.length;
-  const base = out.byteOffset + at;
-  if (stored === 'i32') {
-    new Int32Array(out.buffer, base, n).set(a);
-    return at + 4 * n;
-  }
-  if (stored === 'u8') {
-    new Uint8Array(out.buffer, base, n).set(a);
-    return at + n;
-  }
+/** Writes `a` at `at` (8-aligned in `out`'s own buffer), narrowed when `entry` says so. */
+function writeStored(out: Buffer, at: number, a: Column, entry: ArrayEntry): number {
+  if (entry.stored !== undefined) return writeNarrow(out, at, a, entry as Storage);
   out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
   return at + a.byteLength;
 }
@@ -124,12 +98,8 @@ export function decodePayload(buf: Uint8Array): Payload {
     if (entry.stored === undefined) {
       new Uint8Array(a.buffer, 0, a.byteLength).set(view.subarray(from, from + a.byteLength));
     } else {
-      // Copied out first (the stored bytes need not be aligned for a typed view), then
-      // widened value by value. `narrowKind` stores only int32 or uint8.
-      const width = entry.stored === 'u8' ? 1 : 4;
-      const copy = new Uint8Array(entry.length * width);
-      copy.set(view.subarray(from, from + copy.length));
-      a.set(width === 1 ? copy : new Int32Array(copy.buffer));
+      // Records from before offsets had a base store int32 values with none.
+      readNarrow(view.subarray(from), { ...entry, stored: entry.stored, base: entry.base ?? 0 }, a);
     }
     arrays[name] = a;
   }
@@ -164,8 +134,4 @@ function kindOf(a: Column): ColumnKind {
   if (a instanceof Uint32Array) return 'u32';
   if (a instanceof Int8Array) return 'i8';
   return 'u8';
-}
-
-function align8(n: number): number {
-  return (n + 7) & ~7;
 }

@@ -1,5 +1,8 @@
 // A chunk's checkpoint payload stores each column in the narrowest type that holds every value
 // exactly (src/checkpoint/payload.ts), and decoding must give back the same type and bits.
+import { readFileSync } from 'node:fs';
+
+import { pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 
 import { decodePayload, encodePayload } from '../../src/checkpoint/payload.js';
@@ -13,6 +16,31 @@ function roundTrip(arrays: Record<string, Float64Array | Int32Array | Uint8Array
 /** The bits of a float64 column, so -0 and NaN compare exactly. */
 function bits(a: Float64Array): bigint[] {
   return [...new BigInt64Array(a.buffer, a.byteOffset, a.length)];
+}
+
+/** Bytes after the header and its padding: what the arrays take. */
+function dataBytes(encoded: Buffer): number {
+  return encoded.length - ((4 + encoded.readUInt32LE(0) + 7) & ~7);
+}
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
+/** `k` hundredths written as a decimal, as in the CSV: 107 → "1.07". */
+function cents(k: number): string {
+  return `${Math.floor(k / 100)}.${String(k % 100).padStart(2, '0')}`;
+}
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function seeded(seed: number): () => number {
+  let t = seed;
+  return () => {
+    t = (t + 0x6d2b79f5) | 0;
+    let r = Math.imul(t ^ (t >>> 15), 1 | t);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 2 ** 32;
+  };
 }
 
 function bufferScratch(): Scratch<Buffer> {
@@ -53,19 +81,136 @@ describe('a checkpoint payload', () => {
     expect(decoded.arrays.small).toBeInstanceOf(Int32Array);
   });
 
-  it('writes whole-number float64 columns in 4 bytes a value and small codes in 1', () => {
-    const n = 1000;
-    const whole = Float64Array.from({ length: n }, (_, i) => 1_662_000_000 + 60 * i);
-    const codes = Int32Array.from({ length: n }, (_, i) => i % 15);
-    const fractions = Float64Array.from({ length: n }, (_, i) => i + 0.25);
+  it('stores a chunk of minute timestamps as 2-byte offsets from the first', () => {
+    // 1000 minutes span 59,940 s: under 65,536, so 2 bytes a value.
+    const ts = Float64Array.from({ length: 1000 }, (_, i) => 1_662_000_000 + 60 * i);
 
-    const narrow = roundTrip({ whole, codes }).encoded.length;
-    const wide = roundTrip({ fractions, codes: Int32Array.from(codes, (c) => c + 1000) }).encoded
-      .length;
+    const { encoded, decoded } = roundTrip({ ts });
 
-    // Header aside: 4n + n bytes against 8n + 4n bytes.
-    expect(wide - narrow).toBeGreaterThanOrEqual(7 * n - 64);
-    expect(wide - narrow).toBeLessThanOrEqual(7 * n + 64);
+    expect(dataBytes(encoded)).toBe(2000);
+    expect(bits(decoded.arrays.ts as Float64Array)).toEqual(bits(ts));
+  });
+
+  it('stores int32 codes within 256 of each other in 1 byte, negative ones too', () => {
+    const codes = Int32Array.from({ length: 1000 }, (_, i) => -1000 + (i % 200));
+
+    const { encoded, decoded } = roundTrip({ codes });
+
+    expect(dataBytes(encoded)).toBe(1000);
+    expect(decoded.arrays.codes).toEqual(codes);
+    expect(decoded.arrays.codes).toBeInstanceOf(Int32Array);
+  });
+
+  it('stores amounts with two decimals as hundredths, and the others whole beside them', () => {
+    // Parsed from text as the CSV reader does: 1.00, 1.07, 1.14, ... 700.93.
+    const text = Array.from({ length: 1000 }, (_, i) => cents(100 + 7 * i));
+    text[5] = '0.011578'; // Bitcoin has six decimals
+    text[500] = '12.345678';
+    const amounts = Float64Array.from(text, Number);
+    amounts[999] = -0;
+
+    const { encoded, decoded } = roundTrip({ amounts });
+
+    // Hundredths 100..6993 as u16 offsets (2000 bytes); three exceptions: their positions
+    // (12 bytes, padded to 16) and their float64 bits (24).
+    expect(dataBytes(encoded)).toBe(2000 + 16 + 24);
+    expect(bits(decoded.arrays.amounts as Float64Array)).toEqual(bits(amounts));
+  });
+
+  it('stores the real sample amounts exactly, Bitcoin rows included', () => {
+    const lines = readFileSync('data/sample/transactions.csv', 'utf8').trim().split('\n');
+    const text = lines.slice(1).map((line) => line.split(',')[5]!);
+    const amounts = Float64Array.from(text, Number);
+    // Read off the text: more than two decimals (Bitcoin), or more than 2^32 - 1 cents above
+    // the smallest amount, 0.01.
+    const exceptions = text.filter((t) => {
+      const decimals = (t.split('.')[1] ?? '').replace(/0+$/, '').length;
+      return decimals > 2 || Math.round(Number(t) * 100) - 1 > 2 ** 32 - 1;
+    }).length;
+    expect(Math.min(...amounts)).toBe(0.01);
+    expect(exceptions).toBeGreaterThan(200);
+
+    const { encoded, decoded } = roundTrip({ amounts });
+
+    const n = amounts.length;
+    expect(dataBytes(encoded)).toBe(align8(4 * n) + align8(4 * exceptions) + 8 * exceptions);
+    expect(bits(decoded.arrays.amounts as Float64Array)).toEqual(bits(amounts));
+  });
+
+  it('stores a column whole when more than a sixteenth of it are not hundredths', () => {
+    const column = (odd: number) =>
+      Float64Array.from({ length: 160 }, (_, i) => (i < odd ? i + 0.001 : i + 0.25));
+
+    // 160 / 16 = 10 exceptions allowed: positions 40 bytes, bits 80, beside 160 u16 offsets.
+    expect(dataBytes(roundTrip({ c: column(10) }).encoded)).toBe(320 + 40 + 80);
+    expect(dataBytes(roundTrip({ c: column(11) }).encoded)).toBe(160 * 8);
+  });
+
+  it('gives back the bits of random columns of every shape', () => {
+    const random = seeded(7);
+    const shapes: (() => Float64Array | Int32Array)[] = [
+      () => Float64Array.from({ length: 300 }, () => Math.floor(random() * 2 ** 40) - 2 ** 39),
+      () => Float64Array.from({ length: 300 }, () => 1e9 + Math.floor(random() * 70_000)),
+      () => Float64Array.from({ length: 300 }, () => Number((random() * 1e6).toFixed(2))),
+      () => Float64Array.from({ length: 300 }, () => (random() < 0.05 ? random() : 0.5)),
+      () => Float64Array.from({ length: 300 }, () => random() * 1e6),
+      () => Int32Array.from({ length: 300 }, () => Math.floor(random() * 2 ** 32) - 2 ** 31),
+      () => Int32Array.from({ length: 300 }, () => 5_000_000 + Math.floor(random() * 60_000)),
+    ];
+
+    for (let round = 0; round < 20; round++) {
+      const arrays = Object.fromEntries(shapes.map((make, i) => [`c${i}`, make()]));
+
+      const { decoded } = roundTrip(arrays);
+
+      for (const [name, a] of Object.entries(arrays)) {
+        const got = decoded.arrays[name]!;
+        expect(got.constructor).toBe(a.constructor);
+        if (a instanceof Float64Array) expect(bits(got as Float64Array)).toEqual(bits(a));
+        else expect(got).toEqual(a);
+      }
+    }
+  });
+
+  it('decodes a payload that starts at any byte offset, as LMDB hands them', () => {
+    const arrays = {
+      amounts: Float64Array.from({ length: 40 }, (_, i) => (i === 3 ? 0.001 : (i * 7) / 100)),
+      codes: Int32Array.from({ length: 40 }, (_, i) => 70_000 + i),
+    };
+    const encoded = encodePayload(null, arrays);
+
+    for (const shift of [1, 2, 3, 5]) {
+      const moved = Buffer.alloc(encoded.length + shift).subarray(shift);
+      encoded.copy(moved);
+
+      const decoded = decodePayload(moved);
+
+      expect(bits(decoded.arrays.amounts as Float64Array)).toEqual(bits(arrays.amounts));
+      expect(decoded.arrays.codes).toEqual(arrays.codes);
+    }
+  });
+
+  it('reads records written before offsets had a base', () => {
+    // The old layout: whole float64 values as plain int32, int32 codes below 256 as uint8.
+    const header = pack({
+      meta: 'old',
+      arrays: {
+        ts: { kind: 'f64', length: 2, offset: 0, stored: 'i32' },
+        codes: { kind: 'i32', length: 3, offset: 8, stored: 'u8' },
+      },
+    });
+    const dataStart = (4 + header.length + 7) & ~7;
+    const record = Buffer.alloc(dataStart + 16);
+    record.writeUInt32LE(header.length, 0);
+    header.copy(record, 4);
+    record.writeInt32LE(1_662_000_000, dataStart);
+    record.writeInt32LE(-7, dataStart + 4);
+    record.set([1, 2, 255], dataStart + 8);
+
+    const decoded = decodePayload(record);
+
+    expect([...(decoded.arrays.ts as Float64Array)]).toEqual([1_662_000_000, -7]);
+    expect([...(decoded.arrays.codes as Int32Array)]).toEqual([1, 2, 255]);
   });
 
   it('decodes into shared memory, so restored chunks can go to workers', () => {
@@ -85,6 +230,8 @@ describe('a checkpoint payload', () => {
       codes: Int32Array.from([1, 2, 3, 4, 5]),
       label: Uint8Array.from([1, 0, 1]),
       x: Float64Array.from([0.5, -0]),
+      // 17 one-byte offsets and one exception: both parts end in padding.
+      amounts: Float64Array.from({ length: 17 }, (_, i) => (i === 9 ? 0.001 : i / 100)),
     };
 
     const reused = Buffer.from(encodePayload({ second: true }, arrays, scratch));
@@ -99,5 +246,6 @@ describe('a checkpoint payload', () => {
     const decoded = decodePayload(fresh);
     expect([...(decoded.arrays.codes as Int32Array)]).toEqual([1, 2, 3, 4, 5]);
     expect(bits(decoded.arrays.x as Float64Array)).toEqual(bits(arrays.x));
+    expect(bits(decoded.arrays.amounts as Float64Array)).toEqual(bits(arrays.amounts));
   });
 });
