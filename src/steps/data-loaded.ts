@@ -100,6 +100,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     throw error;
   });
   const tally = await chunks;
+  noteShortSample(ctx, tally, plan.rows);
   await ctx.pool.endLoad();
   const loaded = await mergeChunks(
     {
@@ -116,6 +117,17 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   checkUnmatchedPatterns(ctx, loaded);
   if (loaded.edges.rows === 0) throw new InputError(`${path}: every data row was rejected`);
   return { tally, loaded };
+}
+
+/** A --sample larger than the file keeps every row; said, so a typo in N does not go unseen. */
+function noteShortSample(ctx: Context, tally: ChunkTally, rows: number): void {
+  const sample = ctx.opts.sample;
+  if (sample === null || rows >= sample) return;
+  const message =
+    `--sample ${sample} asks for more rows than ${ctx.opts.transactions} has; ` +
+    `all its ${rows} data rows are used`;
+  tally.notes.push(message);
+  ctx.emit({ kind: 'note', step: 'data_loaded', message });
 }
 
 /**
