@@ -34,8 +34,16 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
   const byKey = new Map<string, number>();
   const entries: PatternRow[] = [];
   let current: number | null = null;
+  // Where the open block began: a block must end before the next one or the end of the file,
+  // else the file is cut short or hand-edited, and its blocks' bounds are guesses.
+  let opened: { line: number; text: string } | null = null;
   let rows = 0;
   let blocks = 0;
+  const unclosed = (before: string): void => {
+    if (opened === null) return;
+    const reason = `BEGIN LAUNDERING ATTEMPT without an END line before ${before}`;
+    bad.add({ file: path, line: opened.line, reason, text: opened.text });
+  };
 
   const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   for (const { rec, line: recLine, text: recordText, utf8 } of records(buf, bom, 1)) {
@@ -47,6 +55,8 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
     const first = fieldText(rec.src, rec.starts[0]!, rec.ends[0]!).trim();
     const begin = rec.fields === 1 ? BEGIN.exec(first) : null;
     if (begin !== null) {
+      unclosed(`the next BEGIN on line ${recLine}`);
+      opened = { line: recLine, text: recordText() };
       const name = (begin[1] ?? '').trim();
       if (!typologyCode.has(name)) typologyCode.set(name, typologies.push(name) - 1);
       current = typologyCode.get(name) as number;
@@ -54,7 +64,12 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
       continue;
     }
     if (rec.fields === 1 && END.test(first)) {
+      if (opened === null) {
+        const reason = 'END LAUNDERING ATTEMPT without a BEGIN line before it';
+        bad.add({ file: path, line: recLine, reason, text: recordText() });
+      }
       current = null;
+      opened = null;
       continue;
     }
 
@@ -73,6 +88,7 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
     if (!byKey.has(key)) byKey.set(key, current);
     entries.push({ key, ts, line: recLine, text });
   }
+  unclosed('the end of the file');
   return { path, typologies, byKey, entries, rows, blocks };
 }
 

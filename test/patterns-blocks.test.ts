@@ -1,0 +1,129 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { columnValues, readArrow } from './helpers/arrow.js';
+import { runCli, STACK_LINE } from './helpers/cli.js';
+import { parseCsvRecords } from './helpers/csv.js';
+import { SAMPLE } from './helpers/paths.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+// A patterns file's blocks run from a BEGIN line to an END line (SPEC §1). A block that never
+// ends (a file cut short, a hand edit) or an END with no block leaves the blocks' bounds
+// guessed: that is bad input, reported at the line, never passed over in silence.
+
+const tempDir = useTempDirs('patterns-blocks');
+
+const SAMPLE_LINES = readFileSync(SAMPLE.transactions, 'utf8').split('\n');
+
+/** The sample's first 300 data rows; data rows 100 and 101 are laundering rows. */
+function writeTransactions(dir: string): string {
+  expect([SAMPLE_LINES[100]!.at(-1), SAMPLE_LINES[101]!.at(-1)]).toEqual(['1', '1']);
+  const tx = join(dir, 'tx.csv');
+  writeFileSync(tx, `${SAMPLE_LINES.slice(0, 301).join('\n')}\n`);
+  return tx;
+}
+
+function writePatterns(dir: string, lines: string[]): string {
+  const path = join(dir, 'patterns.txt');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+const STACK_BEGIN = 'BEGIN LAUNDERING ATTEMPT - STACK';
+const CYCLE_BEGIN = 'BEGIN LAUNDERING ATTEMPT - CYCLE:  Max 2 hops';
+
+describe('a patterns file whose blocks do not close', () => {
+  it('stops at a BEGIN whose block has no END before the next BEGIN', async () => {
+    const dir = tempDir();
+    const tx = writeTransactions(dir);
+    const patterns = writePatterns(dir, [
+      STACK_BEGIN,
+      SAMPLE_LINES[100]!,
+      CYCLE_BEGIN,
+      SAMPLE_LINES[101]!,
+      'END LAUNDERING ATTEMPT - CYCLE',
+    ]);
+
+    const result = await runCli(['run', tx, '--patterns', patterns, '--out', join(dir, 'o')]);
+
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      `amlprep: ${patterns}:1: BEGIN LAUNDERING ATTEMPT without an END line before ` +
+        'the next BEGIN on line 3',
+    );
+    expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('stops at a BEGIN whose block runs to the end of the file', async () => {
+    const dir = tempDir();
+    const tx = writeTransactions(dir);
+    const patterns = writePatterns(dir, [STACK_BEGIN, SAMPLE_LINES[100]!]);
+
+    const result = await runCli(['run', tx, '--patterns', patterns, '--out', join(dir, 'o')]);
+
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      `amlprep: ${patterns}:1: BEGIN LAUNDERING ATTEMPT without an END line before ` +
+        'the end of the file',
+    );
+  });
+
+  it('stops at an END that no BEGIN opened', async () => {
+    const dir = tempDir();
+    const tx = writeTransactions(dir);
+    const patterns = writePatterns(dir, [
+      STACK_BEGIN,
+      SAMPLE_LINES[100]!,
+      'END LAUNDERING ATTEMPT - STACK',
+      'END LAUNDERING ATTEMPT - STACK',
+    ]);
+
+    const result = await runCli(['run', tx, '--patterns', patterns, '--out', join(dir, 'o')]);
+
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      `amlprep: ${patterns}:4: END LAUNDERING ATTEMPT without a BEGIN line before it`,
+    );
+  });
+
+  it('with --on-bad-row skip lists the lines and still uses the rows of the blocks', async () => {
+    const dir = tempDir();
+    const tx = writeTransactions(dir);
+    const patterns = writePatterns(dir, [
+      STACK_BEGIN,
+      SAMPLE_LINES[100]!,
+      CYCLE_BEGIN,
+      SAMPLE_LINES[101]!,
+    ]);
+    const out = join(dir, 'o');
+
+    const result = await runCli([
+      'run',
+      tx,
+      '--patterns',
+      patterns,
+      '--out',
+      out,
+      '--on-bad-row',
+      'skip',
+    ]);
+
+    expect(result.code, result.stderr).toBe(0);
+    const without = 'BEGIN LAUNDERING ATTEMPT without an END line before';
+    expect(parseCsvRecords(readFileSync(join(out, 'rejected_rows.csv'), 'utf8'))).toEqual([
+      {
+        file: patterns,
+        line: '1',
+        reason: `${without} the next BEGIN on line 3`,
+        row: STACK_BEGIN,
+      },
+      { file: patterns, line: '3', reason: `${without} the end of the file`, row: CYCLE_BEGIN },
+    ]);
+    // Each row keeps the typology of the block it is in.
+    const typology = columnValues(readArrow(join(out, 'edges.arrow')), 'typology');
+    expect([typology[99], typology[100]]).toEqual(['STACK', 'CYCLE']);
+    expect(typology.filter((t) => t !== '')).toHaveLength(2);
+  });
+});
