@@ -1,8 +1,9 @@
-import { accessSync, constants as fsConstants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync } from 'node:fs';
 import { constants } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 import { OutputError } from '../errors.js';
+import { danglingLink, makeFolders } from '../make-folders.js';
 
 /** What a failed write to the output folder means to the person running the job. */
 const REASONS: Record<string, { reason: string; fix: string }> = {
@@ -73,30 +74,26 @@ export function checkWritable(dir: string): void {
   }
 }
 
-/**
- * Creates the output folder and its parents. Node's recursive mkdir reports ENOENT when a
- * parent is on a read-only file system, so on failure the first missing folder is created
- * alone to learn the real reason.
- */
+/** Creates the output folder and its parents; a refusal names the folder and the reason. */
 export function makeOutputFolder(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
   } catch (error) {
-    const why = describeWriteError(realMkdirError(dir, error));
-    throw new OutputError(`cannot create the output folder ${dir} (${why})`, error);
+    throw new OutputError(
+      `cannot create the output folder ${dir} (${whyNotMade(dir, error)})`,
+      error,
+    );
   }
 }
 
-function realMkdirError(dir: string, error: unknown): unknown {
-  if (errnoName(error) !== 'ENOENT') return error;
-  let missing = dir;
-  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
-  try {
-    mkdirSync(missing);
-  } catch (inner) {
-    return inner;
-  }
-  return error;
+/** The reason, with the path it concerns when that is a parent rather than `dir` itself. */
+function whyNotMade(dir: string, error: unknown): string {
+  const path = (error as { path?: unknown } | null)?.path;
+  if (typeof path !== 'string') return describeWriteError(error);
+  const link = errnoName(error) === 'EEXIST' ? danglingLink(path) : null;
+  if (link !== null) return link;
+  const why = describeWriteError(error);
+  return resolve(path) === resolve(dir) ? why : `${path}: ${why}`;
 }
 
 /**

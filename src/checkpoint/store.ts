@@ -1,9 +1,10 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 
 import { CheckpointError } from '../errors.js';
+import { makeFolders } from '../make-folders.js';
 import { cannotWrite, isUnwritable } from './folder.js';
 import type { StepName } from '../options.js';
 import { Scratch } from '../scratch-buffer.js';
@@ -180,7 +181,7 @@ export class CheckpointStore {
 
   static #openRoot(dir: string, path: string): CheckpointStore {
     try {
-      mkdirSync(dir, { recursive: true });
+      makeFolders(dir);
       // Durable settings: no noSync, no noMetaSync; commits are flushed in the background.
       const root = open({ path, compression: false, maxDbs: 8 });
       return new CheckpointStore(path, root);

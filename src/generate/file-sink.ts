@@ -1,7 +1,8 @@
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import { OutputError } from '../errors.js';
+import { makeFolders } from '../make-folders.js';
 import { trackTempFile, untrackTempFile } from '../temp-files.js';
 
 export const SINK_BUFFER_BYTES = 8 * 1024 * 1024;
@@ -40,7 +41,7 @@ export class FileSink {
       throw new OutputError(`cannot write ${path}: it is a directory (give a file path)`);
     }
     try {
-      await mkdir(dirname(path), { recursive: true });
+      makeFolders(dirname(path));
       return new FileSink(path, temp, await open(temp, 'w'), size);
     } catch (error) {
       throw outputError(path, error);
