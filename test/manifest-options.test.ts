@@ -24,7 +24,7 @@ describe('the options in manifest.json', () => {
   it('are the rerun’s own when it reuses earlier steps with other options', async () => {
     const out = tempDir();
     expect((await runCli(sampleRunArgs(out))).code).toBe(0);
-    expect(manifestOptions(out)).toMatchObject({ seed: 42, imbalance: 'smote', workers: 2 });
+    expect(manifestOptions(out)).toMatchObject({ seed: 42, imbalance: 'smote' });
 
     const changed = ['--seed', '7', '--imbalance', 'undersample', '--split', '0.5,0.3,0.2'];
     const rerun = await runCli([...sampleRunArgs(out).filter((a) => a !== '2'), '1', ...changed]);
@@ -35,7 +35,19 @@ describe('the options in manifest.json', () => {
       seed: 7,
       imbalance: 'undersample',
       split: '0.5,0.3,0.2',
-      workers: 1,
     });
+  });
+
+  it('are the same for runs that differ only in their number of workers', async () => {
+    const [one, two] = [tempDir(), tempDir()];
+
+    const runs = [
+      await runCli([...sampleRunArgs(one).slice(0, -2), '--workers', '1']),
+      await runCli(sampleRunArgs(two)),
+    ];
+
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    expect(manifestOptions(one)).toEqual(manifestOptions(two));
+    expect(manifestOptions(one)).not.toHaveProperty('workers');
   });
 });

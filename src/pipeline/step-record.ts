@@ -53,7 +53,7 @@ export async function recordStep(
     finishedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - startedAt),
     counts,
-    options: optionsOf(ctx),
+    options: recordOptionsOf(ctx),
     chunks: tally === null ? 0 : chunks.size,
     checksum: crc32(sums),
     result,
@@ -64,17 +64,25 @@ export async function recordStep(
   return record;
 }
 
-/** The options a step depends on or a reader of the outputs wants to know, as this run has them. */
+/**
+ * The options the outputs depend on, as this run has them: what the manifest gives. Workers
+ * are left out: they change no byte of the outputs, so two runs that differ only in
+ * --workers write the same manifest (apart from its times).
+ */
 export function optionsOf(ctx: Context): Record<string, unknown> {
   const o = ctx.opts;
   return {
     sample: o.sample,
     chunkSize: o.chunkSize,
-    workers: o.workers,
     imbalance: o.imbalance,
     smoteRatio: o.smoteRatio,
     seed: o.seed,
     split: o.split.join(','),
     onBadRow: o.onBadRow,
   };
+}
+
+/** A step record's options: the outputs' options, and the workers that computed it. */
+function recordOptionsOf(ctx: Context): Record<string, unknown> {
+  return { ...optionsOf(ctx), workers: ctx.opts.workers };
 }
