@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -427,5 +427,24 @@ describe('amlprep generate', () => {
     await expect(generateCommand(argv, io)).resolves.toBe(0);
     expect(text()).toMatch(/2,000 rows/);
     expect(lines(await readFile(join(dir, 't.csv')))).toHaveLength(2_001);
+  });
+
+  it('refuses to replace a file at any output path, writing nothing, unless --force', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'amlprep-generate-force-'));
+    cleanup.push(dir);
+    const [out, patterns] = [join(dir, 't.csv'), join(dir, 'p.txt')];
+    await writeFile(patterns, 'my own file\n');
+    const argv = ['--rows', '500', '--accounts', '100', '--out', out, '--patterns-out', patterns];
+
+    await expect(generateCommand(argv, capture().io)).rejects.toMatchObject({
+      code: 'ERR_AMLPREP_OUTPUT',
+      message: `${patterns} exists; generate replaces a file only when asked (--force, or overwrite: true)`,
+    });
+    await expect(readdir(dir)).resolves.toEqual(['p.txt']);
+    await expect(readFile(patterns, 'utf8')).resolves.toBe('my own file\n');
+
+    await expect(generateCommand([...argv, '--force'], capture().io)).resolves.toBe(0);
+    expect(await readFile(patterns, 'utf8')).toMatch(/^BEGIN LAUNDERING ATTEMPT/);
+    expect(lines(await readFile(out))).toHaveLength(501);
   });
 });

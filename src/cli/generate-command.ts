@@ -29,6 +29,7 @@ Options:
                       options always give byte-identical files
   --accounts-out F    also write the accounts CSV (its Bank ID has no zero padding)
   --patterns-out F    also write the patterns file (BEGIN/END LAUNDERING ATTEMPT blocks)
+  --force             replace files that exist at these paths (refused otherwise)
   -h, --help          show this help
 
 Numbers may be written 5000000, 5_000_000, 5m or 250k.
@@ -43,6 +44,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'accounts-out': { type: 'string' },
   'patterns-out': { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -89,6 +91,7 @@ function toOptions(values: Values): GenerateOptions {
   if (values.seed !== undefined) options.seed = parseCount('--seed', values.seed);
   if (values['accounts-out'] !== undefined) options.accountsOut = values['accounts-out'];
   if (values['patterns-out'] !== undefined) options.patternsOut = values['patterns-out'];
+  if (values.force === true) options.overwrite = true;
   return options;
 }
 

@@ -1,3 +1,6 @@
+import { statSync } from 'node:fs';
+
+import { OutputError } from '../errors.js';
 import { writeAccounts } from './accounts-file.js';
 import { FileSink } from './file-sink.js';
 import { planLaundering, type LaunderingPlan } from './laundering.js';
@@ -43,6 +46,7 @@ export interface GenerateResult {
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const resolved = resolveGenerateOptions(options);
+  refuseExisting(resolved);
   const world = buildWorld(resolved.accounts, resolved.seed);
 
   // Laundering is planned first so ordinary rows can be counted around it. The target
@@ -102,6 +106,22 @@ async function writeOptional(
   body: (sink: FileSink) => Promise<void>,
 ): Promise<number | undefined> {
   return path === undefined ? undefined : writeFile(path, body);
+}
+
+/**
+ * A file at an output path is refused unless `overwrite` is set, all of them before anything
+ * is written: a slip of --out onto a real transactions file must not replace it.
+ */
+function refuseExisting(options: ResolvedGenerateOptions): void {
+  if (options.overwrite) return;
+  for (const path of [options.out, options.accountsOut, options.patternsOut]) {
+    if (path === undefined || statSync(path, { throwIfNoEntry: false })?.isFile() !== true) {
+      continue;
+    }
+    throw new OutputError(
+      `${path} exists; generate replaces a file only when asked (--force, or overwrite: true)`,
+    );
+  }
 }
 
 function pathsOf(options: ResolvedGenerateOptions): { accounts?: string; patterns?: string } {

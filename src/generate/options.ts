@@ -18,6 +18,8 @@ export interface GenerateOptions {
   patternsOut?: string;
   /** Share of rows that are laundering, 0 to 0.5. Default: 0.001 (as in HI-Small). */
   launderingShare?: number;
+  /** Replace files that exist at the output paths. Default: false, they are refused. */
+  overwrite?: boolean;
 }
 
 export interface ResolvedGenerateOptions {
@@ -28,6 +30,7 @@ export interface ResolvedGenerateOptions {
   readonly accountsOut: string | undefined;
   readonly patternsOut: string | undefined;
   readonly launderingShare: number;
+  readonly overwrite: boolean;
 }
 
 export const GENERATE_DEFAULTS = Object.freeze({ seed: 42, launderingShare: 0.001 });
@@ -52,6 +55,9 @@ export function resolveGenerateOptions(
   checkInteger(nameOf('rows'), options.rows, 1, MAX_ROWS);
   checkInteger(nameOf('accounts'), options.accounts, MIN_ACCOUNTS, MAX_ACCOUNTS);
   checkInteger(nameOf('seed'), seed, 0, Number.MAX_SAFE_INTEGER);
+  if (options.overwrite !== undefined && typeof options.overwrite !== 'boolean') {
+    throw new OptionError(`${nameOf('overwrite')} must be true or false`);
+  }
   if (!(share >= 0 && share <= 0.5)) {
     throw new OptionError(`${nameOf('launderingShare')} must be from 0 to 0.5, got ${share}`);
   }
@@ -73,6 +79,7 @@ export function resolveGenerateOptions(
     accountsOut,
     patternsOut,
     launderingShare: share,
+    overwrite: options.overwrite === true,
   };
 }
 
