@@ -19,10 +19,8 @@ import { readPatterns, type PatternIndex } from '../ingest/patterns.js';
 import { planChunks } from '../ingest/scan.js';
 import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import { Pacer } from '../pipeline/pacer.js';
+import { paidDifferences, restorePaid } from './paid-amounts.js';
 import type { Context } from '../pipeline/context.js';
-
-/** A chunk record's arrays: its rows, and the nodes it added. */
-const ARRAYS = [...ROW_COLUMNS, 'accountKeys', 'accountOffsets'] as const;
 
 /**
  * Step 1, `data_loaded`. Reads: the transactions file (chunks of rows, parsed on the pool), the
@@ -218,17 +216,37 @@ function metaOf(c: ParsedChunk) {
 }
 
 function arraysOf(c: ParsedChunk): Record<string, Column> {
-  const rows = (name: (typeof ARRAYS)[number]) =>
-    name === 'accountKeys' || name === 'accountOffsets' ? c[name] : c[name].subarray(0, c.rows);
-  return Object.fromEntries(ARRAYS.map((name) => [name, rows(name)]));
+  const arrays: Record<string, Column> = {};
+  for (const name of ROW_COLUMNS) {
+    if (name !== 'amountPaid') arrays[name] = c[name].subarray(0, c.rows);
+  }
+  const paid = paidDifferences(
+    c.amountReceived.subarray(0, c.rows),
+    c.amountPaid.subarray(0, c.rows),
+  );
+  return {
+    ...arrays,
+    paidAt: paid.at,
+    paidBits: paid.bits,
+    accountKeys: c.accountKeys,
+    accountOffsets: c.accountOffsets,
+  };
 }
 
 /** A chunk from its record, its rows copied into the table (views `rows`). */
 function fromPayload(p: Payload, rows: RowColumns): ParsedChunk {
   const { keyBase, ...meta } = p.meta as ReturnType<typeof metaOf>;
-  const a = p.arrays as Record<(typeof ARRAYS)[number], Column>;
+  const a = p.arrays;
   // `set` widens the narrowed integer columns (src/checkpoint/payload.ts) as it copies.
-  for (const name of ROW_COLUMNS) rows[name].set(a[name]);
+  for (const name of ROW_COLUMNS) {
+    if (name !== 'amountPaid') rows[name].set(a[name]!);
+  }
+  // Records made before Amount Paid was kept as differences hold the whole column.
+  if (a.amountPaid !== undefined) rows.amountPaid.set(a.amountPaid);
+  else {
+    const differences = { at: a.paidAt as Int32Array, bits: a.paidBits as Uint32Array };
+    restorePaid(rows.amountReceived, rows.amountPaid, differences);
+  }
   return {
     ...meta,
     ...rows,
