@@ -212,7 +212,12 @@ function optionalPath(value: unknown, name: string): string | null {
 function optionalInt(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+    const tooLarge = typeof value === 'number' && value > max && max === Number.MAX_SAFE_INTEGER;
+    const range = tooLarge
+      ? `of at most 2^53 - 1`
+      : max === Number.MAX_SAFE_INTEGER
+        ? `of at least ${min}`
+        : `from ${min} to ${max}`;
     throw new OptionError(`options.${name} must be an integer ${range}, got ${show(value)}`);
   }
   return value;

@@ -1,7 +1,7 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { acquireLock } from './checkpoint/lock.js';
+import { acquireLock, LOCK_FILE } from './checkpoint/lock.js';
 import { isAmlprepFolder, isFile, unfinishedOutputs } from './checkpoint/ownership.js';
 import { CheckpointStore, type StepRecord } from './checkpoint/store.js';
 import { CheckpointError } from './errors.js';
@@ -30,6 +30,9 @@ export interface StepStatus {
 /** The checkpoints of an output folder, step by step (SPEC §10 `status`). */
 export async function status(dir: string): Promise<StepStatus[]> {
   if (!existsSync(dir)) throw new CheckpointError(`${dir}: no such folder`);
+  if (!statSync(dir).isDirectory()) {
+    throw new CheckpointError(`${dir}: not a folder (status reads an output folder)`);
+  }
   if (!CheckpointStore.exists(dir)) {
     throw new CheckpointError(`${dir}: no checkpoint store here (nothing has run in this folder)`);
   }
@@ -63,6 +66,9 @@ export async function status(dir: string): Promise<StepStatus[]> {
 /** Removes the checkpoints (and, when asked, the outputs) of an output folder. */
 export function clean(dir: string, options: { outputs?: boolean } = {}): string[] {
   if (!existsSync(dir)) throw new CheckpointError(`${dir}: no such folder`);
+  if (!statSync(dir).isDirectory()) {
+    throw new CheckpointError(`${dir}: not a folder (clean takes an output folder)`);
+  }
   // Output names are common words: only a folder that is amlprep's loses them.
   if (options.outputs === true && !isAmlprepFolder(dir)) {
     throw new CheckpointError(
@@ -76,11 +82,14 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
         'amlprep checkpoint store; nothing removed',
     );
   }
-  // A run in progress holds the lock; cleaning under it would orphan its checkpoints.
+  // A run in progress holds the lock; cleaning under it would orphan its checkpoints. One a
+  // killed run left is taken over, and goes with the rest: it is listed too.
+  const staleLock = existsSync(join(dir, LOCK_FILE));
   const lock = acquireLock(dir);
   try {
     const unfinished = unfinishedOutputs(dir);
     const removed = removeFiles(dir, options);
+    if (staleLock) removed.push(join(dir, LOCK_FILE));
     for (const name of options.outputs === true ? [] : unfinished) {
       rmSync(join(dir, name), { force: true });
       removed.push(join(dir, name));

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   copyFileSync,
@@ -8,6 +9,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -182,6 +184,19 @@ describe('amlprep clean', () => {
     expect(cleaned.code, cleaned.stderr).toBe(0);
     expect(existsSync(join(out, 'edges.arrow.tmp'))).toBe(false);
     expect(existsSync(join(out, 'edges.arrow'))).toBe(true);
+  });
+
+  it('removes a lock a killed run left, and lists it with the rest', async () => {
+    const { out } = await finishedRun();
+    // The pid of a process that has exited: the holder is gone, as after a SIGKILL.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const holder = { pid: gone, host: hostname(), startedAt: new Date().toISOString() };
+    writeFileSync(join(out, 'amlprep.lock'), JSON.stringify(holder));
+
+    const cleaned = await runCli(['clean', out]);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(cleaned.stdout).toContain(`removed ${join(out, 'amlprep.lock')}`);
+    expect(existsSync(join(out, 'amlprep.lock'))).toBe(false);
   });
 
   it('exits 2 naming a folder that does not exist', async () => {

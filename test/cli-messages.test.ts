@@ -158,6 +158,36 @@ describe('flag errors', () => {
     expect(code).toBe(2);
     expect(io.err()).toBe(`amlprep: ${missing}: no such folder\n`);
   });
+
+  // Fresh-user report (session 11): a file given to status was "a folder nothing ran in",
+  // and a number past 2^53 was echoed rounded under "must be at least 1".
+  it('say that a file given to status is not a folder', async () => {
+    const io = bufferIo();
+
+    const code = await main(['status', mixed], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(`amlprep: ${mixed}: not a folder (status reads an output folder)\n`);
+  });
+
+  it('say that a number too large to hold is too large, quoting it as written', async () => {
+    const io = bufferIo();
+    const huge = '99999999999999999999';
+
+    const code = await main(['run', mixed, '--out', tempDir(), '--chunk-size', huge], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(`amlprep: --chunk-size is too large, got "${huge}"\n`);
+  });
+
+  it('give the upper bound when a library option is past it', async () => {
+    await expect(
+      run({ transactions: mixed, out: tempDir(), chunkSize: 1e20 }),
+    ).rejects.toMatchObject({
+      message:
+        'options.chunkSize must be an integer of at most 2^53 - 1, got 100000000000000000000',
+    });
+  });
 });
 
 // Fresh-user report (session 9): --workers 200 ran the sample six times slower, silently.

@@ -34,6 +34,9 @@ export function integer(flag: string, value: string | undefined): number | undef
     throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
   const base = Number((m[1] as string).replace(/_/g, ''));
   const scale = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }[m[2] as string] ?? 1;
+  // Past 2^53 the number read is not the one written: say so, quoting what was written.
+  if (!Number.isSafeInteger(base * scale))
+    throw new UsageError(`${flag} is too large, got ${JSON.stringify(value)}`);
   return base * scale;
 }
 

@@ -5,8 +5,10 @@ import { EXIT, type CliIo } from './io.js';
 
 const HELP = `Usage: amlprep clean <dir> [--outputs]
 
-Removes the checkpoint store of an output folder. The Arrow outputs and manifest stay
-unless --outputs is given.
+Removes the checkpoint store of an output folder, and what a killed run left behind: a
+spill file, half-written *.arrow.tmp files, a stale amlprep.lock, and output files no
+manifest.json describes. The Arrow outputs and manifest stay unless --outputs is given,
+which is refused on a folder amlprep did not write. Lists every file it removed.
 `;
 
 export async function cleanCommand(argv: string[], io: CliIo): Promise<number> {
