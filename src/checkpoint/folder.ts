@@ -74,26 +74,24 @@ export function checkWritable(dir: string): void {
   }
 }
 
-/** Creates the output folder and its parents; a refusal names the folder and the reason. */
+/**
+ * Creates the output folder and its parents; a refusal names the folder, the parent that
+ * could not be made when it is not the folder itself, and the reason.
+ */
 export function makeOutputFolder(dir: string): void {
   try {
     makeFolders(dir);
   } catch (error) {
+    const path = (error as { path?: unknown } | null)?.path;
+    const link =
+      typeof path === 'string' && errnoName(error) === 'EEXIST' ? danglingLink(path) : null;
+    const where = typeof path === 'string' && resolve(path) !== resolve(dir) ? `: ${path}` : '';
+    const why = link ?? describeWriteError(error);
     throw new OutputError(
-      `cannot create the output folder ${dir} (${whyNotMade(dir, error)})`,
+      `cannot create the output folder ${dir}${link === null ? where : ''} (${why})`,
       error,
     );
   }
-}
-
-/** The reason, with the path it concerns when that is a parent rather than `dir` itself. */
-function whyNotMade(dir: string, error: unknown): string {
-  const path = (error as { path?: unknown } | null)?.path;
-  if (typeof path !== 'string') return describeWriteError(error);
-  const link = errnoName(error) === 'EEXIST' ? danglingLink(path) : null;
-  if (link !== null) return link;
-  const why = describeWriteError(error);
-  return resolve(path) === resolve(dir) ? why : `${path}: ${why}`;
 }
 
 /**
