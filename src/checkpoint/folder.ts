@@ -14,6 +14,7 @@ const REASONS: Record<string, { reason: string; fix: string }> = {
   EDQUOT: { reason: 'disk quota exceeded', fix: 'free space' },
   EEXIST: { reason: 'a file of that name exists', fix: 'remove it' },
   ENOTDIR: { reason: 'a part of the path is a file', fix: 'fix the path' },
+  ENOENT: { reason: 'no such file or directory', fix: 'fix the path' },
   EIO: { reason: 'I/O error', fix: 'check the disk' },
   EISDIR: { reason: 'a folder is in the way', fix: 'move it away' },
 };
