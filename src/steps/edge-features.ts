@@ -2,7 +2,7 @@ import { collectGarbage } from '../pipeline/collect-garbage.js';
 import { EDGE_FEATURE_COUNT } from '../features/definitions.js';
 import { matrixPorts, type PortColumns, type PortLists } from '../features/edge-kernel.js';
 import type { Csr } from '../features/graph.js';
-import { makeMatrix } from '../features/tables.js';
+import { makeMatrix, type Matrix } from '../features/tables.js';
 import { SharedBuffers } from '../pipeline/shared-buffers.js';
 import { ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
@@ -35,23 +35,17 @@ export async function edgeFeatures(
   const e = loaded.edges;
   const matrix = streaming ? null : makeMatrix(e.rows, EDGE_FEATURE_COUNT);
   const ports = matrix === null ? await streamedPorts(ctx) : matrixPorts(matrix);
-  const rowFeatures =
-    matrix === null
-      ? Promise.resolve([])
-      : Promise.all(
-          ranges(e.rows, ctx.opts.chunkSize).map(({ from, to }) =>
-            ctx.pool.run({
-              kind: 'edge-rows',
-              edges: e,
-              originTs: loaded.originTs,
-              out: matrix,
-              from,
-              to,
-            }),
-          ),
-        );
-  // Awaited below; until then a failure must not surface as an unhandled rejection.
-  rowFeatures.catch(() => undefined);
+  // Queued after the last port chunk: the pool runs tasks in the order given, and port chunks
+  // queued behind these ran last, so their checkpoint commits (coordinator work, about 80 ms
+  // each at HI-Small scale) ended the step with the workers idle. Behind them, the row tasks
+  // keep the workers busy while the coordinator commits.
+  let rowFeatures: Promise<unknown> | null = null;
+  const startRows = (): Promise<unknown> => {
+    rowFeatures ??= matrix === null ? Promise.resolve() : rowTasks(ctx, matrix);
+    // Awaited below; until then a failure must not surface as an unhandled rejection.
+    rowFeatures.catch(() => undefined);
+    return rowFeatures;
+  };
   const nodeParts = ranges(loaded.nodes.count, ctx.opts.chunkSize);
   // Port chunks are stored in list order; scattering them back needs the graph, built later.
   const pendingPorts: { from: number; to: number; arrays: Record<string, unknown> }[] = [];
@@ -64,7 +58,12 @@ export async function edgeFeatures(
       const { from, to } = nodeParts[i]!;
       const graph = await graphOf(ctx);
       const lists = chunkLists(graph.in, graph.out, from, to, buffers);
-      await ctx.pool.run({ kind: 'edge-ports', graph, edges: e, ports, lists, from, to }, hints);
+      const task = ctx.pool.run(
+        { kind: 'edge-ports', graph, edges: e, ports, lists, from, to },
+        hints,
+      );
+      if (i === nodeParts.length - 1) void startRows();
+      await task;
       const { inPort, inDelta, outPort, outDelta } = lists;
       return { rows: to - from, arrays: { inPort, inDelta, outPort, outDelta } };
     },
@@ -75,7 +74,7 @@ export async function edgeFeatures(
       for (const { name } of PORT_COLUMNS) buffers.give(arrays[name]!.buffer as SharedArrayBuffer);
     },
   });
-  await rowFeatures;
+  await startRows();
 
   if (pendingPorts.length > 0) {
     const graph = await graphOf(ctx);
@@ -88,6 +87,24 @@ export async function edgeFeatures(
   // Streaming is for a tight budget: the graph goes before the spill's block is allocated.
   collectGarbage();
   return { tally, store: { kind: 'spill', spill: await writeEdgeSpill(ctx, ports) } };
+}
+
+/** Edge features 1–16, one pool task per range of rows, straight into the matrix. */
+function rowTasks(ctx: Context, matrix: Matrix): Promise<unknown> {
+  const loaded = ctx.loaded!;
+  const e = loaded.edges;
+  return Promise.all(
+    ranges(e.rows, ctx.opts.chunkSize).map(({ from, to }) =>
+      ctx.pool.run({
+        kind: 'edge-rows',
+        edges: e,
+        originTs: loaded.originTs,
+        out: matrix,
+        from,
+        to,
+      }),
+    ),
+  );
 }
 
 function scatterPorts(
