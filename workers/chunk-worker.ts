@@ -24,6 +24,9 @@ import type {
   WriteArrowTask,
 } from '../src/protocol/tasks.js';
 import { nearestNeighbours } from '../src/resample/knn.js';
+import { lowerThisThread } from '../src/pool/worker-priority.js';
+
+lowerThisThread();
 
 export default function runTask(task: FileTask): Promise<TaskReply<unknown>>;
 export default function runTask(task: KernelTask): TaskReply<unknown>;
