@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { acquireLock, LOCK_FILE } from './checkpoint/lock.js';
 import { isAmlprepFolder, isFile, unfinishedOutputs } from './checkpoint/ownership.js';
-import { CheckpointStore, type StepRecord } from './checkpoint/store.js';
+import { CheckpointStore, isLmdbFolder, STORE_FILE, type StepRecord } from './checkpoint/store.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
 import { OUTPUT_FILES } from './output/outputs.js';
@@ -82,6 +82,13 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
         'amlprep checkpoint store; nothing removed',
     );
   }
+  const store = join(dir, STORE_FILE);
+  if (statSync(store, { throwIfNoEntry: false })?.isDirectory() === true && !isLmdbFolder(store)) {
+    throw new CheckpointError(
+      `${store} is a folder holding other files, not a checkpoint store; move it away ` +
+        '(nothing removed)',
+    );
+  }
   // A run in progress holds the lock; cleaning under it would orphan its checkpoints. One a
   // killed run left is taken over, and goes with the rest: it is listed too.
   const staleLock = existsSync(join(dir, LOCK_FILE));
@@ -108,8 +115,9 @@ function removeFiles(dir: string, options: { outputs?: boolean }): string[] {
     rmSync(join(dir, name), { force: true });
     removed.push(join(dir, name));
   };
-  // A folder in place of the store is removed too: the run's message for one says to clean.
-  const store = join(dir, 'checkpoints.mdb');
+  // An LMDB folder in place of the store is removed too: the run's message for one says to
+  // clean. clean() has refused any other folder there before anything was removed.
+  const store = join(dir, STORE_FILE);
   if (existsSync(store)) {
     rmSync(store, { force: true, recursive: true });
     removed.push(store);

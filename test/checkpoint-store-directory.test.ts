@@ -1,4 +1,4 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -39,11 +39,12 @@ describe('a directory where the checkpoint store belongs', () => {
     expect(statSync(store).isDirectory()).toBe(true);
   });
 
-  it('is replaced by a new store with --fresh, even when it holds files', async () => {
+  it('is replaced by a new store with --fresh when it holds only LMDB files', async () => {
     const out = tempDir();
     const store = join(out, STORE_FILE);
     mkdirSync(store);
     writeFileSync(join(store, 'data.mdb'), 'not ours');
+    writeFileSync(join(store, 'lock.mdb'), '');
     const io = bufferIo();
 
     const code = await main(runArgs(out, '--fresh', '--quiet'), io);
@@ -58,5 +59,31 @@ describe('a directory where the checkpoint store belongs', () => {
 
     expect(await main(['clean', out], bufferIo())).toBe(0);
     expect(await main(runArgs(out, '--quiet'), bufferIo())).toBe(0);
+  });
+
+  // Fresh-user report (session 11): clean and run --fresh removed such a folder with
+  // everything in it, although clean promises to remove files only.
+  it('is never removed when it holds other files, by run --fresh or by clean', async () => {
+    const out = tempDir();
+    const store = join(out, STORE_FILE);
+    mkdirSync(join(store, 'sub'), { recursive: true });
+    writeFileSync(join(store, 'data.txt'), 'precious');
+    writeFileSync(join(store, 'sub', 'x'), 'also precious');
+    const [fresh, cleaned] = [bufferIo(), bufferIo()];
+
+    const codes = [await main(runArgs(out, '--fresh'), fresh), await main(['clean', out], cleaned)];
+
+    expect(codes).toEqual([2, 2]);
+    expect(fresh.err()).toBe(
+      `amlprep: the checkpoint store ${store} is a folder holding other files, not an LMDB ` +
+        'file; move it away and rerun (amlprep never removes a folder of files it did not ' +
+        'write)\n',
+    );
+    expect(cleaned.err()).toBe(
+      `amlprep: ${store} is a folder holding other files, not a checkpoint store; move it ` +
+        'away (nothing removed)\n',
+    );
+    expect(readFileSync(join(store, 'data.txt'), 'utf8')).toBe('precious');
+    expect(readFileSync(join(store, 'sub', 'x'), 'utf8')).toBe('also precious');
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -89,9 +89,15 @@ export class CheckpointStore {
   static open(dir: string, options: { fresh?: boolean; readOnly?: boolean } = {}): CheckpointStore {
     const path = join(dir, STORE_FILE);
     const problem = storeFileProblem(path);
+    if (problem === DIRECTORY && !isLmdbFolder(path)) {
+      throw new CheckpointError(
+        `the checkpoint store ${path} is a folder holding other files, not an LMDB file; ` +
+          'move it away and rerun (amlprep never removes a folder of files it did not write)',
+      );
+    }
     if (problem !== null && options.fresh === true) {
-      // A directory in the store's place (say, an LMDB environment in subdirectory form)
-      // holds no checkpoint of this run either: --fresh replaces it like a damaged file.
+      // An LMDB environment in subdirectory form holds no checkpoint of this run either:
+      // --fresh replaces it like a damaged file.
       if (problem === DIRECTORY) rmSync(path, { recursive: true, force: true });
       CheckpointStore.remove(dir);
     } else if (problem === DIRECTORY) {
@@ -403,6 +409,19 @@ const LMDB_MAGIC = 0xbeefc0de;
 
 /** What `storeFileProblem` says when the store's path is a directory. */
 const DIRECTORY = 'a directory';
+
+/**
+ * A folder under the store's name that holds nothing but LMDB's own files (an environment in
+ * subdirectory form: data.mdb, lock.mdb), or nothing: one amlprep may replace. A folder with
+ * anything else in it is someone's, and is never removed.
+ */
+export function isLmdbFolder(path: string): boolean {
+  try {
+    return readdirSync(path).every((name) => name === 'data.mdb' || name === 'lock.mdb');
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Why a store file cannot be opened safely, or null (also when it does not exist). LMDB maps
