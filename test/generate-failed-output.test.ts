@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,63 @@ describe('generate into a path it cannot write', () => {
     }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(OutputError);
-    expect(readdirSync(dir).filter((name) => name.includes('.partial-'))).toEqual([]);
+    // Nothing is left: the transactions file is not written when another path fails.
+    expect(readdirSync(dir)).toEqual(['accounts']);
+  });
+
+  // Fresh-user report (session 11): a path under a regular file ended in a stack trace, a
+  // later path that failed left the earlier files written (and the rerun then refused them),
+  // and a dangling symbolic link at --out was replaced without --force.
+  it('refuses a path under a regular file with one line and exit 2', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'plain'), '');
+    const io = bufferIo();
+
+    const code = await main(
+      ['generate', '--rows', '10', '--accounts', '32', '--out', join(dir, 'plain', 'x.csv')],
+      io,
+    );
+
+    expect(code, io.err()).toBe(2);
+    expect(io.err()).toBe(
+      `amlprep: cannot create the output folder ${join(dir, 'plain')} ` +
+        '(EEXIST: a file of that name exists)\n',
+    );
+  });
+
+  it('writes none of the files when one of the paths cannot be written', async () => {
+    const dir = tempDir();
+    const args = ['--rows', '10', '--accounts', '32', '--out', join(dir, 'tx.csv')];
+    const io = bufferIo();
+
+    const code = await main(
+      ['generate', ...args, '--patterns-out', '/proc/amlprep-cannot-be-here.txt'],
+      io,
+    );
+
+    expect(code, io.err()).toBe(2);
+    expect(io.err()).toMatch(/^amlprep: cannot write \/proc\/amlprep-cannot-be-here\.txt \(E/);
+    expect(io.err()).not.toContain('.partial-');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a symbolic link at --out, even one to nothing, unless --force', async () => {
+    const dir = tempDir();
+    const link = join(dir, 'link.csv');
+    symlinkSync(join(dir, 'missing.csv'), link);
+    const args = ['generate', '--rows', '10', '--accounts', '32', '--out', link];
+    const io = bufferIo();
+
+    const refused = await main(args, io);
+    const forced = await main([...args, '--force'], bufferIo());
+
+    expect(refused).toBe(2);
+    expect(io.err()).toBe(
+      `amlprep: ${link} exists (a symbolic link); generate replaces it only when asked ` +
+        '(--force, or overwrite: true)\n',
+    );
+    expect(forced).toBe(0);
+    expect(lstatSync(link).isFile()).toBe(true);
   });
 
   it('removes the partial file when the final rename fails', async () => {

@@ -438,7 +438,9 @@ describe('amlprep generate', () => {
 
     await expect(generateCommand(argv, capture().io)).rejects.toMatchObject({
       code: 'ERR_AMLPREP_OUTPUT',
-      message: `${patterns} exists; generate replaces a file only when asked (--force, or overwrite: true)`,
+      message:
+        `${patterns} exists (a file); generate replaces it only when asked ` +
+        '(--force, or overwrite: true)',
     });
     await expect(readdir(dir)).resolves.toEqual(['p.txt']);
     await expect(readFile(patterns, 'utf8')).resolves.toBe('my own file\n');

@@ -37,7 +37,8 @@ export function describeWriteError(error: unknown): string {
   const known = name === null ? undefined : REASONS[name];
   if (name !== null && known !== undefined) return `${name}: ${known.reason}`;
   const message = error instanceof Error ? error.message : String(error);
-  return name === null ? message : `${name}: ${message}`;
+  // Node's messages already begin with their code.
+  return name === null || message.startsWith(`${name}:`) ? message : `${name}: ${message}`;
 }
 
 /** True for the errors that mean the folder cannot be written at all (not a damaged store). */

@@ -2,7 +2,7 @@ import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import { OutputError } from '../errors.js';
-import { makeFolders } from '../make-folders.js';
+import { describeWriteError, makeOutputFolder } from '../checkpoint/folder.js';
 import { trackTempFile, untrackTempFile } from '../temp-files.js';
 
 export const SINK_BUFFER_BYTES = 8 * 1024 * 1024;
@@ -40,8 +40,8 @@ export class FileSink {
     if ((await stat(path).catch(() => null))?.isDirectory() === true) {
       throw new OutputError(`cannot write ${path}: it is a directory (give a file path)`);
     }
+    makeOutputFolder(dirname(path));
     try {
-      makeFolders(dirname(path));
       return new FileSink(path, temp, await open(temp, 'w'), size);
     } catch (error) {
       throw outputError(path, error);
@@ -128,7 +128,9 @@ async function writeAll(handle: FileHandle, data: Buffer, length: number): Promi
   }
 }
 
+/** Names the file asked for, not its temporary name, and the reason in words. */
 function outputError(path: string, cause: unknown): OutputError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new OutputError(`cannot write ${path}: ${reason}`, cause);
+  // Node's own words end in the call and the temporary path: `…, open 'x.csv.partial-1'`.
+  const reason = describeWriteError(cause).replace(/, \w+ '[^']*'$/, '');
+  return new OutputError(`cannot write ${path} (${reason})`, cause);
 }

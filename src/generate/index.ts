@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 
 import { OutputError } from '../errors.js';
 import { writeAccounts } from './accounts-file.js';
@@ -54,13 +54,21 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const target = Math.min(Math.round(resolved.rows * resolved.launderingShare), resolved.rows - 1);
   const plan = planLaundering(world, target, resolved.seed);
 
-  const transactions = await writeFile(resolved.out, (sink) => {
-    return writeTransactions(sink, world, plan, resolved);
-  });
-  const accounts = await writeOptional(resolved.accountsOut, (sink) => {
-    return writeAccounts(sink, world, resolved.seed);
-  });
-  const patterns = await writeOptional(resolved.patternsOut, (sink) => writePatterns(sink, plan));
+  // Every file is opened before any is written: a path that cannot be written fails the
+  // command before the others are made, so a failure leaves nothing behind.
+  const sinks = await openSinks([resolved.out, resolved.accountsOut, resolved.patternsOut]);
+  const [transactionsSink, accountsSink, patternsSink] = sinks;
+  try {
+    await writeTransactions(transactionsSink!, world, plan, resolved);
+    if (accountsSink !== undefined) await writeAccounts(accountsSink, world, resolved.seed);
+    if (patternsSink !== undefined) await writePatterns(patternsSink, plan);
+  } catch (error) {
+    await Promise.all(sinks.map((sink) => sink?.abort()));
+    throw error;
+  }
+  const transactions = await transactionsSink!.close();
+  const accounts = await accountsSink?.close();
+  const patterns = await patternsSink?.close();
 
   return {
     files: { transactions: resolved.out, ...pathsOf(resolved) },
@@ -89,23 +97,17 @@ async function writeTransactions(
   }
 }
 
-/** Opens a sink, runs `body`, and closes it; on failure the partial file is removed. */
-async function writeFile(path: string, body: (sink: FileSink) => Promise<void>): Promise<number> {
-  const sink = await FileSink.open(path);
+/** One sink per path given (undefined where none is); on a failure the opened ones go. */
+async function openSinks(paths: (string | undefined)[]): Promise<(FileSink | undefined)[]> {
+  const sinks: (FileSink | undefined)[] = [];
   try {
-    await body(sink);
+    for (const path of paths)
+      sinks.push(path === undefined ? undefined : await FileSink.open(path));
   } catch (error) {
-    await sink.abort();
+    await Promise.all(sinks.map((sink) => sink?.abort()));
     throw error;
   }
-  return sink.close();
-}
-
-async function writeOptional(
-  path: string | undefined,
-  body: (sink: FileSink) => Promise<void>,
-): Promise<number | undefined> {
-  return path === undefined ? undefined : writeFile(path, body);
+  return sinks;
 }
 
 /**
@@ -115,13 +117,26 @@ async function writeOptional(
 function refuseExisting(options: ResolvedGenerateOptions): void {
   if (options.overwrite) return;
   for (const path of [options.out, options.accountsOut, options.patternsOut]) {
-    if (path === undefined || statSync(path, { throwIfNoEntry: false })?.isFile() !== true) {
-      continue;
-    }
+    const what = path === undefined ? null : whatIsAt(path);
+    if (what === null) continue;
     throw new OutputError(
-      `${path} exists; generate replaces a file only when asked (--force, or overwrite: true)`,
+      `${path} exists (${what}); generate replaces it only when asked (--force, or ` +
+        'overwrite: true)',
     );
   }
+}
+
+/** What stands at `path` that writing there would replace, or null (a folder is refused later). */
+function whatIsAt(path: string): string | null {
+  let stats: Stats;
+  try {
+    stats = lstatSync(path);
+  } catch {
+    // Nothing there, or a parent that is no folder: opening the file says which.
+    return null;
+  }
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  return stats.isDirectory() ? null : 'a file';
 }
 
 function pathsOf(options: ResolvedGenerateOptions): { accounts?: string; patterns?: string } {
