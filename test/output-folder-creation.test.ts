@@ -85,6 +85,23 @@ describe('creating the output folder', () => {
     expectOneLine(result, `cannot create the output folder ${out}`, 'ENOTDIR');
   });
 
+  // Fresh-user report (session 11): --dry-run planned runs into these and exited 0.
+  it('is refused by --dry-run with the run’s own words, for a file or a link in the way', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), 'x');
+    symlinkSync(join(dir, 'gone'), join(dir, 'dangling'));
+
+    for (const out of ['file', join('file', 'sub'), 'dangling', join('dangling', 'x')]) {
+      const args = sampleRunArgs(join(dir, out), 1000);
+
+      const [planned, run] = [await runWithin([...args, '--dry-run']), await runWithin(args)];
+
+      expectOneLine(planned, `cannot create the output folder ${join(dir, out)}`);
+      expect(planned.stderr, out).toBe(run.stderr);
+      expect(planned.stdout).toBe('');
+    }
+  });
+
   it('makes every missing parent, and accepts folders that exist', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'a'));

@@ -1,4 +1,4 @@
-import { accessSync, constants as fsConstants, existsSync } from 'node:fs';
+import { accessSync, constants as fsConstants, lstatSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 
@@ -66,13 +66,39 @@ export function cannotWrite(dir: string, what: string, error: unknown): OutputEr
  * create it in (`--dry-run` says so instead of planning a run that fails at its lock).
  */
 export function checkWritable(dir: string): void {
-  let existing = dir;
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  // lstat, not exists: a dangling symbolic link is in the way as much as a file is.
+  let existing = resolve(dir);
+  let child = existing;
+  while (!isThere(existing)) {
+    if (dirname(existing) === existing) break;
+    child = existing;
+    existing = dirname(existing);
+  }
+  if (statSync(existing, { throwIfNoEntry: false })?.isDirectory() !== true) {
+    // What mkdir would answer: EEXIST for the folder itself or a link to nothing, ENOTDIR
+    // for a folder to be made under a file.
+    const itself = existing === resolve(dir) || danglingLink(existing) !== null;
+    const code = itself ? 'EEXIST' : 'ENOTDIR';
+    throw folderError(
+      dir,
+      Object.assign(new Error(code), { code, path: itself ? existing : child }),
+    );
+  }
   try {
     accessSync(existing, fsConstants.W_OK);
   } catch (error) {
-    const what = existing === dir ? 'a write check' : `a write check of ${existing}`;
+    const what = existing === resolve(dir) ? 'a write check' : `a write check of ${existing}`;
     throw cannotWrite(dir, what, error);
+  }
+}
+
+/** Whether anything (a link to nothing included) is at `path`; ENOTDIR and ENOENT say no. */
+function isThere(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -84,16 +110,20 @@ export function makeOutputFolder(dir: string): void {
   try {
     makeFolders(dir);
   } catch (error) {
-    const path = (error as { path?: unknown } | null)?.path;
-    const link =
-      typeof path === 'string' && errnoName(error) === 'EEXIST' ? danglingLink(path) : null;
-    const where = typeof path === 'string' && resolve(path) !== resolve(dir) ? `: ${path}` : '';
-    const why = link ?? describeWriteError(error);
-    throw new OutputError(
-      `cannot create the output folder ${dir}${link === null ? where : ''} (${why})`,
-      error,
-    );
+    throw folderError(dir, error);
   }
+}
+
+function folderError(dir: string, error: unknown): OutputError {
+  const path = (error as { path?: unknown } | null)?.path;
+  const link =
+    typeof path === 'string' && errnoName(error) === 'EEXIST' ? danglingLink(path) : null;
+  const where = typeof path === 'string' && resolve(path) !== resolve(dir) ? `: ${path}` : '';
+  const why = link ?? describeWriteError(error);
+  return new OutputError(
+    `cannot create the output folder ${dir}${link === null ? where : ''} (${why})`,
+    error,
+  );
 }
 
 /**
