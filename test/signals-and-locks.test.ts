@@ -89,4 +89,19 @@ describe('one run per output folder', () => {
 
     expect((await runCli(args(out))).code).toBe(0);
   });
+
+  // Fresh-user report (session 11): these blocked every run and clean, naming
+  // "pid abc on undefined", with no hint that the file could go.
+  it.each([
+    ['a pid that is text', { pid: 'abc' }],
+    ['pid 0', { pid: 0, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' }],
+    ['no host', { pid: 4_194_000 }],
+  ])('takes over a lock that names no holder: %s', async (_, holder) => {
+    const out = tempDir();
+    writeFileSync(join(out, 'amlprep.lock'), JSON.stringify(holder));
+
+    const result = await runCli(args(out));
+
+    expect(result.code, result.stderr).toBe(0);
+  });
 });

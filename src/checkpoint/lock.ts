@@ -52,12 +52,21 @@ export function acquireLock(dir: string): { release: () => void } {
   throw new LockedError(`${dir}: could not take the lock file ${LOCK_FILE}`);
 }
 
+/**
+ * The holder a lock file names, or null when it names none: torn by a kill mid-write, or not
+ * amlprep's shape (a pid that is no positive integer, no host). Such a lock holds nothing and
+ * is taken over, instead of blocking every run with "pid abc on undefined".
+ */
 function readHolder(path: string): Holder | null {
+  let holder: Partial<Record<keyof Holder, unknown>>;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Holder;
+    holder = JSON.parse(readFileSync(path, 'utf8')) as typeof holder;
   } catch {
     return null;
   }
+  const { pid, host, startedAt } = holder ?? {};
+  if (!Number.isSafeInteger(pid) || (pid as number) <= 0 || typeof host !== 'string') return null;
+  return { pid: pid as number, host, startedAt: String(startedAt) };
 }
 
 function isAlive(holder: Holder): boolean {
