@@ -177,7 +177,9 @@ describe('flag errors', () => {
     const code = await main(['run', mixed, '--out', tempDir(), '--chunk-size', huge], io);
 
     expect(code).toBe(2);
-    expect(io.err()).toBe(`amlprep: --chunk-size is too large, got "${huge}"\n`);
+    expect(io.err()).toBe(
+      `amlprep: --chunk-size is too large (at most 9007199254740991), got "${huge}"\n`,
+    );
   });
 
   it('give the upper bound when a library option is past it', async () => {

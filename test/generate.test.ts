@@ -361,6 +361,10 @@ describe('generate: options', () => {
     await expect(
       generate({ rows: 10, accounts: 100, out, patternsOut: out }),
     ).rejects.toMatchObject({ code: 'ERR_AMLPREP_OPTION' });
+    // The seed range of `run --seed`, so one seed can drive both.
+    await expect(generate({ rows: 10, accounts: 100, out, seed: 2 ** 32 })).rejects.toMatchObject({
+      message: 'seed must be an integer from 0 to 4294967295, got 4294967296',
+    });
   });
 });
 

@@ -29,7 +29,7 @@ describe('--sample', () => {
 
     expect(result.code).toBe(0);
     expect(result.stderr + result.stdout).toContain(
-      `note: --sample 1000 asks for more rows than ${tx} has; all its 300 data rows are used`,
+      `note: --sample 1,000 asks for more rows than ${tx} has; all its 300 data rows are used`,
     );
     const manifest = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8'));
     expect(manifest.load.rows).toBe(300);

@@ -24,20 +24,28 @@ export function parse(command: string, argv: string[], options: Options) {
 }
 
 /**
- * Whole numbers, with `_` separators and k/m suffixes allowed: 250k, 5m, 5_000_000. A minus
- * sign is read too, so `--workers=-1` meets the option's own range check and its message.
+ * Whole numbers, with `_` separators and k/m suffixes allowed: 250k, 5m, 5_000_000, and 2.5k
+ * or 1.5m when the decimals come out whole. A minus sign is read too, so `--workers=-1` meets
+ * the option's own range check and its message.
  */
 export function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const m = /^(-?\d+(?:_\d+)*)([kKmM]?)$/.exec(value.trim());
-  if (m === null)
+  const m = /^(-?\d+(?:_\d+)*)(?:\.(\d+))?([kKmM]?)$/.exec(value.trim());
+  const places = { '': 0, k: 3, K: 3, m: 6, M: 6 }[m?.[3] ?? ''] ?? 0;
+  const decimals = m?.[2] ?? '';
+  // Decimals are shifted as digits, never multiplied: 1.1k is 1100, not 1100.0000000000002.
+  if (m === null || decimals.length > places) {
     throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);
-  const base = Number((m[1] as string).replace(/_/g, ''));
-  const scale = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }[m[2] as string] ?? 1;
+  }
+  const digits = (m[1] as string).replace(/_/g, '') + decimals.padEnd(places, '0');
+  const n = Number(digits);
   // Past 2^53 the number read is not the one written: say so, quoting what was written.
-  if (!Number.isSafeInteger(base * scale))
-    throw new UsageError(`${flag} is too large, got ${JSON.stringify(value)}`);
-  return base * scale;
+  if (!Number.isSafeInteger(n)) {
+    throw new UsageError(
+      `${flag} is too large (at most ${Number.MAX_SAFE_INTEGER}), got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
 }
 
 export function decimal(flag: string, value: string | undefined): number | undefined {

@@ -20,7 +20,7 @@ export async function cleanCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  if (positionals.length !== 1)
+  if (positionals.length !== 1 || positionals[0] === '')
     throw new UsageError("clean takes one folder (see 'amlprep clean --help')");
 
   const removed = clean(positionals[0] as string, { outputs: values.outputs === true });

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-import { OptionError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import {
   GENERATE_DEFAULTS,
   MAX_ACCOUNTS,
@@ -12,6 +12,7 @@ import {
   type GenerateResult,
   type OptionNamer,
 } from '../generate/index.js';
+import { integer } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 
 const HELP = `Usage: amlprep generate --rows N --accounts M --out FILE [options]
@@ -32,7 +33,7 @@ Options:
   --force             replace files that exist at these paths (refused otherwise)
   -h, --help          show this help
 
-Numbers may be written 5000000, 5_000_000, 5m or 250k.
+Numbers may be written 5000000, 5_000_000, 5m, 250k or 2.5k.
 Files are written under a temporary name and renamed when complete.
 Example: amlprep generate --rows 5m --accounts 515k --out hi-small-like.csv
 `;
@@ -102,27 +103,9 @@ function required(name: string, value: string | undefined): string {
   return value;
 }
 
-const PLAIN = /^\d+(?:_\d+)*$/;
-const SUFFIXED = /^(\d+(?:\.\d+)?)([km])$/i;
-
-/** Reads `5000000`, `5_000_000`, `5m` or `250k` as a whole number. */
+/** Reads counts as `run` reads its numbers: `5000000`, `5_000_000`, `5m`, `250k`, `2.5k`. */
 export function parseCount(name: string, text: string): number {
-  if (PLAIN.test(text)) return checkSafe(name, text, Number(text.replaceAll('_', '')));
-
-  const match = SUFFIXED.exec(text);
-  if (match !== null) {
-    const scale = match[2]?.toLowerCase() === 'm' ? 1_000_000 : 1_000;
-    const value = Math.round(Number(match[1]) * scale * 1e6) / 1e6;
-    if (Number.isInteger(value)) return checkSafe(name, text, value);
-  }
-  throw new OptionError(
-    `${name} must be a whole number such as 5000000, 5_000_000, 5m or ` + `250k, got '${text}'`,
-  );
-}
-
-function checkSafe(name: string, text: string, value: number): number {
-  if (Number.isSafeInteger(value)) return value;
-  throw new OptionError(`${name} is too large, got '${text}'`);
+  return integer(name, text) as number;
 }
 
 function summary(result: GenerateResult, seconds: number): string {

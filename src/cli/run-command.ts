@@ -67,7 +67,7 @@ Options:
                          recorded steps, and stop; nothing is written
   -h, --help             this text
 
-Numbers accept 250k, 5m and 5_000_000. Exit codes: 0 done, 2 usage or data error,
+Numbers accept 250k, 2.5k, 5m and 5_000_000. Exit codes: 0 done, 2 usage or data error,
 1 internal fault, 130/143 interrupted (rerun the same command to resume).
 Progress is a redrawn bar on a terminal and one line per event elsewhere; NO_COLOR
 turns off the terminal escapes.

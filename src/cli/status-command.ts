@@ -21,7 +21,7 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  if (positionals.length !== 1)
+  if (positionals.length !== 1 || positionals[0] === '')
     throw new UsageError("status takes one folder (see 'amlprep status --help')");
 
   const steps = await status(positionals[0] as string);

@@ -10,7 +10,7 @@ export interface GenerateOptions {
   accounts: number;
   /** Path of the transactions CSV. Required. */
   out: string;
-  /** Seed of every random choice; same options, same bytes. Default: 42. */
+  /** Seed of every random choice, 0 to 2^32 - 1; same options, same bytes. Default: 42. */
   seed?: number;
   /** Path of the accounts CSV. Default: not written. */
   accountsOut?: string;
@@ -54,7 +54,8 @@ export function resolveGenerateOptions(
 
   checkInteger(nameOf('rows'), options.rows, 1, MAX_ROWS);
   checkInteger(nameOf('accounts'), options.accounts, MIN_ACCOUNTS, MAX_ACCOUNTS);
-  checkInteger(nameOf('seed'), seed, 0, Number.MAX_SAFE_INTEGER);
+  // The range `run --seed` takes too, so one seed can drive both.
+  checkInteger(nameOf('seed'), seed, 0, 0xffffffff);
   if (options.overwrite !== undefined && typeof options.overwrite !== 'boolean') {
     throw new OptionError(`${nameOf('overwrite')} must be true or false`);
   }
@@ -87,7 +88,7 @@ function checkInteger(name: string, value: unknown, min: number, max: number): v
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) {
     return;
   }
-  throw new OptionError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  throw new OptionError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
 }
 
 function checkPath(name: string, value: unknown): string {

@@ -122,8 +122,8 @@ function noteShortSample(ctx: Context, tally: ChunkTally, rows: number): void {
   const sample = ctx.opts.sample;
   if (sample === null || rows >= sample) return;
   const message =
-    `--sample ${sample} asks for more rows than ${ctx.opts.transactions} has; ` +
-    `all its ${rows} data rows are used`;
+    `--sample ${sample.toLocaleString('en-US')} asks for more rows than ` +
+    `${ctx.opts.transactions} has; all its ${rows.toLocaleString('en-US')} data rows are used`;
   tally.notes.push(message);
   ctx.emit({ kind: 'note', step: 'data_loaded', message });
 }

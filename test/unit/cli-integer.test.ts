@@ -1,0 +1,38 @@
+// Whole-number flags (src/cli/args.ts `integer`): suffixes, separators, and decimals that
+// come out whole, read as digits so no float rounding creeps in.
+import { describe, expect, it } from 'vitest';
+
+import { integer } from '../../src/cli/args.js';
+
+describe('a whole-number flag', () => {
+  it.each([
+    ['5000000', 5_000_000],
+    ['5_000_000', 5_000_000],
+    ['250k', 250_000],
+    ['5m', 5_000_000],
+    ['2.5k', 2_500],
+    ['1.1k', 1_100],
+    ['0.125m', 125_000],
+    ['1.5M', 1_500_000],
+    ['-5', -5],
+    [' 42 ', 42],
+  ])('reads %s as %d', (text, value) => {
+    expect(integer('--n', text)).toBe(value);
+  });
+
+  it.each(['1.5', '2.5005k', '1.0000005m', '5_000_', 'lots', '1e6', ''])(
+    'refuses %j as not a whole number',
+    (text) => {
+      expect(() => integer('--n', text)).toThrow(
+        `--n must be a whole number, got ${JSON.stringify(text)}`,
+      );
+    },
+  );
+
+  it('refuses a number past 2^53, quoting it as written', () => {
+    expect(() => integer('--n', '9007199254740993')).toThrow(
+      '--n is too large (at most 9007199254740991), got "9007199254740993"',
+    );
+    expect(integer('--n', '9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
