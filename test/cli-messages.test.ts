@@ -161,6 +161,21 @@ describe('flag errors', () => {
 
   // Fresh-user report (session 11): a file given to status was "a folder nothing ran in",
   // and a number past 2^53 was echoed rounded under "must be at least 1".
+  it('answer status --json with a JSON error, for scripts that read it', async () => {
+    const io = bufferIo();
+    const missing = join(tempDir(), 'nothing-here');
+
+    const code = await main(['status', missing, '--json'], io);
+
+    expect(code).toBe(2);
+    expect(JSON.parse(io.err())).toMatchObject({
+      kind: 'error',
+      code: 'ERR_AMLPREP_CHECKPOINT',
+      message: `${missing}: no such folder`,
+      exitCode: 2,
+    });
+  });
+
   it('say that a file given to status is not a folder', async () => {
     const io = bufferIo();
 

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { status } from '../status.js';
 import { parse } from './args.js';
 import { EXIT, type CliIo } from './io.js';
+import { exitCodeOf, jsonError } from './log-format.js';
 import { chunks as chunkCount, fmtSeconds } from './progress.js';
 
 const HELP = `Usage: amlprep status <dir> [--json]
@@ -13,6 +14,18 @@ stopped between them), or is stale itself.
 `;
 
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await statusParsed(argv, io);
+  } catch (error) {
+    // A script that asked for JSON reads its errors as JSON too (one object on stderr).
+    if (!argv.includes('--json')) throw error;
+    const code = exitCodeOf(error);
+    io.stderr.write(jsonError(error, code));
+    return code;
+  }
+}
+
+async function statusParsed(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('status', argv, {
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
