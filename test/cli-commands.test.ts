@@ -119,7 +119,7 @@ describe('amlprep clean', () => {
     expect((await runCli(['status', out])).code).toBe(2);
   });
 
-  it('removes the files of a run that never wrote its manifest, so a rerun can use the folder', async () => {
+  it('removes the files of a run that never wrote its manifest, for a rerun to use', async () => {
     // As a first run left it when a full disk or a kill stopped graph_created between
     // renaming its files into place and writing manifest.json.
     const { out } = await finishedRun();

@@ -68,6 +68,16 @@ export function jsonProgressPrinter(
 }
 
 /** The run's result as one JSON line for stdout: `kind: "summary"` and every RunResult field. */
+/** A note or warning of the command itself (no step), as one JSON line for stderr. */
+export function jsonMessage(
+  kind: 'note' | 'warning',
+  message: string,
+  clock: () => number = Date.now,
+): string {
+  const time = new Date(clock()).toISOString();
+  return `${JSON.stringify({ time, kind, step: null, message })}\n`;
+}
+
 export function jsonSummary(result: RunResult, clock: () => number = Date.now): string {
   const time = new Date(clock()).toISOString();
   return `${JSON.stringify({ time, kind: 'summary', ...result })}\n`;

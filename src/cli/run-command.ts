@@ -26,6 +26,7 @@ import {
   exitCodeOf,
   jsonError,
   jsonInterrupted,
+  jsonMessage,
   jsonProgressPrinter,
   jsonSummary,
   parseLogFormat,
@@ -160,11 +161,7 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
     // would finish the chunks in flight, so say how that ended. The outputs are whole.
     if (stop.signal !== null) {
       const message = `${stop.signal} came as the run was finishing; it completed`;
-      io.stderr.write(
-        format === 'json'
-          ? `${JSON.stringify({ time: new Date().toISOString(), kind: 'note', step: null, message })}\n`
-          : `amlprep: ${message}\n`,
-      );
+      io.stderr.write(format === 'json' ? jsonMessage('note', message) : `amlprep: ${message}\n`);
     }
     return EXIT.ok;
   } catch (error) {
@@ -216,9 +213,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
     const warning = workersWarning(opts.workers);
     if (warning !== null) {
       io.stderr.write(
-        format === 'json'
-          ? `${JSON.stringify({ time: new Date().toISOString(), kind: 'warning', step: null, message: warning })}\n`
-          : `warning: ${warning}\n`,
+        format === 'json' ? jsonMessage('warning', warning) : `warning: ${warning}\n`,
       );
     }
     const recorded = CheckpointStore.exists(opts.out) ? await status(opts.out) : null;
