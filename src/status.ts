@@ -1,9 +1,15 @@
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { acquireLock, LOCK_FILE } from './checkpoint/lock.js';
 import { isAmlprepFolder, isFile, unfinishedOutputs } from './checkpoint/ownership.js';
-import { CheckpointStore, isLmdbFolder, STORE_FILE, type StepRecord } from './checkpoint/store.js';
+import {
+  CheckpointStore,
+  isEmptyFolder,
+  removeEmptyFolder,
+  STORE_FILE,
+  type StepRecord,
+} from './checkpoint/store.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
 import { OUTPUT_FILES } from './output/outputs.js';
@@ -83,9 +89,9 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
     );
   }
   const store = join(dir, STORE_FILE);
-  if (statSync(store, { throwIfNoEntry: false })?.isDirectory() === true && !isLmdbFolder(store)) {
+  if (statSync(store, { throwIfNoEntry: false })?.isDirectory() === true && !isEmptyFolder(store)) {
     throw new CheckpointError(
-      `${store} is a folder holding other files, not a checkpoint store; move it away ` +
+      `${store} is a folder with files in it, not a checkpoint store; move it away ` +
         '(nothing removed)',
     );
   }
@@ -115,11 +121,14 @@ function removeFiles(dir: string, options: { outputs?: boolean }): string[] {
     rmSync(join(dir, name), { force: true });
     removed.push(join(dir, name));
   };
-  // An LMDB folder in place of the store is removed too: the run's message for one says to
-  // clean. clean() has refused any other folder there before anything was removed.
+  // An empty folder in place of the store goes too (the run's message for one says to
+  // clean); clean() has refused any other folder there before anything was removed.
   const store = join(dir, STORE_FILE);
-  if (existsSync(store)) {
-    rmSync(store, { force: true, recursive: true });
+  if (statSync(store, { throwIfNoEntry: false })?.isDirectory() === true) {
+    removeEmptyFolder(store);
+    removed.push(store);
+  } else if (existsSync(store) || lstatSync(store, { throwIfNoEntry: false }) !== undefined) {
+    rmSync(store, { force: true });
     removed.push(store);
   }
   remove('checkpoints.mdb-lock');

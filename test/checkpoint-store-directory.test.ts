@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
@@ -32,19 +32,17 @@ describe('a directory where the checkpoint store belongs', () => {
 
     expect(code, io.err()).toBe(2);
     expect(io.err()).toBe(
-      `amlprep: the checkpoint store ${store} is a directory, not an LMDB file; rerun with ` +
-        `--fresh to replace it, or remove it with 'amlprep clean ${out}'\n`,
+      `amlprep: the checkpoint store ${store} is an empty folder, not an LMDB file; rerun ` +
+        `with --fresh to replace it, or remove it with 'amlprep clean ${out}'\n`,
     );
     expect(io.err()).not.toMatch(STACK_LINE);
     expect(statSync(store).isDirectory()).toBe(true);
   });
 
-  it('is replaced by a new store with --fresh when it holds only LMDB files', async () => {
+  it('is replaced by a new store with --fresh when it is empty', async () => {
     const out = tempDir();
     const store = join(out, STORE_FILE);
     mkdirSync(store);
-    writeFileSync(join(store, 'data.mdb'), 'not ours');
-    writeFileSync(join(store, 'lock.mdb'), '');
     const io = bufferIo();
 
     const code = await main(runArgs(out, '--fresh', '--quiet'), io);
@@ -61,29 +59,35 @@ describe('a directory where the checkpoint store belongs', () => {
     expect(await main(runArgs(out, '--quiet'), bufferIo())).toBe(0);
   });
 
-  // Fresh-user report (session 11): clean and run --fresh removed such a folder with
-  // everything in it, although clean promises to remove files only.
-  it('is never removed when it holds other files, by run --fresh or by clean', async () => {
+  // Fresh-user reports (session 11): clean and run --fresh removed such a folder with
+  // everything in it, although clean promises to remove files only; then, once only LMDB's
+  // file names were allowed, a data.mdb that was a folder of the user's files.
+  it.each([
+    ['files of its own', { 'data.txt': 'precious', 'sub/x': 'also precious' }],
+    ['LMDB’s file names over other things', { 'data.mdb/x': 'mine', 'lock.mdb': '' }],
+    ['a data.mdb that is text', { 'data.mdb': 'my notes' }],
+  ])('is never removed when it holds %s, by run --fresh or by clean', async (_, files) => {
     const out = tempDir();
     const store = join(out, STORE_FILE);
-    mkdirSync(join(store, 'sub'), { recursive: true });
-    writeFileSync(join(store, 'data.txt'), 'precious');
-    writeFileSync(join(store, 'sub', 'x'), 'also precious');
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(store, name)), { recursive: true });
+      writeFileSync(join(store, name), text);
+    }
     const [fresh, cleaned] = [bufferIo(), bufferIo()];
 
     const codes = [await main(runArgs(out, '--fresh'), fresh), await main(['clean', out], cleaned)];
 
     expect(codes).toEqual([2, 2]);
     expect(fresh.err()).toBe(
-      `amlprep: the checkpoint store ${store} is a folder holding other files, not an LMDB ` +
-        'file; move it away and rerun (amlprep never removes a folder of files it did not ' +
-        'write)\n',
+      `amlprep: the checkpoint store ${store} is a folder with files in it, not an LMDB ` +
+        'file; move it away and rerun (amlprep never removes a folder of files)\n',
     );
     expect(cleaned.err()).toBe(
-      `amlprep: ${store} is a folder holding other files, not a checkpoint store; move it ` +
+      `amlprep: ${store} is a folder with files in it, not a checkpoint store; move it ` +
         'away (nothing removed)\n',
     );
-    expect(readFileSync(join(store, 'data.txt'), 'utf8')).toBe('precious');
-    expect(readFileSync(join(store, 'sub', 'x'), 'utf8')).toBe('also precious');
+    for (const [name, text] of Object.entries(files)) {
+      expect(readFileSync(join(store, name), 'utf8')).toBe(text);
+    }
   });
 });

@@ -1,4 +1,15 @@
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { open, type Database, type RootDatabase } from 'lmdb';
@@ -89,21 +100,20 @@ export class CheckpointStore {
   static open(dir: string, options: { fresh?: boolean; readOnly?: boolean } = {}): CheckpointStore {
     const path = join(dir, STORE_FILE);
     const problem = storeFileProblem(path);
-    if (problem === DIRECTORY && !isLmdbFolder(path)) {
+    if (problem === DIRECTORY && !isEmptyFolder(path)) {
       throw new CheckpointError(
-        `the checkpoint store ${path} is a folder holding other files, not an LMDB file; ` +
-          'move it away and rerun (amlprep never removes a folder of files it did not write)',
+        `the checkpoint store ${path} is a folder with files in it, not an LMDB file; move ` +
+          'it away and rerun (amlprep never removes a folder of files)',
       );
     }
     if (problem !== null && options.fresh === true) {
-      // An LMDB environment in subdirectory form holds no checkpoint of this run either:
-      // --fresh replaces it like a damaged file.
-      if (problem === DIRECTORY) rmSync(path, { recursive: true, force: true });
+      // An empty folder in the store's place holds nothing: --fresh replaces it.
+      if (problem === DIRECTORY) removeEmptyFolder(path);
       CheckpointStore.remove(dir);
     } else if (problem === DIRECTORY) {
       throw new CheckpointError(
-        `the checkpoint store ${path} is a directory, not an LMDB file; rerun with --fresh ` +
-          `to replace it, or remove it with 'amlprep clean ${dir}'`,
+        `the checkpoint store ${path} is an empty folder, not an LMDB file; rerun with ` +
+          `--fresh to replace it, or remove it with 'amlprep clean ${dir}'`,
       );
     } else if (problem !== null) {
       throw new CheckpointError(
@@ -411,13 +421,19 @@ const LMDB_MAGIC = 0xbeefc0de;
 const DIRECTORY = 'a directory';
 
 /**
- * A folder under the store's name that holds nothing but LMDB's own files (an environment in
- * subdirectory form: data.mdb, lock.mdb), or nothing: one amlprep may replace. A folder with
- * anything else in it is someone's, and is never removed.
+ * An empty folder under the store's name, which amlprep may replace. A folder with anything
+ * in it (even files named like LMDB's own, data.mdb and lock.mdb) may be someone's, and is
+ * never removed: the user moves it.
  */
-export function isLmdbFolder(path: string): boolean {
+/** Removes an empty folder, or only the link when `path` is a symbolic link to one. */
+export function removeEmptyFolder(path: string): void {
+  if (lstatSync(path).isSymbolicLink()) unlinkSync(path);
+  else rmdirSync(path);
+}
+
+export function isEmptyFolder(path: string): boolean {
   try {
-    return readdirSync(path).every((name) => name === 'data.mdb' || name === 'lock.mdb');
+    return readdirSync(path).length === 0;
   } catch {
     return false;
   }
