@@ -1,4 +1,11 @@
-import { lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -83,6 +90,29 @@ describe('generate into a path it cannot write', () => {
     expect(io.err()).toMatch(/^amlprep: cannot write \/proc\/amlprep-cannot-be-here\.txt \(E/);
     expect(io.err()).not.toContain('.partial-');
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  // Third trial (session 11): through a link to a folder, two paths named one file; both
+  // wrote the same temporary file, and --force replaced a real file with the mix.
+  it('refuses two paths that are one file through a linked folder, writing nothing', async () => {
+    const dir = tempDir();
+    symlinkSync('.', join(dir, 'here'));
+    writeFileSync(join(dir, 'y.csv'), 'mine');
+    const io = bufferIo();
+
+    const code = await main(
+      [
+        'generate',
+        ...['--rows', '100', '--accounts', '40', '--force'],
+        ...['--out', join(dir, 'here', 'y.csv'), '--accounts-out', join(dir, 'y.csv')],
+      ],
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe('amlprep: --accounts-out and --out name the same file\n');
+    expect(readFileSync(join(dir, 'y.csv'), 'utf8')).toBe('mine');
+    expect(readdirSync(dir).sort()).toEqual(['here', 'y.csv']);
   });
 
   it('refuses a symbolic link at --out, even one to nothing, unless --force', async () => {

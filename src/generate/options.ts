@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 import { OptionError } from '../errors.js';
 
@@ -106,8 +107,27 @@ function checkDistinct(paths: Record<string, string | undefined>): void {
   const seen = new Map<string, string>();
   for (const [name, path] of Object.entries(paths)) {
     if (path === undefined) continue;
-    const other = seen.get(resolve(path));
+    const file = canonical(path);
+    const other = seen.get(file);
     if (other !== undefined) throw new OptionError(`${name} and ${other} name the same file`);
-    seen.set(resolve(path), name);
+    seen.set(file, name);
+  }
+}
+
+/**
+ * `path` with the folders that exist of it resolved through symbolic links: `link/x.csv` and
+ * `x.csv`, where `link` points at `.`, are one file, and writing both would interleave them.
+ */
+function canonical(path: string): string {
+  let folder = dirname(resolve(path));
+  const rest: string[] = [basename(path)];
+  for (;;) {
+    try {
+      return join(realpathSync(folder), ...rest);
+    } catch {
+      if (dirname(folder) === folder) return resolve(path);
+      rest.unshift(basename(folder));
+      folder = dirname(folder);
+    }
   }
 }
