@@ -157,7 +157,7 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
     out: optionalPath(options.out, 'out') ?? defaultOut(transactions, sample),
     sample,
     chunkSize: optionalInt(options.chunkSize, 'chunkSize', 1) ?? DEFAULTS.chunkSize,
-    workers: optionalInt(options.workers, 'workers', 1) ?? availableParallelism(),
+    workers: optionalInt(options.workers, 'workers', 1, MAX_WORKERS) ?? availableParallelism(),
     workerHeapMb:
       optionalInt(options.workerHeapMb, 'workerHeapMb', MIN_HEAP_MB) ?? DEFAULTS.workerHeapMb,
     memoryBudget: resolveBudget(options.memoryBudget) ?? defaultMemoryBudget(),
@@ -189,6 +189,12 @@ function rejectUnknownKeys(options: object): void {
 
 /** Below this a worker cannot load its modules and run a small chunk. */
 const MIN_HEAP_MB = 16;
+
+/**
+ * Threads are started up front, each with its own heap: more than this would exhaust the
+ * machine starting them (32 idle workers take about 400 MB) long before running a chunk.
+ */
+export const MAX_WORKERS = 256;
 
 /** The original pipeline kept checkpoints in `checkpoints_<sample_size>` beside its input. */
 function defaultOut(transactions: string, sample: number | null): string {

@@ -99,9 +99,11 @@ describe('run() option keys', () => {
 // was plain text under --log-format json; `status` of a missing folder said nothing has run.
 describe('flag errors', () => {
   it.each([
-    ['--workers=-1', '--workers must be an integer of at least 1, got -1'],
+    ['--workers=-1', '--workers must be an integer from 1 to 256, got -1'],
     ['--chunk-size=-5', '--chunk-size must be an integer of at least 1, got -5'],
     ['--seed=-3', '--seed must be an integer from 0 to 4294967295, got -3'],
+    // Third trial (session 11): billions of workers were accepted with a warning.
+    ['--workers=4294967296', '--workers must be an integer from 1 to 256, got 4294967296'],
   ])('read a negative number and check its range: %s', async (flag, message) => {
     const io = bufferIo();
 
