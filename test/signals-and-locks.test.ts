@@ -72,6 +72,25 @@ describe('one run per output folder', () => {
     expect(second.stderr).toMatch(/started \d{4}-\d\d-\d\dT/);
   });
 
+  // Third trial (session 11): --dry-run planned a run into a folder in use, and the message
+  // gave no way out when the pid in the lock belongs to some other process.
+  it('is refused by --dry-run too, saying which file to remove if nothing runs there', async () => {
+    const out = tempDir();
+    // A live process of this host that is no amlprep run: the lock cannot tell.
+    const holder = { pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' };
+    writeFileSync(join(out, 'amlprep.lock'), JSON.stringify(holder));
+
+    const planned = await runCli([...args(out), '--dry-run']);
+
+    expect(planned.code, planned.stderr).toBe(2);
+    expect(planned.stderr).toContain(
+      `amlprep: ${out} is in use by another amlprep run (pid ${process.pid} on ${hostname()}, ` +
+        'started 2026-01-01T00:00:00.000Z); wait for it to finish or stop it first (if no ' +
+        `amlprep runs there, remove ${join(out, 'amlprep.lock')})`,
+    );
+    expect(planned.stdout).toBe('');
+  });
+
   it('takes over a stale lock left by a process that no longer exists', async () => {
     const out = tempDir();
     // A pid far above the kernel's default pid_max: no live process can hold it.

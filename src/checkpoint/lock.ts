@@ -31,13 +31,7 @@ export function acquireLock(dir: string): { release: () => void } {
     } catch (error) {
       if (errnoName(error) !== 'EEXIST') throw cannotWrite(dir, `creating ${LOCK_FILE}`, error);
     }
-    const holder = readHolder(path);
-    if (holder !== null && isAlive(holder)) {
-      throw new LockedError(
-        `${dir} is in use by another amlprep run (pid ${holder.pid} on ${holder.host}, ` +
-          `started ${holder.startedAt}); wait for it to finish or stop it first`,
-      );
-    }
+    refuseIfHeld(dir);
     // Stale (or unreadable, i.e. torn by a kill mid-write): take it over.
     try {
       unlinkSync(path);
@@ -50,6 +44,22 @@ export function acquireLock(dir: string): { release: () => void } {
     }
   }
   throw new LockedError(`${dir}: could not take the lock file ${LOCK_FILE}`);
+}
+
+/**
+ * Throws LockedError when a live process holds the folder's lock; reads only, so `--dry-run`
+ * says what the run would. A pid is all there is to go on: one reused by an unrelated
+ * process after a reboot looks alive, so the message says how to free the folder by hand.
+ */
+export function refuseIfHeld(dir: string): void {
+  const path = join(dir, LOCK_FILE);
+  const holder = readHolder(path);
+  if (holder === null || !isAlive(holder)) return;
+  throw new LockedError(
+    `${dir} is in use by another amlprep run (pid ${holder.pid} on ${holder.host}, ` +
+      `started ${holder.startedAt}); wait for it to finish or stop it first (if no amlprep ` +
+      `runs there, remove ${path})`,
+  );
 }
 
 /**

@@ -21,6 +21,7 @@ import { run, workersWarning } from '../run.js';
 import { decimal, integer, parse } from './args.js';
 import { handOverSignals } from './early-signals.js';
 import { checkWritable } from '../checkpoint/folder.js';
+import { refuseIfHeld } from '../checkpoint/lock.js';
 import { EXIT, signalExitCode, type CliIo } from './io.js';
 import {
   exitCodeOf,
@@ -210,6 +211,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
     );
     refuseForeignOutputs(opts.out);
     checkWritable(opts.out);
+    refuseIfHeld(opts.out);
     const warning = workersWarning(opts.workers);
     if (warning !== null) {
       io.stderr.write(
