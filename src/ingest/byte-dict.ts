@@ -189,6 +189,7 @@ const INLINE_BYTES = 20;
 
 /** Bytes `p .. p + 3` of a key ending at `end`, little-endian, zero past the end. */
 function word(buf: Uint8Array, p: number, end: number): number {
+  if (p >= end) return 0;
   if (p + 4 <= end) {
     return (
       (buf[p] as number) |
@@ -202,27 +203,21 @@ function word(buf: Uint8Array, p: number, end: number): number {
   return w;
 }
 
-/** A 32-bit mix of a short key's length and words (multiply-xorshift rounds). */
+/**
+ * A 32-bit hash of a short key's length and words: one multiply per word, then a finalizer
+ * that spreads the high bits into the low ones the slot index takes. Words past the key are
+ * zero and skipped; four murmur rounds per key cost a third of the parse.
+ */
 function mixWords(len: number, w0: number, w1: number, w2: number, w3: number, w4: number) {
-  let h = Math.imul(len ^ 0x9e3779b9, 0x85ebca6b);
-  h = round(h, w0);
-  h = round(h, w1);
-  h = round(h, w2);
-  h = round(h, w3);
-  h = round(h, w4);
-  h ^= h >>> 16;
+  let h = Math.imul(len ^ w0, 0x9e3779b1);
+  if (len > 4) h = Math.imul(h ^ w1, 0x85ebca6b);
+  if (len > 8) h = Math.imul(h ^ w2, 0xc2b2ae35);
+  if (len > 12) h = Math.imul(h ^ w3, 0x27d4eb2f);
+  if (len > 16) h = Math.imul(h ^ w4, 0x165667b1);
+  h ^= h >>> 15;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) | 0;
-}
-
-function round(h: number, w: number): number {
-  let k = Math.imul(w, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  h ^= Math.imul(k, 0x1b873593);
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+  return h | 0;
 }
 
 function fnv1a(buf: Uint8Array, start: number, end: number): number {

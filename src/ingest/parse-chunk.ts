@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 import { ByteDict } from './byte-dict.js';
+import { CodeDict } from './code-dict.js';
 import { TRANSACTION_COLUMNS } from './header.js';
 import { parseAmount, parseTimestamp } from './fields.js';
 import { RecordSplitter, type SplitRecord } from './record-splitter.js';
@@ -117,8 +118,8 @@ export function parseChunk(
       ? allocateRows(span.rows)
       : rowsAt(into.table, span.firstRow, span.rows);
   const out: ParsedChunk = { ...columns, ...emptyChunk() };
-  const currencies = new ByteDict(16);
-  const formats = new ByteDict(8);
+  const currencies = new CodeDict();
+  const formats = new CodeDict();
   const splitter = new RecordSplitter(buf, buf.length);
   // Ids are kept as text: bytes that are not UTF-8 would decode to U+FFFD, and two accounts
   // could then read the same. One native check of the chunk; rows only when it fails.
@@ -146,7 +147,12 @@ export function parseChunk(
     const whole = rec.fields === FIELDS && !rec.hasNul && !rec.unterminated;
     const ts = whole ? parseTimestamp(src, st[F.timestamp]!, en[F.timestamp]!) : NaN;
     const received = whole ? parseAmount(src, st[F.amountReceived]!, en[F.amountReceived]!) : NaN;
-    const paid = whole ? parseAmount(src, st[F.amountPaid]!, en[F.amountPaid]!) : NaN;
+    // Most rows pay what they receive: the same text is the same number, parsed once.
+    const paid = !whole
+      ? NaN
+      : sameField(src, st, en, F.amountPaid, F.amountReceived)
+        ? received
+        : parseAmount(src, st[F.amountPaid]!, en[F.amountPaid]!);
     const reason =
       Number.isNaN(ts + received + paid) || !plainFieldsOk(rec)
         ? checkRecord(rec)
@@ -165,16 +171,11 @@ export function parseChunk(
     out.amountPaid[rows] = paid;
     out.src[rows] = internAccount(accounts, rec, F.fromBank, F.fromAccount, side);
     out.dst[rows] = internAccount(accounts, rec, F.toBank, F.toAccount, side);
-    out.receivingCurrency[rows] = currencies.intern(
-      src,
-      st[F.receivingCurrency]!,
-      en[F.receivingCurrency]!,
-    );
-    out.paymentCurrency[rows] = currencies.intern(
-      src,
-      st[F.paymentCurrency]!,
-      en[F.paymentCurrency]!,
-    );
+    const inCurrency = currencies.intern(src, st[F.receivingCurrency]!, en[F.receivingCurrency]!);
+    out.receivingCurrency[rows] = inCurrency;
+    out.paymentCurrency[rows] = sameField(src, st, en, F.paymentCurrency, F.receivingCurrency)
+      ? inCurrency
+      : currencies.intern(src, st[F.paymentCurrency]!, en[F.paymentCurrency]!);
     out.format[rows] = formats.intern(src, st[F.format]!, en[F.format]!);
     out.label[rows] = (src[st[F.label]!] as number) - 0x30;
     rows++;
@@ -273,6 +274,18 @@ function plainFieldsOk(rec: SplitRecord): boolean {
   if (en[F.format]! === st[F.format]!) return false;
   const label = rec.src[st[F.label]!];
   return en[F.label]! - st[F.label]! === 1 && (label === 0x30 || label === 0x31);
+}
+
+/** True when fields `a` and `b` of a record hold the same bytes. */
+function sameField(src: Uint8Array, st: Int32Array, en: Int32Array, a: number, b: number) {
+  const len = en[a]! - st[a]!;
+  if (len !== en[b]! - st[b]!) return false;
+  const as = st[a]!;
+  const bs = st[b]!;
+  for (let i = 0; i < len; i++) {
+    if (src[as + i] !== src[bs + i]) return false;
+  }
+  return true;
 }
 
 function hasComma(s: Uint8Array, start: number, end: number): boolean {

@@ -108,6 +108,23 @@ describe('parseChunk', () => {
     expect([...chunk.format.subarray(0, 4)]).toEqual([0, 1, 2, 3]);
   });
 
+  it('reads paid and received apart when their text differs, even by a prefix', () => {
+    // A row whose paid text equals its received text reuses the parsed value and currency id;
+    // text that differs only in length or in a later byte must still be read on its own.
+    const { path: p, span: s } = chunkFile([
+      '2022/09/01 00:20,020,Z9,010,A1,10,Euro,100,Euro S,Cheque,0',
+      '2022/09/01 00:20,020,Z9,010,A1,5.00,Euro S,5,Euro,Cheque,0',
+      '2022/09/01 00:20,020,Z9,010,A1,12.5,Yen,12.6,Yuan,Cheque,0',
+      '2022/09/01 00:20,020,Z9,010,A1,"7.5","Yen",7.5,Yen,Cheque,0',
+    ]);
+    const c = parseChunk(p, s, false);
+    expect([...c.amountReceived.subarray(0, 4)]).toEqual([10, 5, 12.5, 7.5]);
+    expect([...c.amountPaid.subarray(0, 4)]).toEqual([100, 5, 12.6, 7.5]);
+    expect(c.currencies).toEqual(['Euro', 'Euro S', 'Yen', 'Yuan']);
+    expect([...c.receivingCurrency.subarray(0, 4)]).toEqual([0, 1, 2, 2]);
+    expect([...c.paymentCurrency.subarray(0, 4)]).toEqual([1, 0, 3, 2]);
+  });
+
   it('rejects each malformed record with its reason, start line and record index', () => {
     expect(chunk.rejects.map((r) => [r.line, r.record])).toEqual([
       [4, 2],
