@@ -66,8 +66,8 @@ async function accountsFile(task: ReadAccountsTask): Promise<TaskReply<unknown>>
   try {
     const bad = new BadRows(task.onBadRow);
     const rows = await readAccounts(task.path, bad, new Pacer(undefined));
-    // Millions of row objects become garbage once the reply is sent, and the parses that
-    // follow allocate too little to collect them: collect once the reply is out.
+    // The file and its key dictionary (tens of MB) become garbage once the reply is sent, and
+    // the parses that follow allocate too little to collect them: collect once it is out.
     setImmediate(collectGarbage);
     return { ok: true, value: { rows, rejects: bad.rows } satisfies AccountsRead };
   } catch (error) {

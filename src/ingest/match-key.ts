@@ -28,6 +28,23 @@ export class MatchKey {
     this.end = end - start;
   }
 
+  /**
+   * The key of an accounts-file row from its Bank ID field `src[bs, be)` and Account Number
+   * field `src[as, ae)`. The bank's bytes start at 0, so `start` is the zeros it lost.
+   */
+  setFields(src: Uint8Array, bs: number, be: number, as: number, ae: number): void {
+    const b = be - bs;
+    const most = b + 1 + ae - as;
+    if (most > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * most);
+
+    const out = this.bytes;
+    for (let i = 0; i < b; i++) out[i] = src[bs + i]!;
+    this.#strip(b);
+    out[b] = 0;
+    for (let i = as; i < ae; i++) out[b + 1 + i - as] = src[i]!;
+    this.end = most;
+  }
+
   set(bank: string, account: string): void {
     const most = 3 * (bank.length + account.length) + 1;
     if (most > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * most);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { Column, Payload } from '../checkpoint/payload.js';
 import { BadRowError, InputError, WorkerError } from '../errors.js';
-import { readAccounts, type AccountsRead } from '../ingest/accounts.js';
+import { indexAccounts, readAccounts, type AccountsRead } from '../ingest/accounts.js';
 import { BadRows } from '../ingest/bad-rows.js';
 import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import type { Loaded } from '../ingest/loaded.js';
@@ -152,8 +152,8 @@ function checkUnmatchedPatterns(ctx: Context, loaded: Loaded): void {
 }
 
 /**
- * The accounts file goes to the pool (515 K rows at HI-Small scale are seconds of string work
- * that would compete with the coordinator's merge); the patterns file is small and read here
+ * The accounts file goes to the pool (515 K rows at HI-Small scale are a second of work that
+ * would compete with the coordinator's merge); the patterns file is small and read here
  * meanwhile. The accounts file's bad rows come first, as when they were read in turn.
  */
 async function readSideFiles(ctx: Context) {
@@ -179,7 +179,7 @@ async function readSideFiles(ctx: Context) {
   const accounts = await accountsRead;
   if (patternsError !== null) throw patternsError;
   return {
-    accounts: accounts?.rows ?? null,
+    accounts: accounts === null ? null : await indexAccounts(accounts.rows, new Pacer(ctx.signal)),
     patterns,
     otherRejects: [...(accounts?.rejects ?? []), ...bad.rows],
   };

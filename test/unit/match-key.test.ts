@@ -2,9 +2,17 @@
 // and the accounts agree exactly. The reference is `accountKey` (a string with a regex).
 import { describe, expect, it } from 'vitest';
 
-import { accountKey } from '../../src/ingest/accounts.js';
 import { MatchKey } from '../../src/ingest/match-key.js';
 import { rng } from '../helpers/rng.js';
+
+/**
+ * The reference key: leading zeros dropped by a regex (one zero kept of an id of zeros), NUL,
+ * the account. NUL cannot occur in a valid field, so two accounts never share one.
+ */
+function accountKey(bank: string, account: string): string {
+  const stripped = bank.replace(/^0+/, '');
+  return `${stripped === '' && bank !== '' ? '0' : stripped}\u0000${account}`;
+}
 
 function bytesOf(bank: string, account: string): string {
   const key = new MatchKey();
@@ -65,6 +73,25 @@ describe('MatchKey', () => {
       const buf = Buffer.concat([Buffer.from('pad'), Buffer.from(merge), Buffer.from('0,0')]);
       key.setNode(buf, 3, 3 + Buffer.byteLength(merge));
       expect(key.bytes.toString('hex', key.start, key.end), merge).toBe(bytesOf(bank, account));
+    }
+  });
+
+  it('gives an accounts row the key of its decoded fields, and says the zeros it dropped', () => {
+    const cases: [string, string, number][] = [
+      ['0010', '8000A', 2],
+      ['000', 'X', 2],
+      ['0', 'X', 0],
+      ['7', 'é,é', 0],
+      ['07', 'x'.repeat(600), 1],
+    ];
+    for (const [bank, account, zeros] of cases) {
+      const key = new MatchKey();
+      const buf = Buffer.from(`pad,${bank},${account},tail`);
+      const bs = 4;
+      const be = bs + Buffer.byteLength(bank);
+      key.setFields(buf, bs, be, be + 1, be + 1 + Buffer.byteLength(account));
+      expect(key.bytes.toString('hex', key.start, key.end), bank).toBe(bytesOf(bank, account));
+      expect(key.start).toBe(zeros);
     }
   });
 });
