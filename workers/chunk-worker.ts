@@ -7,7 +7,7 @@ import { threadId } from 'node:worker_threads';
 import { toWireError } from '../src/errors.js';
 import { collectGarbage, collectSoon } from '../src/pipeline/collect-garbage.js';
 import { edgePortFeatures, edgeRowFeatures } from '../src/features/edge-kernel.js';
-import { sortLists } from '../src/features/graph.js';
+import { buildCsr, sortLists } from '../src/features/graph.js';
 import { blockSquares, blockSums } from '../src/features/moments.js';
 import { nodeFeatures } from '../src/features/node-kernel.js';
 import { readAccounts, type AccountsRead } from '../src/ingest/accounts.js';
@@ -87,6 +87,8 @@ function dispatch(task: KernelTask): unknown {
       return threadId;
     case 'parse':
       return parse(task);
+    case 'build-csr':
+      return buildCsr(task.endpoint, task.rows, task.nodes);
     case 'sort-lists':
       sortLists(task.graph.out, task.ts, task.from, task.to);
       sortLists(task.graph.in, task.ts, task.from, task.to);

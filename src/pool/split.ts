@@ -20,7 +20,9 @@ export function splitTask(task: Task): [Task, Task] | null {
     case 'write-arrow':
     case 'read-accounts':
     case 'end-load':
+    case 'build-csr':
       // One file: a write's record batches are already bounded, and a file cannot be halved.
+      // A CSR build's large arrays are shared buffers, outside the heap it could run out of.
       return null;
     case 'parse':
       return splitParse(task);
@@ -60,6 +62,7 @@ export function joinHalves(task: Task, first: unknown, second: unknown): unknown
     case 'write-arrow':
     case 'read-accounts':
     case 'end-load':
+    case 'build-csr':
       return first;
     case 'parse':
       return joinParsed(task, first as ParsedChunk, second as ParsedChunk | null);
@@ -101,11 +104,15 @@ export function describeTask(task: Task): string {
   if (task.kind === 'write-arrow') return `write of ${task.path}`;
   if (task.kind === 'read-accounts') return `read of ${task.path}`;
   if (task.kind === 'end-load') return 'end of a load';
+  if (task.kind === 'build-csr') return `adjacency of ${plural(task.rows, 'row')}`;
   const unit = UNITS[task.kind];
   return `${task.kind} ${unit}s [${task.from}, ${task.to}) (${plural(task.to - task.from, unit)})`;
 }
 
-type RangeKind = Exclude<Task['kind'], 'parse' | 'write-arrow' | 'read-accounts' | 'end-load'>;
+type RangeKind = Exclude<
+  Task['kind'],
+  'parse' | 'write-arrow' | 'read-accounts' | 'end-load' | 'build-csr'
+>;
 
 const UNITS: Record<RangeKind, string> = {
   'sort-lists': 'node',

@@ -22,6 +22,7 @@ export type Task =
       /** The load's table, for the rows from `span.firstRow` on; null: columns of its own. */
       table: RowColumns | null;
     }
+  | { kind: 'build-csr'; endpoint: Int32Array; rows: number; nodes: number }
   | { kind: 'sort-lists'; graph: Graph; ts: Float64Array; from: number; to: number }
   | {
       kind: 'node-features';

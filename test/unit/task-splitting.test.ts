@@ -212,6 +212,12 @@ describe('range tasks', () => {
     expect(splitTask({ ...task, from: 9, to: 10 } as Task)).toBeNull();
   });
 
+  it('building an adjacency is not cut: it runs whole, its arrays outside the heap', () => {
+    const task: Task = { kind: 'build-csr', endpoint: E.src, rows: EDGES, nodes: NODES };
+
+    expect(splitTask(task)).toBeNull();
+  });
+
   it.each(Object.keys(RANGE_CASES))(
     '%s: joined halves write what the whole task writes',
     (kind) => {
