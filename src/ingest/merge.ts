@@ -5,7 +5,6 @@ import { accountOf, type IndexedAccounts } from './accounts.js';
 import { dictionaryOf } from './code-point-order.js';
 import type { Loaded, LoadReport } from './loaded.js';
 import type { NodeKeys } from './node-merger.js';
-import { MatchKey } from './match-key.js';
 import { ROW_COLUMNS, rowsAt, type ParsedChunk, type RowColumns } from './parse-chunk.js';
 import type { PatternIndex } from './patterns.js';
 import { transactionKey } from './patterns.js';
@@ -204,22 +203,25 @@ async function attachAccounts(
   const codes = new Array<number>(bank.length).fill(-1);
   if (accounts === null) return { codes, entityTypes: [] as string[], report: null };
 
-  const { table, byKey } = accounts;
+  const { table } = accounts;
   const types = dictionaryOf(table.entityTypes);
   const typeCode = Int32Array.from(table.entityTypes, (t) => types.code.get(t)!);
   const typeOf = (r: number) => (table.entityType[r] === -1 ? -1 : typeCode[table.entityType[r]!]!);
   const transactionNodes = bank.length;
 
-  // Each node finds its row. Several nodes find one row when the transactions spell a bank id
+  // Each node has its row. Several nodes have one row when the transactions spell a bank id
   // with and without leading zeros: the first, in node order, and the rest.
-  const key = new MatchKey();
+  const { nodeRows } = accounts;
   const firstNode = new Int32Array(table.rows).fill(-1);
   const moreNodes = new Map<number, number[]>();
   let nodesWithRow = 0;
+  await inSlices(pace, transactionNodes - nodeRows.count, (from, to) => {
+    const base = nodeRows.count;
+    nodeRows.add(nodes.bytes, nodes.offsets.subarray(base, base + to - from + 1));
+  });
   await inSlices(pace, transactionNodes, (from, to) => {
     for (let v = from; v < to; v++) {
-      key.setNode(nodes.bytes, nodes.offsets[v]!, nodes.offsets[v + 1]!);
-      const r = byKey.find(key.bytes, key.start, key.end);
+      const r = nodeRows.row(v);
       if (r === -1) continue;
       codes[v] = typeOf(r);
       nodesWithRow++;

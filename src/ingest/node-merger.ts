@@ -77,6 +77,16 @@ export class NodeMerger {
     }
   }
 
+  /** Nodes merged so far. */
+  get nodes(): number {
+    return this.#nodes.size;
+  }
+
+  /** Merge keys of nodes `from ..` merged so far, as bytes with offsets from their first. */
+  keysFrom(from: number): { bytes: Uint8Array; offsets: Int32Array } {
+    return this.#nodes.exportRange(from, this.#nodes.size);
+  }
+
   /** Every node's merge key, as text and as bytes, in node id order, once all are merged. */
   async finish(chunks: number): Promise<NodeKeys> {
     await this.#draining;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Column, Payload } from '../checkpoint/payload.js';
 import { BadRowError, InputError, WorkerError } from '../errors.js';
 import { indexAccounts, readAccounts, type AccountsRead } from '../ingest/accounts.js';
+import type { NodeRows } from '../ingest/node-rows.js';
 import { BadRows } from '../ingest/bad-rows.js';
 import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import type { Loaded } from '../ingest/loaded.js';
@@ -50,6 +51,14 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   const stopAtBadRow = ctx.opts.onBadRow === 'fail';
   // AMLworld files name about one account per ten rows (HI-Small: 515 K for 5 M).
   const merger = new NodeMerger(session, pace, Math.ceil(Math.min(plan.rows / 10, 1 << 22)));
+  // Once the accounts file is indexed, merged nodes look up their rows as chunks come in.
+  let nodeRows: NodeRows | null = null;
+  const lookUpNodes = () => {
+    if (nodeRows !== null && nodeRows.count < merger.nodes) {
+      const keys = merger.keysFrom(nodeRows.count);
+      nodeRows.add(keys.bytes, keys.offsets);
+    }
+  };
   const chunks = runChunks(ctx, {
     step: 'data_loaded',
     count: plan.chunks.length,
@@ -71,6 +80,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
         }
         parsed[i] = chunk;
         await merger.merged(i);
+        lookUpNodes();
         return { rows: chunk.rows, meta: metaOf(chunk), arrays: arraysOf(chunk) };
       } catch (error) {
         // The chunks after a failed one are never merged; their waits end with it.
@@ -97,6 +107,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     await chunks.catch(() => undefined);
     throw error;
   });
+  nodeRows = side.accounts?.nodeRows ?? null;
   const tally = await chunks;
   noteShortSample(ctx, tally, plan.rows);
   await ctx.pool.endLoad();

@@ -1,0 +1,47 @@
+import type { ByteDict } from './byte-dict.js';
+import { MatchKey } from './match-key.js';
+
+/**
+ * The accounts row of each node (-1: none), found as the node merge gives out node ids: the
+ * coordinator has time to spare while the pool parses, and none once the last chunk is in.
+ */
+export class NodeRows {
+  readonly #byKey: ByteDict;
+  readonly #key = new MatchKey();
+  #rows = new Int32Array(1 << 12);
+  #count = 0;
+
+  /** `byKey`: the accounts rows by match key (`indexAccounts`). */
+  constructor(byKey: ByteDict) {
+    this.#byKey = byKey;
+  }
+
+  /** Nodes looked up so far: ids `0 .. count - 1`. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /**
+   * Looks up the nodes from id `count` on, whose merge keys are `bytes[offsets[i] ..
+   * offsets[i + 1])` for node `count + i`.
+   */
+  add(bytes: Uint8Array, offsets: Int32Array): void {
+    const n = offsets.length - 1;
+    if (this.#count + n > this.#rows.length) {
+      const next = new Int32Array(Math.max(this.#count + n, 2 * this.#rows.length));
+      next.set(this.#rows.subarray(0, this.#count));
+      this.#rows = next;
+    }
+    const key = this.#key;
+    for (let i = 0; i < n; i++) {
+      key.setNode(bytes, offsets[i]!, offsets[i + 1]!);
+      this.#rows[this.#count + i] = this.#byKey.find(key.bytes, key.start, key.end);
+    }
+    this.#count += n;
+  }
+
+  /** The accounts row of node `v` (looked up already), or -1. */
+  row(v: number): number {
+    return this.#rows[v]!;
+  }
+}
