@@ -115,5 +115,6 @@ function dispatch(task: KernelTask): unknown {
 function parse(task: Extract<KernelTask, { kind: 'parse' }>): ParsedChunk {
   const table = task.table ?? undefined;
   if (task.session === null) return parseChunk(task.path, task.span, task.stopAtBadRow, { table });
-  return parseInSession(task.path, task.span, task.stopAtBadRow, task.session, table);
+  const { path, span, stopAtBadRow, session, expectedKeys } = task;
+  return parseInSession(path, span, stopAtBadRow, session, table, expectedKeys);
 }

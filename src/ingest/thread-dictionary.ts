@@ -37,7 +37,7 @@ export function endSession(collect?: () => void): void {
 
 /**
  * Parses a chunk into this thread's dictionary for load `session` (a new session starts an
- * empty one). The result carries every key not yet reported, including keys a parse that
+ * empty one, sized for `expectedKeys`). The result carries every key not yet reported, including keys a parse that
  * threw had added, so the coordinator never misses one.
  */
 export function parseInSession(
@@ -46,9 +46,11 @@ export function parseInSession(
   stopAtBadRow: boolean,
   session: string,
   table?: RowColumns,
+  expectedKeys = 1 << 16,
 ): ParsedChunk {
   if (current?.session !== session) {
-    current = { session, id: threadId * 65_536 + made++, dict: new ByteDict(1 << 16), reported: 0 };
+    const dict = new ByteDict(expectedKeys);
+    current = { session, id: threadId * 65_536 + made++, dict, reported: 0 };
   }
   const base = current.reported;
   const chunk = parseChunk(path, span, stopAtBadRow, {

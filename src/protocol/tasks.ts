@@ -21,6 +21,11 @@ export type Task =
       session: string | null;
       /** The load's table, for the rows from `span.firstRow` on; null: columns of its own. */
       table: RowColumns | null;
+      /**
+       * Accounts the load is expected to name: a session's dictionary starts that large
+       * instead of doubling its way there (rehashing took a worker 1 s at 10 M rows).
+       */
+      expectedKeys?: number;
     }
   | { kind: 'build-csr'; endpoint: Int32Array; rows: number; nodes: number }
   | { kind: 'sort-lists'; graph: Graph; ts: Float64Array; from: number; to: number }

@@ -49,8 +49,10 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   const pace = new Pacer(ctx.signal);
   const session = randomUUID();
   const stopAtBadRow = ctx.opts.onBadRow === 'fail';
-  // AMLworld files name about one account per ten rows (HI-Small: 515 K for 5 M).
-  const merger = new NodeMerger(session, pace, Math.ceil(Math.min(plan.rows / 10, 1 << 22)));
+  // AMLworld files name about one account per ten rows (HI-Small: 515 K for 5 M), and each
+  // worker's dictionary meets almost all of them.
+  const expectedKeys = Math.ceil(Math.min(plan.rows / 10, 1 << 22));
+  const merger = new NodeMerger(session, pace, expectedKeys);
   // Once the accounts file is indexed, merged nodes look up their rows as chunks come in.
   let nodeRows: NodeRows | null = null;
   const lookUpNodes = () => {
@@ -68,7 +70,15 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     compute: async (i, hints) => {
       try {
         const chunk = await ctx.pool.run<ParsedChunk>(
-          { kind: 'parse', path, span: plan.chunks[i]!, stopAtBadRow, session, table },
+          {
+            kind: 'parse',
+            path,
+            span: plan.chunks[i]!,
+            stopAtBadRow,
+            session,
+            table,
+            expectedKeys,
+          },
           hints,
         );
         // Its keys are taken in first, even when it stops the run, so the thread's later
