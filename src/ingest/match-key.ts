@@ -64,7 +64,7 @@ export class MatchKey {
 }
 
 /** Where bank and account meet in a merge key: its NUL if it has one, else its first comma. */
-function separator(key: Uint8Array, start: number, end: number): number {
+export function separator(key: Uint8Array, start: number, end: number): number {
   let comma = -1;
   for (let i = start; i < end; i++) {
     if (key[i] === 0) return i;

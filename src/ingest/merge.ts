@@ -5,6 +5,7 @@ import { accountOf, type IndexedAccounts } from './accounts.js';
 import { dictionaryOf } from './code-point-order.js';
 import type { Loaded, LoadReport } from './loaded.js';
 import type { NodeKeys } from './node-merger.js';
+import { nodeTexts, type NodeTexts } from './node-texts.js';
 import { ROW_COLUMNS, rowsAt, type ParsedChunk, type RowColumns } from './parse-chunk.js';
 import type { PatternIndex } from './patterns.js';
 import { transactionKey } from './patterns.js';
@@ -51,17 +52,8 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   const edges: EdgeColumns = { rows, ...rowsAt(input.table, 0, rows), bank: sharedInt32(rows) };
 
   // 1. Node ids in order of first appearance (interned by NodeMerger as chunks arrived).
-  const keys = input.nodes.text;
-  const cut = (k: string) => (k.includes('\u0000') ? k.indexOf('\u0000') : k.indexOf(','));
-  const bank: string[] = [];
-  const account: string[] = [];
-  await inSlices(pace, keys.length, (from, to) => {
-    for (let v = from; v < to; v++) {
-      const k = keys[v]!;
-      bank.push(k.slice(0, cut(k)));
-      account.push(k.slice(cut(k) + 1));
-    }
-  });
+  const texts = await nodeTexts(input.nodes, pace);
+  const { bank, account } = texts;
   const transactionNodes = bank.length;
 
   // 2. Global dictionaries, sorted by code point.
@@ -88,26 +80,22 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   await inSlices(pace, rows, (from, to) => {
     for (let e = from; e < to; e++) sender[edges.src[e]!] = 1;
   });
-  const bankDict = dictionaryOf(bank.filter((_, v) => sender[v] === 1));
-  const senderCode = Int32Array.from(bank, (b, v) =>
-    sender[v] === 1 ? bankDict.code.get(b)! : -1,
-  );
+  const senderCode = senderBankCodes(texts, sender);
   await inSlices(pace, rows, (from, to) => {
-    for (let e = from; e < to; e++) edges.bank[e] = senderCode[edges.src[e]!]!;
+    for (let e = from; e < to; e++) edges.bank[e] = senderCode.codes[edges.src[e]!]!;
   });
 
   // 5. Accounts file: entity types, and accounts that never transact become nodes.
   const accounts = await attachAccounts(input.accounts, input.nodes, bank, account, pace);
-  const bankTexts = new Map<string, number>();
   const bankText = sharedInt32(bank.length);
-  await inSlices(pace, bank.length, (from, to) => {
-    for (let v = from; v < to; v++) {
-      const b = bank[v]!;
-      let id = bankTexts.get(b);
-      if (id === undefined) bankTexts.set(b, (id = bankTexts.size));
-      bankText[v] = id;
-    }
-  });
+  bankText.set(texts.bankId);
+  const bankTexts = new Map(texts.banks.map((b, i) => [b, i]));
+  for (let v = transactionNodes; v < bank.length; v++) {
+    const b = bank[v]!;
+    let id = bankTexts.get(b);
+    if (id === undefined) bankTexts.set(b, (id = bankTexts.size));
+    bankText[v] = id;
+  }
   const entityType = sharedInt32(bank.length);
   entityType.set(accounts.codes);
 
@@ -165,7 +153,7 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
     dict: {
       currency: currency.values,
       format: format.values,
-      bank: bankDict.values,
+      bank: senderCode.dictionary,
       entityType: accounts.entityTypes,
     },
     originTs:
@@ -177,6 +165,20 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
     rejects,
     report,
   };
+}
+
+/**
+ * The From Bank dictionary, sorted by code point: the bank texts of sender nodes, found
+ * among the distinct banks rather than the nodes. Codes per node, -1 for a node that never
+ * sends.
+ */
+function senderBankCodes(texts: NodeTexts, sender: Uint8Array) {
+  const sends = new Uint8Array(texts.banks.length);
+  for (let v = 0; v < texts.bankId.length; v++) if (sender[v] === 1) sends[texts.bankId[v]!] = 1;
+  const dict = dictionaryOf(texts.banks.filter((_, b) => sends[b] === 1));
+  const ofBank = Int32Array.from(texts.banks, (t, b) => (sends[b] === 1 ? dict.code.get(t)! : -1));
+  const codes = Int32Array.from(texts.bankId, (b, v) => (sender[v] === 1 ? ofBank[b]! : -1));
+  return { dictionary: dict.values, codes };
 }
 
 /** Moves `rows` rows of every column from row `from` down to row `to` (to < from). */

@@ -87,7 +87,7 @@ export class NodeMerger {
     return this.#nodes.exportRange(from, this.#nodes.size);
   }
 
-  /** Every node's merge key, as text and as bytes, in node id order, once all are merged. */
+  /** Every node's merge key, as bytes, in node id order, once all are merged. */
   async finish(chunks: number): Promise<NodeKeys> {
     await this.#draining;
     if (this.#broken !== null) throw this.#broken.error;
@@ -95,7 +95,7 @@ export class NodeMerger {
     if (this.#next !== chunks) {
       throw new Error(`node merge incomplete: ${this.#next} of ${chunks} chunks`);
     }
-    return { text: this.#nodes.values(), ...this.#nodes.exportKeys() };
+    return this.#nodes.exportKeys();
   }
 
   #kick(): void {
@@ -206,11 +206,10 @@ export class NodeMerger {
 }
 
 /**
- * Node keys (`bank,account`, or `bank NUL account`), as text and as bytes: key v is
+ * Node keys (`bank,account`, or `bank NUL account`) as bytes: key v is
  * `bytes[offsets[v], offsets[v + 1])`.
  */
 export interface NodeKeys {
-  text: string[];
   bytes: Uint8Array;
   offsets: Int32Array;
 }

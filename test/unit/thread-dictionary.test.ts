@@ -11,6 +11,7 @@ import { parseChunk, type ParsedChunk } from '../../src/ingest/parse-chunk.js';
 import { planChunks } from '../../src/ingest/scan.js';
 import { endSession, parseInSession } from '../../src/ingest/thread-dictionary.js';
 import { Pacer } from '../../src/pipeline/pacer.js';
+import { keyTexts } from '../helpers/node-keys.js';
 import { SAMPLE } from '../helpers/paths.js';
 
 const path = SAMPLE.transactions;
@@ -42,7 +43,7 @@ describe('parseInSession', () => {
       parsed[i] = parseInSession(path, plan.chunks[i]!, false, 's1');
       merger.receive(i, parsed[i]);
     }
-    const nodes = (await merger.finish(parsed.length)).text;
+    const nodes = keyTexts(await merger.finish(parsed.length));
 
     expect(nodes).toEqual([...new Set(keys)]);
     expect(rowKeys(parsed, nodes)).toEqual(keys);
@@ -74,7 +75,7 @@ describe('parseInSession', () => {
     const merger = new NodeMerger('s4', new Pacer(undefined));
     merger.receive(1, b);
     merger.receive(0, a);
-    const nodes = (await merger.finish(2)).text;
+    const nodes = keyTexts(await merger.finish(2));
 
     expect(b.keySpace).toMatchObject({ kind: 'global', base: a.accountOffsets.length - 1 });
     expect(nodes).toEqual([...new Set(keys)]);
