@@ -7,6 +7,7 @@ import { ACCOUNT_COLUMNS, readHeader } from './header.js';
 import { MatchKey } from './match-key.js';
 import { NodeRows } from './node-rows.js';
 import { fieldText, readInput } from './read-file.js';
+import { STRAY_QUOTE } from './parse-chunk.js';
 import { records } from './records.js';
 
 /**
@@ -99,15 +100,17 @@ export async function readAccounts(
       ? 'unterminated quoted field'
       : rec.hasNul
         ? 'NUL byte in row'
-        : !located.utf8
-          ? 'invalid UTF-8 in row'
-          : rec.fields !== ACCOUNT_COLUMNS.length
-            ? `expected ${ACCOUNT_COLUMNS.length} fields, found ${rec.fields}`
-            : en[BANK_ID] === st[BANK_ID]
-              ? 'empty Bank ID (column 2)'
-              : en[ACCOUNT] === st[ACCOUNT]
-                ? 'empty Account Number (column 3)'
-                : null;
+        : rec.strayQuote
+          ? STRAY_QUOTE
+          : !located.utf8
+            ? 'invalid UTF-8 in row'
+            : rec.fields !== ACCOUNT_COLUMNS.length
+              ? `expected ${ACCOUNT_COLUMNS.length} fields, found ${rec.fields}`
+              : en[BANK_ID] === st[BANK_ID]
+                ? 'empty Bank ID (column 2)'
+                : en[ACCOUNT] === st[ACCOUNT]
+                  ? 'empty Account Number (column 3)'
+                  : null;
     if (reason !== null) {
       bad.add({ file: path, line: recLine, reason, text: text() });
       continue;

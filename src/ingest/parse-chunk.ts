@@ -144,7 +144,7 @@ export function parseChunk(
     const en = rec.ends;
     // Field offsets are only meaningful for a whole record of 11 fields; anything else is
     // sent to the wordy check without touching them.
-    const whole = rec.fields === FIELDS && !rec.hasNul && !rec.unterminated;
+    const whole = rec.fields === FIELDS && !rec.hasNul && !rec.unterminated && !rec.strayQuote;
     const ts = whole ? parseTimestamp(src, st[F.timestamp]!, en[F.timestamp]!) : NaN;
     const received = whole ? parseAmount(src, st[F.amountReceived]!, en[F.amountReceived]!) : NaN;
     // Most rows pay what they receive: the same text is the same number, parsed once.
@@ -191,10 +191,15 @@ export function parseChunk(
   return out;
 }
 
+/** A quote RFC 4180 does not allow, read as text; the row is bad, not merged with the next. */
+export const STRAY_QUOTE =
+  'stray quote (a quote inside an unquoted field, or text after a closing quote)';
+
 /** The reason a record is malformed, or null; checked in column order. */
 export function checkRecord(rec: SplitRecord): string | null {
   if (rec.unterminated) return 'unterminated quoted field';
   if (rec.hasNul) return 'NUL byte in row';
+  if (rec.strayQuote) return STRAY_QUOTE;
   if (rec.fields !== FIELDS) return `expected ${FIELDS} fields, found ${rec.fields}`;
 
   const s = rec.src;

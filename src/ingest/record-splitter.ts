@@ -26,6 +26,8 @@ export interface SplitRecord {
   hasNul: boolean;
   /** Set when a quoted field never closes. */
   unterminated: boolean;
+  /** Set when a quote stands inside an unquoted field, or text follows a closing quote. */
+  strayQuote: boolean;
   /** True for an empty line (no record). */
   blank: boolean;
 }
@@ -41,6 +43,7 @@ export class RecordSplitter {
     lines: 1,
     hasNul: false,
     unterminated: false,
+    strayQuote: false,
     blank: false,
   };
   #scratch = Buffer.allocUnsafe(4096);
@@ -105,6 +108,7 @@ export class RecordSplitter {
     rec.next = i + 1;
     rec.lines = 1;
     rec.unterminated = false;
+    rec.strayQuote = false;
     rec.blank = contentEnd === pos;
     rec.hasNul = hasNul;
     return rec;
@@ -118,8 +122,11 @@ export class RecordSplitter {
     let lines = 1;
     let i = pos;
     let inQuote = false;
+    /** The field began with a quote: `""` (empty) is then not the start of another. */
+    let opened = false;
     rec.hasNul = false;
     rec.unterminated = false;
+    rec.strayQuote = false;
 
     const put = (b: number): void => {
       if (out === this.#scratch.length) this.#growScratch();
@@ -133,27 +140,48 @@ export class RecordSplitter {
       fields++;
     };
 
+    // RFC 4180: a quote opens a quoted field only as the field's first byte, and a closing
+    // quote is followed by a comma or the line break, or by a second quote, which makes the
+    // pair one literal quote. Any other quote is a stray: kept as text, the record marked bad
+    // and ended at its own line break (the planner in scan.ts reads quotes the same way).
+    let closed = false;
     for (; i < end; i++) {
       const b = buf[i] as number;
       if (b === 0) rec.hasNul = true;
       if (inQuote) {
-        if (b === QUOTE && buf[i + 1] === QUOTE && i + 1 < end) {
-          put(QUOTE);
-          i++;
-        } else if (b === QUOTE) {
+        if (b === QUOTE) {
           inQuote = false;
+          closed = true;
         } else {
           if (b === NL) lines++;
           put(b);
         }
-      } else if (b === QUOTE) {
-        inQuote = true;
+        continue;
+      }
+      if (b === NL) break;
+      if (closed) {
+        closed = false;
+        if (b === QUOTE) {
+          put(QUOTE);
+          inQuote = true;
+          continue;
+        }
+        const lineEnd = b === CR && i + 1 < end && buf[i + 1] === NL;
+        if (b !== COMMA && !lineEnd) rec.strayQuote = true;
+      }
+      if (b === QUOTE) {
+        if (out === fieldStart && !opened) {
+          inQuote = true;
+          opened = true;
+        } else {
+          rec.strayQuote = true;
+          put(b);
+        }
       } else if (b === COMMA) {
         closeField();
         put(COMMA);
         fieldStart = out;
-      } else if (b === NL) {
-        break;
+        opened = false;
       } else {
         put(b);
       }

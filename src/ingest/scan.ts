@@ -23,6 +23,7 @@ const BLOCK = 8 * 1024 * 1024;
 const NL = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
+const COMMA = 0x2c;
 
 /**
  * Splits the data rows of a CSV into chunks of `chunkRows` records, stopping after `limit`
@@ -60,6 +61,7 @@ function scan(
     recStart: dataStart,
     recLine: dataLine,
     inQuote: false,
+    closed: false,
     prev: -1,
     rows: 0,
     chunkStart: dataStart,
@@ -127,6 +129,9 @@ function scan(
 interface ScanState {
   line: number;
   inQuote: boolean;
+  /** The byte before was the quote that closed a quoted field. */
+  closed: boolean;
+  /** The byte before, -1 at the start of the data. */
   prev: number;
 }
 
@@ -138,6 +143,7 @@ function scanBlock(
 ): boolean {
   // Fast path: no quote in this block and none open, so every line break ends a record.
   if (!s.inQuote && block.indexOf(QUOTE) === -1) {
+    if (block.length > 0) s.closed = false;
     let from = 0;
     for (;;) {
       const nl = block.indexOf(NL, from);
@@ -150,14 +156,25 @@ function scanBlock(
     return false;
   }
 
+  // The record splitter's reading of quotes (record-splitter.ts): one opens a quoted field
+  // only as its first byte; in one, a quote closes it, and a quote right after reopens it (a
+  // doubled quote). Any other quote is text of a bad row, which ends at its own line break.
   for (let i = 0; i < block.length; i++) {
     const b = block[i] as number;
-    if (b === QUOTE) {
-      s.inQuote = !s.inQuote;
-    } else if (b === NL) {
-      if (s.inQuote) {
+    if (s.inQuote) {
+      if (b === QUOTE) {
+        s.inQuote = false;
+        s.closed = true;
+      } else if (b === NL) {
         s.line++;
-      } else if (endRecord(base + i)) {
+      }
+    } else if (b === QUOTE) {
+      s.inQuote = s.closed || s.prev === COMMA || s.prev === NL || s.prev === -1;
+      s.closed = false;
+    } else {
+      s.closed = false;
+      if (b === NL && endRecord(base + i)) {
+        s.prev = b;
         return true;
       }
     }

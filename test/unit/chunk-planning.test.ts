@@ -67,6 +67,25 @@ describe('planChunks', () => {
     expect(plan.chunks).toEqual([span(0, 2, 11, 2, 0, 1), span(1, 11, 13, 3, 1, 1)]);
   });
 
+  it('reads a quote inside an unquoted field as text: the record ends at its line', () => {
+    // As the record splitter does: `AC"H` and `A"CH` hold stray quotes, not a quoted part
+    // running from one row into the next. Rows "x,AC\"H\n" (7 bytes) at 2-8, "y,A\"CH\n" at
+    // 9-15, "z\n" at 16-17; and `"a"b` closes its quote before the b.
+    const path = file('h\nx,AC"H\ny,A"CH\nz\n"a"b,"c\nd"\ne\n');
+    const plan = planChunks(path, 2, 2, 1, null);
+    expect(plan.chunks.slice(0, 3)).toEqual([
+      span(0, 2, 9, 2, 0, 1),
+      span(1, 9, 16, 3, 1, 1),
+      span(2, 16, 18, 4, 2, 1),
+    ]);
+    // `"a"b,"c\nd"` is one record over lines 5-6 (its second field opens a quote), then e.
+    expect(plan.chunks.slice(3).map((c) => [c.firstLine, c.rows])).toEqual([
+      [5, 1],
+      [7, 1],
+    ]);
+    expect(plan.rows).toBe(5);
+  });
+
   it('handles CRLF line ends and skips a blank CRLF line', () => {
     // "h\r\n" 0-2; r0 3-6; r1 7-10; blank "\r\n" 11-12 (line 4); r2 13-16 (line 5).
     const path = file('h\r\nr0\r\nr1\r\n\r\nr2\r\n');

@@ -13,7 +13,10 @@ import { rng } from '../helpers/rng.js';
 const dir = mkdtempSync(join(tmpdir(), 'amlprep-unit-chunking-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A random file: good rows, quoted fields with line breaks, blank lines and bad labels. */
+/**
+ * A random file: good rows, quoted fields with line breaks, blank lines, bad labels and stray
+ * quotes.
+ */
 function randomFile(seed: number) {
   const next = rng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]!;
@@ -32,8 +35,14 @@ function randomFile(seed: number) {
       line++;
       continue;
     }
-    const format = next() < 0.2 ? `"Wire${eol}Transfer"` : pick(['Cash', 'ACH', '"Che""que"']);
-    const bad = next() < 0.15;
+    // A stray quote (RFC 4180 allows one only to open a field) makes a bad row of one line.
+    const stray = next() < 0.1;
+    const format = stray
+      ? pick(['AC"H', '"Cash"x', 'A"C"H'])
+      : next() < 0.2
+        ? `"Wire${eol}Transfer"`
+        : pick(['Cash', 'ACH', '"Che""que"']);
+    const bad = next() < 0.15 || stray;
     const account = next() < 0.2 ? `"A,${r % 7}"` : `A${r % 7}`;
     lines.push(
       [

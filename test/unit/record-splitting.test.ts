@@ -120,4 +120,32 @@ describe('RecordSplitter', () => {
   it('keeps multi-byte UTF-8 inside quoted and plain fields', () => {
     expect(fieldsOf(splitOne('"Zürich, 😀",€\n'))).toEqual(['Zürich, 😀', '€']);
   });
+
+  it('reads a quote inside an unquoted field as text, and ends the bad record at its line', () => {
+    // RFC 4180 allows a quote only as a field's first byte: these two rows must not merge
+    // into one record whose "quoted" part runs from row 1 into row 2.
+    const buf = Buffer.from('x,AC"H,0\ny,A"CH,1\nz,ACH,0\n');
+    const splitter = new RecordSplitter(buf, buf.length);
+    const got = [];
+    for (let pos = 0; pos < buf.length;) {
+      const rec = splitter.split(pos);
+      got.push({ fields: fieldsOf(rec), stray: rec.strayQuote, lines: rec.lines });
+      pos = rec.next;
+    }
+    expect(got).toEqual([
+      { fields: ['x', 'AC"H', '0'], stray: true, lines: 1 },
+      { fields: ['y', 'A"CH', '1'], stray: true, lines: 1 },
+      { fields: ['z', 'ACH', '0'], stray: false, lines: 1 },
+    ]);
+  });
+
+  it('flags text after a closing quote, but not a comma or a line break', () => {
+    expect(splitOne('"a"b,c\n').strayQuote).toBe(true);
+    expect(splitOne('"a" ,c\n').strayQuote).toBe(true);
+    expect(fieldsOf(splitOne('"a"b,c\n'))).toEqual(['ab', 'c']);
+    for (const ok of ['"a",c\r\n', 'a,"b"\r\n', 'a,"b"', '"",x\n', '"""",x\n', '"a""b",c\n']) {
+      expect(splitOne(ok).strayQuote, ok).toBe(false);
+    }
+    expect(splitOne('a,"b"\r\n').next).toBe(7);
+  });
 });
