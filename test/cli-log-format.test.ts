@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 
@@ -241,6 +241,29 @@ describe('--dry-run', () => {
     expect(io.out()).toContain('rows           20 in 5 chunks of up to 4, 3 workers\n');
     expect(io.out()).toMatch(/^ {2}data_loaded +not recorded +compute \(no checkpoint\)$/m);
     expect(existsSync(out)).toBe(false);
+  });
+
+  // Fresh-user report (session 12): these passed --dry-run, then the run stopped on them.
+  it.each([
+    ['a header-only transactions file', 'tx', `${readFileSync(mixed, 'utf8').split('\n')[0]}\n`],
+    ['an empty accounts file', 'accounts', ''],
+    ['an accounts file with another header', 'accounts', 'Bank,Account\n1,A\n'],
+  ])('refuses %s as the run does, with the same message', async (_, which, content) => {
+    const dir = tempDir();
+    const file = join(dir, 'input.csv');
+    writeFileSync(file, content);
+    const tx = which === 'tx' ? file : mixed;
+    const args = ['run', tx, '--out', join(dir, 'out'), '--workers', '1'];
+    if (which === 'accounts') args.push('--accounts', file);
+
+    const planned = bufferIo();
+    const ran = bufferIo();
+    expect(await main([...args, '--dry-run'], planned)).toBe(2);
+    expect(await main(args, ran)).toBe(2);
+
+    const message = planned.err().trim();
+    expect(message).toContain(file);
+    expect(ran.err()).toContain(message);
   });
 
   it('sizes the outputs so that the real ones stay under its upper estimate', async () => {

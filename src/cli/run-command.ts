@@ -6,7 +6,7 @@ import { refuseForeignOutputs } from '../checkpoint/ownership.js';
 import { CheckpointStore } from '../checkpoint/store.js';
 import { fingerprintSteps } from '../pipeline/fingerprints.js';
 import { changedKeys } from '../pipeline/step-record.js';
-import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
+import { ACCOUNT_COLUMNS, noDataRows, readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import { planChunks } from '../ingest/scan.js';
 import {
   resolveOptions,
@@ -187,8 +187,8 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * `--dry-run`: validates the options as `run()` would, checks the transactions header, counts
- * its rows and chunks, and lists the steps the checkpoint store holds. Whether a recorded
+ * `--dry-run`: validates the options as `run()` would, checks the transactions header (and
+ * that rows follow it) and the accounts header, counts the rows and chunks, and lists the steps the checkpoint store holds. Whether a recorded
  * step is reused also depends on its fingerprint, which only `run()` computes; the plan says
  * so rather than guess.
  */
@@ -203,6 +203,9 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       opts.chunkSize,
       opts.sample,
     );
+    if (scan.rows === 0) throw noDataRows(opts.transactions, header.dataLine);
+    // The accounts file's header too: the run reads it first and stops on the same errors.
+    if (opts.accounts !== null) readHeader(opts.accounts, ACCOUNT_COLUMNS);
     const inputs = Object.fromEntries(
       (['transactions', 'accounts', 'patterns'] as const).map((k) => [
         k,

@@ -102,3 +102,8 @@ function rejectForeignEncodings(path: string, head: Buffer): void {
 function splitHeader(text: string): string[] {
   return text.split(',').map((name) => name.trim().replace(/^"(.*)"$/, '$1'));
 }
+
+/** A transactions file with a header and no data row: nothing to preprocess. */
+export function noDataRows(path: string, dataLine: number): InputError {
+  return new InputError(`${path}:${dataLine}: no data rows after the header`);
+}

@@ -5,7 +5,7 @@ import { BadRowError, InputError, WorkerError } from '../errors.js';
 import { indexAccounts, readAccounts, type AccountsRead } from '../ingest/accounts.js';
 import type { NodeRows } from '../ingest/node-rows.js';
 import { BadRows } from '../ingest/bad-rows.js';
-import { readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
+import { noDataRows, readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
 import type { Loaded } from '../ingest/loaded.js';
 import { mergeChunks, unmatchedPatternReason } from '../ingest/merge.js';
 import { NodeMerger } from '../ingest/node-merger.js';
@@ -40,8 +40,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     ctx.opts.chunkSize,
     ctx.opts.sample,
   );
-  if (plan.rows === 0)
-    throw new InputError(`${path}:${header.dataLine}: no data rows after the header`);
+  if (plan.rows === 0) throw noDataRows(path, header.dataLine);
 
   const parsed = new Array<ParsedChunk>(plan.chunks.length);
   // One table for every chunk's rows, parsed straight into it: no second copy of the rows.
