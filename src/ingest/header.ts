@@ -53,6 +53,7 @@ export function readHeader(
   }
   const lineEnd = nl === -1 ? head.length : nl;
   const text = head.toString('utf8', bom, lineEnd).replace(/\r$/, '');
+  if (text.trim() === '') throw blankHead(path, head.toString('utf8', bom).trim() === '', expected);
 
   const names = splitHeader(text);
   const ok =
@@ -65,6 +66,18 @@ export function readHeader(
     );
   }
   return { dataStart: nl === -1 ? lineEnd : nl + 1, dataLine: 2 };
+}
+
+/**
+ * A first line with nothing on it: the file holds nothing else (a BOM, blank lines), or the
+ * header comes later. Blank lines are skipped between data rows only; the header is line 1.
+ */
+function blankHead(path: string, nothingElse: boolean, expected: readonly string[]): InputError {
+  if (nothingElse) return new InputError(`${path}:1: empty file (expected a header row)`);
+  return new InputError(
+    `${path}:1: blank first line; the header row must be the first line (the ` +
+      `comma-separated columns ${expected.join(',')})`,
+  );
 }
 
 function readHead(path: string): Buffer {

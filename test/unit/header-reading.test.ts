@@ -1,0 +1,55 @@
+// SPEC §1: the header is the file's first line (after an optional BOM); a missing or blank
+// one is an error naming the file and line 1.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { ACCOUNT_COLUMNS, readHeader } from '../../src/ingest/header.js';
+import { useTempDirs } from '../helpers/temp-dir.js';
+
+const tempDir = useTempDirs('header-reading');
+const HEADER = ACCOUNT_COLUMNS.join(',');
+
+function fileOf(content: string): string {
+  const path = join(tempDir(), 'accounts.csv');
+  writeFileSync(path, content);
+  return path;
+}
+
+function messageOf(content: string): string {
+  const path = fileOf(content);
+  try {
+    readHeader(path, ACCOUNT_COLUMNS);
+  } catch (error) {
+    return (error as Error).message.replace(path, 'FILE');
+  }
+  return 'no error';
+}
+
+describe('readHeader', () => {
+  it('finds data after a header with or without a BOM and CRLF', () => {
+    expect(readHeader(fileOf(`${HEADER}\nx`), ACCOUNT_COLUMNS)).toEqual({
+      dataStart: HEADER.length + 1,
+      dataLine: 2,
+    });
+    expect(readHeader(fileOf(`\uFEFF${HEADER}\r\nx`), ACCOUNT_COLUMNS).dataStart).toBe(
+      3 + HEADER.length + 2,
+    );
+  });
+
+  it('calls a file of nothing, a BOM or blank lines empty', () => {
+    for (const content of ['', '\uFEFF', '\n\n', '\uFEFF\r\n  \r\n']) {
+      expect(messageOf(content), JSON.stringify(content)).toBe(
+        'FILE:1: empty file (expected a header row)',
+      );
+    }
+  });
+
+  it('says the header must be the first line when blank lines come before it', () => {
+    expect(messageOf(`\n${HEADER}\n1,2,3,4,5\n`)).toBe(
+      `FILE:1: blank first line; the header row must be the first line (the comma-separated ` +
+        `columns ${HEADER})`,
+    );
+  });
+});
