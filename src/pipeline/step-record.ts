@@ -25,7 +25,13 @@ export function changedKeys(was: Record<string, unknown>, now: Record<string, un
     const b = now.inputs as Record<string, unknown>;
     return Object.keys(b)
       .filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f]))
-      .map((f) => `the ${f} file changed (size, mtime or content)`);
+      .map((f) =>
+        a[f] === null || a[f] === undefined
+          ? `--${f} was added`
+          : b[f] === null
+            ? `--${f} was left out`
+            : `the ${f} file changed (size, mtime or content)`,
+      );
   });
   return words.length === 0 ? 'settings changed' : words.join(', ');
 }

@@ -1,0 +1,31 @@
+// SPEC §10: a step whose inputs or options changed is recomputed, and the reason given names
+// what changed in words a user can act on.
+import { describe, expect, it } from 'vitest';
+
+import { changedKeys } from '../../src/pipeline/step-record.js';
+
+const tx = { size: 10, mtimeMs: 1, sample: 'a' };
+const accounts = { size: 20, mtimeMs: 2, sample: 'b' };
+
+describe('changedKeys', () => {
+  it('says an input option was added or left out, not that its file changed', () => {
+    const without = { inputs: { transactions: tx, accounts: null } };
+    const with_ = { inputs: { transactions: tx, accounts } };
+
+    expect(changedKeys(without, with_)).toBe('--accounts was added');
+    expect(changedKeys(with_, without)).toBe('--accounts was left out');
+  });
+
+  it('says a file changed when both runs name one and they differ', () => {
+    const before = { inputs: { transactions: tx, accounts } };
+    const after = { inputs: { transactions: tx, accounts: { ...accounts, size: 21 } } };
+
+    expect(changedKeys(before, after)).toBe('the accounts file changed (size, mtime or content)');
+  });
+
+  it('names changed options in their flag spelling, with the earlier step', () => {
+    expect(changedKeys({ smoteRatio: 1, previous: 'x' }, { smoteRatio: 0.5, previous: 'y' })).toBe(
+      '--smote-ratio changed, an earlier step changed',
+    );
+  });
+});
