@@ -218,6 +218,10 @@ describe('amlprep run on a folder that holds checkpoints', () => {
     expect([...steps.keys()]).toEqual([...STEPS]);
     for (const step of STEPS) expect(steps.get(step)?.how, step).toBe('loaded');
     expect(rerun.stdout).toContain(`loaded from checkpoints: ${STEPS.join(', ')}`);
+    // Nothing was computed, so no budget decided anything; the summary says so.
+    expect(rerun.stdout).toContain(
+      'memory budget  not needed: every step came from its checkpoint',
+    );
     expect(sha256Of(out)).toEqual(before);
   });
 

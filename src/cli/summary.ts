@@ -42,7 +42,11 @@ export function formatSummary(r: RunResult): string {
   }
   lines.push(`  ${'total'.padEnd(14)} ${fmtSeconds(r.seconds).padStart(9)}`);
   if (r.resumed.length > 0) lines.push(`loaded from checkpoints: ${r.resumed.join(', ')}`);
-  if (r.memory !== null) lines.push(memoryLine(r.memory));
+  lines.push(
+    r.memory === null
+      ? 'memory budget  not needed: every step came from its checkpoint'
+      : memoryLine(r.memory),
+  );
   lines.push(
     '',
     `outputs in ${r.out}: nodes.arrow, edges.arrow, train_resampled.arrow, manifest.json`,
