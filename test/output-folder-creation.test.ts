@@ -86,7 +86,7 @@ describe('creating the output folder', () => {
   });
 
   // Fresh-user report (session 11): --dry-run planned runs into these and exited 0.
-  it('is refused by --dry-run in the run’s words: a file or a broken link in the way', async () => {
+  it('is refused by --dry-run in the run’s words: a file or a link to nothing', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'file'), 'x');
     symlinkSync(join(dir, 'gone'), join(dir, 'dangling'));

@@ -188,9 +188,9 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
 
 /**
  * `--dry-run`: validates the options as `run()` would, checks the transactions header (and
- * that rows follow it) and the accounts header, counts the rows and chunks, and lists the steps the checkpoint store holds. Whether a recorded
- * step is reused also depends on its fingerprint, which only `run()` computes; the plan says
- * so rather than guess.
+ * that rows follow it) and the accounts header, counts the rows and chunks, and lists the
+ * steps the checkpoint store holds. Whether a recorded step is reused also depends on its
+ * fingerprint, which only `run()` computes; the plan says so rather than guess.
  */
 async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): Promise<number> {
   try {

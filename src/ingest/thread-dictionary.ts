@@ -37,8 +37,8 @@ export function endSession(collect?: () => void): void {
 
 /**
  * Parses a chunk into this thread's dictionary for load `session` (a new session starts an
- * empty one, sized for `expectedKeys`). The result carries every key not yet reported, including keys a parse that
- * threw had added, so the coordinator never misses one.
+ * empty one, sized for `expectedKeys`). The result carries every key not yet reported,
+ * including keys a parse that threw had added, so the coordinator never misses one.
  */
 export function parseInSession(
   path: string,
