@@ -31,22 +31,28 @@ function writePatterns(dir: string, lines: string[]): string {
   return path;
 }
 
+/** Runs on the sample's first 300 rows with a patterns file of `lines`. */
+async function runWith(lines: string[], ...extra: string[]) {
+  const dir = tempDir();
+  const tx = writeTransactions(dir);
+  const patterns = writePatterns(dir, lines);
+  const out = join(dir, 'o');
+  const result = await runCli(['run', tx, '--patterns', patterns, '--out', out, ...extra]);
+  return { result, patterns, out };
+}
+
 const STACK_BEGIN = 'BEGIN LAUNDERING ATTEMPT - STACK';
 const CYCLE_BEGIN = 'BEGIN LAUNDERING ATTEMPT - CYCLE:  Max 2 hops';
 
 describe('a patterns file whose blocks do not close', () => {
   it('stops at a BEGIN whose block has no END before the next BEGIN', async () => {
-    const dir = tempDir();
-    const tx = writeTransactions(dir);
-    const patterns = writePatterns(dir, [
+    const { result, patterns } = await runWith([
       STACK_BEGIN,
       SAMPLE_LINES[100]!,
       CYCLE_BEGIN,
       SAMPLE_LINES[101]!,
       'END LAUNDERING ATTEMPT - CYCLE',
     ]);
-
-    const result = await runCli(['run', tx, '--patterns', patterns, '--out', join(dir, 'o')]);
 
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(
@@ -57,11 +63,7 @@ describe('a patterns file whose blocks do not close', () => {
   });
 
   it('stops at a BEGIN whose block runs to the end of the file', async () => {
-    const dir = tempDir();
-    const tx = writeTransactions(dir);
-    const patterns = writePatterns(dir, [STACK_BEGIN, SAMPLE_LINES[100]!]);
-
-    const result = await runCli(['run', tx, '--patterns', patterns, '--out', join(dir, 'o')]);
+    const { result, patterns } = await runWith([STACK_BEGIN, SAMPLE_LINES[100]!]);
 
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(
@@ -71,16 +73,12 @@ describe('a patterns file whose blocks do not close', () => {
   });
 
   it('stops at an END that no BEGIN opened', async () => {
-    const dir = tempDir();
-    const tx = writeTransactions(dir);
-    const patterns = writePatterns(dir, [
+    const { result, patterns } = await runWith([
       STACK_BEGIN,
       SAMPLE_LINES[100]!,
       'END LAUNDERING ATTEMPT - STACK',
       'END LAUNDERING ATTEMPT - STACK',
     ]);
-
-    const result = await runCli(['run', tx, '--patterns', patterns, '--out', join(dir, 'o')]);
 
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(
@@ -89,26 +87,11 @@ describe('a patterns file whose blocks do not close', () => {
   });
 
   it('with --on-bad-row skip lists the lines and still uses the rows of the blocks', async () => {
-    const dir = tempDir();
-    const tx = writeTransactions(dir);
-    const patterns = writePatterns(dir, [
-      STACK_BEGIN,
-      SAMPLE_LINES[100]!,
-      CYCLE_BEGIN,
-      SAMPLE_LINES[101]!,
-    ]);
-    const out = join(dir, 'o');
-
-    const result = await runCli([
-      'run',
-      tx,
-      '--patterns',
-      patterns,
-      '--out',
-      out,
+    const { result, patterns, out } = await runWith(
+      [STACK_BEGIN, SAMPLE_LINES[100]!, CYCLE_BEGIN, SAMPLE_LINES[101]!],
       '--on-bad-row',
       'skip',
-    ]);
+    );
 
     expect(result.code, result.stderr).toBe(0);
     const without = 'BEGIN LAUNDERING ATTEMPT without an END line before';
