@@ -1,12 +1,11 @@
 import assert from 'node:assert';
-import { rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 import type { FileFingerprint } from './checkpoint/fingerprint.js';
 import { CheckpointStore } from './checkpoint/store.js';
 import { makeEmitter, type Emit } from './events.js';
-import { rejectsCsv } from './ingest/rejects.js';
+import { writeRejectedRows } from './output/rejected-rows.js';
 import { makeOutputFolder } from './checkpoint/folder.js';
 import { acquireLock } from './checkpoint/lock.js';
 import { refuseForeignOutputs } from './checkpoint/ownership.js';
@@ -174,10 +173,7 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
   await step(ctx, 'data_loaded', async () => {
     const { tally, loaded } = await dataLoaded(ctx);
     ctx.loaded = loaded;
-    const rejectedRows = join(ctx.opts.out, 'rejected_rows.csv');
-    if (loaded.rejects.length > 0) writeFileSync(rejectedRows, rejectsCsv(loaded.rejects));
-    // An earlier run's list would read as this run's rejects.
-    else rmSync(rejectedRows, { force: true });
+    writeRejectedRows(ctx.opts.out, loaded.rejects);
     return {
       tally,
       counts: {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -274,6 +274,28 @@ describe('--on-bad-row skip', () => {
     expect(rerun.stdout).not.toMatch(/rejected rows/);
     expect(summaryCount(rerun.stdout, 'edges')).toBe(BASE_ROWS);
     expect(existsSync(join(out, 'rejected_rows.csv'))).toBe(false);
+  });
+
+  // Fresh-user report (session 12): a deleted list was never written again, while the summary
+  // still pointed to it; a rerun that loaded data_loaded from its checkpoint did not either.
+  it('writes a deleted or edited list again on a rerun, with the same bytes', async () => {
+    const file = badFixture('many-bad.csv');
+    const out = tempDir();
+    const args = ['run', file, '--out', out, '--chunk-size', '4', '--on-bad-row', 'skip'];
+    expect((await runCli(args)).code).toBe(0);
+    const list = join(out, 'rejected_rows.csv');
+    const original = readFileSync(list);
+
+    rmSync(list);
+    const rerun = await runCli(args);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('outputs rewritten: rejected_rows.csv is missing');
+    expect(readFileSync(list).equals(original)).toBe(true);
+
+    writeFileSync(list, 'edited\n');
+    const reseeded = await runCli([...args, '--seed', '5']);
+    expect(reseeded.code, reseeded.stderr).toBe(0);
+    expect(readFileSync(list).equals(original)).toBe(true);
   });
 
   it('sets aside a duplicate accounts row with its line and reason', async () => {

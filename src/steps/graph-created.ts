@@ -13,6 +13,7 @@ import {
   type RunSummary,
 } from '../output/manifest.js';
 import { OUTPUT_FILES, writeOutputs, type OutputName } from '../output/outputs.js';
+import { NO_REJECTS, REJECTED_ROWS_FILE, writeRejectedRows } from '../output/rejected-rows.js';
 import type { Context } from '../pipeline/context.js';
 import { resampledRows } from '../pipeline/resampled.js';
 import { optionsOf } from '../pipeline/step-record.js';
@@ -29,7 +30,10 @@ export const MANIFEST_FILE = 'manifest.json';
 export async function createGraph(
   ctx: Context,
   inputs: Manifest['inputs'],
-): Promise<{ summary: RunSummary; hashes: Record<OutputName | 'manifest', string> }> {
+): Promise<{
+  summary: RunSummary;
+  hashes: Record<OutputName | 'manifest' | 'rejectedRows', string>;
+}> {
   const loaded = ctx.loaded!;
   const norm = ctx.normalized!;
   const resampled = ctx.resampled!;
@@ -45,6 +49,7 @@ export async function createGraph(
     },
     ctx.signal,
   );
+  const rejectedRows = writeRejectedRows(ctx.opts.out, loaded.rejects);
   const summary = summarize(ctx);
   const manifest: Manifest = {
     amlprep: packageVersion(),
@@ -86,6 +91,7 @@ export async function createGraph(
     nodes: files.nodes.sha256,
     edges: files.edges.sha256,
     trainResampled: files.trainResampled.sha256,
+    rejectedRows,
   };
   return { summary, hashes };
 }
@@ -105,6 +111,12 @@ export async function outputsIntact(
   // Records written before the manifest's hash was kept check its presence only.
   if (hashes.manifest !== undefined && (await sha256(manifest)) !== hashes.manifest) {
     return `${MANIFEST_FILE} was changed`;
+  }
+  // Records written before the rejects file's hash was kept do not check it.
+  const rejects = join(dir, REJECTED_ROWS_FILE);
+  if (hashes.rejectedRows !== undefined && hashes.rejectedRows !== NO_REJECTS) {
+    if (!existsSync(rejects)) return `${REJECTED_ROWS_FILE} is missing`;
+    if ((await sha256(rejects)) !== hashes.rejectedRows) return `${REJECTED_ROWS_FILE} was changed`;
   }
   return null;
 }

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { rejectsCsv, type RejectedRow } from '../ingest/rejects.js';
+
+export const REJECTED_ROWS_FILE = 'rejected_rows.csv';
+
+/** What a `graph_created` record keeps of the rejects file: its SHA-256, or that there is none. */
+export const NO_REJECTS = 'none';
+
+/**
+ * Makes `rejected_rows.csv` hold exactly these rejects, or removes it when there are none (an
+ * earlier run's list would read as this run's). `data_loaded` writes it as soon as the rows
+ * are known; `graph_created` writes it again only when the file is missing or differs, which
+ * a rerun that loads `data_loaded` from its checkpoint needs. Returns what the record keeps.
+ */
+export function writeRejectedRows(dir: string, rejects: readonly RejectedRow[]): string {
+  const path = join(dir, REJECTED_ROWS_FILE);
+  if (rejects.length === 0) {
+    rmSync(path, { force: true });
+    return NO_REJECTS;
+  }
+  const text = Buffer.from(rejectsCsv(rejects), 'utf8');
+  if (!existsSync(path) || !readFileSync(path).equals(text)) writeFileSync(path, text);
+  return createHash('sha256').update(text).digest('hex');
+}
