@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { CheckpointStore } from '../src/checkpoint/store.js';
 import type { ProgressEvent } from '../src/index.js';
 import type { CliIo } from '../src/cli/io.js';
 import { jsonProgressPrinter } from '../src/cli/log-format.js';
@@ -339,6 +340,28 @@ describe('--dry-run', () => {
     expect(io.out()).toMatch(/^ {2}edge_features +recorded \S+ +reuse$/m);
     expect(io.out()).toMatch(/^ {2}imbalanced +recorded \S+ +compute \(--smote-ratio changed\)$/m);
     expect(io.out()).toMatch(/^ {2}weights +recorded \S+ +compute \(an earlier step changed\)$/m);
+  });
+
+  // Fresh-user report (session 12): after a kill between steps, the dry run promised to
+  // reuse graph_created while the run, recomputing an earlier step, wrote it again.
+  it('says graph_created is computed when any step before it is', async () => {
+    const out = tempDir();
+    const args = ['run', mixed, '--out', out, '--chunk-size', '4', '--workers', '1'];
+    expect(await main([...args, '--quiet'], bufferIo())).toBe(0);
+    const store = CheckpointStore.open(out);
+    await store.dropSteps(['normalized']);
+    await store.close();
+
+    const planned = bufferIo();
+    expect(await main([...args, '--dry-run'], planned)).toBe(0);
+    const ran = bufferIo();
+    expect(await main(args, ran)).toBe(0);
+
+    expect(planned.out()).toMatch(/^ {2}normalized +not recorded +compute \(no checkpoint\)$/m);
+    expect(planned.out()).toMatch(
+      /^ {2}graph_created +recorded \S+ +compute \(an earlier step is computed\)$/m,
+    );
+    expect(ran.out()).toMatch(/^ {2}graph_created +\S+ s +computed$/m);
   });
 
   it('stops at an option the run would refuse', async () => {

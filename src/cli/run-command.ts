@@ -242,6 +242,11 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
                 : `compute (${changedKeys(record.basis, bases[step])})`;
       return { step, recordedAt: record?.finishedAt ?? null, fate };
     });
+    // The outputs are taken as they are only when nothing before them runs (src/run.ts).
+    const last = steps[steps.length - 1]!;
+    if (last.fate.startsWith('reuse') && steps.some((s) => s.fate.startsWith('compute'))) {
+      last.fate = 'compute (an earlier step is computed)';
+    }
     const plan = {
       out: opts.out,
       inputs,
