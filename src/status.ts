@@ -40,7 +40,11 @@ export async function status(dir: string): Promise<StepStatus[]> {
     throw new CheckpointError(`${dir}: not a folder (status reads an output folder)`);
   }
   if (!CheckpointStore.exists(dir)) {
-    throw new CheckpointError(`${dir}: no checkpoint store here (nothing has run in this folder)`);
+    // Outputs without a store: `clean` removed the checkpoints and kept the outputs.
+    const why = existsSync(join(dir, MANIFEST_FILE))
+      ? 'outputs are here, but their checkpoints were removed, as `clean` does'
+      : 'nothing has run in this folder';
+    throw new CheckpointError(`${dir}: no checkpoint store here (${why})`);
   }
   const store = CheckpointStore.open(dir, { readOnly: true });
   try {

@@ -116,7 +116,12 @@ describe('amlprep clean', () => {
     expect(existsSync(join(out, 'checkpoints.mdb'))).toBe(false);
     expect(sha256Of(out)).toEqual(before);
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
-    expect((await runCli(['status', out])).code).toBe(2);
+    // Fresh-user report (session 12): status then said nothing had run in the folder.
+    const after = await runCli(['status', out]);
+    expect(after.code).toBe(2);
+    expect(after.stderr).toContain(
+      'no checkpoint store here (outputs are here, but their checkpoints were removed',
+    );
   });
 
   it('removes the files of a run that never wrote its manifest, for a rerun to use', async () => {
