@@ -110,25 +110,27 @@ export function parseCount(name: string, text: string): number {
 
 function summary(result: GenerateResult, seconds: number): string {
   const count = (value: number): string => value.toLocaleString('en-US');
+  const counted = (value: number, unit: string): string =>
+    `${count(value)} ${unit}${value === 1 ? '' : 's'}`;
   const size = (bytes: number): string => {
     return bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
   };
   const attempts = TYPOLOGIES.reduce((sum, typology) => sum + result.attempts[typology], 0);
   const lines = [
-    `wrote ${result.files.transactions}: ${count(result.rows)} rows, ` +
-      `${count(result.launderingRows)} laundering in ${count(attempts)} attempts, ` +
+    `wrote ${result.files.transactions}: ${counted(result.rows, 'row')}, ` +
+      `${count(result.launderingRows)} laundering in ${counted(attempts, 'attempt')}, ` +
       `${size(result.bytes.transactions)}`,
   ];
 
   if (result.files.accounts !== undefined) {
     lines.push(
-      `wrote ${result.files.accounts}: ${count(result.accounts)} accounts, ` +
+      `wrote ${result.files.accounts}: ${counted(result.accounts, 'account')}, ` +
         `${size(result.bytes.accounts ?? 0)}`,
     );
   }
   if (result.files.patterns !== undefined) {
     lines.push(
-      `wrote ${result.files.patterns}: ${count(attempts)} attempts, ` +
+      `wrote ${result.files.patterns}: ${counted(attempts, 'attempt')}, ` +
         `${size(result.bytes.patterns ?? 0)}`,
     );
   }
