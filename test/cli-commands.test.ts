@@ -248,6 +248,11 @@ describe('amlprep run on a folder that holds checkpoints', () => {
     const rerun = await runCli(runArgs(out, '--resume-from', 'normalized'));
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(computedSteps(rerun.stdout)).toEqual(['imbalanced', 'weights', 'graph_created']);
+    // The notes say why: the user dropped them, not that they were never recorded.
+    expect(rerun.stderr).toContain(
+      'imbalanced: dropped by --resume-from normalized; recomputing it',
+    );
+    expect(rerun.stderr).not.toContain('no checkpoint');
     const steps = summarySteps(rerun.stdout);
     for (const step of STEPS.slice(0, 4)) expect(steps.get(step)?.how, step).toBe('loaded');
     expect(sha256Of(out)).toEqual(before);
