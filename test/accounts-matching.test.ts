@@ -88,3 +88,32 @@ describe('matching the accounts file', () => {
     ]);
   });
 });
+
+describe('side files with nothing to use', () => {
+  // Fresh-user report (session 12): both were taken in silence.
+  it('says so for a header-only accounts file and an empty patterns file', async () => {
+    const base = dir();
+    writeFileSync(join(base, 'tx.csv'), `${TRANSACTIONS}\n`);
+    writeFileSync(join(base, 'accounts.csv'), `${ACCOUNTS.split('\n')[0]}\n`);
+    writeFileSync(join(base, 'patterns.txt'), '');
+    const notes: string[] = [];
+
+    await run({
+      transactions: join(base, 'tx.csv'),
+      accounts: join(base, 'accounts.csv'),
+      patterns: join(base, 'patterns.txt'),
+      out: join(base, 'out'),
+      workers: 1,
+      onProgress: (event) => {
+        if (event.kind === 'note') notes.push(event.message);
+      },
+    });
+
+    expect(notes).toContain(
+      `${join(base, 'accounts.csv')}: no account rows to use; no node gets an entity type`,
+    );
+    expect(notes).toContain(
+      `${join(base, 'patterns.txt')}: no BEGIN/END LAUNDERING ATTEMPT blocks; no typologies`,
+    );
+  });
+});

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import type { Column, Payload } from '../checkpoint/payload.js';
 import { BadRowError, InputError, WorkerError } from '../errors.js';
-import { indexAccounts, readAccounts, type AccountsRead } from '../ingest/accounts.js';
+import {
+  indexAccounts,
+  readAccounts,
+  type AccountsRead,
+  type IndexedAccounts,
+} from '../ingest/accounts.js';
 import type { NodeRows } from '../ingest/node-rows.js';
 import { BadRows } from '../ingest/bad-rows.js';
 import { noDataRows, readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
@@ -120,6 +125,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   nodeRows = side.accounts?.nodeRows ?? null;
   const tally = await chunks;
   noteShortSample(ctx, tally, plan.rows);
+  noteEmptySideFiles(ctx, tally, side);
   await ctx.pool.endLoad();
   const loaded = await mergeChunks(
     {
@@ -136,6 +142,28 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   checkUnmatchedPatterns(ctx, loaded);
   if (loaded.edges.rows === 0) throw new InputError(`${path}: every data row was rejected`);
   return { tally, loaded };
+}
+
+/**
+ * An accounts file without a usable row, or a patterns file without a block, adds nothing:
+ * said, since it is more likely the wrong file than an empty one meant.
+ */
+function noteEmptySideFiles(
+  ctx: Context,
+  tally: ChunkTally,
+  side: { accounts: IndexedAccounts | null; patterns: PatternIndex | null },
+): void {
+  const notes: string[] = [];
+  if (side.accounts !== null && side.accounts.table.rows === 0) {
+    notes.push(`${ctx.opts.accounts}: no account rows to use; no node gets an entity type`);
+  }
+  if (side.patterns !== null && side.patterns.blocks === 0) {
+    notes.push(`${ctx.opts.patterns}: no BEGIN/END LAUNDERING ATTEMPT blocks; no typologies`);
+  }
+  for (const message of notes) {
+    tally.notes.push(message);
+    ctx.emit({ kind: 'note', step: 'data_loaded', message });
+  }
 }
 
 /** A --sample larger than the file keeps every row; said, so a typo in N does not go unseen. */
