@@ -13,7 +13,7 @@ export class MatchKey {
   /**
    * The key of a node from its merge key bytes `key[start, end)`: `bank,account`, or `bank NUL
    * account` when a quoted field held a comma (`internAccount`, src/ingest/parse-chunk.ts).
-   * The same bytes as `set` with the decoded texts, without decoding and encoding them again.
+   * The same bytes as `setFields` gives an accounts row with these two fields.
    */
   setNode(key: Uint8Array, start: number, end: number): void {
     if (end - start + 1 > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * (end - start + 1));
@@ -43,16 +43,6 @@ export class MatchKey {
     out[b] = 0;
     for (let i = as; i < ae; i++) out[b + 1 + i - as] = src[i]!;
     this.end = most;
-  }
-
-  set(bank: string, account: string): void {
-    const most = 3 * (bank.length + account.length) + 1;
-    if (most > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * most);
-
-    const b = this.bytes.write(bank, 0, 'utf8');
-    this.#strip(b);
-    this.bytes[b] = 0;
-    this.end = b + 1 + this.bytes.write(account, b + 1, 'utf8');
   }
 
   /** Leading zeros of the bank id (bytes 0 .. b - 1) go, but an id of zeros only keeps one. */

@@ -14,9 +14,12 @@ function accountKey(bank: string, account: string): string {
   return `${stripped === '' && bank !== '' ? '0' : stripped}\u0000${account}`;
 }
 
+/** The key of an accounts row with these two fields, as hex. */
 function bytesOf(bank: string, account: string): string {
   const key = new MatchKey();
-  key.set(bank, account);
+  const b = Buffer.from(bank, 'utf8');
+  const buf = Buffer.concat([b, Buffer.from(account, 'utf8')]);
+  key.setFields(buf, 0, b.length, b.length, buf.length);
   return key.bytes.toString('hex', key.start, key.end);
 }
 
