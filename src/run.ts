@@ -173,7 +173,7 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
   await step(ctx, 'data_loaded', async () => {
     const { tally, loaded } = await dataLoaded(ctx);
     ctx.loaded = loaded;
-    writeRejectedRows(ctx.opts.out, loaded.rejects);
+    ctx.rejectedRows = writeRejectedRows(ctx.opts.out, loaded.rejects);
     return {
       tally,
       counts: {

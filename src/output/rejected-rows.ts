@@ -12,8 +12,8 @@ export const NO_REJECTS = 'none';
 /**
  * Makes `rejected_rows.csv` hold exactly these rejects, or removes it when there are none (an
  * earlier run's list would read as this run's). `data_loaded` writes it as soon as the rows
- * are known; `graph_created` writes it again only when the file is missing or differs, which
- * a rerun that loads `data_loaded` from its checkpoint needs. Returns what the record keeps.
+ * are known; when `data_loaded` came from its checkpoint, `graph_created` calls this instead,
+ * which writes only when the file is missing or differs. Returns what the record keeps.
  */
 export function writeRejectedRows(dir: string, rejects: readonly RejectedRow[]): string {
   const path = join(dir, REJECTED_ROWS_FILE);

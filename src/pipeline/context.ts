@@ -39,6 +39,11 @@ export interface Context {
   /** True when the store held step records at start (a rerun), so reuse decisions are noted. */
   resuming: boolean;
   loaded?: Loaded;
+  /**
+   * What `rejected_rows.csv` holds (its SHA-256, or NO_REJECTS) once this run's data_loaded
+   * wrote it; unset when data_loaded came from its checkpoint.
+   */
+  rejectedRows?: string;
   graph?: Promise<Graph>;
   nodeMatrix?: Matrix;
   /** The raw edge matrix, in memory or spilled to a file (see `memory`). */

@@ -49,7 +49,8 @@ export async function createGraph(
     },
     ctx.signal,
   );
-  const rejectedRows = writeRejectedRows(ctx.opts.out, loaded.rejects);
+  // Written by data_loaded when it ran in this run; restored from its checkpoint otherwise.
+  const rejectedRows = ctx.rejectedRows ?? writeRejectedRows(ctx.opts.out, loaded.rejects);
   const summary = summarize(ctx);
   const manifest: Manifest = {
     amlprep: packageVersion(),
