@@ -15,6 +15,8 @@ export class ByteDict {
   #pool: Buffer;
   #poolUsed = 0;
   #size = 0;
+  #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  #viewBuf: Uint8Array | null = null;
 
   constructor(expected = 64) {
     const slots = nextPow2(Math.max(16, Math.ceil((expected * 4) / 3)));
@@ -42,11 +44,24 @@ export class ByteDict {
     const len = end - start;
     if (len > INLINE_BYTES) return this.#lookupLong(buf, start, end, add);
 
-    const w0 = word(buf, start, end);
-    const w1 = word(buf, start + 4, end);
-    const w2 = word(buf, start + 8, end);
-    const w3 = word(buf, start + 12, end);
-    const w4 = word(buf, start + 16, end);
+    let w0: number, w1: number, w2: number, w3: number, w4: number;
+    if (start + INLINE_BYTES <= buf.length) {
+      // Five unaligned loads, each masked to the key's bytes: fewer bounds checks than twenty
+      // byte loads. The bytes past the key belong to the same buffer, so they can be read.
+      const v = this.#viewOf(buf);
+      const m = len * 5;
+      w0 = v.getInt32(start, true) & WORD_MASKS[m]!;
+      w1 = v.getInt32(start + 4, true) & WORD_MASKS[m + 1]!;
+      w2 = v.getInt32(start + 8, true) & WORD_MASKS[m + 2]!;
+      w3 = v.getInt32(start + 12, true) & WORD_MASKS[m + 3]!;
+      w4 = v.getInt32(start + 16, true) & WORD_MASKS[m + 4]!;
+    } else {
+      w0 = word(buf, start, end);
+      w1 = word(buf, start + 4, end);
+      w2 = word(buf, start + 8, end);
+      w3 = word(buf, start + 12, end);
+      w4 = word(buf, start + 16, end);
+    }
     const hash = mixWords(len, w0, w1, w2, w3, w4);
     const s = this.#slots;
     let slot = hash & this.#mask;
@@ -68,6 +83,15 @@ export class ByteDict {
       }
       slot = (slot + 1) & this.#mask;
     }
+  }
+
+  /** A DataView of `buf`, kept while the same buffer is looked up in (a chunk's rows). */
+  #viewOf(buf: Uint8Array): DataView<ArrayBufferLike> {
+    if (buf !== this.#viewBuf) {
+      this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.#viewBuf = buf;
+    }
+    return this.#view;
   }
 
   /** The interned bytes, concatenated in id order, with `offsets[id] .. offsets[id + 1]`. */
@@ -186,6 +210,15 @@ export class ByteDict {
 /** Int32s per slot, and the key bytes a slot holds. */
 const SLOT = 8;
 const INLINE_BYTES = 20;
+
+/**
+ * For a key of `len` bytes, the masks of its five words (index `len * 5 + k`): all ones for a
+ * word inside the key, the low bytes for its last partial word, zero past its end.
+ */
+const WORD_MASKS = Int32Array.from({ length: (INLINE_BYTES + 1) * 5 }, (_, i) => {
+  const bytes = Math.floor(i / 5) - 4 * (i % 5);
+  return bytes >= 4 ? -1 : bytes <= 0 ? 0 : (1 << (8 * bytes)) - 1;
+});
 
 /** Bytes `p .. p + 3` of a key ending at `end`, little-endian, zero past the end. */
 function word(buf: Uint8Array, p: number, end: number): number {

@@ -68,7 +68,8 @@ export function parseAmount(buf: Uint8Array, start: number, end: number): number
   return Number.isFinite(value) ? value : NaN;
 }
 
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Powers of ten up to 10^22, the largest a double holds exactly. */
+export const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil algorithm). */
 export function daysFromCivil(year: number, month: number, day: number): number {

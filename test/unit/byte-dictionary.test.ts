@@ -26,6 +26,21 @@ describe('ByteDict', () => {
     expect(dict.values()).toEqual(['010,A1', '010']);
   });
 
+  it('finds a key of any inline length whether bytes follow it in its buffer or not', () => {
+    // Keys with 20 readable bytes from their start are read a word at a time and masked; keys
+    // near their buffer's end a byte at a time. Both readings must give one key one id.
+    const dict = new ByteDict();
+    const keys = Array.from({ length: 21 }, (_, n) => 'B,9A8Z7Y6X5W4V3U2T1S0'.slice(0, n));
+    const atEnd = keys.map((k) => dict.intern(Buffer.from(k), 0, k.length));
+    const inside = keys.map((k) => {
+      const buf = Buffer.from(`xx${k}${'~'.repeat(24)}`);
+      return dict.intern(buf, 2, 2 + k.length);
+    });
+    expect(inside).toEqual(atEnd);
+    expect(new Set(atEnd).size).toBe(21);
+    expect(dict.values()).toEqual(keys);
+  });
+
   it('matches a Map reference while growing past its expected size', () => {
     // Start tiny so the entry arrays, the byte pool and the hash table all grow many times.
     const next = rng(21);
