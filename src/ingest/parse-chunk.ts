@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 import { Scratch } from '../scratch-buffer.js';
+import { AccountBatch } from './account-batch.js';
 import { ByteDict } from './byte-dict.js';
 import { CodeDict } from './code-dict.js';
 import { TRANSACTION_COLUMNS } from './header.js';
@@ -129,6 +130,7 @@ export function parseChunk(
   const validUtf8 = isUtf8(buf);
   const side = { bytes: Buffer.allocUnsafe(256) };
   const plain = new PlainRow();
+  const pending = new AccountBatch(buf, accounts, out.src, out.dst);
   let quoteAt = buf.indexOf(QUOTE);
 
   let pos = 0;
@@ -141,7 +143,8 @@ export function parseChunk(
     if (quoteAt !== -1 && quoteAt < pos) quoteAt = buf.indexOf(QUOTE, pos);
     const limit = quoteAt === -1 ? buf.length : quoteAt;
     if (validUtf8 && readPlainRow(buf, pos, limit, buf.length, plain)) {
-      keepPlainRow(out, rows, plain, buf, accounts, currencies, formats);
+      keepPlainRow(out, rows, plain, buf, currencies, formats);
+      pending.add(rows, plain.fromStart, plain.fromEnd, plain.toStart, plain.toEnd);
       pos = plain.next;
       line++;
       record++;
@@ -187,6 +190,7 @@ export function parseChunk(
     out.ts[rows] = ts;
     out.amountReceived[rows] = received;
     out.amountPaid[rows] = paid;
+    pending.flush();
     out.src[rows] = internAccount(accounts, rec, F.fromBank, F.fromAccount, side);
     out.dst[rows] = internAccount(accounts, rec, F.toBank, F.toAccount, side);
     const inCurrency = currencies.intern(src, st[F.receivingCurrency]!, en[F.receivingCurrency]!);
@@ -200,6 +204,7 @@ export function parseChunk(
     record++;
   }
 
+  pending.flush();
   const keys = accounts.exportRange(into.reportFrom ?? 0, accounts.size);
   out.rows = rows;
   out.accountKeys = keys.bytes;
@@ -209,21 +214,18 @@ export function parseChunk(
   return out;
 }
 
-/** Stores a row `readPlainRow` read as row `at` of the chunk's columns. */
+/** Stores a row `readPlainRow` read as row `at` of the chunk's columns, accounts aside. */
 function keepPlainRow(
   out: RowColumns,
   at: number,
   row: PlainRow,
   buf: Uint8Array,
-  accounts: ByteDict,
   currencies: CodeDict,
   formats: CodeDict,
 ): void {
   out.ts[at] = row.ts;
   out.amountReceived[at] = row.received;
   out.amountPaid[at] = row.paid;
-  out.src[at] = accounts.intern(buf, row.fromStart, row.fromEnd);
-  out.dst[at] = accounts.intern(buf, row.toStart, row.toEnd);
   const inCurrency = currencies.intern(buf, row.inCurrencyStart, row.inCurrencyEnd);
   out.receivingCurrency[at] = inCurrency;
   out.paymentCurrency[at] =

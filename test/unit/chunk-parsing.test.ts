@@ -263,6 +263,40 @@ describe('parseChunk rejects', () => {
     expect([...chunk.dst.subarray(0, 4)]).toEqual([1, 1, 1, 1]);
   });
 
+  it('numbers accounts in row order across plain, quoted and rejected rows', () => {
+    // Plain rows are interned in batches, quoted ones at once: the ids must not tell which.
+    // Expected ids: a Map of `bank,account` texts filled row by row, sender first.
+    const rows: string[] = [];
+    const expected = new Map<string, number>();
+    const note = (key: string) => {
+      if (!expected.has(key)) expected.set(key, expected.size);
+    };
+    for (let i = 0; i < 300; i++) {
+      const from = `0${i % 7},S${(i * 37) % 151}`;
+      const to = `0${i % 5},R${(i * 53) % 97}`;
+      const [fromBank, fromAccount] = from.split(',');
+      const quoted = i % 9 === 4;
+      const sender = quoted ? `"${fromBank}","${fromAccount}"` : from;
+      const label = i % 23 === 11 ? '7' : '0';
+      rows.push(`2022/09/01 00:20,${sender},${to},${i}.5,Euro,${i}.5,Euro,Cash,${label}`);
+      if (label === '7') continue;
+      note(from);
+      note(to);
+    }
+    const { path, span } = chunkFile(rows);
+    const chunk = parseChunk(path, span, false);
+
+    expect(chunk.rejects).toHaveLength(13);
+    expect(accountsOf(chunk).map(([b, a]) => `${b},${a}`)).toEqual([...expected.keys()]);
+    const kept = rows.filter((_, i) => i % 23 !== 11);
+    const ids = kept.map((row) => {
+      const f = row.replaceAll('"', '').split(',');
+      return [expected.get(`${f[1]},${f[2]}`), expected.get(`${f[3]},${f[4]}`)];
+    });
+    expect([...chunk.src.subarray(0, kept.length)]).toEqual(ids.map(([src]) => src));
+    expect([...chunk.dst.subarray(0, kept.length)]).toEqual(ids.map(([, dst]) => dst));
+  });
+
   it('gives an account the same id whether or not its fields are quoted', () => {
     const { path, span } = chunkFile([
       '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,0',
