@@ -15,21 +15,38 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 export function parseTimestamp(buf: Uint8Array, start: number, end: number): number {
   const len = end - start;
   if (len !== 16 && len !== 19) return NaN;
+  return parseDay(buf, start) * 86_400 + parseTimeOfDay(buf, start, len);
+}
+
+/**
+ * The date of a timestamp at `start` (`YYYY/MM/DD` and the space after it) in days since the
+ * epoch; NaN when malformed or not a real date.
+ */
+export function parseDay(buf: Uint8Array, start: number): number {
   if (buf[start + 4] !== SLASH || buf[start + 7] !== SLASH || buf[start + 10] !== SPACE) return NaN;
-  if (buf[start + 13] !== COLON) return NaN;
-  if (len === 19 && buf[start + 16] !== COLON) return NaN;
 
   const year = digits(buf, start, 4);
   const month = digits(buf, start + 5, 2);
   const day = digits(buf, start + 8, 2);
+  if ((year | month | day) < 0) return NaN;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  return daysFromCivil(year, month, day);
+}
+
+/**
+ * The time of a timestamp at `start` of `len` bytes (16: `HH:MM`, 19: `HH:MM:SS`, from byte
+ * 11) in seconds since midnight; NaN when malformed.
+ */
+export function parseTimeOfDay(buf: Uint8Array, start: number, len: number): number {
+  if (buf[start + 13] !== COLON) return NaN;
+  if (len === 19 && buf[start + 16] !== COLON) return NaN;
+
   const hour = digits(buf, start + 11, 2);
   const minute = digits(buf, start + 14, 2);
   const second = len === 19 ? digits(buf, start + 17, 2) : 0;
-  if ((year | month | day | hour | minute | second) < 0) return NaN;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+  if ((hour | minute | second) < 0) return NaN;
   if (hour > 23 || minute > 59 || second > 59) return NaN;
-
-  return daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+  return hour * 3600 + minute * 60 + second;
 }
 
 /**

@@ -6,7 +6,7 @@
  * anything else: quotes, NUL, CR inside a line, a wrong field count, an empty or malformed
  * field, an amount past 2^53 or 22 decimals. The caller then reads the row the careful way.
  */
-import { parseTimestamp, POW10 } from './fields.js';
+import { parseDay, parseTimeOfDay, POW10 } from './fields.js';
 
 const NL = 0x0a;
 const CR = 0x0d;
@@ -37,6 +37,21 @@ export class PlainRow {
   next = 0;
   /** Scratch: the amount `readAmount` read last. */
   amount = 0;
+
+  /** The last date read: its bytes `YYYY/MM/DD ` as three words, and its day number. */
+  dateWords = new Int32Array([0, 0, -1]);
+  day = NaN;
+  #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  #viewBuf: Uint8Array | null = null;
+
+  /** A DataView of `buf`, kept while the same buffer is read (a chunk's rows). */
+  viewOf(buf: Uint8Array): DataView<ArrayBufferLike> {
+    if (buf !== this.#viewBuf) {
+      this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.#viewBuf = buf;
+    }
+    return this.#view;
+  }
 }
 
 /**
@@ -58,7 +73,8 @@ export function readPlainRow(
     p = pos + 19;
     if (p + 1 >= limit || buf[p] !== COMMA) return false;
   }
-  const ts = parseTimestamp(buf, pos, p);
+  const day = readDay(buf, pos, row);
+  const ts = day * 86_400 + parseTimeOfDay(buf, pos, p - pos);
   if (Number.isNaN(ts)) return false;
   row.ts = ts;
 
@@ -111,6 +127,28 @@ export function readPlainRow(
   row.formatEnd = p;
 
   return readLabel(buf, p + 1, limit, end, row);
+}
+
+/**
+ * The day number of the date at `pos` (NaN when it is not one). Rows come in time order, so
+ * thousands share a date: when its 11 bytes are the last date's, so is the day. The caller has
+ * checked that the row holds at least 16 bytes.
+ */
+function readDay(buf: Uint8Array, pos: number, row: PlainRow): number {
+  const v = row.viewOf(buf);
+  const a = v.getInt32(pos, true);
+  const b = v.getInt32(pos + 4, true);
+  const c = v.getInt32(pos + 7, true);
+  const last = row.dateWords;
+  if (a === last[0] && b === last[1] && c === last[2]) return row.day;
+
+  const day = parseDay(buf, pos);
+  if (Number.isNaN(day)) return NaN;
+  last[0] = a;
+  last[1] = b;
+  last[2] = c;
+  row.day = day;
+  return day;
 }
 
 /**

@@ -52,9 +52,14 @@ function careful(buf: Buffer): Reading | null {
   };
 }
 
+/**
+ * One reader for every row, as in a chunk: it keeps the last date it read, and a row whose
+ * date bytes differ in any way must not be given it.
+ */
+const row = new PlainRow();
+
 /** The one-pass reading of the first record of `buf`, or null when it hands the row back. */
 function onePass(buf: Buffer): Reading | null {
-  const row = new PlainRow();
   const quote = buf.indexOf('"');
   const limit = quote === -1 ? buf.length : quote;
   if (!readPlainRow(buf, 0, limit, buf.length, row)) return null;
