@@ -158,10 +158,7 @@ export class NodeMerger {
     } else {
       const thread = this.#threads.get(space.worker)!;
       await inSlices(this.#pace, c.rows, (from, to) => {
-        for (let r = from; r < to; r++) {
-          src[r] = thread.node(src[r]!, nodes);
-          dst[r] = thread.node(dst[r]!, nodes);
-        }
+        thread.mapRows(src, dst, from, to, nodes);
       });
     }
 
