@@ -72,6 +72,21 @@ describe('a patterns file whose blocks do not close', () => {
     );
   });
 
+  it('names a line that is neither BEGIN nor END outside every block for what it is', async () => {
+    const { result, patterns } = await runWith([
+      'these are the patterns of HI-Small',
+      STACK_BEGIN,
+      SAMPLE_LINES[100]!,
+      'END LAUNDERING ATTEMPT - STACK',
+    ]);
+
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      `amlprep: ${patterns}:1: not a BEGIN or END line, and outside any BEGIN/END ` +
+        'LAUNDERING ATTEMPT block',
+    );
+  });
+
   it('stops at an END that no BEGIN opened', async () => {
     const { result, patterns } = await runWith([
       STACK_BEGIN,

@@ -245,7 +245,12 @@ export function checkRecord(rec: SplitRecord): string | null {
   if (rec.unterminated) return 'unterminated quoted field';
   if (rec.hasNul) return 'NUL byte in row';
   if (rec.strayQuote) return STRAY_QUOTE;
-  if (rec.fields !== FIELDS) return `expected ${FIELDS} fields, found ${rec.fields}`;
+  if (rec.fields !== FIELDS) {
+    if (rec.fields === 1 && onlySpaces(rec.src, rec.starts[0]!, rec.ends[0]!)) {
+      return 'whitespace-only line (only empty lines are skipped as blank)';
+    }
+    return `expected ${FIELDS} fields, found ${rec.fields}`;
+  }
 
   const s = rec.src;
   const text = (i: number) =>
@@ -334,6 +339,15 @@ function sameField(src: Uint8Array, st: Int32Array, en: Int32Array, a: number, b
   const bs = st[b]!;
   for (let i = 0; i < len; i++) {
     if (src[as + i] !== src[bs + i]) return false;
+  }
+  return true;
+}
+
+/** True for spaces and tabs only (CR too: a line's own CR is already cut off). */
+function onlySpaces(s: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = s[i]!;
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
   }
   return true;
 }

@@ -76,7 +76,7 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
     const text = recordText();
     const reason =
       current === null
-        ? 'transaction row outside a BEGIN/END LAUNDERING ATTEMPT block'
+        ? 'not a BEGIN or END line, and outside any BEGIN/END LAUNDERING ATTEMPT block'
         : checkRecord(rec);
     if (reason !== null || current === null) {
       bad.add({ file: path, line: recLine, reason: reason ?? 'row outside a block', text });

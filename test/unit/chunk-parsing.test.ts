@@ -232,6 +232,7 @@ describe('parseChunk rejects', () => {
     ],
     ['an empty label', '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,', /Is Laundering/],
     ['too few fields', '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash', /11 fields.*10/],
+    ['a line of spaces and a tab', '  \t ', /^whitespace-only line \(only empty lines are/],
     ['Feb 29 of 2023', '2023/02/29 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,0', /Timestamp/],
   ])('rejects %s on its own line and keeps the next row', (_what, bad, reason) => {
     const { path, span } = chunkFile([GOOD, bad, GOOD]);
