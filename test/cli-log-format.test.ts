@@ -10,7 +10,7 @@ import type { CliIo } from '../src/cli/io.js';
 import { jsonProgressPrinter } from '../src/cli/log-format.js';
 import { main } from '../src/cli/main.js';
 import { progressPrinter } from '../src/cli/progress.js';
-import { REPO, sampleRunArgs } from './helpers/paths.js';
+import { REPO, SAMPLE, sampleRunArgs } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('log-format');
@@ -229,6 +229,9 @@ describe('text progress', () => {
   });
 });
 
+/** The bundled sample's accounts header and first row. */
+const [ACCOUNTS_HEAD, ACCOUNT] = readFileSync(SAMPLE.accounts, 'utf8').split('\n');
+
 describe('--dry-run', () => {
   it('plans the run without writing anything', async () => {
     const out = join(tempDir(), 'never');
@@ -249,6 +252,9 @@ describe('--dry-run', () => {
     ['a header-only transactions file', 'tx', `${readFileSync(mixed, 'utf8').split('\n')[0]}\n`],
     ['an empty accounts file', 'accounts', ''],
     ['an accounts file with another header', 'accounts', 'Bank,Account\n1,A\n'],
+    // Session 13: the dry run now reads the side files whole, as the run does.
+    ['an accounts file with a row twice', 'accounts', `${ACCOUNTS_HEAD}\n${ACCOUNT}\n${ACCOUNT}\n`],
+    ['a patterns file of something else', 'patterns', 'Timestamp,From Bank\n'],
   ])('refuses %s as the run does, with the same message', async (_, which, content) => {
     const dir = tempDir();
     const file = join(dir, 'input.csv');
@@ -256,6 +262,7 @@ describe('--dry-run', () => {
     const tx = which === 'tx' ? file : mixed;
     const args = ['run', tx, '--out', join(dir, 'out'), '--workers', '1'];
     if (which === 'accounts') args.push('--accounts', file);
+    if (which === 'patterns') args.push('--patterns', file);
 
     const planned = bufferIo();
     const ran = bufferIo();
@@ -281,6 +288,21 @@ describe('--dry-run', () => {
       .reduce((a, b) => a + b);
     expect(real).toBeGreaterThan(Number(likely));
     expect(real).toBeLessThan(Number(most));
+  });
+
+  it('counts the rows and bad rows of the accounts and patterns files it reads', async () => {
+    const dir = tempDir();
+    const accounts = join(dir, 'accounts.csv');
+    writeFileSync(accounts, `${ACCOUNTS_HEAD}\n${ACCOUNT}\n${ACCOUNT}\n`);
+    const io = bufferIo();
+    const args = ['run', mixed, '--accounts', accounts, '--patterns', SAMPLE.patterns];
+    args.push('--out', join(dir, 'o'), '--on-bad-row', 'skip', '--dry-run');
+
+    expect(await main(args, io)).toBe(0);
+    // Hand count: one account row kept, its repeat a bad row; the sample's patterns file
+    // has 26,652 rows in 3,212 BEGIN/END blocks (grep -c '^BEGIN', and the lines between).
+    expect(io.out()).toMatch(/^accounts +\S+ \(\d+ bytes, 1 row, 1 bad row\)$/m);
+    expect(io.out()).toMatch(/^patterns +\S+ \([\d,]+ bytes, 26,652 rows in 3,212 blocks\)$/m);
   });
 
   it('says "1 chunk" and "1 worker" in the singular', async () => {
