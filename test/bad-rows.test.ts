@@ -258,6 +258,22 @@ describe('--on-bad-row skip', () => {
     });
   });
 
+  // Fresh-user report (session 13): the NUL itself went into the CSV, where tools stop.
+  it('shows a NUL byte of a rejected row as U+2400 in the list', async () => {
+    const file = badFixture('nul-byte.csv');
+    const out = tempDir();
+    const result = await runCli(['run', file, '--out', out, '--on-bad-row', 'skip']);
+    expect(result.code, result.stderr).toBe(0);
+
+    const text = readFileSync(join(out, 'rejected_rows.csv'), 'utf8');
+    expect(text).not.toContain('\0');
+    const original = readFileSync(file, 'utf8').split('\n')[4]!;
+    expect(original).toContain('\0');
+    expect(parseCsvRecords(text)).toEqual([
+      expect.objectContaining({ line: '5', row: original.replaceAll('\0', '\u2400') }),
+    ]);
+  });
+
   it('leaves no earlier list behind once a rerun has nothing to reject', async () => {
     const file = join(tempDir(), 'transactions.csv');
     writeFileSync(file, readFileSync(badFixture('many-bad.csv')));

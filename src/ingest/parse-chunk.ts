@@ -271,9 +271,11 @@ export function checkRecord(rec: SplitRecord): string | null {
     if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
     if (Number.isNaN(parseAmount(s, rec.starts[i]!, rec.ends[i]!))) {
       const value = text(i);
-      const why = /^[0-9]*\.?[0-9]*$/.test(value)
-        ? 'too large to hold as a number'
-        : 'expected digits with an optional fraction';
+      // Digits that still made NaN are too many; a lone `.` has none.
+      const why =
+        /^[0-9]*\.?[0-9]*$/.test(value) && /[0-9]/.test(value)
+          ? 'too large to hold as a number'
+          : 'expected digits with an optional fraction';
       return `bad ${FIELD_NAMES[i]} ${quote(value)} (${why})`;
     }
   }

@@ -166,7 +166,9 @@ export class RecordSplitter {
           inQuote = true;
           continue;
         }
-        const lineEnd = b === CR && i + 1 < end && buf[i + 1] === NL;
+        // CR LF ends the line; so does a CR that is the last byte of the file (a chunk's
+        // buffer ends after a line feed unless it ends the file).
+        const lineEnd = b === CR && (i + 1 === end || buf[i + 1] === NL);
         if (b !== COMMA && !lineEnd) rec.strayQuote = true;
       }
       if (b === QUOTE) {

@@ -180,6 +180,25 @@ describe('parseChunk on CRLF files', () => {
     ]);
     expect(chunk.ts[1]).toBe(utc(2022, 9, 1, 0, 20) + 30);
   });
+
+  // Fresh-user report (session 13): `"0"` then a lone CR at the end of the file read as a
+  // stray quote, while an unquoted `0` there was taken.
+  it.each([
+    ['unquoted', '0'],
+    ['quoted', '"0"'],
+  ])('takes a last row whose %s label ends in a CR without a line feed', (_, label) => {
+    const path = join(dir, `c${files++}.csv`);
+    const head = `${HEADER}\r\n`;
+    const content = `${head}2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,${label}\r`;
+    writeFileSync(path, content);
+    const span = { index: 0, start: head.length, end: content.length };
+    const chunk = parseChunk(path, { ...span, firstLine: 2, firstRow: 0, rows: 1 }, false);
+
+    expect(chunk.rejects).toEqual([]);
+    expect(chunk.rows).toBe(1);
+    expect(chunk.label[0]).toBe(0);
+    expect(chunk.formats).toEqual(['Cash']);
+  });
 });
 
 describe('parseChunk rejects', () => {
@@ -213,6 +232,11 @@ describe('parseChunk rejects', () => {
       'an inf Amount Paid',
       '2022/09/01 00:20,010,A1,020,B2,1,Euro,inf,Euro,Cash,0',
       /Amount Paid.*"inf"/,
+    ],
+    [
+      'an amount of a lone dot',
+      '2022/09/01 00:20,010,A1,020,B2,.,Euro,1,Euro,Cash,0',
+      /^bad Amount Received "\." \(expected digits with an optional fraction\)$/,
     ],
     ['a spaced amount', '2022/09/01 00:20,010,A1,020,B2, 1,Euro,1,Euro,Cash,0', /Amount Received/],
     [
