@@ -30,6 +30,45 @@ describe('reported by a first-time user', () => {
     expectUserError(result, new RegExp(`${tx}:52: unterminated quoted field`));
   });
 
+  // Session 13 trial: a year typed 0000 was taken without a word, and the split by days
+  // then ran over two thousand years.
+  it('a timestamp span of over ten years gets a note naming both ends', async () => {
+    const dir = tempDir();
+    const tx = join(dir, 'years.csv');
+    // 300 rows: enough laundering rows in the train split for the run to finish.
+    const lines = readFileSync(SAMPLE.transactions, 'utf8').split('\n').slice(0, 301);
+    lines[3] = lines[3]!.replace(/^2022/, '0000');
+    lines[2] = lines[2]!.replace(/,[01]$/, ',7');
+    writeFileSync(tx, `${lines.join('\n')}\n`);
+
+    const result = await runCli(['run', tx, '--out', join(dir, 'o'), '--on-bad-row', 'skip']);
+
+    expect(result.code, result.stderr).toBe(0);
+    // Data records 0-299; record 1 (label 7) is rejected, so record 2 (year 0000) is kept row
+    // 1 and keeps edge_id 2. Days counted with Date.UTC from the two rows' texts.
+    const stamp = (line: string) => {
+      const [d, t] = line.split(',')[0]!.split(' ');
+      const [y, mo, da] = d!.split('/').map(Number);
+      const [h, mi] = t!.split(':').map(Number);
+      const at = new Date(0);
+      at.setUTCFullYear(y!, mo! - 1, da!);
+      at.setUTCHours(h!, mi!, 0, 0);
+      return at.getTime() / 86_400_000;
+    };
+    const kept = lines.slice(1).filter((_, i) => i !== 1);
+    const days = kept.map(stamp);
+    const latest = days.indexOf(Math.max(...days));
+    const span = Math.floor(Math.max(...days)) - Math.floor(Math.min(...days)) + 1;
+    const lastId = latest >= 1 ? latest + 1 : latest;
+    const lastDate = kept[latest]!.slice(0, 10).replaceAll('/', '-');
+    expect(result.stderr).toContain(
+      `timestamps span ${span.toLocaleString('en-US')} days, from ${lines[3]!
+        .slice(0, 10)
+        .replaceAll('/', '-')} (edge_id 2) to ${lastDate} (edge_id ${lastId}); the split is ` +
+        'cut by days, so check those rows for a mistyped year',
+    );
+  });
+
   it('a --smote-ratio too large for memory is a usage error naming the option', async () => {
     const result = await runCli([
       'run',

@@ -141,7 +141,46 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   );
   checkUnmatchedPatterns(ctx, loaded);
   if (loaded.edges.rows === 0) throw new InputError(`${path}: every data row was rejected`);
+  noteWideSpan(ctx, tally, loaded);
   return { tally, loaded };
+}
+
+/** Ten years: AMLworld files span weeks, so a wider span is more likely a mistyped year. */
+const WIDE_SPAN_DAYS = 3653;
+
+/**
+ * A year such as 0000 or 9999 is a real date and is kept, but it stretches the day range the
+ * split is cut from (and the time feature) over centuries: said, with the two rows to check.
+ */
+function noteWideSpan(ctx: Context, tally: ChunkTally, loaded: Loaded): void {
+  const { ts, rows } = loaded.edges;
+  let first = 0;
+  let last = 0;
+  for (let r = 1; r < rows; r++) {
+    if (ts[r]! < ts[first]!) first = r;
+    if (ts[r]! > ts[last]!) last = r;
+  }
+  const day = (r: number) => Math.floor(ts[r]! / 86_400);
+  const days = day(last) - day(first) + 1;
+  if (days <= WIDE_SPAN_DAYS) return;
+
+  const date = (r: number) => new Date(ts[r]! * 1000).toISOString().slice(0, 10);
+  const at = (r: number) => `${date(r)} (edge_id ${edgeId(loaded.rejectedRecords, r)})`;
+  const message =
+    `timestamps span ${days.toLocaleString('en-US')} days, from ${at(first)} to ` +
+    `${at(last)}; the split is cut by days, so check those rows for a mistyped year`;
+  tally.notes.push(message);
+  ctx.emit({ kind: 'note', step: 'data_loaded', message });
+}
+
+/** The data record of kept row `row`: its index plus the rejected records before it. */
+function edgeId(rejected: Float64Array, row: number): number {
+  let id = row;
+  for (const record of rejected) {
+    if (record > id) break;
+    id++;
+  }
+  return id;
 }
 
 /**
