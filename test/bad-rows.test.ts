@@ -209,6 +209,19 @@ describe('an accounts file', () => {
     const result = await run(badFixture('base.csv'), '--accounts', accounts);
     expectBadInput(result, accounts, 4, /invalid UTF-8 in row/);
   });
+
+  it('with an Account Number that starts with a byte-order mark stops the run there', async () => {
+    // Readers drop a leading U+FEFF: `\uFEFFX` would read as account `X` of another row.
+    const lines = readFileSync(badFixture('accounts-ok.csv'), 'utf8').split('\n');
+    const fields = lines[5]!.split(',');
+    fields[2] = `\uFEFF${fields[2]}`;
+    lines[5] = fields.join(',');
+    const accounts = join(tempDir(), 'accounts-bom.csv');
+    writeFileSync(accounts, lines.join('\n'));
+
+    const result = await run(badFixture('base.csv'), '--accounts', accounts);
+    expectBadInput(result, accounts, 6, /Account Number \(column 3\) starts with a byte-order/);
+  });
 });
 
 describe('a patterns file', () => {

@@ -7,7 +7,7 @@ import { ACCOUNT_COLUMNS, readHeader } from './header.js';
 import { MatchKey } from './match-key.js';
 import { NodeRows } from './node-rows.js';
 import { fieldText, readInput } from './read-file.js';
-import { STRAY_QUOTE } from './parse-chunk.js';
+import { bomReason, startsWithBom, STRAY_QUOTE } from './parse-chunk.js';
 import { records } from './records.js';
 
 /**
@@ -110,7 +110,11 @@ export async function readAccounts(
                 ? 'empty Bank ID (column 2)'
                 : en[ACCOUNT] === st[ACCOUNT]
                   ? 'empty Account Number (column 3)'
-                  : null;
+                  : startsWithBom(rec.src, st[BANK_ID]!, en[BANK_ID]!)
+                    ? bomReason('Bank ID', BANK_ID)
+                    : startsWithBom(rec.src, st[ACCOUNT]!, en[ACCOUNT]!)
+                      ? bomReason('Account Number', ACCOUNT)
+                      : null;
     if (reason !== null) {
       bad.add({ file: path, line: recLine, reason, text: text() });
       continue;

@@ -8,7 +8,7 @@ import { CodeDict } from './code-dict.js';
 import { TRANSACTION_COLUMNS } from './header.js';
 import { parseAmount, parseTimestamp } from './fields.js';
 import { PlainRow, readPlainRow } from './plain-row.js';
-import { RecordSplitter, type SplitRecord } from './record-splitter.js';
+import { MAX_FIELDS, RecordSplitter, type SplitRecord } from './record-splitter.js';
 import type { ChunkSpan } from './scan.js';
 
 /** A rejected record: where it starts, why, and its text, for `rejected_rows.csv`. */
@@ -249,7 +249,8 @@ export function checkRecord(rec: SplitRecord): string | null {
     if (rec.fields === 1 && onlySpaces(rec.src, rec.starts[0]!, rec.ends[0]!)) {
       return 'whitespace-only line (only empty lines are skipped as blank)';
     }
-    return `expected ${FIELDS} fields, found ${rec.fields}`;
+    const lineBreaks = hasLoneCr(rec) ? ` (${LONE_CR})` : '';
+    return `expected ${FIELDS} fields, found ${rec.fields}${lineBreaks}`;
   }
 
   const s = rec.src;
@@ -266,6 +267,7 @@ export function checkRecord(rec: SplitRecord): string | null {
   }
   for (const i of [F.fromBank, F.fromAccount, F.toBank, F.toAccount]) {
     if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
+    if (startsWithBom(s, rec.starts[i]!, rec.ends[i]!)) return bomReason(FIELD_NAMES[i]!, i);
   }
   for (const i of [F.amountReceived, F.amountPaid]) {
     if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
@@ -281,6 +283,7 @@ export function checkRecord(rec: SplitRecord): string | null {
   }
   for (const i of [F.receivingCurrency, F.paymentCurrency, F.format]) {
     if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
+    if (startsWithBom(s, rec.starts[i]!, rec.ends[i]!)) return bomReason(FIELD_NAMES[i]!, i);
   }
   const label = text(F.label);
   if (label !== '0' && label !== '1') return `Is Laundering must be 0 or 1, got ${quote(label)}`;
@@ -317,18 +320,19 @@ function internAccount(
 }
 
 /**
- * The cheap checks of the untyped fields, without allocating: ids and codes non-empty, label a
+ * The cheap checks of the untyped fields, without allocating: ids and codes non-empty and not
+ * starting with byte 0xEF (a byte-order mark's first; `checkRecord` looks closer), label a
  * single 0 or 1.
  */
 function plainFieldsOk(rec: SplitRecord): boolean {
   const st = rec.starts;
   const en = rec.ends;
   for (let i = F.fromBank; i <= F.toAccount; i++) {
-    if (en[i]! === st[i]!) return false;
+    if (en[i]! === st[i]! || rec.src[st[i]!] === 0xef) return false;
   }
-  if (en[F.receivingCurrency]! === st[F.receivingCurrency]!) return false;
-  if (en[F.paymentCurrency]! === st[F.paymentCurrency]!) return false;
-  if (en[F.format]! === st[F.format]!) return false;
+  for (const i of [F.receivingCurrency, F.paymentCurrency, F.format]) {
+    if (en[i]! === st[i]! || rec.src[st[i]!] === 0xef) return false;
+  }
   const label = rec.src[st[F.label]!];
   return en[F.label]! - st[F.label]! === 1 && (label === 0x30 || label === 0x31);
 }
@@ -343,6 +347,34 @@ function sameField(src: Uint8Array, st: Int32Array, en: Int32Array, a: number, b
     if (src[as + i] !== src[bs + i]) return false;
   }
   return true;
+}
+
+/** Said of a record whose field count is off and that holds a CR not ending a line. */
+const LONE_CR = 'a CR that is not followed by a line feed does not end a line here';
+
+/** True when a field of the record holds a CR not followed by a line feed. */
+function hasLoneCr(rec: SplitRecord): boolean {
+  const s = rec.src;
+  for (let f = 0; f < Math.min(rec.fields, MAX_FIELDS); f++) {
+    for (let i = rec.starts[f]!; i < rec.ends[f]!; i++) {
+      if (s[i] === 0x0d && s[i + 1] !== 0x0a) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * True when a field starts with the UTF-8 byte-order mark. U+FEFF is invisible, and readers
+ * drop it at the start of a text (Arrow JS's TextDecoder does): two accounts would then read
+ * as one. A file's own leading BOM is the header's, and is skipped there.
+ */
+export function startsWithBom(s: Uint8Array, start: number, end: number): boolean {
+  return end - start >= 3 && s[start] === 0xef && s[start + 1] === 0xbb && s[start + 2] === 0xbf;
+}
+
+/** Why a field that starts with a byte-order mark is a bad row. */
+export function bomReason(name: string, column: number): string {
+  return `${name} (column ${column + 1}) starts with a byte-order mark (U+FEFF), which readers drop`;
 }
 
 /** True for spaces and tabs only (CR too: a line's own CR is already cut off). */

@@ -14,6 +14,8 @@ const COMMA = 0x2c;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const ONE = 0x31;
+/** The first byte of the UTF-8 byte-order mark (and of other characters U+F000-U+FFFF). */
+const BOM_FIRST = 0xef;
 
 /** A row read by `readPlainRow`: its typed values and its text fields' byte ranges. */
 export class PlainRow {
@@ -157,6 +159,8 @@ function readDay(buf: Uint8Array, pos: number, row: PlainRow): number {
  * such as space and `#` below the comma are text like any other.
  */
 function textEnd(buf: Uint8Array, start: number, limit: number): number {
+  // A field that may start with a byte-order mark is for the careful path to judge.
+  if (buf[start] === BOM_FIRST) return -1;
   let i = start;
   for (; i < limit; i++) {
     const b = buf[i] as number;

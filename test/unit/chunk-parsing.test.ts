@@ -181,6 +181,29 @@ describe('parseChunk on CRLF files', () => {
     expect(chunk.ts[1]).toBe(utc(2022, 9, 1, 0, 20) + 30);
   });
 
+  // Fresh-user report (session 13): the quoted twin of a bad row gave another reason.
+  it('gives a label followed by two CRs one reason, quoted or not', () => {
+    const { path, span } = chunkFile(
+      [
+        '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,0\r',
+        '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,"Cash","0"\r',
+      ],
+      '\r\n',
+    );
+    const chunk = parseChunk(path, span, false);
+    expect(chunk.rejects.map((r) => r.reason)).toEqual([
+      'Is Laundering must be 0 or 1, got "0\\r"',
+      'Is Laundering must be 0 or 1, got "0\\r"',
+    ]);
+  });
+
+  it('keeps a byte-order mark inside a value, where readers keep it too', () => {
+    const { path, span } = chunkFile(['2022/09/01 00:20,010,A\uFEFF1,020,B2,1,Euro,1,Euro,Cash,0']);
+    const chunk = parseChunk(path, span, false);
+    expect(chunk.rejects).toEqual([]);
+    expect(accountsOf(chunk)[0]).toEqual(['010', 'A\uFEFF1']);
+  });
+
   // Fresh-user report (session 13): `"0"` then a lone CR at the end of the file read as a
   // stray quote, while an unquoted `0` there was taken.
   it.each([
@@ -256,6 +279,21 @@ describe('parseChunk rejects', () => {
     ],
     ['an empty label', '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,', /Is Laundering/],
     ['too few fields', '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash', /11 fields.*10/],
+    [
+      'a From Bank that starts with a byte-order mark',
+      '2022/09/01 00:20,\uFEFF010,A1,020,B2,1,Euro,1,Euro,Cash,0',
+      /^From Bank \(column 2\) starts with a byte-order mark \(U\+FEFF\), which readers drop$/,
+    ],
+    [
+      'a Payment Format that starts with a byte-order mark',
+      '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,\uFEFFCash,0',
+      /^Payment Format \(column 10\) starts with a byte-order mark/,
+    ],
+    [
+      'two rows joined by a lone CR',
+      `${GOOD}\r${GOOD}`,
+      /^expected 11 fields, found 21 \(a CR that is not followed by a line feed does not end/,
+    ],
     ['a line of spaces and a tab', '  \t ', /^whitespace-only line \(only empty lines are/],
     ['Feb 29 of 2023', '2023/02/29 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,0', /Timestamp/],
   ])('rejects %s on its own line and keeps the next row', (_what, bad, reason) => {

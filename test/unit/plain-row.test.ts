@@ -14,7 +14,24 @@ import { SAMPLE } from '../helpers/paths.js';
 import { rng } from '../helpers/rng.js';
 
 const REAL_ROWS = readFileSync(SAMPLE.transactions, 'utf8').split('\n').slice(1, 1501);
-const MUTANT_BYTES = [',', '\r', '\n', '\u0000', '"', ' ', '.', '9', 'A', '0', '1', '2', ':', '/'];
+const MUTANT_BYTES = [
+  '\uFEFF',
+  'é',
+  ',',
+  '\r',
+  '\n',
+  '\u0000',
+  '"',
+  ' ',
+  '.',
+  '9',
+  'A',
+  '0',
+  '1',
+  '2',
+  ':',
+  '/',
+];
 
 interface Reading {
   ts: number;
