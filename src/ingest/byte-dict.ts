@@ -1,3 +1,5 @@
+import { ViewCache } from './view-cache.js';
+
 /**
  * Interns byte ranges without making a string per row: the hot parse loop hashes the bytes,
  * and only a value seen for the first time in a chunk is decoded. Ids are dense, in order of
@@ -15,8 +17,7 @@ export class ByteDict {
   #pool: Buffer;
   #poolUsed = 0;
   #size = 0;
-  #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  #viewBuf: Uint8Array | null = null;
+  readonly #views = new ViewCache();
 
   constructor(expected = 64) {
     const slots = nextPow2(Math.max(16, Math.ceil((expected * 4) / 3)));
@@ -48,7 +49,7 @@ export class ByteDict {
     if (start + INLINE_BYTES <= buf.length) {
       // Five unaligned loads, each masked to the key's bytes: fewer bounds checks than twenty
       // byte loads. The bytes past the key belong to the same buffer, so they can be read.
-      const v = this.#viewOf(buf);
+      const v = this.#views.of(buf);
       const m = len * 5;
       w0 = v.getInt32(start, true) & WORD_MASKS[m]!;
       w1 = v.getInt32(start + 4, true) & WORD_MASKS[m + 1]!;
@@ -83,15 +84,6 @@ export class ByteDict {
       }
       slot = (slot + 1) & this.#mask;
     }
-  }
-
-  /** A DataView of `buf`, kept while the same buffer is looked up in (a chunk's rows). */
-  #viewOf(buf: Uint8Array): DataView<ArrayBufferLike> {
-    if (buf !== this.#viewBuf) {
-      this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      this.#viewBuf = buf;
-    }
-    return this.#view;
   }
 
   /** The interned bytes, concatenated in id order, with `offsets[id] .. offsets[id + 1]`. */

@@ -187,19 +187,12 @@ export function parseChunk(
       continue;
     }
 
-    out.ts[rows] = ts;
-    out.amountReceived[rows] = received;
-    out.amountPaid[rows] = paid;
+    plainFromRecord(rec, ts, received, paid, plain);
+    keepPlainRow(out, rows, plain, src, currencies, formats);
+    // Accounts in row order: the plain rows before this one first.
     pending.flush();
     out.src[rows] = internAccount(accounts, rec, F.fromBank, F.fromAccount, side);
     out.dst[rows] = internAccount(accounts, rec, F.toBank, F.toAccount, side);
-    const inCurrency = currencies.intern(src, st[F.receivingCurrency]!, en[F.receivingCurrency]!);
-    out.receivingCurrency[rows] = inCurrency;
-    out.paymentCurrency[rows] = sameField(src, st, en, F.paymentCurrency, F.receivingCurrency)
-      ? inCurrency
-      : currencies.intern(src, st[F.paymentCurrency]!, en[F.paymentCurrency]!);
-    out.format[rows] = formats.intern(src, st[F.format]!, en[F.format]!);
-    out.label[rows] = (src[st[F.label]!] as number) - 0x30;
     rows++;
     record++;
   }
@@ -214,7 +207,36 @@ export function parseChunk(
   return out;
 }
 
-/** Stores a row `readPlainRow` read as row `at` of the chunk's columns, accounts aside. */
+/**
+ * Fills `row` from a record the careful path accepted, its values `ts`, `received` and `paid`
+ * read already, so that both paths store a row one way (`keepPlainRow`).
+ */
+function plainFromRecord(
+  rec: SplitRecord,
+  ts: number,
+  received: number,
+  paid: number,
+  row: PlainRow,
+): void {
+  const st = rec.starts;
+  const en = rec.ends;
+  row.ts = ts;
+  row.received = received;
+  row.paid = paid;
+  row.inCurrencyStart = st[F.receivingCurrency]!;
+  row.inCurrencyEnd = en[F.receivingCurrency]!;
+  const same = sameField(rec.src, st, en, F.paymentCurrency, F.receivingCurrency);
+  row.outCurrencyStart = same ? -1 : st[F.paymentCurrency]!;
+  row.outCurrencyEnd = en[F.paymentCurrency]!;
+  row.formatStart = st[F.format]!;
+  row.formatEnd = en[F.format]!;
+  row.label = rec.src[st[F.label]!]! - 0x30;
+}
+
+/**
+ * Stores a row (as `readPlainRow` or `plainFromRecord` filled it) as row `at` of the
+ * columns, accounts aside.
+ */
 function keepPlainRow(
   out: RowColumns,
   at: number,
@@ -374,7 +396,8 @@ export function startsWithBom(s: Uint8Array, start: number, end: number): boolea
 
 /** Why a field that starts with a byte-order mark is a bad row. */
 export function bomReason(name: string, column: number): string {
-  return `${name} (column ${column + 1}) starts with a byte-order mark (U+FEFF), which readers drop`;
+  const where = `${name} (column ${column + 1})`;
+  return `${where} starts with a byte-order mark (U+FEFF), which readers drop`;
 }
 
 /** True for spaces and tabs only (CR too: a line's own CR is already cut off). */

@@ -7,6 +7,7 @@
  * field, an amount past 2^53 or 22 decimals. The caller then reads the row the careful way.
  */
 import { parseDay, parseTimeOfDay, POW10 } from './fields.js';
+import { ViewCache } from './view-cache.js';
 
 const NL = 0x0a;
 const CR = 0x0d;
@@ -43,17 +44,7 @@ export class PlainRow {
   /** The last date read: its bytes `YYYY/MM/DD ` as three words, and its day number. */
   dateWords = new Int32Array([0, 0, -1]);
   day = NaN;
-  #view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
-  #viewBuf: Uint8Array | null = null;
-
-  /** A DataView of `buf`, kept while the same buffer is read (a chunk's rows). */
-  viewOf(buf: Uint8Array): DataView<ArrayBufferLike> {
-    if (buf !== this.#viewBuf) {
-      this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      this.#viewBuf = buf;
-    }
-    return this.#view;
-  }
+  readonly views = new ViewCache();
 }
 
 /**
@@ -137,7 +128,7 @@ export function readPlainRow(
  * checked that the row holds at least 16 bytes.
  */
 function readDay(buf: Uint8Array, pos: number, row: PlainRow): number {
-  const v = row.viewOf(buf);
+  const v = row.views.of(buf);
   const a = v.getInt32(pos, true);
   const b = v.getInt32(pos + 4, true);
   const c = v.getInt32(pos + 7, true);
