@@ -117,6 +117,27 @@ describe('a file merely named checkpoints.mdb', () => {
     await env.close();
   });
 
+  // Kill matrix (session 13): a SIGKILL after LMDB made the file and before the run had made
+  // every table left a store the rerun refused as another program's.
+  it.each([[[] as string[]], [['steps', 'chunks']]])(
+    'is a store whose creation was cut short when it holds only amlprep tables: %j',
+    async (tables) => {
+      const dir = tempDir();
+      const path = join(dir, 'checkpoints.mdb');
+      const env = open({ path });
+      for (const name of tables) env.openDB({ name });
+      await env.close();
+
+      const status = bufferIo();
+      expect(await main(['status', dir], status)).toBe(2);
+      expect(status.err()).toContain(`${path} holds no records yet: a run was stopped while`);
+      const run = bufferIo();
+      expect(await main([...sampleRunArgs(dir, 5000), '--quiet'], run), run.err()).toBe(0);
+      expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
+    },
+    60_000,
+  );
+
   it('is removed by clean when it is not LMDB at all: a damaged store, as run says', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'checkpoints.mdb'), 'junk');

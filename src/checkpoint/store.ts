@@ -154,9 +154,16 @@ export class CheckpointStore {
       const why = error instanceof Error ? error.message : String(error);
       throw new CheckpointError(`cannot read the checkpoint store ${path} (${why})`, error);
     }
-    // Read-only, a table the file lacks opens as undefined: another program's LMDB file.
+    // Read-only, a table the file lacks opens as undefined: another program's LMDB file, or
+    // one whose creation a kill cut short, which holds no record yet.
     if (!store.#hasTables()) {
       void store.#root.close();
+      if (onlyOurTables(path)) {
+        throw new CheckpointError(
+          `${path} holds no records yet: a run was stopped while creating it; run again to ` +
+            'start the steps',
+        );
+      }
       throw new CheckpointError(
         `${path} is an LMDB file without amlprep's tables, not an amlprep checkpoint store`,
       );
@@ -176,7 +183,7 @@ export class CheckpointStore {
       void CheckpointStore.#openReadOnly(path).#root.close();
       return true;
     } catch {
-      return false;
+      return onlyOurTables(path);
     }
   }
 
@@ -444,6 +451,33 @@ export function isEmptyFolder(path: string): boolean {
  * the file and trusts its meta pages: garbage crashes it, and a file shorter than its last
  * page kills the process with SIGBUS on first touch, so both are caught here first.
  */
+/** The tables a store holds; `open` creates them one after another. */
+const TABLES = ['steps', 'chunks', 'payloads', 'plans', 'splits'];
+
+/**
+ * True for a sound LMDB file that holds nothing but some of amlprep's (empty or not) tables:
+ * a store whose creation a kill cut short after LMDB made the file and before every table
+ * was there. Another program's file has keys of its own and stays refused.
+ */
+function onlyOurTables(path: string): boolean {
+  let root: RootDatabase;
+  try {
+    root = open({ path, compression: false, maxDbs: 8, readOnly: true });
+  } catch {
+    return false;
+  }
+  try {
+    for (const key of root.getKeys()) {
+      if (typeof key !== 'string' || !TABLES.includes(key)) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  } finally {
+    void root.close();
+  }
+}
+
 function storeFileProblem(path: string): string | null {
   let fd: number;
   try {
