@@ -222,6 +222,19 @@ describe('an accounts file', () => {
     const result = await run(badFixture('base.csv'), '--accounts', accounts);
     expectBadInput(result, accounts, 6, /Account Number \(column 3\) starts with a byte-order/);
   });
+
+  it('with an Entity Name that starts with a byte-order mark stops the run there', async () => {
+    // `\uFEFFCorporation #1` would give an entity type that reads as Corporation.
+    const lines = readFileSync(badFixture('accounts-ok.csv'), 'utf8').split('\n');
+    const fields = lines[4]!.split(',');
+    fields[4] = `\uFEFF${fields[4]}`;
+    lines[4] = fields.join(',');
+    const accounts = join(tempDir(), 'accounts-bom-entity.csv');
+    writeFileSync(accounts, lines.join('\n'));
+
+    const result = await run(badFixture('base.csv'), '--accounts', accounts);
+    expectBadInput(result, accounts, 5, /Entity Name \(column 5\) starts with a byte-order/);
+  });
 });
 
 describe('a patterns file', () => {

@@ -133,6 +133,17 @@ describe('flag errors', () => {
     );
   });
 
+  it('name an unknown generate flag in the same words', async () => {
+    const io = bufferIo();
+
+    const code = await main(['generate', '--dry-run'], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      "amlprep: generate: unknown option '--dry-run' (see 'amlprep generate --help')\n",
+    );
+  });
+
   it.each([['--log-format', 'json'], ['--log-format=json']])(
     'answer in JSON when the arguments ask for it: %s',
     async (...format) => {

@@ -9,18 +9,23 @@ export function parse(command: string, argv: string[], options: Options) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // Node's text for an unknown option goes on about positionals after '--'; the flag is
-    // what matters.
-    const unknown = /^Unknown option '([^']*)'/.exec(message);
-    // parseArgs reads `--smote-ratio -1` as two flags; `--smote-ratio=-1` is unambiguous.
-    const hint = message.includes('ambiguous') ? '; write negative numbers as --flag=-1' : '';
-    const said =
-      unknown === null
-        ? `${message.split('\n')[0]!.replace(/\.$/, '')}${hint}`
-        : `unknown option '${unknown[1]}'`;
-    throw new UsageError(`${command}: ${said} (see 'amlprep ${command} --help')`);
+    throw usageError(command, error);
   }
+}
+
+/** A `parseArgs` error as the one-line usage error every command gives. */
+export function usageError(command: string, error: unknown): UsageError {
+  const message = error instanceof Error ? error.message : String(error);
+  // Node's text for an unknown option goes on about positionals after '--'; the flag is
+  // what matters.
+  const unknown = /^Unknown option '([^']*)'/.exec(message);
+  // parseArgs reads `--smote-ratio -1` as two flags; `--smote-ratio=-1` is unambiguous.
+  const hint = message.includes('ambiguous') ? '; write negative numbers as --flag=-1' : '';
+  const said =
+    unknown === null
+      ? `${message.split('\n')[0]!.replace(/\.$/, '')}${hint}`
+      : `unknown option '${unknown[1]}'`;
+  return new UsageError(`${command}: ${said} (see 'amlprep ${command} --help')`);
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type GenerateResult,
   type OptionNamer,
 } from '../generate/index.js';
-import { integer } from './args.js';
+import { integer, usageError } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 
 const HELP = `Usage: amlprep generate --rows N --accounts M --out FILE [options]
@@ -77,8 +77,7 @@ function parse(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`generate: ${reason} (see 'amlprep generate --help')`);
+    throw usageError('generate', error);
   }
 }
 

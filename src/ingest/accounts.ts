@@ -114,7 +114,9 @@ export async function readAccounts(
                     ? bomReason('Bank ID', BANK_ID)
                     : startsWithBom(rec.src, st[ACCOUNT]!, en[ACCOUNT]!)
                       ? bomReason('Account Number', ACCOUNT)
-                      : null;
+                      : startsWithBom(rec.src, st[ENTITY_NAME]!, en[ENTITY_NAME]!)
+                        ? bomReason('Entity Name', ENTITY_NAME)
+                        : null;
     if (reason !== null) {
       bad.add({ file: path, line: recLine, reason, text: text() });
       continue;

@@ -48,6 +48,12 @@ export function readHeader(
 
   const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   const nl = head.indexOf(0x0a, bom);
+  if (hasLoneCr(head, bom, nl === -1 ? head.length : nl)) {
+    throw new InputError(
+      `${path}:1: lines end in a lone CR (old Mac line endings); only LF and CR LF end a ` +
+        "line, so convert the file first (for example with tr '\\r' '\\n')",
+    );
+  }
   if (nl === -1 && head.length === MAX_HEADER) {
     throw new InputError(`${path}:1: no line break in the first 64 KiB (is this a CSV file?)`);
   }
@@ -110,6 +116,14 @@ function rejectForeignEncodings(path: string, head: Buffer): void {
   if (firstLine.indexOf(0) !== -1 || (head.indexOf(0x0a) === -1 && head.indexOf(0) !== -1)) {
     throw new InputError(`${path}:1: header holds NUL bytes; not a text CSV`);
   }
+}
+
+/** True when `head[from, to)` holds a CR followed by a byte other than CR or LF. */
+function hasLoneCr(head: Buffer, from: number, to: number): boolean {
+  for (let i = head.indexOf(0x0d, from); i !== -1 && i + 1 < to; i = head.indexOf(0x0d, i + 1)) {
+    if (head[i + 1] !== 0x0d && head[i + 1] !== 0x0a) return true;
+  }
+  return false;
 }
 
 function splitHeader(text: string): string[] {

@@ -281,6 +281,10 @@ export function checkRecord(rec: SplitRecord): string | null {
       'utf8',
     );
   const empty = (i: number) => rec.ends[i]! === rec.starts[i]!;
+  // Invisible, and dropped by readers: named before the value it hides in looks wrong.
+  for (let i = 0; i < FIELDS; i++) {
+    if (startsWithBom(s, rec.starts[i]!, rec.ends[i]!)) return bomReason(FIELD_NAMES[i]!, i);
+  }
 
   if (Number.isNaN(parseTimestamp(s, rec.starts[0]!, rec.ends[0]!))) {
     const value = text(0);
@@ -289,7 +293,6 @@ export function checkRecord(rec: SplitRecord): string | null {
   }
   for (const i of [F.fromBank, F.fromAccount, F.toBank, F.toAccount]) {
     if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
-    if (startsWithBom(s, rec.starts[i]!, rec.ends[i]!)) return bomReason(FIELD_NAMES[i]!, i);
   }
   for (const i of [F.amountReceived, F.amountPaid]) {
     if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
@@ -305,7 +308,6 @@ export function checkRecord(rec: SplitRecord): string | null {
   }
   for (const i of [F.receivingCurrency, F.paymentCurrency, F.format]) {
     if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
-    if (startsWithBom(s, rec.starts[i]!, rec.ends[i]!)) return bomReason(FIELD_NAMES[i]!, i);
   }
   const label = text(F.label);
   if (label !== '0' && label !== '1') return `Is Laundering must be 0 or 1, got ${quote(label)}`;

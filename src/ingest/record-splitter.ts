@@ -166,12 +166,11 @@ export class RecordSplitter {
           inQuote = true;
           continue;
         }
-        // CR LF ends the line; so does a CR that is the last byte of the file (a chunk's
-        // buffer ends after a line feed unless it ends the file). CRs that run to the line's
-        // end are read as after an unquoted field: one is the line ending, the rest text of
-        // the field, so `"0"\r\r\n` is the bad label `0\r` that `0\r\r\n` is.
-        const lineEnd = b === CR && onlyCrsToLineEnd(buf, i, end);
-        if (b !== COMMA && !lineEnd) rec.strayQuote = true;
+        // A CR after a closing quote is read as after an unquoted value: before the line
+        // feed it is the line ending, elsewhere text of the field. So `"0"\r\r\n` is the bad
+        // label `0\r` that `0\r\r\n` is, and a lone-CR line ending joins two rows whether
+        // their last field is quoted or not.
+        if (b !== COMMA && b !== CR) rec.strayQuote = true;
       }
       if (b === QUOTE) {
         if (out === fieldStart && !opened) {
@@ -209,11 +208,4 @@ export class RecordSplitter {
     this.#scratch.copy(next);
     this.#scratch = next;
   }
-}
-
-/** True when `buf[from ..]` is CRs up to a line feed or the end of the buffer. */
-function onlyCrsToLineEnd(buf: Uint8Array, from: number, end: number): boolean {
-  let i = from;
-  while (i < end && buf[i] === CR) i++;
-  return i === end || buf[i] === NL;
 }

@@ -197,6 +197,31 @@ describe('parseChunk on CRLF files', () => {
     ]);
   });
 
+  it('joins two rows at a lone CR alike whether the first ends in a quoted field or not', () => {
+    const next = '2022/09/01 00:21,010,A1,020,B2,1,Euro,1,Euro,Cash,0';
+    const { path, span } = chunkFile([
+      `2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,0\r${next}`,
+      `2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,"Cash","0"\r${next}`,
+    ]);
+    const chunk = parseChunk(path, span, false);
+    const joined = 'expected 11 fields, found 21 (a CR that is not followed by a line feed';
+    expect(chunk.rejects.map((r) => r.reason.slice(0, joined.length))).toEqual([joined, joined]);
+  });
+
+  it.each([
+    ['Timestamp', 0],
+    ['Amount Paid', 7],
+    ['Is Laundering', 10],
+  ])('names a byte-order mark at the start of %s rather than its value', (name, column) => {
+    const fields = '2022/09/01 00:20,010,A1,020,B2,1,Euro,1,Euro,Cash,0'.split(',');
+    fields[column] = `\uFEFF${fields[column]}`;
+    const { path, span } = chunkFile([fields.join(',')]);
+    const chunk = parseChunk(path, span, false);
+    expect(chunk.rejects.map((r) => r.reason)).toEqual([
+      `${name} (column ${column + 1}) starts with a byte-order mark (U+FEFF), which readers drop`,
+    ]);
+  });
+
   it('keeps a byte-order mark inside a value, where readers keep it too', () => {
     const { path, span } = chunkFile(['2022/09/01 00:20,010,A\uFEFF1,020,B2,1,Euro,1,Euro,Cash,0']);
     const chunk = parseChunk(path, span, false);

@@ -46,6 +46,24 @@ describe('readHeader', () => {
     }
   });
 
+  // Fresh-user report (session 13): an old-Mac file got "no line break in the first 64 KiB"
+  // or "unexpected header", neither naming its line endings.
+  it('names lone-CR line endings, in a small file or past 64 KiB', () => {
+    const row = '\rChina Bank #2820,314693,81B86A280,800D8CCF0,Corporation #41344';
+    for (const rows of [3, 2_000]) {
+      expect(messageOf(HEADER + row.repeat(rows) + '\r')).toBe(
+        'FILE:1: lines end in a lone CR (old Mac line endings); only LF and CR LF end a line, ' +
+          "so convert the file first (for example with tr '\\r' '\\n')",
+      );
+    }
+  });
+
+  it('still takes a header whose line ends in more than one CR before its LF', () => {
+    expect(readHeader(fileOf(`${HEADER}\r\r\nx`), ACCOUNT_COLUMNS).dataStart).toBe(
+      HEADER.length + 3,
+    );
+  });
+
   it('says the header must be the first line when blank lines come before it', () => {
     expect(messageOf(`\n${HEADER}\n1,2,3,4,5\n`)).toBe(
       `FILE:1: blank first line; the header row must be the first line (the comma-separated ` +
