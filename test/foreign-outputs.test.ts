@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { open } from 'lmdb';
 import { describe, expect, it } from 'vitest';
 
+import { CheckpointStore } from '../src/checkpoint/store.js';
 import { main } from '../src/cli/main.js';
 import { run } from '../src/index.js';
 import { bufferIo } from './helpers/buffer-io.js';
@@ -137,6 +138,15 @@ describe('a file merely named checkpoints.mdb', () => {
     },
     60_000,
   );
+
+  it('is replaced by a run when it has no bytes: LMDB had only just made it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'checkpoints.mdb'), '');
+
+    const run = bufferIo();
+    expect(await main([...sampleRunArgs(dir, 5000), '--quiet'], run), run.err()).toBe(0);
+    expect(CheckpointStore.isOurs(dir)).toBe(true);
+  }, 60_000);
 
   it('is removed by clean when it is not LMDB at all: a damaged store, as run says', async () => {
     const dir = tempDir();

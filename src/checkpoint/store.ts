@@ -99,7 +99,13 @@ export class CheckpointStore {
    */
   static open(dir: string, options: { fresh?: boolean; readOnly?: boolean } = {}): CheckpointStore {
     const path = join(dir, STORE_FILE);
-    const problem = storeFileProblem(path);
+    let problem = storeFileProblem(path);
+    // A file of no bytes is one LMDB had just created when a kill came: it holds nothing,
+    // so a run makes the store in its place (reading it, there is nothing to read).
+    if (problem === EMPTY_FILE && options.readOnly !== true) {
+      rmSync(path);
+      problem = null;
+    }
     if (problem === DIRECTORY && !isEmptyFolder(path)) {
       throw new CheckpointError(
         `the checkpoint store ${path} is a folder with files in it, not an LMDB file; move ` +
@@ -451,6 +457,8 @@ export function isEmptyFolder(path: string): boolean {
  * the file and trusts its meta pages: garbage crashes it, and a file shorter than its last
  * page kills the process with SIGBUS on first touch, so both are caught here first.
  */
+const EMPTY_FILE = 'empty file';
+
 /** The tables a store holds; `open` creates them one after another. */
 const TABLES = ['steps', 'chunks', 'payloads', 'plans', 'splits'];
 
@@ -490,7 +498,7 @@ function storeFileProblem(path: string): string | null {
     // Opening a directory for reading succeeds; reading it fails with EISDIR.
     if (stats.isDirectory()) return DIRECTORY;
     const size = stats.size;
-    if (size === 0) return 'empty file';
+    if (size === 0) return EMPTY_FILE;
     const first = readMeta(fd, 0);
     if (first === null) return 'not an LMDB environment';
     // LMDB reads both meta pages; either one damaged is enough to crash it.
