@@ -210,31 +210,25 @@ describe('an accounts file', () => {
     expectBadInput(result, accounts, 4, /invalid UTF-8 in row/);
   });
 
-  it('with an Account Number that starts with a byte-order mark stops the run there', async () => {
-    // Readers drop a leading U+FEFF: `\uFEFFX` would read as account `X` of another row.
-    const lines = readFileSync(badFixture('accounts-ok.csv'), 'utf8').split('\n');
-    const fields = lines[5]!.split(',');
-    fields[2] = `\uFEFF${fields[2]}`;
-    lines[5] = fields.join(',');
-    const accounts = join(tempDir(), 'accounts-bom.csv');
-    writeFileSync(accounts, lines.join('\n'));
+  // Readers drop a leading U+FEFF: `\uFEFFX` would read as account `X` of another row, and
+  // `\uFEFFCorporation #1` give an entity type that reads as Corporation.
+  it.each([
+    ['an Account Number', 2, 6, /Account Number \(column 3\) starts with a byte-order/],
+    ['an Entity Name', 4, 5, /Entity Name \(column 5\) starts with a byte-order/],
+  ])(
+    'with %s that starts with a byte-order mark stops the run there',
+    async (_, column, line, reason) => {
+      const lines = readFileSync(badFixture('accounts-ok.csv'), 'utf8').split('\n');
+      const fields = lines[line - 1]!.split(',');
+      fields[column] = `\uFEFF${fields[column]}`;
+      lines[line - 1] = fields.join(',');
+      const accounts = join(tempDir(), 'accounts-bom.csv');
+      writeFileSync(accounts, lines.join('\n'));
 
-    const result = await run(badFixture('base.csv'), '--accounts', accounts);
-    expectBadInput(result, accounts, 6, /Account Number \(column 3\) starts with a byte-order/);
-  });
-
-  it('with an Entity Name that starts with a byte-order mark stops the run there', async () => {
-    // `\uFEFFCorporation #1` would give an entity type that reads as Corporation.
-    const lines = readFileSync(badFixture('accounts-ok.csv'), 'utf8').split('\n');
-    const fields = lines[4]!.split(',');
-    fields[4] = `\uFEFF${fields[4]}`;
-    lines[4] = fields.join(',');
-    const accounts = join(tempDir(), 'accounts-bom-entity.csv');
-    writeFileSync(accounts, lines.join('\n'));
-
-    const result = await run(badFixture('base.csv'), '--accounts', accounts);
-    expectBadInput(result, accounts, 5, /Entity Name \(column 5\) starts with a byte-order/);
-  });
+      const result = await run(badFixture('base.csv'), '--accounts', accounts);
+      expectBadInput(result, accounts, line, reason);
+    },
+  );
 });
 
 describe('a patterns file', () => {
