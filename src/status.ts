@@ -46,6 +46,16 @@ export async function status(dir: string): Promise<StepStatus[]> {
       : 'nothing has run in this folder';
     throw new CheckpointError(`${dir}: no checkpoint store here (${why})`);
   }
+  // A store a kill left half made holds no record: every step is yet to run.
+  if (CheckpointStore.isUnfinished(dir)) {
+    return STEPS.map((step) => ({
+      step,
+      record: null,
+      chunksDone: 0,
+      chunksTotal: null,
+      stale: false,
+    }));
+  }
   const store = CheckpointStore.open(dir, { readOnly: true });
   try {
     const counts = store.chunkCounts();

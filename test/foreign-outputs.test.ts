@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { open } from 'lmdb';
+import { open, type RootDatabase } from 'lmdb';
 import { describe, expect, it } from 'vitest';
 
 import { CheckpointStore } from '../src/checkpoint/store.js';
@@ -129,9 +129,14 @@ describe('a file merely named checkpoints.mdb', () => {
       for (const name of tables) env.openDB({ name });
       await env.close();
 
+      // Readers see a store with nothing recorded; a dry run plans every step.
       const status = bufferIo();
-      expect(await main(['status', dir], status)).toBe(2);
-      expect(status.err()).toContain(`${path} holds no records yet: a run was stopped while`);
+      expect(await main(['status', dir], status), status.err()).toBe(0);
+      expect(status.out()).toMatch(/^ *data_loaded .*not/m);
+      const planned = bufferIo();
+      expect(await main([...sampleRunArgs(dir, 5000), '--dry-run'], planned), planned.err()).toBe(
+        0,
+      );
       const run = bufferIo();
       expect(await main([...sampleRunArgs(dir, 5000), '--quiet'], run), run.err()).toBe(0);
       expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
@@ -142,11 +147,32 @@ describe('a file merely named checkpoints.mdb', () => {
   it('is replaced by a run when it has no bytes: LMDB had only just made it', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'checkpoints.mdb'), '');
+    expect(await main(['status', dir], bufferIo())).toBe(0);
+    expect(await main([...sampleRunArgs(dir, 5000), '--dry-run'], bufferIo())).toBe(0);
 
     const run = bufferIo();
     expect(await main([...sampleRunArgs(dir, 5000), '--quiet'], run), run.err()).toBe(0);
     expect(CheckpointStore.isOurs(dir)).toBe(true);
   }, 60_000);
+
+  // Fourth trial (session 13): keys or tables named like amlprep's made a file pass for one.
+  it.each([
+    ['a plain key named like a table', (env: RootDatabase) => env.putSync('chunks', 1)],
+    [
+      'a table of that name with a key in it',
+      (env: RootDatabase) => env.openDB({ name: 'steps' }).putSync('data_loaded', { hello: 1 }),
+    ],
+  ])('stays another program’s when it holds %s', async (_, fill) => {
+    const dir = tempDir();
+    const path = join(dir, 'checkpoints.mdb');
+    const env = open({ path });
+    fill(env);
+    await env.close();
+
+    const io = bufferIo();
+    expect(await main(sampleRunArgs(dir, 5000), io)).toBe(2);
+    expect(io.err()).toContain(`${path} is an LMDB file without amlprep's tables`);
+  });
 
   it('is removed by clean when it is not LMDB at all: a damaged store, as run says', async () => {
     const dir = tempDir();

@@ -87,6 +87,19 @@ describe('a patterns file whose blocks do not close', () => {
     );
   });
 
+  it('names old-Mac line endings, as the other inputs do', async () => {
+    const dir = tempDir();
+    const tx = writeTransactions(dir);
+    const patterns = join(dir, 'mac.txt');
+    const lines = [STACK_BEGIN, SAMPLE_LINES[100]!, 'END LAUNDERING ATTEMPT - STACK'];
+    writeFileSync(patterns, `${lines.join('\r')}\r`);
+
+    const result = await runCli(['run', tx, '--patterns', patterns, '--out', join(dir, 'o')]);
+
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(`${patterns}:1: lines end in a lone CR (old Mac line endings)`);
+  });
+
   it('stops at an END that no BEGIN opened', async () => {
     const { result, patterns } = await runWith([
       STACK_BEGIN,

@@ -194,6 +194,20 @@ export class CheckpointStore {
   }
 
   /**
+   * Whether `dir` holds a store whose creation a kill cut short, so that it holds no record
+   * yet: a file of no bytes, or an LMDB file with only some of amlprep's tables, all empty.
+   * A run takes it as it is; readers see a store with nothing recorded.
+   */
+  static isUnfinished(dir: string): boolean {
+    const path = join(dir, STORE_FILE);
+    const problem = storeFileProblem(path);
+    if (problem === EMPTY_FILE) return true;
+    if (problem !== null) return false;
+    const tables = ourTablesIn(path);
+    return tables !== null && tables < TABLES.length;
+  }
+
+  /**
    * Whether `dir` holds a sound LMDB file under the store's name without amlprep's tables:
    * another program's, which nothing of amlprep removes. (A file that is not LMDB at all is
    * a damaged store, which the run's message sends to `clean`.)
@@ -468,19 +482,33 @@ const TABLES = ['steps', 'chunks', 'payloads', 'plans', 'splits'];
  * was there. Another program's file has keys of its own and stays refused.
  */
 function onlyOurTables(path: string): boolean {
+  return ourTablesIn(path) !== null;
+}
+
+/**
+ * How many of amlprep's tables a sound LMDB file holds when it holds nothing else and they are
+ * all empty (a creation cut short, or a store that never recorded anything); null otherwise.
+ * A key that is not a table, or a table with an entry, is someone else's data.
+ */
+function ourTablesIn(path: string): number | null {
   let root: RootDatabase;
   try {
     root = open({ path, compression: false, maxDbs: 8, readOnly: true });
   } catch {
-    return false;
+    return null;
   }
   try {
-    for (const key of root.getKeys()) {
-      if (typeof key !== 'string' || !TABLES.includes(key)) return false;
+    let tables = 0;
+    // Keys first: opening a table ends the read transaction an iteration runs in.
+    for (const key of [...root.getKeys()]) {
+      if (typeof key !== 'string' || !TABLES.includes(key)) return null;
+      const table = root.openDB({ name: key });
+      if (table === undefined || table.getKeysCount() > 0) return null;
+      tables++;
     }
-    return true;
+    return tables;
   } catch {
-    return false;
+    return null;
   } finally {
     void root.close();
   }

@@ -48,12 +48,7 @@ export function readHeader(
 
   const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   const nl = head.indexOf(0x0a, bom);
-  if (hasLoneCr(head, bom, nl === -1 ? head.length : nl)) {
-    throw new InputError(
-      `${path}:1: lines end in a lone CR (old Mac line endings); only LF and CR LF end a ` +
-        "line, so convert the file first (for example with tr '\\r' '\\n')",
-    );
-  }
+  refuseLoneCr(path, head, bom);
   if (nl === -1 && head.length === MAX_HEADER) {
     throw new InputError(`${path}:1: no line break in the first 64 KiB (is this a CSV file?)`);
   }
@@ -116,6 +111,19 @@ function rejectForeignEncodings(path: string, head: Buffer): void {
   if (firstLine.indexOf(0) !== -1 || (head.indexOf(0x0a) === -1 && head.indexOf(0) !== -1)) {
     throw new InputError(`${path}:1: header holds NUL bytes; not a text CSV`);
   }
+}
+
+/**
+ * Refuses a file whose first line (from `from`) holds a CR followed by neither CR nor LF: its
+ * lines end in lone CRs (old Mac), which no reader here takes as line breaks.
+ */
+export function refuseLoneCr(path: string, head: Buffer, from: number): void {
+  const nl = head.indexOf(0x0a, from);
+  if (!hasLoneCr(head, from, nl === -1 ? head.length : nl)) return;
+  throw new InputError(
+    `${path}:1: lines end in a lone CR (old Mac line endings); only LF and CR LF end a ` +
+      "line, so convert the file first (for example with tr '\\r' '\\n')",
+  );
 }
 
 /** True when `head[from, to)` holds a CR followed by a byte other than CR or LF. */

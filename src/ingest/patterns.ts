@@ -1,6 +1,7 @@
 import type { BadRows } from './bad-rows.js';
 import { parseAmount, parseTimestamp } from './fields.js';
 import { checkRecord, F } from './parse-chunk.js';
+import { refuseLoneCr } from './header.js';
 import { fieldText, readInput } from './read-file.js';
 import type { SplitRecord } from './record-splitter.js';
 import { records } from './records.js';
@@ -46,6 +47,7 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
   };
 
   const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  refuseLoneCr(path, buf, bom);
   for (const { rec, line: recLine, text: recordText, utf8 } of records(buf, bom, 1)) {
     if (!utf8) {
       // Typology names and ids are text: checked before the row is read as either.
