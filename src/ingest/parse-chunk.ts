@@ -310,7 +310,11 @@ export function checkRecord(rec: SplitRecord): string | null {
     if (empty(i)) return `empty ${FIELD_NAMES[i]} (column ${i + 1})`;
   }
   const label = text(F.label);
-  if (label !== '0' && label !== '1') return `Is Laundering must be 0 or 1, got ${quote(label)}`;
+  if (label !== '0' && label !== '1') {
+    // `0\r\r\n`: one CR belongs to the line ending, the other is read as the label's.
+    const cr = label.endsWith('\r') ? ' (only one CR before the line feed ends a line)' : '';
+    return `Is Laundering must be 0 or 1, got ${quote(label)}${cr}`;
+  }
   return null;
 }
 
