@@ -42,3 +42,24 @@ export interface LoadReport {
     unmatchedLines: number[];
   } | null;
 }
+
+/** The `edge_id` of kept row `row`: its data record, the row plus the rejected ones before. */
+export function edgeIdOf(rejected: Float64Array, row: number): number {
+  return row + rejectedBefore(rejected, row);
+}
+
+/**
+ * How many rejected records come before row r's record. `rejected[c] - c` never decreases
+ * (records are distinct and ascending), and record `rejected[c]` comes before row r's exactly
+ * when `rejected[c] - c <= r`: a binary search.
+ */
+export function rejectedBefore(rejected: Float64Array, r: number): number {
+  let lo = 0;
+  let hi = rejected.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rejected[mid]! - mid <= r) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -14,6 +14,7 @@ import {
   type Vector,
 } from 'apache-arrow';
 
+import { rejectedBefore } from '../ingest/loaded.js';
 import { Scratch } from '../scratch-buffer.js';
 import type { SpillReader } from '../spill/edge-spill.js';
 
@@ -133,22 +134,6 @@ export function edgeIds(name: string, rejected: Float64Array): ColumnSource {
       return makeData({ type, length: to - from, data });
     },
   };
-}
-
-/**
- * How many rejected records come before row r's record. `rejected[c] - c` never decreases
- * (records are distinct and ascending), and record `rejected[c]` comes before row r's exactly
- * when `rejected[c] - c <= r`: a binary search.
- */
-function rejectedBefore(rejected: Float64Array, r: number): number {
-  let lo = 0;
-  let hi = rejected.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rejected[mid]! - mid <= r) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** timestamp[s, UTC] from epoch seconds held as doubles. */

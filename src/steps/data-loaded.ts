@@ -11,7 +11,7 @@ import {
 import type { NodeRows } from '../ingest/node-rows.js';
 import { BadRows } from '../ingest/bad-rows.js';
 import { noDataRows, readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js';
-import type { Loaded } from '../ingest/loaded.js';
+import { edgeIdOf, type Loaded } from '../ingest/loaded.js';
 import { mergeChunks, unmatchedPatternReason } from '../ingest/merge.js';
 import { NodeMerger } from '../ingest/node-merger.js';
 import {
@@ -165,22 +165,12 @@ function noteWideSpan(ctx: Context, tally: ChunkTally, loaded: Loaded): void {
   if (days <= WIDE_SPAN_DAYS) return;
 
   const date = (r: number) => new Date(ts[r]! * 1000).toISOString().slice(0, 10);
-  const at = (r: number) => `${date(r)} (edge_id ${edgeId(loaded.rejectedRecords, r)})`;
+  const at = (r: number) => `${date(r)} (edge_id ${edgeIdOf(loaded.rejectedRecords, r)})`;
   const message =
     `timestamps span ${days.toLocaleString('en-US')} days, from ${at(first)} to ` +
     `${at(last)}; the split is cut by days, so check those rows for a mistyped year`;
   tally.notes.push(message);
   ctx.emit({ kind: 'note', step: 'data_loaded', message });
-}
-
-/** The data record of kept row `row`: its index plus the rejected records before it. */
-function edgeId(rejected: Float64Array, row: number): number {
-  let id = row;
-  for (const record of rejected) {
-    if (record > id) break;
-    id++;
-  }
-  return id;
 }
 
 /**
