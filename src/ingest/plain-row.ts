@@ -9,6 +9,8 @@
 import { parseDay, parseTimeOfDay, POW10 } from './fields.js';
 import { ViewCache } from './view-cache.js';
 
+// Byte names are local to each reader on purpose: imported from one shared module, they were
+// loads of module bindings in the hot loops (record split 8.6 -> 12.3 ms per 100 K rows).
 const NL = 0x0a;
 const CR = 0x0d;
 const COMMA = 0x2c;
