@@ -144,6 +144,25 @@ describe('flag errors', () => {
     );
   });
 
+  it.each([
+    [['run', 'x.csv', '--workers'], 'run: --workers needs a value'],
+    [['generate', '--rows'], 'generate: --rows needs a value'],
+    [['run', 'x.csv', '--quiet=3'], 'run: --quiet takes no value'],
+    [['run', 'x.csv', '--help=yes'], 'run: --help takes no value'],
+    [
+      ['run', 'x.csv', '--seed', '-5'],
+      "run: --seed is followed by a value starting with '-'; write it as --seed=<value>",
+    ],
+  ])('say what a flag lacks or has too much of in amlprep words: %j', async (argv, said) => {
+    const io = bufferIo();
+
+    const code = await main(argv, io);
+
+    expect(code).toBe(2);
+    const command = argv[0]!;
+    expect(io.err()).toBe(`amlprep: ${said} (see 'amlprep ${command} --help')\n`);
+  });
+
   it.each([['--log-format', 'json'], ['--log-format=json']])(
     'answer in JSON when the arguments ask for it: %s',
     async (...format) => {

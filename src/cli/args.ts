@@ -16,16 +16,32 @@ export function parse(command: string, argv: string[], options: Options) {
 /** A `parseArgs` error as the one-line usage error every command gives. */
 export function usageError(command: string, error: unknown): UsageError {
   const message = error instanceof Error ? error.message : String(error);
+  return new UsageError(`${command}: ${plainWords(message)} (see 'amlprep ${command} --help')`);
+}
+
+/** parseArgs' message for a bad flag, in the words amlprep's other usage errors use. */
+function plainWords(message: string): string {
   // Node's text for an unknown option goes on about positionals after '--'; the flag is
   // what matters.
   const unknown = /^Unknown option '([^']*)'/.exec(message);
+  if (unknown !== null) return `unknown option '${unknown[1]}'`;
+  const flag = /^Option '([^']*)'/.exec(message);
+  if (flag === null) return message.split('\n')[0]!.replace(/\.$/, '');
+
+  const name = longName(flag[1]!);
+  if (message.includes('argument missing')) return `${name} needs a value`;
+  if (message.includes('does not take an argument')) return `${name} takes no value`;
   // parseArgs reads `--smote-ratio -1` as two flags; `--smote-ratio=-1` is unambiguous.
-  const hint = message.includes('ambiguous') ? '; write negative numbers as --flag=-1' : '';
-  const said =
-    unknown === null
-      ? `${message.split('\n')[0]!.replace(/\.$/, '')}${hint}`
-      : `unknown option '${unknown[1]}'`;
-  return new UsageError(`${command}: ${said} (see 'amlprep ${command} --help')`);
+  if (message.includes('ambiguous')) {
+    return `${name} is followed by a value starting with '-'; write it as ${name}=<value>`;
+  }
+  return message.split('\n')[0]!.replace(/\.$/, '');
+}
+
+/** `--help` from parseArgs' `-h, --help`, `--workers` from `--workers <value>`. */
+function longName(quoted: string): string {
+  const last = quoted.split(',').pop()!.trim();
+  return last.split(' ')[0]!;
 }
 
 /**
