@@ -56,6 +56,7 @@ export function readHeader(
   const text = head.toString('utf8', bom, lineEnd).replace(/\r$/, '');
   if (text.trim() === '') throw blankHead(path, head.toString('utf8', bom).trim() === '', expected);
 
+  refuseInnerBom(path, text);
   const names = splitHeader(text);
   const ok =
     names.length === expected.length &&
@@ -132,6 +133,21 @@ function hasLoneCr(head: Buffer, from: number, to: number): boolean {
     if (head[i + 1] !== 0x0d && head[i + 1] !== 0x0a) return true;
   }
   return false;
+}
+
+/**
+ * A BOM after the file's first bytes (a second one, or one before a later column name) would be
+ * trimmed from the name as white space and go unnoticed; a data field starting with one is a
+ * bad row (src/ingest/parse-chunk.ts), and the header is held to the same rule.
+ */
+function refuseInnerBom(path: string, text: string): void {
+  const at = text.indexOf('\ufeff');
+  if (at === -1) return;
+  const column = text.slice(0, at).split(',').length;
+  throw new InputError(
+    `${path}:1: byte order mark (U+FEFF) inside the header, in column ${column}; a file may ` +
+      'start with one, but another is a sign of files joined together or edited as text',
+  );
 }
 
 function splitHeader(text: string): string[] {

@@ -38,6 +38,20 @@ describe('readHeader', () => {
     );
   });
 
+  it('refuses a second BOM, or one before a later column name, naming the column', () => {
+    // By hand: one BOM is the file's encoding mark; the next is in the header's text, in
+    // column 1 when it directly follows the first, in column 3 before the third name.
+    const [bank, ...rest] = ACCOUNT_COLUMNS;
+    const third = [bank, rest[0], `\uFEFF${rest[1]}`, ...rest.slice(2)].join(',');
+    const said = (column: number) =>
+      `FILE:1: byte order mark (U+FEFF) inside the header, in column ${column}; a file may ` +
+      'start with one, but another is a sign of files joined together or edited as text';
+
+    expect(messageOf(`\uFEFF\uFEFF${HEADER}\nx`)).toBe(said(1));
+    expect(messageOf(`${third}\nx`)).toBe(said(3));
+    expect(messageOf(`\uFEFF${HEADER}\nx`)).toBe('no error');
+  });
+
   it('calls a file of nothing, a BOM or blank lines empty', () => {
     for (const content of ['', '\uFEFF', '\n\n', '\uFEFF\r\n  \r\n']) {
       expect(messageOf(content), JSON.stringify(content)).toBe(
