@@ -51,6 +51,16 @@ export interface SplitRecord {
   heapMb: number | null;
 }
 
+/**
+ * A step's chunk count under its latest fingerprint. `basis` (what the fingerprint was made
+ * of) is missing from records of versions before it was kept.
+ */
+export interface PlanRecord {
+  fingerprint: string;
+  chunks: number;
+  basis?: Record<string, unknown>;
+}
+
 export const STORE_FILE = 'checkpoints.mdb';
 
 /**
@@ -67,7 +77,7 @@ export class CheckpointStore {
   readonly #chunks: Database<ChunkRecord, string>;
   readonly #payloads: Database<Buffer, string>;
   readonly #scratch = new Scratch((n) => Buffer.allocUnsafeSlow(n));
-  readonly #plans: Database<{ fingerprint: string; chunks: number }, string>;
+  readonly #plans: Database<PlanRecord, string>;
   /** Chunks a worker could only finish cut into pieces: chunk key → number of pieces. */
   readonly #splits: Database<SplitRecord | number, string>;
 
@@ -81,15 +91,34 @@ export class CheckpointStore {
     this.#splits = root.openDB<SplitRecord | number, string>({ name: 'splits' });
   }
 
-  /** Notes how many chunks a step has, so `status` can say "k of n" for an unfinished step. */
-  async recordPlan(step: StepName, fingerprint: string, chunks: number): Promise<void> {
+  /**
+   * Notes how many chunks a step has, so `status` can say "k of n" for an unfinished step, and
+   * what its fingerprint was made of, so a rerun can say why those chunks no longer serve.
+   */
+  async recordPlan(
+    step: StepName,
+    fingerprint: string,
+    chunks: number,
+    basis: Record<string, unknown>,
+  ): Promise<void> {
     const known = this.#plans.get(step);
     if (known?.fingerprint === fingerprint && known.chunks === chunks) return;
-    await this.#plans.put(step, { fingerprint, chunks });
+    await this.#plans.put(step, { fingerprint, chunks, basis });
   }
 
-  plan(step: StepName): { fingerprint: string; chunks: number } | undefined {
+  plan(step: StepName): PlanRecord | undefined {
     return this.#plans.get(step);
+  }
+
+  /** Chunk records of `step` made under a fingerprint other than `fingerprint`. */
+  otherChunks(step: StepName, fingerprint: string): number {
+    const keep = `${step}:${fingerprint}:`;
+    let count = 0;
+    for (const key of this.#chunks.getKeys({ start: `${step}:` })) {
+      if (!key.startsWith(`${step}:`)) break;
+      if (!key.startsWith(keep)) count++;
+    }
+    return count;
   }
 
   /**

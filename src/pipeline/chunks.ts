@@ -69,7 +69,7 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
     job.restore(i, got.payload);
     tally.reused++;
   }
-  await ctx.store.recordPlan(job.step, fp, job.count);
+  await ctx.store.recordPlan(job.step, fp, job.count, ctx.bases[job.step]);
   ctx.emit({ kind: 'step-start', step: job.step, chunks: job.count, reused: tally.reused });
 
   const failures: { index: number; error: unknown }[] = [];

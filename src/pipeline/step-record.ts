@@ -8,9 +8,29 @@ import type { Context } from './context.js';
 /** Why a step's record cannot be used, or null when it can (SPEC §10). */
 export function recordProblem(ctx: Context, step: StepName): string | null {
   const record = ctx.store.step(step);
-  if (record === undefined) return 'no checkpoint';
+  if (record === undefined) return outdatedChunks(ctx, step) ?? 'no checkpoint';
   if (record.fingerprint === ctx.fingerprints[step]) return null;
   return `checkpoint out of date (${changedKeys(record.basis, ctx.bases[step])})`;
+}
+
+/**
+ * Why the chunks an unfinished run recorded for `step` cannot be used, or null when there are
+ * none (or the step has a record, whose own problem is then the one to tell). Such chunks are
+ * recomputed; without a word, a user who edited an input would wonder why nothing resumed.
+ */
+export function outdatedChunks(ctx: Context, step: StepName): string | null {
+  const fp = ctx.fingerprints[step];
+  const other = ctx.store.step(step) === undefined ? ctx.store.otherChunks(step, fp) : 0;
+  if (other === 0) return null;
+
+  const plan = ctx.store.plan(step);
+  const why =
+    plan?.basis !== undefined && plan.fingerprint !== fp
+      ? changedKeys(plan.basis, ctx.bases[step])
+      : 'made with other inputs or settings';
+  const what =
+    other === 1 ? 'chunk an unfinished run recorded is' : 'chunks an unfinished run recorded are';
+  return `the ${other} ${what} out of date (${why})`;
 }
 
 /** Names what differs between a record's fingerprint basis and this run's, for people. */

@@ -3,7 +3,7 @@ import { AbortedError } from '../errors.js';
 import { STEPS, type StepName } from '../options.js';
 import type { ChunkTally } from './chunks.js';
 import type { Context, StepOutcome } from './context.js';
-import { recordProblem, recordStep } from './step-record.js';
+import { outdatedChunks, recordProblem, recordStep } from './step-record.js';
 
 /** Steps whose work may run through `runChunks`, which emits their `step-start`. */
 const CHUNKED: ReadonlySet<StepName> = new Set([
@@ -42,7 +42,9 @@ export async function step(
   // one that is missing while a later step has a record (or under --resume-from) does.
   const later = STEPS.slice(STEPS.indexOf(name) + 1).some((s) => ctx.store.step(s) !== undefined);
   const worthSaying = problem !== 'no checkpoint' || later || ctx.opts.resumeFrom !== null;
-  if (problem !== null && worthSaying && (ctx.resuming || ctx.opts.resumeFrom !== null)) {
+  // Chunks an unfinished run left for other inputs: worth saying even with no step recorded.
+  const outdated = outdatedChunks(ctx, name) !== null;
+  if (problem !== null && ((worthSaying && (ctx.resuming || resumeFrom !== null)) || outdated)) {
     ctx.emit({ kind: 'note', step: name, message: `${name}: ${problem}; recomputing it` });
   }
   if (ctx.signal?.aborted === true) throw new AbortedError();
