@@ -70,10 +70,10 @@ describe('an output file written on a pool thread', () => {
     expect([0, 1, 2].map((r) => table.getChild('kind')!.get(r))).toEqual(['', 'A', 'B']);
   });
 
-  it('holds each batch its own computed values, though columns reuse one buffer', () => {
+  it('holds each batch its own computed values, though columns reuse one buffer', async () => {
     const dir = tempDir();
     const rows = 2 * BATCH_ROWS + 3;
-    writeArrowFile(join(dir, 'a.arrow'), rows, columns(rows).map(sourceOf));
+    await writeArrowFile(join(dir, 'a.arrow'), rows, columns(rows).map(sourceOf));
 
     const table = tableFromIPC(readFileSync(join(dir, 'a.arrow')));
     expect(table.batches.length).toBe(3);
@@ -97,20 +97,20 @@ describe('an output file written on a pool thread', () => {
 });
 
 describe('a stop request during an output write', () => {
-  it('ends a coordinator write between batches with AbortedError and no file left', () => {
+  it('ends a write between batches with AbortedError and no file left', async () => {
     const dir = tempDir();
     const stop = new Int32Array(new SharedArrayBuffer(4));
     Atomics.store(stop, 0, 1);
 
     const rows = 2 * BATCH_ROWS;
-    const error = (() => {
-      try {
-        writeArrowFile(join(dir, 'a.arrow'), rows, columns(rows).map(sourceOf), stop);
-        return null;
-      } catch (e) {
-        return e;
-      }
-    })();
+    const error = await writeArrowFile(
+      join(dir, 'a.arrow'),
+      rows,
+      columns(rows).map(sourceOf),
+      stop,
+    )
+      .then(() => null)
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(AbortedError);
     expect(readdirSync(dir)).toEqual([]);

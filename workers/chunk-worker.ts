@@ -54,7 +54,7 @@ async function writeOutput(task: WriteArrowTask): Promise<TaskReply<unknown>> {
   try {
     const { writeArrowFile } = await import('../src/output/arrow-file.js');
     const { sourceOf } = await import('../src/output/column-specs.js');
-    const value = writeArrowFile(task.path, task.rows, task.columns.map(sourceOf), task.stop);
+    const value = await writeArrowFile(task.path, task.rows, task.columns.map(sourceOf), task.stop);
     return { ok: true, value };
   } catch (error) {
     return { ok: false, error: toWireError(error) };

@@ -40,85 +40,87 @@ export function writeArrowFile(
   columns: ColumnSource[],
   stop?: Int32Array,
   fileOptions?: SequentialFileOptions,
-): WrittenFile {
-  const steps = writeSteps(path, rows, columns, fileOptions);
-  for (;;) {
-    const next = steps.next();
-    if (next.done === true) return next.value;
-    if (stop !== undefined && Atomics.load(stop, 0) !== 0) {
-      steps.return(undefined as never);
-      throw new AbortedError();
-    }
-  }
+): Promise<WrittenFile> {
+  return writeBatches(path, rows, columns, fileOptions, () => {
+    if (stop !== undefined && Atomics.load(stop, 0) !== 0) throw new AbortedError();
+    return Promise.resolve();
+  });
 }
 
 /**
- * The same, yielding to the event loop between batches so a signal handler can run: with an
- * aborted `signal` the write stops, removes its temporary file and rejects with AbortedError.
+ * The same on the coordinator, letting the event loop turn between batches so a signal
+ * handler can run: with an aborted `signal` the write stops, removes its temporary file and
+ * rejects with AbortedError.
  */
-export async function writeArrowFileAsync(
+export function writeArrowFileAsync(
   path: string,
   rows: number,
   columns: ColumnSource[],
   signal?: AbortSignal,
   fileOptions?: SequentialFileOptions,
 ): Promise<WrittenFile> {
-  const steps = writeSteps(path, rows, columns, fileOptions);
-  for (;;) {
-    const next = steps.next();
-    if (next.done === true) return next.value;
+  return writeBatches(path, rows, columns, fileOptions, async () => {
     await new Promise((resolve) => setImmediate(resolve));
-    if (signal?.aborted === true) {
-      steps.return(undefined as never);
-      throw new AbortedError();
-    }
-  }
+    if (signal?.aborted === true) throw new AbortedError();
+  });
 }
 
-/** The write as steps: one yield after each record batch. */
-function* writeSteps(
+/**
+ * The write, calling `between` after each record batch (it throws AbortedError to stop). The
+ * Arrow writer hands over a batch's pieces as it encodes them; they are views of the batch's
+ * columns, so they are only queued then, and staged, hashed and counted before the next
+ * batch is built: its columns may reuse the same scratch memory.
+ */
+async function writeBatches(
   path: string,
   rows: number,
   columns: ColumnSource[],
   fileOptions: SequentialFileOptions | undefined,
-): Generator<void, WrittenFile, void> {
+  between: () => Promise<void>,
+): Promise<WrittenFile> {
   const schema = new Schema(columns.map((c) => c.field));
   const writer = new RecordBatchFileWriter();
   const tmp = `${path}.tmp`;
   const hash = createHash('sha256');
+  const pieces: Uint8Array[] = [];
   let bytes = 0;
   let file: SequentialFile | null = null;
   let finished = false;
 
+  const drain = async (out: SequentialFile): Promise<void> => {
+    for (const piece of pieces) {
+      await out.write(piece);
+      hash.update(piece);
+      bytes += piece.byteLength;
+    }
+    pieces.length = 0;
+  };
+
   try {
     const out = new SequentialFile(tmp, fileOptions);
     file = out;
-    writer.reset(
-      new FileSink((chunk) => {
-        out.write(chunk);
-        hash.update(chunk);
-        bytes += chunk.byteLength;
-      }),
-      schema,
-    );
+    writer.reset(new FileSink((piece) => pieces.push(piece)), schema);
     for (let from = 0; from === 0 || from < rows; from += BATCH_ROWS) {
       writer.write(batchOf(schema, columns, from, Math.min(rows, from + BATCH_ROWS)));
-      yield;
+      await drain(out);
+      await between();
     }
     writer.finish();
-    out.finish();
+    await drain(out);
+    await out.finish();
     file = null;
-    out.close();
+    await out.close();
     renameSync(tmp, path);
     syncDir(dirname(path));
     finished = true;
   } catch (error) {
+    if (error instanceof AbortedError) throw error;
     // `ENOSPC: no space left on device`, as the other writes of a run say it.
     throw new OutputError(`cannot write ${path} (${describeWriteError(error)})`, error);
   } finally {
     // Failed or abandoned: a half-written temporary file only takes space.
     if (!finished) {
-      file?.close();
+      await file?.close();
       removeLeftover(tmp);
     }
   }
@@ -131,7 +133,7 @@ function batchOf(schema: Schema, columns: ColumnSource[], from: number, to: numb
   return new RecordBatch(schema, data);
 }
 
-/** A writer sink that hands each encoded piece straight to the file instead of queueing it. */
+/** A writer sink that hands each encoded piece over as it comes, without Arrow's own queue. */
 class FileSink extends AsyncByteQueue {
   constructor(private readonly onChunk: (chunk: Uint8Array) => void) {
     super();

@@ -1,4 +1,4 @@
-import { closeSync, constants, fsyncSync, ftruncateSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, ftruncateSync, write, writeSync } from 'node:fs';
 
 import { openNewFile } from '../temp-files.js';
 
@@ -16,6 +16,13 @@ export interface SequentialFileOptions {
 }
 
 /**
+ * Staging blocks: one being filled while the others are on their way to the disk. Measured on
+ * 1.4 GB hashed as it is written: 1.9 s with each block written before the next is filled,
+ * 1.1 s with three, for the same CPU time (a direct write is time spent waiting on the disk).
+ */
+const BLOCKS = 3;
+
+/**
  * A file written once, front to back, from many small pieces (an Arrow writer's buffers),
  * then made durable. Where it can, it bypasses the page cache (O_DIRECT): an output of
  * gigabytes is not read back by this process, and copying it into freshly allocated
@@ -23,26 +30,34 @@ export interface SequentialFileOptions {
  * is backed on first touch (measured: 0.4 GB/s buffered and fsynced, 1.5 GB/s direct).
  * Where direct I/O is refused (no O_DIRECT on this platform, a file system without it, or no
  * buffer alignment it accepts) the same bytes go through the page cache.
+ *
+ * A full staging block is written in the background (libuv's thread pool) while the next one
+ * fills, so the caller's work overlaps the disk's; `write` waits only when every block is
+ * still being written. Every write is positioned, so their order of completion does not matter.
  */
 export class SequentialFile {
   readonly #fd: number;
   readonly #direct: boolean;
-  readonly #staging: Buffer;
+  readonly #memory: Buffer;
   readonly #size: number;
-  /** Where the aligned staging area starts in `#staging`. */
+  /** Where the aligned staging blocks start in `#memory`. */
   readonly #base: number;
+  /** Per block: its write in progress, resolving to its error or null; null when idle. */
+  readonly #writing: (Promise<unknown> | null)[] = new Array<null>(BLOCKS).fill(null);
+  #block = 0;
   #fill = 0;
-  /** File offset of the staging area's first byte. */
+  /** File offset of the block being filled. */
   #at = 0;
+  #closed = false;
 
   constructor(path: string, options: SequentialFileOptions = {}) {
     const size = options.staging ?? STAGING_BYTES;
     if (size <= 0 || size % ALIGN !== 0) throw new Error(`staging ${size} is not a 4096 multiple`);
     this.#size = size;
-    this.#staging = Buffer.allocUnsafeSlow(size + ALIGN);
+    this.#memory = Buffer.allocUnsafeSlow(BLOCKS * size + ALIGN);
 
     const direct = options.direct !== false ? openDirect(path) : null;
-    const base = direct === null ? null : probe(direct, this.#staging);
+    const base = direct === null ? null : probe(direct, this.#memory);
     this.#direct = base !== null;
     this.#base = base ?? 0;
     this.#fd = base !== null ? direct! : openNewFile(path);
@@ -53,46 +68,94 @@ export class SequentialFile {
     return this.#direct;
   }
 
-  write(piece: Uint8Array): void {
+  /** Copies `piece` in; resolves once it is staged (not yet written). */
+  async write(piece: Uint8Array): Promise<void> {
     let from = 0;
     while (from < piece.byteLength) {
+      if (this.#fill === 0) await this.#idle(this.#block);
       const n = Math.min(this.#size - this.#fill, piece.byteLength - from);
-      this.#staging.set(piece.subarray(from, from + n), this.#base + this.#fill);
+      this.#memory.set(piece.subarray(from, from + n), this.#start(this.#block) + this.#fill);
       this.#fill += n;
       from += n;
-      if (this.#fill === this.#size) this.#flush(this.#size);
+      if (this.#fill === this.#size) this.#send(this.#size);
     }
   }
 
   /**
-   * Writes what is staged and makes the file durable. A direct write must be whole blocks, so
-   * the last one is padded and the file cut back to its length before the fsync.
+   * Writes what is staged, waits for every write, and makes the file durable. A direct write
+   * must be whole blocks, so the last one is padded and the file cut back to its length
+   * before the fsync.
    */
-  finish(): void {
+  async finish(): Promise<void> {
     const length = this.#at + this.#fill;
     if (this.#direct) {
       const padded = Math.ceil(this.#fill / ALIGN) * ALIGN;
-      this.#staging.fill(0, this.#base + this.#fill, this.#base + padded);
-      this.#flush(padded);
-      ftruncateSync(this.#fd, length);
-    } else {
-      this.#flush(this.#fill);
+      const start = this.#start(this.#block);
+      this.#memory.fill(0, start + this.#fill, start + padded);
+      if (padded > 0) this.#send(padded);
+    } else if (this.#fill > 0) {
+      this.#send(this.#fill);
     }
+    for (let block = 0; block < BLOCKS; block++) await this.#idle(block);
+    if (this.#direct) ftruncateSync(this.#fd, length);
     fsyncSync(this.#fd);
   }
 
-  close(): void {
+  /**
+   * Closes the file once no write is in progress (a write into a closed descriptor could land
+   * in a file opened after it under the same number). Errors of those writes are dropped: the
+   * caller closes after `finish` succeeded, or after the failure it is reporting.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all(this.#writing);
     closeSync(this.#fd);
   }
 
-  #flush(bytes: number): void {
-    let done = 0;
-    while (done < bytes) {
-      done += writeSync(this.#fd, this.#staging, this.#base + done, bytes - done, this.#at + done);
-    }
+  #start(block: number): number {
+    return this.#base + block * this.#size;
+  }
+
+  /** Waits for `block`'s write, throwing its error. */
+  async #idle(block: number): Promise<void> {
+    const writing = this.#writing[block];
+    if (writing === null || writing === undefined) return;
+    const error = await writing;
+    this.#writing[block] = null;
+    if (error !== null) throw error;
+  }
+
+  /** Starts writing the first `bytes` of the block being filled, and moves to the next. */
+  #send(bytes: number): void {
+    const block = this.#block;
+    this.#writing[block] = writeAll(this.#fd, this.#memory, this.#start(block), bytes, this.#at)
+      .then(() => null)
+      .catch((error: unknown) => error);
     this.#at += this.#fill;
     this.#fill = 0;
+    this.#block = (block + 1) % BLOCKS;
   }
+}
+
+/** Writes `length` bytes of `buffer` from `offset` at file `position`, however many calls. */
+function writeAll(
+  fd: number,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const from = (done: number): void => {
+      if (done === length) return resolve();
+      write(fd, buffer, offset + done, length - done, position + done, (error, n) => {
+        if (error !== null) reject(error);
+        else from(done + n);
+      });
+    };
+    from(0);
+  });
 }
 
 /** The file opened for direct writes, or null where the system or file system refuses. */

@@ -27,44 +27,47 @@ function noise(length: number, seed: number): Uint8Array {
 }
 
 /** Writes `data` in pieces of the given sizes, cycling through them. */
-function writeInPieces(path: string, data: Uint8Array, sizes: number[], direct: boolean) {
+async function writeInPieces(path: string, data: Uint8Array, sizes: number[], direct: boolean) {
   const file = new SequentialFile(path, { staging: 8192, direct });
   let at = 0;
   for (let i = 0; at < data.length; i++) {
     const n = Math.min(sizes[i % sizes.length]!, data.length - at);
-    file.write(data.subarray(at, at + n));
+    await file.write(data.subarray(at, at + n));
     at += n;
   }
-  file.finish();
-  file.close();
+  await file.finish();
+  await file.close();
   return file.direct;
 }
 
 describe('a file written front to back in pieces', () => {
   const lengths = [0, 1, 511, 4095, 4096, 4097, 8191, 8192, 8193, 3 * 8192 + 100, 100_003];
 
-  it.each(lengths)('holds exactly the %i bytes given, direct or through the cache', (length) => {
-    const dir = tempDir();
-    const data = noise(length, length + 7);
-    for (const direct of [true, false]) {
-      const path = join(dir, `f-${direct}`);
-      writeInPieces(path, data, [1, 3000, 5, 8192, 20_000, 17], direct);
-      expect(Buffer.compare(readFileSync(path), Buffer.from(data))).toBe(0);
-    }
-  });
+  it.each(lengths)(
+    'holds exactly the %i bytes given, direct or through the cache',
+    async (length) => {
+      const dir = tempDir();
+      const data = noise(length, length + 7);
+      for (const direct of [true, false]) {
+        const path = join(dir, `f-${direct}`);
+        await writeInPieces(path, data, [1, 3000, 5, 8192, 20_000, 17], direct);
+        expect(Buffer.compare(readFileSync(path), Buffer.from(data))).toBe(0);
+      }
+    },
+  );
 
-  it('replaces a longer file of the same name instead of keeping its tail', () => {
+  it('replaces a longer file of the same name instead of keeping its tail', async () => {
     const path = join(tempDir(), 'f');
-    writeInPieces(path, noise(50_000, 1), [4096], true);
+    await writeInPieces(path, noise(50_000, 1), [4096], true);
     const data = noise(9000, 2);
-    writeInPieces(path, data, [333], true);
+    await writeInPieces(path, data, [333], true);
     expect(Buffer.compare(readFileSync(path), Buffer.from(data))).toBe(0);
   });
 
-  it('says whether the page cache was bypassed, and never when told not to', () => {
+  it('says whether the page cache was bypassed, and never when told not to', async () => {
     const dir = tempDir();
-    expect(writeInPieces(join(dir, 'a'), noise(10, 3), [10], false)).toBe(false);
-    expect(typeof writeInPieces(join(dir, 'b'), noise(10, 3), [10], true)).toBe('boolean');
+    expect(await writeInPieces(join(dir, 'a'), noise(10, 3), [10], false)).toBe(false);
+    expect(typeof (await writeInPieces(join(dir, 'b'), noise(10, 3), [10], true))).toBe('boolean');
   });
 
   it('refuses a staging size that direct writes could not use', () => {
@@ -73,7 +76,7 @@ describe('a file written front to back in pieces', () => {
 });
 
 describe('an Arrow file written directly', () => {
-  it('has the same bytes and values as one written through the page cache', () => {
+  it('has the same bytes and values as one written through the page cache', async () => {
     const dir = tempDir();
     const rows = 70_001;
     const x = Float64Array.from({ length: rows }, (_, r) => (r % 101) / 8);
@@ -84,8 +87,8 @@ describe('an Arrow file written directly', () => {
     ];
     const direct = join(dir, 'direct.arrow');
     const cached = join(dir, 'cached.arrow');
-    const a = writeArrowFile(direct, rows, specs.map(sourceOf), undefined, { staging: 4096 });
-    const b = writeArrowFile(cached, rows, specs.map(sourceOf), undefined, { direct: false });
+    const a = await writeArrowFile(direct, rows, specs.map(sourceOf), undefined, { staging: 4096 });
+    const b = await writeArrowFile(cached, rows, specs.map(sourceOf), undefined, { direct: false });
 
     expect(Buffer.compare(readFileSync(direct), readFileSync(cached))).toBe(0);
     expect(a.sha256).toBe(b.sha256);
@@ -101,33 +104,28 @@ describe('an Arrow file written directly', () => {
 describe("something already at an output file's temporary name", () => {
   const specs = (): ColumnSpec[] => [{ kind: 'f64', name: 'x', values: Float64Array.of(1, 2) }];
 
-  it.each([true, false])('is a symlink replaced, never followed (direct: %s)', (direct) => {
+  it.each([true, false])('is a symlink replaced, never followed (direct: %s)', async (direct) => {
     const dir = tempDir();
     const victim = join(tempDir(), 'victim.txt');
     writeFileSync(victim, 'not yours');
     const path = join(dir, 'edges.arrow');
     symlinkSync(victim, `${path}.tmp`);
 
-    writeArrowFile(path, 2, specs().map(sourceOf), undefined, { direct });
+    await writeArrowFile(path, 2, specs().map(sourceOf), undefined, { direct });
 
     expect(readFileSync(victim, 'utf8')).toBe('not yours');
     expect(lstatSync(path).isFile()).toBe(true);
     expect(tableFromIPC(readFileSync(path)).numRows).toBe(2);
   });
 
-  it('is a folder that fails the write with a message, and stays', () => {
+  it('is a folder that fails the write with a message, and stays', async () => {
     const dir = tempDir();
     const path = join(dir, 'edges.arrow');
     mkdirSync(`${path}.tmp`);
 
-    const error = (() => {
-      try {
-        writeArrowFile(path, 2, specs().map(sourceOf));
-      } catch (e) {
-        return e;
-      }
-      return null;
-    })();
+    const error = await writeArrowFile(path, 2, specs().map(sourceOf))
+      .then(() => null)
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(OutputError);
     expect((error as Error).message).toBe(`cannot write ${path} (EISDIR: a folder is in the way)`);
