@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import type { FileFingerprint } from './checkpoint/fingerprint.js';
 import { CheckpointStore } from './checkpoint/store.js';
+import { AbortedError } from './errors.js';
 import { makeEmitter, type Emit } from './events.js';
 import { writeRejectedRows } from './output/rejected-rows.js';
 import { makeOutputFolder } from './checkpoint/folder.js';
@@ -78,6 +79,8 @@ export interface RunInternals {
 /** `run` with internal switches; tests import it from here. */
 export async function runWith(options: RunOptions, internals: RunInternals): Promise<RunResult> {
   const opts = resolveOptions(options);
+  // Already stopped: nothing to do, so nothing is created (not even the output folder).
+  if (options.signal?.aborted === true) throw new AbortedError();
   const started = performance.now();
   const emit = makeEmitter(options.onProgress);
   warnAboutWorkers(opts.workers, emit);

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { AbortedError, run, status, type ProgressEvent } from '../src/index.js';
@@ -40,6 +43,18 @@ describe('run() with an AbortSignal', () => {
     const clean = await run(options(tempDir()));
     expect(resumed.resumed).toContain('data_loaded');
     expect(sha256Of(out)).toEqual(sha256Of(clean.out));
+  });
+
+  it('rejects at once, creating nothing, when the signal is already aborted', async () => {
+    // Fresh-user trial: the folder and an empty checkpoint store were made first.
+    const out = join(tempDir(), 'not-made');
+
+    const stopped = await run({ ...options(out), signal: AbortSignal.abort() }).catch(
+      (error: unknown) => error,
+    );
+
+    expect(stopped).toBeInstanceOf(AbortedError);
+    expect(existsSync(out)).toBe(false);
   });
 
   it.each([

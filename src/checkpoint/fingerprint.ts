@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 
-import { InputError } from '../errors.js';
+import { openInput } from '../ingest/read-file.js';
 
 /**
  * Identity of an input file without reading all of it: size, mtime and a SHA-256 over its head,
@@ -19,17 +19,9 @@ const BLOCK = 64 * 1024;
 const SAMPLES = 64;
 
 export function fingerprintFile(path: string): FileFingerprint {
-  let fd: number;
+  const fd = openInput(path);
   try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new InputError(`${path}: cannot open (${code})`, error);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputError(`${path}: not a regular file`);
-    const { size, mtimeMs } = stat;
+    const { size, mtimeMs } = fstatSync(fd);
     const hash = createHash('sha256');
     const buf = Buffer.allocUnsafe(BLOCK);
     for (const offset of sampleOffsets(size)) {

@@ -1,6 +1,7 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 
 import { InputError } from '../errors.js';
+import { openInput } from './read-file.js';
 
 export const TRANSACTION_COLUMNS = [
   'Timestamp',
@@ -83,13 +84,7 @@ function blankHead(path: string, nothingElse: boolean, expected: readonly string
 }
 
 function readHead(path: string): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError(`${path}: cannot open (${code})`, error);
-  }
+  const fd = openInput(path);
   try {
     const buf = Buffer.allocUnsafe(MAX_HEADER);
     const n = readSync(fd, buf, 0, MAX_HEADER, 0);

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
 
 import { Scratch } from '../scratch-buffer.js';
 import { AccountBatch } from './account-batch.js';
@@ -8,6 +7,7 @@ import { CodeDict } from './code-dict.js';
 import { TRANSACTION_COLUMNS } from './header.js';
 import { parseAmount, parseTimestamp } from './fields.js';
 import { PlainRow, readPlainRow } from './plain-row.js';
+import { readRange } from './read-file.js';
 import { MAX_FIELDS, RecordSplitter, type SplitRecord } from './record-splitter.js';
 import type { ChunkSpan } from './scan.js';
 
@@ -115,7 +115,7 @@ export function parseChunk(
   stopAtBadRow: boolean,
   into: ParseInto = {},
 ): ParsedChunk {
-  const buf = readRange(path, span.start, span.end);
+  const buf = chunkRange(path, span.start, span.end);
   const accounts = into.accounts ?? new ByteDict(Math.min(span.rows * 2, 1 << 20));
   const columns =
     into.table === undefined
@@ -474,19 +474,8 @@ function emptyChunk(): Omit<ParsedChunk, keyof RowColumns> {
 const chunkBytes = new Scratch((length) => Buffer.allocUnsafeSlow(length));
 const REUSED_CHUNK_BYTES = 32 * 1024 * 1024;
 
-function readRange(path: string, start: number, end: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const length = end - start;
-    const buf = length <= REUSED_CHUNK_BYTES ? chunkBytes.take(length) : Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
+function chunkRange(path: string, start: number, end: number): Buffer {
+  const length = end - start;
+  const buf = length <= REUSED_CHUNK_BYTES ? chunkBytes.take(length) : Buffer.allocUnsafe(length);
+  return readRange(path, start, end, buf);
 }

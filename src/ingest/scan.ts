@@ -1,4 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+
+import { openInput } from './read-file.js';
 
 /** One chunk of data records: a byte range that starts and ends on record boundaries. */
 export interface ChunkSpan {
@@ -38,7 +40,7 @@ export function planChunks(
   chunkRows: number,
   limit: number | null,
 ): ChunkPlan {
-  const fd = openSync(path, 'r');
+  const fd = openInput(path);
   try {
     return scan(fd, fstatSync(fd).size, dataStart, dataLine, chunkRows, limit ?? Infinity);
   } finally {

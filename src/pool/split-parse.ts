@@ -1,5 +1,3 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-
 import {
   allocateRows,
   ROW_COLUMNS,
@@ -7,6 +5,7 @@ import {
   type ParsedChunk,
   type RowColumns,
 } from '../ingest/parse-chunk.js';
+import { readRange } from '../ingest/read-file.js';
 import { RecordSplitter } from '../ingest/record-splitter.js';
 import type { ChunkSpan } from '../ingest/scan.js';
 import type { Task } from '../protocol/tasks.js';
@@ -60,19 +59,7 @@ function middleBoundary(buf: Buffer, want: number) {
 }
 
 function readSpan(path: string, span: ChunkSpan): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(span.end - span.start);
-    let got = 0;
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, span.start + got);
-      if (n === 0) break;
-      got += n;
-    }
-    return buf.subarray(0, got);
-  } finally {
-    closeSync(fd);
-  }
+  return readRange(path, span.start, span.end, Buffer.allocUnsafe(span.end - span.start));
 }
 
 /**

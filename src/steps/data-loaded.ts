@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
 
 import type { Column, Payload } from '../checkpoint/payload.js';
 import { BadRowError, InputError, WorkerError } from '../errors.js';
@@ -22,6 +23,7 @@ import {
   type RowColumns,
 } from '../ingest/parse-chunk.js';
 import { readPatterns, type PatternIndex } from '../ingest/patterns.js';
+import { changedDuringRun } from '../ingest/read-file.js';
 import { planChunks } from '../ingest/scan.js';
 import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import { Pacer } from '../pipeline/pacer.js';
@@ -124,6 +126,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   });
   nodeRows = side.accounts?.nodeRows ?? null;
   const tally = await chunks;
+  refuseChangedInputs(ctx);
   noteShortSample(ctx, tally, plan.rows);
   noteEmptySideFiles(ctx, tally, side);
   await ctx.pool.endLoad();
@@ -227,6 +230,30 @@ function checkUnmatchedPatterns(ctx: Context, loaded: Loaded): void {
   }
   // The manifest keeps the first lines only; the count says how many there were.
   report.unmatchedLines = report.unmatchedLines.slice(0, 100);
+}
+
+/**
+ * Stops when an input is not the file the run fingerprinted at its start: rewritten or
+ * appended to while it was read, it gives outputs of neither version, which would be recorded
+ * under the old fingerprint as if they were its. (One cut short is caught as its chunks are
+ * read: `readRange`.)
+ */
+function refuseChangedInputs(ctx: Context): void {
+  const inputs = ctx.bases.data_loaded.inputs as Record<
+    'transactions' | 'accounts' | 'patterns',
+    { size: number; mtimeMs: number } | null
+  >;
+  for (const name of ['transactions', 'accounts', 'patterns'] as const) {
+    const path = ctx.opts[name];
+    const was = inputs[name];
+    if (path === null || was === null) continue;
+    const now = statSync(path, { throwIfNoEntry: false });
+    if (now === undefined) throw changedDuringRun(path, 'it is gone');
+    if (now.size !== was.size) {
+      throw changedDuringRun(path, `${was.size} bytes at the start, ${now.size} now`);
+    }
+    if (now.mtimeMs !== was.mtimeMs) throw changedDuringRun(path, 'modified since the start');
+  }
 }
 
 /**
