@@ -87,6 +87,24 @@ describe('a patterns file whose blocks do not close', () => {
     );
   });
 
+  it.each(['BEGIN LAUNDERING ATTEMPT -', 'BEGIN LAUNDERING ATTEMPT - :  Max 2 hops'])(
+    'names a BEGIN line without a typology name for what it is: %s',
+    async (begin) => {
+      // Trial nit: it was "not a BEGIN or END line", which it is.
+      const { result, patterns } = await runWith([
+        begin,
+        SAMPLE_LINES[100]!,
+        'END LAUNDERING ATTEMPT',
+      ]);
+
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(
+        `amlprep: ${patterns}:1: BEGIN line without a typology name (expected ` +
+          "'BEGIN LAUNDERING ATTEMPT - NAME')",
+      );
+    },
+  );
+
   it('names old-Mac line endings, as the other inputs do', async () => {
     const dir = tempDir();
     const tx = writeTransactions(dir);

@@ -91,6 +91,20 @@ describe('one run per output folder', () => {
     expect(planned.stdout).toBe('');
   });
 
+  it('says the start time is unknown when the lock does not name one', async () => {
+    // Trial nit: a lock with a misspelt key was shown as "started undefined".
+    const out = tempDir();
+    const holder = { pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' };
+    writeFileSync(join(out, 'amlprep.lock'), JSON.stringify(holder));
+
+    const planned = await runCli([...args(out), '--dry-run']);
+
+    expect(planned.code, planned.stderr).toBe(2);
+    expect(planned.stderr).toContain(
+      `(pid ${process.pid} on ${hostname()}, started at an unknown time); wait for it`,
+    );
+  });
+
   it('takes over a stale lock left by a process that no longer exists', async () => {
     const out = tempDir();
     // A pid far above the kernel's default pid_max: no live process can hold it.

@@ -76,7 +76,9 @@ function readHolder(path: string): Holder | null {
   }
   const { pid, host, startedAt } = holder ?? {};
   if (!Number.isSafeInteger(pid) || (pid as number) <= 0 || typeof host !== 'string') return null;
-  return { pid: pid as number, host, startedAt: String(startedAt) };
+  // A start time is only shown; one missing says so rather than "started undefined".
+  const when = typeof startedAt === 'string' ? startedAt : 'at an unknown time';
+  return { pid: pid as number, host, startedAt: when };
 }
 
 function isAlive(holder: Holder): boolean {

@@ -97,7 +97,25 @@ function readHead(path: string): Buffer {
   }
 }
 
+/** Leading bytes of the compressed formats a CSV is commonly shipped in. */
+const COMPRESSED: readonly [string, number[], string][] = [
+  ['gzip', [0x1f, 0x8b], 'gunzip'],
+  ['zip', [0x50, 0x4b, 0x03, 0x04], 'unzip'],
+  ['zstd', [0x28, 0xb5, 0x2f, 0xfd], 'unzstd'],
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'unxz'],
+  ['bzip2', [0x42, 0x5a, 0x68], 'bunzip2'],
+];
+
 function rejectForeignEncodings(path: string, head: Buffer): void {
+  for (const [format, magic, tool] of COMPRESSED) {
+    // bzip2's magic is text ("BZh"): its block header must follow too.
+    const bzipBlock = format !== 'bzip2' || head.subarray(4, 10).toString('latin1') === '1AY&SY';
+    if (bzipBlock && magic.every((b, i) => head[i] === b)) {
+      throw new InputError(
+        `${path}:1: file is ${format}-compressed; decompress it first (for example with ${tool})`,
+      );
+    }
+  }
   const b0 = head[0];
   const b1 = head[1];
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {

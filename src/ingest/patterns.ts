@@ -56,7 +56,7 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
     }
     const first = fieldText(rec.src, rec.starts[0]!, rec.ends[0]!).trim();
     const begin = rec.fields === 1 ? BEGIN.exec(first) : null;
-    if (begin !== null) {
+    if (begin !== null && (begin[1] ?? '').trim() !== '') {
       unclosed(`the next BEGIN on line ${recLine}`);
       opened = { line: recLine, text: recordText() };
       const name = (begin[1] ?? '').trim();
@@ -77,9 +77,11 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
 
     const text = recordText();
     const reason =
-      current === null
-        ? 'not a BEGIN or END line, and outside any BEGIN/END LAUNDERING ATTEMPT block'
-        : checkRecord(rec);
+      rec.fields === 1 && first.startsWith('BEGIN LAUNDERING ATTEMPT')
+        ? "BEGIN line without a typology name (expected 'BEGIN LAUNDERING ATTEMPT - NAME')"
+        : current === null
+          ? 'not a BEGIN or END line, and outside any BEGIN/END LAUNDERING ATTEMPT block'
+          : checkRecord(rec);
     if (reason !== null || current === null) {
       bad.add({ file: path, line: recLine, reason: reason ?? 'row outside a block', text });
       continue;

@@ -2,6 +2,7 @@
 // one is an error naming the file and line 1.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
@@ -11,13 +12,13 @@ import { useTempDirs } from '../helpers/temp-dir.js';
 const tempDir = useTempDirs('header-reading');
 const HEADER = ACCOUNT_COLUMNS.join(',');
 
-function fileOf(content: string): string {
+function fileOf(content: string | Uint8Array): string {
   const path = join(tempDir(), 'accounts.csv');
   writeFileSync(path, content);
   return path;
 }
 
-function messageOf(content: string): string {
+function messageOf(content: string | Uint8Array): string {
   const path = fileOf(content);
   try {
     readHeader(path, ACCOUNT_COLUMNS);
@@ -50,6 +51,26 @@ describe('readHeader', () => {
     expect(messageOf(`\uFEFF\uFEFF${HEADER}\nx`)).toBe(said(1));
     expect(messageOf(`${third}\nx`)).toBe(said(3));
     expect(messageOf(`\uFEFF${HEADER}\nx`)).toBe('no error');
+  });
+
+  it('names a compressed file instead of calling it a CSV with NUL bytes', () => {
+    // Trial nit. gzip made here by zlib; the others by their formats' leading bytes.
+    const path = join(tempDir(), 'accounts.csv.gz');
+    writeFileSync(path, gzipSync(`${HEADER}\nx\n`));
+    const said = (format: string, tool: string) =>
+      `FILE:1: file is ${format}-compressed; decompress it first (for example with ${tool})`;
+    const messageOfBytes = (bytes: number[]) =>
+      messageOf(Buffer.concat([Buffer.from(bytes), Buffer.alloc(64, 1)]));
+
+    expect(() => readHeader(path, ACCOUNT_COLUMNS)).toThrow(
+      `${path}:1: file is gzip-compressed; decompress it first (for example with gunzip)`,
+    );
+    expect(messageOfBytes([0x50, 0x4b, 0x03, 0x04])).toBe(said('zip', 'unzip'));
+    expect(messageOfBytes([0x28, 0xb5, 0x2f, 0xfd])).toBe(said('zstd', 'unzstd'));
+    expect(messageOfBytes([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])).toBe(said('xz', 'unxz'));
+    expect(messageOf('BZh91AY&SY\u0001\u0002')).toBe(said('bzip2', 'bunzip2'));
+    // Text that merely starts like bzip2's magic is read as a header (and refused as one).
+    expect(messageOf('BZh,x\nx')).toMatch(/^FILE:1: unexpected header "BZh,x"/);
   });
 
   it('calls a file of nothing, a BOM or blank lines empty', () => {
