@@ -72,6 +72,16 @@ export function readManifest(dir: string): Manifest {
   return manifest;
 }
 
+/** What `outputBatches` does with a file that is not the one manifest.json describes. */
+export interface BatchOptions {
+  /**
+   * Told each difference instead of a rejection: a row count other than the manifest's, and a
+   * SHA-256 other than its (the file's bytes are hashed as they are read). Columns that differ
+   * still reject: nothing could be read by them.
+   */
+  warn?: (message: string) => void;
+}
+
 /**
  * The record batches of one output file, read as a stream so that files over 2 GiB work.
  * Checks the schema against the manifest's column list first and the row count at the end.
@@ -80,9 +90,11 @@ export async function* outputBatches(
   dir: string,
   manifest: Manifest,
   name: OutputName,
+  options: BatchOptions = {},
 ): AsyncGenerator<RecordBatch> {
   const path = join(dir, OUTPUT_FILES[name]);
-  const reader = await openReader(path);
+  const hashing = options.warn === undefined ? null : new HashedRead(path);
+  const reader = await openReader(path, hashing);
   checkColumns(
     path,
     reader.schema.names.map(String),
@@ -96,11 +108,46 @@ export async function* outputBatches(
   }
   const expected = manifest.files[name].rows;
   if (rows !== expected) {
-    throw new InputError(`${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`);
+    const message = `${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`;
+    if (options.warn === undefined) throw new InputError(message);
+    options.warn(message);
+  }
+  if (hashing !== null) {
+    const problem = differentHash(path, await hashing.digest(), manifest.files[name].sha256);
+    if (problem !== null) options.warn!(problem);
   }
 }
 
-async function openReader(path: string) {
+/**
+ * A file's bytes hashed as a reader takes them. The Arrow reader may stop before the end (its
+ * footer holds nothing a stream reader needs), so `digest` reads on from where it stopped.
+ */
+class HashedRead {
+  readonly #hash = createHash('sha256');
+  #bytes = 0;
+
+  constructor(readonly path: string) {}
+
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of createReadStream(this.path)) {
+      this.#take(chunk as Buffer);
+      yield chunk as Buffer;
+    }
+  }
+
+  async digest(): Promise<string> {
+    for await (const chunk of createReadStream(this.path, { start: this.#bytes })) {
+      this.#take(chunk as Buffer);
+    }
+    return this.#hash.digest('hex');
+  }
+
+  #take(chunk: Buffer): void {
+    this.#hash.update(chunk);
+    this.#bytes += chunk.length;
+  }
+}
+async function openReader(path: string, hashing: HashedRead | null) {
   try {
     statSync(path);
   } catch (error) {
@@ -108,7 +155,8 @@ async function openReader(path: string) {
     throw new InputError(`${path}: cannot read (${code})`, error);
   }
   try {
-    const reader = await (await RecordBatchReader.from(createReadStream(path))).open();
+    const source = hashing === null ? createReadStream(path) : hashing.chunks();
+    const reader = await (await RecordBatchReader.from(source)).open();
     // An empty stream opens without error but with no schema.
     if (reader.schema === undefined) throw new Error('no schema');
     return reader;
@@ -133,11 +181,15 @@ async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Pr
   const path = join(dir, OUTPUT_FILES[name]);
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  const actual = hash.digest('hex');
-  if (actual !== manifest.files[name].sha256) {
-    throw new InputError(
-      `${path}: SHA-256 ${actual.slice(0, 12)}… differs from the ` +
-        `${manifest.files[name].sha256.slice(0, 12)}… in ${MANIFEST_FILE}; the file was changed`,
-    );
-  }
+  const problem = differentHash(path, hash.digest('hex'), manifest.files[name].sha256);
+  if (problem !== null) throw new InputError(problem);
+}
+
+/** How a file's SHA-256 differs from the manifest's, or null when it does not. */
+function differentHash(path: string, actual: string, recorded: string): string | null {
+  if (actual === recorded) return null;
+  return (
+    `${path}: SHA-256 ${actual.slice(0, 12)}… differs from the ${recorded.slice(0, 12)}… in ` +
+    `${MANIFEST_FILE}; the file was changed`
+  );
 }

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { inspectRun, type Inspection, type Manifest } from '../src/index.js';
+import { inspectRun, run, type Inspection, type Manifest } from '../src/index.js';
 import { main } from '../src/cli/main.js';
-import { runMixedFixture } from './helpers/paths.js';
+import { runMixedFixture, sampleRunOptions } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
 import { bufferIo } from './helpers/buffer-io.js';
 
@@ -86,6 +86,50 @@ describe('inspect', () => {
     expect(parsed.splits).toEqual(report.splits);
     expect(parsed.topAccounts).toEqual(report.topAccounts);
   });
+
+  // Fresh-user trial: inspect said nothing of a changed file, though the README said it
+  // checks the files against the manifest (SHA-256), and stopped with exit 2 on a file of
+  // another run instead of reporting on it.
+  it('warns of a file whose bytes are not the ones manifest.json hashed', async () => {
+    const dir = join(sharedDir(), 'changed');
+    cpSync(runDir, dir, { recursive: true });
+    const edges = join(dir, 'edges.arrow');
+    const bytes = readFileSync(edges);
+    // A byte in the middle of the first record batch's body: still readable as Arrow.
+    const mid = Math.floor(bytes.length / 2);
+    bytes[mid] = bytes[mid]! ^ 0x01;
+    writeFileSync(edges, bytes);
+
+    const changed = await inspectRun(dir);
+
+    expect(changed.warnings).toHaveLength(1);
+    expect(changed.warnings[0]).toMatch(
+      new RegExp(
+        `^${edges}: SHA-256 [0-9a-f]{12}… differs from the [0-9a-f]{12}… in manifest\\.json; the file was changed$`,
+      ),
+    );
+  });
+
+  it("reports on another run's file with warnings for its rows and hash", async () => {
+    const other = sharedDir();
+    await run({ ...sampleRunOptions(other), smoteRatio: 0.5 });
+    const dir = join(sharedDir(), 'mixed');
+    cpSync(runDir, dir, { recursive: true });
+    cpSync(join(other, 'train_resampled.arrow'), join(dir, 'train_resampled.arrow'));
+    const file = join(dir, 'train_resampled.arrow');
+    const rows = (await inspectRun(other)).resampled.total;
+
+    const io = bufferIo();
+    expect(await main(['inspect', dir, '--json'], io)).toBe(0);
+
+    const mixed = JSON.parse(io.out()) as Inspection;
+    expect(mixed.resampled.total).toBe(rows);
+    expect(mixed.warnings).toEqual([
+      `${file}: ${rows} rows, but manifest.json says 16`,
+      expect.stringMatching(new RegExp(`^${file}: SHA-256 `)),
+      `train_resampled: ${rows} rows, manifest.json says 16`,
+    ]);
+  }, 60_000);
 
   it('refuses a folder without a finished run', async () => {
     const io = bufferIo();

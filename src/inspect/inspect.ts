@@ -62,9 +62,12 @@ export async function inspectRun(dir: string, options: InspectOptions = {}): Pro
   const resLabel = columnWithRole(manifest, 'trainResampled', 'label');
 
   const files = {} as Inspection['files'];
+  // A file that is not the manifest's (another run's, or changed) is still reported on.
+  const differences: string[] = [];
+  const warn = (message: string) => void differences.push(message);
   const scan = async (name: OutputName, onBatch: (batch: RecordBatch) => void) => {
     const builders = manifest.columns[name].map((c) => new ColumnStatsBuilder(c.name));
-    for await (const batch of outputBatches(dir, manifest, name)) {
+    for await (const batch of outputBatches(dir, manifest, name, { warn })) {
       for (const b of builders) b.add(batch);
       onBatch(batch);
     }
@@ -100,7 +103,7 @@ export async function inspectRun(dir: string, options: InspectOptions = {}): Pro
       .map(([name, edges]) => ({ name, edges }))
       .sort((a, b) => b.edges - a.edges || (a.name < b.name ? -1 : 1)),
     topAccounts: top.result(),
-    warnings: compare(manifest, splitRecord, resampled),
+    warnings: [...differences, ...compare(manifest, splitRecord, resampled)],
   };
 }
 
