@@ -151,7 +151,7 @@ describe('flag errors', () => {
     [['run', 'x.csv', '--help=yes'], 'run: --help takes no value'],
     [
       ['run', 'x.csv', '--seed', '-5'],
-      "run: --seed is followed by a value starting with '-'; write it as --seed=<value>",
+      "run: --seed is followed by a value starting with '-'; join them with '=', as in --seed=-1",
     ],
   ])('say what a flag lacks or has too much of in amlprep words: %j', async (argv, said) => {
     const io = bufferIo();

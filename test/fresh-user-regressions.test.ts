@@ -94,7 +94,7 @@ describe('reported by a first-time user', () => {
   it('a negative number without = gets a hint', async () => {
     const result = await runCli(['run', SAMPLE.transactions, '--smote-ratio', '-1']);
 
-    expectUserError(result, /--flag=-1/);
+    expectUserError(result, /as in --smote-ratio=-1/);
   });
 
   it('clean refuses a folder a run is using', async () => {
