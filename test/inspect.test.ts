@@ -105,7 +105,8 @@ describe('inspect', () => {
     expect(changed.warnings).toHaveLength(1);
     expect(changed.warnings[0]).toMatch(
       new RegExp(
-        `^${edges}: SHA-256 [0-9a-f]{12}… differs from the [0-9a-f]{12}… in manifest\\.json; the file was changed$`,
+        `^${edges}: SHA-256 [0-9a-f]{12}… differs from the [0-9a-f]{12}… in ` +
+          'manifest\\.json; the file was changed$',
       ),
     );
   });

@@ -54,7 +54,10 @@ describe('chunks of an unfinished step after its input changed', () => {
     const said = notes(events).filter((n) => n.startsWith('data_loaded:'));
     expect(said).toHaveLength(1);
     expect(said[0]).toMatch(
-      /^data_loaded: the (\d+) chunks an unfinished run recorded are out of date \(the transactions file changed \(size, mtime or content\)\); recomputing it$/,
+      new RegExp(
+        '^data_loaded: the (\\d+) chunks an unfinished run recorded are out of date \\(the ' +
+          'transactions file changed \\(size, mtime or content\\)\\); recomputing it$',
+      ),
     );
     expect(Number(/the (\d+) chunks/.exec(said[0]!)![1])).toBeGreaterThanOrEqual(3);
     const start = events.find((e) => e.kind === 'step-start' && e.step === 'data_loaded');
