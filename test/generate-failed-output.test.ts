@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   lstatSync,
   mkdirSync,
@@ -132,6 +133,33 @@ describe('generate into a path it cannot write', () => {
     );
     expect(forced).toBe(0);
     expect(lstatSync(link).isFile()).toBe(true);
+  });
+
+  it('refuses a FIFO at a path even with --force, and leaves it a FIFO', async () => {
+    // Second trial of session 14: --force renamed a regular file over a FIFO (and, as root,
+    // over /dev/null).
+    const dir = tempDir();
+    const fifo = join(dir, 'accounts.csv');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      return;
+    }
+    const io = bufferIo();
+
+    const code = await main(
+      ['generate', '--rows', '10', '--accounts', '32', '--out', join(dir, 'tx.csv')].concat([
+        '--accounts-out',
+        fifo,
+        '--force',
+      ]),
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(`amlprep: ${fifo} is a FIFO, not a file; generate writes only files\n`);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(dir)).toEqual(['accounts.csv']);
   });
 
   it('removes the partial file when the final rename fails', async () => {

@@ -54,7 +54,7 @@ describe('an input that is not a regular file', () => {
       );
 
       expect(error).toBeInstanceOf(InputError);
-      expect((error as Error).message).toBe(`${pipe}: not a regular file`);
+      expect((error as Error).message).toBe(`${pipe}: not a regular file (a FIFO)`);
     },
     10_000,
   );

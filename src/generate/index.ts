@@ -1,6 +1,7 @@
 import { lstatSync, type Stats } from 'node:fs';
 
 import { OutputError } from '../errors.js';
+import { kindOf } from '../file-kind.js';
 import { writeAccounts } from './accounts-file.js';
 import { FileSink } from './file-sink.js';
 import { planLaundering, type LaunderingPlan } from './laundering.js';
@@ -115,10 +116,15 @@ async function openSinks(paths: (string | undefined)[]): Promise<(FileSink | und
  * is written: a slip of --out onto a real transactions file must not replace it.
  */
 function refuseExisting(options: ResolvedGenerateOptions): void {
-  if (options.overwrite) return;
   for (const path of [options.out, options.accountsOut, options.patternsOut]) {
     const what = path === undefined ? null : whatIsAt(path);
     if (what === null) continue;
+    // The rename would replace a FIFO or a device node too (as root, /dev/null itself):
+    // never wanted, --force or not.
+    if (what !== 'a file' && what !== 'a symbolic link') {
+      throw new OutputError(`${path} is ${what}, not a file; generate writes only files`);
+    }
+    if (options.overwrite) continue;
     throw new OutputError(
       `${path} exists (${what}); generate replaces it only when asked (--force, or ` +
         'overwrite: true)',
@@ -135,8 +141,7 @@ function whatIsAt(path: string): string | null {
     // Nothing there, or a parent that is no folder: opening the file says which.
     return null;
   }
-  if (stats.isSymbolicLink()) return 'a symbolic link';
-  return stats.isDirectory() ? null : 'a file';
+  return stats.isDirectory() ? null : kindOf(stats);
 }
 
 function pathsOf(options: ResolvedGenerateOptions): { accounts?: string; patterns?: string } {

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 import { InputError } from '../errors.js';
+import { kindOf } from '../file-kind.js';
 
 /** Absent on systems without it (Windows), where a FIFO cannot be named as a path anyway. */
 const NONBLOCK = (constants as { O_NONBLOCK?: number }).O_NONBLOCK ?? 0;
@@ -19,7 +20,8 @@ export function openInput(path: string): number {
   }
   let ok = false;
   try {
-    if (!fstatSync(fd).isFile()) throw new InputError(`${path}: not a regular file`);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new InputError(`${path}: not a regular file (${kindOf(stats)})`);
     ok = true;
     return fd;
   } finally {
@@ -60,7 +62,7 @@ function readInto(fd: number, path: string, buf: Buffer, start: number, end: num
   let got = 0;
   while (got < length) {
     const n = readSync(fd, buf, got, length - got, start + got);
-    if (n === 0) throw changedDuringRun(path, `it now ends at byte ${start + got}`);
+    if (n === 0) throw changedDuringRun(path, `it now ends at byte ${fstatSync(fd).size}`);
     got += n;
   }
   return buf.subarray(0, length);
