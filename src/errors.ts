@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'ERR_AMLPREP_OPTION'
   | 'ERR_AMLPREP_USAGE'
   | 'ERR_AMLPREP_INPUT'
+  | 'ERR_AMLPREP_INPUT_CHANGED'
   | 'ERR_AMLPREP_BAD_ROW'
   | 'ERR_AMLPREP_NO_CLASS'
   | 'ERR_AMLPREP_CHECKPOINT'
@@ -45,8 +46,19 @@ export class UsageError extends AmlprepError {
 
 /** An input file that cannot be used at all (missing, wrong header, unreadable). */
 export class InputError extends AmlprepError {
-  constructor(message: string, cause?: unknown) {
-    super('ERR_AMLPREP_INPUT', message, { user: true, cause });
+  constructor(message: string, cause?: unknown, code: ErrorCode = 'ERR_AMLPREP_INPUT') {
+    super(code, message, { user: true, cause });
+  }
+}
+
+/**
+ * An input that is no longer the file the run fingerprinted at its start (cut short, written
+ * to, or replaced while the run read it). An InputError, with its own code: what the run
+ * recorded from that input since it started is dropped.
+ */
+export class InputChangedError extends InputError {
+  constructor(message: string) {
+    super(message, undefined, 'ERR_AMLPREP_INPUT_CHANGED');
   }
 }
 
@@ -178,6 +190,7 @@ const CLASS_OF_CODE: Partial<Record<ErrorCode, new (message: string) => AmlprepE
   ERR_AMLPREP_OPTION: OptionError,
   ERR_AMLPREP_USAGE: UsageError,
   ERR_AMLPREP_INPUT: InputError,
+  ERR_AMLPREP_INPUT_CHANGED: InputChangedError,
   ERR_AMLPREP_NO_CLASS: MissingClassError,
   ERR_AMLPREP_CHECKPOINT: CheckpointError,
   ERR_AMLPREP_LOCKED: LockedError,

@@ -85,7 +85,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   const emit = makeEmitter(options.onProgress);
   warnAboutWorkers(opts.workers, emit);
   // Inputs are checked before anything is created, so a typo leaves no folder behind.
-  const { fingerprints, bases, inputs } = fingerprintSteps(opts);
+  const { fingerprints, bases, inputs, identities } = fingerprintSteps(opts);
   refuseForeignOutputs(opts.out);
   makeOutputFolder(opts.out);
   const lock = acquireLock(opts.out);
@@ -106,6 +106,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
       signal: options.signal,
       fingerprints,
       bases,
+      identities,
       outcomes: [],
       records: {},
       spillBlockRows: spillBlockRows(internals),

@@ -3,12 +3,24 @@
 // most rows missing. Inputs that are not regular files are refused at once, and an input that
 // changes under a run stops it with a message saying so.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, readFileSync, truncateSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  copyFileSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { InputError, run, type ProgressEvent } from '../src/index.js';
+import { InputChangedError, InputError, run, type ProgressEvent } from '../src/index.js';
+import { sha256Of } from './helpers/hash.js';
 import { sampleRunOptions, SAMPLE } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
@@ -25,13 +37,25 @@ function fifo(): string | null {
   }
 }
 
+function writeInPlace(path: string, at: number, text: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, text, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Runs on a copy of the sample, calling `meddle` with its path after the first parsed chunk. */
-async function runMeddled(meddle: (path: string) => void): Promise<unknown> {
-  const transactions = join(tempDir(), 'transactions.csv');
+async function runMeddled(
+  meddle: (path: string) => void,
+  transactions = join(tempDir(), 'transactions.csv'),
+  out = tempDir(),
+): Promise<unknown> {
   copyFileSync(SAMPLE.transactions, transactions);
   let done = false;
   return run({
-    ...sampleRunOptions(tempDir(), 1000),
+    ...sampleRunOptions(out, 1000),
     transactions,
     workers: 1,
     onProgress: (e: ProgressEvent) => {
@@ -74,12 +98,14 @@ describe('a transactions file that changes while the run reads it', () => {
 
     const error = await runMeddled((path) => (at = cut(path)));
 
-    expect(error).toBeInstanceOf(InputError);
+    // Whichever notices first: a chunk read past the new end, or the check before a record.
+    expect(error).toBeInstanceOf(InputChangedError);
+    const size = readFileSync(SAMPLE.transactions).length;
     expect((error as Error).message).toMatch(
       new RegExp(
-        `transactions\\.csv: changed during the run \\(it now ends at byte ${at}\\); the ` +
-          'outputs would match neither version, so the run stops: rerun once the file is ' +
-          'complete$',
+        `transactions\\.csv: changed during the run \\((it now ends at byte ${at}|` +
+          `${size} bytes at the start, ${at} now)\\); the outputs would match neither ` +
+          'version, so the run stops: rerun once the file is complete$',
       ),
     );
   }, 60_000);
@@ -96,4 +122,63 @@ describe('a transactions file that changes while the run reads it', () => {
         `${size + row.length + 1} now)`,
     );
   }, 60_000);
+
+  // Second trial of session 14: a rewrite whose mtime was set back, and a file of the same
+  // size and mtime moved over the input, passed the size and mtime check.
+  it('stops the run when it is rewritten and its mtime set back', async () => {
+    const rewrite = (path: string) => {
+      const { atime, mtime } = statSync(path);
+      // Late in the file, so chunks still to be read meet it: a label 0 becomes 1, written in
+      // place (a rewrite from the start would cut the file short for a moment).
+      writeInPlace(path, readFileSync(path).lastIndexOf(',0\n') + 1, '1');
+      utimesSync(path, atime, mtime);
+    };
+
+    const error = await runMeddled(rewrite);
+
+    expect(error).toBeInstanceOf(InputChangedError);
+    expect((error as InputChangedError).code).toBe('ERR_AMLPREP_INPUT_CHANGED');
+    expect((error as Error).message).toContain(
+      'changed during the run (written to since the start)',
+    );
+  }, 60_000);
+
+  it('stops the run when a file of the same size and mtime is moved over it', async () => {
+    const swap = (path: string) => {
+      const other = `${path}.other`;
+      copyFileSync(path, other);
+      const { atime, mtime } = statSync(path);
+      utimesSync(other, atime, mtime);
+      renameSync(other, path);
+    };
+
+    const error = await runMeddled(swap);
+
+    expect(error).toBeInstanceOf(InputChangedError);
+    expect((error as Error).message).toContain('(another file was moved over it)');
+  }, 60_000);
+
+  it("keeps no chunk of a stopped run, so putting the file back gives a fresh run's bytes", async () => {
+    // The file is changed and then restored byte for byte with its mtime: its fingerprint is
+    // the first one again, and chunks parsed from the changed bytes must not be reused.
+    const transactions = join(tempDir(), 'transactions.csv');
+    const out = tempDir();
+    let at = 0;
+    let times = { atime: new Date(), mtime: new Date() };
+    const change = (path: string) => {
+      times = statSync(path);
+      at = readFileSync(path).lastIndexOf(',0\n') + 1;
+      writeInPlace(path, at, '1');
+    };
+    const stopped = await runMeddled(change, transactions, out);
+    expect(stopped).toBeInstanceOf(InputChangedError);
+    writeInPlace(transactions, at, '0');
+    utimesSync(transactions, times.atime, times.mtime);
+    expect(readFileSync(transactions).equals(readFileSync(SAMPLE.transactions))).toBe(true);
+
+    await run({ ...sampleRunOptions(out, 1000), transactions, workers: 1 });
+    const fresh = await run({ ...sampleRunOptions(tempDir(), 1000), workers: 1 });
+
+    expect(sha256Of(out)).toEqual(sha256Of(fresh.out));
+  }, 90_000);
 });

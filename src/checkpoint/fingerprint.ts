@@ -18,17 +18,39 @@ export interface FileFingerprint {
 const BLOCK = 64 * 1024;
 const SAMPLES = 64;
 
+/**
+ * What tells this file apart from any other version of it during one run: besides size and
+ * mtime, the inode (a file moved over it) and the ctime, which every write and every mtime
+ * change (`touch -r`) moves. Not part of the fingerprint: a copied folder or a chmod would
+ * then recompute everything.
+ */
+export interface FileIdentity {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  ctimeMs: number;
+}
+
 export function fingerprintFile(path: string): FileFingerprint {
+  return fingerprintAndIdentity(path).fingerprint;
+}
+
+/** The fingerprint, and the identity of the very file it was taken from (one fstat). */
+export function fingerprintAndIdentity(path: string): {
+  fingerprint: FileFingerprint;
+  identity: FileIdentity;
+} {
   const fd = openInput(path);
   try {
-    const { size, mtimeMs } = fstatSync(fd);
+    const { size, mtimeMs, ino, ctimeMs } = fstatSync(fd);
     const hash = createHash('sha256');
     const buf = Buffer.allocUnsafe(BLOCK);
     for (const offset of sampleOffsets(size)) {
       const n = readSync(fd, buf, 0, Math.min(BLOCK, size - offset), offset);
       hash.update(buf.subarray(0, n));
     }
-    return { path, size, mtimeMs, sample: hash.digest('hex') };
+    const fingerprint = { path, size, mtimeMs, sample: hash.digest('hex') };
+    return { fingerprint, identity: { size, mtimeMs, ino, ctimeMs } };
   } finally {
     closeSync(fd);
   }

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
-import { InputError } from '../errors.js';
+import { InputChangedError, InputError } from '../errors.js';
 import { kindOf } from '../file-kind.js';
 
 /** Absent on systems without it (Windows), where a FIFO cannot be named as a path anyway. */
@@ -69,8 +69,8 @@ function readInto(fd: number, path: string, buf: Buffer, start: number, end: num
 }
 
 /** An input that changed after the run planned its work from it. */
-export function changedDuringRun(path: string, how: string): InputError {
-  return new InputError(
+export function changedDuringRun(path: string, how: string): InputChangedError {
+  return new InputChangedError(
     `${path}: changed during the run (${how}); the outputs would match neither version, so ` +
       'the run stops: rerun once the file is complete',
   );

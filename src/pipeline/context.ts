@@ -7,6 +7,7 @@ import type { EdgeFeatureStore } from '../spill/edge-store.js';
 import type { Loaded } from '../ingest/loaded.js';
 import type { ResolvedOptions, StepName } from '../options.js';
 import type { WorkerPool } from '../pool/worker-pool.js';
+import type { InputIdentities } from './fingerprints.js';
 import type { Resampled } from './resampled.js';
 import type { Normalized } from './normalized.js';
 
@@ -34,6 +35,8 @@ export interface Context {
   /** Fingerprint of each step: its version, options and the previous step's fingerprint. */
   fingerprints: Record<StepName, string>;
   bases: Record<StepName, Record<string, unknown>>;
+  /** The inputs as they were when fingerprinted, to tell a change during the run. */
+  identities: InputIdentities;
   outcomes: StepOutcome[];
   records: Partial<Record<StepName, StepRecord>>;
   /** True when the store held step records at start (a rerun), so reuse decisions are noted. */

@@ -1,4 +1,9 @@
-import { fingerprintFile, hashOf, type FileFingerprint } from '../checkpoint/fingerprint.js';
+import {
+  fingerprintAndIdentity,
+  hashOf,
+  type FileFingerprint,
+  type FileIdentity,
+} from '../checkpoint/fingerprint.js';
 import { STEPS, type ResolvedOptions, type StepName } from '../options.js';
 
 /**
@@ -15,15 +20,28 @@ const STEP_VERSIONS: Record<StepName, number> = {
   graph_created: 2,
 };
 
+/** The three inputs' identities when the run took their fingerprints (FileIdentity). */
+export type InputIdentities = Record<'transactions' | 'accounts' | 'patterns', FileIdentity | null>;
+
 /**
  * Each step's fingerprint hashes its version, the options it depends on and the previous
  * step's fingerprint, so a change reaches exactly that step and everything after it.
  */
 export function fingerprintSteps(opts: ResolvedOptions) {
+  const taken = {
+    transactions: fingerprintAndIdentity(opts.transactions),
+    accounts: opts.accounts === null ? null : fingerprintAndIdentity(opts.accounts),
+    patterns: opts.patterns === null ? null : fingerprintAndIdentity(opts.patterns),
+  };
   const inputs = {
-    transactions: fingerprintFile(opts.transactions),
-    accounts: opts.accounts === null ? null : fingerprintFile(opts.accounts),
-    patterns: opts.patterns === null ? null : fingerprintFile(opts.patterns),
+    transactions: taken.transactions.fingerprint,
+    accounts: taken.accounts?.fingerprint ?? null,
+    patterns: taken.patterns?.fingerprint ?? null,
+  };
+  const identities: InputIdentities = {
+    transactions: taken.transactions.identity,
+    accounts: taken.accounts?.identity ?? null,
+    patterns: taken.patterns?.identity ?? null,
   };
   const own: Record<StepName, Record<string, unknown>> = {
     data_loaded: {
@@ -47,7 +65,7 @@ export function fingerprintSteps(opts: ResolvedOptions) {
     fingerprints[s] = hashOf(bases[s]);
     previous = fingerprints[s];
   }
-  return { fingerprints, bases, inputs };
+  return { fingerprints, bases, inputs, identities };
 }
 
 /** Paths differ between machines; the fingerprint is about the bytes. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 
 import type { Column, Payload } from '../checkpoint/payload.js';
-import { BadRowError, InputError, WorkerError } from '../errors.js';
+import { BadRowError, InputChangedError, InputError, WorkerError } from '../errors.js';
 import {
   indexAccounts,
   readAccounts,
@@ -98,6 +98,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
         parsed[i] = chunk;
         await merger.merged(i);
         lookUpNodes();
+        refuseChangedInputs(ctx);
         return { rows: chunk.rows, meta: metaOf(chunk), arrays: arraysOf(chunk) };
       } catch (error) {
         // The chunks after a failed one are never merged; their waits end with it.
@@ -125,8 +126,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     throw error;
   });
   nodeRows = side.accounts?.nodeRows ?? null;
-  const tally = await chunks;
-  refuseChangedInputs(ctx);
+  const tally = await settleChunks(ctx, chunks);
   noteShortSample(ctx, tally, plan.rows);
   noteEmptySideFiles(ctx, tally, side);
   await ctx.pool.endLoad();
@@ -233,26 +233,43 @@ function checkUnmatchedPatterns(ctx: Context, loaded: Loaded): void {
 }
 
 /**
- * Stops when an input is not the file the run fingerprinted at its start: rewritten or
- * appended to while it was read, it gives outputs of neither version, which would be recorded
- * under the old fingerprint as if they were its. (One cut short is caught as its chunks are
- * read: `readRange`.)
+ * Stops when an input is not the file the run fingerprinted at its start: cut short, written
+ * to or replaced while it was read, it gives outputs of neither version, which would be
+ * recorded under the old fingerprint as if they were its. Checked before each parsed chunk is
+ * recorded and after the last (a file cut short is also caught as its chunks are read:
+ * `readRange`). The inode and ctime catch a file moved over it and a rewrite whose mtime was
+ * set back.
  */
 function refuseChangedInputs(ctx: Context): void {
-  const inputs = ctx.bases.data_loaded.inputs as Record<
-    'transactions' | 'accounts' | 'patterns',
-    { size: number; mtimeMs: number } | null
-  >;
   for (const name of ['transactions', 'accounts', 'patterns'] as const) {
     const path = ctx.opts[name];
-    const was = inputs[name];
+    const was = ctx.identities[name];
     if (path === null || was === null) continue;
     const now = statSync(path, { throwIfNoEntry: false });
     if (now === undefined) throw changedDuringRun(path, 'it is gone');
     if (now.size !== was.size) {
       throw changedDuringRun(path, `${was.size} bytes at the start, ${now.size} now`);
     }
-    if (now.mtimeMs !== was.mtimeMs) throw changedDuringRun(path, 'modified since the start');
+    if (now.ino !== was.ino) throw changedDuringRun(path, 'another file was moved over it');
+    if (now.mtimeMs !== was.mtimeMs || now.ctimeMs !== was.ctimeMs) {
+      throw changedDuringRun(path, 'written to since the start');
+    }
+  }
+}
+
+/**
+ * The chunks' outcome; after an input changed under them, none of what they recorded stands
+ * (a chunk read after the change but recorded before it was noticed would pass for the old
+ * file's if that came back byte for byte), so the step's chunk records are dropped.
+ */
+async function settleChunks(ctx: Context, chunks: Promise<ChunkTally>): Promise<ChunkTally> {
+  try {
+    const tally = await chunks;
+    refuseChangedInputs(ctx);
+    return tally;
+  } catch (error) {
+    if (error instanceof InputChangedError) await ctx.store.dropStaleChunks('data_loaded', null);
+    throw error;
   }
 }
 

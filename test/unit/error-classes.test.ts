@@ -8,6 +8,7 @@ import {
   BadRowError,
   CheckpointError,
   fromWireError,
+  InputChangedError,
   InputError,
   LockedError,
   MissingClassError,
@@ -29,6 +30,13 @@ const CASES: [string, () => AmlprepError, ErrorCode, boolean, string][] = [
   ],
   ['UsageError', () => new UsageError('unknown flag'), 'ERR_AMLPREP_USAGE', true, 'unknown flag'],
   ['InputError', () => new InputError('no such file'), 'ERR_AMLPREP_INPUT', true, 'no such file'],
+  [
+    'InputChangedError',
+    () => new InputChangedError('cut short'),
+    'ERR_AMLPREP_INPUT_CHANGED',
+    true,
+    'cut short',
+  ],
   [
     'BadRowError',
     () => new BadRowError('t.csv', 7, 'bad Timestamp'),
