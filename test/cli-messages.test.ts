@@ -148,10 +148,16 @@ describe('flag errors', () => {
     [['run', 'x.csv', '--workers'], 'run: --workers needs a value'],
     [['generate', '--rows'], 'generate: --rows needs a value'],
     [['run', 'x.csv', '--quiet=3'], 'run: --quiet takes no value'],
+    [
+      ['run', 'x.csv', '--workers', '--quiet'],
+      "run: --workers needs a value, and what follows it starts with '-': a value that does " +
+        "(a negative number) is joined with '=', as in --workers=-1",
+    ],
     [['run', 'x.csv', '--help=yes'], 'run: --help takes no value'],
     [
       ['run', 'x.csv', '--seed', '-5'],
-      "run: --seed is followed by a value starting with '-'; join them with '=', as in --seed=-1",
+      "run: --seed needs a value, and what follows it starts with '-': a value that does (a " +
+        "negative number) is joined with '=', as in --seed=-1",
     ],
   ])('say what a flag lacks or has too much of in amlprep words: %j', async (argv, said) => {
     const io = bufferIo();

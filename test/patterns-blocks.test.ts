@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
@@ -87,23 +88,39 @@ describe('a patterns file whose blocks do not close', () => {
     );
   });
 
-  it.each(['BEGIN LAUNDERING ATTEMPT -', 'BEGIN LAUNDERING ATTEMPT - :  Max 2 hops'])(
-    'names a BEGIN line without a typology name for what it is: %s',
-    async (begin) => {
-      // Trial nit: it was "not a BEGIN or END line", which it is.
-      const { result, patterns } = await runWith([
-        begin,
-        SAMPLE_LINES[100]!,
-        'END LAUNDERING ATTEMPT',
-      ]);
+  it.each([
+    'BEGIN LAUNDERING ATTEMPT -',
+    'BEGIN LAUNDERING ATTEMPT - :  Max 2 hops',
+    'BEGIN LAUNDERING ATTEMPT-FAN-OUT:  Max 16-degree Fan-Out',
+  ])("names a BEGIN line without ' - ' and a typology name for what it is: %s", async (begin) => {
+    // Trial nit: it was "not a BEGIN or END line", which it is.
+    const { result, patterns } = await runWith([
+      begin,
+      SAMPLE_LINES[100]!,
+      'END LAUNDERING ATTEMPT',
+    ]);
 
-      expect(result.code, result.stderr).toBe(2);
-      expect(result.stderr).toContain(
-        `amlprep: ${patterns}:1: BEGIN line without a typology name (expected ` +
-          "'BEGIN LAUNDERING ATTEMPT - NAME')",
-      );
-    },
-  );
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      `amlprep: ${patterns}:1: BEGIN line not of the form 'BEGIN LAUNDERING ATTEMPT - ` +
+        "NAME' (a typology name after ' - ')",
+    );
+  });
+
+  it('names a compressed patterns file, as the other inputs do', async () => {
+    // Second trial of session 14: a gzip file was "invalid UTF-8 in row".
+    const dir = tempDir();
+    const tx = writeTransactions(dir);
+    const patterns = join(dir, 'patterns.txt.gz');
+    writeFileSync(patterns, gzipSync(`${STACK_BEGIN}\nEND LAUNDERING ATTEMPT - STACK\n`));
+
+    const result = await runCli(['run', tx, '--patterns', patterns, '--out', join(dir, 'o')]);
+
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      `${patterns}:1: file is gzip-compressed; decompress it first (for example with gunzip)`,
+    );
+  });
 
   it('names old-Mac line endings, as the other inputs do', async () => {
     const dir = tempDir();

@@ -33,7 +33,10 @@ function plainWords(message: string): string {
   if (message.includes('does not take an argument')) return `${name} takes no value`;
   // parseArgs reads `--smote-ratio -1` as two flags; `--smote-ratio=-1` is unambiguous.
   if (message.includes('ambiguous')) {
-    return `${name} is followed by a value starting with '-'; join them with '=', as in ${name}=-1`;
+    return (
+      `${name} needs a value, and what follows it starts with '-': a value that does (a ` +
+      `negative number) is joined with '=', as in ${name}=-1`
+    );
   }
   return message.split('\n')[0]!.replace(/\.$/, '');
 }

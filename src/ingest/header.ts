@@ -106,7 +106,8 @@ const COMPRESSED: readonly [string, number[], string][] = [
   ['bzip2', [0x42, 0x5a, 0x68], 'bunzip2'],
 ];
 
-function rejectForeignEncodings(path: string, head: Buffer): void {
+/** Refuses a file that starts like a compressed archive, naming the format. */
+export function refuseCompressed(path: string, head: Buffer): void {
   for (const [format, magic, tool] of COMPRESSED) {
     // bzip2's magic is text ("BZh"): its block header must follow too.
     const bzipBlock = format !== 'bzip2' || head.subarray(4, 10).toString('latin1') === '1AY&SY';
@@ -116,6 +117,10 @@ function rejectForeignEncodings(path: string, head: Buffer): void {
       );
     }
   }
+}
+
+function rejectForeignEncodings(path: string, head: Buffer): void {
+  refuseCompressed(path, head);
   const b0 = head[0];
   const b1 = head[1];
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {

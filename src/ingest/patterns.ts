@@ -1,7 +1,7 @@
 import type { BadRows } from './bad-rows.js';
 import { parseAmount, parseTimestamp } from './fields.js';
 import { checkRecord, F } from './parse-chunk.js';
-import { refuseLoneCr } from './header.js';
+import { refuseCompressed, refuseLoneCr } from './header.js';
 import { fieldText, readInput } from './read-file.js';
 import type { SplitRecord } from './record-splitter.js';
 import { records } from './records.js';
@@ -30,6 +30,7 @@ const END = /^END LAUNDERING ATTEMPT/;
 
 export function readPatterns(path: string, bad: BadRows): PatternIndex {
   const buf = readInput(path);
+  refuseCompressed(path, buf);
   const typologies: string[] = [];
   const typologyCode = new Map<string, number>();
   const byKey = new Map<string, number>();
@@ -78,7 +79,8 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
     const text = recordText();
     const reason =
       rec.fields === 1 && first.startsWith('BEGIN LAUNDERING ATTEMPT')
-        ? "BEGIN line without a typology name (expected 'BEGIN LAUNDERING ATTEMPT - NAME')"
+        ? "BEGIN line not of the form 'BEGIN LAUNDERING ATTEMPT - NAME' (a typology name " +
+          "after ' - ')"
         : current === null
           ? 'not a BEGIN or END line, and outside any BEGIN/END LAUNDERING ATTEMPT block'
           : checkRecord(rec);
