@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
 
+import { refuseSpecialFiles } from './checkpoint/ownership.js';
 import { InputError } from './errors.js';
 import type { Manifest } from './output/manifest.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
@@ -46,6 +47,7 @@ export async function readOutputs(
 
 /** manifest.json of an output folder, with the keys every reader here relies on checked. */
 export function readManifest(dir: string): Manifest {
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true) refuseSpecialFiles(dir);
   const path = join(dir, MANIFEST_FILE);
   let text: string;
   try {

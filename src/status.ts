@@ -2,7 +2,12 @@ import { existsSync, lstatSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { acquireLock, LOCK_FILE } from './checkpoint/lock.js';
-import { isAmlprepFolder, isFile, unfinishedOutputs } from './checkpoint/ownership.js';
+import {
+  isAmlprepFolder,
+  isFile,
+  refuseSpecialFiles,
+  unfinishedOutputs,
+} from './checkpoint/ownership.js';
 import {
   CheckpointStore,
   isEmptyFolder,
@@ -39,6 +44,7 @@ export async function status(dir: string): Promise<StepStatus[]> {
   if (!statSync(dir).isDirectory()) {
     throw new CheckpointError(`${dir}: not a folder (status reads an output folder)`);
   }
+  refuseSpecialFiles(dir);
   if (!CheckpointStore.exists(dir)) {
     // Outputs without a store: `clean` removed the checkpoints and kept the outputs.
     const why = existsSync(join(dir, MANIFEST_FILE))
@@ -89,6 +95,7 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
   if (!statSync(dir).isDirectory()) {
     throw new CheckpointError(`${dir}: not a folder (clean takes an output folder)`);
   }
+  refuseSpecialFiles(dir);
   // Output names are common words: only a folder that is amlprep's loses them.
   if (options.outputs === true && !isAmlprepFolder(dir)) {
     throw new CheckpointError(

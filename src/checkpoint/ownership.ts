@@ -2,7 +2,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CheckpointError } from '../errors.js';
-import { CheckpointStore } from './store.js';
+import { kindOf } from '../file-kind.js';
+import { REJECTED_ROWS_FILE } from '../output/rejected-rows.js';
+import { SPILL_FILE } from '../spill/edge-spill.js';
+import { LOCK_FILE } from './lock.js';
+import { CheckpointStore, STORE_FILE } from './store.js';
 import { OUTPUT_FILES } from '../output/outputs.js';
 import { MANIFEST_FILE } from '../steps/graph-created.js';
 
@@ -36,6 +40,34 @@ export function foreignOutputs(dir: string): string[] {
 
 const OUTPUT_NAMES = [...Object.values(OUTPUT_FILES), MANIFEST_FILE];
 
+/** Every name amlprep opens in an output folder. */
+const FOLDER_NAMES = [
+  ...OUTPUT_NAMES,
+  REJECTED_ROWS_FILE,
+  LOCK_FILE,
+  STORE_FILE,
+  `${STORE_FILE}-lock`,
+  SPILL_FILE,
+];
+
+/**
+ * Refuses a folder with a FIFO, a socket or a device (or a link to one) under a name amlprep
+ * opens there: opening a FIFO waits for a writer inside the system call, where no signal
+ * handler runs, so a command hung deaf to Ctrl-C (second trial of session 14); a device would
+ * be read or replaced as if it were a file. Every command that opens the folder checks first.
+ */
+export function refuseSpecialFiles(dir: string): void {
+  for (const name of FOLDER_NAMES) {
+    const path = join(dir, name);
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined || stats.isFile() || stats.isDirectory()) continue;
+    throw new CheckpointError(
+      `${path} is ${kindOf(stats)}, not a file; amlprep opens a file of that name there: ` +
+        'move it away or choose another folder',
+    );
+  }
+}
+
 function isFolder(dir: string, name: string): boolean {
   const path = join(dir, name);
   return existsSync(path) && statSync(path).isDirectory();
@@ -46,6 +78,7 @@ function isFolder(dir: string, name: string): boolean {
  * someone else's, and a run would replace them.
  */
 export function refuseForeignOutputs(dir: string): void {
+  refuseSpecialFiles(dir);
   // A folder under an output's name would fail the run at its very end (EISDIR).
   const folders = OUTPUT_NAMES.filter((name) => isFolder(dir, name));
   if (folders.length > 0) {
