@@ -104,9 +104,17 @@ export async function* outputBatches(
   );
 
   let rows = 0;
-  for await (const batch of reader) {
-    rows += batch.numRows;
-    yield batch;
+  const batches = reader[Symbol.asyncIterator]();
+  for (;;) {
+    let next: IteratorResult<RecordBatch>;
+    try {
+      next = await batches.next();
+    } catch (error) {
+      throw notArrow(path, error);
+    }
+    if (next.done === true) break;
+    rows += next.value.numRows;
+    yield next.value;
   }
   const expected = manifest.files[name].rows;
   if (rows !== expected) {
@@ -163,9 +171,17 @@ async function openReader(path: string, hashing: HashedRead | null) {
     if (reader.schema === undefined) throw new Error('no schema');
     return reader;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new InputError(`${path}: cannot read as Arrow IPC (${code})`, error);
+    throw notArrow(path, error);
   }
+}
+
+/**
+ * A file Arrow JS could not read: the system's error code when there is one, else what that
+ * means here (the reader's own text, "Cannot read properties of null", says nothing to a user).
+ */
+function notArrow(path: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'damaged, cut short or not an Arrow file';
+  return new InputError(`${path}: cannot read as Arrow IPC (${code})`, error);
 }
 
 function checkColumns(path: string, actual: string[], expected: string[]): void {

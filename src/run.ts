@@ -10,7 +10,14 @@ import { writeRejectedRows } from './output/rejected-rows.js';
 import { makeOutputFolder } from './checkpoint/folder.js';
 import { acquireLock } from './checkpoint/lock.js';
 import { refuseForeignOutputs } from './checkpoint/ownership.js';
-import { resolveOptions, STEPS, type RunOptions, type StepName } from './options.js';
+import { ACCOUNT_COLUMNS, readHeader, TRANSACTION_COLUMNS } from './ingest/header.js';
+import {
+  resolveOptions,
+  STEPS,
+  type ResolvedOptions,
+  type RunOptions,
+  type StepName,
+} from './options.js';
 import type { RunSummary } from './output/manifest.js';
 import { OUTPUT_FILES } from './output/outputs.js';
 import type { Context, StepOutcome } from './pipeline/context.js';
@@ -76,6 +83,15 @@ export interface RunInternals {
   spillBlockRows?: number;
 }
 
+/**
+ * The transactions and accounts headers, read before the output folder is made: a compressed,
+ * empty or foreign file then leaves nothing behind (data_loaded reads them again).
+ */
+function checkHeaders(opts: ResolvedOptions): void {
+  readHeader(opts.transactions, TRANSACTION_COLUMNS, { 4: 'Account.1' });
+  if (opts.accounts !== null) readHeader(opts.accounts, ACCOUNT_COLUMNS);
+}
+
 /** `run` with internal switches; tests import it from here. */
 export async function runWith(options: RunOptions, internals: RunInternals): Promise<RunResult> {
   const opts = resolveOptions(options);
@@ -86,6 +102,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   warnAboutWorkers(opts.workers, emit);
   // Inputs are checked before anything is created, so a typo leaves no folder behind.
   const { fingerprints, bases, inputs, identities } = fingerprintSteps(opts);
+  checkHeaders(opts);
   refuseForeignOutputs(opts.out);
   makeOutputFolder(opts.out);
   const lock = acquireLock(opts.out);

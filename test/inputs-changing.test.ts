@@ -7,15 +7,18 @@ import {
   appendFileSync,
   closeSync,
   copyFileSync,
+  existsSync,
   openSync,
   readFileSync,
   renameSync,
   statSync,
   truncateSync,
   utimesSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
@@ -81,6 +84,24 @@ describe('an input that is not a regular file', () => {
       expect((error as Error).message).toBe(`${pipe}: not a regular file (a FIFO)`);
     },
     10_000,
+  );
+});
+
+describe('an input refused at its header', () => {
+  it.each(['transactions', 'accounts'] as const)(
+    'leaves no output folder behind when the %s file is compressed',
+    async (which) => {
+      // Second trial of session 14: the folder and an empty checkpoint store were made first.
+      const gz = join(tempDir(), `${which}.csv.gz`);
+      writeFileSync(gz, gzipSync(readFileSync(SAMPLE[which])));
+      const out = join(tempDir(), 'not-made');
+
+      const error = await run({ ...sampleRunOptions(out), [which]: gz }).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toMatch(/file is gzip-compressed/);
+      expect(existsSync(out)).toBe(false);
+    },
   );
 });
 

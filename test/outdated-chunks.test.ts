@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { run, type ProgressEvent } from '../src/index.js';
+import { run, status, type ProgressEvent } from '../src/index.js';
 import { sampleRunOptions, SAMPLE } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
@@ -72,5 +72,30 @@ describe('chunks of an unfinished step after its input changed', () => {
     expect(notes(events).filter((n) => n.includes('out of date'))).toEqual([]);
     const start = events.find((e) => e.kind === 'step-start' && e.step === 'data_loaded');
     expect((start as { reused: number }).reused).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
+  it('are dropped when the step starts again, so status counts only the latest attempt', async () => {
+    // Second trial of session 14: each stopped attempt added its chunks to the last one's,
+    // and status said "80 of 40 chunks recorded".
+    const { out, transactions } = await stoppedLoad();
+    const lines = readFileSync(transactions, 'utf8').trimEnd().split('\n');
+    appendFileSync(transactions, `${lines[lines.length - 1]}\n`);
+    const controller = new AbortController();
+    let computed = 0;
+    await run({
+      ...sampleRunOptions(out, 1000),
+      transactions,
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.kind !== 'chunk-done' || e.step !== 'data_loaded') return;
+        computed = e.done;
+        if (e.done === 3) controller.abort();
+      },
+    }).catch(() => undefined);
+
+    const load = (await status(out)).find((s) => s.step === 'data_loaded')!;
+
+    expect(load.record).toBeNull();
+    expect(load.chunksDone).toBe(computed);
   }, 60_000);
 });

@@ -70,6 +70,10 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
     tally.reused++;
   }
   await ctx.store.recordPlan(job.step, fp, job.count, ctx.bases[job.step]);
+  // Chunks of an unfinished earlier attempt with other inputs or settings (the step runner
+  // has said so): dropped now, as a finished step drops them, or each stopped attempt would
+  // add its own to what `status` counts.
+  await ctx.store.dropStaleChunks(job.step, fp);
   ctx.emit({ kind: 'step-start', step: job.step, chunks: job.count, reused: tally.reused });
 
   const failures: { index: number; error: unknown }[] = [];
