@@ -47,7 +47,7 @@ export async function readOutputs(
 
 /** manifest.json of an output folder, with the keys every reader here relies on checked. */
 export function readManifest(dir: string): Manifest {
-  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true) refuseSpecialFiles(dir);
+  refuseSpecialFiles(dir);
   const path = join(dir, MANIFEST_FILE);
   let text: string;
   try {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 import { CheckpointError } from '../errors.js';
@@ -59,7 +59,7 @@ const FOLDER_NAMES = [
 export function refuseSpecialFiles(dir: string): void {
   for (const name of FOLDER_NAMES) {
     const path = join(dir, name);
-    const stats = statSync(path, { throwIfNoEntry: false });
+    const stats = statIfAny(path);
     if (stats === undefined || stats.isFile() || stats.isDirectory()) continue;
     throw new CheckpointError(
       `${path} is ${kindOf(stats)}, not a file; amlprep opens a file of that name there: ` +
@@ -94,6 +94,18 @@ export function refuseForeignOutputs(dir: string): void {
       `store, no ${MANIFEST_FILE} written by amlprep); choose another output folder or move ` +
       'them away',
   );
+}
+
+/**
+ * A path's stats, or undefined when nothing can be there: missing, or a parent that is not a
+ * folder (ENOTDIR), which the folder's creation reports in its own words.
+ */
+function statIfAny(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 export function isFile(dir: string, name: string): boolean {
