@@ -105,3 +105,18 @@ describe.skipIf(!IS_ROOT)('export from a run folder on a read-only file system',
     );
   });
 });
+
+// Second trial of session 14: a refused export left the empty target folder it had made.
+describe('an export that is refused after making its target folder', () => {
+  it('removes that folder again when it is still empty', async () => {
+    const target = join(tempDir(), 'made-then-refused');
+    const missing = join(tempDir(), 'no-such-transactions.csv');
+
+    const error = await exportRun(finished, 'multignn', target, { transactions: missing }).catch(
+      (e: unknown) => e,
+    );
+
+    expect((error as Error).message).toMatch(/no-such-transactions\.csv: cannot open \(ENOENT\)/);
+    expect(readdirSync(join(target, '..'))).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { existsSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
@@ -49,14 +50,30 @@ export async function exportRun(
   const target = resolve(out ?? join(dir, format));
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
   // folder and the reason (an OutputError), not an internal fault.
+  const existed = existsSync(target);
   makeOutputFolder(target);
 
-  switch (format) {
-    case 'npy':
-      return { format, out: target, files: await exportNpy(dir, manifest, target), notes: [] };
-    case 'csv':
-      return { format, out: target, files: await exportCsv(dir, manifest, target), notes: [] };
-    case 'multignn':
-      return { format, out: target, ...(await exportMultiGnn(dir, manifest, target, options)) };
+  try {
+    switch (format) {
+      case 'npy':
+        return { format, out: target, files: await exportNpy(dir, manifest, target), notes: [] };
+      case 'csv':
+        return { format, out: target, files: await exportCsv(dir, manifest, target), notes: [] };
+      case 'multignn':
+        return { format, out: target, ...(await exportMultiGnn(dir, manifest, target, options)) };
+    }
+  } catch (error) {
+    // A refusal (a changed --transactions file, a file of another run) leaves no empty folder
+    // it made; rmdir removes nothing that holds a file.
+    if (!existed) rmdirQuietly(target);
+    throw error;
+  }
+}
+
+function rmdirQuietly(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch {
+    // Not empty, or already gone: the error being reported is the one that matters.
   }
 }
