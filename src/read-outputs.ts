@@ -103,6 +103,7 @@ export async function* outputBatches(
     manifest.columns[name].map((c) => c.name),
   );
 
+  const expected = manifest.files[name].rows;
   let rows = 0;
   const batches = reader[Symbol.asyncIterator]();
   for (;;) {
@@ -114,9 +115,15 @@ export async function* outputBatches(
     }
     if (next.done === true) break;
     rows += next.value.numRows;
+    // Readers size their arrays by the manifest: a longer file (another run's) stops here,
+    // before a batch is handed on that would not fit.
+    if (rows > expected && options.warn === undefined) {
+      throw new InputError(
+        `${path}: more than the ${expected} rows ${MANIFEST_FILE} says (another run's file?)`,
+      );
+    }
     yield next.value;
   }
-  const expected = manifest.files[name].rows;
   if (rows !== expected) {
     const message = `${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`;
     if (options.warn === undefined) throw new InputError(message);

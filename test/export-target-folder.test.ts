@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,8 @@ import { main } from '../src/cli/main.js';
 import { OutputError } from '../src/errors.js';
 import { exportRun } from '../src/export/index.js';
 import { STACK_LINE } from './helpers/cli.js';
-import { runMixedFixture } from './helpers/paths.js';
+import { run } from '../src/index.js';
+import { runMixedFixture, sampleRunOptions } from './helpers/paths.js';
 import { useSharedTempDirs, useTempDirs } from './helpers/temp-dir.js';
 import { IS_ROOT, remount, useTmpfs } from './helpers/tmpfs.js';
 import { bufferIo } from './helpers/buffer-io.js';
@@ -108,8 +109,8 @@ describe.skipIf(!IS_ROOT)('export from a run folder on a read-only file system',
 
 // Second trial of session 14: a refused export left the empty target folder it had made.
 describe('an export that is refused after making its target folder', () => {
-  it('removes that folder again when it is still empty', async () => {
-    const target = join(tempDir(), 'made-then-refused');
+  it('removes that folder and the parents it made again while they are empty', async () => {
+    const target = join(tempDir(), 'made', 'then', 'refused');
     const missing = join(tempDir(), 'no-such-transactions.csv');
 
     const error = await exportRun(finished, 'multignn', target, { transactions: missing }).catch(
@@ -117,6 +118,32 @@ describe('an export that is refused after making its target folder', () => {
     );
 
     expect((error as Error).message).toMatch(/no-such-transactions\.csv: cannot open \(ENOENT\)/);
-    expect(readdirSync(join(target, '..'))).toEqual([]);
+    expect(readdirSync(join(target, '..', '..', '..'))).toEqual([]);
   });
+});
+
+// Third trial of session 14: npy and multignn exports sized their arrays by the manifest and
+// crashed (RangeError) on a longer edges.arrow of another run; csv refused it cleanly.
+describe("an export of a folder holding another run's longer edges.arrow", () => {
+  it.each(['npy', 'multignn', 'csv'] as const)(
+    'is refused for %s, naming the file',
+    async (format) => {
+      const other = tempDir();
+      await run(sampleRunOptions(other));
+      const dir = join(tempDir(), 'mixed');
+      cpSync(finished, dir, { recursive: true });
+      cpSync(join(other, 'edges.arrow'), join(dir, 'edges.arrow'));
+      const io = bufferIo();
+
+      const code = await main(['export', dir, '--format', format, '--out', join(dir, 'x')], io);
+
+      expect(code).toBe(2);
+      expect(io.err()).toMatch(
+        new RegExp(
+          `^amlprep: ${join(dir, 'edges.arrow')}: (more than the 20 rows|26751 rows, but)`,
+        ),
+      );
+    },
+    60_000,
+  );
 });

@@ -126,7 +126,7 @@ describe('a transactions file that changes while the run reads it', () => {
       new RegExp(
         `transactions\\.csv: changed during the run \\((it now ends at byte ${at}|` +
           `${size} bytes at the start, ${at} now)\\); the outputs would match neither ` +
-          'version, so the run stops: rerun once the file is complete$',
+          'version, so the run stops: rerun once nothing changes the file any more$',
       ),
     );
   }, 60_000);

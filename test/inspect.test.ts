@@ -129,6 +129,11 @@ describe('inspect', () => {
       `${file}: ${rows} rows, but manifest.json says 16`,
       expect.stringMatching(new RegExp(`^${file}: SHA-256 `)),
     ]);
+    // As text, the warnings go to stderr, where a redirected report does not hide them.
+    const text = bufferIo();
+    expect(await main(['inspect', dir], text)).toBe(0);
+    expect(text.err()).toBe(mixed.warnings.map((w) => `warning: ${w}\n`).join(''));
+    expect(text.out()).toContain('2 warnings of differences from manifest.json, printed on stderr');
     // The header's figures are the file's own.
     expect(mixed.files.trainResampled.rows).toBe(rows);
     expect(mixed.files.trainResampled.bytes).toBe(statSync(file).size);

@@ -2,6 +2,7 @@
 // (amlprep.lock, checkpoints.mdb, manifest.json, an Arrow file) hung run, status, clean,
 // inspect and export inside open(2), deaf to Ctrl-C. Every command now refuses it first.
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -52,4 +53,53 @@ describe('a FIFO under a name amlprep opens in the output folder', () => {
     },
     10_000,
   );
+});
+
+// Third trial of session 14: a folder named checkpoints.mdb-lock crashed LMDB (SIGSEGV, no
+// message), and folders named rejected_rows.csv or edge-features.spill failed a run at its
+// end with a stack trace. Folders under output names keep their own message.
+describe('a folder under a name amlprep keeps a file by', () => {
+  const names = [
+    'checkpoints.mdb-lock',
+    'rejected_rows.csv',
+    'edge-features.spill',
+    'amlprep.lock',
+  ];
+  it.each(
+    names.flatMap((name) =>
+      COMMANDS.slice(0, 4).map(([what, argv]) => [name, what, argv] as const),
+    ),
+  )(
+    '%s is refused by %s at once, naming it',
+    async (name, _, argv) => {
+      const dir = tempDir();
+      mkdirSync(join(dir, name));
+      const io = bufferIo();
+
+      const code = await main(argv(dir), io);
+
+      expect(code).toBe(2);
+      expect(io.err()).toBe(
+        `amlprep: ${join(dir, name)} is a folder, not a file; amlprep opens a file of that ` +
+          'name there: move it away or choose another folder\n',
+      );
+    },
+    10_000,
+  );
+
+  it('refuses a symbolic link at a lock name, even a dangling one, writing nothing', async () => {
+    const dir = tempDir();
+    const target = join(tempDir(), 'elsewhere');
+    symlinkSync(target, join(dir, 'checkpoints.mdb-lock'));
+    const io = bufferIo();
+
+    const code = await main(['status', dir], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      `amlprep: ${join(dir, 'checkpoints.mdb-lock')} is a symbolic link; amlprep keeps its ` +
+        'own lock there\n',
+    );
+    expect(existsSync(target)).toBe(false);
+  });
 });

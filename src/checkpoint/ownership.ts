@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 import { CheckpointError } from '../errors.js';
@@ -59,12 +59,32 @@ const FOLDER_NAMES = [
 export function refuseSpecialFiles(dir: string): void {
   for (const name of FOLDER_NAMES) {
     const path = join(dir, name);
+    const link = lstatIfAny(path);
+    // Lock files are created where they are named: through a link, even a dangling one, a
+    // read-only `status` would create a file elsewhere.
+    if (link?.isSymbolicLink() === true && LOCK_NAMES.includes(name)) {
+      throw new CheckpointError(`${path} is a symbolic link; amlprep keeps its own lock there`);
+    }
     const stats = statIfAny(path);
-    if (stats === undefined || stats.isFile() || stats.isDirectory()) continue;
+    if (stats === undefined || stats.isFile()) continue;
+    // A folder under an output's name has its own message (refuseForeignOutputs), and one
+    // named checkpoints.mdb its own rule (removed only when empty); any other crashed LMDB
+    // (checkpoints.mdb-lock) or failed a run at its end (rejected_rows.csv, the spill file).
+    if (stats.isDirectory() && (OUTPUT_NAMES.includes(name) || name === STORE_FILE)) continue;
     throw new CheckpointError(
       `${path} is ${kindOf(stats)}, not a file; amlprep opens a file of that name there: ` +
         'move it away or choose another folder',
     );
+  }
+}
+
+const LOCK_NAMES = [LOCK_FILE, `${STORE_FILE}-lock`];
+
+function lstatIfAny(path: string): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 

@@ -36,5 +36,7 @@ export async function inspectCommand(argv: string[], io: CliIo): Promise<number>
   io.stdout.write(
     values.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatInspection(report),
   );
+  // Also where a redirected report does not hide them (the JSON keeps them under `warnings`).
+  if (values.json !== true) for (const w of report.warnings) io.stderr.write(`warning: ${w}\n`);
   return EXIT.ok;
 }

@@ -1,5 +1,5 @@
 import { existsSync, rmdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
 import { OptionError } from '../errors.js';
@@ -50,7 +50,7 @@ export async function exportRun(
   const target = resolve(out ?? join(dir, format));
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
   // folder and the reason (an OutputError), not an internal fault.
-  const existed = existsSync(target);
+  const made = missingFolders(target);
   makeOutputFolder(target);
 
   try {
@@ -63,17 +63,30 @@ export async function exportRun(
         return { format, out: target, ...(await exportMultiGnn(dir, manifest, target, options)) };
     }
   } catch (error) {
-    // A refusal (a changed --transactions file, a file of another run) leaves no empty folder
-    // it made; rmdir removes nothing that holds a file.
-    if (!existed) rmdirQuietly(target);
+    // A refusal (a changed --transactions file, a file of another run) leaves none of the
+    // empty folders it made; rmdir removes nothing that holds a file.
+    for (const folder of made) if (!rmdirQuietly(folder)) break;
     throw error;
   }
 }
 
-function rmdirQuietly(path: string): void {
+/** The folders making `target` would create, deepest first. */
+function missingFolders(target: string): string[] {
+  const out: string[] = [];
+  for (let at = target; !existsSync(at); at = dirname(at)) {
+    out.push(at);
+    if (dirname(at) === at) break;
+  }
+  return out;
+}
+
+/** Removes an empty folder; false when it holds something (or another error said no). */
+function rmdirQuietly(path: string): boolean {
   try {
     rmdirSync(path);
+    return true;
   } catch {
-    // Not empty, or already gone: the error being reported is the one that matters.
+    // The error being reported is the one that matters.
+    return false;
   }
 }

@@ -72,7 +72,7 @@ function readInto(fd: number, path: string, buf: Buffer, start: number, end: num
 export function changedDuringRun(path: string, how: string): InputChangedError {
   return new InputChangedError(
     `${path}: changed during the run (${how}); the outputs would match neither version, so ` +
-      'the run stops: rerun once the file is complete',
+      'the run stops: rerun once nothing changes the file any more',
   );
 }
 

@@ -48,7 +48,13 @@ export function formatInspection(r: Inspection): string {
       ),
     );
   }
-  for (const w of r.warnings) out.push('', `warning: ${w}`);
+  // The CLI prints the warnings on stderr; the report only says how many there are.
+  if (r.warnings.length > 0) {
+    const n = r.warnings.length;
+    const what = n === 1 ? 'warning' : 'warnings';
+    out.push('', `${n} ${what} of differences from manifest.json, printed on stderr`);
+  }
+
   return `${out.join('\n')}\n`;
 }
 
