@@ -56,7 +56,8 @@ const FOLDER_NAMES = [
  * handler runs, so a command hung deaf to Ctrl-C (second trial of session 14); a device would
  * be read or replaced as if it were a file. Every command that opens the folder checks first.
  */
-export function refuseSpecialFiles(dir: string): void {
+export function refuseSpecialFiles(dir: string, how: { writing?: boolean } = {}): void {
+  const folderless = how.writing === true ? WRITTEN_NAMES : [`${STORE_FILE}-lock`];
   for (const name of FOLDER_NAMES) {
     const path = join(dir, name);
     const link = lstatIfAny(path);
@@ -67,10 +68,11 @@ export function refuseSpecialFiles(dir: string): void {
     }
     const stats = statIfAny(path);
     if (stats === undefined || stats.isFile()) continue;
-    // A folder under an output's name has its own message (refuseForeignOutputs), and one
-    // named checkpoints.mdb its own rule (removed only when empty); any other crashed LMDB
-    // (checkpoints.mdb-lock) or failed a run at its end (rejected_rows.csv, the spill file).
-    if (stats.isDirectory() && (OUTPUT_NAMES.includes(name) || name === STORE_FILE)) continue;
+    // A folder at checkpoints.mdb-lock crashes LMDB (SIGSEGV) in any command that opens the
+    // store; at the names a run writes besides its outputs, it failed the run at its end.
+    // (Under an output's name a folder has its own message, refuseForeignOutputs; one named
+    // checkpoints.mdb its own rule, removed only when empty; `clean` never removes folders.)
+    if (stats.isDirectory() && !folderless.includes(name)) continue;
     throw new CheckpointError(
       `${path} is ${kindOf(stats)}, not a file; amlprep opens a file of that name there: ` +
         'move it away or choose another folder',
@@ -79,6 +81,9 @@ export function refuseSpecialFiles(dir: string): void {
 }
 
 const LOCK_NAMES = [LOCK_FILE, `${STORE_FILE}-lock`];
+
+/** Files a run writes besides its outputs, where a folder would stop it. */
+const WRITTEN_NAMES = [REJECTED_ROWS_FILE, SPILL_FILE, ...LOCK_NAMES];
 
 function lstatIfAny(path: string): Stats | undefined {
   try {
@@ -98,7 +103,7 @@ function isFolder(dir: string, name: string): boolean {
  * someone else's, and a run would replace them.
  */
 export function refuseForeignOutputs(dir: string): void {
-  refuseSpecialFiles(dir);
+  refuseSpecialFiles(dir, { writing: true });
   // A folder under an output's name would fail the run at its very end (EISDIR).
   const folders = OUTPUT_NAMES.filter((name) => isFolder(dir, name));
   if (folders.length > 0) {
