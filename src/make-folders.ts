@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
  * loop that also keeps SIGINT and SIGTERM from being handled. Each missing folder is created
  * once, from the top down, and the first refusal is thrown as the system gave it.
  */
-export function makeFolders(dir: string): void {
+export function makeFolders(dir: string): string[] {
   const missing: string[] = [];
   let at = resolve(dir);
   while (!existsSync(at)) {
@@ -18,15 +18,18 @@ export function makeFolders(dir: string): void {
   }
   // An existing path that is not a folder: mkdir gives the system's own EEXIST for it.
   if (missing.length === 0 && !statSync(at).isDirectory()) mkdirSync(at);
+  const made: string[] = [];
   for (const folder of missing.reverse()) {
     try {
       mkdirSync(folder);
+      made.push(folder);
     } catch (error) {
       // Created meanwhile by another process: what was wanted.
       if (!(isCode(error, 'EEXIST') && statSync(folder, { throwIfNoEntry: false })?.isDirectory()))
         throw error;
     }
   }
+  return made;
 }
 
 /** For a path mkdir refused with EEXIST: says so when it is a symbolic link to nothing. */

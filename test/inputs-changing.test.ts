@@ -179,7 +179,7 @@ describe('a transactions file that changes while the run reads it', () => {
     expect((error as Error).message).toContain('(another file was moved over it)');
   }, 60_000);
 
-  it("keeps no chunk of a stopped run, so putting the file back gives a fresh run's bytes", async () => {
+  it("keeps no chunk of a stopped run: the file put back gives a fresh run's bytes", async () => {
     // The file is changed and then restored byte for byte with its mtime: its fingerprint is
     // the first one again, and chunks parsed from the changed bytes must not be reused.
     const transactions = join(tempDir(), 'transactions.csv');

@@ -74,7 +74,7 @@ describe('chunks of an unfinished step after its input changed', () => {
     expect((start as { reused: number }).reused).toBeGreaterThanOrEqual(3);
   }, 60_000);
 
-  it('are dropped when the step starts again, so status counts only the latest attempt', async () => {
+  it('are dropped when the step starts again: status counts the latest attempt', async () => {
     // Second trial of session 14: each stopped attempt added its chunks to the last one's,
     // and status said "80 of 40 chunks recorded".
     const { out, transactions } = await stoppedLoad();

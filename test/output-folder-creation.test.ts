@@ -102,13 +102,15 @@ describe('creating the output folder', () => {
     }
   });
 
-  it('makes every missing parent, and accepts folders that exist', () => {
+  it('makes every missing parent, says which it made, and accepts folders that exist', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'a'));
 
-    makeFolders(join(dir, 'a', 'b', 'c'));
-    makeFolders(join(dir, 'a', 'b', 'c'));
+    const first = makeFolders(join(dir, 'a', 'b', 'c'));
+    const second = makeFolders(join(dir, 'a', 'b', 'c'));
 
     expect(existsSync(join(dir, 'a', 'b', 'c'))).toBe(true);
+    expect(first).toEqual([join(dir, 'a', 'b'), join(dir, 'a', 'b', 'c')]);
+    expect(second).toEqual([]);
   });
 });

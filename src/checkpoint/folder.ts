@@ -103,12 +103,13 @@ function isThere(path: string): boolean {
 }
 
 /**
- * Creates the output folder and its parents; a refusal names the folder, the parent that
- * could not be made when it is not the folder itself, and the reason.
+ * Creates the output folder and its parents, returning the folders it made (outermost first);
+ * a refusal names the folder, the parent that could not be made when it is not the folder
+ * itself, and the reason.
  */
-export function makeOutputFolder(dir: string): void {
+export function makeOutputFolder(dir: string): string[] {
   try {
-    makeFolders(dir);
+    return makeFolders(dir);
   } catch (error) {
     throw folderError(dir, error);
   }

@@ -1,5 +1,5 @@
-import { existsSync, rmdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { rmdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
 import { OptionError } from '../errors.js';
@@ -50,8 +50,7 @@ export async function exportRun(
   const target = resolve(out ?? join(dir, format));
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
   // folder and the reason (an OutputError), not an internal fault.
-  const made = missingFolders(target);
-  makeOutputFolder(target);
+  const made = makeOutputFolder(target);
 
   try {
     switch (format) {
@@ -65,19 +64,9 @@ export async function exportRun(
   } catch (error) {
     // A refusal (a changed --transactions file, a file of another run) leaves none of the
     // empty folders it made; rmdir removes nothing that holds a file.
-    for (const folder of made) if (!rmdirQuietly(folder)) break;
+    for (const folder of made.reverse()) if (!rmdirQuietly(folder)) break;
     throw error;
   }
-}
-
-/** The folders making `target` would create, deepest first. */
-function missingFolders(target: string): string[] {
-  const out: string[] = [];
-  for (let at = target; !existsSync(at); at = dirname(at)) {
-    out.push(at);
-    if (dirname(at) === at) break;
-  }
-  return out;
 }
 
 /** Removes an empty folder; false when it holds something (or another error said no). */
