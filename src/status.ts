@@ -47,7 +47,7 @@ export async function status(dir: string): Promise<StepStatus[]> {
   refuseSpecialFiles(dir);
   if (!CheckpointStore.exists(dir)) {
     // Outputs without a store: `clean` removed the checkpoints and kept the outputs.
-    const why = isFile(dir, MANIFEST_FILE)
+    const why = isAmlprepFolder(dir)
       ? 'outputs are here, but their checkpoints were removed, as `clean` does'
       : 'nothing has run in this folder';
     throw new CheckpointError(`${dir}: no checkpoint store here (${why})`);

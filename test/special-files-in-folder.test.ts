@@ -63,8 +63,8 @@ describe('a folder under a name amlprep keeps a file by', () => {
   // writes them (`clean` leaves folders alone, and `status` reads none of them).
   const cases = [
     ...COMMANDS.slice(0, 4).map(([what, argv]) => ['checkpoints.mdb-lock', what, argv] as const),
-    ...['rejected_rows.csv', 'edge-features.spill', 'amlprep.lock'].flatMap((name) =>
-      COMMANDS.slice(0, 2).map(([what, argv]) => [name, what, argv] as const),
+    ...['rejected_rows.csv', 'edge-features.spill', 'amlprep.lock', 'nodes.arrow.tmp'].flatMap(
+      (name) => COMMANDS.slice(0, 2).map(([what, argv]) => [name, what, argv] as const),
     ),
   ];
   it.each(cases)(
@@ -85,6 +85,24 @@ describe('a folder under a name amlprep keeps a file by', () => {
     10_000,
   );
 
+  it.each(['checkpoints.mdb', 'checkpoints.mdb-lock'])(
+    'refuses a symbolic link at %s, even a dangling one, for a run too',
+    async (name) => {
+      // Fourth trial: a linked checkpoints.mdb kept the store elsewhere, or shared another
+      // folder's (and crashed when both ran).
+      const dir = tempDir();
+      const target = join(tempDir(), 'elsewhere');
+      symlinkSync(target, join(dir, name));
+      const io = bufferIo();
+
+      const code = await main(['run', SAMPLE.transactions, '--out', dir], io);
+
+      expect(code).toBe(2);
+      expect(io.err()).toContain(`${join(dir, name)} is a symbolic link; amlprep keeps its own`);
+      expect(existsSync(target)).toBe(false);
+    },
+  );
+
   it('refuses a symbolic link at a lock name, even a dangling one, writing nothing', async () => {
     const dir = tempDir();
     const target = join(tempDir(), 'elsewhere');
@@ -96,7 +114,7 @@ describe('a folder under a name amlprep keeps a file by', () => {
     expect(code).toBe(2);
     expect(io.err()).toBe(
       `amlprep: ${join(dir, 'checkpoints.mdb-lock')} is a symbolic link; amlprep keeps its ` +
-        'own lock there\n',
+        'own file there: move it away or choose another folder\n',
     );
     expect(existsSync(target)).toBe(false);
   });

@@ -40,9 +40,13 @@ export function foreignOutputs(dir: string): string[] {
 
 const OUTPUT_NAMES = [...Object.values(OUTPUT_FILES), MANIFEST_FILE];
 
+/** The temporary names outputs are written under before they are renamed into place. */
+const TEMP_NAMES = OUTPUT_NAMES.map((name) => `${name}.tmp`);
+
 /** Every name amlprep opens in an output folder. */
 const FOLDER_NAMES = [
   ...OUTPUT_NAMES,
+  ...TEMP_NAMES,
   REJECTED_ROWS_FILE,
   LOCK_FILE,
   STORE_FILE,
@@ -61,10 +65,15 @@ export function refuseSpecialFiles(dir: string, how: { writing?: boolean } = {})
   for (const name of FOLDER_NAMES) {
     const path = join(dir, name);
     const link = lstatIfAny(path);
-    // Lock files are created where they are named: through a link, even a dangling one, a
-    // read-only `status` would create a file elsewhere.
-    if (link?.isSymbolicLink() === true && LOCK_NAMES.includes(name)) {
-      throw new CheckpointError(`${path} is a symbolic link; amlprep keeps its own lock there`);
+    // The store, its lock, the run's lock and the spill are opened where they are named:
+    // through a link, even a dangling one, a run would keep its store elsewhere (or share
+    // another folder's, which LMDB's per-folder lock does not guard), and a read-only
+    // `status` would create a lock file elsewhere. Outputs replace a link by a rename.
+    if (link?.isSymbolicLink() === true && IN_PLACE_NAMES.includes(name)) {
+      throw new CheckpointError(
+        `${path} is a symbolic link; amlprep keeps its own file there: move it away or ` +
+          'choose another folder',
+      );
     }
     const stats = statIfAny(path);
     if (stats === undefined || stats.isFile()) continue;
@@ -80,10 +89,16 @@ export function refuseSpecialFiles(dir: string, how: { writing?: boolean } = {})
   }
 }
 
-const LOCK_NAMES = [LOCK_FILE, `${STORE_FILE}-lock`];
+const IN_PLACE_NAMES = [LOCK_FILE, STORE_FILE, `${STORE_FILE}-lock`, SPILL_FILE];
 
-/** Files a run writes besides its outputs, where a folder would stop it. */
-const WRITTEN_NAMES = [REJECTED_ROWS_FILE, SPILL_FILE, ...LOCK_NAMES];
+/** Files a run writes besides its outputs, where a folder would stop it at its end. */
+const WRITTEN_NAMES = [
+  REJECTED_ROWS_FILE,
+  SPILL_FILE,
+  LOCK_FILE,
+  `${STORE_FILE}-lock`,
+  ...TEMP_NAMES,
+];
 
 function lstatIfAny(path: string): Stats | undefined {
   try {
