@@ -82,6 +82,8 @@ export interface BatchOptions {
    * still reject: nothing could be read by them.
    */
   warn?: (message: string) => void;
+  /** Hash the file as it is read and reject at its end when the SHA-256 is not the manifest's. */
+  verify?: boolean;
 }
 
 /**
@@ -95,7 +97,8 @@ export async function* outputBatches(
   options: BatchOptions = {},
 ): AsyncGenerator<RecordBatch> {
   const path = join(dir, OUTPUT_FILES[name]);
-  const hashing = options.warn === undefined ? null : new HashedRead(path);
+  const hashing =
+    options.warn === undefined && options.verify !== true ? null : new HashedRead(path);
   const reader = await openReader(path, hashing);
   checkColumns(
     path,
@@ -131,7 +134,8 @@ export async function* outputBatches(
   }
   if (hashing !== null) {
     const problem = differentHash(path, await hashing.digest(), manifest.files[name].sha256);
-    if (problem !== null) options.warn!(problem);
+    if (problem !== null && options.warn !== undefined) options.warn(problem);
+    else if (problem !== null) throw new InputError(problem);
   }
 }
 

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -145,5 +145,30 @@ describe("an export of a folder holding another run's longer edges.arrow", () =>
       );
     },
     60_000,
+  );
+});
+
+// Fourth trial of session 14: a file of another run with the same row count (or a flipped
+// byte) was exported as it was; export now hashes each file as it reads it.
+describe('an export of a folder whose file is not the one manifest.json hashed', () => {
+  it.each(['npy', 'multignn', 'csv'] as const)(
+    'is refused for %s, naming the file',
+    async (format) => {
+      const dir = join(tempDir(), 'changed');
+      cpSync(finished, dir, { recursive: true });
+      const edges = join(dir, 'edges.arrow');
+      const bytes = readFileSync(edges);
+      const mid = Math.floor(bytes.length / 2);
+      bytes[mid] = bytes[mid]! ^ 0x01;
+      writeFileSync(edges, bytes);
+      const io = bufferIo();
+
+      const code = await main(['export', dir, '--format', format, '--out', join(dir, 'x')], io);
+
+      expect(code).toBe(2);
+      expect(io.err()).toMatch(
+        new RegExp(`^amlprep: ${edges}: SHA-256 [0-9a-f]{12}… differs from the [0-9a-f]{12}… in `),
+      );
+    },
   );
 });

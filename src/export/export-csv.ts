@@ -39,7 +39,7 @@ async function writeCsv(
 ): Promise<void> {
   const columns = manifest.columns[name].map((c) => c.name);
   file.write(`${columns.map(csvField).join(',')}\n`);
-  for await (const batch of outputBatches(dir, manifest, name)) {
+  for await (const batch of outputBatches(dir, manifest, name, { verify: true })) {
     const cells = columns.map((column) => cellWriter(batch, column));
     // Blocks of rows keep the text in memory small next to a 1 M-row batch.
     for (let from = 0; from < batch.numRows; from += BLOCK_ROWS) {

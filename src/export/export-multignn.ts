@@ -119,7 +119,7 @@ async function readEdges(dir: string, manifest: Manifest): Promise<Edges> {
     ratio: new Float64Array(e),
   };
   let row = 0;
-  for await (const batch of outputBatches(dir, manifest, 'edges')) {
+  for await (const batch of outputBatches(dir, manifest, 'edges', { verify: true })) {
     edges.ids.set(i64AsNumbers(batch, roles.id), row);
     edges.src.set(i32(batch, roles.src), row);
     edges.dst.set(i32(batch, roles.dst), row);

@@ -139,7 +139,7 @@ async function fill(
   onBatch: (batch: RecordBatch, firstRow: number) => void,
 ): Promise<void> {
   let row = 0;
-  for await (const batch of outputBatches(dir, manifest, name)) {
+  for await (const batch of outputBatches(dir, manifest, name, { verify: true })) {
     onBatch(batch, row);
     row += batch.numRows;
   }
