@@ -1,4 +1,4 @@
-import { constants, lstatSync, openSync, rmSync, unlinkSync } from 'node:fs';
+import { constants, lstatSync, openSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 
 /**
  * Temporary files this process is writing: a generated file's `<path>.partial-<pid>`, an
@@ -8,6 +8,9 @@ import { constants, lstatSync, openSync, rmSync, unlinkSync } from 'node:fs';
  */
 const writing = new Set<string>();
 
+/** Folders a command made for its output, outermost first, while the command runs. */
+const madeFolders: string[] = [];
+
 export function trackTempFile(path: string): void {
   writing.add(path);
 }
@@ -16,7 +19,25 @@ export function untrackTempFile(path: string): void {
   writing.delete(path);
 }
 
-/** Removes every temporary file still being written; never throws. */
+/**
+ * Folders a command made for its output (outermost first), to go again if a signal ends it
+ * before anything is finished in them; `untrackFolders` once it ends by itself.
+ */
+export function trackFolders(paths: readonly string[]): void {
+  madeFolders.push(...paths);
+}
+
+export function untrackFolders(paths: readonly string[]): void {
+  for (const path of paths) {
+    const at = madeFolders.lastIndexOf(path);
+    if (at !== -1) madeFolders.splice(at, 1);
+  }
+}
+
+/**
+ * Removes every temporary file still being written, then the tracked folders that are empty
+ * (deepest first: a folder that holds anything stays, and so do its parents); never throws.
+ */
 export function removeTempFiles(): void {
   for (const path of writing) {
     try {
@@ -26,6 +47,18 @@ export function removeTempFiles(): void {
     }
   }
   writing.clear();
+  for (const folder of madeFolders.reverse()) if (!removeEmptyFolder(folder)) break;
+  madeFolders.length = 0;
+}
+
+/** Removes a folder that is empty; false when it holds something (or cannot go). */
+export function removeEmptyFolder(path: string): boolean {
+  try {
+    rmdirSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

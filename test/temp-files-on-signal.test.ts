@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { AtomicFile } from '../src/export/atomic-file.js';
+import { run as runLibrary } from '../src/index.js';
 import { removeTempFiles } from '../src/temp-files.js';
 import { spawnCli, STACK_LINE } from './helpers/cli.js';
+import { sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('temp-files');
@@ -35,6 +37,22 @@ describe('temporary files of a process stopped by a signal', () => {
     expect(stopped.stderr).not.toMatch(STACK_LINE);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it('go with the empty folders export made when it is stopped by SIGINT', async () => {
+    // Fourth trial of session 14: the target folder and its parents stayed, empty.
+    const run = tempDir();
+    await runLibrary({ ...sampleRunOptions(run), chunkSize: 5000 });
+    const root = join(tempDir(), 'made');
+    const target = join(root, 'for', 'export');
+    const cli = spawnCli(['export', run, '--format', 'csv', '--out', target]);
+    await until(() => existsSync(target) && readdirSync(target).some((f) => f.endsWith('.tmp')));
+
+    cli.child.kill('SIGINT');
+    const stopped = await cli.done;
+
+    expect(stopped.code).toBe(130);
+    expect(existsSync(root)).toBe(false);
+  }, 60_000);
 
   it('are the ones still being written: a committed file stays', () => {
     const dir = tempDir();

@@ -1,9 +1,9 @@
-import { rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
 import { OptionError } from '../errors.js';
 import { readManifest } from '../read-outputs.js';
+import { removeEmptyFolder, trackFolders, untrackFolders } from '../temp-files.js';
 import { exportCsv } from './export-csv.js';
 import { exportMultiGnn, type AmountSource, type MultiGnnOptions } from './export-multignn.js';
 import { exportNpy } from './export-npy.js';
@@ -51,6 +51,8 @@ export async function exportRun(
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
   // folder and the reason (an OutputError), not an internal fault.
   const made = makeOutputFolder(target);
+  // A signal that ends the CLI meanwhile removes them too, while they are empty.
+  trackFolders(made);
 
   try {
     switch (format) {
@@ -64,18 +66,9 @@ export async function exportRun(
   } catch (error) {
     // A refusal (a changed --transactions file, a file of another run) leaves none of the
     // empty folders it made; rmdir removes nothing that holds a file.
-    for (const folder of made.reverse()) if (!rmdirQuietly(folder)) break;
+    for (const folder of [...made].reverse()) if (!removeEmptyFolder(folder)) break;
     throw error;
-  }
-}
-
-/** Removes an empty folder; false when it holds something (or another error said no). */
-function rmdirQuietly(path: string): boolean {
-  try {
-    rmdirSync(path);
-    return true;
-  } catch {
-    // The error being reported is the one that matters.
-    return false;
+  } finally {
+    untrackFolders(made);
   }
 }
