@@ -167,7 +167,7 @@ describe('an export of a folder whose file is not the one manifest.json hashed',
 
       expect(code).toBe(2);
       expect(io.err()).toMatch(
-        new RegExp(`^amlprep: ${edges}: SHA-256 [0-9a-f]{12}… differs from the [0-9a-f]{12}… in `),
+        new RegExp(`^amlprep: ${edges}: SHA-256 [0-9a-f]{12}… differs from the [0-9a-f]{12}…`),
       );
     },
   );
