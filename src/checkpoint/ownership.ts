@@ -55,10 +55,12 @@ const FOLDER_NAMES = [
 ];
 
 /**
- * Refuses a folder with a FIFO, a socket or a device (or a link to one) under a name amlprep
- * opens there: opening a FIFO waits for a writer inside the system call, where no signal
- * handler runs, so a command hung deaf to Ctrl-C (second trial of session 14); a device would
- * be read or replaced as if it were a file. Every command that opens the folder checks first.
+ * Refuses a folder holding, under a name amlprep opens there, what it cannot use as that file:
+ * a FIFO, a socket or a device (or a link to one): opening a FIFO waits for a writer inside
+ * the system call, where no signal handler runs, so a command hung deaf to Ctrl-C; a device
+ * would be read or replaced as if it were a file. Also a symbolic link where a file is kept
+ * in place, and a folder where one is opened (below). Every command that opens the output
+ * folder checks first; `writing` is a run's check, which covers the files it writes too.
  */
 export function refuseSpecialFiles(dir: string, how: { writing?: boolean } = {}): void {
   const folderless = how.writing === true ? WRITTEN_NAMES : [`${STORE_FILE}-lock`];
