@@ -37,6 +37,8 @@ export async function readOutputs(
   const manifest = readManifest(dir);
   const tables = {} as Record<OutputName, Table>;
   for (const name of NAMES) {
+    // Hashed whole before it is read, not as it is read (outputBatches' `verify`): a file
+    // damaged where the Arrow reader fails is then reported by its SHA-256, the user's check.
     if (options.verify === true) await verifyFile(dir, manifest, name);
     const batches: RecordBatch[] = [];
     for await (const batch of outputBatches(dir, manifest, name)) batches.push(batch);

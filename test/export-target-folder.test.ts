@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { OutputError } from '../src/errors.js';
 import { exportRun } from '../src/export/index.js';
 import { STACK_LINE } from './helpers/cli.js';
 import { run } from '../src/index.js';
+import { copyWithFlippedEdges } from './helpers/arrow.js';
 import { runMixedFixture, sampleRunOptions } from './helpers/paths.js';
 import { useSharedTempDirs, useTempDirs } from './helpers/temp-dir.js';
 import { IS_ROOT, remount, useTmpfs } from './helpers/tmpfs.js';
@@ -155,12 +156,7 @@ describe('an export of a folder whose file is not the one manifest.json hashed',
     'is refused for %s, naming the file',
     async (format) => {
       const dir = join(tempDir(), 'changed');
-      cpSync(finished, dir, { recursive: true });
-      const edges = join(dir, 'edges.arrow');
-      const bytes = readFileSync(edges);
-      const mid = Math.floor(bytes.length / 2);
-      bytes[mid] = bytes[mid]! ^ 0x01;
-      writeFileSync(edges, bytes);
+      const edges = copyWithFlippedEdges(finished, dir);
       const io = bufferIo();
 
       const code = await main(['export', dir, '--format', format, '--out', join(dir, 'x')], io);

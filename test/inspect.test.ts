@@ -1,10 +1,11 @@
-import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { inspectRun, run, type Inspection, type Manifest } from '../src/index.js';
 import { main } from '../src/cli/main.js';
+import { copyWithFlippedEdges } from './helpers/arrow.js';
 import { runMixedFixture, sampleRunOptions } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
 import { bufferIo } from './helpers/buffer-io.js';
@@ -91,14 +92,8 @@ describe('inspect', () => {
   // checks the files against the manifest (SHA-256), and stopped with exit 2 on a file of
   // another run instead of reporting on it.
   it('warns of a file whose bytes are not the ones manifest.json hashed', async () => {
-    const dir = join(sharedDir(), 'changed');
-    cpSync(runDir, dir, { recursive: true });
-    const edges = join(dir, 'edges.arrow');
-    const bytes = readFileSync(edges);
-    // A byte in the middle of the first record batch's body: still readable as Arrow.
-    const mid = Math.floor(bytes.length / 2);
-    bytes[mid] = bytes[mid]! ^ 0x01;
-    writeFileSync(edges, bytes);
+    const edges = copyWithFlippedEdges(runDir, join(sharedDir(), 'changed'));
+    const dir = join(edges, '..');
 
     const changed = await inspectRun(dir);
 

@@ -73,36 +73,34 @@ describe('one run per output folder', () => {
   });
 
   // Third trial (session 11): --dry-run planned a run into a folder in use, and the message
-  // gave no way out when the pid in the lock belongs to some other process.
-  it('is refused by --dry-run too, saying which file to remove if nothing runs there', async () => {
+  // gave no way out when the pid in the lock belongs to some other process. A trial of
+  // session 14: a lock with a misspelt key was shown as "started undefined".
+  const started = '2026-01-01T00:00:00.000Z';
+  it.each([
+    [
+      'saying which file to remove if nothing runs there',
+      { startedAt: started },
+      (out: string) =>
+        `amlprep: ${out} is in use by another amlprep run (pid ${process.pid} on ` +
+        `${hostname()}, started ${started}); wait for it to finish or stop it first (if no ` +
+        `amlprep runs there, remove ${join(out, 'amlprep.lock')})`,
+    ],
+    [
+      'saying the start time is unknown when the lock does not name one',
+      { started },
+      () => `(pid ${process.pid} on ${hostname()}, started at an unknown time); wait for it`,
+    ],
+  ])('is refused by --dry-run too, %s', async (_, when, said) => {
     const out = tempDir();
     // A live process of this host that is no amlprep run: the lock cannot tell.
-    const holder = { pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' };
+    const holder = { pid: process.pid, host: hostname(), ...when };
     writeFileSync(join(out, 'amlprep.lock'), JSON.stringify(holder));
 
     const planned = await runCli([...args(out), '--dry-run']);
 
     expect(planned.code, planned.stderr).toBe(2);
-    expect(planned.stderr).toContain(
-      `amlprep: ${out} is in use by another amlprep run (pid ${process.pid} on ${hostname()}, ` +
-        'started 2026-01-01T00:00:00.000Z); wait for it to finish or stop it first (if no ' +
-        `amlprep runs there, remove ${join(out, 'amlprep.lock')})`,
-    );
+    expect(planned.stderr).toContain(said(out));
     expect(planned.stdout).toBe('');
-  });
-
-  it('says the start time is unknown when the lock does not name one', async () => {
-    // Trial nit: a lock with a misspelt key was shown as "started undefined".
-    const out = tempDir();
-    const holder = { pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00.000Z' };
-    writeFileSync(join(out, 'amlprep.lock'), JSON.stringify(holder));
-
-    const planned = await runCli([...args(out), '--dry-run']);
-
-    expect(planned.code, planned.stderr).toBe(2);
-    expect(planned.stderr).toContain(
-      `(pid ${process.pid} on ${hostname()}, started at an unknown time); wait for it`,
-    );
   });
 
   it('takes over a stale lock left by a process that no longer exists', async () => {
