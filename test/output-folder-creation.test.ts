@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -30,6 +31,15 @@ function expectOneLine(result: CliResult, ...parts: string[]): void {
   expect(lines, result.stderr).toHaveLength(1);
   for (const part of parts) expect(lines[0]).toContain(part);
   expect(result.stderr).not.toMatch(STACK_LINE);
+}
+
+function hasMkfifo(): boolean {
+  try {
+    execFileSync('mkfifo', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const UNDER_PROC = '/proc/amlprep-cannot-be-here/out';
@@ -84,6 +94,25 @@ describe('creating the output folder', () => {
 
     expectOneLine(result, `cannot create the output folder ${out}`, 'ENOTDIR');
   });
+
+  // Fresh-user report (session 14): a FIFO there was called "a file of that name".
+  it.runIf(hasMkfifo())(
+    'names a FIFO in the folder’s place as a FIFO, run and --dry-run',
+    async () => {
+      const out = join(tempDir(), 'fifo');
+      execFileSync('mkfifo', [out]);
+      const args = sampleRunArgs(out, 1000);
+
+      const [planned, run] = [await runWithin([...args, '--dry-run']), await runWithin(args)];
+
+      expectOneLine(
+        run,
+        `cannot create the output folder ${out}`,
+        'a FIFO of that name is in the way',
+      );
+      expect(planned.stderr).toBe(run.stderr);
+    },
+  );
 
   // Fresh-user report (session 11): --dry-run planned runs into these and exited 0.
   it('is refused by --dry-run in the run’s words: a file or a link to nothing', async () => {

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 
 import { OutputError } from '../errors.js';
+import { kindOf } from '../file-kind.js';
 import { danglingLink, makeFolders } from '../make-folders.js';
 
 /** What a failed write to the output folder means to the person running the job. */
@@ -120,11 +121,22 @@ function folderError(dir: string, error: unknown): OutputError {
   const link =
     typeof path === 'string' && errnoName(error) === 'EEXIST' ? danglingLink(path) : null;
   const where = typeof path === 'string' && resolve(path) !== resolve(dir) ? `: ${path}` : '';
-  const why = link ?? describeWriteError(error);
+  const why = link ?? inTheWay(path, error) ?? describeWriteError(error);
   return new OutputError(
     `cannot create the output folder ${dir}${link === null ? where : ''} (${why})`,
     error,
   );
+}
+
+/**
+ * For EEXIST, what is in the folder's place when it is not a plain file ("EEXIST: a FIFO is
+ * in the way"): "a file of that name exists" would send someone looking for a regular file.
+ */
+function inTheWay(path: unknown, error: unknown): string | null {
+  if (typeof path !== 'string' || errnoName(error) !== 'EEXIST') return null;
+  const stats = lstatSync(path, { throwIfNoEntry: false });
+  if (stats === undefined || stats.isFile() || stats.isSymbolicLink()) return null;
+  return `EEXIST: ${kindOf(stats)} of that name is in the way`;
 }
 
 /**
