@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { acquireLock, LOCK_FILE } from './checkpoint/lock.js';
@@ -155,7 +155,15 @@ function removeFiles(dir: string, options: { outputs?: boolean }): string[] {
   remove('checkpoints.mdb-lock');
   // Scratch of a killed run (a spill, output files half written); never read by a later run.
   remove(SPILL_FILE);
-  for (const file of Object.values(OUTPUT_FILES)) remove(`${file}.tmp`);
+  // A symbolic link at a scratch name is a leftover too: the link goes, never what it names
+  // (a run replaces one the same way before writing there).
+  for (const file of [...Object.values(OUTPUT_FILES), MANIFEST_FILE]) {
+    const scratch = `${file}.tmp`;
+    if (lstatSync(join(dir, scratch), { throwIfNoEntry: false })?.isSymbolicLink() === true) {
+      unlinkSync(join(dir, scratch));
+      removed.push(join(dir, scratch));
+    } else remove(scratch);
+  }
   if (options.outputs === true) {
     for (const file of Object.values(OUTPUT_FILES)) remove(file);
     remove(MANIFEST_FILE);

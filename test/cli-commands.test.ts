@@ -3,9 +3,11 @@ import {
   appendFileSync,
   copyFileSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -189,6 +191,24 @@ describe('amlprep clean', () => {
     expect(cleaned.code, cleaned.stderr).toBe(0);
     expect(existsSync(join(out, 'edges.arrow.tmp'))).toBe(false);
     expect(existsSync(join(out, 'edges.arrow'))).toBe(true);
+  });
+
+  // Fourth trial (session 14): a dangling link at a scratch name stayed.
+  it('removes links at scratch names, dangling or not, and leaves what they name', async () => {
+    const { out } = await finishedRun();
+    const target = join(tempDir(), 'kept.txt');
+    writeFileSync(target, 'not amlprep’s');
+    symlinkSync(target, join(out, 'nodes.arrow.tmp'));
+    symlinkSync(join(out, 'gone'), join(out, 'manifest.json.tmp'));
+
+    const cleaned = await runCli(['clean', out]);
+
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    for (const name of ['nodes.arrow.tmp', 'manifest.json.tmp']) {
+      expect(lstatSync(join(out, name), { throwIfNoEntry: false }), name).toBeUndefined();
+      expect(cleaned.stdout).toContain(join(out, name));
+    }
+    expect(readFileSync(target, 'utf8')).toBe('not amlprep’s');
   });
 
   it('removes a lock a killed run left, and lists it with the rest', async () => {
