@@ -95,7 +95,7 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
   if (!statSync(dir).isDirectory()) {
     throw new CheckpointError(`${dir}: not a folder (clean takes an output folder)`);
   }
-  refuseSpecialFiles(dir);
+  refuseSpecialFiles(dir, { locking: true });
   // Output names are common words: only a folder that is amlprep's loses them.
   if (options.outputs === true && !isAmlprepFolder(dir)) {
     throw new CheckpointError(

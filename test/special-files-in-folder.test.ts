@@ -60,12 +60,15 @@ describe('a FIFO under a name amlprep opens in the output folder', () => {
 // end with a stack trace. Folders under output names keep their own message.
 describe('a folder under a name amlprep keeps a file by', () => {
   // checkpoints.mdb-lock for every command that opens the store; the others for a run, which
-  // writes them (`clean` leaves folders alone, and `status` reads none of them).
+  // writes them, and the lock for `clean` too (which otherwise leaves folders alone; `status`
+  // reads none of them).
   const cases = [
     ...COMMANDS.slice(0, 4).map(([what, argv]) => ['checkpoints.mdb-lock', what, argv] as const),
     ...['rejected_rows.csv', 'edge-features.spill', 'amlprep.lock', 'nodes.arrow.tmp'].flatMap(
       (name) => COMMANDS.slice(0, 2).map(([what, argv]) => [name, what, argv] as const),
     ),
+    // clean takes the run's lock: it said "taking over the stale lock failed (EISDIR)".
+    ['amlprep.lock', COMMANDS[3]![0], COMMANDS[3]![1]] as const,
   ];
   it.each(cases)(
     '%s is refused by %s at once, naming it',

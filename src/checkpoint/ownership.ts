@@ -60,10 +60,17 @@ const FOLDER_NAMES = [
  * the system call, where no signal handler runs, so a command hung deaf to Ctrl-C; a device
  * would be read or replaced as if it were a file. Also a symbolic link where a file is kept
  * in place, and a folder where one is opened (below). Every command that opens the output
- * folder checks first; `writing` is a run's check, which covers the files it writes too.
+ * folder checks first; `writing` is a run's check, which covers the files it writes too;
+ * `locking` is for a command that takes the run's lock (`clean`).
  */
-export function refuseSpecialFiles(dir: string, how: { writing?: boolean } = {}): void {
-  const folderless = how.writing === true ? WRITTEN_NAMES : [`${STORE_FILE}-lock`];
+export function refuseSpecialFiles(
+  dir: string,
+  how: { writing?: boolean; locking?: boolean } = {},
+): void {
+  const folderless =
+    how.writing === true
+      ? WRITTEN_NAMES
+      : [`${STORE_FILE}-lock`, ...(how.locking === true ? [LOCK_FILE] : [])];
   for (const name of FOLDER_NAMES) {
     const path = join(dir, name);
     const link = lstatIfAny(path);
