@@ -3,7 +3,7 @@ import { AbortedError } from '../errors.js';
 import { STEPS, type StepName } from '../options.js';
 import type { ChunkTally } from './chunks.js';
 import type { Context, StepOutcome } from './context.js';
-import { outdatedChunks, recordProblem, recordStep } from './step-record.js';
+import { recordProblem, recordStep } from './step-record.js';
 
 /** Steps whose work may run through `runChunks`, which emits their `step-start`. */
 const CHUNKED: ReadonlySet<StepName> = new Set([
@@ -43,7 +43,9 @@ export async function step(
   const later = STEPS.slice(STEPS.indexOf(name) + 1).some((s) => ctx.store.step(s) !== undefined);
   const worthSaying = problem !== 'no checkpoint' || later || ctx.opts.resumeFrom !== null;
   // Chunks an unfinished run left for other inputs: worth saying even with no step recorded.
-  const outdated = outdatedChunks(ctx, name) !== null;
+  // (recordProblem names those, rather than 'no checkpoint', when the step has no record.)
+  const outdated =
+    found !== null && found !== 'no checkpoint' && ctx.store.step(name) === undefined;
   if (problem !== null && ((worthSaying && (ctx.resuming || resumeFrom !== null)) || outdated)) {
     ctx.emit({ kind: 'note', step: name, message: `${name}: ${problem}; recomputing it` });
   }
