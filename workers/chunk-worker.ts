@@ -13,6 +13,7 @@ import { nodeFeatures } from '../src/features/node-kernel.js';
 import { readAccounts, type AccountsRead } from '../src/ingest/accounts.js';
 import { BadRows } from '../src/ingest/bad-rows.js';
 import { parseChunk, type ParsedChunk } from '../src/ingest/parse-chunk.js';
+import { scanPart } from '../src/ingest/scan-parts.js';
 import { endSession, parseInSession } from '../src/ingest/thread-dictionary.js';
 import { Pacer } from '../src/pipeline/pacer.js';
 import type {
@@ -31,7 +32,9 @@ lowerThisThread();
 export default function runTask(task: FileTask): Promise<TaskReply<unknown>>;
 export default function runTask(task: KernelTask): TaskReply<unknown>;
 export default function runTask(task: Task): TaskReply<unknown> | Promise<TaskReply<unknown>> {
-  if (task.kind !== 'parse' && task.kind !== 'read-accounts') endSession(collectGarbage);
+  // A load's dictionary lives from its first parse to its end-load; file reads leave it be.
+  const fileRead = task.kind === 'read-accounts' || task.kind === 'scan-part';
+  if (task.kind !== 'parse' && !fileRead) endSession(collectGarbage);
   if (task.kind === 'write-arrow') return writeOutput(task);
   if (task.kind === 'read-accounts') return accountsFile(task);
   try {
@@ -42,7 +45,7 @@ export default function runTask(task: Task): TaskReply<unknown> | Promise<TaskRe
     // the run ends. A collection of this small heap once the reply is out costs ~ms, spaced
     // out over bursts of short tasks. (`end-load` only ends the session, which collects when
     // there was one.)
-    if (task.kind !== 'parse' && task.kind !== 'end-load') collectSoon();
+    if (task.kind !== 'parse' && task.kind !== 'end-load' && !fileRead) collectSoon();
     return { ok: true, value };
   } catch (error) {
     return { ok: false, error: toWireError(error) };
@@ -87,6 +90,8 @@ function dispatch(task: KernelTask): unknown {
       return threadId;
     case 'parse':
       return parse(task);
+    case 'scan-part':
+      return scanPart(task.path, task.from, task.to);
     case 'build-csr':
       return buildCsr(task.endpoint, task.rows, task.nodes);
     case 'sort-lists':

@@ -20,6 +20,7 @@ export function splitTask(task: Task): [Task, Task] | null {
     case 'write-arrow':
     case 'read-accounts':
     case 'end-load':
+    case 'scan-part':
     case 'build-csr':
       // One file: a write's record batches are already bounded, and a file cannot be halved.
       // A CSR build's large arrays are shared buffers, outside the heap it could run out of.
@@ -62,6 +63,7 @@ export function joinHalves(task: Task, first: unknown, second: unknown): unknown
     case 'write-arrow':
     case 'read-accounts':
     case 'end-load':
+    case 'scan-part':
     case 'build-csr':
       return first;
     case 'parse':
@@ -104,6 +106,7 @@ export function describeTask(task: Task): string {
   if (task.kind === 'write-arrow') return `write of ${task.path}`;
   if (task.kind === 'read-accounts') return `read of ${task.path}`;
   if (task.kind === 'end-load') return 'end of a load';
+  if (task.kind === 'scan-part') return `scan of bytes [${task.from}, ${task.to}) of ${task.path}`;
   if (task.kind === 'build-csr') return `adjacency of ${plural(task.rows, 'row')}`;
   const unit = UNITS[task.kind];
   return `${task.kind} ${unit}s [${task.from}, ${task.to}) (${plural(task.to - task.from, unit)})`;
@@ -111,7 +114,7 @@ export function describeTask(task: Task): string {
 
 type RangeKind = Exclude<
   Task['kind'],
-  'parse' | 'write-arrow' | 'read-accounts' | 'end-load' | 'build-csr'
+  'parse' | 'write-arrow' | 'read-accounts' | 'end-load' | 'build-csr' | 'scan-part'
 >;
 
 const UNITS: Record<RangeKind, string> = {

@@ -27,6 +27,8 @@ export type Task =
        */
       expectedKeys?: number;
     }
+  /** Counts the records of bytes `[from, to)` of a file (src/ingest/scan-parts.ts). */
+  | { kind: 'scan-part'; path: string; from: number; to: number }
   | { kind: 'build-csr'; endpoint: Int32Array; rows: number; nodes: number }
   | { kind: 'sort-lists'; graph: Graph; ts: Float64Array; from: number; to: number }
   | {

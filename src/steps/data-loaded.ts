@@ -24,9 +24,9 @@ import {
 } from '../ingest/parse-chunk.js';
 import { readPatterns, type PatternIndex } from '../ingest/patterns.js';
 import { changedDuringRun } from '../ingest/read-file.js';
-import { planChunks } from '../ingest/scan.js';
 import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import { Pacer } from '../pipeline/pacer.js';
+import { planTransactions } from './chunk-plan.js';
 import { paidDifferences, restorePaid } from './paid-amounts.js';
 import type { Context } from '../pipeline/context.js';
 
@@ -40,14 +40,13 @@ import type { Context } from '../pipeline/context.js';
 export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loaded: Loaded }> {
   const path = ctx.opts.transactions;
   const header = readHeader(path, TRANSACTION_COLUMNS, { 4: 'Account.1' });
+  // The plan's ranges are handed to the pool ahead of the accounts file's read.
+  const planned = planTransactions(ctx, path, header.dataStart, header.dataLine);
   const accountsRead = startAccountsRead(ctx);
-  const plan = planChunks(
-    path,
-    header.dataStart,
-    header.dataLine,
-    ctx.opts.chunkSize,
-    ctx.opts.sample,
-  );
+  const plan = await planned.catch(async (error: unknown) => {
+    await accountsRead.catch(() => undefined);
+    throw error;
+  });
   if (plan.rows === 0) throw noDataRows(path, header.dataLine);
 
   const parsed = new Array<ParsedChunk>(plan.chunks.length);
