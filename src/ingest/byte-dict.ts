@@ -18,10 +18,16 @@ export class ByteDict {
   #poolUsed = 0;
   #size = 0;
   readonly #views = new ViewCache();
+  /** Made by `fromSlots`: its pool is another thread's keys, so nothing may be added. */
+  #readOnly = false;
 
-  constructor(expected = 64) {
+  /** Slots in a SharedArrayBuffer (`shared`): posted to another thread without a copy. */
+  readonly #shared: boolean;
+
+  constructor(expected = 64, options: { shared?: boolean } = {}) {
+    this.#shared = options.shared === true;
     const slots = nextPow2(Math.max(16, Math.ceil((expected * 4) / 3)));
-    this.#slots = new Int32Array(slots * SLOT).fill(-1);
+    this.#slots = this.#newSlots(slots * SLOT);
     this.#mask = slots - 1;
     this.#entries = new Int32Array(Math.max(8, expected) * 2);
     this.#pool = Buffer.allocUnsafe(Math.max(256, expected * 16));
@@ -29,6 +35,34 @@ export class ByteDict {
 
   get size(): number {
     return this.#size;
+  }
+
+  /**
+   * A dictionary for lookups (`find`) made from another one's `slots` and its keys as
+   * `exportKeys` gives them, without hashing a key: how a pool thread's dictionary reaches
+   * the coordinator. Interning into it is not allowed.
+   */
+  static fromSlots(slots: Int32Array, keys: Uint8Array, offsets: Int32Array): ByteDict {
+    const dict = new ByteDict(0);
+    const size = offsets.length - 1;
+    const entries = new Int32Array(Math.max(8, 2 * size));
+    for (let id = 0; id < size; id++) {
+      entries[2 * id] = offsets[id]!;
+      entries[2 * id + 1] = offsets[id + 1]! - offsets[id]!;
+    }
+    dict.#slots = slots;
+    dict.#mask = slots.length / SLOT - 1;
+    dict.#entries = entries;
+    dict.#pool = Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength);
+    dict.#poolUsed = keys.byteLength;
+    dict.#size = size;
+    dict.#readOnly = true;
+    return dict;
+  }
+
+  /** The hash table, for `fromSlots` on another thread (shared when made `shared`). */
+  get slots(): Int32Array {
+    return this.#slots;
   }
 
   /** Id of `buf[start, end)`, adding it when new. */
@@ -145,6 +179,7 @@ export class ByteDict {
   }
 
   #add(buf: Uint8Array, start: number, end: number, hash: number, slot: number): number {
+    if (this.#readOnly) throw new Error('a dictionary made by fromSlots takes no new keys');
     const id = this.#size++;
     if (2 * id === this.#entries.length) this.#entries = grow(this.#entries, 4 * id);
 
@@ -178,6 +213,13 @@ export class ByteDict {
     for (let k = 0; k < 5; k++) s[at + 3 + k] = short ? word(pool, poolAt + 4 * k, end) : 0;
   }
 
+  #newSlots(length: number): Int32Array {
+    const slots = this.#shared
+      ? new Int32Array(new SharedArrayBuffer(length * 4))
+      : new Int32Array(length);
+    return slots.fill(-1);
+  }
+
   #growPool(need: number): void {
     const next = Buffer.allocUnsafe(Math.max(this.#pool.length * 2, this.#poolUsed + need));
     this.#pool.copy(next, 0, 0, this.#poolUsed);
@@ -187,7 +229,7 @@ export class ByteDict {
   #rehash(): void {
     const old = this.#slots;
     const count = 2 * (this.#mask + 1);
-    this.#slots = new Int32Array(count * SLOT).fill(-1);
+    this.#slots = this.#newSlots(count * SLOT);
     this.#mask = count - 1;
     const s = this.#slots;
     for (let from = 0; from < old.length; from += SLOT) {

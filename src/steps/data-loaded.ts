@@ -309,7 +309,7 @@ async function readSideFiles(ctx: Context, accountsRead: Promise<AccountsRead | 
   const accounts = await accountsRead;
   if (patternsError !== null) throw patternsError;
   return {
-    accounts: accounts === null ? null : await indexAccounts(accounts.rows, new Pacer(ctx.signal)),
+    accounts: accounts === null ? null : indexAccounts(accounts.rows),
     patterns,
     otherRejects: [...(accounts?.rejects ?? []), ...bad.rows],
   };

@@ -106,4 +106,29 @@ describe('ByteDict', () => {
     expect(Buffer.from(bytes).toString()).toBe('Zbank with a long name,X1');
     expect(dict.exportRange(5, 5).bytes.length).toBe(0);
   });
+  it('answers lookups from another dictionary’s shared slots and keys as that one would', () => {
+    // How the accounts file's dictionary reaches the coordinator (AccountsTable.slots): short
+    // keys compared in the slot, keys over 20 bytes against the pool; absent keys give -1.
+    const next = rng(7);
+    const made = new ByteDict(4, { shared: true });
+    const keys: string[] = [];
+    for (let n = 0; n < 3_000; n++) {
+      const len = 1 + Math.floor(next() * 40);
+      const k = Array.from({ length: len }, () => 'x9,\u0000é'[Math.floor(next() * 5)]).join('');
+      const buf = Buffer.from(k, 'utf8');
+      if (made.intern(buf, 0, buf.length) === keys.length) keys.push(k);
+    }
+    const exported = made.exportKeys();
+
+    const copy = ByteDict.fromSlots(made.slots, exported.bytes, exported.offsets);
+
+    expect(made.slots.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(copy.size).toBe(keys.length);
+    const ids = keys.map((k) => copy.find(Buffer.from(k, 'utf8'), 0, Buffer.byteLength(k)));
+    expect(ids).toEqual(keys.map((_, i) => i));
+    for (const absent of ['', 'zz', 'x9,'.repeat(9), keys[0] + 'q']) {
+      if (!keys.includes(absent)) expect(copy.find(Buffer.from(absent), 0, absent.length)).toBe(-1);
+    }
+    expect(() => copy.intern(Buffer.from('new'), 0, 3)).toThrow(/takes no new keys/);
+  });
 });
