@@ -5,7 +5,7 @@ import { accountOf, type IndexedAccounts } from './accounts.js';
 import { dictionaryOf } from './code-point-order.js';
 import type { Loaded, LoadReport } from './loaded.js';
 import type { NodeKeys } from './node-merger.js';
-import { nodeTexts, type NodeTexts } from './node-texts.js';
+import { NodeTextsBuilder, type NodeTexts } from './node-texts.js';
 import { ROW_COLUMNS, rowsAt, type ParsedChunk, type RowColumns } from './parse-chunk.js';
 import type { PatternIndex } from './patterns.js';
 import { transactionKey } from './patterns.js';
@@ -26,6 +26,8 @@ export interface MergeInput {
    * already: NodeMerger merged them while the chunks were parsed.
    */
   nodes: NodeKeys;
+  /** The texts of the nodes merged so far, taken as they were merged (NodeTextsBuilder). */
+  texts?: NodeTextsBuilder;
   accounts: IndexedAccounts | null;
   patterns: PatternIndex | null;
   otherRejects: RejectedRow[];
@@ -52,7 +54,7 @@ export async function mergeChunks(input: MergeInput, pace: Pacer): Promise<Loade
   const edges: EdgeColumns = { rows, ...rowsAt(input.table, 0, rows), bank: sharedInt32(rows) };
 
   // 1. Node ids in order of first appearance (interned by NodeMerger as chunks arrived).
-  const texts = await nodeTexts(input.nodes, pace);
+  const texts = await (input.texts ?? new NodeTextsBuilder()).finish(input.nodes, pace);
   const { bank, account } = texts;
   const transactionNodes = bank.length;
 

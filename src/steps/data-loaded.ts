@@ -15,6 +15,7 @@ import { noDataRows, readHeader, TRANSACTION_COLUMNS } from '../ingest/header.js
 import { edgeIdOf, type Loaded } from '../ingest/loaded.js';
 import { mergeChunks, unmatchedPatternReason } from '../ingest/merge.js';
 import { NodeMerger } from '../ingest/node-merger.js';
+import { NodeTextsBuilder } from '../ingest/node-texts.js';
 import {
   allocateRows,
   ROW_COLUMNS,
@@ -59,13 +60,16 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
   // worker's dictionary meets almost all of them.
   const expectedKeys = Math.ceil(Math.min(plan.rows / 10, 1 << 22));
   const merger = new NodeMerger(session, pace, expectedKeys);
-  // Once the accounts file is indexed, merged nodes look up their rows as chunks come in.
+  // Merged nodes get their texts and, once the accounts file is indexed, their accounts rows
+  // as chunks come in, while the pool parses: after the last chunk only the rest is left.
+  const texts = new NodeTextsBuilder();
   let nodeRows: NodeRows | null = null;
   const lookUpNodes = () => {
-    if (nodeRows !== null && nodeRows.count < merger.nodes) {
-      const keys = merger.keysFrom(nodeRows.count);
-      nodeRows.add(keys.bytes, keys.offsets);
-    }
+    const from = Math.min(texts.count, nodeRows?.count ?? texts.count);
+    if (from === merger.nodes) return;
+    const keys = merger.keysFrom(from);
+    texts.add(keys.bytes, keys.offsets, texts.count - from);
+    nodeRows?.add(keys.bytes, keys.offsets.subarray(nodeRows.count - from));
   };
   const chunks = runChunks(ctx, {
     step: 'data_loaded',
@@ -136,6 +140,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
       chunks: parsed,
       firstRows: plan.chunks.map((c) => c.firstRow),
       nodes: await merger.finish(parsed.length),
+      texts,
       ...side,
       rejectUnmatchedPatterns: ctx.opts.onBadRow === 'skip' && ctx.opts.sample === null,
     },

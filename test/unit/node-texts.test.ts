@@ -2,7 +2,7 @@
 // by first appearance among nodes.
 import { describe, expect, it } from 'vitest';
 
-import { nodeTexts } from '../../src/ingest/node-texts.js';
+import { nodeTexts, NodeTextsBuilder } from '../../src/ingest/node-texts.js';
 import { Pacer } from '../../src/pipeline/pacer.js';
 
 function keysOf(keys: string[]) {
@@ -30,5 +30,20 @@ describe('nodeTexts', () => {
 
     expect(t).toMatchObject({ bank: [], account: [], banks: [] });
     expect(t.bankId.length).toBe(0);
+  });
+  it('gives the same texts when nodes come in pieces as the merge hands them out', async () => {
+    // The load adds each merged stretch of nodes (keys with offsets from the stretch's first
+    // byte), sometimes starting inside one it has partly taken; the rest come with all keys.
+    const keys = ['011,A', '0011,A', '011,B', '0,1\u0000X', '7,é,é', '0011,C', '7,D', '9,E'];
+    const builder = new NodeTextsBuilder();
+    builder.add(keysOf(keys.slice(0, 2)).bytes, keysOf(keys.slice(0, 2)).offsets);
+    const stretch = keysOf(keys.slice(1, 5));
+    builder.add(stretch.bytes, stretch.offsets, 1);
+
+    const t = await builder.finish(keysOf(keys), new Pacer(undefined));
+
+    expect(t).toEqual(await nodeTexts(keysOf(keys), new Pacer(undefined)));
+    expect(t.bank).toEqual(['011', '0011', '011', '0,1', '7', '0011', '7', '9']);
+    expect([...t.bankId]).toEqual([0, 1, 0, 2, 3, 1, 3, 4]);
   });
 });
