@@ -19,6 +19,11 @@ export function untrackTempFile(path: string): void {
   writing.delete(path);
 }
 
+/** Whether a signal now would remove `path` (for tests). */
+export function isTrackedTempFile(path: string): boolean {
+  return writing.has(path);
+}
+
 /**
  * Folders a command made for its output (outermost first), to go again if a signal ends it
  * before anything is finished in them; `untrackFolders` once it ends by itself.

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import {
+  existsSync,
   lstatSync,
   mkdirSync,
   readdirSync,
@@ -14,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { OutputError } from '../src/errors.js';
 import { FileSink } from '../src/generate/file-sink.js';
+import { isTrackedTempFile } from '../src/temp-files.js';
 import { generate } from '../src/generate/index.js';
 import { STACK_LINE } from './helpers/cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
@@ -174,5 +176,26 @@ describe('generate into a path it cannot write', () => {
     await expect(sink.close()).rejects.toBeInstanceOf(OutputError);
 
     expect(readdirSync(dir)).toEqual(['tx.csv']);
+  });
+  // Fresh-user trial (session 15): a SIGINT while a sink was being opened left an empty
+  // `.partial-<pid>` (2 of 20 under load): the file was on disk before the list the signal
+  // handler empties had it. Whenever the file exists, the list must hold it.
+  it('lists the partial file for the signal handler before it exists on disk', async () => {
+    const dir = tempDir();
+    const unlisted: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const path = join(dir, `tx${i}.csv`);
+      const temp = `${path}.partial-${process.pid}`;
+      let open = true;
+      const opened = FileSink.open(path, 1024).finally(() => (open = false));
+      while (open) {
+        if (existsSync(temp) && !isTrackedTempFile(temp)) unlisted.push(temp);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await (await opened).abort();
+    }
+
+    expect(unlisted).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

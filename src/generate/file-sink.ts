@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -29,7 +30,6 @@ export class FileSink {
     this.path = path;
     this.#temp = temp;
     this.#handle = handle;
-    trackTempFile(temp);
     this.buffer = Buffer.allocUnsafe(size);
     this.#spare = Buffer.allocUnsafe(size);
   }
@@ -41,9 +41,17 @@ export class FileSink {
       throw new OutputError(`cannot write ${path}: it is a directory (give a file path)`);
     }
     makeOutputFolder(dirname(path));
+    // Listed, then created in one synchronous call: a signal's handler (which removes the
+    // listed files) runs either before the file exists or after it is listed. Created by an
+    // asynchronous open, it was on disk but unlisted until the open's callback ran, and a
+    // signal in between left it behind (a fresh-user trial: 5 times in 20).
+    trackTempFile(temp);
     try {
-      return new FileSink(path, temp, await open(temp, 'w'), size);
+      closeSync(openSync(temp, 'w'));
+      return new FileSink(path, temp, await open(temp, 'r+'), size);
     } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      untrackTempFile(temp);
       throw outputError(path, error);
     }
   }
