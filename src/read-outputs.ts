@@ -7,6 +7,7 @@ import { RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
 import { refuseSpecialFiles } from './checkpoint/ownership.js';
 import { InputError } from './errors.js';
 import type { Manifest } from './output/manifest.js';
+import { manifestShapeProblem } from './output/manifest-shape.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
 
@@ -68,10 +69,9 @@ export function readManifest(dir: string): Manifest {
   } catch (error) {
     throw new InputError(`${path}: not valid JSON`, error);
   }
-  for (const key of ['files', 'columns', 'features', 'summary', 'dictionaries'] as const) {
-    if (typeof manifest[key] !== 'object' || manifest[key] === null) {
-      throw new InputError(`${path}: no "${key}" object; not an amlprep manifest`);
-    }
+  const problem = manifestShapeProblem(manifest);
+  if (problem !== null) {
+    throw new InputError(`${path}: ${problem}; not a manifest amlprep wrote, or edited since`);
   }
   return manifest;
 }

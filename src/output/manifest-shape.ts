@@ -1,0 +1,98 @@
+import { OUTPUT_FILES, type OutputName } from './outputs.js';
+
+/**
+ * The parts of manifest.json that `readOutputs`, `inspect` and `export` read, checked before
+ * any of them is used: a manifest edited by hand (or by another program) into valid JSON of
+ * another shape made them fail with a TypeError and a stack trace, or size an array by a
+ * negative row count. Returns the first problem, as "`files.edges.rows` is -1, not a row
+ * count", or null when the shape is right. Keys nothing reads are not checked.
+ */
+export function manifestShapeProblem(manifest: unknown): string | null {
+  return check(manifest, '', SHAPE);
+}
+
+/** A value's expected shape: a leaf test, an object of shapes, or a list of one shape. */
+type Shape = Leaf | { readonly [key: string]: Shape } | readonly [Shape];
+
+interface Leaf {
+  test: (value: unknown) => boolean;
+  /** What the value should be, for the message: "a row count". */
+  what: string;
+  optional?: boolean;
+}
+
+const leaf = (what: string, test: (value: unknown) => boolean): Leaf => ({ what, test });
+const text = leaf('a text', (v) => typeof v === 'string');
+const count = leaf('a count', (v) => Number.isSafeInteger(v) && (v as number) >= 0);
+const textOrNull = leaf('a text or null', (v) => v === null || typeof v === 'string');
+const sha256 = leaf('a SHA-256 in hex', (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v));
+
+const FILE: Shape = { file: text, rows: { ...count, what: 'a row count' }, bytes: count, sha256 };
+const COLUMN: Shape = { name: text, type: text, role: text };
+const FEATURE: Shape = { name: text, role: text, normalized: textOrNull };
+const SPLIT_COUNTS: Shape = leaf(
+  'two counts [class 0, class 1]',
+  (v) => Array.isArray(v) && v.length === 2 && v.every((n) => count.test(n)),
+);
+
+const byOutput = (shape: Shape): Shape =>
+  Object.fromEntries((Object.keys(OUTPUT_FILES) as OutputName[]).map((n) => [n, shape]));
+
+const SHAPE: Shape = {
+  amlprep: text,
+  createdAt: text,
+  files: byOutput(FILE),
+  columns: byOutput([COLUMN]),
+  features: { node: [FEATURE], edge: [FEATURE] },
+  summary: { splits: { train: SPLIT_COUNTS, validation: SPLIT_COUNTS, test: SPLIT_COUNTS } },
+  dictionaries: leaf(
+    'an object of text lists',
+    (v) =>
+      isObject(v) &&
+      Object.values(v).every((list) => Array.isArray(list) && list.every((t) => text.test(t))),
+  ),
+  // Export reads the transactions file's path from here (a number would be taken for a file
+  // descriptor).
+  inputs: {
+    ...leaf('an object whose "transactions" is null or has a text "path"', (v) => {
+      if (!isObject(v)) return false;
+      const t = v.transactions;
+      return t === undefined || t === null || (isObject(t) && typeof t.path === 'string');
+    }),
+    optional: true,
+  },
+};
+
+function check(value: unknown, at: string, shape: Shape): string | null {
+  if (isLeaf(shape)) {
+    if (value === undefined && shape.optional === true) return null;
+    return shape.test(value) ? null : problem(at, value, shape.what);
+  }
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(value)) return problem(at, value, 'a list');
+    for (const [i, item] of value.entries()) {
+      const found = check(item, `${at}[${i}]`, shape[0] as Shape);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (!isObject(value)) return problem(at, value, 'an object');
+  for (const [key, inner] of Object.entries(shape as Record<string, Shape>)) {
+    const found = check(value[key], at === '' ? key : `${at}.${key}`, inner);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+function problem(at: string, value: unknown, what: string): string {
+  if (value === undefined) return `"${at}" is missing`;
+  return `"${at}" is ${JSON.stringify(value).slice(0, 40)}, not ${what}`;
+}
+
+function isLeaf(shape: Shape): shape is Leaf {
+  return typeof (shape as Leaf).test === 'function';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,94 @@
+// A manifest.json edited into valid JSON of another shape (a key removed, a count made
+// negative, a text where a list was) made inspect and export fail with a TypeError and a
+// stack trace, or size an array by -1 rows (fresh-user trial, session 15). Every reader now
+// checks the keys it uses first and names the first one that is wrong, exit 2.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { readOutputs } from '../src/index.js';
+import { main } from '../src/cli/main.js';
+import { manifestShapeProblem } from '../src/output/manifest-shape.js';
+import { bufferIo } from './helpers/buffer-io.js';
+import { runMixedFixture } from './helpers/paths.js';
+import { useSharedTempDirs } from './helpers/temp-dir.js';
+
+const sharedDir = useSharedTempDirs('manifest-edited');
+
+type Json = Record<string, unknown>;
+
+/** Edits by hand, each with the message it must give. */
+const EDITS: [string, (m: Json) => void, string][] = [
+  [
+    'summary.splits removed',
+    (m) => delete (m.summary as Json).splits,
+    '"summary.splits" is missing',
+  ],
+  [
+    'a negative row count',
+    (m) => (((m.files as Json).edges as Json).rows = -1),
+    '"files.edges.rows" is -1, not a row count',
+  ],
+  [
+    'files.nodes null',
+    (m) => ((m.files as Json).nodes = null),
+    '"files.nodes" is null, not an object',
+  ],
+  [
+    'a number for a SHA-256',
+    (m) => (((m.files as Json).trainResampled as Json).sha256 = 7),
+    '"files.trainResampled.sha256" is 7, not a SHA-256 in hex',
+  ],
+  [
+    'a text for a column list',
+    (m) => ((m.columns as Json).nodes = 'zz'),
+    '"columns.nodes" is "zz", not a list',
+  ],
+  [
+    'a feature without a name',
+    (m) => delete (((m.features as Json).edge as Json[])[3] as Json).name,
+    '"features.edge[3].name" is missing',
+  ],
+  [
+    'a number for the transactions path',
+    (m) => (((m.inputs as Json).transactions as Json).path = 3),
+    '"inputs" is',
+  ],
+];
+
+describe('a manifest.json edited into another shape', () => {
+  let runDir = '';
+  let original = '';
+
+  beforeAll(async () => {
+    runDir = sharedDir();
+    await runMixedFixture(runDir);
+    original = readFileSync(join(runDir, 'manifest.json'), 'utf8');
+  });
+
+  it('passes as amlprep wrote it', () => {
+    expect(manifestShapeProblem(JSON.parse(original))).toBeNull();
+  });
+
+  it.each(EDITS)('is refused by inspect, export and readOutputs: %s', async (_, edit, words) => {
+    const dir = sharedDir();
+    cpSync(runDir, dir, { recursive: true });
+    const manifest = JSON.parse(original) as Json;
+    edit(manifest);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const path = join(dir, 'manifest.json');
+
+    for (const argv of [
+      ['inspect', dir],
+      ['export', dir, '--format', 'npy', '--out', join(dir, 'npy')],
+      ['export', dir, '--format', 'multignn', '--out', join(dir, 'mg')],
+    ]) {
+      const io = bufferIo();
+      expect(await main(argv, io), argv.join(' ')).toBe(2);
+      expect(io.err()).toContain(`amlprep: ${path}: ${words}`);
+      expect(io.err().trim().split('\n')).toHaveLength(1);
+    }
+    await expect(readOutputs(dir)).rejects.toThrow(words);
+  });
+});
