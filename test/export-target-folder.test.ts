@@ -168,3 +168,24 @@ describe('an export of a folder whose file is not the one manifest.json hashed',
     },
   );
 });
+
+// Fresh-user trial (session 15): a folder at an output's name refused the export (EISDIR) but
+// left the file written for it under `<name>.tmp`.
+describe('export with a folder where one of its files goes', () => {
+  it.each([
+    ['csv', 'nodes.csv'],
+    ['npy', 'x.npy'],
+    ['multignn', 'formatted_transactions.csv'],
+  ])('--format %s refuses, naming %s, and leaves nothing of its own', async (format, name) => {
+    const out = tempDir();
+    mkdirSync(join(out, name));
+    const io = bufferIo();
+
+    const code = await main(['export', finished, '--format', format, '--out', out], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toContain(`cannot write ${join(out, name)}`);
+    expect(io.err()).not.toMatch(STACK_LINE);
+    expect(readdirSync(out)).toEqual([name]);
+  });
+});

@@ -48,13 +48,23 @@ export class AtomicFile {
   commit(): string {
     this.#flush();
     const fd = this.#open();
-    guard(this.path, () => {
-      fsyncSync(fd);
-      closeSync(fd);
+    try {
+      guard(this.path, () => {
+        fsyncSync(fd);
+        closeSync(fd);
+        this.#fd = null;
+        renameSync(this.#tmp, this.path);
+      });
+    } catch (error) {
+      // A refused rename (a folder at the name) or flush: the written file goes, as on any
+      // other failure (abort() would find the file closed and leave it).
+      if (this.#fd !== null) closeSync(this.#fd);
       this.#fd = null;
-      renameSync(this.#tmp, this.path);
-    });
-    untrackTempFile(this.#tmp);
+      rmSync(this.#tmp, { force: true });
+      throw error;
+    } finally {
+      untrackTempFile(this.#tmp);
+    }
     return this.path;
   }
 
