@@ -41,6 +41,7 @@ import {
   applyNormalized,
   fitNormalized,
   splitCounts,
+  noteEmptySplits,
   type NormalizedRecord,
 } from './steps/normalized.js';
 import { trainWeights } from './steps/weights.js';
@@ -228,7 +229,9 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     const fitted = recorded === undefined ? await fitNormalized(ctx) : null;
     const rec = recorded ?? fitted!.rec;
     ctx.normalized = await applyNormalized(ctx, rec, fitted?.split);
-    return { tally: null, counts: await splitCounts(ctx), result: rec };
+    const counts = await splitCounts(ctx);
+    if (fitted !== null) noteEmptySplits(ctx, counts, rec.cuts.days);
+    return { tally: null, counts, result: rec };
   });
   await step(ctx, 'imbalanced', async () => {
     const { tally, out } = await resample(ctx);

@@ -14,10 +14,11 @@ export function classWeights(labels: ArrayLike<number>): {
   const zeros = n - ones;
   if (zeros === 0 || ones === 0) {
     const missing = zeros === 0 ? 0 : 1;
+    const what =
+      n === 0 ? 'no rows' : `no rows of class ${missing} (${zeros} of class 0, ${ones} of class 1)`;
     throw new MissingClassError(
-      `the train split has no rows of class ${missing} ` +
-        `(${zeros} of class 0, ${ones} of class 1), ` +
-        'so class weights cannot be computed; use more rows (--sample) or other --split shares',
+      `the train split has ${what}, so class weights cannot be computed; use more rows ` +
+        '(--sample) or other --split shares',
     );
   }
   const minority = Math.min(zeros, ones);

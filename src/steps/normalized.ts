@@ -85,6 +85,23 @@ export async function splitCounts(ctx: Context): Promise<Record<string, number>>
   return Object.fromEntries(SPLIT_NAMES.map((name, k) => [name, counts[k]!]));
 }
 
+/**
+ * Says which splits came out empty: the cuts fall between whole days (SPEC §6), so rows on
+ * few days cannot be shared out as asked, and a run with no validation or test rows is
+ * otherwise finished without a word.
+ */
+export function noteEmptySplits(ctx: Context, counts: Record<string, number>, days: number) {
+  const empty = SPLIT_NAMES.filter((name) => counts[name] === 0);
+  if (empty.length === 0 || ctx.loaded!.edges.rows === 0) return;
+  const names =
+    empty.length === 1 ? `the ${empty[0]} split is` : `the ${empty.join(' and ')} splits are`;
+  const span = days === 1 ? 'one day' : `${days} days`;
+  const message =
+    `${names} empty: the rows span ${span}, and the split is cut between whole days ` +
+    `(--split ${ctx.opts.split.join(',')})`;
+  ctx.emit({ kind: 'note', step: 'normalized', message });
+}
+
 /** The split code of every edge, in paced slices. */
 async function splitOf(ctx: Context, cuts: SplitCuts, pace: Pacer): Promise<Uint8Array> {
   const e = ctx.loaded!.edges;

@@ -1,0 +1,65 @@
+// SPEC §6 cuts the split between whole days, so rows on one day all go to one split. A
+// fresh-user trial (session 15) found such a run finished with empty validation and test
+// splits and no word, and an empty train split reported as "no rows of class 0 (0 of class
+// 0, 0 of class 1)".
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { classWeights } from '../src/features/class-weights.js';
+import { runCli } from './helpers/cli.js';
+import { SAMPLE } from './helpers/paths.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+const tempDir = useTempDirs('empty-splits');
+
+/** The bundled sample's rows of 2022/09/01: 99 of class 0 and 266 of class 1, one day. */
+function oneDay(dir: string): string {
+  const [header, ...rows] = readFileSync(SAMPLE.transactions, 'utf8').trimEnd().split('\n');
+  const path = join(dir, 'one-day.csv');
+  writeFileSync(path, [header, ...rows.filter((r) => r.startsWith('2022/09/01'))].join('\n'));
+  return path;
+}
+
+describe('a split left empty', () => {
+  it('is named in a note when validation and test get no rows', async () => {
+    const dir = tempDir();
+
+    const result = await runCli(['run', oneDay(dir), '--out', join(dir, 'out')]);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr + result.stdout).toContain(
+      'the validation and test splits are empty: the rows span one day, and the split is cut ' +
+        'between whole days (--split 0.6,0.2,0.2)',
+    );
+    const manifest = JSON.parse(readFileSync(join(dir, 'out', 'manifest.json'), 'utf8'));
+    expect(manifest.summary.splits).toEqual({ train: [99, 266], validation: [0, 0], test: [0, 0] });
+  });
+
+  it('stops the run saying the train split has no rows when it gets none', async () => {
+    const dir = tempDir();
+
+    const result = await runCli([
+      'run',
+      oneDay(dir),
+      '--out',
+      join(dir, 'out'),
+      '--split',
+      '0.1,0.1,0.8',
+    ]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'the train split has no rows, so class weights cannot be computed',
+    );
+    expect(result.stderr + result.stdout).toContain('the train and validation splits are empty');
+  });
+
+  it('gives the class counts when one class is missing', () => {
+    expect(() => classWeights([0, 0, 0])).toThrow(
+      'the train split has no rows of class 1 (3 of class 0, 0 of class 1)',
+    );
+    expect(() => classWeights([])).toThrow('the train split has no rows, so');
+  });
+});
