@@ -36,6 +36,21 @@ describe('a run into a folder holding files under the output names', () => {
     },
   );
 
+  // Fresh-user trial (session 15): any JSON with an "amlprep" key made the folder amlprep's.
+  it('takes a manifest.json for amlprep’s only in the shape amlprep writes', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'nodes.arrow'), 'my precious');
+    writeFileSync(join(dir, 'manifest.json'), '{"amlprep": 1}');
+    const [runIo, cleanIo] = [bufferIo(), bufferIo()];
+
+    expect(await main(sampleRunArgs(dir, 5000), runIo)).toBe(2);
+    expect(await main(['clean', dir, '--outputs'], cleanIo)).toBe(2);
+
+    expect(runIo.err()).toContain('that amlprep did not write');
+    expect(cleanIo.err()).toContain('not an amlprep output folder');
+    expect(readFileSync(join(dir, 'nodes.arrow'), 'utf8')).toBe('my precious');
+  });
+
   it('refuses a folder under an output name before computing anything', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'edges.arrow'));

@@ -7,6 +7,7 @@ import { REJECTED_ROWS_FILE } from '../output/rejected-rows.js';
 import { SPILL_FILE } from '../spill/edge-spill.js';
 import { LOCK_FILE } from './lock.js';
 import { CheckpointStore, STORE_FILE } from './store.js';
+import { manifestShapeProblem } from '../output/manifest-shape.js';
 import { OUTPUT_FILES } from '../output/outputs.js';
 import { MANIFEST_FILE } from '../steps/graph-created.js';
 
@@ -162,12 +163,14 @@ export function isFile(dir: string, name: string): boolean {
   return existsSync(path) && statSync(path).isFile();
 }
 
-/** Whether `dir/manifest.json` is a JSON object with amlprep's version key. */
+/** Whether `dir/manifest.json` has the shape of amlprep's manifests (manifest-shape.ts). */
 function ourManifest(dir: string): boolean {
   try {
     if (!isFile(dir, MANIFEST_FILE)) return false;
+    // The whole shape, not a key: `{"amlprep": 1}` beside someone's nodes.arrow made the
+    // folder amlprep's, and `clean --outputs` removed that file (a fresh-user trial).
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as unknown;
-    return typeof manifest === 'object' && manifest !== null && 'amlprep' in manifest;
+    return manifestShapeProblem(manifest) === null;
   } catch {
     return false;
   }
