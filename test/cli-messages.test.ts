@@ -122,6 +122,21 @@ describe('flag errors', () => {
     expect(io.err()).toBe('amlprep: --chunk-size must be a whole number, got "5_000_"\n');
   });
 
+  // Fresh-user trial (session 15): --smote-ratio took 0x10, 0b1 and ' 2' as numbers.
+  it.each(['0x10', '0b1', ' 2', '1e0', '', '.'])(
+    'refuse a --smote-ratio not written in decimal: %j',
+    async (ratio) => {
+      const io = bufferIo();
+
+      const code = await main(['run', mixed, '--out', tempDir(), `--smote-ratio=${ratio}`], io);
+
+      expect(code).toBe(2);
+      expect(io.err()).toBe(
+        `amlprep: --smote-ratio must be a decimal number (like 0.5), got ${JSON.stringify(ratio)}\n`,
+      );
+    },
+  );
+
   it('name an unknown flag in one balanced line', async () => {
     const io = bufferIo();
 

@@ -74,11 +74,14 @@ export function integer(flag: string, value: string | undefined): number | undef
 
 export function decimal(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) {
-    throw new UsageError(`${flag} must be a number, got ${JSON.stringify(value)}`);
+  // Written out in decimal, as --split's shares are: Number() would also take `0x10`, `0b1`
+  // and ` 2`, which are more likely slips than ratios.
+  if (!/^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(value)) {
+    throw new UsageError(
+      `${flag} must be a decimal number (like 0.5), got ${JSON.stringify(value)}`,
+    );
   }
-  return n;
+  return Number(value);
 }
 
 /** Library messages name `options.chunkSize`; on the command line that is `--chunk-size`. */
