@@ -134,6 +134,17 @@ describe('inspect', () => {
     expect(mixed.files.trainResampled.bytes).toBe(statSync(file).size);
   }, 60_000);
 
+  // Fresh-user trial (session 15): a negative --top listed nothing without a word.
+  it('refuses a negative --top, on the command line and in the library', async () => {
+    const io = bufferIo();
+
+    expect(await main(['inspect', runDir, '--top=-1'], io)).toBe(2);
+    expect(io.err()).toBe('amlprep: --top must be an integer of at least 0, got -1\n');
+    await expect(inspectRun(runDir, { top: -3 })).rejects.toThrow(
+      'options.top must be an integer of at least 0, got -3',
+    );
+  });
+
   it('refuses a folder without a finished run', async () => {
     const io = bufferIo();
     expect(await main(['inspect', sharedDir()], io)).toBe(2);
