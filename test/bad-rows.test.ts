@@ -278,6 +278,23 @@ describe('--on-bad-row skip', () => {
     });
   });
 
+  // Fresh-user trial (session 15): the run stopped with only "every data row was rejected".
+  it('stops when every row is bad, giving their number and the first one’s line and reason', async () => {
+    const dir = tempDir();
+    const header = readFileSync(badFixture('base.csv'), 'utf8').split('\n')[0];
+    const file = join(dir, 'all-bad.csv');
+    writeFileSync(file, `${header}\ngarbage1\n\ngarbage2,x\n`);
+
+    const result = await runCli(['run', file, '--out', join(dir, 'out'), '--on-bad-row', 'skip']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `amlprep: ${file}: every data row was rejected (2 rows; the first, at line 2: expected ` +
+        '11 fields, found 1)',
+    );
+    expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
   // Fresh-user report (session 13): the NUL itself went into the CSV, where tools stop.
   it('shows a NUL byte of a rejected row as U+2400 in the list', async () => {
     const file = badFixture('nul-byte.csv');

@@ -147,9 +147,22 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     pace,
   );
   checkUnmatchedPatterns(ctx, loaded);
-  if (loaded.edges.rows === 0) throw new InputError(`${path}: every data row was rejected`);
+  if (loaded.edges.rows === 0) throw everyRowRejected(path, loaded);
   noteWideSpan(ctx, tally, loaded);
   return { tally, loaded };
+}
+
+/**
+ * No row is left to work on, so the run stops before writing rejected_rows.csv: the message
+ * itself says how many were rejected and why the first was (a fresh-user trial found only
+ * "every data row was rejected").
+ */
+function everyRowRejected(path: string, loaded: Loaded): InputError {
+  const ours = loaded.rejects.filter((r) => r.file === path);
+  const first = ours[0];
+  const rows = ours.length === 1 ? '1 row' : `${ours.length} rows`;
+  const why = first === undefined ? '' : `; the first, at line ${first.line}: ${first.reason}`;
+  return new InputError(`${path}: every data row was rejected (${rows}${why})`);
 }
 
 /** Ten years: AMLworld files span weeks, so a wider span is more likely a mistyped year. */
