@@ -290,6 +290,17 @@ describe('--dry-run', () => {
     expect(real).toBeLessThan(Number(most));
   });
 
+  // Fresh-user trial (session 15): a small run's outputs were "about 0 MiB, at most about 0".
+  it('gives a small run’s output size in KiB', async () => {
+    const io = bufferIo();
+
+    expect(await main(['run', mixed, '--out', join(tempDir(), 'o'), '--dry-run'], io)).toBe(0);
+
+    const [, likely, most] = /about (\d+) KiB, at most about (\d+) KiB/.exec(io.out())!;
+    expect(Number(likely)).toBeGreaterThan(0);
+    expect(Number(most)).toBeGreaterThanOrEqual(Number(likely));
+  });
+
   it('counts the rows and bad rows of the accounts and patterns files it reads', async () => {
     const dir = tempDir();
     const accounts = join(dir, 'accounts.csv');

@@ -351,8 +351,8 @@ function formatPlan(plan: {
   );
   lines.push(`${'out'.padEnd(14)} ${plan.out}`);
   lines.push(
-    `${'outputs'.padEnd(14)} about ${mib(plan.estimatedOutputBytes)} MiB, at most about ` +
-      `${mib(plan.estimatedOutputBytesAtMost)} MiB if most transactions bring new accounts`,
+    `${'outputs'.padEnd(14)} about ${size(plan.estimatedOutputBytes)}, at most about ` +
+      `${size(plan.estimatedOutputBytesAtMost)} if most transactions bring new accounts`,
   );
   lines.push(
     `${'options'.padEnd(14)} ${Object.entries(plan.options)
@@ -435,8 +435,11 @@ function estimateOutputBytes(
   };
 }
 
-function mib(bytes: number): string {
-  return Math.round(bytes / 2 ** 20).toLocaleString('en-US');
+/** A size for people: a small run's outputs read "12 KiB" or "0.4 MiB", not "0 MiB". */
+function size(bytes: number): string {
+  const m = bytes / 2 ** 20;
+  if (m < 1) return `${Math.max(1, Math.round(bytes / 1024))} KiB`;
+  return m < 10 ? `${m.toFixed(1)} MiB` : `${Math.round(m).toLocaleString('en-US')} MiB`;
 }
 
 function lineCount(path: string): number {
