@@ -123,7 +123,7 @@ describe('flag errors', () => {
   });
 
   // Fresh-user trial (session 15): --smote-ratio took 0x10, 0b1 and ' 2' as numbers.
-  it.each(['0x10', '0b1', ' 2', '1e0', '', '.'])(
+  it.each(['0x10', '0b1', ' 2', '1e', 'Infinity', '', '.'])(
     'refuse a --smote-ratio not written in decimal: %j',
     async (ratio) => {
       const io = bufferIo();

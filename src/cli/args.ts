@@ -74,9 +74,9 @@ export function integer(flag: string, value: string | undefined): number | undef
 
 export function decimal(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  // Written out in decimal, as --split's shares are: Number() would also take `0x10`, `0b1`
-  // and ` 2`, which are more likely slips than ratios.
-  if (!/^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(value)) {
+  // Written in decimal, with an exponent if need be (1e9): Number() would also take `0x10`,
+  // `0b1` and ` 2`, which are more likely slips than ratios.
+  if (!/^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(value)) {
     throw new UsageError(
       `${flag} must be a decimal number (like 0.5), got ${JSON.stringify(value)}`,
     );
