@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 
-import { openInput } from './read-file.js';
+import { changedDuringRun, openInput } from './read-file.js';
 import type { ChunkPlan, ChunkSpan } from './scan.js';
 
 /**
@@ -119,6 +119,11 @@ export function stitchParts(
   if (parts.some((p) => p.quoted)) return null;
   const fd = openInput(path);
   try {
+    // The ranges' counts hold for the file they were cut from: one that shrank meanwhile
+    // made spans that end before they start (a fresh-user trial truncated it mid-plan).
+    const now = fstatSync(fd).size;
+    if (now !== size)
+      throw changedDuringRun(path, `it was ${size} bytes as its chunks were planned, now ${now}`);
     const reader = new WindowReader(fd, size);
     const anchors = anchorsOf(parts, dataStart, reader);
     const last = anchors[anchors.length - 1]!;
@@ -220,7 +225,7 @@ class WindowReader {
 
   constructor(fd: number, size: number) {
     this.#fd = fd;
-    this.size = Math.min(size, fstatSync(fd).size);
+    this.size = size;
   }
 
   byteAt(pos: number): number {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
+import { InputChangedError } from '../../src/errors.js';
 import { planChunks, type ChunkPlan } from '../../src/ingest/scan.js';
 import { byteRanges, scanPart, stitchParts } from '../../src/ingest/scan-parts.js';
 
@@ -103,6 +104,21 @@ describe('planning in parts', () => {
 
     expect(planCut(path, content, 2, 2, [])).toBeNull();
     expect(planCut(path, content, 2, 2, [9])).toBeNull();
+  });
+
+  // Second fresh-user trial (session 15): a file truncated while the ranges were scanned
+  // gave spans ending before they start, and a RangeError with a stack in a worker.
+  it('refuses a file whose size changed after the ranges were scanned', () => {
+    const content = 'h\nr0\nr1\nr2\nr3\n';
+    const path = file(content);
+    const parts = [scanPart(path, 2, 8), scanPart(path, 8, content.length)];
+    writeFileSync(path, 'h\nr0\n');
+
+    expect(() => stitchParts(path, content.length, 2, 2, 2, parts)).toThrow(InputChangedError);
+    expect(() => stitchParts(path, content.length, 2, 2, 2, parts)).toThrow(
+      `${path}: changed during the run (it was ${content.length} bytes as its chunks were ` +
+        'planned, now 5)',
+    );
   });
 
   it('cuts a byte range into n nearly equal consecutive ranges', () => {
