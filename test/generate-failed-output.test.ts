@@ -198,4 +198,30 @@ describe('generate into a path it cannot write', () => {
     expect(unlisted).toEqual([]);
     expect(readdirSync(dir)).toEqual([]);
   });
+  // Second fresh-user trial (session 15): a SIGINT between the renames left the transactions
+  // file without its accounts and patterns files, and the same command then refused to run.
+  // Until the last file is in place, every one in place must be listed for the handler.
+  it('keeps the files it has renamed into place listed until the whole set is', async () => {
+    const dir = tempDir();
+    const paths = ['t.csv', 'a.csv', 'p.txt'].map((f) => join(dir, f));
+    const unlisted = new Set<string>();
+    let running = true;
+    const done = generate({
+      rows: 20_000,
+      accounts: 500,
+      out: paths[0]!,
+      accountsOut: paths[1],
+      patternsOut: paths[2],
+    }).finally(() => (running = false));
+    while (running) {
+      for (const path of paths) {
+        if (existsSync(path) && !isTrackedTempFile(path)) unlisted.add(path);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await done;
+
+    expect([...unlisted]).toEqual([]);
+    expect(paths.every((path) => existsSync(path) && !isTrackedTempFile(path))).toBe(true);
+  });
 });

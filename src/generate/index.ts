@@ -3,6 +3,7 @@ import { lstatSync, type Stats } from 'node:fs';
 import { OutputError } from '../errors.js';
 import { kindOf } from '../file-kind.js';
 import { writeAccounts } from './accounts-file.js';
+import { trackTempFile, untrackTempFile } from '../temp-files.js';
 import { FileSink } from './file-sink.js';
 import { planLaundering, type LaunderingPlan } from './laundering.js';
 import {
@@ -67,13 +68,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     await Promise.all(sinks.map((sink) => sink?.abort()));
     throw error;
   }
-  const transactions = await transactionsSink!.close();
-  const accounts = await accountsSink?.close();
-  const patterns = await patternsSink?.close();
+  const [transactions, accounts, patterns] = await closeAsOneSet(sinks);
 
   return {
     files: { transactions: resolved.out, ...pathsOf(resolved) },
-    bytes: { transactions, ...definedOnly({ accounts, patterns }) },
+    bytes: { transactions: transactions!, ...definedOnly({ accounts, patterns }) },
     rows: resolved.rows,
     launderingRows: plan.lines.length,
     attempts: plan.perTypology,
@@ -95,6 +94,31 @@ async function writeTransactions(
   while (!stream.done) {
     sink.position = stream.fill(sink.buffer, sink.position, limit);
     await sink.drain();
+  }
+}
+
+/**
+ * Renames the files into place one by one, each listed for the signal handler (which removes
+ * what is listed) from just before its rename until the last is in place: a SIGINT between
+ * two renames left the transactions file without its accounts and patterns files, and the
+ * same command then refused to replace it (a fresh-user trial). A stop now leaves none.
+ */
+async function closeAsOneSet(sinks: (FileSink | undefined)[]): Promise<(number | undefined)[]> {
+  const placed: string[] = [];
+  try {
+    const bytes: (number | undefined)[] = [];
+    for (const sink of sinks) {
+      if (sink === undefined) {
+        bytes.push(undefined);
+        continue;
+      }
+      trackTempFile(sink.path);
+      placed.push(sink.path);
+      bytes.push(await sink.close());
+    }
+    return bytes;
+  } finally {
+    for (const path of placed) untrackTempFile(path);
   }
 }
 
