@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,26 @@ describe('inspect', () => {
           'manifest\\.json; the file was changed$',
       ),
     );
+  });
+
+  // Second fresh-user trial (session 15): edited node, edge and typology counts passed.
+  it('warns of summary counts of nodes, edges and typologies that the files do not hold', async () => {
+    const dir = join(sharedDir(), 'edited');
+    cpSync(runDir, dir, { recursive: true });
+    const path = join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    manifest.summary.edges = 5;
+    manifest.summary.nodes = -7;
+    manifest.summary.typologyCounts = { ...manifest.summary.typologyCounts, ADDED: 1 };
+    writeFileSync(path, JSON.stringify(manifest));
+
+    const edited = await inspectRun(dir);
+
+    expect(edited.warnings).toEqual([
+      `summary.nodes: the files hold ${report.files.nodes.rows} nodes, manifest.json says -7`,
+      `summary.edges: the files hold ${report.files.edges.rows} edges, manifest.json says 5`,
+      'summary.typologyCounts.ADDED: the files hold 0 edges, manifest.json says 1',
+    ]);
   });
 
   it("reports on another run's file with warnings for its rows and hash", async () => {
