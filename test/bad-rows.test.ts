@@ -279,7 +279,7 @@ describe('--on-bad-row skip', () => {
   });
 
   // Fresh-user trial (session 15): the run stopped with only "every data row was rejected".
-  it('stops when every row is bad, giving their number and the first one’s line and reason', async () => {
+  it('stops when every row is bad, giving their number and the first one’s reason', async () => {
     const dir = tempDir();
     const header = readFileSync(badFixture('base.csv'), 'utf8').split('\n')[0];
     const file = join(dir, 'all-bad.csv');

@@ -132,7 +132,8 @@ describe('flag errors', () => {
 
       expect(code).toBe(2);
       expect(io.err()).toBe(
-        `amlprep: --smote-ratio must be a decimal number (like 0.5), got ${JSON.stringify(ratio)}\n`,
+        'amlprep: --smote-ratio must be a decimal number (like 0.5), got ' +
+          `${JSON.stringify(ratio)}\n`,
       );
     },
   );

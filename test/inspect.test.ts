@@ -107,7 +107,7 @@ describe('inspect', () => {
   });
 
   // Second fresh-user trial (session 15): edited node, edge and typology counts passed.
-  it('warns of summary counts of nodes, edges and typologies that the files do not hold', async () => {
+  it('warns of summary counts of nodes, edges and typologies the files do not hold', async () => {
     const dir = join(sharedDir(), 'edited');
     cpSync(runDir, dir, { recursive: true });
     const path = join(dir, 'manifest.json');

@@ -250,11 +250,3 @@ class WindowReader {
     this.#length = want === 0 ? 0 : readSync(this.#fd, this.#buf, 0, want, pos);
   }
 }
-
-/** `[from, to)` cut into `n` byte ranges of nearly equal size, in order. */
-export function byteRanges(from: number, to: number, n: number): { from: number; to: number }[] {
-  return Array.from({ length: n }, (_, k) => ({
-    from: from + Math.floor(((to - from) * k) / n),
-    to: from + Math.floor(((to - from) * (k + 1)) / n),
-  }));
-}

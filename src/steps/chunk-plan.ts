@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 
 import { planChunks, type ChunkPlan } from '../ingest/scan.js';
-import { byteRanges, scanPart, stitchParts, type PartScan } from '../ingest/scan-parts.js';
+import { scanPart, stitchParts, type PartScan } from '../ingest/scan-parts.js';
+import { pieces } from '../pipeline/chunks.js';
 import type { Context } from '../pipeline/context.js';
 
 /**
@@ -29,7 +30,7 @@ export async function planTransactions(
     return planChunks(path, dataStart, dataLine, chunkSize, sample);
   }
 
-  const ranges = byteRanges(dataStart, size, ctx.pool.size + 1);
+  const ranges = pieces(dataStart, size, ctx.pool.size + 1);
   const own = ranges.pop()!;
   const theirs = ranges.map(({ from, to }) =>
     ctx.pool.run<PartScan>({ kind: 'scan-part', path, from, to }),

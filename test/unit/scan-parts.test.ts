@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { InputChangedError } from '../../src/errors.js';
 import { planChunks, type ChunkPlan } from '../../src/ingest/scan.js';
-import { byteRanges, scanPart, stitchParts } from '../../src/ingest/scan-parts.js';
+import { pieces } from '../../src/pipeline/chunks.js';
+import { scanPart, stitchParts } from '../../src/ingest/scan-parts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'amlprep-unit-scan-parts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -88,7 +89,7 @@ describe('planning in parts', () => {
     for (const chunkRows of [1, 7, 100, 1000, 10_000]) {
       const serial = planChunks(path, 2, 2, chunkRows, null);
       for (const n of [1, 2, 3, 8]) {
-        const cuts = byteRanges(2, content.length, n)
+        const cuts = pieces(2, content.length, n)
           .slice(1)
           .map((r) => r.from);
         for (const sample of [1, 5, 128]) {
@@ -119,13 +120,5 @@ describe('planning in parts', () => {
       `${path}: changed during the run (it was ${content.length} bytes as its chunks were ` +
         'planned, now 5)',
     );
-  });
-
-  it('cuts a byte range into n nearly equal consecutive ranges', () => {
-    expect(byteRanges(10, 20, 3)).toEqual([
-      { from: 10, to: 13 },
-      { from: 13, to: 16 },
-      { from: 16, to: 20 },
-    ]);
   });
 });
