@@ -92,3 +92,25 @@ describe('a manifest.json edited into another shape', () => {
     await expect(readOutputs(dir)).rejects.toThrow(words);
   });
 });
+
+// Second fresh-user trial (session 15): an emptied code table was exported beside codes 0-14.
+describe('a manifest.json whose code tables are too short for the edges', () => {
+  it.each(['currency', 'format'])('stops a multignn export: dictionaries.%s', async (name) => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { dictionaries: Json };
+    const used = (manifest.dictionaries[name] as string[]).length;
+    manifest.dictionaries[name] = [];
+    writeFileSync(path, JSON.stringify(manifest));
+    const io = bufferIo();
+
+    const code = await main(['export', runDir, '--format', 'multignn'], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      `amlprep: manifest.json: dictionaries.${name} names 0 codes, but edges.arrow uses code ` +
+        `${used - 1}; not the manifest of this run, or edited since\n`,
+    );
+  });
+});
