@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 
 import { changedDuringRun, openInput } from './read-file.js';
-import type { ChunkPlan, ChunkSpan } from './scan.js';
+import { holdsRecord, type ChunkPlan, type ChunkSpan } from './scan.js';
 
 /**
  * Chunk planning split across threads. `planChunks` reads the whole file on one thread before
@@ -36,7 +36,6 @@ export interface PartScan {
 const BLOCK = 8 * 1024 * 1024;
 const SAMPLE = 128;
 const NL = 0x0a;
-const CR = 0x0d;
 const QUOTE = 0x22;
 
 /** Scans bytes `[from, to)` of `path` (see PartScan); `sample` is for tests. */
@@ -74,7 +73,7 @@ function scanRange(fd: number, from: number, to: number, sample: number): PartSc
       } else {
         const length = pos - part.lastNl - 1;
         const last = at > 0 ? (block[at - 1] as number) : before;
-        if (!(length === 0 || (length === 1 && last === CR))) part.records++;
+        if (holdsRecord(length, last)) part.records++;
         if (part.newlines % sample === 0) part.samples.push(pos, part.newlines, part.records);
       }
       part.lastNl = pos;
@@ -206,13 +205,13 @@ function findRecord(k: number, anchors: Anchor[], reader: WindowReader): Found {
 /** Whether the line after `prevNl` ending at `nl` holds a record: not empty, nor a lone CR. */
 function isRecord(prevNl: number, nl: number, reader: WindowReader): boolean {
   const length = nl - prevNl - 1;
-  return !(length === 0 || (length === 1 && reader.byteAt(nl - 1) === CR));
+  return holdsRecord(length, length === 1 ? reader.byteAt(nl - 1) : -1);
 }
 
 /** Whether bytes after the last line break form a record (`planChunks` counts one). */
 function hasTailRecord(lastNl: number, size: number, reader: WindowReader): boolean {
   const length = size - lastNl - 1;
-  return length > 0 && !(length === 1 && reader.byteAt(size - 1) === CR);
+  return holdsRecord(length, length === 1 ? reader.byteAt(size - 1) : -1);
 }
 
 /** Reads a file through one small window: the stitch looks at a few lines per boundary. */

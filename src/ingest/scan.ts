@@ -75,7 +75,7 @@ function scan(
   // A record ends at a line break outside quotes; blank records are skipped, not counted.
   const endRecord = (nlAt: number): boolean => {
     const len = nlAt - s.recStart;
-    const blank = len === 0 || (len === 1 && s.prev === CR);
+    const blank = !holdsRecord(len, s.prev);
     if (!blank) {
       if (s.chunkRows === 0) {
         s.chunkStart = s.recStart;
@@ -114,7 +114,7 @@ function scan(
 
   // A last record without a final line break still counts.
   const tail = Math.min(size, offset);
-  if (!done && tail > s.recStart && !(tail - s.recStart === 1 && s.prev === CR)) {
+  if (!done && holdsRecord(tail - s.recStart, s.prev)) {
     if (s.chunkRows === 0) {
       s.chunkStart = s.recStart;
       s.chunkLine = s.recLine;
@@ -126,6 +126,15 @@ function scan(
 
   const last = chunks[chunks.length - 1];
   return { chunks, rows: s.rows, bytes: last === undefined ? 0 : last.end - dataStart };
+}
+
+/**
+ * Whether a line of `length` bytes before its line feed, the last of them `last`, holds a
+ * record: an empty line or a lone CR (a blank line of a CRLF file) does not. The one rule of
+ * every planner (this one-thread scan, and scan-parts.ts's ranges and their stitch).
+ */
+export function holdsRecord(length: number, last: number): boolean {
+  return length > 0 && !(length === 1 && last === CR);
 }
 
 interface ScanState {
