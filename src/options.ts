@@ -138,6 +138,7 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
     throw new OptionError('options must be an object');
   }
   rejectUnknownKeys(options);
+  checkHooks(options);
   const transactions = requiredPath(options.transactions, 'transactions');
   const sample = optionalInt(options.sample, 'sample', 1);
   const resumeFrom = resolveStep(options.resumeFrom);
@@ -185,6 +186,35 @@ function rejectUnknownKeys(options: object): void {
       `unknown option ${key}` + (near === undefined ? '' : ` (did you mean ${near}?)`),
     );
   }
+}
+
+/**
+ * `signal` and `onProgress` are used as given, not resolved, so they are checked here: a
+ * string as `signal` was only noticed when the last step first listened to it, after every
+ * other step had run, and a listener that is not a function failed silently on each event.
+ */
+function checkHooks(options: RunOptions): void {
+  const signal: unknown = options.signal;
+  if (signal !== undefined && signal !== null && !isAbortSignal(signal)) {
+    throw new OptionError(`options.signal must be an AbortSignal, got ${show(signal)}`);
+  }
+  const listener: unknown = options.onProgress;
+  if (listener !== undefined && listener !== null && typeof listener !== 'function') {
+    throw new OptionError(`options.onProgress must be a function, got ${show(listener)}`);
+  }
+}
+
+/** An AbortSignal, or one from another realm or a polyfill: what the run calls on it. */
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (value instanceof AbortSignal) return true;
+  const v = value as Partial<AbortSignal> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.aborted === 'boolean' &&
+    typeof v.addEventListener === 'function' &&
+    typeof v.removeEventListener === 'function'
+  );
 }
 
 /** Below this a worker cannot load its modules and run a small chunk. */

@@ -192,6 +192,33 @@ describe('option keys', () => {
     expect(resolveOptions(every)).toMatchObject({ imbalance: 'none', workers: 2 });
   });
 
+  it.each([
+    ['a string', 'stop'],
+    ['an AbortController', new AbortController()],
+    ['a plain object', { aborted: false }],
+  ])('refuses %s as the signal, before any step runs', (_what, signal) => {
+    const message = failure({ ...BASE, signal }).message;
+
+    expect(message).toMatch(/^options\.signal must be an AbortSignal, got /);
+  });
+
+  it('takes a signal-like object from another realm or a polyfill', () => {
+    const signal = { aborted: false, addEventListener() {}, removeEventListener() {} };
+
+    expect(() =>
+      resolveOptions({ ...BASE, signal: signal as unknown as AbortSignal }),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['a string', 'log'],
+    ['an object', { onProgress: () => {} }],
+  ])('refuses %s as the progress listener', (_what, onProgress) => {
+    expect(failure({ ...BASE, onProgress }).message).toMatch(
+      /^options\.onProgress must be a function, got /,
+    );
+  });
+
   it('accepts the keys the command line passes, undefined ones included', () => {
     const cli: RunOptions = {
       transactions: 't.csv',
