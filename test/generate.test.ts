@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { generateCommand, parseCount } from '../src/cli/generate-command.js';
-import { generate, type GenerateResult } from '../src/generate/index.js';
+import { generate, type GenerateOptions, type GenerateResult } from '../src/generate/index.js';
 
 // The expectations below are written out by hand from the real AMLworld files rather than
 // imported from the generator, so the test checks the layout and not the code against itself.
@@ -352,18 +352,28 @@ describe('generate: options', () => {
     const out = join(tmpdir(), 'amlprep-never-written.csv');
     await expect(generate({ rows: 0, accounts: 100, out })).rejects.toMatchObject({
       code: 'ERR_AMLPREP_OPTION',
-      message: expect.stringMatching(/^rows /),
+      message: expect.stringMatching(/^options\.rows /),
     });
     await expect(generate({ rows: 10, accounts: 5, out })).rejects.toMatchObject({
       code: 'ERR_AMLPREP_OPTION',
-      message: expect.stringMatching(/^accounts /),
+      message: expect.stringMatching(/^options\.accounts /),
     });
     await expect(
       generate({ rows: 10, accounts: 100, out, patternsOut: out }),
     ).rejects.toMatchObject({ code: 'ERR_AMLPREP_OPTION' });
     // The seed range of `run --seed`, so one seed can drive both.
     await expect(generate({ rows: 10, accounts: 100, out, seed: 2 ** 32 })).rejects.toMatchObject({
-      message: 'seed must be an integer from 0 to 4294967295, got 4294967296',
+      message: 'options.seed must be an integer from 0 to 4294967295, got 4294967296',
+    });
+  });
+
+  it('refuses a misspelt option instead of leaving its file unwritten', async () => {
+    const out = join(tmpdir(), 'amlprep-never-written.csv');
+    const options = { rows: 10, accounts: 100, out, accountsout: 'a.csv' };
+
+    await expect(generate(options as GenerateOptions)).rejects.toMatchObject({
+      code: 'ERR_AMLPREP_OPTION',
+      message: 'unknown option accountsout (did you mean accountsOut?)',
     });
   });
 });

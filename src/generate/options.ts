@@ -45,11 +45,18 @@ export const MAX_ROWS = 10_000_000_000;
 /** How an error message names an option; the CLI passes its flag names. */
 export type OptionNamer = (option: keyof GenerateOptions) => string;
 
-/** Checks every option once, naming the option in the error, and fills in defaults. */
+/**
+ * Checks every option once, naming the option in the error (`options.rows`, as `run()` does;
+ * the CLI passes its flag names), and fills in defaults.
+ */
 export function resolveGenerateOptions(
   options: GenerateOptions,
-  nameOf: OptionNamer = (option) => option,
+  nameOf: OptionNamer = (option) => `options.${option}`,
 ): ResolvedGenerateOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionError('options must be an object');
+  }
+  rejectUnknownKeys(options);
   const seed = options.seed ?? GENERATE_DEFAULTS.seed;
   const share = options.launderingShare ?? GENERATE_DEFAULTS.launderingShare;
 
@@ -83,6 +90,28 @@ export function resolveGenerateOptions(
     launderingShare: share,
     overwrite: options.overwrite === true,
   };
+}
+
+const KNOWN_KEYS: Record<keyof GenerateOptions, true> = {
+  rows: true,
+  accounts: true,
+  out: true,
+  seed: true,
+  accountsOut: true,
+  patternsOut: true,
+  launderingShare: true,
+  overwrite: true,
+};
+
+/** A misspelt key (`accountsout`) would leave that file unwritten without a word. */
+function rejectUnknownKeys(options: object): void {
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(KNOWN_KEYS, key)) continue;
+    const near = Object.keys(KNOWN_KEYS).find((k) => k.toLowerCase() === key.toLowerCase());
+    throw new OptionError(
+      `unknown option ${key}` + (near === undefined ? '' : ` (did you mean ${near}?)`),
+    );
+  }
 }
 
 function checkInteger(name: string, value: unknown, min: number, max: number): void {
