@@ -165,10 +165,23 @@ describe('flag errors', () => {
     [['generate', '--rows'], 'generate: --rows needs a value'],
     [['run', 'x.csv', '--quiet=3'], 'run: --quiet takes no value'],
     [
-      ['run', 'x.csv', '--workers', '--quiet'],
-      "run: --workers needs a value, and what follows it starts with '-': a value that does " +
-        "(a negative number) is joined with '=', as in --workers=-1",
+      ['run', 'x.csv', '--workers', '--dry-run'],
+      "run: --workers needs a value: '--dry-run' after it is another option",
     ],
+    [
+      ['generate', '--rows', '-h'],
+      "generate: --rows needs a value: '-h' after it is another option",
+    ],
+    [
+      ['run', 'x.csv', '--workers', '2', '--workers', '3'],
+      'run: --workers given twice (2, then 3): give it once',
+    ],
+    [['run', 'x.csv', '--fresh', '--fresh'], 'run: --fresh given twice: give it once'],
+    [
+      ['generate', '--rows', '1k', '--rows=2k'],
+      'generate: --rows given twice (1k, then 2k): give it once',
+    ],
+    [['clean', 'o', '--outputs', '--outputs'], 'clean: --outputs given twice: give it once'],
     [['run', 'x.csv', '--help=yes'], 'run: --help takes no value'],
     [
       ['run', 'x.csv', '--seed', '-5'],

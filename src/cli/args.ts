@@ -4,23 +4,51 @@ import { UsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** `parseArgs` with its errors turned into one-line usage errors naming the command. */
+/**
+ * `parseArgs` with its errors turned into one-line usage errors naming the command. A flag
+ * given twice is refused: parseArgs keeps the last value, and which one a long run used
+ * should not depend on the reader noticing the repeat.
+ */
 export function parse(command: string, argv: string[], options: Options) {
+  let parsed;
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
-    throw usageError(command, error);
+    throw usageError(command, error, argv);
   }
+  refuseRepeats(command, parsed.tokens, options);
+  const { values, positionals } = parsed;
+  return { values, positionals };
 }
 
 /** A `parseArgs` error as the one-line usage error every command gives. */
-export function usageError(command: string, error: unknown): UsageError {
+export function usageError(command: string, error: unknown, argv: string[] = []): UsageError {
   const message = error instanceof Error ? error.message : String(error);
-  return new UsageError(`${command}: ${plainWords(message)} (see 'amlprep ${command} --help')`);
+  const words = plainWords(message, argv);
+  return new UsageError(`${command}: ${words} (see 'amlprep ${command} --help')`);
+}
+
+type Token = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/** Refuses a flag (not declared `multiple`) that `tokens` hold twice. */
+export function refuseRepeats(command: string, tokens: Token[], options: Options): void {
+  const seen = new Map<string, string | undefined>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || options[token.name]?.multiple === true) continue;
+    if (seen.has(token.name)) {
+      const values = [seen.get(token.name), token.value].filter((v) => v !== undefined);
+      const given = values.length === 2 ? ` (${values.join(', then ')})` : '';
+      throw new UsageError(
+        `${command}: --${token.name} given twice${given}: give it once ` +
+          `(see 'amlprep ${command} --help')`,
+      );
+    }
+    seen.set(token.name, token.value);
+  }
 }
 
 /** parseArgs' message for a bad flag, in the words amlprep's other usage errors use. */
-function plainWords(message: string): string {
+function plainWords(message: string, argv: string[]): string {
   // Node's text for an unknown option goes on about positionals after '--'; the flag is
   // what matters.
   const unknown = /^Unknown option '([^']*)'/.exec(message);
@@ -33,6 +61,11 @@ function plainWords(message: string): string {
   if (message.includes('does not take an argument')) return `${name} takes no value`;
   // parseArgs reads `--smote-ratio -1` as two flags; `--smote-ratio=-1` is unambiguous.
   if (message.includes('ambiguous')) {
+    const at = argv.indexOf(name);
+    const next = at === -1 ? undefined : argv[at + 1];
+    if (next !== undefined && !/^-[\d.]/.test(next)) {
+      return `${name} needs a value: '${next}' after it is another option`;
+    }
     return (
       `${name} needs a value, and what follows it starts with '-': a value that does (a ` +
       `negative number) is joined with '=', as in ${name}=-1`

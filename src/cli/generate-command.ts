@@ -12,7 +12,7 @@ import {
   type GenerateResult,
   type OptionNamer,
 } from '../generate/index.js';
-import { integer, usageError } from './args.js';
+import { integer, refuseRepeats, usageError } from './args.js';
 import { EXIT, type CliIo } from './io.js';
 
 const HELP = `Usage: amlprep generate --rows N --accounts M --out FILE [options]
@@ -74,11 +74,20 @@ export async function generateCommand(argv: string[], io: CliIo): Promise<number
 }
 
 function parse(argv: string[]) {
+  let parsed;
   try {
-    return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+    parsed = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+    });
   } catch (error) {
-    throw usageError('generate', error);
+    throw usageError('generate', error, argv);
   }
+  refuseRepeats('generate', parsed.tokens, OPTIONS);
+  return parsed;
 }
 
 function toOptions(values: Values): GenerateOptions {
