@@ -1,6 +1,7 @@
 // Fresh-user report (session 9): Ctrl-C during `generate` or `export` left the file being
 // written (`<out>.partial-<pid>`, `<file>.tmp`; 226 MB once) and said nothing.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -37,6 +38,38 @@ describe('temporary files of a process stopped by a signal', () => {
     expect(stopped.stderr).not.toMatch(STACK_LINE);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  // Fresh-user trial (session 16): a SIGKILL gives generate no chance to remove its partial
+  // file, and a rerun left it there too. The rerun removes those of dead processes only.
+  it('left by a generate killed with SIGKILL are removed by the next generate', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'transactions.csv');
+    const killed = spawnCli(['generate', '--rows', '5m', '--accounts', '100k', '--out', out]);
+    await until(() => readdirSync(dir).some((f) => f.includes('.partial-')));
+    killed.child.kill('SIGKILL');
+    expect((await killed.done).signal).toBe('SIGKILL');
+    const left = `transactions.csv.partial-${killed.child.pid}`;
+    expect(readdirSync(dir)).toEqual([left]);
+    // A running process's partial file and another output's are not this generate's to take.
+    const alive = spawn('sleep', ['30']);
+    const running = `transactions.csv.partial-${alive.pid}`;
+    writeFileSync(join(dir, running), 'being written');
+    writeFileSync(join(dir, `accounts.csv.partial-${killed.child.pid}`), 'another output');
+
+    try {
+      const again = await spawnCli(['generate', '--rows', '1k', '--accounts', '100', '--out', out])
+        .done;
+
+      expect(again.code, again.stderr).toBe(0);
+      expect(readdirSync(dir).sort()).toEqual([
+        `accounts.csv.partial-${killed.child.pid}`,
+        'transactions.csv',
+        running,
+      ]);
+    } finally {
+      alive.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('go with the empty folders export made when it is stopped by SIGINT', async () => {
     // Fourth trial of session 14: the target folder and its parents stayed, empty.

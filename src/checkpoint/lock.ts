@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 import { LockedError } from '../errors.js';
+import { isProcessAlive } from '../process-alive.js';
 import { cannotWrite, errnoName } from './folder.js';
 
 export const LOCK_FILE = 'amlprep.lock';
@@ -83,23 +84,7 @@ function readHolder(path: string): Holder | null {
 
 function isAlive(holder: Holder): boolean {
   if (holder.host !== hostname()) return true;
-  if (holder.pid === process.pid) return true;
-  try {
-    process.kill(holder.pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  return !isZombie(holder.pid);
-}
-
-/** A killed process stays signalable until its parent reaps it; it holds nothing by then. */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
+  return isProcessAlive(holder.pid);
 }
 
 function releaseIfOurs(path: string, me: Holder): void {

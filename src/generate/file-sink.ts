@@ -1,9 +1,10 @@
 import { closeSync, openSync } from 'node:fs';
-import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 
 import { OutputError } from '../errors.js';
 import { describeWriteError, makeOutputFolder } from '../checkpoint/folder.js';
+import { isProcessAlive } from '../process-alive.js';
 import { trackTempFile, untrackTempFile } from '../temp-files.js';
 
 export const SINK_BUFFER_BYTES = 8 * 1024 * 1024;
@@ -41,6 +42,7 @@ export class FileSink {
       throw new OutputError(`cannot write ${path}: it is a directory (give a file path)`);
     }
     makeOutputFolder(dirname(path));
+    await removeDeadPartials(path);
     // Listed, then created in one synchronous call: a signal's handler (which removes the
     // listed files) runs either before the file exists or after it is listed. Created by an
     // asynchronous open, it was on disk but unlisted until the open's callback ran, and a
@@ -141,4 +143,20 @@ function outputError(path: string, cause: unknown): OutputError {
   // Node's own words end in the call and the temporary path: `…, open 'x.csv.partial-1'`.
   const reason = describeWriteError(cause).replace(/, \w+ '[^']*'$/, '');
   return new OutputError(`cannot write ${path} (${reason})`, cause);
+}
+
+/**
+ * Removes `FILE.partial-<pid>` files of `path` left by a generate that was killed (SIGKILL
+ * gives it no chance to remove its own): those of a pid that is no longer running on this
+ * machine. A running generate's partial file, or any other file, is left alone.
+ */
+async function removeDeadPartials(path: string): Promise<void> {
+  const prefix = `${basename(path)}.partial-`;
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = name.slice(prefix.length);
+    if (!/^[1-9]\d{0,9}$/.test(pid) || isProcessAlive(Number(pid))) continue;
+    await rm(join(dirname(path), name), { force: true }).catch(() => undefined);
+  }
 }
