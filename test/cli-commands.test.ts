@@ -78,7 +78,7 @@ describe('amlprep status', () => {
 
   it('shows the chunks a killed run recorded for the step it left unfinished', async () => {
     const out = tempDir();
-    const args = runArgs(out, '--chunk-size', '2000');
+    const args = sampleRunArgs(out, 2000);
     const kill = await killAt(args, out, { chunksOf: 'data_loaded', atLeast: 3 });
     expect(kill.interrupted, kill.killed.stderr).toBe(true);
     const open = unfinished(kill.store)!;
