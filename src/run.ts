@@ -9,7 +9,11 @@ import { makeEmitter, type Emit } from './events.js';
 import { writeRejectedRows } from './output/rejected-rows.js';
 import { makeOutputFolder } from './checkpoint/folder.js';
 import { acquireLock } from './checkpoint/lock.js';
-import { refuseForeignOutputs } from './checkpoint/ownership.js';
+import {
+  inputsOf,
+  refuseForeignOutputs,
+  refuseInputsAmongOutputs,
+} from './checkpoint/ownership.js';
 import { ACCOUNT_COLUMNS, readHeader, TRANSACTION_COLUMNS } from './ingest/header.js';
 import {
   resolveOptions,
@@ -105,6 +109,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   const { fingerprints, bases, inputs, identities } = fingerprintSteps(opts);
   checkHeaders(opts);
   refuseForeignOutputs(opts.out);
+  refuseInputsAmongOutputs(inputsOf(opts), opts.out);
   makeOutputFolder(opts.out);
   const lock = acquireLock(opts.out);
   let store: CheckpointStore | null = null;

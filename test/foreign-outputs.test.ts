@@ -1,6 +1,16 @@
 // Fresh-user report (session 9): `run --out userdir` replaced a userdir/edges.arrow that
 // amlprep had not written, while `clean --outputs` refused such a folder.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { open, type RootDatabase } from 'lmdb';
@@ -10,7 +20,7 @@ import { CheckpointStore } from '../src/checkpoint/store.js';
 import { main } from '../src/cli/main.js';
 import { run } from '../src/index.js';
 import { bufferIo } from './helpers/buffer-io.js';
-import { sampleRunArgs, sampleRunOptions } from './helpers/paths.js';
+import { badFixture, sampleRunArgs, sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('foreign-outputs');
@@ -49,6 +59,62 @@ describe('a run into a folder holding files under the output names', () => {
     expect(runIo.err()).toContain('that amlprep did not write');
     expect(cleanIo.err()).toContain('not an amlprep output folder');
     expect(readFileSync(join(dir, 'nodes.arrow'), 'utf8')).toBe('my precious');
+  });
+
+  // Second fresh-user trial (session 16): rejected_rows.csv was not among the names checked.
+  // A user's file under that name was deleted by a clean run and replaced by a skipping one.
+  it.each([[[] as string[]], [['--on-bad-row', 'skip']]])(
+    'refuses a rejected_rows.csv amlprep did not write, changing nothing %j',
+    async (extra) => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'rejected_rows.csv'), 'my notes');
+      const io = bufferIo();
+
+      const code = await main(['run', badFixture('many-bad.csv'), '--out', dir, ...extra], io);
+
+      expect(code).toBe(2);
+      expect(io.err()).toContain('holds rejected_rows.csv that amlprep did not write');
+      expect(readdirSync(dir)).toEqual(['rejected_rows.csv']);
+      expect(readFileSync(join(dir, 'rejected_rows.csv'), 'utf8')).toBe('my notes');
+    },
+  );
+
+  it('replaces a link at rejected_rows.csv in its own folder, never writing through it', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const bad = badFixture('many-bad.csv');
+    expect(await main(['run', bad, '--out', out, '--on-bad-row', 'skip'], bufferIo())).toBe(0);
+    const list = readFileSync(join(out, 'rejected_rows.csv'), 'utf8');
+    writeFileSync(join(dir, 'important.csv'), 'outside the output folder');
+    rmSync(join(out, 'rejected_rows.csv'));
+    symlinkSync('../important.csv', join(out, 'rejected_rows.csv'));
+
+    const io = bufferIo();
+    expect(await main(['run', bad, '--out', out, '--on-bad-row', 'skip'], io), io.err()).toBe(0);
+
+    expect(readFileSync(join(dir, 'important.csv'), 'utf8')).toBe('outside the output folder');
+    expect(lstatSync(join(out, 'rejected_rows.csv')).isFile()).toBe(true);
+    expect(readFileSync(join(out, 'rejected_rows.csv'), 'utf8')).toBe(list);
+  });
+
+  it('refuses an input file that is one of the files it writes in the output folder', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    expect(await main(['run', badFixture('base.csv'), '--out', out], bufferIo())).toBe(0);
+    // A transactions file saved under that name in amlprep's own folder.
+    const input = join(out, 'rejected_rows.csv');
+    copyFileSync(badFixture('many-bad.csv'), input);
+    const before = readFileSync(input, 'utf8');
+    const io = bufferIo();
+
+    const code = await main(['run', input, '--out', out, '--on-bad-row', 'skip'], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      `amlprep: the transactions file ${input} is a file the run writes in ${out}; copy it ` +
+        'elsewhere or choose another output folder\n',
+    );
+    expect(readFileSync(input, 'utf8')).toBe(before);
   });
 
   it('refuses a folder under an output name before computing anything', async () => {

@@ -1,7 +1,7 @@
-import { existsSync, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
-import { CheckpointError } from '../errors.js';
+import { CheckpointError, OptionError } from '../errors.js';
 import { kindOf } from '../file-kind.js';
 import { REJECTED_ROWS_FILE } from '../output/rejected-rows.js';
 import { SPILL_FILE } from '../spill/edge-spill.js';
@@ -39,7 +39,8 @@ export function foreignOutputs(dir: string): string[] {
   return found.length > 0 && !isAmlprepFolder(dir) ? found : [];
 }
 
-const OUTPUT_NAMES = [...Object.values(OUTPUT_FILES), MANIFEST_FILE];
+/** Names a run writes in its folder: another program's file there is not replaced. */
+const OUTPUT_NAMES = [...Object.values(OUTPUT_FILES), MANIFEST_FILE, REJECTED_ROWS_FILE];
 
 /** The temporary names outputs are written under before they are renamed into place. */
 const TEMP_NAMES = OUTPUT_NAMES.map((name) => `${name}.tmp`);
@@ -48,7 +49,6 @@ const TEMP_NAMES = OUTPUT_NAMES.map((name) => `${name}.tmp`);
 const FOLDER_NAMES = [
   ...OUTPUT_NAMES,
   ...TEMP_NAMES,
-  REJECTED_ROWS_FILE,
   LOCK_FILE,
   STORE_FILE,
   `${STORE_FILE}-lock`,
@@ -144,6 +144,42 @@ export function refuseForeignOutputs(dir: string): void {
       `store, no ${MANIFEST_FILE} written by amlprep); choose another output folder or move ` +
       'them away',
   );
+}
+
+/**
+ * Refuses an input file that is one of the files the run writes in `dir`: it would be
+ * replaced by the run's own output (a `rejected_rows.csv` given back as the transactions file
+ * was overwritten by the list of its own bad rows).
+ */
+export function refuseInputsAmongOutputs(inputs: Record<string, string | null>, dir: string) {
+  const outputs = new Set(OUTPUT_NAMES.map((name) => realPathOf(join(dir, name))));
+  for (const [what, path] of Object.entries(inputs)) {
+    if (path === null || !outputs.has(realPathOf(path))) continue;
+    throw new OptionError(
+      `the ${what} file ${path} is a file the run writes in ${dir}; copy it elsewhere or ` +
+        'choose another output folder',
+    );
+  }
+}
+
+/** A run's input files by what they are, for refuseInputsAmongOutputs. */
+export function inputsOf(opts: {
+  transactions: string;
+  accounts: string | null;
+  patterns: string | null;
+}): Record<string, string | null> {
+  return { transactions: opts.transactions, accounts: opts.accounts, patterns: opts.patterns };
+}
+
+/** The path with every link resolved, as far as the path exists. */
+function realPathOf(path: string): string {
+  const resolved = resolve(path);
+  try {
+    return realpathSync(resolved);
+  } catch {
+    const parent = dirname(resolved);
+    return parent === resolved ? resolved : join(realPathOf(parent), basename(resolved));
+  }
 }
 
 /**

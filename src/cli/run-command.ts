@@ -2,7 +2,11 @@ import { AbortedError, InputError, UsageError } from '../errors.js';
 import { readFileSync, statSync } from 'node:fs';
 
 import { asOutputError } from '../checkpoint/folder.js';
-import { refuseForeignOutputs } from '../checkpoint/ownership.js';
+import {
+  inputsOf,
+  refuseForeignOutputs,
+  refuseInputsAmongOutputs,
+} from '../checkpoint/ownership.js';
 import { CheckpointStore } from '../checkpoint/store.js';
 import { fingerprintSteps } from '../pipeline/fingerprints.js';
 import { changedKeys } from '../pipeline/step-record.js';
@@ -218,6 +222,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       ]),
     );
     refuseForeignOutputs(opts.out);
+    refuseInputsAmongOutputs(inputsOf(opts), opts.out);
     checkWritable(opts.out);
     refuseIfHeld(opts.out);
     const warning = workersWarning(opts.workers);

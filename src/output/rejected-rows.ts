@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { rejectsCsv, type RejectedRow } from '../ingest/rejects.js';
@@ -22,6 +22,16 @@ export function writeRejectedRows(dir: string, rejects: readonly RejectedRow[]):
     return NO_REJECTS;
   }
   const text = Buffer.from(rejectsCsv(rejects), 'utf8');
-  if (!existsSync(path) || !readFileSync(path).equals(text)) writeFileSync(path, text);
+  if (!isRegularFile(path) || !readFileSync(path).equals(text)) {
+    // Written beside and renamed over: a link at the name is replaced, never written through
+    // (it could point outside the output folder), and a kill leaves the old list or the new.
+    const tmp = `${path}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  }
   return createHash('sha256').update(text).digest('hex');
+}
+
+function isRegularFile(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true;
 }
