@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
+import { rejectUnknownKeys, shown } from './api-arguments.js';
 import { OptionError } from './errors.js';
 import type { ProgressListener } from './events.js';
 import { defaultMemoryBudget, MAX_BUDGET, MIN_BUDGET } from './memory/budget.js';
@@ -137,7 +138,7 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) {
     throw new OptionError('options must be an object');
   }
-  rejectUnknownKeys(options);
+  rejectUnknownKeys(options, Object.keys(KNOWN_KEYS));
   checkHooks(options);
   const transactions = requiredPath(options.transactions, 'transactions');
   const sample = optionalInt(options.sample, 'sample', 1);
@@ -174,21 +175,6 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
 }
 
 /**
- * A misspelt key (`smoteratio`) would otherwise be ignored and the run would use the default;
- * it is refused instead, naming the known key when only the case differs.
- */
-function rejectUnknownKeys(options: object): void {
-  const known = Object.keys(KNOWN_KEYS);
-  for (const key of Object.keys(options)) {
-    if (Object.hasOwn(KNOWN_KEYS, key)) continue;
-    const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
-    throw new OptionError(
-      `unknown option ${key}` + (near === undefined ? '' : ` (did you mean ${near}?)`),
-    );
-  }
-}
-
-/**
  * `signal` and `onProgress` are used as given, not resolved, so they are checked here: a
  * string as `signal` was only noticed when the last step first listened to it, after every
  * other step had run, and a listener that is not a function failed silently on each event.
@@ -196,11 +182,11 @@ function rejectUnknownKeys(options: object): void {
 function checkHooks(options: RunOptions): void {
   const signal: unknown = options.signal;
   if (signal !== undefined && signal !== null && !isAbortSignal(signal)) {
-    throw new OptionError(`options.signal must be an AbortSignal, got ${show(signal)}`);
+    throw new OptionError(`options.signal must be an AbortSignal, got ${shown(signal)}`);
   }
   const listener: unknown = options.onProgress;
   if (listener !== undefined && listener !== null && typeof listener !== 'function') {
-    throw new OptionError(`options.onProgress must be a function, got ${show(listener)}`);
+    throw new OptionError(`options.onProgress must be a function, got ${shown(listener)}`);
   }
 }
 
@@ -240,7 +226,7 @@ function requiredPath(value: unknown, name: string): string {
 function optionalPath(value: unknown, name: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || value.length === 0) {
-    throw new OptionError(`options.${name} must be a non-empty path string, got ${show(value)}`);
+    throw new OptionError(`options.${name} must be a non-empty path string, got ${shown(value)}`);
   }
   return resolve(value);
 }
@@ -254,7 +240,7 @@ function optionalInt(value: unknown, name: string, min: number, max = Number.MAX
       : max === Number.MAX_SAFE_INTEGER
         ? `of at least ${min}`
         : `from ${min} to ${max}`;
-    throw new OptionError(`options.${name} must be an integer ${range}, got ${show(value)}`);
+    throw new OptionError(`options.${name} must be an integer ${range}, got ${shown(value)}`);
   }
   return value;
 }
@@ -262,7 +248,7 @@ function optionalInt(value: unknown, name: string, min: number, max = Number.MAX
 function optionalBool(value: unknown, name: string): boolean | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'boolean') {
-    throw new OptionError(`options.${name} must be true or false, got ${show(value)}`);
+    throw new OptionError(`options.${name} must be true or false, got ${shown(value)}`);
   }
   return value;
 }
@@ -271,7 +257,7 @@ function oneOf<T extends string>(value: unknown, name: string, allowed: readonly
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new OptionError(
-      `options.${name} must be one of ${allowed.join(', ')}, got ${show(value)}`,
+      `options.${name} must be one of ${allowed.join(', ')}, got ${shown(value)}`,
     );
   }
   return value as T;
@@ -289,7 +275,7 @@ function resolveBudget(value: unknown): number | null {
   if (parsed === null || parsed < MIN_BUDGET || parsed > MAX_BUDGET) {
     throw new OptionError(
       'options.memoryBudget must be a size from 1m to 8000t: bytes, or a number with a k, m, g ' +
-        `or t suffix (e.g. 4g, 512m), got ${show(value)}`,
+        `or t suffix (e.g. 4g, 512m), got ${shown(value)}`,
     );
   }
   return parsed;
@@ -298,7 +284,7 @@ function resolveBudget(value: unknown): number | null {
 function resolveRatio(value: unknown): number {
   if (value === undefined || value === null) return DEFAULTS.smoteRatio;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new OptionError(`options.smoteRatio must be a finite number, got ${show(value)}`);
+    throw new OptionError(`options.smoteRatio must be a finite number, got ${shown(value)}`);
   }
   return value;
 }
@@ -317,7 +303,7 @@ function resolveSplit(value: unknown): readonly [string, string, string] {
   const bad = () =>
     new OptionError(
       'options.split must be three positive decimal shares summing to 1 (e.g. 0.6,0.2,0.2), ' +
-        `got ${show(value)}`,
+        `got ${shown(value)}`,
     );
   if (parts === null || parts.length !== 3) throw bad();
   if (!parts.every((p): p is string => typeof p === 'string' && DECIMAL.test(p))) throw bad();
@@ -334,8 +320,4 @@ function sharesSumToOne(parts: readonly string[]): boolean {
     return BigInt((whole || '0') + frac.padEnd(scale, '0'));
   });
   return units.reduce((a, b) => a + b, 0n) === 10n ** BigInt(scale);
-}
-
-function show(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

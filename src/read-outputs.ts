@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
 
 import { refuseSpecialFiles } from './checkpoint/ownership.js';
+import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
 import { InputError } from './errors.js';
 import type { Manifest } from './output/manifest.js';
 import { manifestShapeProblem } from './output/manifest-shape.js';
@@ -31,16 +32,16 @@ const NAMES = Object.keys(OUTPUT_FILES) as OutputName[];
  * the folder holds no finished run, or when a file's columns or row count differ from what
  * the manifest states.
  */
-export async function readOutputs(
-  dir: string,
-  options: ReadOutputsOptions = {},
-): Promise<RunOutputs> {
+export async function readOutputs(dir: string, options?: ReadOutputsOptions): Promise<RunOutputs> {
+  pathArgument(dir, 'dir');
+  const { verify } = optionsArgument(options, { verify: true });
+  booleanOption(verify, 'verify');
   const manifest = readManifest(dir);
   const tables = {} as Record<OutputName, Table>;
   for (const name of NAMES) {
     // Hashed whole before it is read, not as it is read (outputBatches' `verify`): a file
     // damaged where the Arrow reader fails is then reported by its SHA-256, the user's check.
-    if (options.verify === true) await verifyFile(dir, manifest, name);
+    if (verify === true) await verifyFile(dir, manifest, name);
     const batches: RecordBatch[] = [];
     for await (const batch of outputBatches(dir, manifest, name)) batches.push(batch);
     tables[name] = new Table(batches);
@@ -50,6 +51,7 @@ export async function readOutputs(
 
 /** manifest.json of an output folder, with the keys every reader here relies on checked. */
 export function readManifest(dir: string): Manifest {
+  pathArgument(dir, 'dir');
   refuseSpecialFiles(dir);
   const path = join(dir, MANIFEST_FILE);
   let text: string;

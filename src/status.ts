@@ -15,9 +15,11 @@ import {
   STORE_FILE,
   type StepRecord,
 } from './checkpoint/store.js';
+import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
 import { OUTPUT_FILES } from './output/outputs.js';
+import { REJECTED_ROWS_FILE } from './output/rejected-rows.js';
 import { SPILL_FILE } from './spill/edge-spill.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
 
@@ -40,6 +42,7 @@ export interface StepStatus {
 
 /** The checkpoints of an output folder, step by step (SPEC §10 `status`). */
 export async function status(dir: string): Promise<StepStatus[]> {
+  pathArgument(dir, 'dir');
   if (!existsSync(dir)) throw new CheckpointError(`${dir}: no such folder`);
   if (!statSync(dir).isDirectory()) {
     throw new CheckpointError(`${dir}: not a folder (status reads an output folder)`);
@@ -90,14 +93,17 @@ export async function status(dir: string): Promise<StepStatus[]> {
 }
 
 /** Removes the checkpoints (and, when asked, the outputs) of an output folder. */
-export function clean(dir: string, options: { outputs?: boolean } = {}): string[] {
+export function clean(dir: string, options?: { outputs?: boolean }): string[] {
+  pathArgument(dir, 'dir');
+  const { outputs } = optionsArgument(options, { outputs: true });
+  booleanOption(outputs, 'outputs');
   if (!existsSync(dir)) throw new CheckpointError(`${dir}: no such folder`);
   if (!statSync(dir).isDirectory()) {
     throw new CheckpointError(`${dir}: not a folder (clean takes an output folder)`);
   }
   refuseSpecialFiles(dir, { locking: true });
   // Output names are common words: only a folder that is amlprep's loses them.
-  if (options.outputs === true && !isAmlprepFolder(dir)) {
+  if (outputs === true && !isAmlprepFolder(dir)) {
     throw new CheckpointError(
       `${dir}: not an amlprep output folder (no amlprep checkpoint store, no ${MANIFEST_FILE} ` +
         'written by amlprep); nothing removed',
@@ -122,9 +128,9 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
   const lock = acquireLock(dir);
   try {
     const unfinished = unfinishedOutputs(dir);
-    const removed = removeFiles(dir, options);
+    const removed = removeFiles(dir, outputs === true);
     if (staleLock) removed.push(join(dir, LOCK_FILE));
-    for (const name of options.outputs === true ? [] : unfinished) {
+    for (const name of outputs === true ? [] : unfinished) {
       rmSync(join(dir, name), { force: true });
       removed.push(join(dir, name));
     }
@@ -134,7 +140,7 @@ export function clean(dir: string, options: { outputs?: boolean } = {}): string[
   }
 }
 
-function removeFiles(dir: string, options: { outputs?: boolean }): string[] {
+function removeFiles(dir: string, outputs: boolean): string[] {
   const removed: string[] = [];
   // Files only: a folder under one of the output names is not amlprep's and stays.
   const remove = (name: string): void => {
@@ -157,17 +163,17 @@ function removeFiles(dir: string, options: { outputs?: boolean }): string[] {
   remove(SPILL_FILE);
   // A symbolic link at a scratch name is a leftover too: the link goes, never what it names
   // (a run replaces one the same way before writing there).
-  for (const file of [...Object.values(OUTPUT_FILES), MANIFEST_FILE]) {
+  for (const file of [...Object.values(OUTPUT_FILES), MANIFEST_FILE, REJECTED_ROWS_FILE]) {
     const scratch = `${file}.tmp`;
     if (lstatSync(join(dir, scratch), { throwIfNoEntry: false })?.isSymbolicLink() === true) {
       unlinkSync(join(dir, scratch));
       removed.push(join(dir, scratch));
     } else remove(scratch);
   }
-  if (options.outputs === true) {
+  if (outputs) {
     for (const file of Object.values(OUTPUT_FILES)) remove(file);
     remove(MANIFEST_FILE);
-    remove('rejected_rows.csv');
+    remove(REJECTED_ROWS_FILE);
   }
   return removed;
 }

@@ -183,6 +183,15 @@ describe('flag errors', () => {
     ],
     [['clean', 'o', '--outputs', '--outputs'], 'clean: --outputs given twice: give it once'],
     [['run', 'x.csv', '--help=yes'], 'run: --help takes no value'],
+    [['export', 'o'], 'export: --format is required: npy, csv, multignn'],
+    [
+      ['export', 'o', '--format', 'npy', '--amounts', 'derived'],
+      'export: --amounts applies to --format multignn only, not npy',
+    ],
+    [
+      ['export', 'o', '--format', 'csv', '--out='],
+      'export: --out must name a folder, not be empty',
+    ],
     [
       ['run', 'x.csv', '--seed', '-5'],
       "run: --seed needs a value, and what follows it starts with '-': a value that does (a " +

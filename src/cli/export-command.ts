@@ -46,19 +46,31 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
     return EXIT.ok;
   }
   if (positionals.length !== 1) {
-    throw new UsageError("export takes one folder (see 'amlprep export --help')");
+    throw usage('export takes one folder');
   }
   const format = values.format as string | undefined;
-  if (format === undefined || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(
-      `--format must be one of ${EXPORT_FORMATS.join(', ')}` +
-        (format === undefined ? '' : `, got ${JSON.stringify(format)}`),
+  if (format === undefined) {
+    throw usage(`--format is required: ${EXPORT_FORMATS.join(', ')}`);
+  }
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw usage(
+      `--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`,
     );
   }
   const amounts = values.amounts as string | undefined;
   if (amounts !== undefined && amounts !== 'source' && amounts !== 'derived') {
-    throw new UsageError(`--amounts must be source or derived, got ${JSON.stringify(amounts)}`);
+    throw usage(`--amounts must be source or derived, got ${JSON.stringify(amounts)}`);
   }
+  const multiGnnOnly = (['transactions', 'amounts'] as const).filter(
+    (k) => values[k] !== undefined,
+  );
+  if (format !== 'multignn' && multiGnnOnly.length > 0) {
+    throw usage(
+      `--${multiGnnOnly.join(' and --')} ${multiGnnOnly.length === 1 ? 'applies' : 'apply'} ` +
+        `to --format multignn only, not ${format}`,
+    );
+  }
+  if (values.out === '') throw usage('--out must name a folder, not be empty');
 
   const started = performance.now();
   const result = await exportRun(
@@ -79,4 +91,10 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
   for (const file of result.files) io.stdout.write(`  ${relative(result.out, file)}\n`);
   for (const note of result.notes) io.stdout.write(`note: ${note}\n`);
   return EXIT.ok;
+}
+
+/** A usage error in the words of the other commands: `export: <what> (see … --help)`. */
+function usage(message: string): UsageError {
+  const what = message.startsWith('export ') ? message : `export: ${message}`;
+  return new UsageError(`${what} (see 'amlprep export --help')`);
 }

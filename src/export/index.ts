@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
+import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
 import { OptionError } from '../errors.js';
 import { readManifest } from '../read-outputs.js';
 import { removeEmptyFolder, trackFolders, untrackFolders } from '../temp-files.js';
@@ -34,18 +35,25 @@ export async function exportRun(
   dir: string,
   format: ExportFormat,
   out?: string,
-  options: ExportOptions = {},
+  given?: ExportOptions,
 ): Promise<ExportResult> {
+  pathArgument(dir, 'dir');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new OptionError(
-      `format must be one of ${EXPORT_FORMATS.join(', ')}, got ` + `${JSON.stringify(format)}`,
+      `format must be one of ${EXPORT_FORMATS.join(', ')}, got ${shown(format)}`,
     );
   }
+  // An empty `out` wrote into the current folder (a fresh-user trial), replacing its files.
+  if (out !== undefined) pathArgument(out, 'out');
+  const options = optionsArgument(given, { transactions: true, amounts: true });
+  refuseMultiGnnOnly(format, options);
   if (options.amounts !== undefined && !['source', 'derived'].includes(options.amounts)) {
     throw new OptionError(
-      `options.amounts must be 'source' or 'derived', got ` + `${JSON.stringify(options.amounts)}`,
+      `options.amounts must be 'source' or 'derived', got ${shown(options.amounts)}`,
     );
   }
+  if (options.transactions !== undefined)
+    pathArgument(options.transactions, 'options.transactions');
   const manifest = readManifest(dir);
   const target = resolve(out ?? join(dir, format));
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
@@ -71,4 +79,14 @@ export async function exportRun(
   } finally {
     untrackFolders(made);
   }
+}
+
+/** Options that only the multignn format reads: given with another format, a slip. */
+function refuseMultiGnnOnly(format: ExportFormat, options: ExportOptions): void {
+  const given = Object.keys(options).filter((k) => options[k as keyof ExportOptions] !== undefined);
+  if (format === 'multignn' || given.length === 0) return;
+  throw new OptionError(
+    `options.${given.join(', options.')} ${given.length === 1 ? 'applies' : 'apply'} to the ` +
+      `multignn format only, not ${format}`,
+  );
 }

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
+import { rejectUnknownKeys, shown } from '../api-arguments.js';
 import { OptionError } from '../errors.js';
 
 /** Options of `generate()`. */
@@ -56,7 +57,8 @@ export function resolveGenerateOptions(
   if (typeof options !== 'object' || options === null) {
     throw new OptionError('options must be an object');
   }
-  rejectUnknownKeys(options);
+  // A misspelt key (`accountsout`) would leave that file unwritten without a word.
+  rejectUnknownKeys(options, Object.keys(KNOWN_KEYS));
   const seed = options.seed ?? GENERATE_DEFAULTS.seed;
   const share = options.launderingShare ?? GENERATE_DEFAULTS.launderingShare;
 
@@ -103,22 +105,11 @@ const KNOWN_KEYS: Record<keyof GenerateOptions, true> = {
   overwrite: true,
 };
 
-/** A misspelt key (`accountsout`) would leave that file unwritten without a word. */
-function rejectUnknownKeys(options: object): void {
-  for (const key of Object.keys(options)) {
-    if (Object.hasOwn(KNOWN_KEYS, key)) continue;
-    const near = Object.keys(KNOWN_KEYS).find((k) => k.toLowerCase() === key.toLowerCase());
-    throw new OptionError(
-      `unknown option ${key}` + (near === undefined ? '' : ` (did you mean ${near}?)`),
-    );
-  }
-}
-
 function checkInteger(name: string, value: unknown, min: number, max: number): void {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) {
     return;
   }
-  throw new OptionError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  throw new OptionError(`${name} must be an integer from ${min} to ${max}, got ${shown(value)}`);
 }
 
 function checkPath(name: string, value: unknown): string {

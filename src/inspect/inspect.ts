@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 
 import type { RecordBatch } from 'apache-arrow';
 
+import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
 import { OptionError } from '../errors.js';
 import { dictionaryCodes, f64, i32, i8 } from '../export/batch-columns.js';
 import { columnWithRole, edgeRoleColumns } from '../export/roles.js';
@@ -53,11 +54,12 @@ export interface InspectOptions {
 }
 
 /** Reads every output file once and reports counts, column statistics and top accounts. */
-export async function inspectRun(dir: string, options: InspectOptions = {}): Promise<Inspection> {
-  const count = options.top ?? 10;
+export async function inspectRun(dir: string, options?: InspectOptions): Promise<Inspection> {
+  pathArgument(dir, 'dir');
+  const count = optionsArgument(options, { top: true }).top ?? 10;
   // A negative count listed nothing without a word (a fresh-user trial).
   if (!Number.isSafeInteger(count) || count < 0) {
-    throw new OptionError(`options.top must be an integer of at least 0, got ${String(count)}`);
+    throw new OptionError(`options.top must be an integer of at least 0, got ${shown(count)}`);
   }
   const manifest = readManifest(dir);
   const top = new TopDegrees(count, columnWithRole(manifest, 'nodes', 'id'));

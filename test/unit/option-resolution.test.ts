@@ -164,6 +164,21 @@ describe('option keys', () => {
     );
   });
 
+  it.each([
+    ['wrokers', 'workers'],
+    ['chunkSzie', 'chunkSize'],
+    ['smoteRaito', 'smoteRatio'],
+    ['onBadRows', 'onBadRow'],
+  ])('names the option a slip like %s was meant as', (key, meant) => {
+    expect(failure({ ...BASE, [key]: 1 }).message).toBe(
+      `unknown option ${key} (did you mean ${meant}?)`,
+    );
+  });
+
+  it('suggests nothing for a key far from every option', () => {
+    expect(failure({ ...BASE, colour: 'red' }).message).toBe('unknown option colour');
+  });
+
   it('refuses an unknown key even when its value is undefined', () => {
     expect(failure({ ...BASE, chunksize: undefined }).message).toContain('chunkSize?');
   });

@@ -1,0 +1,79 @@
+import { OptionError } from './errors.js';
+
+/**
+ * Checks of the library functions' arguments, so a wrong type is an OptionError naming the
+ * argument before any work, not a TypeError from deep inside (or a silently ignored key).
+ */
+
+/** A folder or file path argument: a non-empty string. */
+export function pathArgument(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new OptionError(`${name} must be a non-empty path string, got ${shown(value)}`);
+  }
+  return value;
+}
+
+/**
+ * An options argument: undefined (no options) or an object whose keys are all `known`. A
+ * misspelt key (`verfy`) would otherwise be ignored and the default used without a word.
+ */
+export function optionsArgument<T extends object>(
+  value: T | undefined,
+  known: Record<keyof T, true>,
+): T {
+  if (value === undefined) return {} as T;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new OptionError(`options must be an object, got ${shown(value)}`);
+  }
+  rejectUnknownKeys(value, Object.keys(known));
+  return value;
+}
+
+/**
+ * Refuses a key not in `known`, naming the known key it is likely a slip of: the same letters
+ * in another case, or at most two letters added, dropped, changed or swapped.
+ */
+export function rejectUnknownKeys(options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near =
+      known.find((k) => k.toLowerCase() === key.toLowerCase()) ??
+      known.find((k) => key.length > 3 && slips(key.toLowerCase(), k.toLowerCase()) <= 2);
+    throw new OptionError(
+      `unknown option ${key}` + (near === undefined ? '' : ` (did you mean ${near}?)`),
+    );
+  }
+}
+
+/** Edits between `a` and `b`: letters added, dropped or changed, and neighbours swapped. */
+function slips(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const change = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + change);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** An optional boolean option. */
+export function booleanOption(value: unknown, name: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') {
+    throw new OptionError(`options.${name} must be true or false, got ${shown(value)}`);
+  }
+  return value;
+}
+
+/** A value as a message shows it: strings quoted, so `'1000'` and `1000` differ. */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  return String(value);
+}

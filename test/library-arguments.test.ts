@@ -1,0 +1,113 @@
+// Second fresh-user trial (session 16): the library functions beside run() and generate()
+// threw Node's TypeErrors for arguments of the wrong type, ignored misspelt options, and
+// exportRun with an empty `out` wrote into the current folder. Every such call is an
+// OptionError naming the argument, before anything is read or written.
+import { readdirSync } from 'node:fs';
+
+import { describe, expect, it } from 'vitest';
+
+import { clean, exportRun, inspectRun, OptionError, readOutputs, status } from '../src/index.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+const tempDir = useTempDirs('library-arguments');
+
+type Call = (dir: string) => unknown;
+
+async function optionError(call: () => unknown): Promise<string> {
+  const error = await Promise.resolve()
+    .then(call)
+    .then(
+      () => null,
+      (e: unknown) => e,
+    );
+  expect(error).toBeInstanceOf(OptionError);
+  return (error as OptionError).message;
+}
+
+describe('library arguments of the wrong kind', () => {
+  it.each<[string, Call, RegExp]>([
+    ['status(5)', () => status(5 as never), /^dir must be a non-empty path string, got 5$/],
+    ['clean(null)', () => clean(null as never), /^dir must be a non-empty path string/],
+    ['readOutputs(42)', () => readOutputs(42 as never), /^dir must be a non-empty path/],
+    ['inspectRun()', () => inspectRun(undefined as never), /^dir must be a non-empty path/],
+    ['exportRun("")', () => exportRun('', 'csv'), /^dir must be a non-empty path string, got ""/],
+  ])('%s names the folder argument', async (_call, call, message) => {
+    expect(await optionError(() => call(''))).toMatch(message);
+  });
+
+  it.each<[string, Call, string]>([
+    [
+      'readOutputs null',
+      (d) => readOutputs(d, null as never),
+      'options must be an object, got null',
+    ],
+    ['inspectRun null', (d) => inspectRun(d, null as never), 'options must be an object, got null'],
+    ['clean null', (d) => clean(d, null as never), 'options must be an object, got null'],
+    [
+      'exportRun null',
+      (d) => exportRun(d, 'csv', undefined, null as never),
+      'options must be an object, got null',
+    ],
+    [
+      'readOutputs verfy',
+      (d) => readOutputs(d, { verfy: true } as never),
+      'unknown option verfy (did you mean verify?)',
+    ],
+    ['inspectRun tpo', (d) => inspectRun(d, { tpo: 1 } as never), 'unknown option tpo'],
+    [
+      'clean output',
+      (d) => clean(d, { output: true } as never),
+      'unknown option output (did you mean outputs?)',
+    ],
+    [
+      'exportRun amount',
+      (d) => exportRun(d, 'multignn', undefined, { amount: 'derived' } as never),
+      'unknown option amount (did you mean amounts?)',
+    ],
+    [
+      'readOutputs verify "yes"',
+      (d) => readOutputs(d, { verify: 'yes' } as never),
+      'options.verify must be true or false, got "yes"',
+    ],
+    [
+      'clean outputs "yes"',
+      (d) => clean(d, { outputs: 'yes' } as never),
+      'options.outputs must be true or false, got "yes"',
+    ],
+    [
+      'inspectRun top "3"',
+      (d) => inspectRun(d, { top: '3' } as never),
+      'options.top must be an integer of at least 0, got "3"',
+    ],
+    [
+      'exportRun transactions 3',
+      (d) => exportRun(d, 'multignn', undefined, { transactions: 3 } as never),
+      'options.transactions must be a non-empty path string, got 3',
+    ],
+    [
+      'exportRun npy with amounts',
+      (d) => exportRun(d, 'npy', undefined, { amounts: 'derived' }),
+      'options.amounts applies to the multignn format only, not npy',
+    ],
+    [
+      'exportRun out 5',
+      (d) => exportRun(d, 'csv', 5 as never),
+      'out must be a non-empty path string, got 5',
+    ],
+  ])('%s is refused with a message naming it', async (_what, call, message) => {
+    const dir = tempDir();
+
+    expect(await optionError(() => call(dir))).toBe(message);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses an empty out for exportRun instead of writing into the current folder', async () => {
+    const dir = tempDir();
+    const before = readdirSync('.');
+
+    expect(await optionError(() => exportRun(dir, 'csv', ''))).toBe(
+      'out must be a non-empty path string, got ""',
+    );
+    expect(readdirSync('.')).toEqual(before);
+  });
+});
