@@ -15,15 +15,26 @@ export type ProgressListener = (event: ProgressEvent) => void;
 
 export type Emit = ProgressListener;
 
-export function makeEmitter(listener: ProgressListener | undefined): Emit {
-  if (listener === undefined) return () => {};
+export function makeEmitter(listener: ProgressListener | undefined | null): Emit {
+  if (listener === undefined || listener === null) return () => {};
 
-  // A listener that throws must not corrupt the run's state halfway through a commit.
+  // A listener that throws must not corrupt the run's state halfway through a commit, nor
+  // end the caller's process: an async listener's rejection, left unhandled, made Node exit
+  // mid-run with the folder still locked (a fresh-user trial).
   return (event) => {
     try {
-      listener(event);
+      const returned: unknown = listener(event);
+      if (isThenable(returned)) returned.then(undefined, () => undefined);
     } catch {
       // Swallowed on purpose: progress is advisory.
     }
   };
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
