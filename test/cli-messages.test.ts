@@ -252,6 +252,21 @@ describe('flag errors', () => {
     });
   });
 
+  // Second fresh-user trial (session 16): inspect and export, which have --json too,
+  // answered in plain text.
+  it.each([
+    [['inspect', '--json'], 'ERR_AMLPREP_INPUT'],
+    [['export', '--format', 'csv', '--json'], 'ERR_AMLPREP_INPUT'],
+  ])('answer %j with a JSON error too', async (flags, code) => {
+    const io = bufferIo();
+    const missing = join(tempDir(), 'nothing-here');
+
+    const exit = await main([flags[0]!, missing, ...flags.slice(1)], io);
+
+    expect(exit).toBe(2);
+    expect(JSON.parse(io.err())).toMatchObject({ kind: 'error', code, exitCode: 2 });
+  });
+
   it('say that a file given to status is not a folder', async () => {
     const io = bufferIo();
 

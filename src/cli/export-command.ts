@@ -9,6 +9,7 @@ import {
 } from '../export/index.js';
 import { parse } from './args.js';
 import { EXIT, type CliIo } from './io.js';
+import { withJsonErrors } from './log-format.js';
 import { fmtSeconds } from './progress.js';
 
 const HELP = `Usage: amlprep export <dir> --format npy|csv|multignn [options]
@@ -33,6 +34,10 @@ Options:
 `;
 
 export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
+  return withJsonErrors(argv, io, () => exportParsed(argv, io));
+}
+
+async function exportParsed(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('export', argv, {
     format: { type: 'string' },
     out: { type: 'string' },

@@ -3,6 +3,7 @@ import { formatInspection } from '../inspect/format.js';
 import { inspectRun } from '../inspect/inspect.js';
 import { integer, parse } from './args.js';
 import { EXIT, type CliIo } from './io.js';
+import { withJsonErrors } from './log-format.js';
 
 const HELP = `Usage: amlprep inspect <dir> [--json] [--top N]
 
@@ -17,6 +18,10 @@ Options:
 `;
 
 export async function inspectCommand(argv: string[], io: CliIo): Promise<number> {
+  return withJsonErrors(argv, io, () => inspectParsed(argv, io));
+}
+
+async function inspectParsed(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('inspect', argv, {
     json: { type: 'boolean' },
     top: { type: 'string' },

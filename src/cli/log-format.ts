@@ -121,6 +121,26 @@ export function exitCodeOf(error: unknown): number {
   return error instanceof AmlprepError && error.userFacing ? EXIT.usage : EXIT.internal;
 }
 
+/**
+ * Runs a command that has a `--json` flag: when the arguments ask for JSON, a failure is
+ * written as one JSON object on stderr, as a script reading the output expects, instead of
+ * the plain `amlprep: ...` line.
+ */
+export async function withJsonErrors(
+  argv: readonly string[],
+  io: { stderr: NodeJS.WritableStream },
+  command: () => Promise<number>,
+): Promise<number> {
+  try {
+    return await command();
+  } catch (error) {
+    if (!argv.includes('--json')) throw error;
+    const code = exitCodeOf(error);
+    io.stderr.write(jsonError(error, code));
+    return code;
+  }
+}
+
 /** A stop by SIGINT/SIGTERM as one JSON line for stderr. */
 export function jsonInterrupted(
   signal: NodeJS.Signals,

@@ -57,10 +57,10 @@ Options:
   --out DIR              output folder (default: checkpoints_<N|all> beside the input)
   --sample N             keep the first N data rows (default: all)
   --chunk-size N         rows (and accounts) per chunk (default: 100000)
-  --workers N            worker threads (default: available cores)
+  --workers N            worker threads, 1 to 256 (default: available cores)
   --worker-heap-mb N     heap limit of each worker thread in MB (default: 1024); a chunk
                          that runs out of it twice is split in half and retried
-  --memory-budget SIZE   memory the run should stay under: bytes, or with a k, m or g
+  --memory-budget SIZE   memory the run should stay under: bytes, or with a k, m, g or t
                          suffix (binary: 4g is 4 GiB); when the edge features would not
                          fit in it they are streamed through a file, with the same
                          outputs (default: 3/4 of the memory available at start)

@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js';
 import { status } from '../status.js';
 import { parse } from './args.js';
 import { EXIT, type CliIo } from './io.js';
-import { exitCodeOf, jsonError } from './log-format.js';
+import { withJsonErrors } from './log-format.js';
 import { chunks as chunkCount, fmtSeconds } from './progress.js';
 
 const HELP = `Usage: amlprep status <dir> [--json]
@@ -14,15 +14,8 @@ stopped between them), or is stale itself.
 `;
 
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {
-  try {
-    return await statusParsed(argv, io);
-  } catch (error) {
-    // A script that asked for JSON reads its errors as JSON too (one object on stderr).
-    if (!argv.includes('--json')) throw error;
-    const code = exitCodeOf(error);
-    io.stderr.write(jsonError(error, code));
-    return code;
-  }
+  // A script that asked for JSON reads its errors as JSON too (one object on stderr).
+  return withJsonErrors(argv, io, () => statusParsed(argv, io));
 }
 
 async function statusParsed(argv: string[], io: CliIo): Promise<number> {
