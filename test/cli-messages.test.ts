@@ -193,6 +193,10 @@ describe('flag errors', () => {
       'export: --out must name a folder, not be empty',
     ],
     [
+      ['export', 'o', '--format', 'multignn', '--transactions='],
+      'export: --transactions must name a file, not be empty',
+    ],
+    [
       ['run', 'x.csv', '--seed', '-5'],
       "run: --seed needs a value, and what follows it starts with '-': a value that does (a " +
         "negative number) is joined with '=', as in --seed=-1",
@@ -205,6 +209,15 @@ describe('flag errors', () => {
     expect(code).toBe(2);
     const command = argv[0]!;
     expect(io.err()).toBe(`amlprep: ${said} (see 'amlprep ${command} --help')\n`);
+  });
+
+  it('call an empty transactions path the argument it is, not a flag', async () => {
+    const io = bufferIo();
+
+    expect(await main(['run', '', '--dry-run'], io)).toBe(2);
+    expect(io.err()).toBe(
+      'amlprep: the transactions file argument must be a non-empty path string, got ""\n',
+    );
   });
 
   it.each([['--log-format', 'json'], ['--log-format=json']])(

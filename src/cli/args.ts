@@ -117,10 +117,15 @@ export function decimal(flag: string, value: string | undefined): number | undef
   return Number(value);
 }
 
-/** Library messages name `options.chunkSize`; on the command line that is `--chunk-size`. */
+/**
+ * Library messages name `options.chunkSize`; on the command line that is `--chunk-size`. The
+ * transactions file is the command's argument, not a flag.
+ */
 export function asFlags(message: string): string {
-  return message.replace(
-    /options\.([a-zA-Z]+)/g,
-    (_, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
-  );
+  return message
+    .replace(/options\.transactions\b/g, 'the transactions file argument')
+    .replace(
+      /options\.([a-zA-Z]+)/g,
+      (_, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+    );
 }

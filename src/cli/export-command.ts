@@ -76,6 +76,7 @@ async function exportParsed(argv: string[], io: CliIo): Promise<number> {
     );
   }
   if (values.out === '') throw usage('--out must name a folder, not be empty');
+  if (values.transactions === '') throw usage('--transactions must name a file, not be empty');
 
   const started = performance.now();
   const result = await exportRun(
