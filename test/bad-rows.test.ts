@@ -210,6 +210,18 @@ describe('an accounts file', () => {
     expectBadInput(result, accounts, 4, /invalid UTF-8 in row/);
   });
 
+  // Second fresh-user trial (session 16): the accounts file said "expected 5 fields, found 1"
+  // where the transactions and patterns files name a line of spaces for what it is.
+  it('with a line of spaces stops the run naming a whitespace-only line', async () => {
+    const lines = readFileSync(badFixture('accounts-ok.csv'), 'utf8').split('\n');
+    lines.splice(3, 0, ' \t ');
+    const accounts = join(tempDir(), 'accounts-spaces.csv');
+    writeFileSync(accounts, lines.join('\n'));
+
+    const result = await run(badFixture('base.csv'), '--accounts', accounts);
+    expectBadInput(result, accounts, 4, /whitespace-only line \(only empty lines are skipped/);
+  });
+
   // Readers drop a leading U+FEFF: `\uFEFFX` would read as account `X` of another row, and
   // `\uFEFFCorporation #1` give an entity type that reads as Corporation.
   it.each([

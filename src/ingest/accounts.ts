@@ -7,7 +7,7 @@ import { ACCOUNT_COLUMNS, readHeader } from './header.js';
 import { MatchKey } from './match-key.js';
 import { NodeRows } from './node-rows.js';
 import { fieldText, readInput } from './read-file.js';
-import { bomReason, startsWithBom, STRAY_QUOTE } from './parse-chunk.js';
+import { bomReason, fieldCountReason, startsWithBom, STRAY_QUOTE } from './parse-chunk.js';
 import { records } from './records.js';
 
 /**
@@ -107,7 +107,7 @@ export async function readAccounts(
           : !located.utf8
             ? 'invalid UTF-8 in row'
             : rec.fields !== ACCOUNT_COLUMNS.length
-              ? `expected ${ACCOUNT_COLUMNS.length} fields, found ${rec.fields}`
+              ? fieldCountReason(rec, ACCOUNT_COLUMNS.length)
               : en[BANK_ID] === st[BANK_ID]
                 ? 'empty Bank ID (column 2)'
                 : en[ACCOUNT] === st[ACCOUNT]

@@ -262,18 +262,24 @@ function keepPlainRow(
 export const STRAY_QUOTE =
   'stray quote (a quote inside an unquoted field, or text after a closing quote)';
 
+/**
+ * Why a record with another number of fields than `expected` is malformed, in the words
+ * every input file's reader uses: a line of only spaces or tabs is named as such.
+ */
+export function fieldCountReason(rec: SplitRecord, expected: number): string {
+  if (rec.fields === 1 && onlySpaces(rec.src, rec.starts[0]!, rec.ends[0]!)) {
+    return 'whitespace-only line (only empty lines are skipped as blank)';
+  }
+  const lineBreaks = hasLoneCr(rec) ? ` (${LONE_CR})` : '';
+  return `expected ${expected} fields, found ${rec.fields}${lineBreaks}`;
+}
+
 /** The reason a record is malformed, or null; checked in column order. */
 export function checkRecord(rec: SplitRecord): string | null {
   if (rec.unterminated) return 'unterminated quoted field';
   if (rec.hasNul) return 'NUL byte in row';
   if (rec.strayQuote) return STRAY_QUOTE;
-  if (rec.fields !== FIELDS) {
-    if (rec.fields === 1 && onlySpaces(rec.src, rec.starts[0]!, rec.ends[0]!)) {
-      return 'whitespace-only line (only empty lines are skipped as blank)';
-    }
-    const lineBreaks = hasLoneCr(rec) ? ` (${LONE_CR})` : '';
-    return `expected ${FIELDS} fields, found ${rec.fields}${lineBreaks}`;
-  }
+  if (rec.fields !== FIELDS) return fieldCountReason(rec, FIELDS);
 
   const s = rec.src;
   const text = (i: number) =>
