@@ -113,8 +113,23 @@ export class OutputError extends AmlprepError {
 
 /** The run was stopped by an AbortSignal or a signal. */
 export class AbortedError extends AmlprepError {
-  constructor(message = 'run aborted') {
-    super('ERR_AMLPREP_ABORTED', message, { user: true });
+  constructor(message = 'run aborted', cause?: unknown) {
+    super('ERR_AMLPREP_ABORTED', message, { user: true, cause });
+  }
+
+  /**
+   * The stop `signal` asked for, saying the caller's reason: `controller.abort(reason)` with a
+   * message of its own gives `run aborted: <reason>` (the reason is also the `cause`).
+   */
+  static of(signal: AbortSignal | null | undefined): AbortedError {
+    const reason: unknown = signal?.reason;
+    const said =
+      typeof reason === 'string'
+        ? reason
+        : reason instanceof Error && reason.name !== 'AbortError'
+          ? reason.message
+          : '';
+    return new AbortedError(said === '' ? 'run aborted' : `run aborted: ${said}`, reason);
   }
 }
 

@@ -101,7 +101,7 @@ function checkHeaders(opts: ResolvedOptions): void {
 export async function runWith(options: RunOptions, internals: RunInternals): Promise<RunResult> {
   const opts = resolveOptions(options);
   // Already stopped: nothing to do, so nothing is created (not even the output folder).
-  if (options.signal?.aborted === true) throw new AbortedError();
+  if (options.signal?.aborted === true) throw AbortedError.of(options.signal);
   const started = performance.now();
   const emit = makeEmitter(options.onProgress);
   warnAboutWorkers(opts.workers, emit);

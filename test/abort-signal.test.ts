@@ -57,6 +57,41 @@ describe('run() with an AbortSignal', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  // Second fresh-user trial (session 16): the error said only "run aborted", whatever the
+  // caller gave abort() as the reason.
+  it.each([
+    ['an Error', new Error('deadline passed'), 'run aborted: deadline passed'],
+    ['a string', 'shutting down', 'run aborted: shutting down'],
+    ['nothing (the default AbortError)', undefined, 'run aborted'],
+  ])('says the reason given to abort(), %s', async (_, reason, message) => {
+    const controller = new AbortController();
+    controller.abort(reason);
+
+    const stopped = await run({ ...options(tempDir()), signal: controller.signal }).catch(
+      (error: unknown) => error,
+    );
+
+    expect(stopped).toBeInstanceOf(AbortedError);
+    expect((stopped as AbortedError).message).toBe(message);
+    expect((stopped as AbortedError).cause).toBe(controller.signal.reason);
+  });
+
+  it('says the reason when the abort comes mid-run', async () => {
+    const controller = new AbortController();
+
+    const stopped = await run({
+      ...options(tempDir()),
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.kind === 'chunk-done' && event.step === 'node_features') {
+          controller.abort(new Error('user pressed stop'));
+        }
+      },
+    }).catch((error: unknown) => error);
+
+    expect((stopped as AbortedError).message).toBe('run aborted: user pressed stop');
+  });
+
   it.each([
     ['as data_loaded hands out its first chunks', 'step-start', 0],
     ['after its first parsed chunk', 'chunk-done', 1],

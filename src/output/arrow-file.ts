@@ -61,7 +61,7 @@ export function writeArrowFileAsync(
 ): Promise<WrittenFile> {
   return writeBatches(path, rows, columns, fileOptions, async () => {
     await new Promise((resolve) => setImmediate(resolve));
-    if (signal?.aborted === true) throw new AbortedError();
+    if (signal?.aborted === true) throw AbortedError.of(signal);
   });
 }
 

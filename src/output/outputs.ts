@@ -68,7 +68,7 @@ export async function writeOutputs(
     );
     const nodes = here('nodes', loaded.nodes.count, nodeColumns(data));
     const written = await settle([nodes, edges, trainResampled], halt);
-    if (signal?.aborted === true) throw new AbortedError();
+    if (signal?.aborted === true) throw AbortedError.of(signal);
     const [nodesFile, edgesFile, resampledFile] = written as [
       WrittenFile,
       WrittenFile,

@@ -82,7 +82,7 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
   const worker = async (): Promise<void> => {
     while (next < todo.length && failures.length === 0) {
       if (ctx.signal?.aborted === true) {
-        failures.push({ index: Infinity, error: new AbortedError() });
+        failures.push({ index: Infinity, error: AbortedError.of(ctx.signal) });
         return;
       }
       const index = todo[next++] as number;

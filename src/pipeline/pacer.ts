@@ -27,7 +27,7 @@ export class Pacer {
       await new Promise<void>((resolve) => setImmediate(resolve));
       this.#since = performance.now();
     }
-    if (this.#signal?.aborted === true) throw new AbortedError();
+    if (this.#signal?.aborted === true) throw AbortedError.of(this.#signal);
   }
 }
 

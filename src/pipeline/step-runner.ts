@@ -49,7 +49,7 @@ export async function step(
   if (problem !== null && ((worthSaying && (ctx.resuming || resumeFrom !== null)) || outdated)) {
     ctx.emit({ kind: 'note', step: name, message: `${name}: ${problem}; recomputing it` });
   }
-  if (ctx.signal?.aborted === true) throw new AbortedError();
+  if (ctx.signal?.aborted === true) throw AbortedError.of(ctx.signal);
 
   // Chunked steps announce themselves with their chunk count; the others are announced here.
   let announced = false;

@@ -121,7 +121,7 @@ export class WorkerPool {
 
   async #halves(task: Task, [a, b]: [Task, Task], depth: number, state: SplitState) {
     const stop = (): void => {
-      if (state.hints.signal?.aborted === true) throw new AbortedError();
+      if (state.hints.signal?.aborted === true) throw AbortedError.of(state.hints.signal);
     };
     stop();
     const first = await this.#solve(a, depth, state);
