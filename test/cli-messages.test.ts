@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -351,5 +351,21 @@ describe('more workers than cores', () => {
         'share them, and each holds its own memory\n',
     );
     expect(io.out()).toContain('dry run: nothing was written');
+  });
+});
+
+describe('a --sample of more rows than the file has', () => {
+  // Second fresh-user trial (session 16): the run said so, --dry-run did not.
+  it('is said by --dry-run too, as the run says it', async () => {
+    const io = bufferIo();
+    const rows = readFileSync(mixed, 'utf8').trimEnd().split('\n').length - 1;
+
+    const code = await main(['run', mixed, '--out', tempDir(), '--sample', '5k', '--dry-run'], io);
+
+    expect(code).toBe(0);
+    expect(io.err()).toBe(
+      `note: --sample 5,000 asks for more rows than ${mixed} has; all its ${rows} data rows ` +
+        'are used\n',
+    );
   });
 });

@@ -31,6 +31,7 @@ import { decimal, integer, parse } from './args.js';
 import { handOverSignals } from './early-signals.js';
 import { checkWritable } from '../checkpoint/folder.js';
 import { refuseIfHeld } from '../checkpoint/lock.js';
+import { shortSampleNote } from '../steps/data-loaded.js';
 import { EXIT, signalExitCode, type CliIo } from './io.js';
 import {
   exitCodeOf,
@@ -230,6 +231,10 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       io.stderr.write(
         format === 'json' ? jsonMessage('warning', warning) : `warning: ${warning}\n`,
       );
+    }
+    const note = shortSampleNote(opts.sample, opts.transactions, scan.rows);
+    if (note !== null) {
+      io.stderr.write(format === 'json' ? jsonMessage('note', note) : `note: ${note}\n`);
     }
     const recorded = CheckpointStore.exists(opts.out) ? await status(opts.out) : null;
     // The same fingerprints run() computes, so the plan says exactly what would be reused.

@@ -217,13 +217,19 @@ function noteEmptySideFiles(
 
 /** A --sample larger than the file keeps every row; said, so a typo in N does not go unseen. */
 function noteShortSample(ctx: Context, tally: ChunkTally, rows: number): void {
-  const sample = ctx.opts.sample;
-  if (sample === null || rows >= sample) return;
-  const message =
-    `--sample ${sample.toLocaleString('en-US')} asks for more rows than ` +
-    `${ctx.opts.transactions} has; all its ${rows.toLocaleString('en-US')} data rows are used`;
+  const message = shortSampleNote(ctx.opts.sample, ctx.opts.transactions, rows);
+  if (message === null) return;
   tally.notes.push(message);
   ctx.emit({ kind: 'note', step: 'data_loaded', message });
+}
+
+/** The note for a --sample of more rows than the file has (`--dry-run` gives it too). */
+export function shortSampleNote(sample: number | null, path: string, rows: number): string | null {
+  if (sample === null || rows >= sample) return null;
+  return (
+    `--sample ${sample.toLocaleString('en-US')} asks for more rows than ${path} has; all its ` +
+    `${rows.toLocaleString('en-US')} data rows are used`
+  );
 }
 
 /**
