@@ -5,6 +5,7 @@ import { acquireLock, LOCK_FILE } from './checkpoint/lock.js';
 import {
   isAmlprepFolder,
   isFile,
+  OUTPUT_NAMES,
   refuseSpecialFiles,
   unfinishedOutputs,
 } from './checkpoint/ownership.js';
@@ -18,8 +19,6 @@ import {
 import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
-import { OUTPUT_FILES } from './output/outputs.js';
-import { REJECTED_ROWS_FILE } from './output/rejected-rows.js';
 import { SPILL_FILE } from './spill/edge-spill.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
 
@@ -163,17 +162,13 @@ function removeFiles(dir: string, outputs: boolean): string[] {
   remove(SPILL_FILE);
   // A symbolic link at a scratch name is a leftover too: the link goes, never what it names
   // (a run replaces one the same way before writing there).
-  for (const file of [...Object.values(OUTPUT_FILES), MANIFEST_FILE, REJECTED_ROWS_FILE]) {
+  for (const file of OUTPUT_NAMES) {
     const scratch = `${file}.tmp`;
     if (lstatSync(join(dir, scratch), { throwIfNoEntry: false })?.isSymbolicLink() === true) {
       unlinkSync(join(dir, scratch));
       removed.push(join(dir, scratch));
     } else remove(scratch);
   }
-  if (outputs) {
-    for (const file of Object.values(OUTPUT_FILES)) remove(file);
-    remove(MANIFEST_FILE);
-    remove(REJECTED_ROWS_FILE);
-  }
+  if (outputs) for (const file of OUTPUT_NAMES) remove(file);
   return removed;
 }

@@ -40,7 +40,7 @@ export function foreignOutputs(dir: string): string[] {
 }
 
 /** Names a run writes in its folder: another program's file there is not replaced. */
-const OUTPUT_NAMES = [...Object.values(OUTPUT_FILES), MANIFEST_FILE, REJECTED_ROWS_FILE];
+export const OUTPUT_NAMES = [...Object.values(OUTPUT_FILES), MANIFEST_FILE, REJECTED_ROWS_FILE];
 
 /** The temporary names outputs are written under before they are renamed into place. */
 const TEMP_NAMES = OUTPUT_NAMES.map((name) => `${name}.tmp`);
