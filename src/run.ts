@@ -6,7 +6,12 @@ import type { FileFingerprint } from './checkpoint/fingerprint.js';
 import { CheckpointStore } from './checkpoint/store.js';
 import { AbortedError } from './errors.js';
 import { makeEmitter, type Emit } from './events.js';
-import { writeRejectedRows } from './output/rejected-rows.js';
+import {
+  NO_REJECTS,
+  REJECTED_ROWS_FILE,
+  removeStrayRejects,
+  writeRejectedRows,
+} from './output/rejected-rows.js';
 import { makeOutputFolder } from './checkpoint/folder.js';
 import { acquireLock } from './checkpoint/lock.js';
 import {
@@ -178,6 +183,10 @@ async function allValid(ctx: Context): Promise<RunSummary | null> {
   if (problem !== null) {
     ctx.emit({ kind: 'note', step: 'graph_created', message: `outputs rewritten: ${problem}` });
     return null;
+  }
+  if (result.hashes.rejectedRows === NO_REJECTS && removeStrayRejects(ctx.opts.out)) {
+    const message = `${REJECTED_ROWS_FILE} removed: the run it would describe rejected no rows`;
+    ctx.emit({ kind: 'note', step: 'graph_created', message });
   }
   for (const step of STEPS) {
     const record = ctx.store.step(step)!;

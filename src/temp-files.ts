@@ -19,6 +19,23 @@ export function untrackTempFile(path: string): void {
   writing.delete(path);
 }
 
+/**
+ * Removes the temporary files listed since `before` (a `trackedTempFiles()` taken earlier):
+ * those a failed command had opened and not yet removed itself.
+ */
+export function removeTempFilesSince(before: ReadonlySet<string>): void {
+  for (const path of [...writing]) {
+    if (before.has(path)) continue;
+    rmSync(path, { force: true });
+    writing.delete(path);
+  }
+}
+
+/** The temporary files listed now, for `removeTempFilesSince`. */
+export function trackedTempFiles(): ReadonlySet<string> {
+  return new Set(writing);
+}
+
 /** Whether a signal now would remove `path` (for tests). */
 export function isTrackedTempFile(path: string): boolean {
   return writing.has(path);

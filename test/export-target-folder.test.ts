@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { exportRun } from '../src/export/index.js';
 import { STACK_LINE } from './helpers/cli.js';
 import { run } from '../src/index.js';
 import { copyWithFlippedEdges } from './helpers/arrow.js';
-import { runMixedFixture, sampleRunOptions } from './helpers/paths.js';
+import { runMixedFixture, SAMPLE, sampleRunOptions } from './helpers/paths.js';
 import { useSharedTempDirs, useTempDirs } from './helpers/temp-dir.js';
 import { IS_ROOT, remount, useTmpfs } from './helpers/tmpfs.js';
 import { bufferIo } from './helpers/buffer-io.js';
@@ -74,6 +74,57 @@ describe('export into a folder it cannot create', () => {
     expect(error).toBeInstanceOf(OutputError);
     expect((error as OutputError).code).toBe('ERR_AMLPREP_OUTPUT');
   });
+});
+
+// Third fresh-user trial (session 16): a folder at edges.csv was found at the rename, after
+// nodes.csv had been written and renamed into place; and a multignn export into the folder
+// of the run's input, named formatted_transactions.csv, replaced that input.
+describe('export into a folder holding what it must not replace', () => {
+  it.each([
+    ['csv', 'edges.csv'],
+    ['npy', 'edge_attr.npy'],
+    ['multignn', 'formatted_transactions.json'],
+  ])('--format %s refuses a folder at %s before writing any file', async (format, name) => {
+    const out = tempDir();
+    mkdirSync(join(out, name));
+    const io = bufferIo();
+
+    const code = await main(['export', finished, '--format', format, '--out', out], io);
+
+    expect(code, io.err()).toBe(2);
+    expect(io.err()).toBe(
+      `amlprep: cannot write ${join(out, name)}: a folder is at that name; move it away or ` +
+        'choose another --out\n',
+    );
+    expect(readdirSync(out)).toEqual([name]);
+  });
+
+  it.each([[[] as string[]], [['--transactions']]])(
+    'refuses to write multignn over the transactions file it reads %j',
+    async (flag) => {
+      const data = tempDir();
+      const input = join(data, 'formatted_transactions.csv');
+      cpSync(SAMPLE.transactions, input);
+      const runDir = join(tempDir(), 'run');
+      await run({ transactions: input, out: runDir, chunkSize: 5000, workers: 2 });
+      const before = readFileSync(input);
+      const io = bufferIo();
+      const extra = flag.length === 0 ? [] : [...flag, input];
+
+      const code = await main(
+        ['export', runDir, '--format', 'multignn', '--out', data, ...extra],
+        io,
+      );
+
+      expect(code, io.err()).toBe(2);
+      expect(io.err()).toBe(
+        `amlprep: the transactions file ${input} is the file this export writes (${input}); ` +
+          'export to another folder with --out\n',
+      );
+      expect(readFileSync(input).equals(before)).toBe(true);
+      expect(readdirSync(data)).toEqual(['formatted_transactions.csv']);
+    },
+  );
 });
 
 describe.skipIf(!IS_ROOT)('export from a run folder on a read-only file system', () => {

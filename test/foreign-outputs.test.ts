@@ -97,6 +97,27 @@ describe('a run into a folder holding files under the output names', () => {
     expect(readFileSync(join(out, 'rejected_rows.csv'), 'utf8')).toBe(list);
   });
 
+  // Third fresh-user trial (session 16): a run loaded whole from its checkpoints kept a link
+  // or file put at rejected_rows.csv, though the run had no rejects.
+  it('removes a link put at rejected_rows.csv of a run with no rejects, not what it names', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const clean = badFixture('base.csv');
+    expect(await main(['run', clean, '--out', out], bufferIo())).toBe(0);
+    writeFileSync(join(dir, 'important.csv'), 'outside the output folder');
+    symlinkSync('../important.csv', join(out, 'rejected_rows.csv'));
+    const io = bufferIo();
+
+    expect(await main(['run', clean, '--out', out], io), io.err()).toBe(0);
+
+    expect(io.err()).toContain(
+      'note: rejected_rows.csv removed: the run it would describe rejected no rows',
+    );
+    expect(existsSync(join(out, 'rejected_rows.csv'))).toBe(false);
+    expect(lstatSync(join(out, 'rejected_rows.csv'), { throwIfNoEntry: false })).toBeUndefined();
+    expect(readFileSync(join(dir, 'important.csv'), 'utf8')).toBe('outside the output folder');
+  });
+
   it('refuses an input file that is one of the files it writes in the output folder', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');

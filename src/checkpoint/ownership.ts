@@ -1,8 +1,9 @@
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 
 import { CheckpointError, OptionError } from '../errors.js';
 import { kindOf } from '../file-kind.js';
+import { realPathOf } from '../real-path.js';
 import { REJECTED_ROWS_FILE } from '../output/rejected-rows.js';
 import { SPILL_FILE } from '../spill/edge-spill.js';
 import { LOCK_FILE } from './lock.js';
@@ -169,17 +170,6 @@ export function inputsOf(opts: {
   patterns: string | null;
 }): Record<string, string | null> {
   return { transactions: opts.transactions, accounts: opts.accounts, patterns: opts.patterns };
-}
-
-/** The path with every link resolved, as far as the path exists. */
-function realPathOf(path: string): string {
-  const resolved = resolve(path);
-  try {
-    return realpathSync(resolved);
-  } catch {
-    const parent = dirname(resolved);
-    return parent === resolved ? resolved : join(realPathOf(parent), basename(resolved));
-  }
 }
 
 /**

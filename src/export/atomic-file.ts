@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 
 import { OutputError } from '../errors.js';
 import { openNewFile, trackTempFile, untrackTempFile } from '../temp-files.js';
@@ -21,6 +21,12 @@ export class AtomicFile {
   constructor(path: string) {
     this.path = path;
     this.#tmp = `${path}.tmp`;
+    // Found before anything is written, not at the rename after the whole export.
+    if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
+      throw new OutputError(
+        `cannot write ${path}: a folder is at that name; move it away or choose another --out`,
+      );
+    }
     this.#fd = guard(path, () => openNewFile(this.#tmp));
     trackTempFile(this.#tmp);
   }

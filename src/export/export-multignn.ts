@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 
-import { InputError } from '../errors.js';
+import { InputError, OptionError } from '../errors.js';
 import type { Manifest } from '../output/manifest.js';
 import { outputBatches } from '../read-outputs.js';
+import { realPathOf } from '../real-path.js';
 import {
   deriveAmountTexts,
   readAmountTexts,
@@ -68,6 +69,9 @@ export async function exportMultiGnn(
   out: string,
   options: MultiGnnOptions = {},
 ): Promise<{ files: string[]; notes: string[] }> {
+  const names = [join(out, 'formatted_transactions.csv'), join(out, 'formatted_transactions.json')];
+  const source = options.amounts === 'derived' ? undefined : sourcePath(manifest, options);
+  refuseSourceAmongTargets(source, names);
   const edges = await readEdges(dir, manifest);
   refuseUnnamedCodes(manifest, edges);
   const notes: string[] = [];
@@ -75,8 +79,8 @@ export async function exportMultiGnn(
   const order = timeOrder(edges.ts, edges.ids);
   const first = edges.ts.length === 0 ? 0 : edges.ts[order[0]!]!;
 
-  const csv = new AtomicFile(join(out, 'formatted_transactions.csv'));
-  const info = new AtomicFile(join(out, 'formatted_transactions.json'));
+  const csv = new AtomicFile(names[0]!);
+  const info = new AtomicFile(names[1]!);
   await commitAfter([csv, info], async () => {
     csv.write(`${MULTIGNN_HEADER}\n`);
     const lines: string[] = [];
@@ -166,6 +170,27 @@ function timestampColumn(manifest: Manifest): string {
   return ts.name;
 }
 
+/** The transactions file the raw amounts are read from, when they are. */
+function sourcePath(manifest: Manifest, options: MultiGnnOptions): string | undefined {
+  return options.transactions ?? manifest.inputs?.transactions?.path;
+}
+
+/**
+ * Refuses to write over the transactions file the amounts came from: the export would
+ * replace the run's own input (a fresh-user trial exported into the input's folder, where
+ * the input was named formatted_transactions.csv).
+ */
+function refuseSourceAmongTargets(source: string | undefined, targets: string[]): void {
+  if (source === undefined) return;
+  const real = realPathOf(source);
+  const hit = targets.find((target) => realPathOf(target) === real);
+  if (hit === undefined) return;
+  throw new OptionError(
+    `the transactions file ${source} is the file this export writes (${hit}); export to ` +
+      'another folder with --out',
+  );
+}
+
 function amountTexts(
   manifest: Manifest,
   edges: Edges,
@@ -180,7 +205,7 @@ function amountTexts(
     );
     return derived;
   }
-  const path = options.transactions ?? manifest.inputs?.transactions?.path;
+  const path = sourcePath(manifest, options);
   if (path === undefined) {
     throw new InputError(
       'manifest.json records no transactions file; pass --transactions F ' +

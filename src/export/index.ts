@@ -4,7 +4,13 @@ import { makeOutputFolder } from '../checkpoint/folder.js';
 import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
 import { OptionError } from '../errors.js';
 import { readManifest } from '../read-outputs.js';
-import { removeEmptyFolder, trackFolders, untrackFolders } from '../temp-files.js';
+import {
+  removeEmptyFolder,
+  removeTempFilesSince,
+  trackedTempFiles,
+  trackFolders,
+  untrackFolders,
+} from '../temp-files.js';
 import { exportCsv } from './export-csv.js';
 import { exportMultiGnn, type AmountSource, type MultiGnnOptions } from './export-multignn.js';
 import { exportNpy } from './export-npy.js';
@@ -61,6 +67,7 @@ export async function exportRun(
   const made = makeOutputFolder(target);
   // A signal that ends the CLI meanwhile removes them too, while they are empty.
   trackFolders(made);
+  const before = trackedTempFiles();
 
   try {
     switch (format) {
@@ -72,8 +79,10 @@ export async function exportRun(
         return { format, out: target, ...(await exportMultiGnn(dir, manifest, target, options)) };
     }
   } catch (error) {
-    // A refusal (a changed --transactions file, a file of another run) leaves none of the
-    // empty folders it made; rmdir removes nothing that holds a file.
+    // A refusal (a changed --transactions file, a file of another run, a folder at one of
+    // the names) leaves none of the files it had opened, nor the empty folders it made;
+    // rmdir removes nothing that holds a file.
+    removeTempFilesSince(before);
     for (const folder of [...made].reverse()) if (!removeEmptyFolder(folder)) break;
     throw error;
   } finally {

@@ -35,3 +35,16 @@ export function writeRejectedRows(dir: string, rejects: readonly RejectedRow[]):
 function isRegularFile(path: string): boolean {
   return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true;
 }
+
+/**
+ * For a run loaded whole from checkpoints that had no rejects: removes what stands at the
+ * rejects file's name (a link goes, never what it names), as a computed run would have. A
+ * file or link put there after the run was kept otherwise, and read as that run's rejects.
+ * True when something was removed.
+ */
+export function removeStrayRejects(dir: string): boolean {
+  const path = join(dir, REJECTED_ROWS_FILE);
+  if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return false;
+  rmSync(path, { force: true });
+  return true;
+}
