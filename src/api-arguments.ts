@@ -14,14 +14,15 @@ export function pathArgument(value: unknown, name: string): string {
 }
 
 /**
- * An options argument: undefined (no options) or an object whose keys are all `known`. A
- * misspelt key (`verfy`) would otherwise be ignored and the default used without a word.
+ * An options argument: undefined or null (no options, as `run()` takes null for an option not
+ * given) or an object whose keys are all `known`. A misspelt key (`verfy`) would otherwise be
+ * ignored and the default used without a word.
  */
 export function optionsArgument<T extends object>(
-  value: T | undefined,
+  value: T | undefined | null,
   known: Record<keyof T, true>,
 ): T {
-  if (value === undefined) return {} as T;
+  if (value === undefined || value === null) return {} as T;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new OptionError(`options must be an object, got ${shown(value)}`);
   }
@@ -62,9 +63,9 @@ function slips(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** An optional boolean option. */
+/** An optional boolean option; null is not given. */
 export function booleanOption(value: unknown, name: string): boolean | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value === null) return undefined;
   if (typeof value !== 'boolean') {
     throw new OptionError(`options.${name} must be true or false, got ${shown(value)}`);
   }
@@ -75,5 +76,6 @@ export function booleanOption(value: unknown, name: string): boolean | undefined
 export function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) return `an array (${JSON.stringify(value)})`;
   return String(value);
 }

@@ -169,6 +169,7 @@ async function prepareStore(ctx: Context): Promise<void> {
   }
   if (ctx.opts.resumeFrom !== null) {
     const later = STEPS.slice(STEPS.indexOf(ctx.opts.resumeFrom) + 1);
+    ctx.dropped = new Set(later.filter((step) => ctx.store.step(step) !== undefined));
     await ctx.store.dropSteps(later);
     for (const step of later) await ctx.store.dropStaleChunks(step, null);
   }

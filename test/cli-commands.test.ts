@@ -278,6 +278,17 @@ describe('amlprep run on a folder that holds checkpoints', () => {
     expect(sha256Of(out)).toEqual(before);
   });
 
+  // Fourth fresh-user trial (session 16): a new folder's steps were said to be dropped.
+  it('says a new folder has no checkpoint to resume from, not that --resume-from dropped it', async () => {
+    const out = tempDir();
+
+    const result = await runCli(runArgs(out, '--resume-from', 'weights'));
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain('dropped by --resume-from');
+    expect(result.stderr).toContain('graph_created: no checkpoint; recomputing it');
+  });
+
   it('recomputes every step with --fresh and gives the same bytes', async () => {
     const { out } = await finishedRun();
     const before = sha256Of(out);

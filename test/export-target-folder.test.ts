@@ -99,30 +99,33 @@ describe('export into a folder holding what it must not replace', () => {
     expect(readdirSync(out)).toEqual([name]);
   });
 
-  it.each([[[] as string[]], [['--transactions']]])(
-    'refuses to write multignn over the transactions file it reads %j',
-    async (flag) => {
+  it.each([
+    ['multignn', 'formatted_transactions.csv', false],
+    ['multignn', 'formatted_transactions.csv', true],
+    // Fourth fresh-user trial (session 16): csv replaced an input named edges.csv.
+    ['csv', 'edges.csv', false],
+    ['npy', 'y.npy', false],
+  ])(
+    'refuses a --format %s export over the run input %s (with --transactions: %s)',
+    async (format, name, flag) => {
       const data = tempDir();
-      const input = join(data, 'formatted_transactions.csv');
+      const input = join(data, name);
       cpSync(SAMPLE.transactions, input);
       const runDir = join(tempDir(), 'run');
       await run({ transactions: input, out: runDir, chunkSize: 5000, workers: 2 });
       const before = readFileSync(input);
       const io = bufferIo();
-      const extra = flag.length === 0 ? [] : [...flag, input];
+      const extra = flag ? ['--transactions', input] : [];
 
-      const code = await main(
-        ['export', runDir, '--format', 'multignn', '--out', data, ...extra],
-        io,
-      );
+      const code = await main(['export', runDir, '--format', format, '--out', data, ...extra], io);
 
       expect(code, io.err()).toBe(2);
       expect(io.err()).toBe(
-        `amlprep: the transactions file ${input} is the file this export writes (${input}); ` +
+        `amlprep: the transactions file ${input} is a file this export writes (${input}); ` +
           'export to another folder with --out\n',
       );
       expect(readFileSync(input).equals(before)).toBe(true);
-      expect(readdirSync(data)).toEqual(['formatted_transactions.csv']);
+      expect(readdirSync(data)).toEqual([name]);
     },
   );
 });

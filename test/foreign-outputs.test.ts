@@ -118,6 +118,26 @@ describe('a run into a folder holding files under the output names', () => {
     expect(readFileSync(join(dir, 'important.csv'), 'utf8')).toBe('outside the output folder');
   });
 
+  // Fourth fresh-user trial (session 16): a link at manifest.json to a copy with the same
+  // bytes was kept by a run that loaded everything from its checkpoints.
+  it('replaces a link at an output name by the file even when it names the same bytes', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const clean = badFixture('base.csv');
+    expect(await main(['run', clean, '--out', out], bufferIo())).toBe(0);
+    const manifest = readFileSync(join(out, 'manifest.json'));
+    copyFileSync(join(out, 'manifest.json'), join(dir, 'copy.json'));
+    rmSync(join(out, 'manifest.json'));
+    symlinkSync('../copy.json', join(out, 'manifest.json'));
+    const io = bufferIo();
+
+    expect(await main(['run', clean, '--out', out], io), io.err()).toBe(0);
+
+    expect(io.err()).toContain('outputs rewritten: manifest.json is a symbolic link');
+    expect(lstatSync(join(out, 'manifest.json')).isFile()).toBe(true);
+    expect(readFileSync(join(dir, 'copy.json')).equals(manifest)).toBe(true);
+  });
+
   it('refuses an input file that is one of the files it writes in the output folder', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');

@@ -37,16 +37,20 @@ describe('library arguments of the wrong kind', () => {
 
   it.each<[string, Call, string]>([
     [
-      'readOutputs null',
-      (d) => readOutputs(d, null as never),
-      'options must be an object, got null',
+      'readOutputs []',
+      (d) => readOutputs(d, [] as never),
+      'options must be an object, got an array ([])',
     ],
-    ['inspectRun null', (d) => inspectRun(d, null as never), 'options must be an object, got null'],
-    ['clean null', (d) => clean(d, null as never), 'options must be an object, got null'],
     [
-      'exportRun null',
-      (d) => exportRun(d, 'csv', undefined, null as never),
-      'options must be an object, got null',
+      'inspectRun []',
+      (d) => inspectRun(d, [] as never),
+      'options must be an object, got an array ([])',
+    ],
+    ['clean []', (d) => clean(d, [] as never), 'options must be an object, got an array ([])'],
+    [
+      'exportRun []',
+      (d) => exportRun(d, 'csv', undefined, [] as never),
+      'options must be an object, got an array ([])',
     ],
     [
       'readOutputs verfy',
@@ -99,6 +103,32 @@ describe('library arguments of the wrong kind', () => {
 
     expect(await optionError(() => call(dir))).toBe(message);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  // Fourth fresh-user trial (session 16): run() takes null for an option not given, the
+  // others refused it.
+  it.each<[string, Call]>([
+    ['readOutputs(dir, null)', (d) => readOutputs(d, null as never)],
+    ['readOutputs verify null', (d) => readOutputs(d, { verify: null } as never)],
+    ['inspectRun top null', (d) => inspectRun(d, { top: null } as never)],
+    ['clean outputs null', (d) => clean(d, { outputs: null } as never)],
+    ['exportRun out null', (d) => exportRun(d, 'multignn', null as never, { amounts: 'derived' })],
+    [
+      'exportRun transactions null',
+      (d) => exportRun(d, 'npy', undefined, { transactions: null } as never),
+    ],
+  ])('takes null as not given: %s', async (_what, call) => {
+    const dir = tempDir();
+
+    const error = await Promise.resolve()
+      .then(() => call(dir))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+
+    // Past the argument checks: the empty folder holds no run (clean has nothing to do).
+    expect(error === null || !(error instanceof OptionError), String(error)).toBe(true);
   });
 
   it('refuses an empty out for exportRun instead of writing into the current folder', async () => {

@@ -1,9 +1,24 @@
 import { closeSync, fsyncSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 
-import { OutputError } from '../errors.js';
+import { OptionError, OutputError } from '../errors.js';
+import { realPathOf } from '../real-path.js';
 import { openNewFile, trackTempFile, untrackTempFile } from '../temp-files.js';
 
 const FLUSH_BYTES = 1 << 20;
+
+/** Real paths of files an export must not replace, each with how a message names it. */
+export type KeptFiles = ReadonlyMap<string, string>;
+
+const NO_KEPT_FILES: KeptFiles = new Map();
+
+/** Files an export reads (what each is, and its path, if any) as `KeptFiles`. */
+export function keptFiles(files: [string, string | null | undefined][]): KeptFiles {
+  const kept = new Map<string, string>();
+  for (const [what, path] of files) {
+    if (path !== null && path !== undefined) kept.set(realPathOf(path), `the ${what} file ${path}`);
+  }
+  return kept;
+}
 
 /**
  * A file written under `<path>.tmp` and renamed into place by `commit()`, so a reader (or a
@@ -18,9 +33,19 @@ export class AtomicFile {
   #pendingBytes = 0;
   #position = 0;
 
-  constructor(path: string) {
+  /**
+   * `keep` maps the real paths of files that must not be replaced (the run's inputs) to how
+   * a message names them: such a path is refused before anything is written.
+   */
+  constructor(path: string, keep: KeptFiles = NO_KEPT_FILES) {
     this.path = path;
     this.#tmp = `${path}.tmp`;
+    const kept = keep.size === 0 ? undefined : keep.get(realPathOf(path));
+    if (kept !== undefined) {
+      throw new OptionError(
+        `${kept} is a file this export writes (${path}); export to another folder with --out`,
+      );
+    }
     // Found before anything is written, not at the rename after the whole export.
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
       throw new OutputError(

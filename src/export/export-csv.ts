@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import type { Manifest } from '../output/manifest.js';
 import { OUTPUT_FILES, type OutputName } from '../output/outputs.js';
 import { outputBatches } from '../read-outputs.js';
-import { AtomicFile, commitAfter } from './atomic-file.js';
+import { AtomicFile, commitAfter, type KeptFiles } from './atomic-file.js';
 import { columnData, i64AsNumbers } from './batch-columns.js';
 
 /**
@@ -16,9 +16,14 @@ import { columnData, i64AsNumbers } from './batch-columns.js';
  * dictionary columns as their text. Fields are quoted only when they hold `,`, `"` or a
  * line break (RFC 4180); lines end with `\n`.
  */
-export async function exportCsv(dir: string, manifest: Manifest, out: string): Promise<string[]> {
+export async function exportCsv(
+  dir: string,
+  manifest: Manifest,
+  out: string,
+  keep?: KeptFiles,
+): Promise<string[]> {
   const names = Object.keys(OUTPUT_FILES) as OutputName[];
-  const files = names.map((name) => new AtomicFile(join(out, csvName(name))));
+  const files = names.map((name) => new AtomicFile(join(out, csvName(name)), keep));
   await commitAfter(files, async () => {
     for (const [i, name] of names.entries()) await writeCsv(dir, manifest, name, files[i]!);
   });

@@ -1,16 +1,15 @@
 import { join } from 'node:path';
 
-import { InputError, OptionError } from '../errors.js';
+import { InputError } from '../errors.js';
 import type { Manifest } from '../output/manifest.js';
 import { outputBatches } from '../read-outputs.js';
-import { realPathOf } from '../real-path.js';
 import {
   deriveAmountTexts,
   readAmountTexts,
   type AmountTexts,
   type EdgeAmounts,
 } from './amount-text.js';
-import { AtomicFile, commitAfter } from './atomic-file.js';
+import { AtomicFile, commitAfter, type KeptFiles } from './atomic-file.js';
 import { f64, i32, i64AsNumbers, i8 } from './batch-columns.js';
 import { edgeRoleColumns } from './roles.js';
 
@@ -68,10 +67,8 @@ export async function exportMultiGnn(
   manifest: Manifest,
   out: string,
   options: MultiGnnOptions = {},
+  keep?: KeptFiles,
 ): Promise<{ files: string[]; notes: string[] }> {
-  const names = [join(out, 'formatted_transactions.csv'), join(out, 'formatted_transactions.json')];
-  const source = options.amounts === 'derived' ? undefined : sourcePath(manifest, options);
-  refuseSourceAmongTargets(source, names);
   const edges = await readEdges(dir, manifest);
   refuseUnnamedCodes(manifest, edges);
   const notes: string[] = [];
@@ -79,8 +76,8 @@ export async function exportMultiGnn(
   const order = timeOrder(edges.ts, edges.ids);
   const first = edges.ts.length === 0 ? 0 : edges.ts[order[0]!]!;
 
-  const csv = new AtomicFile(names[0]!);
-  const info = new AtomicFile(names[1]!);
+  const csv = new AtomicFile(join(out, 'formatted_transactions.csv'), keep);
+  const info = new AtomicFile(join(out, 'formatted_transactions.json'), keep);
   await commitAfter([csv, info], async () => {
     csv.write(`${MULTIGNN_HEADER}\n`);
     const lines: string[] = [];
@@ -173,22 +170,6 @@ function timestampColumn(manifest: Manifest): string {
 /** The transactions file the raw amounts are read from, when they are. */
 function sourcePath(manifest: Manifest, options: MultiGnnOptions): string | undefined {
   return options.transactions ?? manifest.inputs?.transactions?.path;
-}
-
-/**
- * Refuses to write over the transactions file the amounts came from: the export would
- * replace the run's own input (a fresh-user trial exported into the input's folder, where
- * the input was named formatted_transactions.csv).
- */
-function refuseSourceAmongTargets(source: string | undefined, targets: string[]): void {
-  if (source === undefined) return;
-  const real = realPathOf(source);
-  const hit = targets.find((target) => realPathOf(target) === real);
-  if (hit === undefined) return;
-  throw new OptionError(
-    `the transactions file ${source} is the file this export writes (${hit}); export to ` +
-      'another folder with --out',
-  );
 }
 
 function amountTexts(

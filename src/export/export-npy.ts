@@ -5,7 +5,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import type { Manifest } from '../output/manifest.js';
 import { outputBatches } from '../read-outputs.js';
-import { AtomicFile, commitAfter } from './atomic-file.js';
+import { AtomicFile, commitAfter, type KeptFiles } from './atomic-file.js';
 import { dictionaryCodes, f64, i32, i64AsNumbers, i8 } from './batch-columns.js';
 import { NpyFile, type NpyDescr } from './npy.js';
 import {
@@ -39,10 +39,15 @@ const MASKS = { train: 'train_mask.npy', validation: 'val_mask.npy', test: 'test
  * x (nodes × node model input), edge_index (2 × E), edge_attr (E × edge model input), y,
  * edge_id, the three split masks, and the resampled training set.
  */
-export async function exportNpy(dir: string, manifest: Manifest, out: string): Promise<string[]> {
-  const { nodes, edges, resampled, columns, info } = openArrays(manifest, out);
+export async function exportNpy(
+  dir: string,
+  manifest: Manifest,
+  out: string,
+  keep?: KeptFiles,
+): Promise<string[]> {
+  const { nodes, edges, resampled, columns, info } = openArrays(manifest, out, keep);
   const all = [...Object.values(nodes), ...Object.values(edges), ...Object.values(resampled)];
-  const index = new AtomicFile(join(out, 'arrays.json'));
+  const index = new AtomicFile(join(out, 'arrays.json'), keep);
   const e = manifest.files.edges.rows;
 
   await commitAfter([...all.map((f) => f.file), index], async () => {
@@ -74,7 +79,7 @@ export async function exportNpy(dir: string, manifest: Manifest, out: string): P
 }
 
 /** Opens every array with its final shape, and records what each holds for arrays.json. */
-function openArrays(manifest: Manifest, out: string) {
+function openArrays(manifest: Manifest, out: string, keep: KeptFiles | undefined) {
   const info: Record<string, ArrayInfo> = {};
   const opener =
     (source: string) =>
@@ -85,7 +90,7 @@ function openArrays(manifest: Manifest, out: string) {
       labels: Pick<ArrayInfo, 'columns' | 'rows'>,
     ) => {
       info[name] = { dtype: DTYPE[descr], shape, source, ...labels };
-      return new NpyFile(join(out, name), descr, shape);
+      return new NpyFile(join(out, name), descr, shape, keep);
     };
   const columns = {
     nodeId: columnWithRole(manifest, 'nodes', 'id'),

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
+import { keptFiles } from './atomic-file.js';
 import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
 import { OptionError } from '../errors.js';
 import { readManifest } from '../read-outputs.js';
@@ -50,16 +51,15 @@ export async function exportRun(
     );
   }
   // An empty `out` wrote into the current folder (a fresh-user trial), replacing its files.
-  if (out !== undefined) pathArgument(out, 'out');
+  if (out !== undefined && out !== null) pathArgument(out, 'out');
   const options = optionsArgument(given, { transactions: true, amounts: true });
   refuseMultiGnnOnly(format, options);
-  if (options.amounts !== undefined && !['source', 'derived'].includes(options.amounts)) {
+  if (options.amounts != null && !['source', 'derived'].includes(options.amounts)) {
     throw new OptionError(
       `options.amounts must be 'source' or 'derived', got ${shown(options.amounts)}`,
     );
   }
-  if (options.transactions !== undefined)
-    pathArgument(options.transactions, 'options.transactions');
+  if (options.transactions != null) pathArgument(options.transactions, 'options.transactions');
   const manifest = readManifest(dir);
   const target = resolve(out ?? join(dir, format));
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
@@ -69,14 +69,31 @@ export async function exportRun(
   trackFolders(made);
   const before = trackedTempFiles();
 
+  // The run's inputs are never replaced: a target folder holding them under a name written
+  // here (edges.csv, formatted_transactions.csv) lost the run's own transactions file.
+  const keep = keptFiles([
+    ['transactions', manifest.inputs?.transactions?.path],
+    ['accounts', manifest.inputs?.accounts?.path],
+    ['patterns', manifest.inputs?.patterns?.path],
+    ['transactions', options.transactions],
+  ]);
+
   try {
     switch (format) {
-      case 'npy':
-        return { format, out: target, files: await exportNpy(dir, manifest, target), notes: [] };
-      case 'csv':
-        return { format, out: target, files: await exportCsv(dir, manifest, target), notes: [] };
+      case 'npy': {
+        const files = await exportNpy(dir, manifest, target, keep);
+        return { format, out: target, files, notes: [] };
+      }
+      case 'csv': {
+        const files = await exportCsv(dir, manifest, target, keep);
+        return { format, out: target, files, notes: [] };
+      }
       case 'multignn':
-        return { format, out: target, ...(await exportMultiGnn(dir, manifest, target, options)) };
+        return {
+          format,
+          out: target,
+          ...(await exportMultiGnn(dir, manifest, target, options, keep)),
+        };
     }
   } catch (error) {
     // A refusal (a changed --transactions file, a file of another run, a folder at one of
@@ -92,7 +109,7 @@ export async function exportRun(
 
 /** Options that only the multignn format reads: given with another format, a slip. */
 function refuseMultiGnnOnly(format: ExportFormat, options: ExportOptions): void {
-  const given = Object.keys(options).filter((k) => options[k as keyof ExportOptions] !== undefined);
+  const given = Object.keys(options).filter((k) => options[k as keyof ExportOptions] != null);
   if (format === 'multignn' || given.length === 0) return;
   throw new OptionError(
     `options.${given.join(', options.')} ${given.length === 1 ? 'applies' : 'apply'} to the ` +

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { endianness } from 'node:os';
 
-import { AtomicFile } from './atomic-file.js';
+import { AtomicFile, type KeptFiles } from './atomic-file.js';
 
 /**
  * NumPy `.npy` files, format version 1.0 (numpy.lib.format): the magic `\x93NUMPY`, the
@@ -44,11 +44,11 @@ export class NpyFile {
   readonly #dataBytes: number;
   #written = 0;
 
-  constructor(path: string, descr: NpyDescr, shape: readonly number[]) {
+  constructor(path: string, descr: NpyDescr, shape: readonly number[], keep?: KeptFiles) {
     // The typed arrays handed to `put` are in the machine's byte order; the header says '<'.
     if (endianness() !== 'LE') throw new RangeError('npy export needs a little-endian machine');
     const header = npyHeader(descr, shape);
-    this.#file = new AtomicFile(path);
+    this.#file = new AtomicFile(path, keep);
     this.#file.write(header);
     this.#dataStart = header.length;
     this.#dataBytes = shape.reduce((a, b) => a * b, 1) * NPY_ITEM_BYTES[descr];

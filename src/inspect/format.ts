@@ -83,7 +83,10 @@ function stat(x: number | string | null): string {
   if (x === null) return '-';
   if (typeof x === 'string') return x;
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
-  return Number(x.toPrecision(6)).toString();
+  // Six significant digits; past a million in exponent form, so a rounded value never reads
+  // as an exact one (42478234164.96 showed as 42478200000). --json has every digit.
+  const short = Number(x.toPrecision(6));
+  return Math.abs(short) >= 1e6 ? short.toExponential().replace('e+', 'e') : String(short);
 }
 
 function shortType(type: string): string {

@@ -41,6 +41,8 @@ export interface Context {
   records: Partial<Record<StepName, StepRecord>>;
   /** True when the store held step records at start (a rerun), so reuse decisions are noted. */
   resuming: boolean;
+  /** Steps whose records --resume-from dropped at the start of this run. */
+  dropped?: ReadonlySet<StepName>;
   loaded?: Loaded;
   /**
    * What `rejected_rows.csv` holds (its SHA-256, or NO_REJECTS) once this run's data_loaded

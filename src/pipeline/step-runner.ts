@@ -32,11 +32,13 @@ export async function step(
 ): Promise<void> {
   const started = performance.now();
   const resumeFrom = ctx.opts.resumeFrom;
-  const dropped = resumeFrom !== null && STEPS.indexOf(name) > STEPS.indexOf(resumeFrom);
   const found = recordProblem(ctx, name);
-  // A step --resume-from dropped has no checkpoint because the user asked for that.
+  // A step --resume-from dropped has no checkpoint because the user asked for that; one that
+  // had none to drop (a new folder) is said to have none.
   const problem =
-    dropped && found === 'no checkpoint' ? `dropped by --resume-from ${resumeFrom}` : found;
+    ctx.dropped?.has(name) === true && found === 'no checkpoint'
+      ? `dropped by --resume-from ${resumeFrom}`
+      : found;
   const record = problem === null && how.alwaysCompute !== true ? ctx.store.step(name) : undefined;
   // Say why a checkpoint is not used. A step the previous run never reached needs no note;
   // one that is missing while a later step has a record (or under --resume-from) does.

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, lstatSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { EDGE_FEATURES, NODE_FEATURES } from '../features/definitions.js';
@@ -102,6 +102,15 @@ export async function outputsIntact(
   dir: string,
   hashes: Record<string, string>,
 ): Promise<string | null> {
+  // A link at an output name is replaced by the file, as a computed run does, even when
+  // what it names has the same bytes (a fresh-user trial found one kept).
+  const withRejects = hashes.rejectedRows !== undefined && hashes.rejectedRows !== NO_REJECTS;
+  const names = [...Object.values(OUTPUT_FILES), MANIFEST_FILE];
+  for (const name of withRejects ? [...names, REJECTED_ROWS_FILE] : names) {
+    if (lstatSync(join(dir, name), { throwIfNoEntry: false })?.isSymbolicLink() === true) {
+      return `${name} is a symbolic link`;
+    }
+  }
   for (const name of Object.keys(OUTPUT_FILES) as OutputName[]) {
     const path = join(dir, OUTPUT_FILES[name]);
     if (!existsSync(path)) return `${OUTPUT_FILES[name]} is missing`;
