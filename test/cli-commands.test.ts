@@ -98,6 +98,18 @@ describe('amlprep status', () => {
       record: null,
       chunksDone: open.chunksDone,
     });
+
+    // Fifth fresh-user trial (session 16): --dry-run said only "no checkpoint" here.
+    const dry = await runCli([...args, '--dry-run', '--log-format', 'json']);
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout) as { steps: { step: string; fate: string }[] };
+    expect(plan.steps[0]).toEqual({
+      step: 'data_loaded',
+      recordedAt: null,
+      fate:
+        `compute (unfinished: ${open.chunksDone} of ${open.chunksTotal} chunks recorded; ` +
+        'those made with these inputs and options are reused)',
+    });
   });
 
   it('exits 2 naming a folder that holds no checkpoints', async () => {
