@@ -25,23 +25,18 @@ function inspectionWith(column: ColumnStats): Inspection {
   } as Inspection;
 }
 
+function floatColumn(name: string, mean: number, max: number): ColumnStats {
+  return { name, type: 'Float64', nulls: 0, nan: 0, min: 0, mean, max, distinct: null };
+}
+
 function statsLine(column: ColumnStats): string {
   const text = formatInspection(inspectionWith(column));
   return text.split('\n').find((line) => line.trimStart().startsWith(column.name))!;
 }
 
 describe('the inspect report', () => {
-  it('shows a rounded value past a million in exponent form, an exact integer whole', () => {
-    const line = statsLine({
-      name: 'total_sent',
-      type: 'Float64',
-      nulls: 0,
-      nan: 0,
-      min: 0,
-      mean: 1234567.891,
-      max: 42478234164.96,
-      distinct: null,
-    });
+  it('shows a rounded value past a million in exponent form', () => {
+    const line = statsLine(floatColumn('total_sent', 1234567.891, 42478234164.96));
 
     expect(line).toContain('4.24782e10');
     expect(line).toContain('1.23457e6');
@@ -49,16 +44,7 @@ describe('the inspect report', () => {
   });
 
   it('keeps whole numbers whole and small fractions to six digits', () => {
-    const line = statsLine({
-      name: 'in_degree',
-      type: 'Float64',
-      nulls: 0,
-      nan: 0,
-      min: 1,
-      mean: 12.3456789,
-      max: 42478234164,
-      distinct: null,
-    });
+    const line = statsLine(floatColumn('in_degree', 12.3456789, 42478234164));
 
     expect(line).toContain('42478234164');
     expect(line).toContain('12.3457');
