@@ -28,7 +28,10 @@ export function formatSummary(r: RunResult): string {
     `class weights  0: ${s.classWeights['0'].toPrecision(6)}   ` +
       `1: ${s.classWeights['1'].toPrecision(6)}   (cost multiplier ${s.multiplier})`,
   );
-  const typologies = Object.entries(s.typologyCounts);
+  // Most edges first, ties by name: the order inspect lists them in.
+  const typologies = Object.entries(s.typologyCounts).sort(
+    ([a, x], [b, y]) => y - x || (a < b ? -1 : 1),
+  );
   if (typologies.length > 0) {
     lines.push(`typologies     ${typologies.map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
   }
