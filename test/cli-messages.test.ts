@@ -354,6 +354,22 @@ describe('more workers than cores', () => {
   });
 });
 
+describe('a train split with too few minority rows for SMOTE', () => {
+  // Fifth fresh-user trial (session 16): the warning printed before `imbalanced: start`
+  // without naming a step, so it read as the step before's.
+  it('is a warning naming the imbalanced step', async () => {
+    const io = bufferIo();
+    const ports = join(REPO, 'test', 'fixtures', 'tiny', 'ports.csv');
+
+    // The file has no laundering rows: the run goes on to stop at `weights` (exit 2).
+    expect(await main(['run', ports, '--out', tempDir(), '--workers', '1'], io), io.err()).toBe(2);
+
+    expect(io.err()).toContain(
+      'warning: imbalanced: SMOTE skipped: 0 minority training row(s), at least 2 are needed\n',
+    );
+  });
+});
+
 describe('a --sample of more rows than the file has', () => {
   // Second fresh-user trial (session 16): the run said so, --dry-run did not.
   it('is said by --dry-run too, as the run says it', async () => {

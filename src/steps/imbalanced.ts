@@ -53,7 +53,10 @@ function syntheticCount(ctx: Context, minority: number, majority: number): numbe
     ctx.emit({
       kind: 'warning',
       step: 'imbalanced',
-      message: `SMOTE skipped: ${minority} minority training row(s), at least 2 are needed`,
+      // Named, since the warning comes before the step's start line.
+      message:
+        `imbalanced: SMOTE skipped: ${minority} minority training row(s), ` +
+        'at least 2 are needed',
     });
     return 0;
   }
