@@ -291,7 +291,7 @@ describe('amlprep run on a folder that holds checkpoints', () => {
   });
 
   // Fourth fresh-user trial (session 16): a new folder's steps were said to be dropped.
-  it('says a new folder has no checkpoint to resume from, not that --resume-from dropped it', async () => {
+  it('says a new folder has no checkpoint, not that --resume-from dropped one', async () => {
     const out = tempDir();
 
     const result = await runCli(runArgs(out, '--resume-from', 'weights'));

@@ -79,7 +79,7 @@ describe('a run into a folder holding files under the output names', () => {
     },
   );
 
-  it('replaces a link at rejected_rows.csv in its own folder, never writing through it', async () => {
+  it('replaces a link at rejected_rows.csv in its folder, never writing through it', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const bad = badFixture('many-bad.csv');
@@ -99,7 +99,7 @@ describe('a run into a folder holding files under the output names', () => {
 
   // Third fresh-user trial (session 16): a run loaded whole from its checkpoints kept a link
   // or file put at rejected_rows.csv, though the run had no rejects.
-  it('removes a link put at rejected_rows.csv of a run with no rejects, not what it names', async () => {
+  it('removes a link at rejected_rows.csv of a run without rejects, not its target', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const clean = badFixture('base.csv');
@@ -120,7 +120,7 @@ describe('a run into a folder holding files under the output names', () => {
 
   // Fourth fresh-user trial (session 16): a link at manifest.json to a copy with the same
   // bytes was kept by a run that loaded everything from its checkpoints.
-  it('replaces a link at an output name by the file even when it names the same bytes', async () => {
+  it('replaces a link at an output name even when it names the same bytes', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const clean = badFixture('base.csv');
