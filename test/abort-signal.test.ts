@@ -92,6 +92,32 @@ describe('run() with an AbortSignal', () => {
     expect((stopped as AbortedError).message).toBe('run aborted: user pressed stop');
   });
 
+  // Third fresh-user trial (session 17): while graph_created wrote its files, the error said
+  // only "run aborted": a writer thread's own AbortedError was the one reported.
+  it.each([0, 10, 40])(
+    'says the reason when the abort comes %d ms into graph_created',
+    async (delay) => {
+      const controller = new AbortController();
+      const reason = new Error('job cancelled');
+
+      const stopped = await run({
+        ...options(tempDir()),
+        signal: controller.signal,
+        onProgress: (event) => {
+          if (event.kind === 'step-start' && event.step === 'graph_created') {
+            setTimeout(() => controller.abort(reason), delay);
+          }
+        },
+      }).catch((error: unknown) => error);
+
+      // A run that finished before the timer fired has nothing to say.
+      if (stopped instanceof AbortedError) {
+        expect(stopped.message).toBe('run aborted: job cancelled');
+        expect(stopped.cause).toBe(reason);
+      }
+    },
+  );
+
   it.each([
     ['as data_loaded hands out its first chunks', 'step-start', 0],
     ['after its first parsed chunk', 'chunk-done', 1],

@@ -67,7 +67,12 @@ export async function writeOutputs(
       resampledColumns(data),
     );
     const nodes = here('nodes', loaded.nodes.count, nodeColumns(data));
-    const written = await settle([nodes, edges, trainResampled], halt);
+    const written = await settle([nodes, edges, trainResampled], halt).catch((error) => {
+      // A writer thread stops with a bare AbortedError: it cannot see the signal's reason.
+      throw signal?.aborted === true && error instanceof AbortedError
+        ? AbortedError.of(signal)
+        : error;
+    });
     if (signal?.aborted === true) throw AbortedError.of(signal);
     const [nodesFile, edgesFile, resampledFile] = written as [
       WrittenFile,
