@@ -173,12 +173,7 @@ class HashedRead {
   }
 }
 async function openReader(path: string, hashing: HashedRead | null) {
-  try {
-    statSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError(`${path}: cannot read (${code})`, error);
-  }
+  regularFile(path);
   try {
     const source = hashing === null ? createReadStream(path) : hashing.chunks();
     const reader = await (await RecordBatchReader.from(source)).open();
@@ -210,10 +205,32 @@ function checkColumns(path: string, actual: string[], expected: string[]): void 
   );
 }
 
+/** Rejects a path that is missing or not a regular file, saying which. */
+function regularFile(path: string): void {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (error) {
+    throw cannotRead(path, error);
+  }
+  if (stats.isDirectory()) throw new InputError(`${path}: is a folder, not an output file`);
+  if (!stats.isFile()) throw new InputError(`${path}: not a regular file`);
+}
+
+function cannotRead(path: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  return new InputError(`${path}: cannot read (${code})`, error);
+}
+
 async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Promise<void> {
   const path = join(dir, OUTPUT_FILES[name]);
+  regularFile(path);
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw cannotRead(path, error);
+  }
   const problem = differentHash(path, hash.digest('hex'), manifest.files[name].sha256);
   if (problem !== null) throw new InputError(problem);
 }

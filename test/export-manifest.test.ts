@@ -1,9 +1,9 @@
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { readOutputs, type Manifest } from '../src/index.js';
+import { InputError, readOutputs, type Manifest } from '../src/index.js';
 import { readArrow } from './helpers/arrow.js';
 import { sha256File } from './helpers/hash.js';
 import { REPO, runMixedFixture } from './helpers/paths.js';
@@ -151,6 +151,30 @@ describe('readOutputs', () => {
     writeFileSync(path, bytes);
     await expect(readOutputs(copy, { verify: true })).rejects.toThrow(/nodes\.arrow: SHA-256/);
   });
+
+  // Library trial (session 17): with `verify`, a missing file or a folder at its name gave
+  // Node's own ENOENT or EISDIR error instead of an InputError; without it, a folder was
+  // called "damaged, cut short or not an Arrow file".
+  it.each([true, false])(
+    'names a missing output file and a folder at its name as such (verify %s)',
+    async (verify) => {
+      const missing = sharedDir();
+      cpSync(runDir, missing, { recursive: true });
+      rmSync(join(missing, 'train_resampled.arrow'));
+      const folder = sharedDir();
+      cpSync(runDir, folder, { recursive: true });
+      rmSync(join(folder, 'edges.arrow'));
+      mkdirSync(join(folder, 'edges.arrow'));
+
+      const gone = await readOutputs(missing, { verify }).catch((error: unknown) => error);
+      const dir = await readOutputs(folder, { verify }).catch((error: unknown) => error);
+
+      expect(gone).toBeInstanceOf(InputError);
+      expect((gone as Error).message).toMatch(/train_resampled\.arrow: cannot read \(ENOENT\)$/);
+      expect(dir).toBeInstanceOf(InputError);
+      expect((dir as Error).message).toMatch(/edges\.arrow: is a folder, not an output file$/);
+    },
+  );
 
   it('refuses files whose row count differs from the manifest', async () => {
     const copy = sharedDir();
