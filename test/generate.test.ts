@@ -367,6 +367,28 @@ describe('generate: options', () => {
     });
   });
 
+  // Library trial (session 17): null means "not given" for run() and the other functions, but
+  // generate() refused it for overwrite, accountsOut and patternsOut.
+  it('takes null for an optional option as not given', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'amlprep-generate-null-'));
+    try {
+      const plain = { rows: 50, accounts: 40 };
+      const nulls = { seed: null, launderingShare: null, overwrite: null };
+      const noFiles = { accountsOut: null, patternsOut: null };
+
+      await generate({ ...plain, out: join(dir, 'a.csv') });
+      await generate({ ...plain, out: join(dir, 'b.csv'), ...nulls, ...noFiles } as never);
+
+      expect((await readdir(dir)).sort()).toEqual(['a.csv', 'b.csv']);
+      expect(await readFile(join(dir, 'b.csv'))).toEqual(await readFile(join(dir, 'a.csv')));
+      await expect(
+        generate({ ...plain, out: join(dir, 'c.csv'), overwrite: 'yes' } as never),
+      ).rejects.toMatchObject({ message: 'options.overwrite must be true or false, got "yes"' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a misspelt option instead of leaving its file unwritten', async () => {
     const out = join(tmpdir(), 'amlprep-never-written.csv');
     const options = { rows: 10, accounts: 100, out, accountsout: 'a.csv' };

@@ -66,16 +66,18 @@ export function resolveGenerateOptions(
   checkInteger(nameOf('accounts'), options.accounts, MIN_ACCOUNTS, MAX_ACCOUNTS);
   // The range `run --seed` takes too, so one seed can drive both.
   checkInteger(nameOf('seed'), seed, 0, 0xffffffff);
-  if (options.overwrite !== undefined && typeof options.overwrite !== 'boolean') {
-    throw new OptionError(`${nameOf('overwrite')} must be true or false`);
+  // null is "not given", as in run() and the other functions (a library trial found it refused).
+  const overwrite = options.overwrite ?? undefined;
+  if (overwrite !== undefined && typeof overwrite !== 'boolean') {
+    throw new OptionError(`${nameOf('overwrite')} must be true or false, got ${shown(overwrite)}`);
   }
   if (!(share >= 0 && share <= 0.5)) {
     throw new OptionError(`${nameOf('launderingShare')} must be from 0 to 0.5, got ${share}`);
   }
 
   const out = checkPath(nameOf('out'), options.out);
-  const accountsOut = optionalPath(nameOf('accountsOut'), options.accountsOut);
-  const patternsOut = optionalPath(nameOf('patternsOut'), options.patternsOut);
+  const accountsOut = optionalPath(nameOf('accountsOut'), options.accountsOut ?? undefined);
+  const patternsOut = optionalPath(nameOf('patternsOut'), options.patternsOut ?? undefined);
   checkDistinct({
     [nameOf('out')]: out,
     [nameOf('accountsOut')]: accountsOut,
@@ -90,7 +92,7 @@ export function resolveGenerateOptions(
     accountsOut,
     patternsOut,
     launderingShare: share,
-    overwrite: options.overwrite === true,
+    overwrite: overwrite === true,
   };
 }
 
