@@ -39,9 +39,14 @@ export interface StepStatus {
   stale: boolean;
 }
 
-/** The checkpoints of an output folder, step by step (SPEC §10 `status`). */
-export async function status(dir: string): Promise<StepStatus[]> {
+/**
+ * The checkpoints of an output folder, step by step (SPEC §10 `status`). It takes no options:
+ * any given are refused, as the other functions refuse keys they do not know (a library trial
+ * found `status(dir, { json: true })` silently accepted).
+ */
+export async function status(dir: string, options?: Record<string, never>): Promise<StepStatus[]> {
   pathArgument(dir, 'dir');
+  optionsArgument(options, {});
   if (!existsSync(dir)) throw new CheckpointError(`${dir}: no such folder`);
   if (!statSync(dir).isDirectory()) {
     throw new CheckpointError(`${dir}: not a folder (status reads an output folder)`);

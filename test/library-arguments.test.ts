@@ -47,6 +47,9 @@ describe('library arguments of the wrong kind', () => {
       'options must be an object, got an array ([])',
     ],
     ['clean []', (d) => clean(d, [] as never), 'options must be an object, got an array ([])'],
+    // Library trial (session 17): status took any second argument without a word.
+    ['status "x"', (d) => status(d, 'x' as never), 'options must be an object, got "x"'],
+    ['status json', (d) => status(d, { json: true } as never), 'unknown option json'],
     [
       'exportRun []',
       (d) => exportRun(d, 'csv', undefined, [] as never),
@@ -112,6 +115,7 @@ describe('library arguments of the wrong kind', () => {
     ['readOutputs verify null', (d) => readOutputs(d, { verify: null } as never)],
     ['inspectRun top null', (d) => inspectRun(d, { top: null } as never)],
     ['clean outputs null', (d) => clean(d, { outputs: null } as never)],
+    ['status(dir, null)', (d) => status(d, null as never)],
     ['exportRun out null', (d) => exportRun(d, 'multignn', null as never, { amounts: 'derived' })],
     [
       'exportRun transactions null',
