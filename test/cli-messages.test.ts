@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { progressPrinter } from '../src/cli/progress.js';
 import { OptionError } from '../src/errors.js';
-import { run } from '../src/index.js';
+import { run, type ProgressEvent } from '../src/index.js';
 import { REPO } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 import { bufferIo } from './helpers/buffer-io.js';
@@ -367,6 +367,30 @@ describe('a train split with too few minority rows for SMOTE', () => {
     expect(io.err()).toContain(
       'warning: imbalanced: SMOTE skipped: 0 minority training row(s), at least 2 are needed\n',
     );
+  });
+
+  // Fresh-user trial (session 17): the warning still came before the step's start, in text
+  // and in JSON logs, where a parser files it under the step before.
+  it('comes after the step has started, as its events are ordered for the library too', async () => {
+    const ports = join(REPO, 'test', 'fixtures', 'tiny', 'ports.csv');
+    const events: ProgressEvent[] = [];
+
+    await run({
+      transactions: ports,
+      out: tempDir(),
+      workers: 1,
+      onProgress: (event) => events.push(event),
+    }).catch(() => undefined);
+
+    const ofStep = events.filter((e) => e.step === 'imbalanced').map((e) => e.kind);
+    expect(ofStep).toEqual(['step-start', 'warning', 'step-end']);
+    for (const [i, e] of events.entries()) {
+      if (e.kind !== 'note' && e.kind !== 'warning') continue;
+      if (e.step === null || e.message.endsWith('recomputing it')) continue;
+      const started = events.findIndex((s) => s.kind === 'step-start' && s.step === e.step);
+      expect(started, e.message).toBeGreaterThan(-1);
+      expect(started, e.message).toBeLessThan(i);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { AbortedError } from '../errors.js';
+import type { ProgressEvent } from '../events.js';
 import { STEPS, type StepName } from '../options.js';
 import type { ChunkTally } from './chunks.js';
 import type { Context, StepOutcome } from './context.js';
@@ -54,21 +55,34 @@ export async function step(
   if (ctx.signal?.aborted === true) throw AbortedError.of(ctx.signal);
 
   // Chunked steps announce themselves with their chunk count; the others are announced here.
+  // What a chunked step says while it plans (SMOTE skipped, say) is held until its start, so
+  // a log files it under this step rather than the one before (a fresh-user trial).
   let announced = false;
+  const held: ProgressEvent[] = [];
   const emit = ctx.emit;
-  ctx.emit = (event) => {
-    if (event.kind === 'step-start' && event.step === name) announced = true;
+  const announce = (event: ProgressEvent): void => {
+    announced = true;
     emit(event);
+    for (const early of held.splice(0)) emit(early);
   };
-  if (!CHUNKED.has(name)) emit({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
+  ctx.emit = (event) => {
+    if (announced || event.step !== name) emit(event);
+    else if (event.kind === 'step-start') announce(event);
+    else if (event.kind === 'note' || event.kind === 'warning') held.push(event);
+    else emit(event);
+  };
+  if (!CHUNKED.has(name)) ctx.emit({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
   let done: StepWork;
   try {
     done = await work(record);
+  } catch (error) {
+    // A step that fails before its start still says what it held.
+    for (const early of held.splice(0)) emit(early);
+    throw error;
   } finally {
     ctx.emit = emit;
   }
-  if (CHUNKED.has(name) && !announced)
-    emit({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
+  if (!announced) announce({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
   const computed = done.tally?.computed ?? (record === undefined ? 1 : 0);
   const loaded = problem === null && computed === 0 && how.alwaysCompute !== true;
   if (!loaded || done.alwaysRecord === true) {

@@ -53,7 +53,7 @@ function syntheticCount(ctx: Context, minority: number, majority: number): numbe
     ctx.emit({
       kind: 'warning',
       step: 'imbalanced',
-      // Named, since the warning comes before the step's start line.
+      // Named as the step's other notes are.
       message:
         `imbalanced: SMOTE skipped: ${minority} minority training row(s), ` +
         'at least 2 are needed',
