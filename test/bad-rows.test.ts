@@ -302,9 +302,29 @@ describe('--on-bad-row skip', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       `amlprep: ${file}: every data row was rejected (2 rows; the first, at line 2: expected ` +
-        '11 fields, found 1)',
+        `11 fields, found 1); all are listed in ${join(dir, 'out', 'rejected_rows.csv')}`,
     );
     expect(result.stderr).not.toMatch(STACK_LINE);
+  });
+
+  // Fresh-user trial (session 17): the reasons past the first were shown nowhere.
+  it('lists every rejected row when none is left, and a later good run removes the list', async () => {
+    const dir = tempDir();
+    const good = badFixture('base.csv');
+    const header = readFileSync(good, 'utf8').split('\n')[0];
+    const file = join(dir, 'all-bad.csv');
+    writeFileSync(file, `${header}\ngarbage1\n\ngarbage2,x\n`);
+    const out = join(dir, 'out');
+
+    expect((await runCli(['run', file, '--out', out, '--on-bad-row', 'skip'])).code).toBe(2);
+    const listed = readFileSync(join(out, 'rejected_rows.csv'), 'utf8').trimEnd().split('\n');
+    expect(listed).toHaveLength(3);
+    expect(listed[1]).toMatch(/^.*,2,.*expected 11 fields, found 1.*garbage1/);
+    expect(listed[2]).toMatch(/^.*,4,.*expected 11 fields, found 2.*garbage2,x/);
+
+    const rerun = await runCli(['run', good, '--out', out, '--on-bad-row', 'skip']);
+    expect(rerun.code, rerun.stderr).not.toBe(1);
+    expect(existsSync(join(out, 'rejected_rows.csv'))).toBe(false);
   });
 
   // Fresh-user report (session 13): the NUL itself went into the CSV, where tools stop.

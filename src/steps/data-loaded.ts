@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 
 import type { Column, Payload } from '../checkpoint/payload.js';
 import { BadRowError, InputChangedError, InputError, WorkerError } from '../errors.js';
@@ -29,6 +30,7 @@ import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import { Pacer } from '../pipeline/pacer.js';
 import { planTransactions } from './chunk-plan.js';
 import { paidDifferences, restorePaid } from './paid-amounts.js';
+import { REJECTED_ROWS_FILE, writeRejectedRows } from '../output/rejected-rows.js';
 import type { Context } from '../pipeline/context.js';
 
 /**
@@ -147,22 +149,29 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     pace,
   );
   checkUnmatchedPatterns(ctx, loaded);
-  if (loaded.edges.rows === 0) throw everyRowRejected(path, loaded);
+  if (loaded.edges.rows === 0) {
+    // Skipped rows are listed even when none is left: the message names the first only (a
+    // fresh-user trial found the other reasons shown nowhere).
+    const listed = loaded.rejects.length > 0;
+    if (listed) writeRejectedRows(ctx.opts.out, loaded.rejects);
+    throw everyRowRejected(path, loaded, listed ? join(ctx.opts.out, REJECTED_ROWS_FILE) : null);
+  }
   noteWideSpan(ctx, tally, loaded);
   return { tally, loaded };
 }
 
 /**
- * No row is left to work on, so the run stops before writing rejected_rows.csv: the message
- * itself says how many were rejected and why the first was (a fresh-user trial found only
- * "every data row was rejected").
+ * No row is left to work on, so the run stops: the message says how many were rejected, why
+ * the first was (a fresh-user trial found only "every data row was rejected") and where the
+ * list of all of them is (`listed`).
  */
-function everyRowRejected(path: string, loaded: Loaded): InputError {
+function everyRowRejected(path: string, loaded: Loaded, listed: string | null): InputError {
   const ours = loaded.rejects.filter((r) => r.file === path);
   const first = ours[0];
   const rows = ours.length === 1 ? '1 row' : `${ours.length} rows`;
   const why = first === undefined ? '' : `; the first, at line ${first.line}: ${first.reason}`;
-  return new InputError(`${path}: every data row was rejected (${rows}${why})`);
+  const all = listed === null ? '' : `; all are listed in ${listed}`;
+  return new InputError(`${path}: every data row was rejected (${rows}${why})${all}`);
 }
 
 /** Ten years: AMLworld files span weeks, so a wider span is more likely a mistyped year. */
