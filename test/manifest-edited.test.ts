@@ -71,6 +71,14 @@ describe('a manifest.json edited into another shape', () => {
     expect(manifestShapeProblem(JSON.parse(original))).toBeNull();
   });
 
+  // CLI trial (session 17): a manifest of `[]` or `null` was said to be `"" is []`.
+  it.each([
+    [[], 'the whole file is [], not an object'],
+    [null, 'the whole file is null, not an object'],
+  ])('names the whole file when it is %j', (value, message) => {
+    expect(manifestShapeProblem(value)).toBe(message);
+  });
+
   it.each(EDITS)('is refused by inspect, export and readOutputs: %s', async (_, edit, words) => {
     const dir = sharedDir();
     cpSync(runDir, dir, { recursive: true });

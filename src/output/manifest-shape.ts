@@ -86,7 +86,9 @@ function check(value: unknown, at: string, shape: Shape): string | null {
 
 function problem(at: string, value: unknown, what: string): string {
   if (value === undefined) return `"${at}" is missing`;
-  return `"${at}" is ${JSON.stringify(value).slice(0, 40)}, not ${what}`;
+  // The whole file has no key to name (a trial saw `"" is [], not an object`).
+  const where = at === '' ? 'the whole file' : `"${at}"`;
+  return `${where} is ${JSON.stringify(value).slice(0, 40)}, not ${what}`;
 }
 
 function isLeaf(shape: Shape): shape is Leaf {
