@@ -401,6 +401,28 @@ describe('amlprep help, version and usage errors', () => {
     expectOneLineError(await runCli(['bogus']), 'bogus');
   });
 
+  // Session 17: a name every object inherits was taken for a command and crashed with a stack.
+  it.each(['toString', 'constructor', '__proto__'])(
+    'exits 2 with a one-line message for the command name %s',
+    async (name) => {
+      expectOneLineError(await runCli([name]), `unknown command '${name}'`);
+    },
+  );
+
+  // CLI trial (session 17): `amlprep help run` printed the general help.
+  it('gives a command its own help for `help <command>`, and refuses any other topic', async () => {
+    const asked = await runCli(['help', 'run']);
+    const flag = await runCli(['run', '--help']);
+
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toBe(flag.stdout);
+    expectOneLineError(
+      await runCli(['help', 'toString']),
+      "help takes one command name, got 'toString'",
+    );
+    expectOneLineError(await runCli(['help', 'run', 'x']), "got 'run x'");
+  });
+
   it('exits 2 with a one-line message for an unknown flag of any command', async () => {
     const out = tempDir();
     for (const args of [

@@ -21,6 +21,11 @@ const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
 };
 
+/** The command of that name; not what an object inherits (`amlprep toString` crashed). */
+function commandNamed(name: string | undefined): Command | undefined {
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
 const HELP = `amlprep — turn AMLworld transaction CSVs into graph-ML inputs
 
 Usage: amlprep <command> [options]
@@ -42,6 +47,13 @@ Exit codes: 0 success, 1 internal fault, 2 usage or data error, 130/143 interrup
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
 
+  // `amlprep help run` is `amlprep run --help`, as in git and npm.
+  if (name === 'help' && rest.length > 0) {
+    const topic = commandNamed(rest[0]);
+    if (topic !== undefined && rest.length === 1) return topic(['--help'], io);
+    io.stderr.write(`amlprep: help takes one command name, got '${rest.join(' ')}'\n`);
+    return EXIT.usage;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(HELP);
     return name === undefined ? EXIT.usage : EXIT.ok;
@@ -51,7 +63,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return EXIT.ok;
   }
 
-  const command = COMMANDS[name];
+  const command = commandNamed(name);
   if (command === undefined) {
     io.stderr.write(`amlprep: unknown command '${name}' (see 'amlprep --help')\n`);
     return EXIT.usage;
