@@ -308,7 +308,7 @@ describe('--on-bad-row skip', () => {
   });
 
   // Fresh-user trial (session 17): the reasons past the first were shown nowhere.
-  it('lists every rejected row when none is left, and a later good run removes the list', async () => {
+  it('lists every rejected row when none is left; a later good run removes the list', async () => {
     const dir = tempDir();
     const good = badFixture('base.csv');
     const header = readFileSync(good, 'utf8').split('\n')[0];

@@ -371,7 +371,7 @@ describe('a train split with too few minority rows for SMOTE', () => {
 
   // Fresh-user trial (session 17): the warning still came before the step's start, in text
   // and in JSON logs, where a parser files it under the step before.
-  it('comes after the step has started, as its events are ordered for the library too', async () => {
+  it('comes after the step has started, in the library events too', async () => {
     const ports = join(REPO, 'test', 'fixtures', 'tiny', 'ports.csv');
     const events: ProgressEvent[] = [];
 
