@@ -26,11 +26,11 @@ import {
 } from '../ingest/parse-chunk.js';
 import { readPatterns, type PatternIndex } from '../ingest/patterns.js';
 import { changedDuringRun } from '../ingest/read-file.js';
+import { REJECTED_ROWS_FILE, writeRejectedRows } from '../output/rejected-rows.js';
 import { runChunks, type ChunkTally } from '../pipeline/chunks.js';
 import { Pacer } from '../pipeline/pacer.js';
 import { planTransactions } from './chunk-plan.js';
 import { paidDifferences, restorePaid } from './paid-amounts.js';
-import { REJECTED_ROWS_FILE, writeRejectedRows } from '../output/rejected-rows.js';
 import type { Context } from '../pipeline/context.js';
 
 /**
