@@ -79,6 +79,16 @@ describe('a manifest.json edited into another shape', () => {
     expect(manifestShapeProblem(value)).toBe(message);
   });
 
+  // Trial C (session 17): showing a value nested 8,000 deep overflowed the stack (exit 1).
+  it('says a value nested too deep to show is not what it should be', () => {
+    const manifest = JSON.parse(original) as Json;
+    manifest.createdAt = JSON.parse(`${'['.repeat(8000)}${']'.repeat(8000)}`) as unknown;
+
+    expect(manifestShapeProblem(manifest)).toBe(
+      '"createdAt" is a value nested too deep to show, not a text',
+    );
+  });
+
   it.each(EDITS)('is refused by inspect, export and readOutputs: %s', async (_, edit, words) => {
     const dir = sharedDir();
     cpSync(runDir, dir, { recursive: true });

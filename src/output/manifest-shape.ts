@@ -88,7 +88,16 @@ function problem(at: string, value: unknown, what: string): string {
   if (value === undefined) return `"${at}" is missing`;
   // The whole file has no key to name (a trial saw `"" is [], not an object`).
   const where = at === '' ? 'the whole file' : `"${at}"`;
-  return `${where} is ${JSON.stringify(value).slice(0, 40)}, not ${what}`;
+  return `${where} is ${briefly(value)}, not ${what}`;
+}
+
+/** The start of a value as JSON; one nested thousands deep is only said to be (a trial's). */
+function briefly(value: unknown): string {
+  try {
+    return JSON.stringify(value).slice(0, 40);
+  } catch {
+    return 'a value nested too deep to show';
+  }
 }
 
 function isLeaf(shape: Shape): shape is Leaf {
