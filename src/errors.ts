@@ -112,6 +112,13 @@ export class OutputError extends AmlprepError {
 }
 
 /** The run was stopped by an AbortSignal or a signal. */
+/** The message of the AbortError that `abort()` without a reason gives, as this Node says it. */
+const DEFAULT_ABORT_MESSAGE = ((): string => {
+  const controller = new AbortController();
+  controller.abort();
+  return (controller.signal.reason as Error).message;
+})();
+
 export class AbortedError extends AmlprepError {
   constructor(message = 'run aborted', cause?: unknown) {
     super('ERR_AMLPREP_ABORTED', message, { user: true, cause });
@@ -123,10 +130,12 @@ export class AbortedError extends AmlprepError {
    */
   static of(signal: AbortSignal | null | undefined): AbortedError {
     const reason: unknown = signal?.reason;
+    // The default reason (an AbortError saying "This operation was aborted") says nothing;
+    // an AbortError given a message of its own does (a trial's DOMException lost it).
     const said =
       typeof reason === 'string'
         ? reason
-        : reason instanceof Error && reason.name !== 'AbortError'
+        : reason instanceof Error && reason.message !== DEFAULT_ABORT_MESSAGE
           ? reason.message
           : '';
     return new AbortedError(said === '' ? 'run aborted' : `run aborted: ${said}`, reason);

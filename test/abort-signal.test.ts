@@ -63,6 +63,12 @@ describe('run() with an AbortSignal', () => {
     ['an Error', new Error('deadline passed'), 'run aborted: deadline passed'],
     ['a string', 'shutting down', 'run aborted: shutting down'],
     ['nothing (the default AbortError)', undefined, 'run aborted'],
+    // Trial C (session 17): an AbortError with a message of its own lost it.
+    [
+      'an AbortError of its own',
+      new DOMException('custom stop', 'AbortError'),
+      'run aborted: custom stop',
+    ],
   ])('says the reason given to abort(), %s', async (_, reason, message) => {
     const controller = new AbortController();
     controller.abort(reason);
