@@ -182,13 +182,12 @@ async function allValid(ctx: Context): Promise<RunSummary | null> {
   const result = graph.result as { hashes: Record<string, string>; summary: RunSummary };
   const problem = await outputsIntact(ctx.opts.out, result.hashes);
   if (problem !== null) {
-    ctx.emit({ kind: 'note', step: 'graph_created', message: `outputs rewritten: ${problem}` });
+    // Said before any step starts, so as the run's own note, not graph_created's.
+    ctx.emit({ kind: 'note', step: null, message: `outputs rewritten: ${problem}` });
     return null;
   }
-  if (result.hashes.rejectedRows === NO_REJECTS && removeStrayRejects(ctx.opts.out)) {
-    const message = `${REJECTED_ROWS_FILE} removed: the run it would describe rejected no rows`;
-    ctx.emit({ kind: 'note', step: 'graph_created', message });
-  }
+  const strayRejects =
+    result.hashes.rejectedRows === NO_REJECTS && removeStrayRejects(ctx.opts.out);
   for (const step of STEPS) {
     const record = ctx.store.step(step)!;
     ctx.records[step] = record;
@@ -201,6 +200,10 @@ async function allValid(ctx: Context): Promise<RunSummary | null> {
     };
     ctx.outcomes.push(outcome);
     ctx.emit({ kind: 'step-start', step, chunks: record.chunks, reused: record.chunks });
+    if (step === 'graph_created' && strayRejects) {
+      const message = `${REJECTED_ROWS_FILE} removed: the run it would describe rejected no rows`;
+      ctx.emit({ kind: 'note', step, message });
+    }
     ctx.emit({ kind: 'step-end', step, loaded: true, seconds: 0 });
   }
   return result.summary;

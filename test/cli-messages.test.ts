@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -9,7 +9,7 @@ import { main } from '../src/cli/main.js';
 import { progressPrinter } from '../src/cli/progress.js';
 import { OptionError } from '../src/errors.js';
 import { run, type ProgressEvent } from '../src/index.js';
-import { REPO } from './helpers/paths.js';
+import { REPO, sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 import { bufferIo } from './helpers/buffer-io.js';
 
@@ -384,15 +384,50 @@ describe('a train split with too few minority rows for SMOTE', () => {
 
     const ofStep = events.filter((e) => e.step === 'imbalanced').map((e) => e.kind);
     expect(ofStep).toEqual(['step-start', 'warning', 'step-end']);
-    for (const [i, e] of events.entries()) {
-      if (e.kind !== 'note' && e.kind !== 'warning') continue;
-      if (e.step === null || e.message.endsWith('recomputing it')) continue;
-      const started = events.findIndex((s) => s.kind === 'step-start' && s.step === e.step);
-      expect(started, e.message).toBeGreaterThan(-1);
-      expect(started, e.message).toBeLessThan(i);
-    }
+    expectNotesInsideTheirSteps(events);
+  });
+
+  // Trial C (session 17): why a checkpoint was not used came before the step's start, and an
+  // edited output's note (graph_created's) before the first step.
+  it('has every note of a rerun inside its step, or as the run’s own', async () => {
+    const out = tempDir();
+    await run(sampleRunOptions(out));
+    const rerun = async (edit: () => void, seed = 42): Promise<ProgressEvent[]> => {
+      edit();
+      const events: ProgressEvent[] = [];
+      await run({ ...sampleRunOptions(out), seed, onProgress: (event) => events.push(event) });
+      return events;
+    };
+
+    const edited = await rerun(() => writeFileSync(join(out, 'manifest.json'), '{}\n'));
+    const stray = await rerun(() => writeFileSync(join(out, 'rejected_rows.csv'), 'x\n'));
+    const reseeded = await rerun(() => undefined, 5);
+
+    expect(edited[0]).toMatchObject({ kind: 'note', step: null });
+    expect((edited[0] as { message: string }).message).toMatch(/^outputs rewritten: /);
+    const notes = (events: ProgressEvent[]) =>
+      events.filter((e) => e.kind === 'note').map((e) => e.message);
+    expect(notes(stray)).toContain(
+      'rejected_rows.csv removed: the run it would describe rejected no rows',
+    );
+    expect(notes(reseeded).some((m) => m.startsWith('imbalanced: checkpoint out of date'))).toBe(
+      true,
+    );
+    for (const events of [edited, stray, reseeded]) expectNotesInsideTheirSteps(events);
   });
 });
+
+/** Each step's notes and warnings come after its start and before its end. */
+function expectNotesInsideTheirSteps(events: ProgressEvent[]): void {
+  for (const [i, e] of events.entries()) {
+    if ((e.kind !== 'note' && e.kind !== 'warning') || e.step === null) continue;
+    const started = events.findIndex((s) => s.kind === 'step-start' && s.step === e.step);
+    const ended = events.findIndex((s) => s.kind === 'step-end' && s.step === e.step);
+    expect(started, e.message).toBeGreaterThan(-1);
+    expect(started, e.message).toBeLessThan(i);
+    if (ended !== -1) expect(ended, e.message).toBeGreaterThan(i);
+  }
+}
 
 describe('a --sample of more rows than the file has', () => {
   // Second fresh-user trial (session 16): the run said so, --dry-run did not.

@@ -49,14 +49,16 @@ export async function step(
   // (recordProblem names those, rather than 'no checkpoint', when the step has no record.)
   const outdated =
     found !== null && found !== 'no checkpoint' && ctx.store.step(name) === undefined;
-  if (problem !== null && ((worthSaying && (ctx.resuming || resumeFrom !== null)) || outdated)) {
-    ctx.emit({ kind: 'note', step: name, message: `${name}: ${problem}; recomputing it` });
-  }
+  const why =
+    problem !== null && ((worthSaying && (ctx.resuming || resumeFrom !== null)) || outdated)
+      ? `${name}: ${problem}; recomputing it`
+      : null;
   if (ctx.signal?.aborted === true) throw AbortedError.of(ctx.signal);
 
   // Chunked steps announce themselves with their chunk count; the others are announced here.
-  // What a chunked step says while it plans (SMOTE skipped, say) is held until its start, so
-  // a log files it under this step rather than the one before (a fresh-user trial).
+  // What a chunked step says before it knows its chunks (why a checkpoint is not used, SMOTE
+  // skipped) is held until its start, so a log files it under this step rather than the one
+  // before (fresh-user trials).
   let announced = false;
   const held: ProgressEvent[] = [];
   const emit = ctx.emit;
@@ -72,6 +74,7 @@ export async function step(
     else emit(event);
   };
   if (!CHUNKED.has(name)) ctx.emit({ kind: 'step-start', step: name, chunks: 0, reused: 0 });
+  if (why !== null) ctx.emit({ kind: 'note', step: name, message: why });
   let done: StepWork;
   try {
     done = await work(record);
