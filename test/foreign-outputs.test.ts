@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 
 import { CheckpointStore } from '../src/checkpoint/store.js';
 import { main } from '../src/cli/main.js';
-import { run } from '../src/index.js';
+import { AbortedError, clean, run } from '../src/index.js';
 import { bufferIo } from './helpers/buffer-io.js';
 import { badFixture, sampleRunArgs, sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
@@ -182,6 +182,31 @@ describe('a run into a folder holding files under the output names', () => {
 
     expect(again.summary.edges).toBe(26_751);
   }, 60_000);
+
+  // Trial C (session 17): clean left the rejects list of a run stopped before its end, and
+  // every later run then refused the folder as holding a file amlprep did not write.
+  it('goes on after clean when a stopped skip run had written its rejects list', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'one-bad.csv');
+    writeFileSync(file, `${readFileSync(badFixture('base.csv'), 'utf8')}garbage\n`);
+    const out = join(dir, 'out');
+    const controller = new AbortController();
+    const options = { transactions: file, out, onBadRow: 'skip' as const };
+
+    const stopped = await run({
+      ...options,
+      signal: controller.signal,
+      onProgress: (e) => void (e.kind === 'step-end' && controller.abort()),
+    }).catch((error: unknown) => error);
+    expect(stopped).toBeInstanceOf(AbortedError);
+    expect(existsSync(join(out, 'rejected_rows.csv'))).toBe(true);
+
+    expect(clean(out)).toContain(join(out, 'rejected_rows.csv'));
+    const again = await run(options);
+
+    expect(again.summary.rejectedRows).toBe(1);
+    expect(readFileSync(join(out, 'rejected_rows.csv'), 'utf8')).toContain('garbage');
+  });
 });
 
 // Second fresh-user trial (session 9): any file named checkpoints.mdb made a folder pass

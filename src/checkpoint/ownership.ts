@@ -24,12 +24,14 @@ export function isAmlprepFolder(dir: string): boolean {
 /**
  * Output files of a run that never finished: the folder's store is amlprep's, but no
  * manifest of amlprep's describes them (a first run stopped by a full disk or a kill while
- * `graph_created` renamed its files into place). Once the store is gone nothing would show
- * they are amlprep's, and every later run would refuse the folder.
+ * `graph_created` renamed its files into place, or one that wrote its rejects list and
+ * stopped before its end). Once the store is gone nothing would show they are amlprep's, and
+ * every later run would refuse the folder.
  */
 export function unfinishedOutputs(dir: string): string[] {
   if (ourManifest(dir) || !CheckpointStore.isOurs(dir)) return [];
-  return Object.values(OUTPUT_FILES).filter((name) => isFile(dir, name));
+  const names = [...Object.values(OUTPUT_FILES), REJECTED_ROWS_FILE];
+  return names.filter((name) => isFile(dir, name));
 }
 
 /** Files under amlprep's output names in a folder that is not amlprep's. */
