@@ -274,21 +274,26 @@ describe('--dry-run', () => {
     expect(ran.err()).toContain(message);
   });
 
-  it('sizes the outputs so that the real ones stay under its upper estimate', async () => {
-    // The sample's accounts match no transaction: 26,771 nodes for 26,751 edges, far more
-    // than the likely tenth, so the real size lies between the two figures.
-    const out = join(tempDir(), 'o');
-    const io = bufferIo();
-    expect(await main([...sampleRunArgs(out), '--dry-run'], io)).toBe(0);
-    const [, likely, most] = /about (\d+) MiB, at most about (\d+) MiB/.exec(io.out())!;
+  // Trial C (session 17): the figures took SMOTE as 1:1 whatever --smote-ratio said.
+  it.each(['1', '20'])(
+    'sizes the outputs so that the real ones stay under its upper estimate (SMOTE to %s)',
+    async (ratio) => {
+      // The sample's accounts match no transaction: 26,771 nodes for 26,751 edges, far more
+      // than the likely tenth, so the real size lies between the two figures.
+      const out = join(tempDir(), 'o');
+      const io = bufferIo();
+      const args = [...sampleRunArgs(out), '--smote-ratio', ratio];
+      expect(await main([...args, '--dry-run'], io)).toBe(0);
+      const [, likely, most] = /about (\d+) MiB, at most about (\d+) MiB/.exec(io.out())!;
 
-    expect(await main([...sampleRunArgs(out), '--quiet'], bufferIo())).toBe(0);
-    const real = ['nodes', 'edges', 'train_resampled']
-      .map((f) => statSync(join(out, `${f}.arrow`)).size / 2 ** 20)
-      .reduce((a, b) => a + b);
-    expect(real).toBeGreaterThan(Number(likely));
-    expect(real).toBeLessThan(Number(most));
-  });
+      expect(await main([...args, '--quiet'], bufferIo())).toBe(0);
+      const real = ['nodes', 'edges', 'train_resampled']
+        .map((f) => statSync(join(out, `${f}.arrow`)).size / 2 ** 20)
+        .reduce((a, b) => a + b);
+      expect(real).toBeGreaterThan(Number(likely));
+      expect(real).toBeLessThan(Number(most));
+    },
+  );
 
   // Fresh-user trial (session 15): a small run's outputs were "about 0 MiB, at most about 0".
   it('gives a small run’s output size in KiB', async () => {

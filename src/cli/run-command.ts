@@ -444,16 +444,23 @@ function installSignalHandlers(controller: AbortController, io: CliIo, format: L
  * Rough size of the Arrow outputs before any row is parsed: per edge, ids, timestamp, label,
  * two dictionary codes and 36 float64 features (20 raw, 16 z); per resampled row, 20 float64
  * and a label; per node, 41 float64 features, an id and its text. Train is taken as the
- * split's first share and SMOTE 1:1 as doubling it. Nodes are likely the accounts file's
+ * split's first share; SMOTE to ratio r adds at most r times the majority rows, so train
+ * times 1 + r bounds it (a trial found ratio 20 sized as 1). Nodes are likely the accounts file's
  * lines or a tenth of the edges (HI-Small's ratio), whichever is more; at most, every edge
  * brings two new accounts.
  */
 function estimateOutputBytes(
   rows: number,
-  opts: { split: readonly string[]; imbalance: string; accounts: string | null },
+  opts: {
+    split: readonly string[];
+    imbalance: string;
+    smoteRatio: number;
+    accounts: string | null;
+  },
 ) {
   const edges = rows * (8 + 4 + 4 + 8 + 1 + 4 + 4 + 36 * 8);
-  const train = rows * Number(opts.split[0]) * (opts.imbalance === 'smote' ? 2 : 1);
+  const grown = opts.imbalance === 'smote' ? 1 + Math.max(0, opts.smoteRatio) : 1;
+  const train = rows * Number(opts.split[0]) * grown;
   const listed = opts.accounts === null ? 0 : lineCount(opts.accounts);
   const perNode = 41 * 8 + 4 + 24;
   const fixed = edges + train * (20 * 8 + 1);
