@@ -48,11 +48,31 @@ describe('a run stopped by a signal', () => {
     const cli = spawnCli(args(out));
     await cli.waitForStderr(/data_loaded: start/);
     cli.child.kill('SIGINT');
+    // Sent together, the two would arrive as one signal.
+    await cli.waitForStderr(/SIGINT received/);
     cli.child.kill('SIGINT');
     const stopped = await cli.done;
 
     expect(stopped.code, stopped.stderr).toBe(130);
     expect((await runCli(args(out))).code).toBe(0);
+  });
+
+  // Trial C (session 17): after a second signal the JSON log ended with a `signal` line; a
+  // reader waiting for the `interrupted` event with the exit code never got one.
+  it('ends a JSON log with the interrupted event after a second SIGINT too', async () => {
+    const cli = spawnCli([...args(tempDir()), '--log-format', 'json']);
+    await cli.waitForStderr(/"step":"data_loaded"/);
+    cli.child.kill('SIGINT');
+    // Two signals sent at once arrive as one: the second goes once the first is taken.
+    await cli.waitForStderr(/"kind":"signal"/);
+    cli.child.kill('SIGINT');
+    const stopped = await cli.done;
+
+    const lines = stopped.stderr.trim().split('\n');
+    const last = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(last).toMatchObject({ kind: 'interrupted', signal: 'SIGINT', exitCode: 130 });
+    for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
   });
 });
 

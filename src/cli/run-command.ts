@@ -421,12 +421,16 @@ function installSignalHandlers(controller: AbortController, io: CliIo, format: L
   };
   const handler = (signal: NodeJS.Signals): void => {
     if (state.signal !== null) {
-      say(
-        signal,
-        `amlprep: second ${signal}; exiting now (rerun to resume)\n`,
-        'second signal; exiting now (rerun to resume)',
+      // In JSON, the last line is the `interrupted` event with the exit code, as after one
+      // signal: a log reader waits for it (a trial found only a `signal` line).
+      const code = signalExitCode(signal);
+      const message = 'second signal; exiting now (rerun to resume)';
+      io.stderr.write(
+        format === 'json'
+          ? jsonInterrupted(signal, code, message)
+          : `amlprep: second ${signal}; exiting now (rerun to resume)\n`,
       );
-      process.exit(signalExitCode(signal));
+      process.exit(code);
     }
     state.signal = signal;
     say(
