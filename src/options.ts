@@ -135,8 +135,9 @@ const KNOWN_KEYS: Record<keyof RunOptions, true> = {
 
 /** Validates every option once, at the library boundary; messages name the option. */
 export function resolveOptions(options: RunOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new OptionError('options must be an object');
+  // An array is an object too, and was refused only as lacking `transactions` (a trial's).
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new OptionError(`options must be an object, got ${shown(options)}`);
   }
   rejectUnknownKeys(options, Object.keys(KNOWN_KEYS));
   checkHooks(options);

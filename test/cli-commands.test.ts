@@ -416,10 +416,12 @@ describe('amlprep help, version and usage errors', () => {
 
     expect(asked.code).toBe(0);
     expect(asked.stdout).toBe(flag.stdout);
-    expectOneLineError(
-      await runCli(['help', 'toString']),
-      "help takes one command name, got 'toString'",
-    );
+    expectOneLineError(await runCli(['help', 'toString']), "unknown command 'toString'");
+    for (const word of ['help', '-h', '--help']) {
+      const general = await runCli(['help', word]);
+      expect(general.code, word).toBe(0);
+      expect(general.stdout, word).toContain('Usage: amlprep <command>');
+    }
     expectOneLineError(await runCli(['help', 'run', 'x']), "got 'run x'");
   });
 

@@ -6,7 +6,16 @@ import { readdirSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { clean, exportRun, inspectRun, OptionError, readOutputs, status } from '../src/index.js';
+import {
+  clean,
+  exportRun,
+  generate,
+  inspectRun,
+  OptionError,
+  readOutputs,
+  run,
+  status,
+} from '../src/index.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('library-arguments');
@@ -47,6 +56,10 @@ describe('library arguments of the wrong kind', () => {
       'options must be an object, got an array ([])',
     ],
     ['clean []', (d) => clean(d, [] as never), 'options must be an object, got an array ([])'],
+    // Trial C (session 17): an array was refused only as lacking `transactions`.
+    ['run([])', () => run([] as never), 'options must be an object, got an array ([])'],
+    ['generate([])', () => generate([] as never), 'options must be an object, got an array ([])'],
+    ['run(7)', () => run(7 as never), 'options must be an object, got 7'],
     // Library trial (session 17): status took any second argument without a word.
     ['status "x"', (d) => status(d, 'x' as never), 'options must be an object, got "x"'],
     ['status json', (d) => status(d, { json: true } as never), 'unknown option json'],

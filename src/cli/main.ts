@@ -21,6 +21,11 @@ const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
 };
 
+/** `help`, `--help` or `-h`: after `help`, they ask for the general help too. */
+function isHelpWord(word: string | undefined): boolean {
+  return word === 'help' || word === '--help' || word === '-h';
+}
+
 /** The command of that name; not what an object inherits (`amlprep toString` crashed). */
 function commandNamed(name: string | undefined): Command | undefined {
   return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
@@ -48,10 +53,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const [name, ...rest] = argv;
 
   // `amlprep help run` is `amlprep run --help`, as in git and npm.
-  if (name === 'help' && rest.length > 0) {
+  if (name === 'help' && rest.length > 0 && !isHelpWord(rest[0])) {
     const topic = commandNamed(rest[0]);
-    if (topic !== undefined && rest.length === 1) return topic(['--help'], io);
-    io.stderr.write(`amlprep: help takes one command name, got '${rest.join(' ')}'\n`);
+    if (rest.length > 1) {
+      io.stderr.write(`amlprep: help takes one command name, got '${rest.join(' ')}'\n`);
+      return EXIT.usage;
+    }
+    if (topic !== undefined) return topic(['--help'], io);
+    io.stderr.write(`amlprep: unknown command '${rest[0]}' (see 'amlprep --help')\n`);
     return EXIT.usage;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

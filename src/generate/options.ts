@@ -54,8 +54,9 @@ export function resolveGenerateOptions(
   options: GenerateOptions,
   nameOf: OptionNamer = (option) => `options.${option}`,
 ): ResolvedGenerateOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new OptionError('options must be an object');
+  // An array is an object too, and was refused only as lacking `transactions` (a trial's).
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new OptionError(`options must be an object, got ${shown(options)}`);
   }
   // A misspelt key (`accountsout`) would leave that file unwritten without a word.
   rejectUnknownKeys(options, Object.keys(KNOWN_KEYS));
