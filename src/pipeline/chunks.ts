@@ -74,6 +74,9 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
   // has said so): dropped now, as a finished step drops them, or each stopped attempt would
   // add its own to what `status` counts.
   await ctx.store.dropStaleChunks(job.step, fp);
+  // A stop that came while the step planned: no start is announced for a step that will not
+  // run (a trial's log showed the next step starting after the stop was acknowledged).
+  if (ctx.signal?.aborted === true) throw AbortedError.of(ctx.signal);
   ctx.emit({ kind: 'step-start', step: job.step, chunks: job.count, reused: tally.reused });
 
   const failures: { index: number; error: unknown }[] = [];
