@@ -6,10 +6,12 @@ import { holdEarlySignals } from '../dist/src/cli/early-signals.js';
 holdEarlySignals();
 const { main } = await import('../dist/src/cli/main.js');
 
-// `amlprep status dir | head` closes the pipe early; that is not an error worth a stack trace.
+// A reader that goes away early (`amlprep status dir | head`, a log collector that dies) is no
+// reason to stop: what is left to print is dropped, and the command finishes with its own exit
+// code. Exiting at once, with 0, left a run's work undone and its folder locked (a trial's).
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
     throw error;
   });
 }
