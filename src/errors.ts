@@ -131,12 +131,13 @@ export class AbortedError extends AmlprepError {
   static of(signal: AbortSignal | null | undefined): AbortedError {
     const reason: unknown = signal?.reason;
     // The default reason (an AbortError saying "This operation was aborted") says nothing;
-    // an AbortError given a message of its own does (a trial's DOMException lost it).
+    // any other with a message says it: an AbortError of its own, a plain object (trials).
+    const message = (reason as { message?: unknown } | null | undefined)?.message;
     const said =
       typeof reason === 'string'
         ? reason
-        : reason instanceof Error && reason.message !== DEFAULT_ABORT_MESSAGE
-          ? reason.message
+        : typeof message === 'string' && message !== DEFAULT_ABORT_MESSAGE
+          ? message
           : '';
     return new AbortedError(said === '' ? 'run aborted' : `run aborted: ${said}`, reason);
   }

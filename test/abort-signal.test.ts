@@ -69,6 +69,8 @@ describe('run() with an AbortSignal', () => {
       new DOMException('custom stop', 'AbortError'),
       'run aborted: custom stop',
     ],
+    ['an object with a message', { message: 'object stop' }, 'run aborted: object stop'],
+    ['an object without one', { code: 3 }, 'run aborted'],
   ])('says the reason given to abort(), %s', async (_, reason, message) => {
     const controller = new AbortController();
     controller.abort(reason);
