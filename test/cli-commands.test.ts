@@ -390,6 +390,15 @@ describe('amlprep help, version and usage errors', () => {
     }
   });
 
+  // Trial D (session 17): with no command the usage went to stdout, though the exit was 2.
+  it('gives the usage on stderr with exit 2 when no command is named', async () => {
+    const result = await runCli([]);
+
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^amlprep — .*\n\nUsage: amlprep <command>/);
+  });
+
   it('prints the package version with --version', async () => {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string };
     const result = await runCli(['--version']);

@@ -63,9 +63,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stderr.write(`amlprep: unknown command '${rest[0]}' (see 'amlprep --help')\n`);
     return EXIT.usage;
   }
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  // Asked for, the help is the answer (stdout, 0); with no command at all it is the usage
+  // error's message (stderr, 2), as a trial expected.
+  if (name === undefined) {
+    io.stderr.write(HELP);
+    return EXIT.usage;
+  }
+  if (isHelpWord(name)) {
     io.stdout.write(HELP);
-    return name === undefined ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
     io.stdout.write(`${packageVersion()}\n`);
