@@ -422,9 +422,11 @@ describe('amlprep help, version and usage errors', () => {
   it('gives a command its own help for `help <command>`, and refuses any other topic', async () => {
     const asked = await runCli(['help', 'run']);
     const flag = await runCli(['run', '--help']);
+    const before = await runCli(['--help', 'run']);
 
     expect(asked.code).toBe(0);
     expect(asked.stdout).toBe(flag.stdout);
+    expect(before.stdout).toBe(flag.stdout);
     expectOneLineError(await runCli(['help', 'toString']), "unknown command 'toString'");
     for (const word of ['help', '-h', '--help']) {
       const general = await runCli(['help', word]);

@@ -70,6 +70,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return EXIT.usage;
   }
   if (isHelpWord(name)) {
+    // `amlprep --help run` asks for run's help as `amlprep help run` does.
+    const topic = rest.length === 1 ? commandNamed(rest[0]) : undefined;
+    if (topic !== undefined) return topic(['--help'], io);
     io.stdout.write(HELP);
     return EXIT.ok;
   }
