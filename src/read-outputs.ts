@@ -7,6 +7,8 @@ import { RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
 import { refuseSpecialFiles } from './checkpoint/ownership.js';
 import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
 import { InputError } from './errors.js';
+import { kindOf } from './file-kind.js';
+import { cannotRead } from './ingest/read-file.js';
 import type { Manifest } from './output/manifest.js';
 import { manifestShapeProblem } from './output/manifest-shape.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
@@ -214,12 +216,7 @@ function regularFile(path: string): void {
     throw cannotRead(path, error);
   }
   if (stats.isDirectory()) throw new InputError(`${path}: is a folder, not an output file`);
-  if (!stats.isFile()) throw new InputError(`${path}: not a regular file`);
-}
-
-function cannotRead(path: string, error: unknown): InputError {
-  const code = (error as NodeJS.ErrnoException).code ?? 'error';
-  return new InputError(`${path}: cannot read (${code})`, error);
+  if (!stats.isFile()) throw new InputError(`${path}: not a regular file (${kindOf(stats)})`);
 }
 
 async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Promise<void> {

@@ -31,6 +31,11 @@ function commandNamed(name: string | undefined): Command | undefined {
   return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 }
 
+function unknownCommand(name: string, io: CliIo): number {
+  io.stderr.write(`amlprep: unknown command '${name}' (see 'amlprep --help')\n`);
+  return EXIT.usage;
+}
+
 const HELP = `amlprep — turn AMLworld transaction CSVs into graph-ML inputs
 
 Usage: amlprep <command> [options]
@@ -60,8 +65,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return EXIT.usage;
     }
     if (topic !== undefined) return topic(['--help'], io);
-    io.stderr.write(`amlprep: unknown command '${rest[0]}' (see 'amlprep --help')\n`);
-    return EXIT.usage;
+    return unknownCommand(rest[0]!, io);
   }
   // Asked for, the help is the answer (stdout, 0); with no command at all it is the usage
   // error's message (stderr, 2), as a trial expected.
@@ -82,10 +86,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
 
   const command = commandNamed(name);
-  if (command === undefined) {
-    io.stderr.write(`amlprep: unknown command '${name}' (see 'amlprep --help')\n`);
-    return EXIT.usage;
-  }
+  if (command === undefined) return unknownCommand(name, io);
   try {
     return await command(rest, io);
   } catch (error) {

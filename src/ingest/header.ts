@@ -1,7 +1,7 @@
 import { closeSync, readSync } from 'node:fs';
 
 import { InputError } from '../errors.js';
-import { openInput } from './read-file.js';
+import { cannotRead, openInput } from './read-file.js';
 
 export const TRANSACTION_COLUMNS = [
   'Timestamp',
@@ -90,8 +90,7 @@ function readHead(path: string): Buffer {
     const n = readSync(fd, buf, 0, MAX_HEADER, 0);
     return buf.subarray(0, n);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError(`${path}: cannot read (${code})`, error);
+    throw cannotRead(path, error);
   } finally {
     closeSync(fd);
   }

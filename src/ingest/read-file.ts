@@ -37,7 +37,7 @@ export function readInput(path: string): Buffer {
     return readInto(fd, path, Buffer.allocUnsafe(size), 0, size);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new InputError(`${path}: cannot read (${codeOf(error)})`, error);
+    throw cannotRead(path, error);
   } finally {
     closeSync(fd);
   }
@@ -74,6 +74,11 @@ export function changedDuringRun(path: string, how: string): InputChangedError {
     `${path}: changed during the run (${how}); the outputs would match neither version, so ` +
       'the run stops: rerun once nothing changes the file any more',
   );
+}
+
+/** A read that failed, as a one-line user error naming the system's code. */
+export function cannotRead(path: string, error: unknown): InputError {
+  return new InputError(`${path}: cannot read (${codeOf(error)})`, error);
 }
 
 function codeOf(error: unknown): string {
