@@ -37,6 +37,9 @@ describe('a run stopped by a signal', () => {
       expect(stopped.code, stopped.stderr).toBe(code);
       expect(stopped.stderr).toContain('Rerun the same command to resume');
       expect(stopped.stderr).not.toMatch(STACK_LINE);
+      // Off a terminal there is no progress bar to end: the message is the log's next line.
+      expect(stopped.stderr).toMatch(new RegExp(`^amlprep: ${sig} received`, 'm'));
+      expect(stopped.stderr).not.toMatch(/^\n|\n\n/);
       const rerun = await runCli(args(out));
       expect(rerun.code, rerun.stderr).toBe(0);
       expect(sha256Of(out)).toEqual(sha256Of(clean));
@@ -73,6 +76,25 @@ describe('a run stopped by a signal', () => {
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(last).toMatchObject({ kind: 'interrupted', signal: 'SIGINT', exitCode: 130 });
     for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
+  });
+
+  it('names the step a signal came in on its JSON lines', async () => {
+    const cli = spawnCli([...args(tempDir()), '--log-format', 'json']);
+    await cli.waitForStderr(/"kind":"chunk-done","step":"data_loaded"/);
+    cli.child.kill('SIGTERM');
+    const stopped = await cli.done;
+
+    const events = stopped.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(stopped.code, stopped.stderr).toBe(143);
+    const signal = events.find((e) => e.kind === 'signal')!;
+    // The step that had started last and not ended: the sample's steps take milliseconds, so
+    // which one it is depends on when the signal lands.
+    const running = events.filter((e) => e.kind === 'step-start').at(-1)!.step;
+    expect(signal).toMatchObject({ step: running, signal: 'SIGTERM' });
+    expect(events.at(-1)).toMatchObject({ kind: 'interrupted', step: running });
   });
 });
 

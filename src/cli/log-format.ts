@@ -146,11 +146,13 @@ export function jsonInterrupted(
   signal: NodeJS.Signals,
   exitCode: number,
   message: string,
+  step: StepName | null,
   clock: () => number = Date.now,
 ): string {
   return `${JSON.stringify({
     time: new Date(clock()).toISOString(),
     kind: 'interrupted',
+    step,
     signal,
     exitCode,
     message,

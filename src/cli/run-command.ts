@@ -25,6 +25,7 @@ import {
   type RunOptions,
   type StepName,
 } from '../options.js';
+import type { ProgressEvent } from '../events.js';
 import { status, type StepStatus } from '../status.js';
 import { run, workersWarning } from '../run.js';
 import { decimal, integer, parse } from './args.js';
@@ -162,10 +163,14 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
 
   const controller = new AbortController();
   const stop = installSignalHandlers(controller, io, format);
+  const print = format === 'json' ? jsonProgressPrinter(io, quiet) : progressPrinter(io, quiet);
   try {
     const result = await run({
       ...options(),
-      onProgress: format === 'json' ? jsonProgressPrinter(io, quiet) : progressPrinter(io, quiet),
+      onProgress: (event) => {
+        stop.follow(event);
+        print(event);
+      },
       signal: controller.signal,
     });
     io.stdout.write(format === 'json' ? jsonSummary(result) : formatSummary(result));
@@ -183,7 +188,9 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
         `stopped by ${stop.signal}; finished chunks are recorded. ` +
         `Rerun the same command to resume.`;
       io.stderr.write(
-        format === 'json' ? jsonInterrupted(stop.signal, code, message) : `amlprep: ${message}\n`,
+        format === 'json'
+          ? jsonInterrupted(stop.signal, code, message, stop.step)
+          : `amlprep: ${message}\n`,
       );
       return code;
     }
@@ -403,16 +410,29 @@ function kebab(name: string): string {
 /**
  * SIGINT/SIGTERM: stop taking chunks, let those in flight finish and be recorded, then exit
  * 130/143. A second signal exits at once; the store stays consistent because every record is
- * written in a transaction.
+ * written in a transaction. `follow` is given every progress event, so that the JSON lines of
+ * a stop name the step it came in (null between steps).
  */
 function installSignalHandlers(controller: AbortController, io: CliIo, format: LogFormat) {
-  const state = { signal: null as NodeJS.Signals | null, remove: () => {} };
+  const state = {
+    signal: null as NodeJS.Signals | null,
+    step: null as StepName | null,
+    follow(event: ProgressEvent): void {
+      if (event.kind === 'step-start') state.step = event.step;
+      if (event.kind === 'step-end') state.step = null;
+    },
+    remove: () => {},
+  };
+  // On a terminal the line break ends the progress bar, or the `^C` the terminal echoed;
+  // elsewhere it would be a blank line in the log.
+  const lineBreak = io.stderr.isTTY === true ? '\n' : '';
   const say = (signal: NodeJS.Signals, text: string, json: string): void => {
     io.stderr.write(
       format === 'json'
         ? `${JSON.stringify({
             time: new Date().toISOString(),
             kind: 'signal',
+            step: state.step,
             signal,
             message: json,
           })}\n`
@@ -427,7 +447,7 @@ function installSignalHandlers(controller: AbortController, io: CliIo, format: L
       const message = 'second signal; exiting now (rerun to resume)';
       io.stderr.write(
         format === 'json'
-          ? jsonInterrupted(signal, code, message)
+          ? jsonInterrupted(signal, code, message, state.step)
           : `amlprep: second ${signal}; exiting now (rerun to resume)\n`,
       );
       process.exit(code);
@@ -435,7 +455,7 @@ function installSignalHandlers(controller: AbortController, io: CliIo, format: L
     state.signal = signal;
     say(
       signal,
-      `\namlprep: ${signal} received; finishing the chunks in flight…\n`,
+      `${lineBreak}amlprep: ${signal} received; finishing the chunks in flight…\n`,
       'finishing the chunks in flight',
     );
     controller.abort();
