@@ -183,7 +183,7 @@ async function allValid(ctx: Context): Promise<RunSummary | null> {
   const problem = await outputsIntact(ctx.opts.out, result.hashes);
   if (problem !== null) {
     // Said before any step starts, so as the run's own note, not graph_created's.
-    ctx.emit({ kind: 'note', step: null, message: `outputs rewritten: ${problem}` });
+    ctx.emit({ kind: 'note', step: null, message: `rewriting the outputs: ${problem}` });
     return null;
   }
   const strayRejects =
