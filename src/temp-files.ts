@@ -1,7 +1,8 @@
 import { constants, lstatSync, openSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 
 /**
- * Temporary files this process is writing: a generated file's `<path>.partial-<pid>`, an
+ * Temporary files this process is writing: a generated file's `<path>.partial-<pid>-<n>`, an
  * export's `<file>.tmp`. Their writers remove them on success or failure; a signal that ends
  * the process skips that, so the CLI's signal handler removes what is listed here. Nothing
  * here installs a handler or prints.
@@ -20,12 +21,13 @@ export function untrackTempFile(path: string): void {
 }
 
 /**
- * Removes the temporary files listed since `before` (a `trackedTempFiles()` taken earlier):
- * those a failed command had opened and not yet removed itself.
+ * Removes the temporary files listed since `before` (a `trackedTempFiles()` taken earlier)
+ * inside folder `under`: those a failed command had opened there and not yet removed itself.
  */
-export function removeTempFilesSince(before: ReadonlySet<string>): void {
+export function removeTempFilesSince(before: ReadonlySet<string>, under: string): void {
+  const prefix = under.endsWith(sep) ? under : under + sep;
   for (const path of [...writing]) {
-    if (before.has(path)) continue;
+    if (before.has(path) || !resolve(path).startsWith(prefix)) continue;
     rmSync(path, { force: true });
     writing.delete(path);
   }

@@ -184,12 +184,13 @@ describe('generate into a path it cannot write', () => {
     const dir = tempDir();
     const unlisted: string[] = [];
     for (let i = 0; i < 50; i++) {
-      const path = join(dir, `tx${i}.csv`);
-      const temp = `${path}.partial-${process.pid}`;
+      const prefix = `tx${i}.csv.partial-${process.pid}-`;
       let open = true;
-      const opened = FileSink.open(path, 1024).finally(() => (open = false));
+      const opened = FileSink.open(join(dir, `tx${i}.csv`), 1024).finally(() => (open = false));
       while (open) {
-        if (existsSync(temp) && !isTrackedTempFile(temp)) unlisted.push(temp);
+        for (const name of readdirSync(dir).filter((n) => n.startsWith(prefix))) {
+          if (!isTrackedTempFile(join(dir, name))) unlisted.push(name);
+        }
         await new Promise((resolve) => setImmediate(resolve));
       }
       await (await opened).abort();

@@ -48,7 +48,7 @@ describe('temporary files of a process stopped by a signal', () => {
     await until(() => readdirSync(dir).some((f) => f.includes('.partial-')));
     killed.child.kill('SIGKILL');
     expect((await killed.done).signal).toBe('SIGKILL');
-    const left = `transactions.csv.partial-${killed.child.pid}`;
+    const left = `transactions.csv.partial-${killed.child.pid}-1`;
     expect(readdirSync(dir)).toEqual([left]);
     // A running process's partial file and another output's are not this generate's to take.
     const alive = spawn('sleep', ['30']);

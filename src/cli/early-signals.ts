@@ -7,7 +7,7 @@ import { signalExitCode } from './io.js';
  * hundred ms, during which a signal with no listener would end the process without a word.
  * The launcher holds them first with this module, which imports next to nothing; `run` takes
  * them over with its own handlers before it touches the output folder. On the way out the
- * temporary files being written (a generated file's `.partial-<pid>`, an export's `.tmp`)
+ * temporary files being written (a generated file's `.partial-<pid>-<n>`, an export's `.tmp`)
  * are removed.
  */
 function stopped(signal: NodeJS.Signals): void {

@@ -3,8 +3,10 @@ import { join, resolve } from 'node:path';
 import { makeOutputFolder } from '../checkpoint/folder.js';
 import { keptFiles } from './atomic-file.js';
 import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
+import { claimPaths } from '../busy-paths.js';
 import { OptionError } from '../errors.js';
 import { readManifest } from '../read-outputs.js';
+import type { Manifest } from '../output/manifest.js';
 import {
   removeEmptyFolder,
   removeTempFilesSince,
@@ -62,6 +64,21 @@ export async function exportRun(
   if (options.transactions != null) pathArgument(options.transactions, 'options.transactions');
   const manifest = readManifest(dir);
   const target = resolve(out ?? join(dir, format));
+  const release = claimPaths([target], 'exportRun()');
+  try {
+    return await exportClaimed(dir, format, manifest, target, options);
+  } finally {
+    release();
+  }
+}
+
+async function exportClaimed(
+  dir: string,
+  format: ExportFormat,
+  manifest: Manifest,
+  target: string,
+  options: ExportOptions,
+): Promise<ExportResult> {
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
   // folder and the reason (an OutputError), not an internal fault.
   const made = makeOutputFolder(target);
@@ -98,8 +115,9 @@ export async function exportRun(
   } catch (error) {
     // A refusal (a changed --transactions file, a file of another run, a folder at one of
     // the names) leaves none of the files it had opened, nor the empty folders it made;
-    // rmdir removes nothing that holds a file.
-    removeTempFilesSince(before);
+    // rmdir removes nothing that holds a file. Only files in its folder are this export's:
+    // another call of this process may be writing elsewhere meanwhile.
+    removeTempFilesSince(before, target);
     for (const folder of [...made].reverse()) if (!removeEmptyFolder(folder)) break;
     throw error;
   } finally {

@@ -9,6 +9,9 @@ import { trackTempFile, untrackTempFile } from '../temp-files.js';
 
 export const SINK_BUFFER_BYTES = 8 * 1024 * 1024;
 
+/** Sinks this process has opened, for unique temporary names. */
+let opened = 0;
+
 /**
  * A file written through two large buffers: producers fill `buffer` in place, `drain()` hands
  * it to the disk and swaps in the other one, so formatting the next 8 MiB overlaps writing
@@ -36,7 +39,9 @@ export class FileSink {
   }
 
   static async open(path: string, size = SINK_BUFFER_BYTES): Promise<FileSink> {
-    const temp = `${path}.partial-${process.pid}`;
+    // The pid names the writer for removeDeadPartials; the count keeps the calls of one
+    // process apart.
+    const temp = `${path}.partial-${process.pid}-${++opened}`;
     // Caught before any row is generated, instead of at the final rename.
     if ((await stat(path).catch(() => null))?.isDirectory() === true) {
       throw new OutputError(`cannot write ${path}: it is a directory (give a file path)`);
@@ -94,7 +99,7 @@ export class FileSink {
 
   /**
    * Flushes, closes and moves the file to its final name; returns its size. On failure the
-   * temporary file is removed, so nothing named `<path>.partial-<pid>` is left behind.
+   * temporary file is removed, so nothing named `<path>.partial-<pid>-<n>` is left behind.
    */
   async close(): Promise<number> {
     try {
@@ -140,13 +145,13 @@ async function writeAll(handle: FileHandle, data: Buffer, length: number): Promi
 
 /** Names the file asked for, not its temporary name, and the reason in words. */
 function outputError(path: string, cause: unknown): OutputError {
-  // Node's own words end in the call and the temporary path: `…, open 'x.csv.partial-1'`.
+  // Node's own words end in the call and the temporary path: `…, open 'x.csv.partial-1-1'`.
   const reason = describeWriteError(cause).replace(/, \w+ '[^']*'$/, '');
   return new OutputError(`cannot write ${path} (${reason})`, cause);
 }
 
 /**
- * Removes `FILE.partial-<pid>` files of `path` left by a generate that was killed (SIGKILL
+ * Removes `FILE.partial-<pid>-<n>` files of `path` left by a generate that was killed (SIGKILL
  * gives it no chance to remove its own): those of a pid that is no longer running on this
  * machine. A running generate's partial file, or any other file, is left alone.
  */
@@ -155,8 +160,9 @@ async function removeDeadPartials(path: string): Promise<void> {
   const names = await readdir(dirname(path)).catch(() => [] as string[]);
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
-    const pid = name.slice(prefix.length);
-    if (!/^[1-9]\d{0,9}$/.test(pid) || isProcessAlive(Number(pid))) continue;
+    // `<pid>-<count>`, or `<pid>` as written before the count was added.
+    const pid = /^([1-9]\d{0,9})(?:-[1-9]\d{0,15})?$/.exec(name.slice(prefix.length))?.[1];
+    if (pid === undefined || isProcessAlive(Number(pid))) continue;
     await rm(join(dirname(path), name), { force: true }).catch(() => undefined);
   }
 }

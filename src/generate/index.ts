@@ -1,5 +1,6 @@
 import { lstatSync, type Stats } from 'node:fs';
 
+import { claimPaths } from '../busy-paths.js';
 import { OutputError } from '../errors.js';
 import { kindOf } from '../file-kind.js';
 import { writeAccounts } from './accounts-file.js';
@@ -48,6 +49,20 @@ export interface GenerateResult {
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const resolved = resolveGenerateOptions(options);
+  const release = claimPaths(outputPaths(resolved), 'generate()');
+  try {
+    return await generateClaimed(resolved);
+  } finally {
+    release();
+  }
+}
+
+function outputPaths(resolved: ResolvedGenerateOptions): string[] {
+  const paths = [resolved.out, resolved.accountsOut, resolved.patternsOut];
+  return paths.filter((path): path is string => path !== undefined);
+}
+
+async function generateClaimed(resolved: ResolvedGenerateOptions): Promise<GenerateResult> {
   refuseExisting(resolved);
   const world = buildWorld(resolved.accounts, resolved.seed);
 
