@@ -1,12 +1,15 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { LockedError } from '../src/errors.js';
+import { run } from '../src/index.js';
+
 import { runCli, spawnCli, STACK_LINE } from './helpers/cli.js';
 import { sha256Of } from './helpers/hash.js';
-import { sampleRunArgs } from './helpers/paths.js';
+import { SAMPLE_ROWS, sampleRunArgs, sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 // Issue "crash-proof resume": SIGINT/SIGTERM stop cleanly with 130/143 and a resume line;
@@ -154,6 +157,34 @@ describe('one run per output folder', () => {
     const result = await runCli(args(out));
 
     expect(result.code, result.stderr).toBe(0);
+  });
+
+  // Trial F (session 18) found the message below naming the caller's own pid; a container
+  // restarts its job with the same pid, so a lock its killed run left looked held forever.
+  it('takes over a lock naming this process from before it started (a restarted container)', async () => {
+    const out = tempDir();
+    const earlier = { pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' };
+    writeFileSync(join(out, 'amlprep.lock'), JSON.stringify(earlier));
+
+    const result = await run(sampleRunOptions(out, 10_000));
+
+    expect(result.summary.edges).toBe(SAMPLE_ROWS);
+    expect(existsSync(join(out, 'amlprep.lock'))).toBe(false);
+  });
+
+  it('refuses a second run of the same process on one folder, saying so', async () => {
+    const out = tempDir();
+
+    const [first, second] = await Promise.allSettled([
+      run(sampleRunOptions(out, 10_000)),
+      run(sampleRunOptions(out, 10_000)),
+    ]);
+
+    expect(first.status).toBe('fulfilled');
+    const error = (second as PromiseRejectedResult).reason as Error;
+    expect(error).toBeInstanceOf(LockedError);
+    expect(error.message).toMatch(/is in use by another run of this process \(started \d{4}-/);
+    expect(error.message).not.toContain(`pid ${process.pid}`);
   });
 
   it('takes over a lock file torn by a kill mid-write', async () => {

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,7 +13,12 @@ interface Holder {
   pid: number;
   host: string;
   startedAt: string;
+  /** Random, per lock taken: tells this process's own locks from an earlier one's. */
+  token?: string;
 }
+
+/** Tokens of the locks this process holds now. */
+const heldHere = new Set<string>();
 
 /**
  * One run per output folder. The lock file names its holder; a holder on this host whose
@@ -21,13 +27,19 @@ interface Holder {
  */
 export function acquireLock(dir: string): { release: () => void } {
   const path = join(dir, LOCK_FILE);
-  const me: Holder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const me: Holder = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    token: randomUUID(),
+  };
 
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, JSON.stringify(me));
       closeSync(fd);
+      heldHere.add(me.token!);
       return { release: () => releaseIfOurs(path, me) };
     } catch (error) {
       if (errnoName(error) !== 'EEXIST') throw cannotWrite(dir, `creating ${LOCK_FILE}`, error);
@@ -56,6 +68,12 @@ export function refuseIfHeld(dir: string): void {
   const path = join(dir, LOCK_FILE);
   const holder = readHolder(path);
   if (holder === null || !isAlive(holder)) return;
+  if (isThisProcess(holder)) {
+    throw new LockedError(
+      `${dir} is in use by another run of this process (started ${holder.startedAt}); ` +
+        'wait for it to settle before starting another there',
+    );
+  }
   throw new LockedError(
     `${dir} is in use by another amlprep run (pid ${holder.pid} on ${holder.host}, ` +
       `started ${holder.startedAt}); wait for it to finish or stop it first (if no amlprep ` +
@@ -79,17 +97,34 @@ function readHolder(path: string): Holder | null {
   if (!Number.isSafeInteger(pid) || (pid as number) <= 0 || typeof host !== 'string') return null;
   // A start time is only shown; one missing says so rather than "started undefined".
   const when = typeof startedAt === 'string' ? startedAt : 'at an unknown time';
-  return { pid: pid as number, host, startedAt: when };
+  const token = typeof holder.token === 'string' ? holder.token : undefined;
+  return { pid: pid as number, host, startedAt: when, ...(token === undefined ? {} : { token }) };
 }
 
+/**
+ * A holder with this process's pid is alive only when this process took that lock: a
+ * container restarts its job with the same pid (often 1), and a lock its killed run left
+ * then named a pid that looked alive forever.
+ */
 function isAlive(holder: Holder): boolean {
   if (holder.host !== hostname()) return true;
+  if (holder.pid === process.pid) return isThisProcess(holder);
   return isProcessAlive(holder.pid);
 }
 
+function isThisProcess(holder: Holder): boolean {
+  return (
+    holder.host === hostname() &&
+    holder.pid === process.pid &&
+    holder.token !== undefined &&
+    heldHere.has(holder.token)
+  );
+}
+
 function releaseIfOurs(path: string, me: Holder): void {
+  heldHere.delete(me.token!);
   const holder = readHolder(path);
-  if (holder?.pid === me.pid && holder.startedAt === me.startedAt) {
+  if (holder?.token === me.token && holder?.pid === me.pid) {
     try {
       unlinkSync(path);
     } catch {
