@@ -4,6 +4,7 @@
  */
 export { run, type RunResult } from './run.js';
 export { status, clean, type StepStatus } from './status.js';
+export type { StepRecord } from './checkpoint/store.js';
 export {
   DEFAULTS,
   STEPS,
@@ -23,7 +24,7 @@ export {
 export { MODEL_COLUMNS } from './features/model-input.js';
 export type { Manifest, RunSummary } from './output/manifest.js';
 export { OUTPUT_FILES } from './output/outputs.js';
-export { generate } from './generate/index.js';
+export { generate, type GenerateOptions, type GenerateResult } from './generate/index.js';
 export {
   readOutputs,
   readManifest,

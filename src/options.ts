@@ -26,22 +26,22 @@ export interface RunOptions {
   /** Path of the transactions CSV (AMLworld layout). Required. */
   transactions: string;
   /** Path of the accounts CSV. Default: none. */
-  accounts?: string;
+  accounts?: string | null;
   /** Path of the `*_Patterns.txt` file, for typologies. Default: none. */
-  patterns?: string;
+  patterns?: string | null;
   /** Output folder. Default: `checkpoints_<sample|all>` beside the transactions file. */
-  out?: string;
+  out?: string | null;
   /** Keep only the first N data rows. Default: every row. */
-  sample?: number;
+  sample?: number | null;
   /** Rows per chunk handed to a worker. Default: 100,000. */
-  chunkSize?: number;
+  chunkSize?: number | null;
   /** Worker threads. Default: available cores. */
-  workers?: number;
+  workers?: number | null;
   /**
    * Heap limit of each worker thread, in MB (V8's old generation). A chunk whose worker runs
    * out of it twice is split in half. Default: 1024.
    */
-  workerHeapMb?: number;
+  workerHeapMb?: number | null;
   /**
    * Memory the run should stay under: bytes as a number, or text with a binary suffix
    * (`'4g'` is 4 GiB; k, m, g and t are accepted). When the edge matrix held in memory would
@@ -49,25 +49,25 @@ export interface RunOptions {
    * same bytes either way. Default: three quarters of the memory available at start (the
    * cgroup limit when lower).
    */
-  memoryBudget?: number | string;
+  memoryBudget?: number | string | null;
   /** Load this step and those before it from checkpoints, recompute the rest. */
-  resumeFrom?: StepName;
+  resumeFrom?: StepName | null;
   /** Ignore every checkpoint. Default: false. */
-  fresh?: boolean;
+  fresh?: boolean | null;
   /** Class imbalance treatment. Default: 'smote'. */
-  imbalance?: Imbalance;
+  imbalance?: Imbalance | null;
   /** Minority:majority ratio to reach. Default: 1.0. */
-  smoteRatio?: number;
+  smoteRatio?: number | null;
   /** Seed of every random choice. Default: 42. */
-  seed?: number;
+  seed?: number | null;
   /** Train / validation / test shares, as decimals summing to 1. Default: 0.6, 0.2, 0.2. */
-  split?: readonly [number, number, number] | string;
+  split?: readonly [number, number, number] | string | null;
   /** What a malformed row does. Default: 'fail'. */
-  onBadRow?: OnBadRow;
+  onBadRow?: OnBadRow | null;
   /** Progress events; the library never prints. */
-  onProgress?: ProgressListener;
+  onProgress?: ProgressListener | null;
   /** Stops the run cleanly between chunks. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | null;
 }
 
 export interface ResolvedOptions {

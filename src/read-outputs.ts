@@ -24,7 +24,7 @@ export interface RunOutputs {
 
 export interface ReadOutputsOptions {
   /** Check each file's SHA-256 against manifest.json before reading it. Default: false. */
-  verify?: boolean;
+  verify?: boolean | null;
 }
 
 const NAMES = Object.keys(OUTPUT_FILES) as OutputName[];
@@ -34,7 +34,7 @@ const NAMES = Object.keys(OUTPUT_FILES) as OutputName[];
  * the folder holds no finished run, or when a file's columns or row count differ from what
  * the manifest states.
  */
-export async function readOutputs(dir: string, options?: ReadOutputsOptions): Promise<RunOutputs> {
+export async function readOutputs(dir: string, options?: ReadOutputsOptions | null): Promise<RunOutputs> {
   pathArgument(dir, 'dir');
   const { verify } = optionsArgument(options, { verify: true });
   booleanOption(verify, 'verify');

@@ -131,7 +131,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
       store,
       pool,
       emit,
-      signal: options.signal,
+      signal: options.signal ?? undefined,
       fingerprints,
       bases,
       identities,

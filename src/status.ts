@@ -97,7 +97,7 @@ export async function status(dir: string, options?: Record<string, never>): Prom
 }
 
 /** Removes the checkpoints (and, when asked, the outputs) of an output folder. */
-export function clean(dir: string, options?: { outputs?: boolean }): string[] {
+export function clean(dir: string, options?: { outputs?: boolean | null } | null): string[] {
   pathArgument(dir, 'dir');
   const { outputs } = optionsArgument(options, { outputs: true });
   booleanOption(outputs, 'outputs');

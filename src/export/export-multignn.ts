@@ -18,9 +18,9 @@ export type AmountSource = 'source' | 'derived';
 
 export interface MultiGnnOptions {
   /** The transactions CSV the run read. Default: the path recorded in manifest.json. */
-  transactions?: string;
+  transactions?: string | null;
   /** Default 'source': read the amounts from the transactions CSV, checked row by row. */
-  amounts?: AmountSource;
+  amounts?: AmountSource | null;
 }
 
 export const MULTIGNN_HEADER =

@@ -43,8 +43,8 @@ export interface ExportResult {
 export async function exportRun(
   dir: string,
   format: ExportFormat,
-  out?: string,
-  given?: ExportOptions,
+  out?: string | null,
+  given?: ExportOptions | null,
 ): Promise<ExportResult> {
   pathArgument(dir, 'dir');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {

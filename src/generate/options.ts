@@ -13,15 +13,15 @@ export interface GenerateOptions {
   /** Path of the transactions CSV. Required. */
   out: string;
   /** Seed of every random choice, 0 to 2^32 - 1; same options, same bytes. Default: 42. */
-  seed?: number;
+  seed?: number | null;
   /** Path of the accounts CSV. Default: not written. */
-  accountsOut?: string;
+  accountsOut?: string | null;
   /** Path of the patterns file. Default: not written. */
-  patternsOut?: string;
+  patternsOut?: string | null;
   /** Share of rows that are laundering, 0 to 0.5. Default: 0.001 (as in HI-Small). */
-  launderingShare?: number;
+  launderingShare?: number | null;
   /** Replace files that exist at the output paths. Default: false, they are refused. */
-  overwrite?: boolean;
+  overwrite?: boolean | null;
 }
 
 export interface ResolvedGenerateOptions {

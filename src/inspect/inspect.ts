@@ -50,11 +50,11 @@ export interface Inspection {
 
 export interface InspectOptions {
   /** How many accounts to list by degree. Default: 10. */
-  top?: number;
+  top?: number | null;
 }
 
 /** Reads every output file once and reports counts, column statistics and top accounts. */
-export async function inspectRun(dir: string, options?: InspectOptions): Promise<Inspection> {
+export async function inspectRun(dir: string, options?: InspectOptions | null): Promise<Inspection> {
   pathArgument(dir, 'dir');
   const count = optionsArgument(options, { top: true }).top ?? 10;
   // A negative count listed nothing without a word (a fresh-user trial).
