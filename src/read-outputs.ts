@@ -34,7 +34,10 @@ const NAMES = Object.keys(OUTPUT_FILES) as OutputName[];
  * the folder holds no finished run, or when a file's columns or row count differ from what
  * the manifest states.
  */
-export async function readOutputs(dir: string, options?: ReadOutputsOptions | null): Promise<RunOutputs> {
+export async function readOutputs(
+  dir: string,
+  options?: ReadOutputsOptions | null,
+): Promise<RunOutputs> {
   pathArgument(dir, 'dir');
   const { verify } = optionsArgument(options, { verify: true });
   booleanOption(verify, 'verify');

@@ -54,7 +54,10 @@ export interface InspectOptions {
 }
 
 /** Reads every output file once and reports counts, column statistics and top accounts. */
-export async function inspectRun(dir: string, options?: InspectOptions | null): Promise<Inspection> {
+export async function inspectRun(
+  dir: string,
+  options?: InspectOptions | null,
+): Promise<Inspection> {
   pathArgument(dir, 'dir');
   const count = optionsArgument(options, { top: true }).top ?? 10;
   // A negative count listed nothing without a word (a fresh-user trial).
