@@ -76,6 +76,21 @@ export function booleanOption(value: unknown, name: string): boolean | undefined
 export function shown(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
-  if (Array.isArray(value)) return `an array (${JSON.stringify(value)})`;
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `an array${asJson(value)}`;
+  // String() of a plain object says `[object Object]` (a fresh-user trial).
+  if (typeof value === 'object' && value !== null) return `an object${asJson(value)}`;
   return String(value);
+}
+
+/** ` (<JSON>)`, cut at 80 characters; nothing for a value JSON cannot show (a cycle). */
+function asJson(value: object): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return '';
+  }
+  if (text === undefined) return '';
+  return ` (${text.length > 80 ? `${text.slice(0, 80)}…` : text})`;
 }

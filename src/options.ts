@@ -299,12 +299,12 @@ function resolveSplit(value: unknown): readonly [string, string, string] {
     typeof value === 'string'
       ? value.split(',').map((p) => p.trim())
       : Array.isArray(value)
-        ? value.map((v: unknown) => (typeof v === 'number' ? String(v) : v))
+        ? value.map((v: unknown) => (typeof v === 'number' ? decimalText(v) : v))
         : null;
   const bad = () =>
     new OptionError(
       'options.split must be three positive decimal shares summing to 1 (e.g. 0.6,0.2,0.2), ' +
-        `got ${shown(value)}`,
+        `got ${shown(value)}${floatingPointHint(value)}`,
     );
   if (parts === null || parts.length !== 3) throw bad();
   if (!parts.every((p): p is string => typeof p === 'string' && DECIMAL.test(p))) throw bad();
@@ -312,6 +312,35 @@ function resolveSplit(value: unknown): readonly [string, string, string] {
   if (train === undefined || validation === undefined || test === undefined) throw bad();
   if (!sharesSumToOne(parts) || parts.some((p) => Number(p) <= 0)) throw bad();
   return [train, validation, test] as const;
+}
+
+/**
+ * A number as plain decimal text, the digits JavaScript shows for it: `1e-7` is 0.0000001,
+ * which the share check reads like any other (String() gives the exponent form).
+ */
+function decimalText(n: number): string {
+  const text = String(n);
+  const m = /^(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (m === null) return text;
+  const digits = m[1]! + (m[2] ?? '');
+  const point = m[1]!.length + Number(m[3]);
+  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return digits + '0'.repeat(point - digits.length);
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/**
+ * Shares given as numbers that sum to 1 only up to floating point (1 - 0.2 - 0.2 is
+ * 0.6000000000000001): said, since the numbers look right where they were computed.
+ */
+function floatingPointHint(value: unknown): string {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) return '';
+  const sum = (value as number[]).reduce((a, b) => a + b, 0);
+  if (Math.abs(sum - 1) > 1e-9) return '';
+  return (
+    `; as numbers they are ${value.map((v) => decimalText(v as number)).join(', ')}, which ` +
+    'sum to 1 only up to floating point: round them, or give the shares as text'
+  );
 }
 
 function sharesSumToOne(parts: readonly string[]): boolean {

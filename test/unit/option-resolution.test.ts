@@ -301,4 +301,38 @@ describe('split shares', () => {
       failure({ ...BASE, split: [0.5, 0.5] as unknown as [number, number, number] }).message,
     ).toContain('options.split');
   });
+
+  // Trial F (session 18): String(1e-7) is '1e-7', which the decimal check refused, and a
+  // share computed as 1 - 0.2 - 0.2 was refused without saying why.
+  it('reads a number JavaScript shows in exponent form as its decimal digits', () => {
+    expect(resolveOptions({ ...BASE, split: [1e-7, 0.4999999, 0.5] }).split).toEqual([
+      '0.0000001',
+      '0.4999999',
+      '0.5',
+    ]);
+    expect(resolveOptions({ ...BASE, split: [2.5e-8, 0.499999975, 0.5] }).split[0]).toBe(
+      '0.000000025',
+    );
+  });
+
+  // Trial F (session 18): `got [object Object]`.
+  it('shows an object given for a text or number option as JSON', () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+
+    expect(failure({ ...BASE, split: { a: 1 } as never }).message).toMatch(
+      /got an object \(\{"a":1\}\)$/,
+    );
+    expect(failure({ ...BASE, memoryBudget: {} as never }).message).toContain('got an object ({})');
+    expect(failure({ ...BASE, seed: cycle as never }).message).toMatch(/got an object$/);
+    expect(failure({ ...BASE, seed: (() => 1) as never }).message).toMatch(/got a function$/);
+  });
+
+  it('says when numbers sum to 1 only up to floating point', () => {
+    const message = failure({ ...BASE, split: [1 - 0.2 - 0.2, 0.2, 0.2] }).message;
+
+    expect(message).toContain('as numbers they are 0.6000000000000001, 0.2, 0.2');
+    expect(message).toContain('sum to 1 only up to floating point');
+    expect(failure({ ...BASE, split: [0.5, 0.2, 0.2] }).message).not.toContain('floating');
+  });
 });
