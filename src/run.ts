@@ -20,6 +20,7 @@ import {
   refuseInputsAmongOutputs,
 } from './checkpoint/ownership.js';
 import { ACCOUNT_COLUMNS, readHeader, TRANSACTION_COLUMNS } from './ingest/header.js';
+import type { RejectedRow } from './ingest/rejects.js';
 import {
   resolveOptions,
   STEPS,
@@ -209,11 +210,32 @@ async function allValid(ctx: Context): Promise<RunSummary | null> {
   return result.summary;
 }
 
+/**
+ * Rows `--on-bad-row skip` dropped, said as the run goes and not only in its summary: a
+ * caller that logs only the events learnt nothing of them (a fresh-user trial).
+ */
+function rejectedRowsWarning(rejects: readonly RejectedRow[], listed: string): string {
+  const perFile = new Map<string, number>();
+  for (const r of rejects) perFile.set(r.file, (perFile.get(r.file) ?? 0) + 1);
+  const files = [...perFile].map(([file, n]) => `${n.toLocaleString('en-US')} in ${file}`);
+  const first = rejects[0]!;
+  const rows =
+    rejects.length === 1 ? '1 bad row' : `${rejects.length.toLocaleString('en-US')} bad rows`;
+  return (
+    `skipped ${rows} (${files.join(', ')}); the first, ${first.file} line ${first.line}: ` +
+    `${first.reason}; all are listed in ${listed}`
+  );
+}
+
 async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | null>) {
   await step(ctx, 'data_loaded', async () => {
     const { tally, loaded } = await dataLoaded(ctx);
     ctx.loaded = loaded;
     ctx.rejectedRows = writeRejectedRows(ctx.opts.out, loaded.rejects);
+    if (loaded.rejects.length > 0) {
+      const message = rejectedRowsWarning(loaded.rejects, join(ctx.opts.out, REJECTED_ROWS_FILE));
+      ctx.emit({ kind: 'warning', step: 'data_loaded', message });
+    }
     return {
       tally,
       counts: {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { status } from '../src/index.js';
+import { run as runLibrary, status, type ProgressEvent } from '../src/index.js';
 import { columnValues, readArrow } from './helpers/arrow.js';
 import { runCli, STACK_LINE, type CliResult } from './helpers/cli.js';
 import { parseCsvRecords } from './helpers/csv.js';
@@ -288,6 +288,39 @@ describe('--on-bad-row skip', () => {
       expect(r.file).toBe(file);
       expect(r.reason).toMatch(reasons[i]!);
     });
+  });
+
+  // Trial F (session 18): the rows were dropped without an event; a caller logging only the
+  // events learnt of them nowhere.
+  it('warns through the events how many rows it skipped, the first and where the list is', async () => {
+    const file = badFixture('many-bad.csv');
+    const out = tempDir();
+    const events: ProgressEvent[] = [];
+
+    await runLibrary({
+      transactions: file,
+      out,
+      chunkSize: 4,
+      onBadRow: 'skip',
+      onProgress: (event) => events.push(event),
+    });
+
+    const list = join(out, 'rejected_rows.csv');
+    const first = parseCsvRecords(readFileSync(list, 'utf8'))[0]!;
+    const warnings = events.filter((e) => e.kind === 'warning');
+    expect(warnings).toEqual([
+      {
+        kind: 'warning',
+        step: 'data_loaded',
+        message:
+          `skipped 5 bad rows (5 in ${file}); the first, ${file} line 5: ${first.reason}; ` +
+          `all are listed in ${list}`,
+      },
+    ]);
+    const at = events.indexOf(warnings[0]!);
+    const start = events.findIndex((e) => e.kind === 'step-start' && e.step === 'data_loaded');
+    const end = events.findIndex((e) => e.kind === 'step-end' && e.step === 'data_loaded');
+    expect(start < at && at < end).toBe(true);
   });
 
   // Fresh-user trial (session 15): the run stopped with only "every data row was rejected".
