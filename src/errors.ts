@@ -128,7 +128,8 @@ export class AbortedError extends AmlprepError {
    * The stop `signal` asked for, saying the caller's reason: `controller.abort(reason)` with a
    * message of its own gives `run aborted: <reason>` (the reason is also the `cause`).
    */
-  static of(signal: AbortSignal | null | undefined): AbortedError {
+  /** The error for an aborted `signal`; `what` names the call it stopped. */
+  static of(signal: AbortSignal | null | undefined, what = 'run'): AbortedError {
     const reason: unknown = signal?.reason;
     // The default reason (an AbortError saying "This operation was aborted") says nothing;
     // any other with a message says it: an AbortError of its own, a plain object (trials).
@@ -139,7 +140,7 @@ export class AbortedError extends AmlprepError {
         : typeof message === 'string' && message !== DEFAULT_ABORT_MESSAGE
           ? message
           : '';
-    return new AbortedError(said === '' ? 'run aborted' : `run aborted: ${said}`, reason);
+    return new AbortedError(said === '' ? `${what} aborted` : `${what} aborted: ${said}`, reason);
   }
 }
 

@@ -181,13 +181,17 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
  * other step had run, and a listener that is not a function failed silently on each event.
  */
 function checkHooks(options: RunOptions): void {
-  const signal: unknown = options.signal;
-  if (signal !== undefined && signal !== null && !isAbortSignal(signal)) {
-    throw new OptionError(`options.signal must be an AbortSignal, got ${shown(signal)}`);
-  }
+  checkSignal(options.signal, 'options.signal');
   const listener: unknown = options.onProgress;
   if (listener !== undefined && listener !== null && typeof listener !== 'function') {
     throw new OptionError(`options.onProgress must be a function, got ${shown(listener)}`);
+  }
+}
+
+/** Refuses a `signal` option that is not an AbortSignal (null and undefined are not given). */
+export function checkSignal(signal: unknown, name: string): void {
+  if (signal !== undefined && signal !== null && !isAbortSignal(signal)) {
+    throw new OptionError(`${name} must be an AbortSignal, got ${shown(signal)}`);
   }
 }
 

@@ -12,13 +12,19 @@ const MAX_LINE_BYTES = 160;
  * Writes every account, transacting or not, in random order, the way the real accounts files
  * list them. Bank IDs lose their zero padding here (`10` for `010`), as in the real files.
  */
-export async function writeAccounts(sink: FileSink, world: World, seed: number): Promise<void> {
+export async function writeAccounts(
+  sink: FileSink,
+  world: World,
+  seed: number,
+  stopIfAborted: () => void = () => {},
+): Promise<void> {
   const order = new Rng(seed, STREAM.accountsFile).permutation(world.accounts.count);
   const encoder = new AccountLineEncoder(world);
 
   await sink.writeText(`${ACCOUNTS_HEADER}\n`);
   let next = 0;
   while (next < order.length) {
+    stopIfAborted();
     const limit = sink.buffer.length - MAX_LINE_BYTES;
     // Filled synchronously between drains: an await per line would cost more than the line.
     for (; next < order.length && sink.position <= limit; next++) {

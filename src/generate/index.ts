@@ -1,7 +1,7 @@
 import { lstatSync, type Stats } from 'node:fs';
 
 import { claimPaths } from '../busy-paths.js';
-import { OutputError } from '../errors.js';
+import { AbortedError, OutputError } from '../errors.js';
 import { kindOf } from '../file-kind.js';
 import { writeAccounts } from './accounts-file.js';
 import { trackTempFile, untrackTempFile } from '../temp-files.js';
@@ -63,6 +63,10 @@ function outputPaths(resolved: ResolvedGenerateOptions): string[] {
 }
 
 async function generateClaimed(resolved: ResolvedGenerateOptions): Promise<GenerateResult> {
+  const stopIfAborted = (): void => {
+    if (resolved.signal?.aborted === true) throw AbortedError.of(resolved.signal, 'generate');
+  };
+  stopIfAborted();
   refuseExisting(resolved);
   const world = buildWorld(resolved.accounts, resolved.seed);
 
@@ -76,9 +80,12 @@ async function generateClaimed(resolved: ResolvedGenerateOptions): Promise<Gener
   const sinks = await openSinks([resolved.out, resolved.accountsOut, resolved.patternsOut]);
   const [transactionsSink, accountsSink, patternsSink] = sinks;
   try {
-    await writeTransactions(transactionsSink!, world, plan, resolved);
-    if (accountsSink !== undefined) await writeAccounts(accountsSink, world, resolved.seed);
+    await writeTransactions(transactionsSink!, world, plan, resolved, stopIfAborted);
+    if (accountsSink !== undefined) {
+      await writeAccounts(accountsSink, world, resolved.seed, stopIfAborted);
+    }
     if (patternsSink !== undefined) await writePatterns(patternsSink, plan);
+    stopIfAborted();
   } catch (error) {
     await Promise.all(sinks.map((sink) => sink?.abort()));
     throw error;
@@ -101,12 +108,14 @@ async function writeTransactions(
   world: World,
   plan: LaunderingPlan,
   options: ResolvedGenerateOptions,
+  stopIfAborted: () => void,
 ): Promise<void> {
   const stream = new TransactionStream(world, plan, options.rows, options.seed);
   const limit = sink.buffer.length - MAX_ROW_BYTES;
 
   await sink.writeText(`${TRANSACTIONS_HEADER}\n`);
   while (!stream.done) {
+    stopIfAborted();
     sink.position = stream.fill(sink.buffer, sink.position, limit);
     await sink.drain();
   }

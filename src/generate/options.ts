@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 
 import { rejectUnknownKeys, shown } from '../api-arguments.js';
 import { OptionError } from '../errors.js';
+import { checkSignal } from '../options.js';
 
 /** Options of `generate()`. */
 export interface GenerateOptions {
@@ -22,6 +23,11 @@ export interface GenerateOptions {
   launderingShare?: number | null;
   /** Replace files that exist at the output paths. Default: false, they are refused. */
   overwrite?: boolean | null;
+  /**
+   * Stops the writing between blocks of rows: the call rejects with an AbortedError and
+   * leaves none of its files (as a SIGINT does to the command).
+   */
+  signal?: AbortSignal | null;
 }
 
 export interface ResolvedGenerateOptions {
@@ -33,6 +39,7 @@ export interface ResolvedGenerateOptions {
   readonly patternsOut: string | undefined;
   readonly launderingShare: number;
   readonly overwrite: boolean;
+  readonly signal: AbortSignal | null;
 }
 
 export const GENERATE_DEFAULTS = Object.freeze({ seed: 42, launderingShare: 0.001 });
@@ -76,6 +83,8 @@ export function resolveGenerateOptions(
     throw new OptionError(`${nameOf('launderingShare')} must be from 0 to 0.5, got ${share}`);
   }
 
+  checkSignal(options.signal, nameOf('signal'));
+
   const out = checkPath(nameOf('out'), options.out);
   const accountsOut = optionalPath(nameOf('accountsOut'), options.accountsOut ?? undefined);
   const patternsOut = optionalPath(nameOf('patternsOut'), options.patternsOut ?? undefined);
@@ -94,6 +103,7 @@ export function resolveGenerateOptions(
     patternsOut,
     launderingShare: share,
     overwrite: overwrite === true,
+    signal: options.signal ?? null,
   };
 }
 
@@ -106,6 +116,7 @@ const KNOWN_KEYS: Record<keyof GenerateOptions, true> = {
   patternsOut: true,
   launderingShare: true,
   overwrite: true,
+  signal: true,
 };
 
 function checkInteger(name: string, value: unknown, min: number, max: number): void {
