@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 import type { FileFingerprint } from './checkpoint/fingerprint.js';
-import { CheckpointStore } from './checkpoint/store.js';
+import { CheckpointStore, damagedStoreError } from './checkpoint/store.js';
 import { AbortedError } from './errors.js';
 import { makeEmitter, type Emit } from './events.js';
 import {
@@ -120,6 +120,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   const lock = acquireLock(opts.out);
   let store: CheckpointStore | null = null;
   let pool: WorkerPool | null = null;
+  let failed = false;
 
   try {
     store = CheckpointStore.open(opts.out, { fresh: opts.fresh });
@@ -152,22 +153,27 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
       seconds: (performance.now() - started) / 1000,
       memory: ctx.memory ?? null,
     };
+  } catch (error) {
+    failed = true;
+    throw damagedStoreError(error, opts.out);
   } finally {
-    await pool?.close();
-    await store?.close();
-    // A streamed run's spill is never reused (see src/spill/edge-spill.ts): it goes with the
-    // run, done or failed. One left by a killed run goes when the next run ends.
-    removeSpill(opts.out);
-    lock.release();
+    try {
+      await pool?.close();
+      // After a failure its own error is the one to tell; the store's close then says no more.
+      await store?.close().catch((error: unknown) => {
+        if (!failed) throw damagedStoreError(error, opts.out);
+      });
+    } finally {
+      // A streamed run's spill is never reused (see src/spill/edge-spill.ts): it goes with the
+      // run, done or failed. One left by a killed run goes when the next run ends.
+      removeSpill(opts.out);
+      lock.release();
+    }
   }
 }
 
-/** `--fresh` forgets everything; `--resume-from` forgets the steps after the named one. */
+/** `--resume-from` forgets the steps after the named one (`--fresh` opened a new store). */
 async function prepareStore(ctx: Context): Promise<void> {
-  if (ctx.opts.fresh) {
-    await ctx.store.clearAll();
-    return;
-  }
   if (ctx.opts.resumeFrom !== null) {
     const later = STEPS.slice(STEPS.indexOf(ctx.opts.resumeFrom) + 1);
     ctx.dropped = new Set(later.filter((step) => ctx.store.step(step) !== undefined));

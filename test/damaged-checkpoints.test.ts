@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { open } from 'lmdb';
@@ -97,6 +97,36 @@ describe('a damaged checkpoint store', () => {
 
     const fresh = await runCli([...args(out), '--fresh']);
     expect(fresh.code, fresh.stderr).toBe(0);
+  });
+
+  // Trial E (session 18): a page of the store zeroed (a disk fault) made every rerun an
+  // "internal error (please report)" with a stack, and --fresh an unhandled rejection that
+  // left the folder locked. LMDB keeps no page checksums, so such damage shows only as a
+  // page is read.
+  it('says a store with a damaged page is damaged, and --fresh starts over', async () => {
+    const out = tempDir();
+    const clean = tempDir();
+    expect((await runCli(args(clean))).code).toBe(0);
+    expect((await runCli(args(out))).code).toBe(0);
+    const store = join(out, 'checkpoints.mdb');
+    const bytes = readFileSync(store);
+    bytes.fill(0, 2 * 4096, 3 * 4096);
+    writeFileSync(store, bytes);
+    rmSync(join(out, 'edges.arrow'));
+
+    const broken = await runCli(args(out));
+
+    expect(broken.code, broken.stderr).toBe(2);
+    expect(broken.stderr).toContain(`the checkpoint store ${store} is damaged (MDB_CORRUPTED`);
+    expect(broken.stderr).toContain(`rerun with --fresh to start over`);
+    expect(broken.stderr).not.toMatch(STACK_LINE);
+    expect(existsSync(join(out, 'amlprep.lock'))).toBe(false);
+
+    const fresh = await runCli([...args(out), '--fresh']);
+
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stderr).not.toMatch(STACK_LINE);
+    expect(sha256Of(out)).toEqual(sha256Of(clean));
   });
 });
 

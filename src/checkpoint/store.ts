@@ -128,6 +128,15 @@ export class CheckpointStore {
    */
   static open(dir: string, options: { fresh?: boolean; readOnly?: boolean } = {}): CheckpointStore {
     const path = join(dir, STORE_FILE);
+    // --fresh starts a new store rather than emptying the old one: a store with damaged pages
+    // failed as its tables were cleared (a fresh-user trial), and an empty one is smaller.
+    if (
+      options.fresh === true &&
+      options.readOnly !== true &&
+      lstatSync(path, { throwIfNoEntry: false })?.isFile() === true
+    ) {
+      CheckpointStore.remove(dir);
+    }
     let problem = storeFileProblem(path);
     // A file of no bytes is one LMDB had just created when a kill came: it holds nothing,
     // so a run makes the store in its place (reading it, there is nothing to read).
@@ -448,14 +457,6 @@ export class CheckpointStore {
     });
   }
 
-  async clearAll(): Promise<void> {
-    await this.#steps.clearAsync();
-    await this.#plans.clearAsync();
-    await this.#chunks.clearAsync();
-    await this.#payloads.clearAsync();
-    await this.#splits.clearAsync();
-  }
-
   async close(): Promise<void> {
     await this.#root.flushed;
     await this.#root.close();
@@ -587,4 +588,22 @@ function readMeta(fd: number, at: number) {
 
 function chunkKey(step: StepName, fingerprint: string, index: number): string {
   return `${step}:${fingerprint}:${String(index).padStart(8, '0')}`;
+}
+
+/** LMDB's words for a store whose pages are damaged (a disk fault, bytes written over it). */
+const DAMAGE = /^MDB_(CORRUPTED|PAGE_NOTFOUND)\b/;
+
+/**
+ * An error from a damaged store as a CheckpointError saying how to go on; any other error as
+ * it is. LMDB finds such pages only when it reads them, well into a rerun: it said "internal
+ * error (please report)" with a stack, on every rerun (a fresh-user trial).
+ */
+export function damagedStoreError(error: unknown, dir: string): unknown {
+  const message = error instanceof Error ? error.message : '';
+  if (!DAMAGE.test(message)) return error;
+  return new CheckpointError(
+    `the checkpoint store ${join(dir, STORE_FILE)} is damaged (${message}); rerun with ` +
+      `--fresh to start over, or remove it with 'amlprep clean ${dir}'`,
+    error,
+  );
 }
