@@ -158,4 +158,30 @@ describe('a patterns file run against a --sample of the transactions', () => {
       expect(manifest.load.patterns.unmatchedLines).toHaveLength(100);
     },
   );
+
+  // Trial E (session 18): a patterns file of other transactions was taken without a word
+  // under --sample, since rows beyond the sample are expected not to match.
+  it('warns when not one pattern row matches a transaction of the sample', async () => {
+    const dir = tempDir();
+    const { tx, strays } = writeInputs(dir);
+    const patterns = join(dir, 'other-patterns.txt');
+    const block = ['BEGIN LAUNDERING ATTEMPT - STACK', ...strays, 'END LAUNDERING ATTEMPT - STACK'];
+    writeFileSync(patterns, `${block.join('\n')}\n`);
+
+    const result = await runCli([
+      'run',
+      tx,
+      '--patterns',
+      patterns,
+      '--sample',
+      '299',
+      '--out',
+      join(dir, 'out'),
+    ]);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      `warning: none of the 2 rows of ${patterns} matches a transaction of the first 299 rows`,
+    );
+  });
 });

@@ -250,6 +250,9 @@ export function shortSampleNote(sample: number | null, path: string, rows: numbe
 function checkUnmatchedPatterns(ctx: Context, loaded: Loaded): void {
   const report = loaded.report.patterns;
   if (report === null || report.unmatched === 0) return;
+  if (ctx.opts.sample !== null && report.unmatched === report.rows) {
+    noneMatchedInSample(ctx, report.rows);
+  }
   const [first] = report.unmatchedLines;
   if (ctx.opts.sample === null && ctx.opts.onBadRow === 'fail' && first !== undefined) {
     const more = report.unmatched - 1;
@@ -262,6 +265,20 @@ function checkUnmatchedPatterns(ctx: Context, loaded: Loaded): void {
   }
   // The manifest keeps the first lines only; the count says how many there were.
   report.unmatchedLines = report.unmatchedLines.slice(0, 100);
+}
+
+/**
+ * With --sample, pattern rows beyond the sample match nothing, so they are not bad rows; but
+ * when not one of them matches, the file is as likely the wrong one (a fresh-user trial saw
+ * a wrong patterns file taken without a word): said, as a warning.
+ */
+function noneMatchedInSample(ctx: Context, rows: number): void {
+  const message =
+    `none of the ${rows.toLocaleString('en-US')} rows of ${ctx.opts.patterns} matches a ` +
+    `transaction of the first ${ctx.opts.sample!.toLocaleString('en-US')} rows: they may ` +
+    'all lie beyond --sample, or it is not the patterns file of these transactions (without ' +
+    '--sample, a row that matches none stops the run)';
+  ctx.emit({ kind: 'warning', step: 'data_loaded', message });
 }
 
 /**
