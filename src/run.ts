@@ -18,6 +18,7 @@ import {
   inputsOf,
   refuseForeignOutputs,
   refuseInputsAmongOutputs,
+  refuseOtherFilesDefaultOut,
 } from './checkpoint/ownership.js';
 import { ACCOUNT_COLUMNS, readHeader, TRANSACTION_COLUMNS } from './ingest/header.js';
 import type { RejectedRow } from './ingest/rejects.js';
@@ -115,6 +116,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   const { fingerprints, bases, inputs, identities } = fingerprintSteps(opts);
   checkHeaders(opts);
   refuseForeignOutputs(opts.out);
+  if (options.out == null) refuseOtherFilesDefaultOut(opts.transactions, opts.out);
   refuseInputsAmongOutputs(inputsOf(opts), opts.out);
   makeOutputFolder(opts.out);
   const lock = acquireLock(opts.out);

@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { CheckpointError, OptionError } from '../errors.js';
 import { kindOf } from '../file-kind.js';
@@ -163,6 +163,34 @@ export function refuseInputsAmongOutputs(inputs: Record<string, string | null>, 
         'choose another output folder',
     );
   }
+}
+
+/**
+ * Refuses the default output folder when the run finished there was made from another
+ * transactions file: the default (`checkpoints_<N|all>` beside the input) is the same for
+ * every file of a folder, and the Kaggle download keeps HI-Small and LI-Small side by side.
+ * The second file's run replaced the first one's outputs, saying only that "the
+ * transactions file changed" (a fresh-user trial). A folder named with --out is the user's
+ * choice and is not refused. Only a finished run's manifest records the path; the file names
+ * are compared, so that a data folder moved elsewhere keeps its run.
+ */
+export function refuseOtherFilesDefaultOut(transactions: string, dir: string): void {
+  let recorded: unknown;
+  try {
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as {
+      inputs?: { transactions?: { path?: unknown } };
+    };
+    recorded = manifest.inputs?.transactions?.path;
+  } catch {
+    // No manifest, or one the run's own checks describe.
+    return;
+  }
+  // Names, not paths: a data folder moved or copied elsewhere keeps its runs.
+  if (typeof recorded !== 'string' || basename(recorded) === basename(transactions)) return;
+  throw new OptionError(
+    `${dir}, the default output folder for ${transactions}, holds the run of ${recorded}; ` +
+      'name a folder with options.out (naming this one replaces that run)',
+  );
 }
 
 /** A run's input files by what they are, for refuseInputsAmongOutputs. */

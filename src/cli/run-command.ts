@@ -6,6 +6,7 @@ import {
   inputsOf,
   refuseForeignOutputs,
   refuseInputsAmongOutputs,
+  refuseOtherFilesDefaultOut,
 } from '../checkpoint/ownership.js';
 import { CheckpointStore } from '../checkpoint/store.js';
 import { fingerprintSteps } from '../pipeline/fingerprints.js';
@@ -247,6 +248,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       ]),
     );
     refuseForeignOutputs(opts.out);
+    if (options().out == null) refuseOtherFilesDefaultOut(opts.transactions, opts.out);
     refuseInputsAmongOutputs(inputsOf(opts), opts.out);
     checkWritable(opts.out);
     refuseIfHeld(opts.out);
