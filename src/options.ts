@@ -315,7 +315,17 @@ function resolveSplit(value: unknown): readonly [string, string, string] {
   const [train, validation, test] = parts;
   if (train === undefined || validation === undefined || test === undefined) throw bad();
   if (!sharesSumToOne(parts) || parts.some((p) => Number(p) <= 0)) throw bad();
-  return [train, validation, test] as const;
+  // One spelling per share: `.6` and `0.60` are 0.6, and a rerun that spells the same
+  // split otherwise must not recompute the steps after it (a fresh-user trial).
+  return [canonical(train), canonical(validation), canonical(test)] as const;
+}
+
+/** A decimal share in its shortest spelling: no leading zeros but one, no trailing zeros. */
+function canonical(share: string): string {
+  const [whole = '', fraction = ''] = share.split('.');
+  const digits = whole.replace(/^0+(?=\d)/, '') || '0';
+  const kept = fraction.replace(/0+$/, '');
+  return kept === '' ? digits : `${digits}.${kept}`;
 }
 
 /**

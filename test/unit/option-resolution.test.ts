@@ -261,8 +261,8 @@ describe('split shares', () => {
     ['0.6,0.2,0.2', ['0.6', '0.2', '0.2']],
     [' 0.6 , 0.2 , 0.2 ', ['0.6', '0.2', '0.2']],
     ['0.7,0.15,0.15', ['0.7', '0.15', '0.15']],
-    ['0.6,0.20,0.2', ['0.6', '0.20', '0.2']],
-    ['.5,.25,.25', ['.5', '.25', '.25']],
+    ['0.6,0.20,0.2', ['0.6', '0.2', '0.2']],
+    ['.5,.25,.25', ['0.5', '0.25', '0.25']],
     ['0.8,0.1,0.1', ['0.8', '0.1', '0.1']],
     // 0.7 + 0.2 + 0.1 is 1 exactly as decimals, though 0.9999999999999999 as doubles.
     ['0.7,0.2,0.1', ['0.7', '0.2', '0.1']],
@@ -313,6 +313,16 @@ describe('split shares', () => {
     expect(resolveOptions({ ...BASE, split: [2.5e-8, 0.499999975, 0.5] }).split[0]).toBe(
       '0.000000025',
     );
+  });
+
+  // Trial E (session 18): `.6,.2,.2` on a folder of the default split recomputed every step
+  // from normalized on, as a changed --split.
+  it.each([
+    ['.6,.2,.2', ['0.6', '0.2', '0.2']],
+    ['0.60,0.20,0.200', ['0.6', '0.2', '0.2']],
+    ['00.5,0.25,.250', ['0.5', '0.25', '0.25']],
+  ])('spells the shares %s one way', (text, shares) => {
+    expect(resolveOptions({ ...BASE, split: text }).split).toEqual(shares);
   });
 
   // Trial F (session 18): `got [object Object]`.
