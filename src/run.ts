@@ -191,8 +191,9 @@ async function allValid(ctx: Context): Promise<RunSummary | null> {
   const result = graph.result as { hashes: Record<string, string>; summary: RunSummary };
   const problem = await outputsIntact(ctx.opts.out, result.hashes);
   if (problem !== null) {
-    // Said before any step starts, so as the run's own note, not graph_created's.
-    ctx.emit({ kind: 'note', step: null, message: `rewriting the outputs: ${problem}` });
+    // Said before any step starts, so as the run's own note, not graph_created's. The check
+    // stops at the first file found changed: the others are written again all the same.
+    ctx.emit({ kind: 'note', step: null, message: `rewriting all outputs: ${problem}` });
     return null;
   }
   const strayRejects =

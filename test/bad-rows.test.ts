@@ -407,7 +407,7 @@ describe('--on-bad-row skip', () => {
     rmSync(list);
     const rerun = await runCli(args);
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stderr).toContain('rewriting the outputs: rejected_rows.csv is missing');
+    expect(rerun.stderr).toContain('rewriting all outputs: rejected_rows.csv is missing');
     expect(readFileSync(list).equals(original)).toBe(true);
 
     writeFileSync(list, 'edited\n');

@@ -404,7 +404,7 @@ describe('a train split with too few minority rows for SMOTE', () => {
     const reseeded = await rerun(() => undefined, 5);
 
     expect(edited[0]).toMatchObject({ kind: 'note', step: null });
-    expect((edited[0] as { message: string }).message).toMatch(/^rewriting the outputs: /);
+    expect((edited[0] as { message: string }).message).toMatch(/^rewriting all outputs: /);
     const notes = (events: ProgressEvent[]) =>
       events.filter((e) => e.kind === 'note').map((e) => e.message);
     expect(notes(stray)).toContain(

@@ -142,7 +142,7 @@ describe('a damaged output folder', () => {
     const rerun = await runCli(args(out));
 
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(rerun.stderr).toContain('rewriting the outputs: manifest.json was changed');
+    expect(rerun.stderr).toContain('rewriting all outputs: manifest.json was changed');
     const rewritten = JSON.parse(readFileSync(manifest, 'utf8')) as { files: unknown };
     expect(rewritten.files).toEqual(original.files);
     expect(sha256Of(out)).toEqual(before);
