@@ -9,6 +9,7 @@ import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js
 import { InputError } from './errors.js';
 import { kindOf } from './file-kind.js';
 import { cannotRead } from './ingest/read-file.js';
+import { whileHeld } from './checkpoint/lock.js';
 import type { Manifest } from './output/manifest.js';
 import { manifestShapeProblem } from './output/manifest-shape.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
@@ -41,12 +42,20 @@ export async function readOutputs(
   pathArgument(dir, 'dir');
   const { verify } = optionsArgument(options, { verify: true });
   booleanOption(verify, 'verify');
+  try {
+    return await readTables(dir, verify === true);
+  } catch (error) {
+    throw whileHeld(error, dir);
+  }
+}
+
+async function readTables(dir: string, verify: boolean): Promise<RunOutputs> {
   const manifest = readManifest(dir);
   const tables = {} as Record<OutputName, Table>;
   for (const name of NAMES) {
     // Hashed whole before it is read, not as it is read (outputBatches' `verify`): a file
     // damaged where the Arrow reader fails is then reported by its SHA-256, the user's check.
-    if (verify === true) await verifyFile(dir, manifest, name);
+    if (verify) await verifyFile(dir, manifest, name);
     const batches: RecordBatch[] = [];
     for await (const batch of outputBatches(dir, manifest, name)) batches.push(batch);
     tables[name] = new Table(batches);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
-import { LockedError } from '../errors.js';
+import { InputError, LockedError, type ErrorCode } from '../errors.js';
 import { isProcessAlive } from '../process-alive.js';
 import { cannotWrite, errnoName } from './folder.js';
 
@@ -131,4 +131,26 @@ function releaseIfOurs(path: string, me: Holder): void {
       // Already gone; nothing to release.
     }
   }
+}
+
+/**
+ * An InputError met reading a run's outputs while a live run holds the folder, with that
+ * said: the run may be replacing them, and "the file was changed" alone read as damage (a
+ * fresh-user trial). Any other error, or one with no run in the folder, is returned as is.
+ */
+export function whileHeld(error: unknown, dir: string): unknown {
+  if (!(error instanceof InputError)) return error;
+  const running = runningThere(dir);
+  if (running === null) return error;
+  return new InputError(`${error.message} (${running})`, error, error.code as ErrorCode);
+}
+
+/** `a run is writing DIR now: …` when a live run holds `dir`, else null. */
+export function runningThere(dir: string): string | null {
+  const holder = readHolder(join(dir, LOCK_FILE));
+  if (holder === null || !isAlive(holder)) return null;
+  return (
+    `a run is writing ${dir} now: pid ${holder.pid}, started ${holder.startedAt}; read it ` +
+    'once that run has finished'
+  );
 }

@@ -4,6 +4,7 @@ import { makeOutputFolder } from '../checkpoint/folder.js';
 import { keptFiles } from './atomic-file.js';
 import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
 import { claimPaths } from '../busy-paths.js';
+import { whileHeld } from '../checkpoint/lock.js';
 import { OptionError } from '../errors.js';
 import { readManifest } from '../read-outputs.js';
 import type { Manifest } from '../output/manifest.js';
@@ -62,11 +63,12 @@ export async function exportRun(
     );
   }
   if (options.transactions != null) pathArgument(options.transactions, 'options.transactions');
-  const manifest = readManifest(dir);
   const target = resolve(out ?? join(dir, format));
   const release = claimPaths([target], 'exportRun()');
   try {
-    return await exportClaimed(dir, format, manifest, target, options);
+    return await exportClaimed(dir, format, readManifest(dir), target, options);
+  } catch (error) {
+    throw whileHeld(error, dir);
   } finally {
     release();
   }
