@@ -16,6 +16,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { CheckpointStore } from '../src/checkpoint/store.js';
 import { run, STEPS, type StepStatus } from '../src/index.js';
 import { runCli, STACK_LINE, type CliResult } from './helpers/cli.js';
 import { ARROW_FILES, sha256Of } from './helpers/hash.js';
@@ -74,6 +75,22 @@ describe('amlprep status', () => {
       expect(s.record!.options).toMatchObject({ chunkSize: 5000, seed: 42, smoteRatio: 1 });
     }
     expect(steps[0]!.record!.counts).toMatchObject({ rows: SAMPLE_ROWS });
+  });
+
+  // Trial E (session 18): a run killed before its first chunk was recorded left a plan;
+  // --json gave its chunksTotal, and the text said "not run".
+  it('shows a step that started but recorded no chunk as unfinished, as --json does', async () => {
+    const out = tempDir();
+    const store = CheckpointStore.open(out);
+    await store.recordPlan('data_loaded', 'f'.repeat(64), 27, {});
+    await store.close();
+
+    const text = await runCli(['status', out]);
+    const json = JSON.parse((await runCli(['status', out, '--json'])).stdout) as StepStatus[];
+
+    expect(text.stdout).toMatch(/^data_loaded\s+unfinished: 0 of 27 chunks recorded$/m);
+    expect(text.stdout).toMatch(/^node_features\s+not run$/m);
+    expect(json[0]).toMatchObject({ step: 'data_loaded', chunksDone: 0, chunksTotal: 27 });
   });
 
   it('shows the chunks a killed run recorded for the step it left unfinished', async () => {

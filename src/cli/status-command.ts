@@ -41,7 +41,10 @@ async function statusParsed(argv: string[], io: CliIo): Promise<number> {
         s.chunksTotal === null
           ? chunkCount(s.chunksDone)
           : `${s.chunksDone} of ${chunkCount(s.chunksTotal)}`;
-      const chunks = s.chunksDone > 0 ? `unfinished: ${done} recorded` : 'not run';
+      // A step with a plan has started, though a kill may have come before its first chunk
+      // was recorded; `--json` gives its chunksTotal, and the text said "not run" (a trial).
+      const started = s.chunksDone > 0 || s.chunksTotal !== null;
+      const chunks = started ? `unfinished: ${done} recorded` : 'not run';
       io.stdout.write(`${s.step.padEnd(14)} ${chunks}\n`);
       continue;
     }
