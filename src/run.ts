@@ -25,6 +25,7 @@ import type { RejectedRow } from './ingest/rejects.js';
 import {
   resolveOptions,
   STEPS,
+  type Imbalance,
   type ResolvedOptions,
   type RunOptions,
   type StepName,
@@ -112,6 +113,8 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   const started = performance.now();
   const emit = makeEmitter(options.onProgress);
   warnAboutWorkers(opts.workers, emit);
+  const unused = unusedRatioNote(options.smoteRatio, opts.imbalance);
+  if (unused !== null) emit({ kind: 'note', step: null, message: unused });
   // Inputs are checked before anything is created, so a typo leaves no folder behind.
   const { fingerprints, bases, inputs, identities } = fingerprintSteps(opts);
   checkHeaders(opts);
@@ -358,4 +361,13 @@ export function workersWarning(workers: number): string | null {
     `${workers} workers on ${cores} cores: the threads beyond the cores only share them, ` +
     'and each holds its own memory'
   );
+}
+
+/**
+ * `--imbalance none` reads no ratio: one given with it does nothing, which is said (a
+ * fresh-user trial saw `--smote-ratio 3` taken without a word). `--dry-run` says it too.
+ */
+export function unusedRatioNote(given: unknown, imbalance: Imbalance): string | null {
+  if (given === undefined || given === null || imbalance !== 'none') return null;
+  return `--smote-ratio ${String(given)} has no effect with --imbalance none`;
 }

@@ -444,3 +444,48 @@ describe('a --sample of more rows than the file has', () => {
     );
   });
 });
+
+// Trial E (session 18): `--imbalance none --smote-ratio 3` took the ratio without a word.
+describe('a --smote-ratio given with --imbalance none', () => {
+  it('is said to have no effect, by the run and by --dry-run', async () => {
+    const events: ProgressEvent[] = [];
+    const options = { ...sampleRunOptions(tempDir()), sample: 2_000, imbalance: 'none' } as const;
+    const io = bufferIo();
+
+    await run({ ...options, smoteRatio: 3, onProgress: (e) => events.push(e) });
+    const planned = await main(
+      [
+        'run',
+        options.transactions,
+        '--out',
+        tempDir(),
+        '--imbalance',
+        'none',
+        '--smote-ratio',
+        '3',
+        '--dry-run',
+      ],
+      io,
+    );
+
+    const note = '--smote-ratio 3 has no effect with --imbalance none';
+    expect(events.filter((e) => e.kind === 'note')).toEqual([
+      { kind: 'note', step: null, message: note },
+    ]);
+    expect(planned, io.err()).toBe(0);
+    expect(io.err()).toContain(`note: ${note}\n`);
+  });
+
+  it('is not mentioned when left at its default', async () => {
+    const events: ProgressEvent[] = [];
+
+    await run({
+      ...sampleRunOptions(tempDir()),
+      sample: 2_000,
+      imbalance: 'none',
+      onProgress: (e) => events.push(e),
+    });
+
+    expect(events.some((e) => e.kind === 'note' && e.message.includes('smote-ratio'))).toBe(false);
+  });
+});

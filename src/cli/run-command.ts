@@ -28,7 +28,7 @@ import {
 } from '../options.js';
 import type { ProgressEvent } from '../events.js';
 import { status, type StepStatus } from '../status.js';
-import { run, workersWarning } from '../run.js';
+import { run, unusedRatioNote, workersWarning } from '../run.js';
 import { decimal, integer, parse } from './args.js';
 import { handOverSignals } from './early-signals.js';
 import { checkWritable } from '../checkpoint/folder.js';
@@ -258,8 +258,11 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
         format === 'json' ? jsonMessage('warning', warning) : `warning: ${warning}\n`,
       );
     }
-    const note = shortSampleNote(opts.sample, opts.transactions, scan.rows);
-    if (note !== null) {
+    const notes = [
+      unusedRatioNote(options().smoteRatio, opts.imbalance),
+      shortSampleNote(opts.sample, opts.transactions, scan.rows),
+    ];
+    for (const note of notes.filter((n) => n !== null)) {
       io.stderr.write(format === 'json' ? jsonMessage('note', note) : `note: ${note}\n`);
     }
     const recorded = CheckpointStore.exists(opts.out) ? await status(opts.out) : null;
