@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +147,27 @@ describe('one run per output folder', () => {
     expect(planned.code, planned.stderr).toBe(2);
     expect(planned.stderr).toContain(said(out));
     expect(planned.stdout).toBe('');
+  });
+
+  // Trial E (session 18): a `sleep` holding a reused pid was called "another amlprep run".
+  it('names the program of a live pid that is not Node.js, and still refuses', async () => {
+    const out = tempDir();
+    const other = spawn('sleep', ['30']);
+    try {
+      const holder = { pid: other.pid, host: hostname(), startedAt: started };
+      writeFileSync(join(out, 'amlprep.lock'), JSON.stringify(holder));
+
+      const planned = await runCli([...args(out), '--dry-run']);
+
+      expect(planned.code, planned.stderr).toBe(2);
+      expect(planned.stderr).toBe(
+        `amlprep: ${out} is locked by pid ${other.pid} on ${hostname()} (started ${started}), ` +
+          `a process now named 'sleep': if that is no amlprep run (a pid reused since the lock ` +
+          `was taken), remove ${join(out, 'amlprep.lock')}; else wait for it to finish\n`,
+      );
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 
   it('takes over a stale lock left by a process that no longer exists', async () => {

@@ -74,11 +74,33 @@ export function refuseIfHeld(dir: string): void {
         'wait for it to settle before starting another there',
     );
   }
+  const program = holder.host === hostname() ? programOf(holder.pid) : null;
+  if (program !== null && !/node|amlprep/i.test(program)) {
+    throw new LockedError(
+      `${dir} is locked by pid ${holder.pid} on ${holder.host} (started ` +
+        `${holder.startedAt}), a process now named '${program}': if that is no amlprep run (a ` +
+        `pid reused since the lock was taken), remove ${path}; else wait for it to finish`,
+    );
+  }
   throw new LockedError(
     `${dir} is in use by another amlprep run (pid ${holder.pid} on ${holder.host}, ` +
       `started ${holder.startedAt}); wait for it to finish or stop it first (if no amlprep ` +
       `runs there, remove ${path})`,
   );
+}
+
+/**
+ * The program name of a pid on this host (Linux's /proc), or null where that cannot be read.
+ * A live pid is all a lock can check; its program tells a reused pid apart in the message
+ * (a trial found `sleep` called "another amlprep run"). The lock still holds: a program
+ * that embeds amlprep can be named anything.
+ */
+function programOf(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
 }
 
 /**
