@@ -6,7 +6,7 @@ import { RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
 
 import { refuseSpecialFiles } from './checkpoint/ownership.js';
 import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
-import { InputError } from './errors.js';
+import { AbortedError, InputError } from './errors.js';
 import { kindOf } from './file-kind.js';
 import { cannotRead } from './ingest/read-file.js';
 import { whileHeld } from './checkpoint/lock.js';
@@ -102,6 +102,8 @@ export interface BatchOptions {
   warn?: (message: string) => void;
   /** Hash the file as it is read and reject at its end when the SHA-256 is not the manifest's. */
   verify?: boolean;
+  /** Stops the reading before the next batch with an AbortedError (`export aborted`). */
+  signal?: AbortSignal | null;
 }
 
 /**
@@ -128,6 +130,7 @@ export async function* outputBatches(
   let rows = 0;
   const batches = reader[Symbol.asyncIterator]();
   for (;;) {
+    if (options.signal?.aborted === true) throw AbortedError.of(options.signal, 'export');
     let next: IteratorResult<RecordBatch>;
     try {
       next = await batches.next();

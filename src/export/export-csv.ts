@@ -21,11 +21,12 @@ export async function exportCsv(
   manifest: Manifest,
   out: string,
   keep?: KeptFiles,
+  signal: AbortSignal | null = null,
 ): Promise<string[]> {
   const names = Object.keys(OUTPUT_FILES) as OutputName[];
   const files = names.map((name) => new AtomicFile(join(out, csvName(name)), keep));
   await commitAfter(files, async () => {
-    for (const [i, name] of names.entries()) await writeCsv(dir, manifest, name, files[i]!);
+    for (const [i, name] of names.entries()) await writeCsv(dir, manifest, name, files[i]!, signal);
   });
   return files.map((f) => f.path);
 }
@@ -41,10 +42,11 @@ async function writeCsv(
   manifest: Manifest,
   name: OutputName,
   file: AtomicFile,
+  signal: AbortSignal | null,
 ): Promise<void> {
   const columns = manifest.columns[name].map((c) => c.name);
   file.write(`${columns.map(csvField).join(',')}\n`);
-  for await (const batch of outputBatches(dir, manifest, name, { verify: true })) {
+  for await (const batch of outputBatches(dir, manifest, name, { verify: true, signal })) {
     const cells = columns.map((column) => cellWriter(batch, column));
     // Blocks of rows keep the text in memory small next to a 1 M-row batch.
     for (let from = 0; from < batch.numRows; from += BLOCK_ROWS) {

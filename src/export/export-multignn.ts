@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { InputError } from '../errors.js';
+import { AbortedError, InputError } from '../errors.js';
 import type { Manifest } from '../output/manifest.js';
 import { outputBatches } from '../read-outputs.js';
 import {
@@ -68,8 +68,9 @@ export async function exportMultiGnn(
   out: string,
   options: MultiGnnOptions = {},
   keep?: KeptFiles,
+  signal: AbortSignal | null = null,
 ): Promise<{ files: string[]; notes: string[] }> {
-  const edges = await readEdges(dir, manifest);
+  const edges = await readEdges(dir, manifest, signal);
   refuseUnnamedCodes(manifest, edges);
   const notes: string[] = [];
   const amounts = amountTexts(manifest, edges, options, notes);
@@ -92,6 +93,7 @@ export async function exportMultiGnn(
       // Seconds of formatting at millions of rows: let a SIGINT/SIGTERM handler run, so a
       // stop leaves no file instead of waiting for the whole export.
       await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted === true) throw AbortedError.of(signal, 'export');
     }
     if (lines.length > 0) csv.write(`${lines.join('\n')}\n`);
     info.write(`${JSON.stringify(describe(manifest, first, options, notes), null, 2)}\n`);
@@ -123,7 +125,11 @@ function refuseUnnamedCodes(manifest: Manifest, edges: Edges): void {
   }
 }
 
-async function readEdges(dir: string, manifest: Manifest): Promise<Edges> {
+async function readEdges(
+  dir: string,
+  manifest: Manifest,
+  signal: AbortSignal | null,
+): Promise<Edges> {
   for (const name of Object.values(FEATURES)) {
     if (!manifest.features.edge.some((f) => f.name === name)) {
       throw new InputError(`manifest.json: no edge feature "${name}"`);
@@ -145,7 +151,7 @@ async function readEdges(dir: string, manifest: Manifest): Promise<Edges> {
     ratio: new Float64Array(e),
   };
   let row = 0;
-  for await (const batch of outputBatches(dir, manifest, 'edges', { verify: true })) {
+  for await (const batch of outputBatches(dir, manifest, 'edges', { verify: true, signal })) {
     edges.ids.set(i64AsNumbers(batch, roles.id), row);
     edges.src.set(i32(batch, roles.src), row);
     edges.dst.set(i32(batch, roles.dst), row);

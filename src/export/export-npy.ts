@@ -44,6 +44,7 @@ export async function exportNpy(
   manifest: Manifest,
   out: string,
   keep?: KeptFiles,
+  signal: AbortSignal | null = null,
 ): Promise<string[]> {
   const { nodes, edges, resampled, columns, info } = openArrays(manifest, out, keep);
   const all = [...Object.values(nodes), ...Object.values(edges), ...Object.values(resampled)];
@@ -51,27 +52,45 @@ export async function exportNpy(
   const e = manifest.files.edges.rows;
 
   await commitAfter([...all.map((f) => f.file), index], async () => {
-    await fill(dir, manifest, 'nodes', (batch, row) => {
-      // edge_index refers to node ids, so row i of x must be node i.
-      checkNodeIds(i32(batch, columns.nodeId), row);
-      nodes.x.put(row * columns.node.length * 8, rowMajor(batch, columns.node));
-    });
-    await fill(dir, manifest, 'edges', (batch, row) => {
-      const { src, dst, label, id, split } = columns.edgeRoles;
-      edges.edgeIndex.put(row * 8, toInt64(i32(batch, src)));
-      edges.edgeIndex.put((e + row) * 8, toInt64(i32(batch, dst)));
-      edges.edgeAttr.put(row * columns.edge.length * 8, rowMajor(batch, columns.edge));
-      edges.y.put(row, i8(batch, label));
-      edges.edgeId.put(row * 8, toInt64(i64AsNumbers(batch, id)));
-      const masks = splitMasks(batch, split);
-      edges.train.put(row, masks.train);
-      edges.validation.put(row, masks.validation);
-      edges.test.put(row, masks.test);
-    });
-    await fill(dir, manifest, 'trainResampled', (batch, row) => {
-      resampled.x.put(row * columns.resampled.length * 8, rowMajor(batch, columns.resampled));
-      resampled.y.put(row, i8(batch, columns.resampledLabel));
-    });
+    await fill(
+      dir,
+      manifest,
+      'nodes',
+      (batch, row) => {
+        // edge_index refers to node ids, so row i of x must be node i.
+        checkNodeIds(i32(batch, columns.nodeId), row);
+        nodes.x.put(row * columns.node.length * 8, rowMajor(batch, columns.node));
+      },
+      signal,
+    );
+    await fill(
+      dir,
+      manifest,
+      'edges',
+      (batch, row) => {
+        const { src, dst, label, id, split } = columns.edgeRoles;
+        edges.edgeIndex.put(row * 8, toInt64(i32(batch, src)));
+        edges.edgeIndex.put((e + row) * 8, toInt64(i32(batch, dst)));
+        edges.edgeAttr.put(row * columns.edge.length * 8, rowMajor(batch, columns.edge));
+        edges.y.put(row, i8(batch, label));
+        edges.edgeId.put(row * 8, toInt64(i64AsNumbers(batch, id)));
+        const masks = splitMasks(batch, split);
+        edges.train.put(row, masks.train);
+        edges.validation.put(row, masks.validation);
+        edges.test.put(row, masks.test);
+      },
+      signal,
+    );
+    await fill(
+      dir,
+      manifest,
+      'trainResampled',
+      (batch, row) => {
+        resampled.x.put(row * columns.resampled.length * 8, rowMajor(batch, columns.resampled));
+        resampled.y.put(row, i8(batch, columns.resampledLabel));
+      },
+      signal,
+    );
     for (const f of all) f.checkFull();
     index.write(`${JSON.stringify(info, null, 2)}\n`);
   });
@@ -142,9 +161,10 @@ async function fill(
   manifest: Manifest,
   name: 'nodes' | 'edges' | 'trainResampled',
   onBatch: (batch: RecordBatch, firstRow: number) => void,
+  signal: AbortSignal | null,
 ): Promise<void> {
   let row = 0;
-  for await (const batch of outputBatches(dir, manifest, name, { verify: true })) {
+  for await (const batch of outputBatches(dir, manifest, name, { verify: true, signal })) {
     onBatch(batch, row);
     row += batch.numRows;
   }

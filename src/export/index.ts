@@ -5,7 +5,8 @@ import { keptFiles } from './atomic-file.js';
 import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
 import { claimPaths } from '../busy-paths.js';
 import { whileHeld } from '../checkpoint/lock.js';
-import { OptionError } from '../errors.js';
+import { AbortedError, OptionError } from '../errors.js';
+import { checkSignal } from '../options.js';
 import { readManifest } from '../read-outputs.js';
 import type { Manifest } from '../output/manifest.js';
 import {
@@ -22,7 +23,11 @@ import { exportNpy } from './export-npy.js';
 export const EXPORT_FORMATS = ['npy', 'csv', 'multignn'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export type ExportOptions = MultiGnnOptions;
+/**
+ * Options of `exportRun`: multignn's own, and `signal`, which stops any export between record
+ * batches (it then rejects with an AbortedError and leaves none of its files).
+ */
+export type ExportOptions = MultiGnnOptions & { signal?: AbortSignal | null };
 export type { AmountSource };
 
 export interface ExportResult {
@@ -55,7 +60,8 @@ export async function exportRun(
   }
   // An empty `out` wrote into the current folder (a fresh-user trial), replacing its files.
   if (out !== undefined && out !== null) pathArgument(out, 'out');
-  const options = optionsArgument(given, { transactions: true, amounts: true });
+  const options = optionsArgument(given, { transactions: true, amounts: true, signal: true });
+  checkSignal(options.signal, 'options.signal');
   refuseMultiGnnOnly(format, options);
   if (options.amounts != null && !['source', 'derived'].includes(options.amounts)) {
     throw new OptionError(
@@ -97,21 +103,24 @@ async function exportClaimed(
     ['transactions', options.transactions],
   ]);
 
+  const signal = options.signal ?? null;
   try {
+    // Already stopped: nothing is written.
+    if (signal?.aborted === true) throw AbortedError.of(signal, 'export');
     switch (format) {
       case 'npy': {
-        const files = await exportNpy(dir, manifest, target, keep);
+        const files = await exportNpy(dir, manifest, target, keep, signal);
         return { format, out: target, files, notes: [] };
       }
       case 'csv': {
-        const files = await exportCsv(dir, manifest, target, keep);
+        const files = await exportCsv(dir, manifest, target, keep, signal);
         return { format, out: target, files, notes: [] };
       }
       case 'multignn':
         return {
           format,
           out: target,
-          ...(await exportMultiGnn(dir, manifest, target, options, keep)),
+          ...(await exportMultiGnn(dir, manifest, target, options, keep, signal)),
         };
     }
   } catch (error) {
@@ -129,7 +138,9 @@ async function exportClaimed(
 
 /** Options that only the multignn format reads: given with another format, a slip. */
 function refuseMultiGnnOnly(format: ExportFormat, options: ExportOptions): void {
-  const given = Object.keys(options).filter((k) => options[k as keyof ExportOptions] != null);
+  const given = Object.keys(options).filter(
+    (k) => k !== 'signal' && options[k as keyof ExportOptions] != null,
+  );
   if (format === 'multignn' || given.length === 0) return;
   throw new OptionError(
     `options.${given.join(', options.')} ${given.length === 1 ? 'applies' : 'apply'} to the ` +
