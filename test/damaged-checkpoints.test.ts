@@ -99,6 +99,34 @@ describe('a damaged checkpoint store', () => {
     expect(fresh.code, fresh.stderr).toBe(0);
   });
 
+  // Session 18: with the page that lists the store's tables damaged, the store read as
+  // another program's LMDB file, and `clean` refused to remove it.
+  it('says so when the page listing its tables is damaged, and clean removes it', async () => {
+    const out = tempDir();
+    const clean = tempDir();
+    expect((await runCli(args(clean))).code).toBe(0);
+    expect((await runCli(args(out))).code).toBe(0);
+    const store = join(out, 'checkpoints.mdb');
+    zeroPage(store, mainRootPage(store));
+
+    const listed = await runCli(['status', out]);
+    const rerun = await runCli(args(out));
+    const cleaned = await runCli(['clean', out]);
+    const again = await runCli(args(out));
+
+    const said = `amlprep: the checkpoint store ${store} is damaged (MDB_CORRUPTED`;
+    for (const result of [listed, rerun]) {
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(said);
+      expect(result.stderr).toContain(`or remove it with 'amlprep clean ${out}'`);
+      expect(result.stderr).not.toMatch(STACK_LINE);
+    }
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(cleaned.stdout).toContain(`removed ${store}\n`);
+    expect(again.code, again.stderr).toBe(0);
+    expect(sha256Of(out)).toEqual(sha256Of(clean));
+  });
+
   // Trial E (session 18): a page of the store zeroed (a disk fault) made every rerun an
   // "internal error (please report)" with a stack, and --fresh an unhandled rejection that
   // left the folder locked. LMDB keeps no page checksums, so such damage shows only as a
@@ -148,3 +176,27 @@ describe('a damaged output folder', () => {
     expect(sha256Of(out)).toEqual(before);
   });
 });
+
+/**
+ * The page of the main table (the list of named tables) in an LMDB file with 4 KiB pages,
+ * read from the newer of its two meta pages, as LMDB's format lays them out: a 24-byte page
+ * header, then the meta (magic, version, address, map size, the free and the main table's
+ * records of 48 bytes each, the last page and the transaction id).
+ */
+function mainRootPage(path: string): number {
+  const bytes = readFileSync(path);
+  const meta = (page: number) => ({
+    magic: bytes.readUInt32LE(page * 4096 + 24),
+    root: Number(bytes.readBigUInt64LE(page * 4096 + 136)),
+    txn: bytes.readBigUInt64LE(page * 4096 + 152),
+  });
+  const [a, b] = [meta(0), meta(1)];
+  expect([a.magic, b.magic]).toEqual([0xbeefc0de, 0xbeefc0de]);
+  return (a.txn > b.txn ? a : b).root;
+}
+
+function zeroPage(path: string, page: number): void {
+  const bytes = readFileSync(path);
+  bytes.fill(0, page * 4096, (page + 1) * 4096);
+  writeFileSync(path, bytes);
+}

@@ -220,7 +220,7 @@ export function isFile(dir: string, name: string): boolean {
 }
 
 /** Whether `dir/manifest.json` has the shape of amlprep's manifests (manifest-shape.ts). */
-function ourManifest(dir: string): boolean {
+export function ourManifest(dir: string): boolean {
   try {
     if (!isFile(dir, MANIFEST_FILE)) return false;
     // The whole shape, not a key: `{"amlprep": 1}` beside someone's nodes.arrow made the

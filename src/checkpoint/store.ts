@@ -10,7 +10,7 @@ import {
   rmSync,
   unlinkSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 
@@ -166,6 +166,8 @@ export class CheckpointStore {
       );
     }
     if (options.readOnly === true) return CheckpointStore.#openReadOnly(path);
+    const damage = options.fresh === true ? null : CheckpointStore.damage(dir);
+    if (damage !== null) throw damagedStoreError(new Error(damage), dir);
     if (options.fresh !== true && existsSync(path) && !CheckpointStore.isOurs(dir)) {
       throw new CheckpointError(
         `${path} is an LMDB file without amlprep's tables, not an amlprep checkpoint store; ` +
@@ -195,6 +197,8 @@ export class CheckpointStore {
         open({ path, compression: false, maxDbs: 8, readOnly: true }),
       );
     } catch (error) {
+      const damaged = damagedStoreError(error, dirname(path));
+      if (damaged !== error) throw damaged;
       const why = error instanceof Error ? error.message : String(error);
       throw new CheckpointError(`cannot read the checkpoint store ${path} (${why})`, error);
     }
@@ -250,6 +254,29 @@ export class CheckpointStore {
    * another program's, which nothing of amlprep removes. (A file that is not LMDB at all is
    * a damaged store, which the run's message sends to `clean`.)
    */
+  /**
+   * LMDB's words when the store's own pages are damaged where its tables are listed, or null:
+   * such a store read as another program's file ("without amlprep's tables"), and `clean`
+   * refused to remove it.
+   */
+  static damage(dir: string): string | null {
+    const path = join(dir, STORE_FILE);
+    if (!existsSync(path) || storeFileProblem(path) !== null) return null;
+    let root: RootDatabase | null = null;
+    try {
+      root = open({ path, compression: false, maxDbs: 8, readOnly: true });
+      for (const key of [...root.getKeys()]) {
+        if (typeof key === 'string' && TABLES.includes(key)) root.openDB({ name: key });
+      }
+      return null;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : '';
+      return DAMAGE.test(message) ? message : null;
+    } finally {
+      void root?.close();
+    }
+  }
+
   static isForeign(dir: string): boolean {
     const path = join(dir, STORE_FILE);
     return existsSync(path) && storeFileProblem(path) === null && !CheckpointStore.isOurs(dir);
@@ -601,8 +628,10 @@ const DAMAGE = /^MDB_(CORRUPTED|PAGE_NOTFOUND)\b/;
 export function damagedStoreError(error: unknown, dir: string): unknown {
   const message = error instanceof Error ? error.message : '';
   if (!DAMAGE.test(message)) return error;
+  // LMDB's code and its words; lmdb-js may append its own, such as what it was doing.
+  const said = message.split(': ').slice(0, 2).join(': ');
   return new CheckpointError(
-    `the checkpoint store ${join(dir, STORE_FILE)} is damaged (${message}); rerun with ` +
+    `the checkpoint store ${join(dir, STORE_FILE)} is damaged (${said}); rerun with ` +
       `--fresh to start over, or remove it with 'amlprep clean ${dir}'`,
     error,
   );
