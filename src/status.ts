@@ -12,6 +12,7 @@ import {
 } from './checkpoint/ownership.js';
 import {
   CheckpointStore,
+  damagedStoreError,
   isEmptyFolder,
   removeEmptyFolder,
   STORE_FILE,
@@ -72,29 +73,36 @@ export async function status(dir: string, options?: Record<string, never>): Prom
   }
   const store = CheckpointStore.open(dir, { readOnly: true });
   try {
-    const counts = store.chunkCounts();
-    let staleBefore = false;
-    return STEPS.map((step, i) => {
-      const record = store.step(step) ?? null;
-      const before = i === 0 ? null : (store.step(STEPS[i - 1]!) ?? null);
-      // Each fingerprint covers the one of the step before (`previous` in its basis), and a
-      // record made on top of a stale one is as out of date.
-      const stale =
-        record !== null &&
-        before !== null &&
-        (record.basis.previous !== before.fingerprint || staleBefore);
-      staleBefore = stale;
-      return {
-        step,
-        record,
-        chunksDone: counts.get(step) ?? 0,
-        chunksTotal: store.plan(step)?.chunks ?? null,
-        stale,
-      };
-    });
+    return listSteps(store);
+  } catch (error) {
+    throw damagedStoreError(error, dir);
   } finally {
-    await store.close();
+    await store.close().catch(() => undefined);
   }
+}
+
+/** Each step's entry, read from an open store. */
+function listSteps(store: CheckpointStore): StepStatus[] {
+  const counts = store.chunkCounts();
+  let staleBefore = false;
+  return STEPS.map((step, i) => {
+    const record = store.step(step) ?? null;
+    const before = i === 0 ? null : (store.step(STEPS[i - 1]!) ?? null);
+    // Each fingerprint covers the one of the step before (`previous` in its basis), and a
+    // record made on top of a stale one is as out of date.
+    const stale =
+      record !== null &&
+      before !== null &&
+      (record.basis.previous !== before.fingerprint || staleBefore);
+    staleBefore = stale;
+    return {
+      step,
+      record,
+      chunksDone: counts.get(step) ?? 0,
+      chunksTotal: store.plan(step)?.chunks ?? null,
+      stale,
+    };
+  });
 }
 
 /** Removes the checkpoints (and, when asked, the outputs) of an output folder. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { open } from 'lmdb';
@@ -97,6 +97,59 @@ describe('a damaged checkpoint store', () => {
 
     const fresh = await runCli([...args(out), '--fresh']);
     expect(fresh.code, fresh.stderr).toBe(0);
+  });
+
+  // Trial G (session 18): a zeroed page of the chunk records made `status` and `--dry-run`
+  // an "internal error (please report)" with a stack. Which page holds what depends on the
+  // store's history, so every early page is tried in turn.
+  it('lets status and --dry-run say the store is damaged, whichever page is zeroed', async () => {
+    const finished = tempDir();
+    expect((await runCli(args(finished))).code).toBe(0);
+
+    for (let page = 2; page < 8; page++) {
+      const out = tempDir();
+      cpSync(finished, out, { recursive: true });
+      zeroPage(join(out, 'checkpoints.mdb'), page);
+
+      for (const result of [
+        await runCli(['status', out]),
+        await runCli([...args(out), '--dry-run']),
+      ]) {
+        expect([0, 2], `page ${page}: ${result.stderr}`).toContain(result.code);
+        expect(result.stderr).not.toMatch(STACK_LINE);
+        if (result.code === 2) expect(result.stderr).toContain('is damaged (');
+      }
+    }
+  });
+
+  // Trial G (session 18): a step record whose bytes were damaged made the run and `status`
+  // an "internal error (please report)" with msgpackr's words and a stack.
+  it('says so when a step record cannot be decoded, and --fresh starts over', async () => {
+    const out = tempDir();
+    const clean = tempDir();
+    expect((await runCli(args(clean))).code).toBe(0);
+    expect((await runCli(args(out))).code).toBe(0);
+    const root = open({ path: join(out, 'checkpoints.mdb'), compression: false, maxDbs: 8 });
+    const raw = root.openDB<Buffer, string>({ name: 'steps', encoding: 'binary' });
+    const record = raw.getBinary('node_features')!;
+    // The record cut short by its last byte: its MessagePack ends in mid-value.
+    await raw.put('node_features', Buffer.from(record.subarray(0, record.length - 1)));
+    await root.close();
+
+    const listed = await runCli(['status', out]);
+    const rerun = await runCli(args(out));
+    const fresh = await runCli([...args(out), '--fresh']);
+
+    for (const result of [listed, rerun]) {
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(
+        `the checkpoint store ${join(out, 'checkpoints.mdb')} is damaged (a record cannot be ` +
+          'decoded: ',
+      );
+      expect(result.stderr).not.toMatch(STACK_LINE);
+    }
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(sha256Of(out)).toEqual(sha256Of(clean));
   });
 
   // Session 18: with the page that lists the store's tables damaged, the store read as

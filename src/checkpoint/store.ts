@@ -621,15 +621,26 @@ function chunkKey(step: StepName, fingerprint: string, index: number): string {
 const DAMAGE = /^MDB_(CORRUPTED|PAGE_NOTFOUND)\b/;
 
 /**
+ * msgpackr's words for a record it cannot decode. The store is the only reader of MessagePack
+ * here, so these mean a record's bytes were damaged (a trial flipped a byte of one; the run
+ * and `status` said "internal error (please report)" with a stack).
+ */
+const UNDECODABLE =
+  /^(Data read, but end of buffer not reached|Unexpected end of (MessagePack data|buffer)|Unknown MessagePack token|Unknown extension|Could not find typed array|Record id is not defined|Invalid property type for record)/;
+
+/**
  * An error from a damaged store as a CheckpointError saying how to go on; any other error as
  * it is. LMDB finds such pages only when it reads them, well into a rerun: it said "internal
  * error (please report)" with a stack, on every rerun (a fresh-user trial).
  */
 export function damagedStoreError(error: unknown, dir: string): unknown {
   const message = error instanceof Error ? error.message : '';
-  if (!DAMAGE.test(message)) return error;
+  if (error instanceof CheckpointError) return error;
+  if (!DAMAGE.test(message) && !UNDECODABLE.test(message)) return error;
   // LMDB's code and its words; lmdb-js may append its own, such as what it was doing.
-  const said = message.split(': ').slice(0, 2).join(': ');
+  const said = DAMAGE.test(message)
+    ? message.split(': ').slice(0, 2).join(': ')
+    : `a record cannot be decoded: ${message.split(' {')[0]!.trim()}`;
   return new CheckpointError(
     `the checkpoint store ${join(dir, STORE_FILE)} is damaged (${said}); rerun with ` +
       `--fresh to start over, or remove it with 'amlprep clean ${dir}'`,
