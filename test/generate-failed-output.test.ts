@@ -17,7 +17,7 @@ import { OutputError } from '../src/errors.js';
 import { FileSink } from '../src/generate/file-sink.js';
 import { isTrackedTempFile } from '../src/temp-files.js';
 import { generate } from '../src/generate/index.js';
-import { STACK_LINE } from './helpers/cli.js';
+import { spawnCli, STACK_LINE } from './helpers/cli.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 import { bufferIo } from './helpers/buffer-io.js';
 
@@ -224,5 +224,58 @@ describe('generate into a path it cannot write', () => {
 
     expect([...unlisted]).toEqual([]);
     expect(paths.every((path) => existsSync(path) && !isTrackedTempFile(path))).toBe(true);
+  });
+});
+
+// Trial G (session 18): two generate processes to one path both passed the "already there"
+// check at their start, both said they wrote it, and the later rename replaced the other's.
+describe('a file that appears at the path while generate writes', () => {
+  it('is not replaced without overwrite, and the sink says why', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'tx.csv');
+    const sink = await FileSink.open(path, 1024);
+    await sink.writeText('ours\n');
+    writeFileSync(path, 'another process wrote this\n');
+
+    const error = (await sink.close(false).catch((e: unknown) => e)) as Error;
+
+    expect(error).toBeInstanceOf(OutputError);
+    expect(error.message).toBe(
+      `${path} appeared while this generate was writing it (another process's?); generate ` +
+        'replaces a file only when asked (--force, or overwrite: true)',
+    );
+    expect(readFileSync(path, 'utf8')).toBe('another process wrote this\n');
+    expect(readdirSync(dir)).toEqual(['tx.csv']);
+  });
+
+  it('is replaced with overwrite', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'tx.csv');
+    const sink = await FileSink.open(path, 1024);
+    await sink.writeText('ours\n');
+    writeFileSync(path, 'another process wrote this\n');
+
+    await sink.close(true);
+
+    expect(readFileSync(path, 'utf8')).toBe('ours\n');
+  });
+
+  it('leaves one of two generate commands to one path the winner, the other refused', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'tx.csv');
+    const command = (seed: string) =>
+      spawnCli(['generate', '--rows', '100k', '--accounts', '2k', '--seed', seed, '--out', out])
+        .done;
+
+    const results = await Promise.all([command('1'), command('2')]);
+
+    const codes = results.map((r) => r.code).sort();
+    expect(codes, results.map((r) => r.stderr).join('')).toEqual([0, 2]);
+    const winner = results.findIndex((r) => r.code === 0);
+    const alone = join(dir, 'alone.csv');
+    await generate({ rows: 100_000, accounts: 2_000, seed: winner + 1, out: alone });
+    expect(readFileSync(out)).toEqual(readFileSync(alone));
+    expect(results[1 - winner]!.stderr).toMatch(/tx\.csv (exists|appeared while)/);
+    expect(readdirSync(dir).sort()).toEqual(['alone.csv', 'tx.csv']);
   });
 });

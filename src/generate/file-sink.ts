@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, linkSync, openSync, renameSync } from 'node:fs';
 import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -100,8 +100,11 @@ export class FileSink {
   /**
    * Flushes, closes and moves the file to its final name; returns its size. On failure the
    * temporary file is removed, so nothing named `<path>.partial-<pid>-<n>` is left behind.
+   * Unless `replace`, a file that appeared at the name meanwhile (another process's generate
+   * to the same path, which passed the same check at its start) is not replaced: a rename
+   * would have, and both commands said they wrote it (a fresh-user trial).
    */
-  async close(): Promise<number> {
+  async close(replace = true, onPlaced: () => void = () => {}): Promise<number> {
     try {
       await this.drain();
       await this.#settle();
@@ -111,8 +114,13 @@ export class FileSink {
     }
     try {
       await this.#handle.close();
-      await rename(this.#temp, this.path);
+      if (replace) await rename(this.#temp, this.path);
+      else await placeNew(this.#temp, this.path, onPlaced);
     } catch (error) {
+      if (error instanceof OutputError) {
+        await rm(this.#temp, { force: true }).catch(() => undefined);
+        throw error;
+      }
       await rm(this.#temp, { force: true }).catch(() => undefined);
       throw outputError(this.path, error);
     } finally {
@@ -133,6 +141,38 @@ export class FileSink {
     await this.#pending;
     if (this.#failure !== undefined) throw outputError(this.path, this.#failure);
   }
+}
+
+/**
+ * Gives `temp` the name `path` only if nothing is there: a hard link fails with EEXIST
+ * where a rename would replace. A file system without hard links gets the rename after a
+ * last look. Synchronous, so that `onPlaced` runs before any signal handler can: done on
+ * libuv's pool, the file was at its name a moment before the call returned.
+ */
+async function placeNew(temp: string, path: string, onPlaced: () => void): Promise<void> {
+  try {
+    linkSync(temp, path);
+    onPlaced();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EEXIST') {
+      throw new OutputError(
+        `${path} appeared while this generate was writing it (another process's?); ` +
+          'generate replaces a file only when asked (--force, or overwrite: true)',
+      );
+    }
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+    if ((await stat(path).catch(() => null)) !== null) {
+      throw new OutputError(
+        `${path} appeared while this generate was writing it (another process's?); ` +
+          'generate replaces a file only when asked (--force, or overwrite: true)',
+      );
+    }
+    renameSync(temp, path);
+    onPlaced();
+    return;
+  }
+  await rm(temp, { force: true });
 }
 
 async function writeAll(handle: FileHandle, data: Buffer, length: number): Promise<void> {

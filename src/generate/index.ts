@@ -1,4 +1,5 @@
 import { lstatSync, type Stats } from 'node:fs';
+import { rm } from 'node:fs/promises';
 
 import { claimPaths } from '../busy-paths.js';
 import { AbortedError, OutputError } from '../errors.js';
@@ -90,7 +91,7 @@ async function generateClaimed(resolved: ResolvedGenerateOptions): Promise<Gener
     await Promise.all(sinks.map((sink) => sink?.abort()));
     throw error;
   }
-  const [transactions, accounts, patterns] = await closeAsOneSet(sinks);
+  const [transactions, accounts, patterns] = await closeAsOneSet(sinks, resolved.overwrite);
 
   return {
     files: { transactions: resolved.out, ...pathsOf(resolved) },
@@ -123,26 +124,42 @@ async function writeTransactions(
 
 /**
  * Renames the files into place one by one, each listed for the signal handler (which removes
- * what is listed) from just before its rename until the last is in place: a SIGINT between
- * two renames left the transactions file without its accounts and patterns files, and the
- * same command then refused to replace it (a fresh-user trial). A stop now leaves none.
+ * what is listed) until the last is in place: a SIGINT between two renames left the
+ * transactions file without its accounts and patterns files, and the same command then
+ * refused to replace it (a fresh-user trial). A stop now leaves none. Replacing, a file is
+ * listed from just before its rename; otherwise from the moment it is placed, since until
+ * then a file at its name is another process's (FileSink.close). A failure leaves none of the
+ * set either: the files not placed yet go, and, when nothing was to be replaced, so do the
+ * ones placed.
  */
-async function closeAsOneSet(sinks: (FileSink | undefined)[]): Promise<(number | undefined)[]> {
-  const placed: string[] = [];
+async function closeAsOneSet(
+  sinks: (FileSink | undefined)[],
+  replace: boolean,
+): Promise<(number | undefined)[]> {
+  const listed: string[] = [];
+  const list = (path: string): void => {
+    trackTempFile(path);
+    listed.push(path);
+  };
+  let at = 0;
   try {
     const bytes: (number | undefined)[] = [];
-    for (const sink of sinks) {
+    for (; at < sinks.length; at++) {
+      const sink = sinks[at];
       if (sink === undefined) {
         bytes.push(undefined);
         continue;
       }
-      trackTempFile(sink.path);
-      placed.push(sink.path);
-      bytes.push(await sink.close());
+      if (replace) list(sink.path);
+      bytes.push(await sink.close(replace, () => list(sink.path)));
     }
     return bytes;
+  } catch (error) {
+    await Promise.all(sinks.slice(at + 1).map((sink) => sink?.abort()));
+    if (!replace) for (const path of listed) await rm(path, { force: true });
+    throw error;
   } finally {
-    for (const path of placed) untrackTempFile(path);
+    for (const path of listed) untrackTempFile(path);
   }
 }
 
