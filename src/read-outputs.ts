@@ -9,7 +9,7 @@ import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js
 import { AbortedError, InputError } from './errors.js';
 import { kindOf } from './file-kind.js';
 import { cannotRead } from './ingest/read-file.js';
-import { whileHeld } from './checkpoint/lock.js';
+import { runHolding, whileHeld } from './checkpoint/lock.js';
 import type { Manifest } from './output/manifest.js';
 import { manifestShapeProblem } from './output/manifest-shape.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
@@ -42,10 +42,11 @@ export async function readOutputs(
   pathArgument(dir, 'dir');
   const { verify } = optionsArgument(options, { verify: true });
   booleanOption(verify, 'verify');
+  const before = runHolding(dir);
   try {
     return await readTables(dir, verify === true);
   } catch (error) {
-    throw whileHeld(error, dir);
+    throw whileHeld(error, dir, before);
   }
 }
 

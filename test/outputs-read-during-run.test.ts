@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -64,6 +64,23 @@ describe('reading a run’s outputs while a run holds the folder', () => {
 
     expect(warnings.some((w) => w.includes('edges.arrow'))).toBe(true);
     expect(warnings.at(-1)).toBe(running(dir));
+  });
+
+  // Trial G (session 18): a run that held the folder as the read began, and finished before
+  // the difference was found, had left the lock, and nothing was said.
+  it('says so of a run that held the folder as the read began and has finished since', async () => {
+    const dir = heldCopy();
+
+    const reading = readOutputs(dir, { verify: true }).catch((e: unknown) => e);
+    // The run ends (its lock goes) while the files are being hashed.
+    rmSync(join(dir, 'amlprep.lock'));
+    const error = (await reading) as Error;
+
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toContain(
+      `(a run was writing ${dir} as this read began: pid ${holder.pid}, started ` +
+        '2026-12-05T20:00:00.000Z; it has finished, so read it again)',
+    );
   });
 
   it('says nothing of a run when the lock is a dead process’s', async () => {

@@ -155,24 +155,39 @@ function releaseIfOurs(path: string, me: Holder): void {
   }
 }
 
+/** The live run that holds `dir` as a reader starts, for `whileHeld`; null when none does. */
+export type RunHolding = Holder | null;
+
+/** The live run holding `dir` now, or null. */
+export function runHolding(dir: string): RunHolding {
+  const holder = readHolder(join(dir, LOCK_FILE));
+  return holder !== null && isAlive(holder) ? holder : null;
+}
+
 /**
- * An InputError met reading a run's outputs while a live run holds the folder, with that
- * said: the run may be replacing them, and "the file was changed" alone read as damage (a
- * fresh-user trial). Any other error, or one with no run in the folder, is returned as is.
+ * An InputError met reading a run's outputs while a run held the folder, with that said: the
+ * run may be replacing them, and "the file was changed" alone read as damage (fresh-user
+ * trials). The lock is looked at when the reader began (`before`, from `runHolding`) and
+ * again now: a run that finished in between is gone from it. Any other error, or one with no
+ * run in the folder, is returned as is.
  */
-export function whileHeld(error: unknown, dir: string): unknown {
+export function whileHeld(error: unknown, dir: string, before: RunHolding = null): unknown {
   if (!(error instanceof InputError)) return error;
-  const running = runningThere(dir);
+  const running = runningThere(dir, before);
   if (running === null) return error;
   return new InputError(`${error.message} (${running})`, error, error.code as ErrorCode);
 }
 
-/** `a run is writing DIR now: …` when a live run holds `dir`, else null. */
-export function runningThere(dir: string): string | null {
-  const holder = readHolder(join(dir, LOCK_FILE));
-  if (holder === null || !isAlive(holder)) return null;
-  return (
-    `a run is writing ${dir} now: pid ${holder.pid}, started ${holder.startedAt}; read it ` +
-    'once that run has finished'
-  );
+/**
+ * What a reader of `dir` says of the run that holds it now (`a run is writing DIR now: …`),
+ * or held it as the reader began (`before`); null when neither.
+ */
+export function runningThere(dir: string, before: RunHolding = null): string | null {
+  const now = runHolding(dir);
+  const holder = now ?? before;
+  if (holder === null) return null;
+  const who = `pid ${holder.pid}, started ${holder.startedAt}`;
+  return now !== null
+    ? `a run is writing ${dir} now: ${who}; read it once that run has finished`
+    : `a run was writing ${dir} as this read began: ${who}; it has finished, so read it again`;
 }

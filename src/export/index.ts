@@ -4,7 +4,7 @@ import { makeOutputFolder } from '../checkpoint/folder.js';
 import { keptFiles } from './atomic-file.js';
 import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
 import { claimPaths } from '../busy-paths.js';
-import { whileHeld } from '../checkpoint/lock.js';
+import { runHolding, whileHeld } from '../checkpoint/lock.js';
 import { AbortedError, OptionError } from '../errors.js';
 import { checkSignal } from '../options.js';
 import { readManifest } from '../read-outputs.js';
@@ -71,10 +71,11 @@ export async function exportRun(
   if (options.transactions != null) pathArgument(options.transactions, 'options.transactions');
   const target = resolve(out ?? join(dir, format));
   const release = claimPaths([target], 'exportRun()');
+  const before = runHolding(dir);
   try {
     return await exportClaimed(dir, format, readManifest(dir), target, options);
   } catch (error) {
-    throw whileHeld(error, dir);
+    throw whileHeld(error, dir, before);
   } finally {
     release();
   }

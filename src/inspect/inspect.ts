@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 
 import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
-import { runningThere, whileHeld } from '../checkpoint/lock.js';
+import { runHolding, runningThere, whileHeld } from '../checkpoint/lock.js';
 import { OptionError } from '../errors.js';
 import { dictionaryCodes, f64, i32, i8 } from '../export/batch-columns.js';
 import { columnWithRole, edgeRoleColumns } from '../export/roles.js';
@@ -65,13 +65,14 @@ export async function inspectRun(
   if (!Number.isSafeInteger(count) || count < 0) {
     throw new OptionError(`options.top must be an integer of at least 0, got ${shown(count)}`);
   }
+  const before = runHolding(dir);
   let inspection: Inspection;
   try {
     inspection = await inspectTables(dir, count);
   } catch (error) {
-    throw whileHeld(error, dir);
+    throw whileHeld(error, dir, before);
   }
-  const running = inspection.warnings.length > 0 ? runningThere(dir) : null;
+  const running = inspection.warnings.length > 0 ? runningThere(dir, before) : null;
   if (running !== null) inspection.warnings.push(running);
   return inspection;
 }
