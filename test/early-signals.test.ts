@@ -42,6 +42,34 @@ describe('signals while the CLI starts', () => {
     expect(p.stderr()).toBe(`amlprep: stopped by ${signal}\n`);
   });
 
+  // Trial G (session 18): with --log-format json the early stop was the one plain-text line.
+  it.each([['--log-format', 'json'], ['--log-format=json'], ['--json']])(
+    'say it as a JSON line when the command line has %s',
+    async (...flags) => {
+      const argv = JSON.stringify(['amlprep', 'run', 'x.csv', ...flags]);
+      const script =
+        `process.argv = [process.argv[0], ...${argv}];` +
+        ` const m = await import(${JSON.stringify(MODULE)}); m.holdEarlySignals();` +
+        ' process.stdout.write("ready\\n"); setInterval(() => {}, 1000);';
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+
+      child.kill('SIGTERM');
+      const code = await new Promise((resolve) => child.on('close', resolve));
+
+      expect(code).toBe(143);
+      expect(JSON.parse(stderr)).toMatchObject({
+        kind: 'interrupted',
+        step: null,
+        signal: 'SIGTERM',
+        exitCode: 143,
+        message: 'stopped by SIGTERM',
+      });
+    },
+  );
+
   it('are left to the command once released', async () => {
     const p = holder(true);
     await p.ready;

@@ -12,8 +12,32 @@ import { signalExitCode } from './io.js';
  */
 function stopped(signal: NodeJS.Signals): void {
   removeTempFiles();
-  process.stderr.write(`amlprep: stopped by ${signal}\n`);
-  process.exit(signalExitCode(signal));
+  const code = signalExitCode(signal);
+  const message = `stopped by ${signal}`;
+  // A log read as JSON lines stays JSON lines, even before the command has parsed its flags
+  // (a trial found this one line in plain text).
+  const line = wantsJson(process.argv.slice(2))
+    ? JSON.stringify({
+        time: new Date().toISOString(),
+        kind: 'interrupted',
+        step: null,
+        signal,
+        exitCode: code,
+        message,
+      })
+    : `amlprep: ${message}`;
+  process.stderr.write(`${line}\n`);
+  process.exit(code);
+}
+
+/** Whether the command line asks for JSON on stderr: `--log-format json` or `--json`. */
+export function wantsJson(argv: readonly string[]): boolean {
+  return argv.some(
+    (arg, i) =>
+      arg === '--json' ||
+      arg === '--log-format=json' ||
+      (arg === '--log-format' && argv[i + 1] === 'json'),
+  );
 }
 
 let held = false;
