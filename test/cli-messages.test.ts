@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { progressPrinter } from '../src/cli/progress.js';
 import { OptionError } from '../src/errors.js';
-import { run, type ProgressEvent } from '../src/index.js';
+import { run, STEPS, type ProgressEvent } from '../src/index.js';
 import { REPO, sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 import { bufferIo } from './helpers/buffer-io.js';
@@ -474,6 +474,16 @@ describe('a --smote-ratio given with --imbalance none', () => {
     ]);
     expect(planned, io.err()).toBe(0);
     expect(io.err()).toContain(`note: ${note}\n`);
+  });
+
+  // Trial G (session 18): the ratio, unused, was still part of the step's fingerprint.
+  it('does not make the steps after it out of date when dropped on a rerun', async () => {
+    const options = { ...sampleRunOptions(tempDir()), sample: 2_000, imbalance: 'none' } as const;
+    await run({ ...options, smoteRatio: 3, seed: 7 });
+
+    const again = await run(options);
+
+    expect(again.resumed).toEqual([...STEPS]);
   });
 
   it('is not mentioned when left at its default', async () => {

@@ -53,7 +53,12 @@ export function fingerprintSteps(opts: ResolvedOptions) {
     node_features: {},
     edge_features: {},
     normalized: { split: opts.split.join(',') },
-    imbalanced: { imbalance: opts.imbalance, smoteRatio: opts.smoteRatio, seed: opts.seed },
+    // `none` reads neither: a ratio or seed given with it must not make the step out of date
+    // (a trial saw --smote-ratio 3 with none recompute it, and the outputs, when dropped).
+    imbalanced:
+      opts.imbalance === 'none'
+        ? { imbalance: 'none' }
+        : { imbalance: opts.imbalance, smoteRatio: opts.smoteRatio, seed: opts.seed },
     weights: {},
     graph_created: {},
   };
