@@ -71,7 +71,7 @@ export function refuseIfHeld(dir: string): void {
   if (isThisProcess(holder)) {
     throw new LockedError(
       `${dir} is in use by another run of this process (started ${holder.startedAt}); ` +
-        'wait for it to settle before starting another there',
+        'wait for it to settle first',
     );
   }
   const program = holder.host === hostname() ? programOf(holder.pid) : null;
