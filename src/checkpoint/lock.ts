@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,9 @@ function programOf(pid: number): string | null {
  * is taken over, instead of blocking every run with "pid abc on undefined".
  */
 function readHolder(path: string): Holder | null {
+  // Only a file is read: opening a FIFO at the name waits for a writer forever, and readers
+  // look at the lock before anything else refuses one (a test hung on it).
+  if (lstatSync(path, { throwIfNoEntry: false })?.isFile() !== true) return null;
   let holder: Partial<Record<keyof Holder, unknown>>;
   try {
     holder = JSON.parse(readFileSync(path, 'utf8')) as typeof holder;
