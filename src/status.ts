@@ -8,7 +8,6 @@ import {
   OUTPUT_NAMES,
   refuseSpecialFiles,
   unfinishedOutputs,
-  ourManifest,
 } from './checkpoint/ownership.js';
 import {
   CheckpointStore,
@@ -122,16 +121,10 @@ export function clean(dir: string, options?: { outputs?: boolean | null } | null
         'written by amlprep); nothing removed',
     );
   }
-  // A damaged store in a folder amlprep's manifest vouches for is the run's: it goes (the
-  // run's message for it says to clean). One without can be any program's LMDB file.
-  const damaged = CheckpointStore.damage(dir) !== null;
-  if (damaged && !ourManifest(dir)) {
-    throw new CheckpointError(
-      `${join(dir, 'checkpoints.mdb')} is a damaged LMDB file, and no manifest.json of ` +
-        "amlprep's says the folder is a run's; remove it by hand if it is (nothing removed)",
-    );
-  }
-  if (!damaged && CheckpointStore.isForeign(dir)) {
+  // A damaged store goes (the run's message for it says to clean), with the outputs of a run
+  // that never finished beside it; only a sound LMDB file without amlprep's tables is kept as
+  // another program's.
+  if (CheckpointStore.damage(dir) === null && CheckpointStore.isForeign(dir)) {
     throw new CheckpointError(
       `${join(dir, 'checkpoints.mdb')} is an LMDB file without amlprep's tables, not an ` +
         'amlprep checkpoint store; nothing removed',

@@ -122,6 +122,46 @@ describe('a damaged checkpoint store', () => {
     }
   });
 
+  // Trial H (session 18): with no manifest.json beside a store cut short, `clean` removed the
+  // store alone; the outputs left behind then made every run and `clean --outputs` refuse
+  // the folder as another program's.
+  it('lets clean remove a damaged store with the outputs no manifest describes', async () => {
+    const out = tempDir();
+    expect((await runCli(args(out))).code).toBe(0);
+    rmSync(join(out, 'manifest.json'));
+    const store = join(out, 'checkpoints.mdb');
+    writeFileSync(store, readFileSync(store).subarray(0, 5000));
+
+    const cleaned = await runCli(['clean', out]);
+    const again = await runCli(args(out));
+
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    for (const name of ['checkpoints.mdb', 'nodes.arrow', 'edges.arrow']) {
+      expect(cleaned.stdout).toContain(`removed ${join(out, name)}\n`);
+    }
+    expect(again.code, again.stderr).toBe(0);
+  });
+
+  // Trial H (session 18): under --resume-from, dropping the later steps' records wrote into
+  // the damaged store; the commit failed inside lmdb-js, its promise never settled, and an
+  // unhandled rejection ended the process (exit 1, a stack, the folder left locked).
+  it('stops a --resume-from run on a damaged store with exit 2, unlocked, whichever page', async () => {
+    const finished = tempDir();
+    expect((await runCli(args(finished))).code).toBe(0);
+
+    for (const page of [2, 3, 4, 5, 6, 7, 8]) {
+      const out = tempDir();
+      cpSync(finished, out, { recursive: true });
+      zeroPage(join(out, 'checkpoints.mdb'), page);
+
+      const result = await runCli([...args(out), '--resume-from', 'normalized']);
+
+      expect([0, 2], `page ${page}: ${result.stderr}`).toContain(result.code);
+      expect(result.stderr, `page ${page}`).not.toMatch(STACK_LINE);
+      expect(existsSync(join(out, 'amlprep.lock')), `page ${page}`).toBe(false);
+    }
+  });
+
   // Trial G (session 18): a step record whose bytes were damaged made the run and `status`
   // an "internal error (please report)" with msgpackr's words and a stack.
   it('says so when a step record cannot be decoded, and --fresh starts over', async () => {

@@ -26,10 +26,12 @@ export function isAmlprepFolder(dir: string): boolean {
  * manifest of amlprep's describes them (a first run stopped by a full disk or a kill while
  * `graph_created` renamed its files into place, or one that wrote its rejects list and
  * stopped before its end). Once the store is gone nothing would show they are amlprep's, and
- * every later run would refuse the folder.
+ * every later run would refuse the folder. A damaged store counts as amlprep's here: `clean`
+ * removing it alone left the folder refused by every run and by `clean --outputs` (a trial).
  */
 export function unfinishedOutputs(dir: string): string[] {
-  if (ourManifest(dir) || !CheckpointStore.isOurs(dir)) return [];
+  if (ourManifest(dir)) return [];
+  if (!CheckpointStore.isOurs(dir) && !CheckpointStore.isDamaged(dir)) return [];
   const names = [...Object.values(OUTPUT_FILES), REJECTED_ROWS_FILE];
   return names.filter((name) => isFile(dir, name));
 }
@@ -220,7 +222,7 @@ export function isFile(dir: string, name: string): boolean {
 }
 
 /** Whether `dir/manifest.json` has the shape of amlprep's manifests (manifest-shape.ts). */
-export function ourManifest(dir: string): boolean {
+function ourManifest(dir: string): boolean {
   try {
     if (!isFile(dir, MANIFEST_FILE)) return false;
     // The whole shape, not a key: `{"amlprep": 1}` beside someone's nodes.arrow made the

@@ -103,7 +103,7 @@ export class CheckpointStore {
   ): Promise<void> {
     const known = this.#plans.get(step);
     if (known?.fingerprint === fingerprint && known.chunks === chunks) return;
-    await this.#plans.put(step, { fingerprint, chunks, basis });
+    await this.#guard(`the plan of ${step}`, this.#plans.put(step, { fingerprint, chunks, basis }));
   }
 
   plan(step: StepName): PlanRecord | undefined {
@@ -250,11 +250,6 @@ export class CheckpointStore {
   }
 
   /**
-   * Whether `dir` holds a sound LMDB file under the store's name without amlprep's tables:
-   * another program's, which nothing of amlprep removes. (A file that is not LMDB at all is
-   * a damaged store, which the run's message sends to `clean`.)
-   */
-  /**
    * LMDB's words when the store's own pages are damaged where its tables are listed, or null:
    * such a store read as another program's file ("without amlprep's tables"), and `clean`
    * refused to remove it.
@@ -277,6 +272,21 @@ export class CheckpointStore {
     }
   }
 
+  /**
+   * Whether `dir` holds a store file that is damaged: cut short, a damaged meta page, bytes
+   * that are no LMDB file, or pages LMDB refuses where the tables are listed (`damage`).
+   */
+  static isDamaged(dir: string): boolean {
+    const problem = storeFileProblem(join(dir, STORE_FILE));
+    if (problem !== null) return problem !== DIRECTORY && problem !== EMPTY_FILE;
+    return CheckpointStore.damage(dir) !== null;
+  }
+
+  /**
+   * Whether `dir` holds a sound LMDB file under the store's name without amlprep's tables:
+   * another program's, which nothing of amlprep removes. (A file that is not LMDB at all is
+   * a damaged store, which the run's message sends to `clean`.)
+   */
   static isForeign(dir: string): boolean {
     const path = join(dir, STORE_FILE);
     return existsSync(path) && storeFileProblem(path) === null && !CheckpointStore.isOurs(dir);
@@ -446,7 +456,19 @@ export class CheckpointStore {
       // lmdb-js hangs the cause on a second, otherwise unobserved, rejected promise.
       const cause = (error as { commitError?: Promise<unknown> }).commitError;
       const detail = cause === undefined ? error : await cause.catch((e: unknown) => e);
+      const damaged = damagedStoreError(detail, dirname(this.path));
+      if (damaged !== detail) throw damaged;
       const why = detail instanceof Error ? detail.message : String(detail);
+      // A transaction LMDB gave up on after an earlier failure inside it: a full disk, or a
+      // damaged page it met (a trial's store; LMDB's own line on stderr says which).
+      if (why.startsWith('MDB_BAD_TXN')) {
+        throw new CheckpointError(
+          `cannot record ${what} in ${this.path} (${why.split(': ')[0]}: LMDB gave up on the ` +
+            'transaction); the disk may be full, or the store damaged: free space and rerun ' +
+            'the same command, or start over with --fresh',
+          detail,
+        );
+      }
       throw new CheckpointError(
         `cannot record ${what} in ${this.path} (${why}; is the disk full?); free space and ` +
           'rerun the same command to continue from the last recorded chunk',
@@ -457,9 +479,16 @@ export class CheckpointStore {
 
   /** Forgets a step record and every later one, e.g. when an earlier step was recomputed. */
   async dropSteps(steps: readonly StepName[]): Promise<void> {
-    await this.#root.transaction(() => {
-      for (const step of steps) this.#steps.remove(step);
-    });
+    // Synchronous, as the chunk records: a failed commit throws here. In an asynchronous
+    // transaction its promise never settled, and the removals' rejections went unhandled and
+    // ended the process (a trial's damaged store, under --resume-from).
+    await this.#guard(
+      'the removal of later steps',
+      (async () =>
+        this.#root.transactionSync(() => {
+          for (const step of steps) this.#steps.removeSync(step);
+        }))(),
+    );
   }
 
   /**
@@ -475,13 +504,17 @@ export class CheckpointStore {
     const staleSplits =
       keepPrefix === null ? [] : [...this.#splits.getKeys({ start: `${step}:` })].filter(isStale);
     if (stale.length === 0 && staleSplits.length === 0) return;
-    await this.#root.transaction(() => {
-      for (const key of stale) {
-        this.#chunks.remove(key);
-        this.#payloads.remove(key);
-      }
-      for (const key of staleSplits) this.#splits.remove(key);
-    });
+    await this.#guard(
+      `the removal of ${step}'s stale chunks`,
+      (async () =>
+        this.#root.transactionSync(() => {
+          for (const key of stale) {
+            this.#chunks.removeSync(key);
+            this.#payloads.removeSync(key);
+          }
+          for (const key of staleSplits) this.#splits.removeSync(key);
+        }))(),
+    );
   }
 
   async close(): Promise<void> {
