@@ -35,8 +35,15 @@ export function outdatedChunks(ctx: Context, step: StepName): string | null {
 
 /** Names what differs between a record's fingerprint basis and this run's, for people. */
 export function changedKeys(was: Record<string, unknown>, now: Record<string, unknown>): string {
+  // An option in one basis only is one the step reads in one of the two settings (the ratio,
+  // with `--imbalance none` on one side): what changed is the option that decides that.
+  const own = new Set(['version', 'previous', 'inputs']);
   const keys = new Set([...Object.keys(was ?? {}), ...Object.keys(now)]);
-  const changed = [...keys].filter((k) => JSON.stringify(was?.[k]) !== JSON.stringify(now[k]));
+  const changed = [...keys].filter(
+    (k) =>
+      (own.has(k) || (was !== undefined && k in was && k in now)) &&
+      JSON.stringify(was?.[k]) !== JSON.stringify(now[k]),
+  );
   const words = changed.flatMap((k) => {
     if (k === 'previous') return ['an earlier step changed'];
     if (k === 'version') return ['the step definition changed in this amlprep version'];

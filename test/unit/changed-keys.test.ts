@@ -28,4 +28,19 @@ describe('changedKeys', () => {
       '--smote-ratio changed, an earlier step changed',
     );
   });
+
+  // Trial H (session 18): going to --imbalance none said the ratio and seed changed too.
+  it('names only the option that decides whether the others are read', () => {
+    const smote = { imbalance: 'smote', smoteRatio: 1, seed: 42, previous: 'x' };
+    const none = { imbalance: 'none', previous: 'x' };
+
+    expect(changedKeys(smote, none)).toBe('--imbalance changed');
+    expect(changedKeys(none, { ...smote, seed: 9 })).toBe('--imbalance changed');
+  });
+
+  it('still says the step definition changed for a record without a version', () => {
+    expect(changedKeys({ previous: 'x' }, { version: 2, previous: 'x' })).toBe(
+      'the step definition changed in this amlprep version',
+    );
+  });
 });
