@@ -292,7 +292,7 @@ describe('--on-bad-row skip', () => {
 
   // Trial F (session 18): the rows were dropped without an event; a caller logging only the
   // events learnt of them nowhere.
-  it('warns through the events how many rows it skipped, the first and where the list is', async () => {
+  it('warns in the events how many rows it skipped, the first, and the list', async () => {
     const file = badFixture('many-bad.csv');
     const out = tempDir();
     const events: ProgressEvent[] = [];

@@ -145,7 +145,7 @@ describe('a damaged checkpoint store', () => {
   // Trial H (session 18): under --resume-from, dropping the later steps' records wrote into
   // the damaged store; the commit failed inside lmdb-js, its promise never settled, and an
   // unhandled rejection ended the process (exit 1, a stack, the folder left locked).
-  it('stops a --resume-from run on a damaged store with exit 2, unlocked, whichever page', async () => {
+  it('stops --resume-from on a damaged store with exit 2, unlocked, whichever page', async () => {
     const finished = tempDir();
     expect((await runCli(args(finished))).code).toBe(0);
 

@@ -40,7 +40,7 @@ async function twoFiles(): Promise<{ dir: string; hi: string; li: string }> {
 }
 
 describe('the default output folder', () => {
-  it('is refused to a second file of the same folder while it holds the first one’s run', async () => {
+  it('is refused to a second file of the folder while it holds the first one’s run', async () => {
     const { dir, hi, li } = await twoFiles();
     const out = join(dir, 'checkpoints_all');
     expect((await runCli(['run', hi])).code).toBe(0);

@@ -658,8 +658,17 @@ const DAMAGE = /^MDB_(CORRUPTED|PAGE_NOTFOUND)\b/;
  * here, so these mean a record's bytes were damaged (a trial flipped a byte of one; the run
  * and `status` said "internal error (please report)" with a stack).
  */
-const UNDECODABLE =
-  /^(Data read, but end of buffer not reached|Unexpected end of (MessagePack data|buffer)|Unknown MessagePack token|Unknown extension|Could not find typed array|Record id is not defined|Invalid property type for record)/;
+const UNDECODABLE = new RegExp(
+  `^(${[
+    'Data read, but end of buffer not reached',
+    'Unexpected end of (MessagePack data|buffer)',
+    'Unknown MessagePack token',
+    'Unknown extension',
+    'Could not find typed array',
+    'Record id is not defined',
+    'Invalid property type for record',
+  ].join('|')})`,
+);
 
 /**
  * An error from a damaged store as a CheckpointError saying how to go on; any other error as
