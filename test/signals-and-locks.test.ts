@@ -183,7 +183,7 @@ describe('one run per output folder', () => {
 
   // Trial F (session 18) found the message below naming the caller's own pid; a container
   // restarts its job with the same pid, so a lock its killed run left looked held forever.
-  it('takes over a lock naming this pid from an earlier start (a restarted container)', async () => {
+  it('takes over a lock with this pid from an earlier start (a restarted container)', async () => {
     const out = tempDir();
     const earlier = { pid: process.pid, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' };
     writeFileSync(join(out, 'amlprep.lock'), JSON.stringify(earlier));
