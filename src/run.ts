@@ -113,7 +113,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   const started = performance.now();
   const emit = makeEmitter(options.onProgress);
   warnAboutWorkers(opts.workers, emit);
-  const unused = unusedRatioNote(options.smoteRatio, opts.imbalance);
+  const unused = unusedOptionsNote(options, opts.imbalance);
   if (unused !== null) emit({ kind: 'note', step: null, message: unused });
   // Inputs are checked before anything is created, so a typo leaves no folder behind.
   const { fingerprints, bases, inputs, identities } = fingerprintSteps(opts);
@@ -364,10 +364,19 @@ export function workersWarning(workers: number): string | null {
 }
 
 /**
- * `--imbalance none` reads no ratio: one given with it does nothing, which is said (a
- * fresh-user trial saw `--smote-ratio 3` taken without a word). `--dry-run` says it too.
+ * `--imbalance none` reads neither the ratio nor the seed: one given with it does nothing,
+ * which is said (fresh-user trials saw `--smote-ratio 3` and `--seed 7` taken without a
+ * word). `--dry-run` says it too.
  */
-export function unusedRatioNote(given: unknown, imbalance: Imbalance): string | null {
-  if (given === undefined || given === null || imbalance !== 'none') return null;
-  return `--smote-ratio ${String(given)} has no effect with --imbalance none`;
+export function unusedOptionsNote(
+  given: Pick<RunOptions, 'smoteRatio' | 'seed'>,
+  imbalance: Imbalance,
+): string | null {
+  if (imbalance !== 'none') return null;
+  const flags = [
+    given.smoteRatio == null ? null : `--smote-ratio ${given.smoteRatio}`,
+    given.seed == null ? null : `--seed ${given.seed}`,
+  ].filter((flag) => flag !== null);
+  if (flags.length === 0) return null;
+  return `${flags.join(' and ')} ${flags.length === 1 ? 'has' : 'have'} no effect with --imbalance none`;
 }

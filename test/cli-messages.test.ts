@@ -486,6 +486,20 @@ describe('a --smote-ratio given with --imbalance none', () => {
     expect(again.resumed).toEqual([...STEPS]);
   });
 
+  // Trial I (session 18): `--seed 7` with none, as unused, was taken without a word.
+  it('is said of --seed too, and of both together', async () => {
+    const events: ProgressEvent[] = [];
+    const options = { ...sampleRunOptions(tempDir()), sample: 2_000, imbalance: 'none' } as const;
+
+    await run({ ...options, seed: 7, onProgress: (e) => events.push(e) });
+    await run({ ...options, seed: 7, smoteRatio: 2, onProgress: (e) => events.push(e) });
+
+    expect(events.filter((e) => e.kind === 'note').map((e) => e.message)).toEqual([
+      '--seed 7 has no effect with --imbalance none',
+      '--smote-ratio 2 and --seed 7 have no effect with --imbalance none',
+    ]);
+  });
+
   it('is not mentioned when left at its default', async () => {
     const events: ProgressEvent[] = [];
 

@@ -142,6 +142,28 @@ describe('a damaged checkpoint store', () => {
     expect(again.code, again.stderr).toBe(0);
   });
 
+  // Trial I (session 18): there, `status` sent the user to --fresh, which refused the folder
+  // as another program's (no store it could read, no manifest), as did `clean --outputs`.
+  it.each([['--fresh'], ['clean --outputs']])(
+    'lets %s recover a store cut short whose manifest is gone',
+    async (how) => {
+      const out = tempDir();
+      expect((await runCli(args(out))).code).toBe(0);
+      rmSync(join(out, 'manifest.json'));
+      const store = join(out, 'checkpoints.mdb');
+      writeFileSync(store, readFileSync(store).subarray(0, readFileSync(store).length - 4096));
+
+      const first =
+        how === '--fresh'
+          ? await runCli([...args(out), '--fresh'])
+          : await runCli(['clean', out, '--outputs']);
+      const again = await runCli(args(out));
+
+      expect(first.code, first.stderr).toBe(0);
+      expect(again.code, again.stderr).toBe(0);
+    },
+  );
+
   // Trial H (session 18): under --resume-from, dropping the later steps' records wrote into
   // the damaged store; the commit failed inside lmdb-js, its promise never settled, and an
   // unhandled rejection ended the process (exit 1, a stack, the folder left locked).

@@ -18,7 +18,9 @@ import { MANIFEST_FILE } from '../steps/graph-created.js';
  * checkpoints.mdb does not count).
  */
 export function isAmlprepFolder(dir: string): boolean {
-  return CheckpointStore.isOurs(dir) || ourManifest(dir);
+  // A damaged LMDB store counts: its manifest may be gone too, and the run's message for it
+  // sends the user to --fresh and `clean`, which refused such a folder (a trial's).
+  return CheckpointStore.isOurs(dir) || ourManifest(dir) || CheckpointStore.isDamaged(dir);
 }
 
 /**

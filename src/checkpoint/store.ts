@@ -8,6 +8,7 @@ import {
   readSync,
   rmdirSync,
   rmSync,
+  statfsSync,
   unlinkSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -273,12 +274,13 @@ export class CheckpointStore {
   }
 
   /**
-   * Whether `dir` holds a store file that is damaged: cut short, a damaged meta page, bytes
-   * that are no LMDB file, or pages LMDB refuses where the tables are listed (`damage`).
+   * Whether `dir` holds an LMDB file under the store's name that is damaged: cut short, a
+   * damaged meta page, or pages LMDB refuses where the tables are listed (`damage`). Bytes
+   * that are no LMDB file at all do not count: they could be anything.
    */
   static isDamaged(dir: string): boolean {
     const problem = storeFileProblem(join(dir, STORE_FILE));
-    if (problem !== null) return problem !== DIRECTORY && problem !== EMPTY_FILE;
+    if (problem !== null) return problem === DAMAGED_META || problem.startsWith(TRUNCATED);
     return CheckpointStore.damage(dir) !== null;
   }
 
@@ -460,12 +462,16 @@ export class CheckpointStore {
       if (damaged !== detail) throw damaged;
       const why = detail instanceof Error ? detail.message : String(detail);
       // A transaction LMDB gave up on after an earlier failure inside it: a full disk, or a
-      // damaged page it met (a trial's store; LMDB's own line on stderr says which).
+      // damaged page it met. With room to spare on the disk it is the store (trials led to
+      // free space that was free already).
       if (why.startsWith('MDB_BAD_TXN')) {
+        const gaveUp = `cannot record ${what} in ${this.path} (MDB_BAD_TXN: LMDB gave up on the`;
         throw new CheckpointError(
-          `cannot record ${what} in ${this.path} (${why.split(': ')[0]}: LMDB gave up on the ` +
-            'transaction); the disk may be full, or the store damaged: free space and rerun ' +
-            'the same command, or start over with --fresh',
+          diskHasRoom(this.path)
+            ? `${gaveUp} transaction, and the disk has room); the store is likely damaged: ` +
+                'start over with --fresh'
+            : `${gaveUp} transaction); the disk may be full: free space and rerun the same ` +
+                'command, or start over with --fresh if the store is damaged',
           detail,
         );
       }
@@ -604,6 +610,23 @@ function ourTablesIn(path: string): number | null {
   }
 }
 
+/** Room a commit cannot lack: 256 MiB, more than any one chunk's record. */
+const ROOM_BYTES = 256 * 1024 * 1024;
+
+/** Whether the file system of `path` has room for more than any commit needs. */
+function diskHasRoom(path: string): boolean {
+  try {
+    const fs = statfsSync(dirname(path));
+    return fs.bavail * fs.bsize > ROOM_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+/** What `storeFileProblem` says of an LMDB file with a bad meta page, or one cut short. */
+const DAMAGED_META = 'damaged meta page';
+const TRUNCATED = 'truncated:';
+
 function storeFileProblem(path: string): string | null {
   let fd: number;
   try {
@@ -621,11 +644,11 @@ function storeFileProblem(path: string): string | null {
     if (first === null) return 'not an LMDB environment';
     // LMDB reads both meta pages; either one damaged is enough to crash it.
     const second = readMeta(fd, first.pageSize);
-    if (second === null || second.pageSize !== first.pageSize) return 'damaged meta page';
+    if (second === null || second.pageSize !== first.pageSize) return DAMAGED_META;
     for (const meta of [first, second]) {
       const needed = (meta.lastPage + 1) * meta.pageSize;
-      if (!Number.isSafeInteger(needed) || meta.lastPage < 1) return 'damaged meta page';
-      if (size < needed) return `truncated: ${size} of ${needed} bytes`;
+      if (!Number.isSafeInteger(needed) || meta.lastPage < 1) return DAMAGED_META;
+      if (size < needed) return `${TRUNCATED} ${size} of ${needed} bytes`;
     }
     return null;
   } finally {

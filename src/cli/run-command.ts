@@ -28,7 +28,7 @@ import {
 } from '../options.js';
 import type { ProgressEvent } from '../events.js';
 import { status, type StepStatus } from '../status.js';
-import { run, unusedRatioNote, workersWarning } from '../run.js';
+import { run, unusedOptionsNote, workersWarning } from '../run.js';
 import { decimal, integer, parse } from './args.js';
 import { handOverSignals } from './early-signals.js';
 import { checkWritable } from '../checkpoint/folder.js';
@@ -259,7 +259,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       );
     }
     const notes = [
-      unusedRatioNote(options().smoteRatio, opts.imbalance),
+      unusedOptionsNote(options(), opts.imbalance),
       shortSampleNote(opts.sample, opts.transactions, scan.rows),
     ];
     for (const note of notes.filter((n) => n !== null)) {
