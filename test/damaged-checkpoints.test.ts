@@ -144,25 +144,32 @@ describe('a damaged checkpoint store', () => {
 
   // Trial I (session 18): there, `status` sent the user to --fresh, which refused the folder
   // as another program's (no store it could read, no manifest), as did `clean --outputs`.
-  it.each([['--fresh'], ['clean --outputs']])(
-    'lets %s recover a store cut short whose manifest is gone',
-    async (how) => {
-      const out = tempDir();
-      expect((await runCli(args(out))).code).toBe(0);
-      rmSync(join(out, 'manifest.json'));
-      const store = join(out, 'checkpoints.mdb');
+  // Trial J: the same with the first page zeroed (no LMDB file any more, to look at).
+  it.each([
+    ['--fresh', 'cut short'],
+    ['clean --outputs', 'cut short'],
+    ['--fresh', 'with its first page zeroed'],
+    ['clean', 'with its first page zeroed'],
+  ])('lets %s recover a store %s whose manifest is gone', async (how, damage) => {
+    const out = tempDir();
+    expect((await runCli(args(out))).code).toBe(0);
+    rmSync(join(out, 'manifest.json'));
+    const store = join(out, 'checkpoints.mdb');
+    if (damage === 'cut short') {
       writeFileSync(store, readFileSync(store).subarray(0, readFileSync(store).length - 4096));
+    } else {
+      zeroPage(store, 0);
+    }
 
-      const first =
-        how === '--fresh'
-          ? await runCli([...args(out), '--fresh'])
-          : await runCli(['clean', out, '--outputs']);
-      const again = await runCli(args(out));
+    const first =
+      how === '--fresh'
+        ? await runCli([...args(out), '--fresh'])
+        : await runCli(['clean', out, ...(how === 'clean' ? [] : ['--outputs'])]);
+    const again = await runCli(args(out));
 
-      expect(first.code, first.stderr).toBe(0);
-      expect(again.code, again.stderr).toBe(0);
-    },
-  );
+    expect(first.code, first.stderr).toBe(0);
+    expect(again.code, again.stderr).toBe(0);
+  });
 
   // Trial H (session 18): under --resume-from, dropping the later steps' records wrote into
   // the damaged store; the commit failed inside lmdb-js, its promise never settled, and an

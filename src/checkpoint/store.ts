@@ -274,13 +274,15 @@ export class CheckpointStore {
   }
 
   /**
-   * Whether `dir` holds an LMDB file under the store's name that is damaged: cut short, a
-   * damaged meta page, or pages LMDB refuses where the tables are listed (`damage`). Bytes
-   * that are no LMDB file at all do not count: they could be anything.
+   * Whether `dir` holds a file under the store's name that is damaged: cut short, a damaged
+   * meta page, bytes that no longer start as an LMDB file (a zeroed first page), or pages
+   * LMDB refuses where the tables are listed (`damage`). A file there is taken for a store
+   * that broke: the run's message for it sends the user to --fresh and `clean` (a trial found
+   * the folder refused by both when its manifest was gone too).
    */
   static isDamaged(dir: string): boolean {
     const problem = storeFileProblem(join(dir, STORE_FILE));
-    if (problem !== null) return problem === DAMAGED_META || problem.startsWith(TRUNCATED);
+    if (problem !== null) return problem !== DIRECTORY && problem !== EMPTY_FILE;
     return CheckpointStore.damage(dir) !== null;
   }
 
