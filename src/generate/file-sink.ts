@@ -156,23 +156,25 @@ async function placeNew(temp: string, path: string, onPlaced: () => void): Promi
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'EEXIST') {
-      throw new OutputError(
-        `${path} appeared while this generate was writing it (another process's?); ` +
-          'generate replaces a file only when asked (--force, or overwrite: true)',
-      );
+      throw appeared(path);
     }
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
     if ((await stat(path).catch(() => null)) !== null) {
-      throw new OutputError(
-        `${path} appeared while this generate was writing it (another process's?); ` +
-          'generate replaces a file only when asked (--force, or overwrite: true)',
-      );
+      throw appeared(path);
     }
     renameSync(temp, path);
     onPlaced();
     return;
   }
   await rm(temp, { force: true });
+}
+
+/** The refusal of a file that another writer put at `path` while this generate wrote. */
+function appeared(path: string): OutputError {
+  return new OutputError(
+    `${path} appeared while this generate was writing it (another process's?); ` +
+      'generate replaces a file only when asked (--force, or overwrite: true)',
+  );
 }
 
 async function writeAll(handle: FileHandle, data: Buffer, length: number): Promise<void> {
