@@ -3,7 +3,7 @@ import type { ProgressEvent } from '../events.js';
 import type { StepName } from '../options.js';
 import type { RunResult } from '../run.js';
 import { asFlags } from './args.js';
-import { EXIT, type CliIo } from './io.js';
+import { afterLmdbText, EXIT, type CliIo } from './io.js';
 
 export const LOG_FORMATS = ['text', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -100,7 +100,7 @@ export function jsonError(
       ? { file: error.file, line: error.line, reason: error.reason }
       : {};
   const stack = known && error.userFacing ? {} : { stack: (error as Error | undefined)?.stack };
-  return `${JSON.stringify({
+  return `${afterLmdbText(error)}${JSON.stringify({
     time: new Date(clock()).toISOString(),
     kind: 'error',
     code: known ? error.code : 'ERR_AMLPREP_INTERNAL',

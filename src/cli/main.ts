@@ -6,7 +6,7 @@ import { cleanCommand } from './clean-command.js';
 import { generateCommand } from './generate-command.js';
 import { exportCommand } from './export-command.js';
 import { inspectCommand } from './inspect-command.js';
-import { EXIT, processIo, type CliIo } from './io.js';
+import { afterLmdbText, EXIT, processIo, type CliIo } from './io.js';
 import { runCommand } from './run-command.js';
 import { statusCommand } from './status-command.js';
 
@@ -97,17 +97,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 /** User-facing errors print one line; internal faults print the stack for the bug report. */
 export function reportError(thrown: unknown, io: CliIo): number {
   const error = asOutputError(thrown);
+  const start = afterLmdbText(error);
   if (error instanceof AmlprepError && error.userFacing) {
-    io.stderr.write(`amlprep: ${asFlags(error.message)}\n`);
+    io.stderr.write(`${start}amlprep: ${asFlags(error.message)}\n`);
     return EXIT.usage;
   }
   // A worker that died twice (out of memory, killed) is the machine's limit, not a bug: its
   // message names the chunk, the reason and how to resume, and that is all the user needs.
   if (error instanceof WorkerError) {
-    io.stderr.write(`amlprep: ${asFlags(error.message)}\n`);
+    io.stderr.write(`${start}amlprep: ${asFlags(error.message)}\n`);
     return EXIT.internal;
   }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr.write(`amlprep: internal error (please report): ${text}\n`);
+  io.stderr.write(`${start}amlprep: internal error (please report): ${text}\n`);
   return EXIT.internal;
 }
