@@ -107,14 +107,15 @@ export function integer(flag: string, value: string | undefined): number | undef
 
 export function decimal(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  // Written in decimal, with an exponent if need be (1e9): Number() would also take `0x10`,
-  // `0b1` and ` 2`, which are more likely slips than ratios.
-  if (!/^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(value)) {
+  // Written in decimal, with an exponent if need be (1e9): Number() would also take `0x10`
+  // and `0b1`, which are more likely slips than ratios. Spaces around it are dropped, as for
+  // whole numbers (a value from a shell variable).
+  if (!/^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(value.trim())) {
     throw new UsageError(
       `${flag} must be a decimal number (like 0.5), got ${JSON.stringify(value)}`,
     );
   }
-  return Number(value);
+  return Number(value.trim());
 }
 
 /**

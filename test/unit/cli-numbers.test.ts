@@ -1,8 +1,8 @@
-// Whole-number flags (src/cli/args.ts `integer`): suffixes, separators, and decimals that
-// come out whole, read as digits so no float rounding creeps in.
+// Number flags (src/cli/args.ts): whole numbers with suffixes, separators, and decimals that
+// come out whole, read as digits so no float rounding creeps in; decimal ratios.
 import { describe, expect, it } from 'vitest';
 
-import { integer } from '../../src/cli/args.js';
+import { decimal, integer } from '../../src/cli/args.js';
 
 describe('a whole-number flag', () => {
   it.each([
@@ -34,5 +34,25 @@ describe('a whole-number flag', () => {
       '--n is too large (at most 9007199254740991), got "9007199254740993"',
     );
     expect(integer('--n', '9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
+
+// Session 19: `--workers " 2"` was taken and `--smote-ratio " 2"` refused; both take it now.
+describe('a decimal flag', () => {
+  it.each([
+    ['0.5', 0.5],
+    ['.5', 0.5],
+    ['2', 2],
+    ['1e-3', 0.001],
+    [' 2', 2],
+    ['0.25 ', 0.25],
+  ])('reads %j as %d', (text, value) => {
+    expect(decimal('--r', text)).toBe(value);
+  });
+
+  it.each(['0x10', ' ', '1 2', '2,5'])('refuses %j, quoting it as written', (text) => {
+    expect(() => decimal('--r', text)).toThrow(
+      `--r must be a decimal number (like 0.5), got ${JSON.stringify(text)}`,
+    );
   });
 });
