@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +133,32 @@ describe('export --format multignn', () => {
       code: 'ERR_AMLPREP_INPUT',
       message: /cannot open.*--amounts derived/s,
     });
+  });
+
+  // Session 19: a data folder moved with its default output folder left the recorded path
+  // dangling, and the export asked for --transactions although the file sat beside the run.
+  it('finds the transactions file beside a moved default output folder', async () => {
+    const data = join(sharedDir(), 'data');
+    mkdirSync(data);
+    copyFileSync(join(fixture, 'mixed.csv'), join(data, 'mixed.csv'));
+    await run({
+      transactions: join(data, 'mixed.csv'),
+      accounts: join(fixture, 'mixed-accounts.csv'),
+      chunkSize: 4,
+      workers: 1,
+    });
+    const moved = join(sharedDir(), 'moved');
+    renameSync(data, moved);
+
+    const result = await exportRun(join(moved, 'checkpoints_all'), 'multignn');
+    const named = await exportRun(runDir, 'multignn', join(sharedDir(), 'named'));
+
+    expect(result.notes[0]).toBe(
+      `${join(data, 'mixed.csv')}, recorded in manifest.json, is gone: read ` +
+        `${join(moved, 'mixed.csv')} beside the run`,
+    );
+    const csv = (r: { out: string }) => readFileSync(join(r.out, 'formatted_transactions.csv'));
+    expect(csv(result).equals(csv(named))).toBe(true);
   });
 
   it('sorts an out-of-order file by time, ties by edge id', async () => {

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 import { AbortedError, InputError } from '../errors.js';
 import type { Manifest } from '../output/manifest.js';
@@ -73,7 +74,7 @@ export async function exportMultiGnn(
   const edges = await readEdges(dir, manifest, signal);
   refuseUnnamedCodes(manifest, edges);
   const notes: string[] = [];
-  const amounts = amountTexts(manifest, edges, options, notes);
+  const amounts = amountTexts(dir, manifest, edges, options, notes);
   const order = timeOrder(edges.ts, edges.ids);
   const first = edges.ts.length === 0 ? 0 : edges.ts[order[0]!]!;
 
@@ -173,12 +174,31 @@ function timestampColumn(manifest: Manifest): string {
   return ts.name;
 }
 
-/** The transactions file the raw amounts are read from, when they are. */
-function sourcePath(manifest: Manifest, options: MultiGnnOptions): string | undefined {
-  return options.transactions ?? manifest.inputs?.transactions?.path;
+/**
+ * The transactions file the raw amounts are read from, when they are: the one named, else the
+ * one the manifest records. A data folder moved with its default output folder
+ * (`checkpoints_all` beside the input) leaves the recorded path dangling; the file of that
+ * name beside the run folder is then read, with a note. Its rows are checked against the run
+ * either way, so another file of that name is refused as any other file is.
+ */
+function sourcePath(
+  dir: string,
+  manifest: Manifest,
+  options: MultiGnnOptions,
+  notes: string[],
+): string | undefined {
+  const recorded = options.transactions ?? manifest.inputs?.transactions?.path;
+  if (options.transactions != null || recorded === undefined || existsSync(recorded)) {
+    return recorded;
+  }
+  const beside = join(dirname(resolve(dir)), basename(recorded));
+  if (beside === resolve(recorded) || !existsSync(beside)) return recorded;
+  notes.push(`${recorded}, recorded in manifest.json, is gone: read ${beside} beside the run`);
+  return beside;
 }
 
 function amountTexts(
+  dir: string,
   manifest: Manifest,
   edges: Edges,
   options: MultiGnnOptions,
@@ -192,7 +212,7 @@ function amountTexts(
     );
     return derived;
   }
-  const path = sourcePath(manifest, options);
+  const path = sourcePath(dir, manifest, options, notes);
   if (path === undefined) {
     throw new InputError(
       'manifest.json records no transactions file; pass --transactions F ' +
