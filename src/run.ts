@@ -119,7 +119,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   const { fingerprints, bases, inputs, identities } = fingerprintSteps(opts);
   checkHeaders(opts);
   refuseForeignOutputs(opts.out);
-  if (options.out == null) refuseOtherFilesDefaultOut(opts.transactions, opts.out);
+  if (options.out == null) await refuseOtherFilesDefaultOut(opts.transactions, opts.out);
   refuseInputsAmongOutputs(inputsOf(opts), opts.out);
   makeOutputFolder(opts.out);
   const lock = acquireLock(opts.out);

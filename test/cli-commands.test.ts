@@ -82,7 +82,8 @@ describe('amlprep status', () => {
   it('shows a step that started but recorded no chunk as unfinished, as --json does', async () => {
     const out = tempDir();
     const store = CheckpointStore.open(out);
-    await store.recordPlan('data_loaded', 'f'.repeat(64), 27, {});
+    const plan = { fingerprint: 'f'.repeat(64), chunks: 27, basis: {}, transactions: 'x.csv' };
+    await store.recordPlan('data_loaded', plan);
     await store.close();
 
     const text = await runCli(['status', out]);

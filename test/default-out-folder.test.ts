@@ -1,10 +1,10 @@
-import { renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { runCli, STACK_LINE } from './helpers/cli.js';
-import { sha256Of } from './helpers/hash.js';
+import { runCli, spawnCli, STACK_LINE } from './helpers/cli.js';
+import { sha256File, sha256Of } from './helpers/hash.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 // Trial E (session 18): the default --out is `checkpoints_all` beside the input for every
@@ -57,6 +57,36 @@ describe('the default output folder', () => {
     expect(planned.code, planned.stderr).toBe(2);
     expect(planned.stderr).toBe(said);
     expect(sha256Of(out)).toEqual(before);
+  });
+
+  // Session 19: only a finished run's manifest named its file, so a run killed part way was
+  // replaced by the other file's run ("the transactions file changed"), its checkpoints lost.
+  it('is refused to a second file while it holds the first one’s killed run', async () => {
+    const { dir, hi, li } = await twoFiles();
+    const out = join(dir, 'checkpoints_all');
+    const first = spawnCli(['run', hi, '--chunk-size', '2000']);
+    expect(await first.waitForStderr(/node_features: start/)).not.toBeNull();
+    first.child.kill('SIGKILL');
+    expect((await first.done).signal).toBe('SIGKILL');
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+    const store = join(out, 'checkpoints.mdb');
+    const before = sha256File(store);
+
+    const second = await runCli(['run', li]);
+    const planned = await runCli(['run', li, '--dry-run']);
+    const untouched = sha256File(store);
+    const resumed = await runCli(['run', hi, '--chunk-size', '2000']);
+
+    const said =
+      `amlprep: ${out}, the default output folder for ${li}, holds the unfinished run of ` +
+      'HI-Small_Trans.csv; name a folder with --out (naming this one replaces that run)\n';
+    expect(second.code, second.stderr).toBe(2);
+    expect(second.stderr).toBe(said);
+    expect(planned.code, planned.stderr).toBe(2);
+    expect(planned.stderr).toBe(said);
+    expect(untouched).toBe(before);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('loaded from checkpoints: data_loaded');
   });
 
   it('is the user’s to reuse when named with --out', async () => {

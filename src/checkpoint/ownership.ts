@@ -170,31 +170,38 @@ export function refuseInputsAmongOutputs(inputs: Record<string, string | null>, 
 }
 
 /**
- * Refuses the default output folder when the run finished there was made from another
- * transactions file: the default (`checkpoints_<N|all>` beside the input) is the same for
- * every file of a folder, and the Kaggle download keeps HI-Small and LI-Small side by side.
- * The second file's run replaced the first one's outputs, saying only that "the
- * transactions file changed" (a fresh-user trial). A folder named with --out is the user's
- * choice and is not refused. Only a finished run's manifest records the path; the file names
- * are compared, so that a data folder moved elsewhere keeps its run.
+ * Refuses the default output folder when the run there (finished, or stopped part way) was
+ * made from another transactions file: the default (`checkpoints_<N|all>` beside the input)
+ * is the same for every file of a folder, and the Kaggle download keeps HI-Small and
+ * LI-Small side by side. The second file's run replaced the first one's outputs, or its
+ * checkpoints, saying only that "the transactions file changed" (a fresh-user trial). A
+ * folder named with --out is the user's choice and is not refused. A finished run's manifest
+ * records the path, the checkpoint store the name; names are compared, so that a data folder
+ * moved elsewhere keeps its run.
  */
-export function refuseOtherFilesDefaultOut(transactions: string, dir: string): void {
-  let recorded: unknown;
+export async function refuseOtherFilesDefaultOut(transactions: string, dir: string) {
+  const finished = manifestTransactions(dir);
+  const recorded = finished ?? (await CheckpointStore.recordedTransactions(dir));
+  if (recorded === undefined || basename(recorded) === basename(transactions)) return;
+  const run = finished === undefined ? 'the unfinished run' : 'the run';
+  throw new OptionError(
+    `${dir}, the default output folder for ${transactions}, holds ${run} of ${recorded}; ` +
+      'name a folder with options.out (naming this one replaces that run)',
+  );
+}
+
+/** The transactions path a finished run's manifest records, if it is there and says one. */
+function manifestTransactions(dir: string): string | undefined {
   try {
     const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as {
       inputs?: { transactions?: { path?: unknown } };
     };
-    recorded = manifest.inputs?.transactions?.path;
+    const path = manifest.inputs?.transactions?.path;
+    return typeof path === 'string' ? path : undefined;
   } catch {
     // No manifest, or one the run's own checks describe.
-    return;
+    return undefined;
   }
-  // Names, not paths: a data folder moved or copied elsewhere keeps its runs.
-  if (typeof recorded !== 'string' || basename(recorded) === basename(transactions)) return;
-  throw new OptionError(
-    `${dir}, the default output folder for ${transactions}, holds the run of ${recorded}; ` +
-      'name a folder with options.out (naming this one replaces that run)',
-  );
 }
 
 /** A run's input files by what they are, for refuseInputsAmongOutputs. */

@@ -60,6 +60,8 @@ export interface PlanRecord {
   fingerprint: string;
   chunks: number;
   basis?: Record<string, unknown>;
+  /** The transactions file's name (not its path), for the default folder's check. */
+  transactions?: string;
 }
 
 export const STORE_FILE = 'checkpoints.mdb';
@@ -96,15 +98,12 @@ export class CheckpointStore {
    * Notes how many chunks a step has, so `status` can say "k of n" for an unfinished step, and
    * what its fingerprint was made of, so a rerun can say why those chunks no longer serve.
    */
-  async recordPlan(
-    step: StepName,
-    fingerprint: string,
-    chunks: number,
-    basis: Record<string, unknown>,
-  ): Promise<void> {
+  async recordPlan(step: StepName, plan: Required<PlanRecord>): Promise<void> {
     const known = this.#plans.get(step);
-    if (known?.fingerprint === fingerprint && known.chunks === chunks) return;
-    await this.#guard(`the plan of ${step}`, this.#plans.put(step, { fingerprint, chunks, basis }));
+    const same = (['fingerprint', 'chunks', 'transactions'] as const).every(
+      (key) => known?.[key] === plan[key],
+    );
+    if (!same) await this.#guard(`the plan of ${step}`, this.#plans.put(step, plan));
   }
 
   plan(step: StepName): PlanRecord | undefined {
@@ -316,6 +315,30 @@ export class CheckpointStore {
           `or remove it with 'amlprep clean ${dir}'`,
         error,
       );
+    }
+  }
+
+  /**
+   * The name of the transactions file whose run the store holds, as its first step's plan
+   * records it; undefined when none is recorded or the store cannot be read (the run's own
+   * opening of the store then says why).
+   */
+  static async recordedTransactions(dir: string): Promise<string | undefined> {
+    const path = join(dir, STORE_FILE);
+    if (!existsSync(path) || storeFileProblem(path) !== null) return undefined;
+    if (CheckpointStore.isUnfinished(dir) || CheckpointStore.isDamaged(dir)) return undefined;
+    let store: CheckpointStore;
+    try {
+      store = CheckpointStore.#openReadOnly(path);
+    } catch {
+      return undefined;
+    }
+    try {
+      return store.plan('data_loaded')?.transactions;
+    } catch {
+      return undefined;
+    } finally {
+      await store.close().catch(() => undefined);
     }
   }
 

@@ -248,7 +248,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       ]),
     );
     refuseForeignOutputs(opts.out);
-    if (options().out == null) refuseOtherFilesDefaultOut(opts.transactions, opts.out);
+    if (options().out == null) await refuseOtherFilesDefaultOut(opts.transactions, opts.out);
     refuseInputsAmongOutputs(inputsOf(opts), opts.out);
     checkWritable(opts.out);
     refuseIfHeld(opts.out);

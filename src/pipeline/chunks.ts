@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+
 import { AbortedError } from '../errors.js';
 import type { Column, Payload } from '../checkpoint/payload.js';
 import type { StepName } from '../options.js';
@@ -69,7 +71,12 @@ export async function runChunks(ctx: Context, job: ChunkJob): Promise<ChunkTally
     job.restore(i, got.payload);
     tally.reused++;
   }
-  await ctx.store.recordPlan(job.step, fp, job.count, ctx.bases[job.step]);
+  await ctx.store.recordPlan(job.step, {
+    fingerprint: fp,
+    chunks: job.count,
+    basis: ctx.bases[job.step],
+    transactions: basename(ctx.opts.transactions),
+  });
   // Chunks of an unfinished earlier attempt with other inputs or settings (the step runner
   // has said so): dropped now, as a finished step drops them, or each stopped attempt would
   // add its own to what `status` counts.

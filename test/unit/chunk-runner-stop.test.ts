@@ -16,6 +16,7 @@ function stoppedContext(events: ProgressEvent[]): Context {
   return {
     fingerprints: { node_features: 'fp' },
     bases: {},
+    opts: { transactions: '/data/x.csv' },
     signal: controller.signal,
     emit: (event: ProgressEvent) => events.push(event),
     pool: { heapMb: 1024, size: 2 },
