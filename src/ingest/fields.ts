@@ -81,9 +81,17 @@ export function parseAmount(buf: Uint8Array, start: number, end: number): number
     Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1'),
   );
   // Hundreds of digits parse to Infinity, which would turn every z-score of the column into
-  // NaN: such an amount is a bad value like any other.
-  return Number.isFinite(value) ? value : NaN;
+  // NaN; a finite 1e160 still overflows the sums and squares of the scaler (a trial's std
+  // came out null and the column's z-scores 0). Such an amount is a bad value like any other.
+  return value <= MAX_AMOUNT ? value : NaN;
 }
+
+/**
+ * The largest amount taken. Below it, a node's sum over 2^31 transactions squared and summed
+ * over 2^31 nodes stays finite (2^31 · 1e100, squared, times 2^31 ≈ 1e227), so every feature
+ * and scaler statistic does; no currency's amounts come near it.
+ */
+export const MAX_AMOUNT = 1e100;
 
 /** Powers of ten up to 10^22, the largest a double holds exactly. */
 export const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);

@@ -307,7 +307,7 @@ export function checkRecord(rec: SplitRecord): string | null {
       // Digits that still made NaN are too many; a lone `.` has none.
       const why =
         /^[0-9]*\.?[0-9]*$/.test(value) && /[0-9]/.test(value)
-          ? 'too large to hold as a number'
+          ? 'too large: amounts over 1e100 overflow the sums of the features'
           : 'expected digits with an optional fraction';
       return `bad ${FIELD_NAMES[i]} ${quote(value)} (${why})`;
     }
