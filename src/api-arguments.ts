@@ -1,4 +1,5 @@
 import { OptionError } from './errors.js';
+import { requireBase } from './current-folder.js';
 
 /**
  * Checks of the library functions' arguments, so a wrong type is an OptionError naming the
@@ -10,6 +11,7 @@ export function pathArgument(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new OptionError(`${name} must be a non-empty path string, got ${shown(value)}`);
   }
+  requireBase(value);
   return value;
 }
 

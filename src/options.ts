@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 import { rejectUnknownKeys, shown } from './api-arguments.js';
+import { requireBase } from './current-folder.js';
 import { OptionError } from './errors.js';
 import type { ProgressListener } from './events.js';
 import { defaultMemoryBudget, MAX_BUDGET, MIN_BUDGET } from './memory/budget.js';
@@ -233,6 +234,7 @@ function optionalPath(value: unknown, name: string): string | null {
   if (typeof value !== 'string' || value.length === 0) {
     throw new OptionError(`options.${name} must be a non-empty path string, got ${shown(value)}`);
   }
+  requireBase(value);
   return resolve(value);
 }
 

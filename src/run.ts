@@ -48,6 +48,7 @@ import { SPILL_BLOCK_ROWS } from './spill/edge-spill.js';
 import { MOMENT_BLOCK } from './features/moments.js';
 import { createGraph, MANIFEST_FILE, outputsIntact } from './steps/graph-created.js';
 import { resample } from './steps/imbalanced.js';
+import { requireCurrentFolder } from './current-folder.js';
 import { nodeFeatures } from './steps/node-features.js';
 import {
   applyNormalized,
@@ -110,6 +111,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   const opts = resolveOptions(options);
   // Already stopped: nothing to do, so nothing is created (not even the output folder).
   if (options.signal?.aborted === true) throw AbortedError.of(options.signal);
+  requireCurrentFolder("a run's worker threads cannot start without it");
   const started = performance.now();
   const emit = makeEmitter(options.onProgress);
   warnAboutWorkers(opts.workers, emit);

@@ -52,6 +52,21 @@ describe('a worker that dies under a chunk', () => {
   });
 });
 
+// Trial K (session 19): with the current folder removed, no thread could start; Piscina
+// dropped them, and the retry waited forever (the CLI exited 13 with nothing said).
+describe('a pool whose threads cannot start', () => {
+  it('fails the task with a WorkerError instead of waiting forever', async () => {
+    const error = await poolOf('fails-to-load.mjs')
+      .run(task({}))
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(WorkerError);
+    expect((error as WorkerError).message).toBe(
+      'worker threads could not start (this worker cannot load)',
+    );
+  });
+});
+
 describe('an error a chunk reports itself', () => {
   it('is rebuilt as its own class and not retried', async () => {
     const counter = join(tempDir(), 'calls');

@@ -2,6 +2,7 @@ import { accessSync, constants as fsConstants, lstatSync, statSync } from 'node:
 import { constants } from 'node:os';
 import { dirname, resolve } from 'node:path';
 
+import { currentFolderError, isCurrentFolderError } from '../current-folder.js';
 import { OutputError } from '../errors.js';
 import { kindOf } from '../file-kind.js';
 import { danglingLink, makeFolders } from '../make-folders.js';
@@ -145,6 +146,8 @@ function inTheWay(path: unknown, error: unknown): string | null {
  * instead of a stack. Anything else is returned as it is.
  */
 export function asOutputError(error: unknown): unknown {
+  // A relative path met after the current folder was removed: no layer could name it.
+  if (isCurrentFolderError(error)) return currentFolderError('a relative path needs it');
   const path = (error as { path?: unknown } | null)?.path;
   const name = errnoName(error);
   const writeSide = ['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT', 'EISDIR'];

@@ -1,3 +1,4 @@
+import { asOutputError } from '../checkpoint/folder.js';
 import { AmlprepError, BadRowError, UsageError } from '../errors.js';
 import type { ProgressEvent } from '../events.js';
 import type { StepName } from '../options.js';
@@ -90,10 +91,11 @@ export function jsonSummary(result: RunResult, clock: () => number = Date.now): 
  * kind worth a bug report).
  */
 export function jsonError(
-  error: unknown,
+  thrown: unknown,
   exitCode: number,
   clock: () => number = Date.now,
 ): string {
+  const error = asOutputError(thrown);
   const known = error instanceof AmlprepError;
   const where =
     error instanceof BadRowError
@@ -117,7 +119,8 @@ export function jsonError(
 }
 
 /** The exit code `reportError` gives an error: 2 when the user can fix it, else 1. */
-export function exitCodeOf(error: unknown): number {
+export function exitCodeOf(thrown: unknown): number {
+  const error = asOutputError(thrown);
   return error instanceof AmlprepError && error.userFacing ? EXIT.usage : EXIT.internal;
 }
 

@@ -2,6 +2,7 @@ import { AbortedError, InputError, UsageError } from '../errors.js';
 import { readFileSync, statSync } from 'node:fs';
 
 import { asOutputError } from '../checkpoint/folder.js';
+import { requireCurrentFolder } from '../current-folder.js';
 import {
   inputsOf,
   refuseForeignOutputs,
@@ -248,6 +249,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       ]),
     );
     refuseForeignOutputs(opts.out);
+    requireCurrentFolder("a run's worker threads cannot start without it");
     if (options().out == null) await refuseOtherFilesDefaultOut(opts.transactions, opts.out);
     refuseInputsAmongOutputs(inputsOf(opts), opts.out);
     checkWritable(opts.out);

@@ -49,6 +49,9 @@ export class WorkerPool {
   readonly size: number;
   readonly heapMb: number | null;
   readonly #piscina: Piscina;
+  /** Rejects once no thread is left to run a task (see the constructor). */
+  readonly #broken: Promise<never>;
+  #brokenError: WorkerError | null = null;
   /** Whether the threads run amlprep's worker (tests give fixture workers of their own). */
   readonly #ownWorker: boolean;
 
@@ -68,8 +71,17 @@ export class WorkerPool {
     });
     // Piscina emits 'error' for a worker that fails with no task in flight. Tasks in flight
     // are rejected and handled in run(); an unheard 'error' event would throw and take the
-    // coordinator down, so it is heard and dropped (Piscina replaces the worker).
-    this.#piscina.on('error', () => {});
+    // coordinator down. Piscina replaces a thread that died under a task, but not one that
+    // failed as it started: when none is left, every task would wait forever (a trial's run
+    // from a removed current folder), so the pool is broken and its tasks fail.
+    let breakPool!: (error: unknown) => void;
+    this.#broken = new Promise<never>((_, reject) => (breakPool = reject));
+    this.#broken.catch(() => undefined);
+    this.#piscina.on('error', (error: unknown) => {
+      if (this.#piscina.threads.length > 0 || this.#brokenError !== null) return;
+      this.#brokenError = cannotStart(error);
+      breakPool(this.#brokenError);
+    });
   }
 
   /**
@@ -136,8 +148,9 @@ export class WorkerPool {
     for (let attempt = 0; attempt < 2; attempt++) {
       let reply: TaskReply<unknown>;
       try {
-        reply = (await this.#piscina.run(task)) as TaskReply<unknown>;
+        reply = (await Promise.race([this.#piscina.run(task), this.#broken])) as TaskReply<unknown>;
       } catch (error) {
+        if (error === this.#brokenError) throw error;
         death = error;
         continue;
       }
@@ -202,4 +215,10 @@ function workerFile(): string {
 
 function isOurs(manifest: string): boolean {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'amlprep';
+}
+
+/** The error of a pool whose threads all failed to start. */
+function cannotStart(error: unknown): WorkerError {
+  const why = error instanceof Error ? error.message : String(error);
+  return new WorkerError(`worker threads could not start (${why})`, error);
 }
