@@ -1,5 +1,7 @@
-import { OptionError } from './errors.js';
+import { statSync } from 'node:fs';
+
 import { requireBase } from './current-folder.js';
+import { InputError, OptionError } from './errors.js';
 
 /**
  * Checks of the library functions' arguments, so a wrong type is an OptionError naming the
@@ -13,6 +15,26 @@ export function pathArgument(value: unknown, name: string): string {
   }
   requireBase(value);
   return value;
+}
+
+/**
+ * The output folder a reader (`what`: inspect, export, readOutputs) is given: a path that is
+ * a file is said to be one (a trial's `inspect data.csv` was an "internal error" with Node's
+ * ENOTDIR from the lock's path inside it). A missing folder is the reader's to report.
+ */
+export function runFolderArgument(value: unknown, what: string): string {
+  const dir = pathArgument(value, 'dir');
+  let isFile: boolean;
+  try {
+    const stats = statSync(dir, { throwIfNoEntry: false });
+    isFile = stats !== undefined && !stats.isDirectory();
+  } catch (error) {
+    // A path through a file (`data.csv/run`).
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+    isFile = true;
+  }
+  if (isFile) throw new InputError(`${dir}: not a folder (${what} reads an output folder)`);
+  return dir;
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
 
 import { refuseSpecialFiles } from './checkpoint/ownership.js';
-import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
+import { booleanOption, optionsArgument, runFolderArgument } from './api-arguments.js';
 import { AbortedError, InputError } from './errors.js';
 import { kindOf } from './file-kind.js';
 import { cannotRead } from './ingest/read-file.js';
@@ -39,7 +39,7 @@ export async function readOutputs(
   dir: string,
   options?: ReadOutputsOptions | null,
 ): Promise<RunOutputs> {
-  pathArgument(dir, 'dir');
+  runFolderArgument(dir, 'readOutputs');
   const { verify } = optionsArgument(options, { verify: true });
   booleanOption(verify, 'verify');
   const before = runHolding(dir);
@@ -66,7 +66,7 @@ async function readTables(dir: string, verify: boolean): Promise<RunOutputs> {
 
 /** manifest.json of an output folder, with the keys every reader here relies on checked. */
 export function readManifest(dir: string): Manifest {
-  pathArgument(dir, 'dir');
+  runFolderArgument(dir, 'readManifest');
   refuseSpecialFiles(dir);
   const path = join(dir, MANIFEST_FILE);
   let text: string;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { progressPrinter } from '../src/cli/progress.js';
 import { OptionError } from '../src/errors.js';
-import { run, STEPS, type ProgressEvent } from '../src/index.js';
+import { readManifest, readOutputs, run, STEPS, type ProgressEvent } from '../src/index.js';
 import { REPO, sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 import { bufferIo } from './helpers/buffer-io.js';
@@ -287,6 +287,36 @@ describe('flag errors', () => {
 
     expect(code).toBe(2);
     expect(io.err()).toBe(`amlprep: ${mixed}: not a folder (status reads an output folder)\n`);
+  });
+
+  // Trial K (session 19): inspect and export given a file were "internal error" with Node's
+  // ENOTDIR from the lock's path inside it.
+  it.each([
+    ['inspect', [mixed]],
+    ['export', [mixed, '--format', 'csv']],
+    ['inspect', [join(mixed, 'run')]],
+  ])('say that a file given to %s is not a folder', async (command, args) => {
+    const io = bufferIo();
+
+    const code = await main(
+      [command, ...args, ...(command === 'export' ? ['--out', tempDir()] : [])],
+      io,
+    );
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      `amlprep: ${args[0]}: not a folder (${command} reads an output folder)\n`,
+    );
+  });
+
+  it('refuse a file as the folder readOutputs and readManifest read', async () => {
+    await expect(readOutputs(mixed)).rejects.toMatchObject({
+      code: 'ERR_AMLPREP_INPUT',
+      message: `${mixed}: not a folder (readOutputs reads an output folder)`,
+    });
+    expect(() => readManifest(mixed)).toThrow(
+      `${mixed}: not a folder (readManifest reads an output folder)`,
+    );
   });
 
   it('say that a number too large to hold is too large, quoting it as written', async () => {

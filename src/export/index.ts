@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
 import { keptFiles } from './atomic-file.js';
-import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
+import { optionsArgument, pathArgument, runFolderArgument, shown } from '../api-arguments.js';
 import { claimPaths } from '../busy-paths.js';
 import { runHolding, whileHeld } from '../checkpoint/lock.js';
 import { AbortedError, OptionError } from '../errors.js';
@@ -52,7 +52,7 @@ export async function exportRun(
   out?: string | null,
   given?: ExportOptions | null,
 ): Promise<ExportResult> {
-  pathArgument(dir, 'dir');
+  runFolderArgument(dir, 'export');
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new OptionError(
       `format must be one of ${EXPORT_FORMATS.join(', ')}, got ${shown(format)}`,

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 
 import type { RecordBatch } from 'apache-arrow';
 
-import { optionsArgument, pathArgument, shown } from '../api-arguments.js';
+import { optionsArgument, runFolderArgument, shown } from '../api-arguments.js';
 import { runHolding, runningThere, whileHeld } from '../checkpoint/lock.js';
 import { OptionError } from '../errors.js';
 import { dictionaryCodes, f64, i32, i8 } from '../export/batch-columns.js';
@@ -59,7 +59,7 @@ export async function inspectRun(
   dir: string,
   options?: InspectOptions | null,
 ): Promise<Inspection> {
-  pathArgument(dir, 'dir');
+  runFolderArgument(dir, 'inspect');
   const count = optionsArgument(options, { top: true }).top ?? 10;
   // A negative count listed nothing without a word (a fresh-user trial).
   if (!Number.isSafeInteger(count) || count < 0) {
