@@ -227,6 +227,40 @@ describe('a damaged checkpoint store', () => {
     expect(seen).toBeGreaterThan(0);
   });
 
+  // Trial K (session 19): damaged key bytes that ordered-binary decodes into a RangeError (or a
+  // cursor LMDB answers with MDB_BAD_TXN) made `status`, reruns and --dry-run an "internal
+  // error" with a stack. Written here as such a key: a number's bytes with one byte too many
+  // (a run reads the keys of one step at a time, and this one sorts before them all).
+  it('says so when a record key cannot be decoded, and --fresh starts over', async () => {
+    const out = tempDir();
+    const clean = tempDir();
+    expect((await runCli(args(clean))).code).toBe(0);
+    expect((await runCli(args(out))).code).toBe(0);
+    const root = open({ path: join(out, 'checkpoints.mdb'), compression: false, maxDbs: 8 });
+    const chunks = root.openDB<unknown, number>({ name: 'chunks' });
+    const raw = root.openDB<unknown, Buffer>({ name: 'chunks', keyEncoding: 'binary' });
+    await chunks.put(4.578, {});
+    const key = [...raw.getKeys()].find((k) => k[0]! < 0x30)!;
+    await chunks.remove(4.578);
+    await raw.put(Buffer.concat([Buffer.from(key), Buffer.from([5])]), {});
+    await root.close();
+
+    const listed = await runCli(['status', out]);
+    const planned = await runCli([...args(out), '--dry-run']);
+    const fresh = await runCli([...args(out), '--fresh']);
+
+    const said =
+      `amlprep: the checkpoint store ${join(out, 'checkpoints.mdb')} is damaged (its records ` +
+      'cannot be read: The number 4.578 cannot be converted to a BigInt because it is not an ' +
+      `integer); rerun with --fresh to start over, or remove it with 'amlprep clean ${out}'\n`;
+    for (const result of [listed, planned]) {
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toBe(said);
+    }
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(sha256Of(out)).toEqual(sha256Of(clean));
+  });
+
   // Trial G (session 18): a step record whose bytes were damaged made the run and `status`
   // an "internal error (please report)" with msgpackr's words and a stack.
   it('says so when a step record cannot be decoded, and --fresh starts over', async () => {

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 
-import { CheckpointError } from '../errors.js';
+import { AmlprepError, CheckpointError } from '../errors.js';
 import { makeFolders } from '../make-folders.js';
 import { cannotWrite, isUnwritable } from './folder.js';
 import type { StepName } from '../options.js';
@@ -99,7 +99,7 @@ export class CheckpointStore {
    * what its fingerprint was made of, so a rerun can say why those chunks no longer serve.
    */
   async recordPlan(step: StepName, plan: Required<PlanRecord>): Promise<void> {
-    const known = this.#plans.get(step);
+    const known = this.plan(step);
     const same = (['fingerprint', 'chunks', 'transactions'] as const).every(
       (key) => known?.[key] === plan[key],
     );
@@ -107,17 +107,19 @@ export class CheckpointStore {
   }
 
   plan(step: StepName): PlanRecord | undefined {
-    return this.#plans.get(step);
+    return this.#read(() => this.#plans.get(step));
   }
 
   /** Chunk records of `step` made under a fingerprint other than `fingerprint`. */
   otherChunks(step: StepName, fingerprint: string): number {
     const keep = `${step}:${fingerprint}:`;
     let count = 0;
-    for (const key of this.#chunks.getKeys({ start: `${step}:` })) {
-      if (!key.startsWith(`${step}:`)) break;
-      if (!key.startsWith(keep)) count++;
-    }
+    this.#read(() => {
+      for (const key of this.#chunks.getKeys({ start: `${step}:` })) {
+        if (!key.startsWith(`${step}:`)) break;
+        if (!key.startsWith(keep)) count++;
+      }
+    });
     return count;
   }
 
@@ -347,35 +349,39 @@ export class CheckpointStore {
   }
 
   step(step: StepName): StepRecord | undefined {
-    return this.#steps.get(step);
+    return this.#read(() => this.#steps.get(step));
   }
 
   allSteps(): StepRecord[] {
-    return [...this.#steps.getRange()].map((e) => e.value);
+    return this.#read(() => [...this.#steps.getRange()].map((e) => e.value));
   }
 
   chunk(step: StepName, fingerprint: string, index: number): ChunkRecord | undefined {
-    return this.#chunks.get(chunkKey(step, fingerprint, index));
+    return this.#read(() => this.#chunks.get(chunkKey(step, fingerprint, index)));
   }
 
   /** Chunk records of a step for one fingerprint, by index. */
   chunksOf(step: StepName, fingerprint: string): Map<number, ChunkRecord> {
     const prefix = `${step}:${fingerprint}:`;
     const out = new Map<number, ChunkRecord>();
-    for (const { key, value } of this.#chunks.getRange({ start: prefix })) {
-      if (!key.startsWith(prefix)) break;
-      out.set(Number(key.slice(prefix.length)), value);
-    }
+    this.#read(() => {
+      for (const { key, value } of this.#chunks.getRange({ start: prefix })) {
+        if (!key.startsWith(prefix)) break;
+        out.set(Number(key.slice(prefix.length)), value);
+      }
+    });
     return out;
   }
 
   /** Counts chunk records per step (any fingerprint), for `status`. */
   chunkCounts(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const key of this.#chunks.getKeys()) {
-      const step = key.slice(0, key.indexOf(':'));
-      out.set(step, (out.get(step) ?? 0) + 1);
-    }
+    this.#read(() => {
+      for (const key of this.#chunks.getKeys()) {
+        const step = key.slice(0, key.indexOf(':'));
+        out.set(step, (out.get(step) ?? 0) + 1);
+      }
+    });
     return out;
   }
 
@@ -437,11 +443,13 @@ export class CheckpointStore {
   splitsOf(step: StepName, fingerprint: string, heapMb: number | null): Map<number, number> {
     const prefix = `${step}:${fingerprint}:`;
     const out = new Map<number, number>();
-    for (const { key, value } of this.#splits.getRange({ start: prefix })) {
-      if (!key.startsWith(prefix)) break;
-      if (typeof value === 'number' || value.heapMb !== heapMb) continue;
-      out.set(Number(key.slice(prefix.length)), value.pieces);
-    }
+    this.#read(() => {
+      for (const { key, value } of this.#splits.getRange({ start: prefix })) {
+        if (!key.startsWith(prefix)) break;
+        if (typeof value === 'number' || value.heapMb !== heapMb) continue;
+        out.set(Number(key.slice(prefix.length)), value.pieces);
+      }
+    });
     return out;
   }
 
@@ -452,9 +460,9 @@ export class CheckpointStore {
     index: number,
   ): { payload: Payload } | { problem: string } {
     const key = chunkKey(step, fingerprint, index);
-    const record = this.#chunks.get(key);
+    const record = this.chunk(step, fingerprint, index);
     if (record === undefined) return { problem: 'no record' };
-    const bytes = this.#payloads.getBinary(key);
+    const bytes = this.#read(() => this.#payloads.getBinary(key));
     if (bytes === undefined) return { problem: 'record names a payload that is missing' };
     if (bytes.length !== record.bytes) return { problem: 'payload has the wrong length' };
     if (checksum(bytes) !== record.checksum) return { problem: 'payload checksum mismatch' };
@@ -531,9 +539,13 @@ export class CheckpointStore {
     const keepPrefix = keep === null ? null : `${step}:${keep}:`;
     const isStale = (k: string) =>
       k.startsWith(`${step}:`) && (keepPrefix === null || !k.startsWith(keepPrefix));
-    const stale = [...this.#chunks.getKeys({ start: `${step}:` })].filter(isStale);
+    const stale = this.#read(() => [...this.#chunks.getKeys({ start: `${step}:` })]).filter(
+      isStale,
+    );
     const staleSplits =
-      keepPrefix === null ? [] : [...this.#splits.getKeys({ start: `${step}:` })].filter(isStale);
+      keepPrefix === null
+        ? []
+        : this.#read(() => [...this.#splits.getKeys({ start: `${step}:` })]).filter(isStale);
     if (stale.length === 0 && staleSplits.length === 0) return;
     await this.#guard(
       `the removal of ${step}'s stale chunks`,
@@ -546,6 +558,21 @@ export class CheckpointStore {
           for (const key of staleSplits) this.#splits.removeSync(key);
         }))(),
     );
+  }
+
+  /**
+   * A read of the records. What fails inside one is the stored bytes (the code around them
+   * only slices keys): LMDB's own codes, msgpackr's words, and also a key that
+   * ordered-binary decodes into a RangeError or a cursor LMDB calls a bad transaction on a
+   * damaged page, which `status` and reruns reported as "internal error" with a stack (trial
+   * K). Each becomes the damaged store's message.
+   */
+  #read<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw unreadableStoreError(error, dirname(this.path));
+    }
   }
 
   async close(): Promise<void> {
@@ -718,6 +745,15 @@ const UNDECODABLE = new RegExp(
   ].join('|')})`,
 );
 
+/** An error from reading a store's records (`#read`) as the damaged store's CheckpointError. */
+function unreadableStoreError(error: unknown, dir: string): unknown {
+  if (error instanceof AmlprepError) return error;
+  const damaged = damagedStoreError(error, dir);
+  if (damaged !== error) return damaged;
+  const why = error instanceof Error ? error.message : String(error);
+  return damagedStore(dir, `its records cannot be read: ${why}`, error);
+}
+
 /**
  * An error from a damaged store as a CheckpointError saying how to go on; any other error as
  * it is. LMDB finds such pages only when it reads them, well into a rerun: it said "internal
@@ -731,9 +767,13 @@ export function damagedStoreError(error: unknown, dir: string): unknown {
   const said = DAMAGE.test(message)
     ? message.split(': ').slice(0, 2).join(': ')
     : `a record cannot be decoded: ${message.split(' {')[0]!.trim()}`;
+  return damagedStore(dir, said, error);
+}
+
+function damagedStore(dir: string, said: string, cause: unknown): CheckpointError {
   return new CheckpointError(
     `the checkpoint store ${join(dir, STORE_FILE)} is damaged (${said}); rerun with ` +
       `--fresh to start over, or remove it with 'amlprep clean ${dir}'`,
-    error,
+    cause,
   );
 }
