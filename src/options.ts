@@ -350,7 +350,10 @@ function decimalText(n: number): string {
  * 0.6000000000000001): said, since the numbers look right where they were computed.
  */
 function floatingPointHint(value: unknown): string {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'number')) return '';
+  // Only when the sum is what is wrong: three positive finite numbers (a trial's [0.5, 0.5]
+  // and [1, 0, 0] were told to round their shares).
+  if (!Array.isArray(value) || value.length !== 3) return '';
+  if (!value.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0)) return '';
   const sum = (value as number[]).reduce((a, b) => a + b, 0);
   if (Math.abs(sum - 1) > 1e-9) return '';
   return (

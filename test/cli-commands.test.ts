@@ -408,6 +408,18 @@ describe('amlprep help, version and usage errors', () => {
     }
   });
 
+  // Trial K (session 19): `status --help` named --json only in its usage line.
+  it.each([
+    ['status', ['--json', '-h, --help']],
+    ['clean', ['--outputs', '-h, --help']],
+    ['inspect', ['--top N', '--json', '-h, --help']],
+  ])('lists every flag of %s under Options', async (command, flags) => {
+    const result = await runCli([command, '--help']);
+
+    const options = result.stdout.split('\nOptions:\n')[1] ?? '';
+    for (const flag of flags) expect(options, flag).toMatch(new RegExp(`^  ${flag} `, 'm'));
+  });
+
   // Trial D (session 17): with no command the usage went to stdout, though the exit was 2.
   it('gives the usage on stderr with exit 2 when no command is named', async () => {
     const result = await runCli([]);

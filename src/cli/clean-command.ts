@@ -9,6 +9,10 @@ Removes the checkpoint store of an output folder, and what a killed run left beh
 spill file, half-written *.arrow.tmp files, a stale amlprep.lock, and output files no
 manifest.json describes. The Arrow outputs and manifest stay unless --outputs is given,
 which is refused on a folder amlprep did not write. Lists every file it removed.
+
+Options:
+  --outputs    also remove the Arrow outputs, manifest.json and rejected_rows.csv
+  -h, --help   this text
 `;
 
 export async function cleanCommand(argv: string[], io: CliIo): Promise<number> {

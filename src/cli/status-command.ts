@@ -11,6 +11,10 @@ Lists the checkpoints of an output folder: each step with its completion time, c
 duration and options, and for an unfinished step the chunks recorded so far. A step is
 'stale' when the step before it was recomputed after it (other options, or a run that
 stopped between them), or is stale itself.
+
+Options:
+  --json       print the steps as one JSON array
+  -h, --help   this text
 `;
 
 export async function statusCommand(argv: string[], io: CliIo): Promise<number> {

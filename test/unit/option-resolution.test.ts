@@ -345,4 +345,19 @@ describe('split shares', () => {
     expect(message).toContain('sum to 1 only up to floating point');
     expect(failure({ ...BASE, split: [0.5, 0.2, 0.2] }).message).not.toContain('floating');
   });
+
+  // Trial K (session 19): shares whose fault is their count, a zero, a negative or NaN were
+  // told that they sum to 1 only up to floating point.
+  it.each([
+    [[0.5, 0.5]],
+    [[1, 0, 0]],
+    [[-0.2, 0.6, 0.6]],
+    [[NaN, 0.5, 0.5]],
+    [[0.25, 0.25, 0.25, 0.25]],
+  ])('gives no floating-point hint for %j, whose fault is another', (split) => {
+    const message = failure({ ...BASE, split }).message;
+
+    expect(message).toMatch(/^options\.split must be three positive decimal shares summing to 1/);
+    expect(message).not.toContain('floating point');
+  });
 });
