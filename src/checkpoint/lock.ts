@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
-import { InputError, LockedError, type ErrorCode } from '../errors.js';
+import { AmlprepError, InputError, LockedError, type ErrorCode } from '../errors.js';
 import { isProcessAlive } from '../process-alive.js';
 import { cannotWrite, errnoName } from './folder.js';
 
@@ -174,11 +174,26 @@ export function runHolding(dir: string): RunHolding {
  * again now: a run that finished in between is gone from it. Any other error, or one with no
  * run in the folder, is returned as is.
  */
-export function whileHeld(error: unknown, dir: string, before: RunHolding = null): unknown {
+export function whileHeld(thrown: unknown, dir: string, before: RunHolding = null): unknown {
+  const error = asReadError(thrown);
   if (!(error instanceof InputError)) return error;
   const running = runningThere(dir, before);
   if (running === null) return error;
   return new InputError(`${error.message} (${running})`, error, error.code as ErrorCode);
+}
+
+/**
+ * A file error no layer of a reader named (a file of the run removed while it was read: a
+ * trial's `clean --outputs` beside an export gave "internal error" with Node's ENOENT) as an
+ * InputError naming the file; anything else as it is.
+ */
+function asReadError(error: unknown): unknown {
+  const code = errnoName(error);
+  const path = (error as { path?: unknown }).path;
+  if (!(error instanceof Error) || code === null || typeof path !== 'string') return error;
+  if (error instanceof AmlprepError) return error;
+  const gone = code === 'ENOENT' ? ': the file is gone (removed while it was read?)' : '';
+  return new InputError(`cannot read ${path} (${code})${gone}`, error);
 }
 
 /**
