@@ -13,10 +13,12 @@ import {
   CheckpointStore,
   damagedStoreError,
   isEmptyFolder,
+  refuseDenied,
   removeEmptyFolder,
   STORE_FILE,
   type StepRecord,
 } from './checkpoint/store.js';
+import { deniedAccess } from './access.js';
 import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
@@ -52,6 +54,7 @@ export async function status(dir: string, options?: Record<string, never>): Prom
   if (!statSync(dir).isDirectory()) {
     throw new CheckpointError(`${dir}: not a folder (status reads an output folder)`);
   }
+  refuseDeniedFolder(dir);
   refuseSpecialFiles(dir);
   if (!CheckpointStore.exists(dir)) {
     // Outputs without a store: `clean` removed the checkpoints and kept the outputs.
@@ -113,6 +116,8 @@ export function clean(dir: string, options?: { outputs?: boolean | null } | null
   if (!statSync(dir).isDirectory()) {
     throw new CheckpointError(`${dir}: not a folder (clean takes an output folder)`);
   }
+  refuseDeniedFolder(dir);
+  refuseDenied(join(dir, STORE_FILE), false);
   refuseSpecialFiles(dir, { locking: true });
   // Output names are common words: only a folder that is amlprep's loses them.
   if (outputs === true && !isAmlprepFolder(dir)) {
@@ -187,4 +192,15 @@ function removeFiles(dir: string, outputs: boolean): string[] {
   }
   if (outputs) for (const file of OUTPUT_NAMES) remove(file);
   return removed;
+}
+
+/** A folder this user may not list: its store would read as missing ("nothing has run"). */
+function refuseDeniedFolder(dir: string): void {
+  const denied = deniedAccess(dir, { folder: true });
+  if (denied !== null) {
+    throw new CheckpointError(
+      `cannot read ${dir} (${denied}: permission denied); run as its owner or give this ` +
+        'user access to it',
+    );
+  }
 }

@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 
+import { deniedAccess } from '../access.js';
 import { AmlprepError, CheckpointError } from '../errors.js';
 import { makeFolders } from '../make-folders.js';
 import { cannotWrite, isUnwritable } from './folder.js';
@@ -130,6 +131,7 @@ export class CheckpointStore {
    */
   static open(dir: string, options: { fresh?: boolean; readOnly?: boolean } = {}): CheckpointStore {
     const path = join(dir, STORE_FILE);
+    refuseDenied(path, options.readOnly !== true);
     // --fresh starts a new store rather than emptying the old one: a store with damaged pages
     // failed as its tables were cleared (a fresh-user trial), and an empty one is smaller.
     if (
@@ -744,6 +746,20 @@ const UNDECODABLE = new RegExp(
     'Invalid property type for record',
   ].join('|')})`,
 );
+
+/**
+ * Refuses a store this user may not read (or, for a run, write), before any check reads it:
+ * an unreadable file read as "another program's LMDB file", and --fresh was advised.
+ */
+export function refuseDenied(path: string, write: boolean): void {
+  if (!existsSync(path)) return;
+  const denied = deniedAccess(path, { write });
+  if (denied === null) return;
+  throw new CheckpointError(
+    `cannot ${write ? 'read and write' : 'read'} the checkpoint store ${path} (${denied}: ` +
+      'permission denied); run as its owner or give this user access to it',
+  );
+}
 
 /** An error from reading a store's records (`#read`) as the damaged store's CheckpointError. */
 function unreadableStoreError(error: unknown, dir: string): unknown {

@@ -1,0 +1,23 @@
+import { accessSync, constants } from 'node:fs';
+
+import { errnoName } from './checkpoint/folder.js';
+
+/**
+ * The errno name (EACCES, EPERM) when this user may not read `path` (list it, for a folder),
+ * or also write it with `write`; null when it may, or when nothing is there. Run as a user
+ * without those rights, a store read as "another program's LMDB file" (which sent the user
+ * to --fresh) and a folder as "nothing has run here" (a fresh-user trial).
+ */
+export function deniedAccess(path: string, options: { folder?: boolean; write?: boolean } = {}) {
+  const mode =
+    constants.R_OK |
+    (options.folder === true ? constants.X_OK : 0) |
+    (options.write === true ? constants.W_OK : 0);
+  try {
+    accessSync(path, mode);
+    return null;
+  } catch (error) {
+    const code = errnoName(error);
+    return code === 'EACCES' || code === 'EPERM' ? code : null;
+  }
+}
