@@ -288,10 +288,27 @@ function resolveBudget(value: unknown): number | null {
   return parsed;
 }
 
+/** About 107 M rows: rows × 20 float64 columns stay under 2^31 values (16 GiB). */
+export const MAX_SYNTHETIC = Math.floor((2 ** 31 - 1) / 20) - 1;
+
+/**
+ * A ratio r asks for at least r − 1 synthetic rows per majority train row (the minority is at
+ * most the majority), so past this one SMOTE always asks for more than MAX_SYNTHETIC: refused
+ * here, where a dry run sees it too (a trial's 1e300 passed the dry run, and the run then
+ * printed a 300-digit row count).
+ */
+const MAX_RATIO = MAX_SYNTHETIC + 1;
+
 function resolveRatio(value: unknown): number {
   if (value === undefined || value === null) return DEFAULTS.smoteRatio;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new OptionError(`options.smoteRatio must be a finite number, got ${shown(value)}`);
+  }
+  if (value > MAX_RATIO) {
+    throw new OptionError(
+      `options.smoteRatio must be at most ${MAX_RATIO.toLocaleString('en-US')} (SMOTE adds ` +
+        `at most ${MAX_SYNTHETIC.toLocaleString('en-US')} rows), got ${shown(value)}`,
+    );
   }
   return value;
 }

@@ -9,7 +9,7 @@ import { main } from '../src/cli/main.js';
 import { progressPrinter } from '../src/cli/progress.js';
 import { OptionError } from '../src/errors.js';
 import { readManifest, readOutputs, run, STEPS, type ProgressEvent } from '../src/index.js';
-import { REPO, sampleRunOptions } from './helpers/paths.js';
+import { REPO, SAMPLE, sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 import { bufferIo } from './helpers/buffer-io.js';
 
@@ -316,6 +316,39 @@ describe('flag errors', () => {
     });
     expect(() => readManifest(mixed)).toThrow(
       `${mixed}: not a folder (readManifest reads an output folder)`,
+    );
+  });
+
+  // Trial K (session 19): --smote-ratio 1e300 passed the dry run (its size estimate read 300
+  // digits), and the run failed at imbalanced quoting a 300-digit row count.
+  it.each([[['--dry-run']], [[]]])(
+    'refuse a --smote-ratio no data could meet before anything runs %j',
+    async (extra) => {
+      const io = bufferIo();
+      const out = tempDir();
+
+      const code = await main(['run', mixed, '--out', out, '--smote-ratio', '1e300', ...extra], io);
+
+      expect(code).toBe(2);
+      expect(io.err()).toBe(
+        'amlprep: --smote-ratio must be at most 107,374,182 (SMOTE adds at most ' +
+          '107,374,181 rows), got 1e+300\n',
+      );
+      expect(existsSync(join(out, 'checkpoints.mdb'))).toBe(false);
+    },
+  );
+
+  it('stop at imbalanced when the ratio asks for more synthetic rows than it can hold', async () => {
+    const io = bufferIo();
+    const args = ['run', SAMPLE.transactions, '--out', tempDir(), '--quiet'];
+
+    const code = await main([...args, '--smote-ratio', '107374182'], io);
+
+    // 107,374,182 × 16,761 majority train rows of the sample, less its 99 minority rows.
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      'amlprep: --smote-ratio 107374182 asks for 1,799,698,664,403 synthetic rows (16761 ' +
+        'majority train rows); at most 107,374,181 are supported\n',
     );
   });
 

@@ -1,4 +1,5 @@
 import { OptionError } from '../errors.js';
+import { MAX_SYNTHETIC } from '../options.js';
 import { EDGE_FEATURE_COUNT } from '../features/definitions.js';
 import { MODEL_SCALED, modelColumns, scaledValue } from '../features/model-input.js';
 import { TRAIN } from '../features/split.js';
@@ -70,9 +71,6 @@ function syntheticCount(ctx: Context, minority: number, majority: number): numbe
   }
   return Math.max(0, want);
 }
-
-/** About 107 M rows: rows × 20 float64 columns stay under 2^31 values (16 GiB). */
-const MAX_SYNTHETIC = Math.floor((2 ** 31 - 1) / 20) - 1;
 
 async function smote(
   ctx: Context,
