@@ -199,7 +199,13 @@ describe('flag errors', () => {
     [
       ['run', 'x.csv', '--seed', '-5'],
       "run: --seed needs a value, and what follows it starts with '-': a value that does (a " +
-        "negative number) is joined with '=', as in --seed=-1",
+        "negative number) is joined with '=', as in --seed=-5",
+    ],
+    [
+      // Trial K (session 19): a file named beside derived amounts was ignored without a word.
+      ['export', 'o', '--format', 'multignn', '--amounts', 'derived', '--transactions', 'x.csv'],
+      'export: --transactions is not read with --amounts derived (the amounts are rebuilt ' +
+        'from edges.arrow): give one or the other',
     ],
   ])('say what a flag lacks or has too much of in amlprep words: %j', async (argv, said) => {
     const io = bufferIo();

@@ -116,6 +116,20 @@ describe('export --format multignn', () => {
     expect(result.notes[0]).toContain('(0 rows where they do not also reproduce amount_ratio)');
   });
 
+  it('refuses a transactions file given with derived amounts, which read none', async () => {
+    await expect(
+      exportRun(runDir, 'multignn', join(sharedDir(), 'both'), {
+        amounts: 'derived',
+        transactions: join(fixture, 'mixed.csv'),
+      }),
+    ).rejects.toMatchObject({
+      code: 'ERR_AMLPREP_OPTION',
+      message:
+        "options.transactions is not read with options.amounts 'derived' (the amounts are " +
+        'rebuilt from edges.arrow): give one or the other',
+    });
+  });
+
   it('refuses a transactions file other than the one the run read', async () => {
     await expect(
       exportRun(runDir, 'multignn', join(sharedDir(), 'x'), {

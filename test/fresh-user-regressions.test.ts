@@ -79,7 +79,7 @@ describe('reported by a first-time user', () => {
       '1e9',
     ]);
 
-    expectUserError(result, /--smote-ratio .*synthetic rows/);
+    expectUserError(result, /--smote-ratio must be at most 107,374,182 .*got 1000000000/);
   });
 
   it('an --out that is an existing file is an output error', async () => {

@@ -66,9 +66,12 @@ function plainWords(message: string, argv: string[]): string {
     if (next !== undefined && !/^-[\d.]/.test(next)) {
       return `${name} needs a value: '${next}' after it is another option`;
     }
+    // The example is the value given, when it is a negative number (a trial's --sample -5 was
+    // shown --sample=-1).
+    const value = next !== undefined && /^-[\d.]/.test(next) ? next : '-1';
     return (
       `${name} needs a value, and what follows it starts with '-': a value that does (a ` +
-      `negative number) is joined with '=', as in ${name}=-1`
+      `negative number) is joined with '=', as in ${name}=${value}`
     );
   }
   return message.split('\n')[0]!.replace(/\.$/, '');
@@ -89,7 +92,8 @@ export function integer(flag: string, value: string | undefined): number | undef
   if (value === undefined) return undefined;
   const m = /^(-?\d+(?:_\d+)*)(?:\.(\d+))?([kKmM]?)$/.exec(value.trim());
   const places = { '': 0, k: 3, K: 3, m: 6, M: 6 }[m?.[3] ?? ''] ?? 0;
-  const decimals = m?.[2] ?? '';
+  // Zeros at the end of the decimals change nothing: 1.0 is 1, as 2.50k is 2.5k.
+  const decimals = (m?.[2] ?? '').replace(/0+$/, '');
   // Decimals are shifted as digits, never multiplied: 1.1k is 1100, not 1100.0000000000002.
   if (m === null || decimals.length > places) {
     throw new UsageError(`${flag} must be a whole number, got ${JSON.stringify(value)}`);

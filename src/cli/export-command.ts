@@ -75,6 +75,12 @@ async function exportParsed(argv: string[], io: CliIo): Promise<number> {
         `to --format multignn only, not ${format}`,
     );
   }
+  if (amounts === 'derived' && values.transactions !== undefined) {
+    throw usage(
+      '--transactions is not read with --amounts derived (the amounts are rebuilt from ' +
+        'edges.arrow): give one or the other',
+    );
+  }
   if (values.out === '') throw usage('--out must name a folder, not be empty');
   if (values.transactions === '') throw usage('--transactions must name a file, not be empty');
 

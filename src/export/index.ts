@@ -69,6 +69,13 @@ export async function exportRun(
     );
   }
   if (options.transactions != null) pathArgument(options.transactions, 'options.transactions');
+  // Derived amounts read no file: a file named beside them was ignored without a word.
+  if (options.amounts === 'derived' && options.transactions != null) {
+    throw new OptionError(
+      "options.transactions is not read with options.amounts 'derived' (the amounts are " +
+        'rebuilt from edges.arrow): give one or the other',
+    );
+  }
   const target = resolve(out ?? join(dir, format));
   const release = claimPaths([target], 'exportRun()');
   const before = runHolding(dir);

@@ -16,11 +16,15 @@ describe('a whole-number flag', () => {
     ['1.5M', 1_500_000],
     ['-5', -5],
     [' 42 ', 42],
+    // Trial K (session 19): 1.0 was refused while 0.5k was taken.
+    ['1.0', 1],
+    ['2.50k', 2_500],
+    ['3.000', 3],
   ])('reads %s as %d', (text, value) => {
     expect(integer('--n', text)).toBe(value);
   });
 
-  it.each(['1.5', '2.5005k', '1.0000005m', '5_000_', 'lots', '1e6', ''])(
+  it.each(['1.5', '1.50', '2.5005k', '1.0000005m', '5_000_', 'lots', '1e6', ''])(
     'refuses %j as not a whole number',
     (text) => {
       expect(() => integer('--n', text)).toThrow(
