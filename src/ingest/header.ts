@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, readSync } from 'node:fs';
 
 import { InputError } from '../errors.js';
@@ -128,6 +129,26 @@ function rejectForeignEncodings(path: string, head: Buffer): void {
   const firstLine = head.subarray(0, Math.max(0, head.indexOf(0x0a)));
   if (firstLine.indexOf(0) !== -1 || (head.indexOf(0x0a) === -1 && head.indexOf(0) !== -1)) {
     throw new InputError(`${path}:1: header holds NUL bytes; not a text CSV`);
+  }
+  refuseBinaryHeader(path, head.indexOf(0x0a) === -1 ? head : firstLine);
+}
+
+/**
+ * Refuses a first line that is not text: control bytes other than tab and CR, or bytes that
+ * are not UTF-8. Random bytes were named a file of lone CRs (old Mac line endings), or quoted
+ * back as 200 characters of mojibake in "unexpected header" (a fresh-user trial).
+ */
+function refuseBinaryHeader(path: string, line: Buffer): void {
+  const at = line.findIndex((b) => (b < 0x20 && b !== 0x09 && b !== 0x0d) || b === 0x7f);
+  // A head cut at its 64 KiB may end inside a character: only whole lines are checked.
+  const why =
+    at !== -1
+      ? `control byte 0x${line[at]!.toString(16).padStart(2, '0')} at byte ${at + 1}`
+      : line.length < MAX_HEADER && !isUtf8(line)
+        ? 'bytes that are not UTF-8'
+        : null;
+  if (why !== null) {
+    throw new InputError(`${path}:1: header is not text (${why}); is this a CSV file?`);
   }
 }
 

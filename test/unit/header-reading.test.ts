@@ -93,6 +93,22 @@ describe('readHeader', () => {
     }
   });
 
+  // Trial K (session 19): random bytes were named lone-CR line endings, or quoted back as
+  // 200 characters of mojibake with a raw DEL byte.
+  it('calls a first line of control bytes or of bytes that are not UTF-8 not text', () => {
+    const binary = Uint8Array.from([0x41, 0x42, 0x0d, 0x43, 0x15, 0x0a, 0x31]);
+    const latin1 = Buffer.from(`Caf\xe9,${HEADER}\n1\n`, 'latin1');
+
+    expect(messageOf(binary)).toBe(
+      'FILE:1: header is not text (control byte 0x15 at byte 5); is this a CSV file?',
+    );
+    expect(messageOf(`${HEADER}\x7f\n`)).toMatch(/^FILE:1: header is not text \(control byte 0x7f/);
+    expect(messageOf(latin1)).toBe(
+      'FILE:1: header is not text (bytes that are not UTF-8); is this a CSV file?',
+    );
+    expect(messageOf(`${HEADER}\tx\n`)).toMatch(/^FILE:1: unexpected header/);
+  });
+
   it('still takes a header whose line ends in more than one CR before its LF', () => {
     expect(readHeader(fileOf(`${HEADER}\r\r\nx`), ACCOUNT_COLUMNS).dataStart).toBe(
       HEADER.length + 3,
