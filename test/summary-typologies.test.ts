@@ -29,4 +29,22 @@ describe('the run summary', () => {
     expect(listed.length).toBeGreaterThan(1);
     expect(listed).toEqual((await inspectRun(out)).typologies);
   });
+
+  // Trial K (session 19): a patterns file of 300 typologies printed them on one line.
+  it('names the ten with most edges and counts the rest', async () => {
+    const result = await run(sampleRunOptions(tempDir()));
+    const counts = Object.fromEntries(
+      Array.from({ length: 13 }, (_, i) => [`T${String(i).padStart(2, '0')}`, 100 - i]),
+    );
+    result.summary.typologyCounts = counts;
+
+    const line = formatSummary(result)
+      .split('\n')
+      .find((l) => l.startsWith('typologies'))!;
+
+    expect(line).toBe(
+      'typologies     T00 100, T01 99, T02 98, T03 97, T04 96, T05 95, T06 94, T07 93, T08 92, ' +
+        'T09 91, and 3 more (amlprep inspect lists all)',
+    );
+  });
 });

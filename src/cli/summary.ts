@@ -37,7 +37,12 @@ export function formatSummary(r: RunResult): string {
     ([a, x], [b, y]) => y - x || (a < b ? -1 : 1),
   );
   if (typologies.length > 0) {
-    lines.push(`typologies     ${typologies.map(([k, v]) => `${k} ${n(v)}`).join(', ')}`);
+    // AMLworld has eight; a patterns file of hundreds made one line of thousands of
+    // characters (a fresh-user trial). inspect lists them all.
+    const shown = typologies.slice(0, MAX_TYPOLOGIES).map(([k, v]) => `${k} ${n(v)}`);
+    const more = typologies.length - shown.length;
+    if (more > 0) shown.push(`and ${n(more)} more (amlprep inspect lists all)`);
+    lines.push(`typologies     ${shown.join(', ')}`);
   }
   lines.push('', 'steps');
   for (const o of r.steps) {
@@ -84,3 +89,6 @@ function memoryLine(m: MemoryPlan): string {
       `${formatSize(m.estimate.inMemory)})`;
   return `memory budget  ${formatSize(m.budget)}: ${how}`;
 }
+
+/** Typologies named in the summary, most edges first. */
+const MAX_TYPOLOGIES = 10;
