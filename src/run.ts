@@ -380,5 +380,6 @@ export function unusedOptionsNote(
     given.seed == null ? null : `--seed ${given.seed}`,
   ].filter((flag) => flag !== null);
   if (flags.length === 0) return null;
-  return `${flags.join(' and ')} ${flags.length === 1 ? 'has' : 'have'} no effect with --imbalance none`;
+  const verb = flags.length === 1 ? 'has' : 'have';
+  return `${flags.join(' and ')} ${verb} no effect with --imbalance none`;
 }

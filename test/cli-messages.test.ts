@@ -344,7 +344,7 @@ describe('flag errors', () => {
     },
   );
 
-  it('stop at imbalanced when the ratio asks for more synthetic rows than it can hold', async () => {
+  it('stop at imbalanced when the ratio asks for more synthetic rows than fit', async () => {
     const io = bufferIo();
     const args = ['run', SAMPLE.transactions, '--out', tempDir(), '--quiet'];
 

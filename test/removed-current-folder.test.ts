@@ -27,7 +27,8 @@ function fromRemovedFolder(args: string[]) {
 }
 
 const GONE =
-  'amlprep: the current folder no longer exists (removed or moved after amlprep started in it), and';
+  'amlprep: the current folder no longer exists (removed or moved after amlprep started ' +
+  'in it), and';
 
 describe('a current folder removed before amlprep starts', () => {
   it('stops a run with exit 2 and says why, creating nothing', () => {
