@@ -21,3 +21,11 @@ export function deniedAccess(path: string, options: { folder?: boolean; write?: 
     return code === 'EACCES' || code === 'EPERM' ? code : null;
   }
 }
+
+/** What a refusal for `deniedAccess` says: `cannot <verb> <what> (EACCES: …); …`. */
+export function deniedMessage(verb: string, what: string, code: string): string {
+  return (
+    `cannot ${verb} ${what} (${code}: permission denied); run as its owner or give this ` +
+    'user access to it'
+  );
+}

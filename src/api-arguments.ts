@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 
-import { deniedAccess } from './access.js';
+import { deniedAccess, deniedMessage } from './access.js';
 import { requireBase } from './current-folder.js';
 import { InputError, OptionError } from './errors.js';
 
@@ -36,12 +36,7 @@ export function runFolderArgument(value: unknown, what: string): string {
   }
   if (isFile) throw new InputError(`${dir}: not a folder (${what} reads an output folder)`);
   const denied = deniedAccess(dir, { folder: true });
-  if (denied !== null) {
-    throw new InputError(
-      `cannot read ${dir} (${denied}: permission denied); run as its owner or give this user ` +
-        'access to it',
-    );
-  }
+  if (denied !== null) throw new InputError(deniedMessage('read', dir, denied));
   return dir;
 }
 

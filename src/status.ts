@@ -18,7 +18,7 @@ import {
   STORE_FILE,
   type StepRecord,
 } from './checkpoint/store.js';
-import { deniedAccess } from './access.js';
+import { deniedAccess, deniedMessage } from './access.js';
 import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
@@ -197,10 +197,5 @@ function removeFiles(dir: string, outputs: boolean): string[] {
 /** A folder this user may not list: its store would read as missing ("nothing has run"). */
 function refuseDeniedFolder(dir: string): void {
   const denied = deniedAccess(dir, { folder: true });
-  if (denied !== null) {
-    throw new CheckpointError(
-      `cannot read ${dir} (${denied}: permission denied); run as its owner or give this ` +
-        'user access to it',
-    );
-  }
+  if (denied !== null) throw new CheckpointError(deniedMessage('read', dir, denied));
 }

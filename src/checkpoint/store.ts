@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 
 import { open, type Database, type RootDatabase } from 'lmdb';
 
-import { deniedAccess } from '../access.js';
+import { deniedAccess, deniedMessage } from '../access.js';
 import { AmlprepError, CheckpointError } from '../errors.js';
 import { makeFolders } from '../make-folders.js';
 import { cannotWrite, isUnwritable } from './folder.js';
@@ -755,10 +755,8 @@ export function refuseDenied(path: string, write: boolean): void {
   if (!existsSync(path)) return;
   const denied = deniedAccess(path, { write });
   if (denied === null) return;
-  throw new CheckpointError(
-    `cannot ${write ? 'read and write' : 'read'} the checkpoint store ${path} (${denied}: ` +
-      'permission denied); run as its owner or give this user access to it',
-  );
+  const verb = write ? 'read and write' : 'read';
+  throw new CheckpointError(deniedMessage(verb, `the checkpoint store ${path}`, denied));
 }
 
 /** An error from reading a store's records (`#read`) as the damaged store's CheckpointError. */
