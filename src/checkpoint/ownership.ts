@@ -179,7 +179,7 @@ export function refuseInputsAmongOutputs(inputs: Record<string, string | null>, 
  * records the path, the checkpoint store the name; names are compared, so that a data folder
  * moved elsewhere keeps its run.
  */
-export async function refuseOtherFilesDefaultOut(transactions: string, dir: string) {
+export async function refuseOtherFilesDefaultOut(transactions: string, dir: string): Promise<void> {
   const finished = manifestTransactions(dir);
   const recorded = finished ?? (await CheckpointStore.recordedTransactions(dir));
   if (recorded === undefined || basename(recorded) === basename(transactions)) return;
