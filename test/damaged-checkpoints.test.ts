@@ -261,6 +261,33 @@ describe('a damaged checkpoint store', () => {
     expect(sha256Of(out)).toEqual(sha256Of(clean));
   });
 
+  // Trial L (session 19): with the store's last page zeroed, a rerun with another --seed
+  // failed to commit the plan of imbalanced in an asynchronous put; lmdb-js left a rejection
+  // nobody could handle, and the process ended (exit 1, a stack, the folder locked).
+  it('stops with exit 2, unlocked, when a plan cannot be committed', async () => {
+    const dir = tempDir();
+    const tx = join(dir, 'tx.csv');
+    const made = await runCli([
+      ...['generate', '--rows', '50000', '--accounts', '5000', '--out', tx],
+      ...['--accounts-out', join(dir, 'acc.csv'), '--patterns-out', join(dir, 'pat.txt')],
+    ]);
+    expect(made.code, made.stderr).toBe(0);
+    const out = join(dir, 'out');
+    const runArgs = ['run', tx, '--accounts', join(dir, 'acc.csv'), '--patterns'];
+    const base = [...runArgs, join(dir, 'pat.txt'), '--out', out, '--chunk-size', '5000'];
+    expect((await runCli(base)).code).toBe(0);
+    const store = join(out, 'checkpoints.mdb');
+    zeroPage(store, readFileSync(store).length / 4096 - 1);
+
+    const rerun = await runCli([...base, '--seed', '7', '--log-format', 'json']);
+
+    expect(rerun.code, rerun.stderr).toBe(2);
+    const last = JSON.parse(rerun.stderr.trimEnd().split('\n').at(-1)!) as { message: string };
+    expect(last.message).toMatch(/^cannot record the plan of imbalanced in .*MDB_BAD_TXN/);
+    expect(rerun.stderr).not.toMatch(STACK_LINE);
+    expect(existsSync(join(out, 'amlprep.lock'))).toBe(false);
+  });
+
   // Trial G (session 18): a step record whose bytes were damaged made the run and `status`
   // an "internal error (please report)" with msgpackr's words and a stack.
   it('says so when a step record cannot be decoded, and --fresh starts over', async () => {

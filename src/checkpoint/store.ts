@@ -104,7 +104,11 @@ export class CheckpointStore {
     const same = (['fingerprint', 'chunks', 'transactions'] as const).every(
       (key) => known?.[key] === plan[key],
     );
-    if (!same) await this.#guard(`the plan of ${step}`, this.#plans.put(step, plan));
+    if (same) return;
+    await this.#guard(
+      `the plan of ${step}`,
+      (async () => this.#root.transactionSync(() => this.#plans.putSync(step, plan)))(),
+    );
   }
 
   plan(step: StepName): PlanRecord | undefined {
@@ -477,7 +481,13 @@ export class CheckpointStore {
 
   /** Records a step's completion and waits until it is durable. */
   async recordStep(record: StepRecord): Promise<void> {
-    await this.#guard(`step ${record.step}`, this.#steps.put(record.step, record));
+    // Synchronous, as every write here: an asynchronous put that LMDB failed to commit left a
+    // rejection lmdb-js never let us handle, and it ended the process (exit 1, a stack, the
+    // folder locked) on a store with a damaged page (trial L).
+    await this.#guard(
+      `step ${record.step}`,
+      (async () => this.#root.transactionSync(() => this.#steps.putSync(record.step, record)))(),
+    );
     await this.#guard(`step ${record.step}`, this.#root.flushed);
   }
 
