@@ -4,9 +4,10 @@ import { join } from 'node:path';
 
 import { RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
 
+import { errnoName } from './checkpoint/folder.js';
 import { refuseSpecialFiles } from './checkpoint/ownership.js';
 import { booleanOption, optionsArgument, runFolderArgument } from './api-arguments.js';
-import { AbortedError, InputError } from './errors.js';
+import { AbortedError, AmlprepError, InputError } from './errors.js';
 import { kindOf } from './file-kind.js';
 import { cannotRead } from './ingest/read-file.js';
 import { runHolding, whileHeld } from './checkpoint/lock.js';
@@ -46,7 +47,7 @@ export async function readOutputs(
   try {
     return await readTables(dir, verify === true);
   } catch (error) {
-    throw whileHeld(error, dir, before);
+    throw whileHeld(await changedOutputError(error, dir), dir, before);
   }
 }
 
@@ -233,6 +234,34 @@ function regularFile(path: string): void {
   }
   if (stats.isDirectory()) throw new InputError(`${path}: is a folder, not an output file`);
   if (!stats.isFile()) throw new InputError(`${path}: not a regular file (${kindOf(stats)})`);
+}
+
+/**
+ * A failure of amlprep's own code while it read outputs (a TypeError, a RangeError) as the
+ * file that explains it: bytes changed since the run wrote them decode into values no run
+ * writes (a time of -9e18, a split code of 7), and inspect and export were "internal error"
+ * with a stack (trial L). The files are hashed against the manifest; the first that differs
+ * is named. Anything else, or when every file has its bytes, is returned as it is.
+ */
+export async function changedOutputError(error: unknown, dir: string): Promise<unknown> {
+  // A file error names its own file (whileHeld).
+  if (error instanceof AmlprepError || errnoName(error) !== null) return error;
+  let manifest: Manifest;
+  try {
+    manifest = readManifest(dir);
+  } catch {
+    return error;
+  }
+  for (const name of NAMES) {
+    try {
+      await verifyFile(dir, manifest, name);
+    } catch (changed) {
+      if (!(changed instanceof InputError)) continue;
+      const why = error instanceof Error ? error.message : String(error);
+      return new InputError(`${changed.message}, and reading it failed (${why})`, error);
+    }
+  }
+  return error;
 }
 
 async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Promise<void> {

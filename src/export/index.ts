@@ -7,7 +7,7 @@ import { claimPaths } from '../busy-paths.js';
 import { runHolding, whileHeld } from '../checkpoint/lock.js';
 import { AbortedError, OptionError } from '../errors.js';
 import { checkSignal } from '../options.js';
-import { readManifest } from '../read-outputs.js';
+import { changedOutputError, readManifest } from '../read-outputs.js';
 import type { Manifest } from '../output/manifest.js';
 import {
   removeEmptyFolder,
@@ -82,7 +82,7 @@ export async function exportRun(
   try {
     return await exportClaimed(dir, format, readManifest(dir), target, options);
   } catch (error) {
-    throw whileHeld(error, dir, before);
+    throw whileHeld(await changedOutputError(error, dir), dir, before);
   } finally {
     release();
   }

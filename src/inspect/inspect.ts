@@ -10,7 +10,7 @@ import { dictionaryCodes, f64, i32, i8 } from '../export/batch-columns.js';
 import { columnWithRole, edgeRoleColumns } from '../export/roles.js';
 import type { Manifest } from '../output/manifest.js';
 import { OUTPUT_FILES, type OutputName } from '../output/outputs.js';
-import { outputBatches, readManifest } from '../read-outputs.js';
+import { changedOutputError, outputBatches, readManifest } from '../read-outputs.js';
 import { ColumnStatsBuilder, type ColumnStats } from './column-stats.js';
 
 export type { ColumnStats };
@@ -70,7 +70,7 @@ export async function inspectRun(
   try {
     inspection = await inspectTables(dir, count);
   } catch (error) {
-    throw whileHeld(error, dir, before);
+    throw whileHeld(await changedOutputError(error, dir), dir, before);
   }
   const running = inspection.warnings.length > 0 ? runningThere(dir, before) : null;
   if (running !== null) inspection.warnings.push(running);
