@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { runCli, STACK_LINE } from './helpers/cli.js';
+import { sha256File } from './helpers/hash.js';
 import { BIN, sampleRunArgs } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
 
@@ -86,5 +87,21 @@ describe.skipIf(!asRoot)('a folder or store this user may not read', () => {
       expect(result.stderr).toBe(`amlprep: cannot read ${out} ${DENIED}\n`);
       expect(result.stderr).not.toMatch(STACK_LINE);
     }
+  });
+
+  // Trial L (session 19): an output file this user could not read stopped a plain rerun with
+  // "cannot write …/edges.arrow (EACCES)": reading it for the reuse check is what failed.
+  it('rewrites an output file it may not read, as it rewrites a changed one', () => {
+    const out = copy('output');
+    for (const name of readdirSync(out)) chmodSync(join(out, name), 0o666);
+    chmodSync(join(out, 'edges.arrow'), 0o000);
+
+    const rerun = asNobody(sampleRunArgs(out));
+
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain(
+      'note: rewriting all outputs: edges.arrow cannot be read (EACCES)',
+    );
+    expect(sha256File(join(out, 'edges.arrow'))).toBe(sha256File(join(finished, 'edges.arrow')));
   });
 });

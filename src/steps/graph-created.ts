@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, lstatSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { errnoName } from '../checkpoint/folder.js';
 import { EDGE_FEATURES, NODE_FEATURES } from '../features/definitions.js';
 import { SPLIT_NAMES } from '../features/split.js';
 import { packageVersion } from '../version.js';
@@ -114,19 +115,21 @@ export async function outputsIntact(
   for (const name of Object.keys(OUTPUT_FILES) as OutputName[]) {
     const path = join(dir, OUTPUT_FILES[name]);
     if (!existsSync(path)) return `${OUTPUT_FILES[name]} is missing`;
-    if ((await sha256(path)) !== hashes[name]) return `${OUTPUT_FILES[name]} was changed`;
+    const problem = await hashProblem(path, OUTPUT_FILES[name], hashes[name]!);
+    if (problem !== null) return problem;
   }
   const manifest = join(dir, MANIFEST_FILE);
   if (!existsSync(manifest)) return `${MANIFEST_FILE} is missing`;
   // Records written before the manifest's hash was kept check its presence only.
-  if (hashes.manifest !== undefined && (await sha256(manifest)) !== hashes.manifest) {
-    return `${MANIFEST_FILE} was changed`;
+  if (hashes.manifest !== undefined) {
+    const problem = await hashProblem(manifest, MANIFEST_FILE, hashes.manifest);
+    if (problem !== null) return problem;
   }
   // Records written before the rejects file's hash was kept do not check it.
   const rejects = join(dir, REJECTED_ROWS_FILE);
   if (hashes.rejectedRows !== undefined && hashes.rejectedRows !== NO_REJECTS) {
     if (!existsSync(rejects)) return `${REJECTED_ROWS_FILE} is missing`;
-    if ((await sha256(rejects)) !== hashes.rejectedRows) return `${REJECTED_ROWS_FILE} was changed`;
+    return hashProblem(rejects, REJECTED_ROWS_FILE, hashes.rejectedRows);
   }
   return null;
 }
@@ -179,6 +182,21 @@ export function writeJson(path: string, value: unknown): string {
   renameSync(tmp, path);
   syncDir(join(path, '..'));
   return text;
+}
+
+/**
+ * Why the file `name` at `path` is not the one recorded (`recorded`, its SHA-256), or null.
+ * One this user cannot read is rewritten as a changed one is: reading it for the check failed
+ * with EACCES, worded as "cannot write" (trial L), where writing it anew works.
+ */
+async function hashProblem(path: string, name: string, recorded: string): Promise<string | null> {
+  let actual: string;
+  try {
+    actual = await sha256(path);
+  } catch (error) {
+    return `${name} cannot be read (${errnoName(error) ?? String(error)})`;
+  }
+  return actual === recorded ? null : `${name} was changed`;
 }
 
 function sha256(path: string): Promise<string> {
