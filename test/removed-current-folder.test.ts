@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
 import { STACK_LINE } from './helpers/cli.js';
-import { BIN, SAMPLE } from './helpers/paths.js';
+import { BIN, REPO, SAMPLE } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 // Trial K (session 19): started from a folder that was then removed, `run` printed one
@@ -14,11 +15,11 @@ import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('removed-cwd');
 
-/** Runs the CLI from a folder removed just before it starts. */
-function fromRemovedFolder(args: string[]) {
+/** Runs the CLI (or `script` with `args`) from a folder removed just before it starts. */
+function fromRemovedFolder(args: string[], script = BIN) {
   const gone = join(tempDir(), 'gone');
   mkdirSync(gone);
-  const quoted = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+  const quoted = [process.execPath, script, ...args].map((a) => `'${a}'`).join(' ');
   const result = spawnSync('sh', ['-c', `cd '${gone}' && rmdir '${gone}' && exec ${quoted}`], {
     encoding: 'utf8',
     timeout: 60_000,
@@ -70,5 +71,27 @@ describe('a current folder removed before amlprep starts', () => {
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(/^graph_created +done/m);
     expect(listed.stderr).not.toMatch(STACK_LINE);
+  });
+
+  // Trial L (session 19): the library's generate() threw Node's raw uv_cwd error for a
+  // relative path, where every other function gave the OptionError.
+  it('gives the library an OptionError for a relative path, in generate() too', () => {
+    const script = join(tempDir(), 'generate.mjs');
+    const index = pathToFileURL(join(REPO, 'dist', 'src', 'index.js')).href;
+    writeFileSync(
+      script,
+      `import { generate } from '${index}';\n` +
+        "generate({ rows: 10, accounts: 32, out: 'x.csv' }).then(\n" +
+        "  () => console.log('written'),\n" +
+        '  (e) => console.log(`${e.code}: ${e.message}`),\n' +
+        ');\n',
+    );
+
+    const result = fromRemovedFolder([], script);
+
+    expect(result.stdout).toBe(
+      `ERR_AMLPREP_OPTION: ${GONE.slice('amlprep: '.length)} the relative path "x.csv" ` +
+        'needs it: change to an existing folder and rerun\n',
+    );
   });
 });

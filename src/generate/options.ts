@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { rejectUnknownKeys, shown } from '../api-arguments.js';
+import { requireBase } from '../current-folder.js';
 import { OptionError } from '../errors.js';
 import { checkSignal } from '../options.js';
 
@@ -130,6 +131,7 @@ function checkPath(name: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') {
     throw new OptionError(`${name} must be a file path, got ${JSON.stringify(value)}`);
   }
+  requireBase(value);
   return value;
 }
 
