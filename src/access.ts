@@ -3,15 +3,16 @@ import { accessSync, constants } from 'node:fs';
 import { errnoName } from './checkpoint/folder.js';
 
 /**
- * The errno name (EACCES, EPERM) when this user may not read `path` (list it, for a folder),
+ * The errno name (EACCES, EPERM) when this user may not read `path` (enter it, for a folder),
  * or also write it with `write`; null when it may, or when nothing is there. Run as a user
  * without those rights, a store read as "another program's LMDB file" (which sent the user
  * to --fresh) and a folder as "nothing has run here" (a fresh-user trial).
  */
 export function deniedAccess(path: string, options: { folder?: boolean; write?: boolean } = {}) {
+  // A folder is only searched: its files are opened by name, so one the user may enter but
+  // not list (mode 733) serves, as it does a run (a trial's --dry-run refused it).
   const mode =
-    constants.R_OK |
-    (options.folder === true ? constants.X_OK : 0) |
+    (options.folder === true ? constants.X_OK : constants.R_OK) |
     (options.write === true ? constants.W_OK : 0);
   try {
     accessSync(path, mode);

@@ -104,4 +104,19 @@ describe.skipIf(!asRoot)('a folder or store this user may not read', () => {
     );
     expect(sha256File(join(out, 'edges.arrow'))).toBe(sha256File(join(finished, 'edges.arrow')));
   });
+
+  // Trial L (session 19): a folder this user may enter and write but not list (733) served a
+  // run, while --dry-run refused it as unreadable.
+  it('takes a folder it may enter but not list, in a dry run as in status', () => {
+    const out = copy('enter-only');
+    for (const name of readdirSync(out)) chmodSync(join(out, name), 0o666);
+    chmodSync(out, 0o733);
+
+    const planned = asNobody([...sampleRunArgs(out), '--dry-run']);
+    const listed = asNobody(['status', out]);
+
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/^graph_created +done/m);
+  });
 });
