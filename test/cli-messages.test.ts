@@ -344,6 +344,18 @@ describe('flag errors', () => {
     },
   );
 
+  // Trial L (session 19): the estimate read "494,592,020 MiB".
+  it("give a dry run's output estimate in TiB when it is that large", async () => {
+    const io = bufferIo();
+    const args = ['run', SAMPLE.transactions, '--out', tempDir(), '--dry-run'];
+
+    expect(await main([...args, '--smote-ratio', '107374182'], io)).toBe(0);
+
+    // 26,751 rows × 0.6 train × (1 + 107,374,182) resampled rows × 161 bytes ≈ 2.775e14
+    // bytes, plus 8.6 MB of edges and 1 MB of nodes: 252.4 TiB.
+    expect(io.out()).toMatch(/^outputs +about 252 TiB, at most about 252 TiB /m);
+  });
+
   it('stop at imbalanced when the ratio asks for more synthetic rows than fit', async () => {
     const io = bufferIo();
     const args = ['run', SAMPLE.transactions, '--out', tempDir(), '--quiet'];

@@ -505,7 +505,11 @@ function estimateOutputBytes(
 function size(bytes: number): string {
   const m = bytes / 2 ** 20;
   if (m < 1) return `${Math.max(1, Math.round(bytes / 1024))} KiB`;
-  return m < 10 ? `${m.toFixed(1)} MiB` : `${Math.round(m).toLocaleString('en-US')} MiB`;
+  if (m < 10) return `${m.toFixed(1)} MiB`;
+  // Past 10 GiB a larger unit: a large --smote-ratio made "494,592,020 MiB" (a trial).
+  const [value, unit] =
+    m < 10 * 2 ** 10 ? [m, 'MiB'] : m < 10 * 2 ** 20 ? [m / 2 ** 10, 'GiB'] : [m / 2 ** 20, 'TiB'];
+  return `${Math.round(value).toLocaleString('en-US')} ${unit}`;
 }
 
 function lineCount(path: string): number {
