@@ -78,8 +78,8 @@ describe('the default output folder', () => {
     const resumed = await runCli(['run', hi, '--chunk-size', '2000']);
 
     const said =
-      `amlprep: ${out}, the default output folder for ${li}, holds the unfinished run of ` +
-      'HI-Small_Trans.csv; name a folder with --out (naming this one replaces that run)\n';
+      `amlprep: ${out}, the default output folder for ${li}, holds the unfinished run of a ` +
+      'file named HI-Small_Trans.csv; name a folder with --out (naming this one replaces that run)\n';
     expect(second.code, second.stderr).toBe(2);
     expect(second.stderr).toBe(said);
     expect(planned.code, planned.stderr).toBe(2);

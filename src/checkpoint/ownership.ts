@@ -183,9 +183,10 @@ export async function refuseOtherFilesDefaultOut(transactions: string, dir: stri
   const finished = manifestTransactions(dir);
   const recorded = finished ?? (await CheckpointStore.recordedTransactions(dir));
   if (recorded === undefined || basename(recorded) === basename(transactions)) return;
-  const run = finished === undefined ? 'the unfinished run' : 'the run';
+  // The store keeps the file's name only; the manifest its path.
+  const run = finished === undefined ? `the unfinished run of a file named` : 'the run of';
   throw new OptionError(
-    `${dir}, the default output folder for ${transactions}, holds ${run} of ${recorded}; ` +
+    `${dir}, the default output folder for ${transactions}, holds ${run} ${recorded}; ` +
       'name a folder with options.out (naming this one replaces that run)',
   );
 }
