@@ -50,10 +50,7 @@ export interface StepStatus {
 export async function status(dir: string, options?: Record<string, never>): Promise<StepStatus[]> {
   pathArgument(dir, 'dir');
   optionsArgument(options, {});
-  if (!existsSync(dir)) throw new CheckpointError(`${dir}: no such folder`);
-  if (!statSync(dir).isDirectory()) {
-    throw new CheckpointError(`${dir}: not a folder (status reads an output folder)`);
-  }
+  refuseNonFolder(dir, 'status reads an output folder');
   refuseDeniedFolder(dir);
   refuseSpecialFiles(dir);
   if (!CheckpointStore.exists(dir)) {
@@ -112,10 +109,7 @@ export function clean(dir: string, options?: { outputs?: boolean | null } | null
   pathArgument(dir, 'dir');
   const { outputs } = optionsArgument(options, { outputs: true });
   booleanOption(outputs, 'outputs');
-  if (!existsSync(dir)) throw new CheckpointError(`${dir}: no such folder`);
-  if (!statSync(dir).isDirectory()) {
-    throw new CheckpointError(`${dir}: not a folder (clean takes an output folder)`);
-  }
+  refuseNonFolder(dir, 'clean takes an output folder');
   refuseDeniedFolder(dir);
   refuseDenied(join(dir, STORE_FILE), false);
   refuseSpecialFiles(dir, { locking: true });
@@ -198,4 +192,20 @@ function removeFiles(dir: string, outputs: boolean): string[] {
 function refuseDeniedFolder(dir: string): void {
   const denied = deniedAccess(dir, { folder: true });
   if (denied !== null) throw new CheckpointError(deniedMessage('read', dir, denied));
+}
+
+/**
+ * Refuses a `dir` that is missing or not a folder. A path through a file (`data.csv/run`, or
+ * `data.csv/`) is not a folder, as inspect and export say, not a missing one (a trial).
+ */
+function refuseNonFolder(dir: string, why: string): void {
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(dir, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+    throw new CheckpointError(`${dir}: not a folder (${why})`);
+  }
+  if (stats === undefined) throw new CheckpointError(`${dir}: no such folder`);
+  if (!stats.isDirectory()) throw new CheckpointError(`${dir}: not a folder (${why})`);
 }

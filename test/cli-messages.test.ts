@@ -295,6 +295,21 @@ describe('flag errors', () => {
     expect(io.err()).toBe(`amlprep: ${mixed}: not a folder (status reads an output folder)\n`);
   });
 
+  // Trial L (session 19): a path through a file was "no such folder" to status and clean, and
+  // "not a folder" to inspect and export.
+  it.each([
+    ['status', join(mixed, 'run'), 'status reads an output folder'],
+    ['status', `${mixed}/`, 'status reads an output folder'],
+    ['clean', join(mixed, 'run'), 'clean takes an output folder'],
+  ])('say that %s of a path through a file is not a folder: %s', async (command, path, why) => {
+    const io = bufferIo();
+
+    const code = await main([command, path], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(`amlprep: ${path}: not a folder (${why})\n`);
+  });
+
   // Trial K (session 19): inspect and export given a file were "internal error" with Node's
   // ENOTDIR from the lock's path inside it.
   it.each([
