@@ -408,10 +408,36 @@ describe('amlprep help, version and usage errors', () => {
     }
   });
 
+  // Trial L (session 19): clean had no --json, so a JSON-logging script got its errors as text.
+  it('lets clean answer in JSON: the removed paths, or its error', async () => {
+    const out = tempDir();
+    expect((await runCli(sampleRunArgs(out))).code).toBe(0);
+
+    const cleaned = await runCli(['clean', out, '--json']);
+    const again = await runCli(['clean', out, '--outputs', '--json']);
+    const missing = await runCli(['clean', join(out, 'missing'), '--json']);
+
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(JSON.parse(cleaned.stdout)).toEqual([
+      join(out, 'checkpoints.mdb'),
+      join(out, 'checkpoints.mdb-lock'),
+    ]);
+    expect(JSON.parse(again.stdout)).toEqual(
+      ['nodes.arrow', 'edges.arrow', 'train_resampled.arrow', 'manifest.json'].map((f) =>
+        join(out, f),
+      ),
+    );
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stderr)).toMatchObject({
+      code: 'ERR_AMLPREP_CHECKPOINT',
+      message: `${join(out, 'missing')}: no such folder`,
+    });
+  });
+
   // Trial K (session 19): `status --help` named --json only in its usage line.
   it.each([
     ['status', ['--json', '-h, --help']],
-    ['clean', ['--outputs', '-h, --help']],
+    ['clean', ['--outputs', '--json', '-h, --help']],
     ['inspect', ['--top N', '--json', '-h, --help']],
   ])('lists every flag of %s under Options', async (command, flags) => {
     const result = await runCli([command, '--help']);

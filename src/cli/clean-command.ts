@@ -2,8 +2,9 @@ import { UsageError } from '../errors.js';
 import { clean } from '../status.js';
 import { parse } from './args.js';
 import { EXIT, type CliIo } from './io.js';
+import { withJsonErrors } from './log-format.js';
 
-const HELP = `Usage: amlprep clean <dir> [--outputs]
+const HELP = `Usage: amlprep clean <dir> [--outputs] [--json]
 
 Removes the checkpoint store of an output folder, and what a killed run left behind: a
 spill file, half-written *.arrow.tmp files, a stale amlprep.lock, and output files no
@@ -12,12 +13,19 @@ which is refused on a folder amlprep did not write. Lists every file it removed.
 
 Options:
   --outputs    also remove the Arrow outputs, manifest.json and rejected_rows.csv
+  --json       print the removed paths as one JSON array (errors as one JSON object)
   -h, --help   this text
 `;
 
 export async function cleanCommand(argv: string[], io: CliIo): Promise<number> {
+  // A script that asked for JSON reads its errors as JSON too, as with status (a trial).
+  return withJsonErrors(argv, io, () => cleanParsed(argv, io));
+}
+
+async function cleanParsed(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse('clean', argv, {
     outputs: { type: 'boolean' },
+    json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
@@ -28,6 +36,10 @@ export async function cleanCommand(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError("clean takes one folder (see 'amlprep clean --help')");
 
   const removed = clean(positionals[0] as string, { outputs: values.outputs === true });
+  if (values.json === true) {
+    io.stdout.write(`${JSON.stringify(removed)}\n`);
+    return EXIT.ok;
+  }
   io.stdout.write(
     removed.length === 0 ? 'nothing to remove\n' : removed.map((p) => `removed ${p}\n`).join(''),
   );
