@@ -111,10 +111,17 @@ export function shown(value: unknown): string {
 }
 
 /** ` (<JSON>)`, cut at 80 characters; nothing for a value JSON cannot show (a cycle). */
+/** Marks a non-finite number inside the JSON text until it is written out bare. */
+const NON_FINITE = '@amlprep-non-finite:';
+
 function asJson(value: object): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value);
+    // NaN and the infinities as themselves: JSON writes them as null (a trial's split of
+    // [NaN, 0.5, 0.5] was shown as [null,0.5,0.5]).
+    text = JSON.stringify(value, (_, v: unknown) =>
+      typeof v === 'number' && !Number.isFinite(v) ? `${NON_FINITE}${v}` : v,
+    )?.replace(new RegExp(`"${NON_FINITE}(NaN|-?Infinity)"`, 'g'), '$1');
   } catch {
     return '';
   }

@@ -346,6 +346,13 @@ describe('split shares', () => {
     expect(failure({ ...BASE, split: [0.5, 0.2, 0.2] }).message).not.toContain('floating');
   });
 
+  // Trial L (session 19): NaN and the infinities were shown as null (JSON's spelling).
+  it('shows NaN and the infinities in a refused value as themselves', () => {
+    const message = failure({ ...BASE, split: [NaN, 0.5, -Infinity] }).message;
+
+    expect(message).toMatch(/, got an array \(\[NaN,0\.5,-Infinity\]\)$/);
+  });
+
   // Trial K (session 19): shares whose fault is their count, a zero, a negative or NaN were
   // told that they sum to 1 only up to floating point.
   it.each([
