@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 
 import { errnoName } from './checkpoint/folder.js';
 
@@ -29,4 +29,19 @@ export function deniedMessage(verb: string, what: string, code: string): string 
     `cannot ${verb} ${what} (${code}: permission denied); run as its owner or give this ` +
     'user access to it'
   );
+}
+
+/**
+ * What is at `path` for a command that takes a folder: nothing, a folder, or something else.
+ * A path through a file (`data.csv/run`, `data.csv/`) is something else, not nothing.
+ */
+export function folderKind(path: string): 'missing' | 'folder' | 'other' {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (stats === undefined) return 'missing';
+    return stats.isDirectory() ? 'folder' : 'other';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
+    return 'other';
+  }
 }

@@ -1,6 +1,4 @@
-import { statSync } from 'node:fs';
-
-import { deniedAccess, deniedMessage } from './access.js';
+import { deniedAccess, deniedMessage, folderKind } from './access.js';
 import { requireBase } from './current-folder.js';
 import { InputError, OptionError } from './errors.js';
 
@@ -25,16 +23,8 @@ export function pathArgument(value: unknown, name: string): string {
  */
 export function runFolderArgument(value: unknown, what: string): string {
   const dir = pathArgument(value, 'dir');
-  let isFile: boolean;
-  try {
-    const stats = statSync(dir, { throwIfNoEntry: false });
-    isFile = stats !== undefined && !stats.isDirectory();
-  } catch (error) {
-    // A path through a file (`data.csv/run`).
-    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
-    isFile = true;
-  }
-  if (isFile) throw new InputError(`${dir}: not a folder (${what} reads an output folder)`);
+  if (folderKind(dir) === 'other')
+    throw new InputError(`${dir}: not a folder (${what} reads an output folder)`);
   const denied = deniedAccess(dir, { folder: true });
   if (denied !== null) throw new InputError(deniedMessage('read', dir, denied));
   return dir;

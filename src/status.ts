@@ -18,7 +18,7 @@ import {
   STORE_FILE,
   type StepRecord,
 } from './checkpoint/store.js';
-import { deniedAccess, deniedMessage } from './access.js';
+import { deniedAccess, deniedMessage, folderKind } from './access.js';
 import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
@@ -199,13 +199,7 @@ function refuseDeniedFolder(dir: string): void {
  * `data.csv/`) is not a folder, as inspect and export say, not a missing one (a trial).
  */
 function refuseNonFolder(dir: string, why: string): void {
-  let stats: ReturnType<typeof statSync>;
-  try {
-    stats = statSync(dir, { throwIfNoEntry: false });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOTDIR') throw error;
-    throw new CheckpointError(`${dir}: not a folder (${why})`);
-  }
-  if (stats === undefined) throw new CheckpointError(`${dir}: no such folder`);
-  if (!stats.isDirectory()) throw new CheckpointError(`${dir}: not a folder (${why})`);
+  const kind = folderKind(dir);
+  if (kind === 'missing') throw new CheckpointError(`${dir}: no such folder`);
+  if (kind === 'other') throw new CheckpointError(`${dir}: not a folder (${why})`);
 }

@@ -79,7 +79,8 @@ describe('the default output folder', () => {
 
     const said =
       `amlprep: ${out}, the default output folder for ${li}, holds the unfinished run of a ` +
-      'file named HI-Small_Trans.csv; name a folder with --out (naming this one replaces that run)\n';
+      'file named HI-Small_Trans.csv; name a folder with --out (naming this one replaces ' +
+      'that run)\n';
     expect(second.code, second.stderr).toBe(2);
     expect(second.stderr).toBe(said);
     expect(planned.code, planned.stderr).toBe(2);
