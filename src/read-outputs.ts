@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { RecordBatchReader, Table, type RecordBatch } from 'apache-arrow';
+import { RecordBatch, Table } from 'apache-arrow';
 
 import { errnoName } from './checkpoint/folder.js';
 import { refuseSpecialFiles } from './checkpoint/ownership.js';
@@ -11,6 +11,7 @@ import { AbortedError, AmlprepError, InputError } from './errors.js';
 import { kindOf } from './file-kind.js';
 import { cannotRead } from './ingest/read-file.js';
 import { runHolding, whileHeld } from './checkpoint/lock.js';
+import { ArrowDamage, CheckedArrowFile } from './output/checked-arrow-file.js';
 import type { Manifest } from './output/manifest.js';
 import { manifestShapeProblem } from './output/manifest-shape.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
@@ -109,8 +110,9 @@ export interface BatchOptions {
 }
 
 /**
- * The record batches of one output file, read as a stream so that files over 2 GiB work.
- * Checks the schema against the manifest's column list first and the row count at the end.
+ * The record batches of one output file, read one at a time by the file's footer so that a
+ * file of any size is read in the memory of one batch. Checks the schema against the
+ * manifest's column list first and the row count at the end.
  */
 export async function* outputBatches(
   dir: string,
@@ -119,28 +121,57 @@ export async function* outputBatches(
   options: BatchOptions = {},
 ): AsyncGenerator<RecordBatch> {
   const path = join(dir, OUTPUT_FILES[name]);
-  const hashing =
-    options.warn === undefined && options.verify !== true ? null : new HashedRead(path);
-  const reader = await openReader(path, hashing);
-  checkColumns(
-    path,
-    reader.schema.names.map(String),
-    manifest.columns[name].map((c) => c.name),
-  );
+  const hashing = options.warn === undefined && options.verify !== true ? null : hashOf(path);
+  // Awaited at the end; a failure before then is the reader's to report.
+  hashing?.catch(() => undefined);
+  const file = await openReader(path);
+  try {
+    checkColumns(
+      path,
+      file.schema.names.map(String),
+      manifest.columns[name].map((c) => c.name),
+    );
+    const expected = manifest.files[name].rows;
+    const rows = yield* batchesOf(path, file, expected, options);
+    if (rows !== expected) {
+      const message = `${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`;
+      if (options.warn === undefined) throw new InputError(message);
+      options.warn(message);
+    }
+  } finally {
+    await file.close();
+  }
+  if (hashing !== null) {
+    const problem = differentHash(path, await hashing, manifest.files[name].sha256);
+    if (problem !== null && options.warn !== undefined) options.warn(problem);
+    else if (problem !== null) throw new InputError(problem);
+  }
+}
 
-  const expected = manifest.files[name].rows;
+/**
+ * The file's batches by index, each awaited, so a signal or an abort is heard between them.
+ * Arrow JS's own iteration reads the footer's next block until it holds a record batch: a
+ * changed byte in a batch's header made it read that block again and again without end, deaf
+ * to signals (trial M). Here a block that holds no record batch is a damaged file.
+ */
+async function* batchesOf(
+  path: string,
+  file: CheckedArrowFile,
+  expected: number,
+  options: BatchOptions,
+): AsyncGenerator<RecordBatch, number> {
+  if (file.batchCount === 0) yield new RecordBatch(file.schema);
+
   let rows = 0;
-  const batches = reader[Symbol.asyncIterator]();
-  for (;;) {
+  for (let index = 0; index < file.batchCount; index++) {
     if (options.signal?.aborted === true) throw AbortedError.of(options.signal, 'export');
-    let next: IteratorResult<RecordBatch>;
+    let batch: RecordBatch;
     try {
-      next = await batches.next();
+      batch = await file.batch(index);
     } catch (error) {
       throw notArrow(path, error);
     }
-    if (next.done === true) break;
-    rows += next.value.numRows;
+    rows += batch.numRows;
     // Readers size their arrays by the manifest: a longer file (another run's) stops here,
     // before a batch is handed on that would not fit.
     if (rows > expected && options.warn === undefined) {
@@ -148,69 +179,51 @@ export async function* outputBatches(
         `${path}: more than the ${expected} rows ${MANIFEST_FILE} says (another run's file?)`,
       );
     }
-    yield next.value;
+    yield batch;
   }
-  if (rows !== expected) {
-    const message = `${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`;
-    if (options.warn === undefined) throw new InputError(message);
-    options.warn(message);
-  }
-  if (hashing !== null) {
-    const problem = differentHash(path, await hashing.digest(), manifest.files[name].sha256);
-    if (problem !== null && options.warn !== undefined) options.warn(problem);
-    else if (problem !== null) throw new InputError(problem);
-  }
+  return rows;
 }
 
-/**
- * A file's bytes hashed as a reader takes them. The Arrow reader may stop before the end (its
- * footer holds nothing a stream reader needs), so `digest` reads on from where it stopped.
- */
-class HashedRead {
-  readonly #hash = createHash('sha256');
-  #bytes = 0;
-
-  constructor(readonly path: string) {}
-
-  async *chunks(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of createReadStream(this.path)) {
-      this.#take(chunk as Buffer);
-      yield chunk as Buffer;
-    }
+/** A file's SHA-256, read beside the reader's own reads (the page cache serves one of them). */
+async function hashOf(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw cannotRead(path, error);
   }
-
-  async digest(): Promise<string> {
-    for await (const chunk of createReadStream(this.path, { start: this.#bytes })) {
-      this.#take(chunk as Buffer);
-    }
-    return this.#hash.digest('hex');
-  }
-
-  #take(chunk: Buffer): void {
-    this.#hash.update(chunk);
-    this.#bytes += chunk.length;
-  }
+  return hash.digest('hex');
 }
-async function openReader(path: string, hashing: HashedRead | null) {
+
+async function openReader(path: string): Promise<CheckedArrowFile> {
   regularFile(path);
   try {
-    const source = hashing === null ? createReadStream(path) : hashing.chunks();
-    const reader = await (await RecordBatchReader.from(source)).open();
-    // An empty stream opens without error but with no schema.
-    if (reader.schema === undefined) throw new Error('no schema');
-    return reader;
+    return await CheckedArrowFile.open(path);
   } catch (error) {
-    throw notArrow(path, error);
+    throw errnoName(error) === null ? notArrow(path, error) : cannotRead(path, error);
   }
 }
 
 /**
- * A file Arrow JS could not read: the system's error code when there is one, else what that
- * means here (the reader's own text, "Cannot read properties of null", says nothing to a user).
+ * A file that cannot be read as Arrow: the system's error code when there is one, else what
+ * is wrong with it (Arrow JS's own text, "Cannot read properties of null", says nothing to a
+ * user). `reason` is that without the path, for a message that names the file already.
  */
+class UnreadableArrowError extends InputError {
+  constructor(
+    path: string,
+    readonly reason: string,
+    cause: unknown,
+  ) {
+    super(`${path}: ${reason}`, cause);
+  }
+}
+
 function notArrow(path: string, error: unknown): InputError {
-  const code = (error as NodeJS.ErrnoException).code ?? 'damaged, cut short or not an Arrow file';
-  return new InputError(`${path}: cannot read as Arrow IPC (${code})`, error);
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = error instanceof ArrowDamage ? `: ${error.message}` : '';
+  const reason = code ?? `damaged, cut short or not an Arrow file${why}`;
+  return new UnreadableArrowError(path, `cannot read as Arrow IPC (${reason})`, error);
 }
 
 function checkColumns(path: string, actual: string[], expected: string[]): void {
@@ -244,8 +257,9 @@ function regularFile(path: string): void {
  * is named. Anything else, or when every file has its bytes, is returned as it is.
  */
 export async function changedOutputError(error: unknown, dir: string): Promise<unknown> {
-  // A file error names its own file (whileHeld).
-  if (error instanceof AmlprepError || errnoName(error) !== null) return error;
+  // A file error names its own file (whileHeld); a file Arrow cannot read may be a changed one.
+  const unreadable = error instanceof UnreadableArrowError;
+  if (!unreadable && (error instanceof AmlprepError || errnoName(error) !== null)) return error;
   let manifest: Manifest;
   try {
     manifest = readManifest(dir);
@@ -257,7 +271,11 @@ export async function changedOutputError(error: unknown, dir: string): Promise<u
       await verifyFile(dir, manifest, name);
     } catch (changed) {
       if (!(changed instanceof InputError)) continue;
-      const why = error instanceof Error ? error.message : String(error);
+      const why = unreadable
+        ? error.reason
+        : error instanceof Error
+          ? error.message
+          : String(error);
       return new InputError(`${changed.message}, and reading it failed (${why})`, error);
     }
   }

@@ -1,0 +1,50 @@
+// Spawned by test/damaged-arrow-structure.test.ts with a small heap and a kill timer: a case
+// that loops without end or runs out of memory must end this process, not the test runner.
+//
+// usage: node damage-sweep.mjs <dist index.js> <finished run folder> <work folder> <hex>...
+// Writes the patterns, in turn, at every 4th byte of each output file of the finished run (one
+// place at a time, into a copy) and reads the copy with inspectRun and readOutputs. Prints:
+// { cases, outcomes: { "<how it ended>": count }, odd: [the cases that ended otherwise] }.
+
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [lib, finished, work, ...hex] = process.argv.slice(2);
+const { inspectRun, readOutputs } = await import(lib);
+const patterns = hex.map((h) => Buffer.from(h, 'hex'));
+const copy = join(work, 'copy');
+cpSync(finished, copy, { recursive: true });
+
+const outcomes = {};
+const odd = [];
+let cases = 0;
+
+async function outcome(call) {
+  try {
+    await call();
+    return 'read';
+  } catch (error) {
+    return error?.code ?? `${error?.constructor?.name}: ${error?.message}`;
+  }
+}
+
+for (const file of ['nodes.arrow', 'edges.arrow', 'train_resampled.arrow']) {
+  const original = readFileSync(join(finished, file));
+  for (let at = 0; at + 4 <= original.length; at += 4) {
+    const bytes = Buffer.from(original);
+    patterns[(at / 4) % patterns.length].copy(bytes, at);
+    writeFileSync(join(copy, file), bytes);
+    for (const [name, call] of [
+      ['inspect', () => inspectRun(copy)],
+      ['readOutputs', () => readOutputs(copy, { verify: false })],
+    ]) {
+      cases++;
+      const how = await outcome(call);
+      outcomes[how] = (outcomes[how] ?? 0) + 1;
+      if (how !== 'read' && how !== 'ERR_AMLPREP_INPUT') odd.push(`${file}@${at} ${name}: ${how}`);
+    }
+  }
+  writeFileSync(join(copy, file), original);
+}
+
+console.log(JSON.stringify({ cases, outcomes, odd: odd.slice(0, 20) }));
