@@ -170,7 +170,7 @@ export function resolveOptions(options: RunOptions): ResolvedOptions {
     imbalance:
       oneOf(options.imbalance, 'imbalance', ['smote', 'undersample', 'none']) ?? DEFAULTS.imbalance,
     smoteRatio: resolveRatio(options.smoteRatio),
-    seed: optionalInt(options.seed, 'seed', 0, 0xffffffff) ?? DEFAULTS.seed,
+    seed: optionalInt(options.seed, 'seed', 0, MAX_SEED) ?? DEFAULTS.seed,
     split: resolveSplit(options.split),
     onBadRow: oneOf(options.onBadRow, 'onBadRow', ['fail', 'skip']) ?? DEFAULTS.onBadRow,
   };
@@ -217,6 +217,9 @@ const MIN_HEAP_MB = 16;
  * machine starting them (32 idle workers take about 400 MB) long before running a chunk.
  */
 export const MAX_WORKERS = 256;
+
+/** Seeds are unsigned 32-bit words: the random streams (resample/random.ts) hash them as such. */
+export const MAX_SEED = 0xffffffff;
 
 /** The original pipeline kept checkpoints in `checkpoints_<sample_size>` beside its input. */
 function defaultOut(transactions: string, sample: number | null): string {

@@ -397,6 +397,16 @@ describe('flag errors', () => {
     );
   });
 
+  it("give --workers' own range for a number too large to hold", async () => {
+    const io = bufferIo();
+    const huge = '99999999999999999999';
+
+    const code = await main(['run', mixed, '--out', tempDir(), '--workers', huge], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(`amlprep: --workers must be an integer from 1 to 256, got "${huge}"\n`);
+  });
+
   it('give the upper bound when a library option is past it', async () => {
     await expect(
       run({ transactions: mixed, out: tempDir(), chunkSize: 1e20 }),

@@ -88,7 +88,11 @@ function longName(quoted: string): string {
  * or 1.5m when the decimals come out whole. A minus sign is read too, so `--workers=-1` meets
  * the option's own range check and its message.
  */
-export function integer(flag: string, value: string | undefined): number | undefined {
+export function integer(
+  flag: string,
+  value: string | undefined,
+  range?: { min: number; max: number },
+): number | undefined {
   if (value === undefined) return undefined;
   const m = /^(-?\d+(?:_\d+)*)(?:\.(\d+))?([kKmM]?)$/.exec(value.trim());
   const places = { '': 0, k: 3, K: 3, m: 6, M: 6 }[m?.[3] ?? ''] ?? 0;
@@ -100,7 +104,13 @@ export function integer(flag: string, value: string | undefined): number | undef
   }
   const digits = (m[1] as string).replace(/_/g, '') + decimals.padEnd(places, '0');
   const n = Number(digits);
-  // Past 2^53 the number read is not the one written: say so, quoting what was written.
+  // Past 2^53 the number read is not the one written: say so, quoting what was written, with
+  // the flag's own range when it has one (`--workers` is at most 256, not 2^53).
+  if (!Number.isSafeInteger(n) && range !== undefined) {
+    throw new UsageError(
+      `${flag} must be an integer from ${range.min} to ${range.max}, got ${JSON.stringify(value)}`,
+    );
+  }
   if (!Number.isSafeInteger(n)) {
     throw new UsageError(
       `${flag} is too large (at most ${Number.MAX_SAFE_INTEGER}), got ${JSON.stringify(value)}`,

@@ -19,6 +19,8 @@ import { readPatterns } from '../ingest/patterns.js';
 import { Pacer } from '../pipeline/pacer.js';
 import { planChunks } from '../ingest/scan.js';
 import {
+  MAX_SEED,
+  MAX_WORKERS,
   resolveOptions,
   type ResolvedOptions,
   STEPS,
@@ -102,6 +104,10 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Flags whose range is narrower than 2^53, named when a value is past 2^53 too. */
+const WORKERS_RANGE = { min: 1, max: MAX_WORKERS };
+const SEED_RANGE = { min: 0, max: MAX_SEED };
+
 /** Whether the raw arguments ask for `--log-format json`, in either spelling. */
 function asksForJson(argv: string[]): boolean {
   return argv.some(
@@ -150,14 +156,14 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
     out: values.out as string | undefined,
     sample: integer('--sample', values.sample as string | undefined),
     chunkSize: integer('--chunk-size', values['chunk-size'] as string | undefined),
-    workers: integer('--workers', values.workers as string | undefined),
+    workers: integer('--workers', values.workers as string | undefined, WORKERS_RANGE),
     workerHeapMb: integer('--worker-heap-mb', values['worker-heap-mb'] as string | undefined),
     memoryBudget: values['memory-budget'] as string | undefined,
     resumeFrom: values['resume-from'] as StepName | undefined,
     fresh: values.fresh as boolean | undefined,
     imbalance: values.imbalance as Imbalance | undefined,
     smoteRatio: decimal('--smote-ratio', values['smote-ratio'] as string | undefined),
-    seed: integer('--seed', values.seed as string | undefined),
+    seed: integer('--seed', values.seed as string | undefined, SEED_RANGE),
     split: values.split as string | undefined,
     onBadRow: values['on-bad-row'] as OnBadRow | undefined,
   });

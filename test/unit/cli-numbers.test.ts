@@ -39,6 +39,14 @@ describe('a whole-number flag', () => {
     );
     expect(integer('--n', '9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
   });
+
+  // Trial K (session 19): `--workers 99999999999999999999` said "at most 9007199254740991".
+  it("names the flag's own range for a number past 2^53 when it has one", () => {
+    expect(() => integer('--workers', '99999999999999999999', { min: 1, max: 256 })).toThrow(
+      '--workers must be an integer from 1 to 256, got "99999999999999999999"',
+    );
+    expect(integer('--workers', '300', { min: 1, max: 256 })).toBe(300);
+  });
 });
 
 // Session 19: `--workers " 2"` was taken and `--smote-ratio " 2"` refused; both take it now.
