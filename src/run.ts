@@ -13,6 +13,7 @@ import {
   writeRejectedRows,
 } from './output/rejected-rows.js';
 import { makeOutputFolder } from './checkpoint/folder.js';
+import { folderIdentity, removedFolderError } from './checkpoint/folder-identity.js';
 import { acquireLock } from './checkpoint/lock.js';
 import {
   inputsOf,
@@ -124,6 +125,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   if (options.out == null) await refuseOtherFilesDefaultOut(opts.transactions, opts.out);
   refuseInputsAmongOutputs(inputsOf(opts), opts.out);
   makeOutputFolder(opts.out);
+  const folder = folderIdentity(opts.out);
   const lock = acquireLock(opts.out);
   let store: CheckpointStore | null = null;
   let pool: WorkerPool | null = null;
@@ -151,6 +153,8 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
     };
     await prepareStore(ctx);
     const summary = (await allValid(ctx)) ?? (await runSteps(ctx, inputs));
+    const removed = removedFolderError(opts.out, folder);
+    if (removed !== null) throw removed;
     return {
       out: opts.out,
       outputs: outputPaths(opts.out, summary.rejectedRows > 0),
@@ -162,7 +166,10 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
     };
   } catch (error) {
     failed = true;
-    throw damagedStoreError(error, opts.out);
+    // Whatever failed in a folder that is gone (ENOENT, LMDB's errors), that is the cause.
+    const removed =
+      error instanceof AbortedError ? null : removedFolderError(opts.out, folder, error);
+    throw removed ?? damagedStoreError(error, opts.out);
   } finally {
     try {
       await pool?.close();
