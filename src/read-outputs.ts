@@ -121,25 +121,35 @@ export async function* outputBatches(
   options: BatchOptions = {},
 ): AsyncGenerator<RecordBatch> {
   const path = join(dir, OUTPUT_FILES[name]);
-  const hashing = options.warn === undefined && options.verify !== true ? null : hashOf(path);
+  const stopHashing = new AbortController();
+  const hashing =
+    options.warn === undefined && options.verify !== true ? null : hashOf(path, stopHashing.signal);
   // Awaited at the end; a failure before then is the reader's to report.
   hashing?.catch(() => undefined);
-  const file = await openReader(path);
+  let read = false;
   try {
-    checkColumns(
-      path,
-      file.schema.names.map(String),
-      manifest.columns[name].map((c) => c.name),
-    );
-    const expected = manifest.files[name].rows;
-    const rows = yield* batchesOf(path, file, expected, options);
-    if (rows !== expected) {
-      const message = `${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`;
-      if (options.warn === undefined) throw new InputError(message);
-      options.warn(message);
+    const file = await openReader(path);
+    try {
+      checkColumns(
+        path,
+        file.schema.names.map(String),
+        manifest.columns[name].map((c) => c.name),
+      );
+      const expected = manifest.files[name].rows;
+      const rows = yield* batchesOf(path, file, expected, options);
+      if (rows !== expected) {
+        const message = `${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`;
+        if (options.warn === undefined) throw new InputError(message);
+        options.warn(message);
+      }
+      read = true;
+    } finally {
+      await file.close();
     }
   } finally {
-    await file.close();
+    // Reading that stopped early (a failure, an abort, a caller that broke off) stops the
+    // hashing too, rather than leave it reading a file of gigabytes for nobody.
+    if (!read) stopHashing.abort();
   }
   if (hashing !== null) {
     const problem = differentHash(path, await hashing, manifest.files[name].sha256);
@@ -185,10 +195,10 @@ async function* batchesOf(
 }
 
 /** A file's SHA-256, read beside the reader's own reads (the page cache serves one of them). */
-async function hashOf(path: string): Promise<string> {
+async function hashOf(path: string, signal: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(path, { signal })) hash.update(chunk as Buffer);
   } catch (error) {
     throw cannotRead(path, error);
   }
