@@ -13,6 +13,7 @@ import { cannotRead } from './ingest/read-file.js';
 import { runHolding, whileHeld } from './checkpoint/lock.js';
 import { ArrowDamage, CheckedArrowFile } from './output/checked-arrow-file.js';
 import type { Manifest } from './output/manifest.js';
+import { UnreadableOutputError } from './output/unreadable-output.js';
 import { manifestShapeProblem } from './output/manifest-shape.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
@@ -93,6 +94,31 @@ export function readManifest(dir: string): Manifest {
     throw new InputError(`${path}: ${problem}; not a manifest amlprep wrote, or edited since`);
   }
   return manifest;
+}
+
+/**
+ * Refuses a manifest whose row count for a file is more than the file's bytes could hold (a
+ * row takes at least a byte), before a reader sizes its arrays by it: an edited count of
+ * 10^12 made `export --format multignn` fail allocating them (trial N, "internal error").
+ * A file that cannot be stat'ed is left to the reader, which names it.
+ */
+export function refuseImpossibleRows(dir: string, manifest: Manifest): void {
+  for (const name of NAMES) {
+    const path = join(dir, OUTPUT_FILES[name]);
+    let bytes: number;
+    try {
+      bytes = statSync(path).size;
+    } catch {
+      continue;
+    }
+    const rows = manifest.files[name].rows;
+    if (rows > bytes) {
+      throw new InputError(
+        `${MANIFEST_FILE} says ${path} has ${rows} rows, more than its ${bytes} bytes could ` +
+          `hold; the manifest was edited or belongs to another run`,
+      );
+    }
+  }
 }
 
 /** What `outputBatches` does with a file that is not the one manifest.json describes. */
@@ -217,23 +243,13 @@ async function openReader(path: string): Promise<CheckedArrowFile> {
 /**
  * A file that cannot be read as Arrow: the system's error code when there is one, else what
  * is wrong with it (Arrow JS's own text, "Cannot read properties of null", says nothing to a
- * user). `reason` is that without the path, for a message that names the file already.
+ * user).
  */
-class UnreadableArrowError extends InputError {
-  constructor(
-    path: string,
-    readonly reason: string,
-    cause: unknown,
-  ) {
-    super(`${path}: ${reason}`, cause);
-  }
-}
-
 function notArrow(path: string, error: unknown): InputError {
   const code = (error as NodeJS.ErrnoException).code;
   const why = error instanceof ArrowDamage ? `: ${error.message}` : '';
   const reason = code ?? `damaged, cut short or not an Arrow file${why}`;
-  return new UnreadableArrowError(path, `cannot read as Arrow IPC (${reason})`, error);
+  return new UnreadableOutputError(`cannot read as Arrow IPC (${reason})`, path, error);
 }
 
 function checkColumns(path: string, actual: string[], expected: string[]): void {
@@ -268,7 +284,7 @@ function regularFile(path: string): void {
  */
 export async function changedOutputError(error: unknown, dir: string): Promise<unknown> {
   // A file error names its own file (whileHeld); a file Arrow cannot read may be a changed one.
-  const unreadable = error instanceof UnreadableArrowError;
+  const unreadable = error instanceof UnreadableOutputError;
   if (!unreadable && (error instanceof AmlprepError || errnoName(error) !== null)) return error;
   let manifest: Manifest;
   try {

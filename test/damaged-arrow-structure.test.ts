@@ -12,7 +12,9 @@ import { useTempDirs } from './helpers/temp-dir.js';
 // found more: vector lengths of a billion made Arrow JS build a billion objects (the process
 // died out of memory), and a row count with whole buffers had the readers walk a billion rows.
 // Every flatbuffer is now checked before Arrow JS decodes it, and every batch's columns
-// against its row count.
+// against its row count. Trial N: a changed column type or null count made export refuse the
+// file without naming it (`column "day_cos_z" holds 210 nulls`); such refusals now go through
+// the SHA-256 check that names the changed file.
 
 const tempDir = useTempDirs('damaged-arrow-structure');
 

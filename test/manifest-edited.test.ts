@@ -2,7 +2,7 @@
 // negative, a text where a list was) made inspect and export fail with a TypeError and a
 // stack trace, or size an array by -1 rows (fresh-user trial, session 15). Every reader now
 // checks the keys it uses first and names the first one that is wrong, exit 2.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -130,5 +130,31 @@ describe('a manifest.json whose code tables are too short for the edges', () => 
       `amlprep: manifest.json: dictionaries.${name} names 0 codes, but edges.arrow uses code ` +
         `${used - 1}; not the manifest of this run, or edited since\n`,
     );
+  });
+});
+
+// Trial N (session 20): a row count of 10^12 in manifest.json made a multignn export size
+// its arrays by it before reading a batch: "internal error", RangeError, a stack trace.
+describe('a manifest.json whose row count is more than the file could hold', () => {
+  it.each(['npy', 'csv', 'multignn'])('stops a %s export before it makes a folder', async (f) => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, Json> };
+    manifest.files.edges!.rows = 1e12;
+    writeFileSync(path, JSON.stringify(manifest));
+    const bytes = statSync(join(runDir, 'edges.arrow')).size;
+    const target = join(runDir, 'exported');
+    const io = bufferIo();
+
+    const code = await main(['export', runDir, '--format', f, '--out', target], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      `amlprep: manifest.json says ${join(runDir, 'edges.arrow')} has 1000000000000 rows, ` +
+        `more than its ${bytes} bytes could hold; the manifest was edited or belongs to ` +
+        `another run\n`,
+    );
+    expect(existsSync(target)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import type { Data, RecordBatch } from 'apache-arrow';
 
-import { InputError } from '../errors.js';
+import { UnreadableOutputError } from '../output/unreadable-output.js';
 
 /**
  * Typed views of one record batch's columns, without copying. amlprep writes every column
@@ -8,12 +8,13 @@ import { InputError } from '../errors.js';
  */
 export function columnData(batch: RecordBatch, name: string): Data {
   const vector = batch.getChild(name);
-  if (vector === null) throw new InputError(`no column "${name}" in the Arrow file`);
+  if (vector === null) throw new UnreadableOutputError(`no column "${name}" in the Arrow file`);
   const data = vector.data[0];
   if (vector.data.length !== 1 || data === undefined) {
-    throw new InputError(`column "${name}": expected one buffer per batch`);
+    throw new UnreadableOutputError(`column "${name}": expected one buffer per batch`);
   }
-  if (data.nullCount > 0) throw new InputError(`column "${name}" holds ${data.nullCount} nulls`);
+  if (data.nullCount > 0)
+    throw new UnreadableOutputError(`column "${name}" holds ${data.nullCount} nulls`);
   return data;
 }
 
@@ -47,7 +48,8 @@ export function dictionaryCodes(
   name: string,
 ): { codes: Int32Array; dictionary: string[] } {
   const data = columnData(batch, name);
-  if (data.dictionary === undefined) throw new InputError(`column "${name}" is not a dictionary`);
+  if (data.dictionary === undefined)
+    throw new UnreadableOutputError(`column "${name}" is not a dictionary`);
   const codes = slice(data, Int32Array, name);
   return { codes, dictionary: [...data.dictionary].map((v) => String(v)) };
 }
@@ -65,7 +67,7 @@ function values<T extends ArrayLike<unknown>>(
 function slice<T>(data: Data, type: TypedArrayOf<T>, name: string): T {
   const v = data.values as unknown;
   if (!(v instanceof type)) {
-    throw new InputError(
+    throw new UnreadableOutputError(
       `column "${name}": expected ${type.name} values, got ` + `${String(data.type)}`,
     );
   }

@@ -7,7 +7,7 @@ import { claimPaths } from '../busy-paths.js';
 import { runHolding, whileHeld } from '../checkpoint/lock.js';
 import { AbortedError, OptionError } from '../errors.js';
 import { checkSignal } from '../options.js';
-import { changedOutputError, readManifest } from '../read-outputs.js';
+import { changedOutputError, readManifest, refuseImpossibleRows } from '../read-outputs.js';
 import type { Manifest } from '../output/manifest.js';
 import {
   removeEmptyFolder,
@@ -95,6 +95,8 @@ async function exportClaimed(
   target: string,
   options: ExportOptions,
 ): Promise<ExportResult> {
+  // Checked before the target folder is made: the writers size their arrays by these counts.
+  refuseImpossibleRows(dir, manifest);
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
   // folder and the reason (an OutputError), not an internal fault.
   const made = makeOutputFolder(target);

@@ -3,14 +3,16 @@
 //
 // usage: node damage-sweep.mjs <dist index.js> <finished run folder> <work folder> <hex>...
 // Writes the patterns, in turn, at every 4th byte of each output file of the finished run (one
-// place at a time, into a copy) and reads the copy with inspectRun and readOutputs. Prints:
-// { cases, outcomes: { "<how it ended>": count }, odd: [the cases that ended otherwise] }.
+// place at a time, into a copy) and reads the copy with inspectRun and readOutputs, then sets
+// each byte of the footer (the schema: column types) to 0x20 for an npy export. Prints
+// { cases, outcomes: { "<how it ended>": count }, odd: [...] }, where odd are the cases that
+// ended otherwise than read or refused with a message naming the changed file.
 
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [lib, finished, work, ...hex] = process.argv.slice(2);
-const { inspectRun, readOutputs } = await import(lib);
+const { exportRun, inspectRun, readOutputs } = await import(lib);
 const patterns = hex.map((h) => Buffer.from(h, 'hex'));
 const copy = join(work, 'copy');
 cpSync(finished, copy, { recursive: true });
@@ -19,12 +21,14 @@ const outcomes = {};
 const odd = [];
 let cases = 0;
 
-async function outcome(call) {
+async function outcome(call, file) {
   try {
     await call();
     return 'read';
   } catch (error) {
-    return error?.code ?? `${error?.constructor?.name}: ${error?.message}`;
+    const code = error?.code ?? `${error?.constructor?.name}: ${error?.message}`;
+    // A refusal that does not say which file (trial N: `column "day_cos_z" holds 210 nulls`).
+    return code === 'ERR_AMLPREP_INPUT' && !error.message.includes(file) ? error.message : code;
   }
 }
 
@@ -39,10 +43,20 @@ for (const file of ['nodes.arrow', 'edges.arrow', 'train_resampled.arrow']) {
       ['readOutputs', () => readOutputs(copy, { verify: false })],
     ]) {
       cases++;
-      const how = await outcome(call);
+      const how = await outcome(call, file);
       outcomes[how] = (outcomes[how] ?? 0) + 1;
       if (how !== 'read' && how !== 'ERR_AMLPREP_INPUT') odd.push(`${file}@${at} ${name}: ${how}`);
     }
+  }
+  const footer = original.length - 10 - original.readInt32LE(original.length - 10);
+  for (let at = footer; at < original.length; at++) {
+    const bytes = Buffer.from(original);
+    bytes[at] = 0x20;
+    writeFileSync(join(copy, file), bytes);
+    cases++;
+    const how = await outcome(() => exportRun(copy, 'npy', join(work, 'npy')), file);
+    outcomes[how] = (outcomes[how] ?? 0) + 1;
+    if (how !== 'read' && how !== 'ERR_AMLPREP_INPUT') odd.push(`${file}@${at} footer: ${how}`);
   }
   writeFileSync(join(copy, file), original);
 }
