@@ -88,6 +88,21 @@ describe('a patterns file whose blocks do not close', () => {
     );
   });
 
+  // Trial N (session 20): the transactions file given as --patterns was "not a BEGIN or END
+  // line", with no word of what it was.
+  it.each([
+    [SAMPLE_LINES.slice(0, 3), 'a transactions'],
+    [readFileSync(SAMPLE.accounts, 'utf8').split('\n').slice(0, 3), 'an accounts'],
+  ])('names the header of another input given as the patterns file', async (lines, what) => {
+    const { result, patterns } = await runWith(lines);
+
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      `amlprep: ${patterns}:1: ${what} file's header, not a BEGIN line (the patterns file is ` +
+        "the data set's *_Patterns.txt)",
+    );
+  });
+
   it.each([
     'BEGIN LAUNDERING ATTEMPT -',
     'BEGIN LAUNDERING ATTEMPT - :  Max 2 hops',

@@ -65,11 +65,31 @@ export function readHeader(
     names.every((n, i) => n === expected[i] || n === aliases[i]);
   if (!ok) {
     throw new InputError(
-      `${path}:1: unexpected header ${JSON.stringify(text.slice(0, 200))}; expected the ` +
-        `comma-separated columns ${expected.join(',')}`,
+      `${path}:1: unexpected header ${JSON.stringify(text.slice(0, 200))} ` +
+        `(${headerDifference(names, expected, aliases)}); expected the comma-separated ` +
+        `columns ${expected.join(',')}`,
     );
   }
   return { dataStart: nl === -1 ? lineEnd : nl + 1, dataLine: 2 };
+}
+
+/**
+ * Where a header first differs from the expected one: two headers of eleven names printed in
+ * full left the user to find one misspelt column (`Amount Payed`) by eye (trial N).
+ */
+function headerDifference(
+  names: readonly string[],
+  expected: readonly string[],
+  aliases: Record<number, string>,
+): string {
+  const at = expected.findIndex((name, i) => names[i] !== name && names[i] !== aliases[i]);
+  const counts = `${names.length} columns, not ${expected.length}`;
+  if (at === -1 || at >= names.length) return counts;
+  const found = names[at] as string;
+  const column =
+    `column ${at + 1} is ${JSON.stringify(found.slice(0, 60))}, not ` +
+    `${JSON.stringify(expected[at])}`;
+  return names.length === expected.length ? column : `${counts}; ${column}`;
 }
 
 /**

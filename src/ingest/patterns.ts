@@ -1,7 +1,7 @@
 import type { BadRows } from './bad-rows.js';
 import { parseAmount, parseTimestamp } from './fields.js';
 import { checkRecord, F } from './parse-chunk.js';
-import { refuseCompressed, refuseLoneCr } from './header.js';
+import { ACCOUNT_COLUMNS, refuseCompressed, refuseLoneCr, TRANSACTION_COLUMNS } from './header.js';
 import { fieldText, readInput } from './read-file.js';
 import type { SplitRecord } from './record-splitter.js';
 import { records } from './records.js';
@@ -24,6 +24,15 @@ export interface PatternRow {
   line: number;
   text: string;
 }
+
+/**
+ * The first columns of the other two inputs' headers: given as the patterns file, either was
+ * refused as "not a BEGIN or END line" with no word of what it was (trial N).
+ */
+const OTHER_HEADERS = new Map<string, string>([
+  [TRANSACTION_COLUMNS[0], 'a transactions'],
+  [ACCOUNT_COLUMNS[0], 'an accounts'],
+]);
 
 const BEGIN = /^BEGIN LAUNDERING ATTEMPT - ([^:]*)/;
 const END = /^END LAUNDERING ATTEMPT/;
@@ -78,12 +87,15 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
 
     const text = recordText();
     const reason =
-      rec.fields === 1 && first.startsWith('BEGIN LAUNDERING ATTEMPT')
-        ? "BEGIN line not of the form 'BEGIN LAUNDERING ATTEMPT - NAME' (a typology name " +
-          "after ' - ')"
-        : current === null
-          ? 'not a BEGIN or END line, and outside any BEGIN/END LAUNDERING ATTEMPT block'
-          : checkRecord(rec);
+      recLine === 1 && rec.fields > 1 && OTHER_HEADERS.has(first)
+        ? `${OTHER_HEADERS.get(first)} file's header, not a BEGIN line (the patterns file is ` +
+          `the data set's *_Patterns.txt)`
+        : rec.fields === 1 && first.startsWith('BEGIN LAUNDERING ATTEMPT')
+          ? "BEGIN line not of the form 'BEGIN LAUNDERING ATTEMPT - NAME' (a typology name " +
+            "after ' - ')"
+          : current === null
+            ? 'not a BEGIN or END line, and outside any BEGIN/END LAUNDERING ATTEMPT block'
+            : checkRecord(rec);
     if (reason !== null || current === null) {
       bad.add({ file: path, line: recLine, reason: reason ?? 'row outside a block', text });
       continue;

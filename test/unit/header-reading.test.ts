@@ -121,4 +121,20 @@ describe('readHeader', () => {
         `columns ${HEADER})`,
     );
   });
+
+  // Trial N (session 20): both headers were printed in full, the misspelt column left to find.
+  it.each([
+    [
+      'Bank Name,Bank ID,Account Numbr,Entity ID,Entity Name',
+      'column 3 is "Account Numbr", not "Account Number"',
+    ],
+    ['Bank Name,Bank ID', '2 columns, not 5'],
+    ['Bank,Bank ID', '2 columns, not 5; column 1 is "Bank", not "Bank Name"'],
+    [`${HEADER},Extra`, '6 columns, not 5'],
+  ])('names where the header %j first differs', (header, where) => {
+    expect(messageOf(`${header}\nx`)).toBe(
+      `FILE:1: unexpected header ${JSON.stringify(header)} (${where}); expected the ` +
+        `comma-separated columns ${HEADER}`,
+    );
+  });
 });
