@@ -49,14 +49,15 @@ export function optionsArgument<T extends object>(
 
 /**
  * Refuses a key not in `known`, naming the known key it is likely a slip of: the same letters
- * in another case, or at most two letters added, dropped, changed or swapped.
+ * in another case, or at most two letters added, dropped, changed or swapped (one for a key of
+ * three letters or fewer: `tpo` for `top`, trial N).
  */
 export function rejectUnknownKeys(options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const near =
       known.find((k) => k.toLowerCase() === key.toLowerCase()) ??
-      known.find((k) => key.length > 3 && slips(key.toLowerCase(), k.toLowerCase()) <= 2);
+      known.find((k) => slips(key.toLowerCase(), k.toLowerCase()) <= (key.length > 3 ? 2 : 1));
     throw new OptionError(
       `unknown option ${key}` + (near === undefined ? '' : ` (did you mean ${near}?)`),
     );

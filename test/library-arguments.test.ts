@@ -73,7 +73,12 @@ describe('library arguments of the wrong kind', () => {
       (d) => readOutputs(d, { verfy: true } as never),
       'unknown option verfy (did you mean verify?)',
     ],
-    ['inspectRun tpo', (d) => inspectRun(d, { tpo: 1 } as never), 'unknown option tpo'],
+    // Trial N (session 20): a three-letter key got no suggestion, a longer one did.
+    [
+      'inspectRun tpo',
+      (d) => inspectRun(d, { tpo: 1 } as never),
+      'unknown option tpo (did you mean top?)',
+    ],
     [
       'clean output',
       (d) => clean(d, { output: true } as never),
