@@ -291,7 +291,7 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
     const rec = recorded ?? fitted!.rec;
     ctx.normalized = await applyNormalized(ctx, rec, fitted?.split);
     const counts = await splitCounts(ctx);
-    if (fitted !== null) noteEmptySplits(ctx, counts, rec.cuts.days);
+    if (fitted !== null) noteEmptySplits(ctx, counts, rec.cuts);
     return { tally: null, counts, result: rec };
   });
   await step(ctx, 'imbalanced', async () => {

@@ -37,6 +37,22 @@ describe('a split left empty', () => {
     expect(manifest.summary.splits).toEqual({ train: [99, 266], validation: [0, 0], test: [0, 0] });
   });
 
+  // Trial N (session 20): a row far from the rest made the note say the rows "span 738765
+  // days", when what left splits empty was that they fell on two.
+  it('counts the days that have rows, not only their span', async () => {
+    const dir = tempDir();
+    const lines = readFileSync(oneDay(dir), 'utf8').split('\n');
+    lines[1] = lines[1]!.replace('2022/09/01', '2022/09/11');
+    writeFileSync(join(dir, 'two-days.csv'), lines.join('\n'));
+
+    const result = await runCli(['run', join(dir, 'two-days.csv'), '--out', join(dir, 'out')]);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr + result.stdout).toMatch(
+      / splits? (is|are) empty: the rows fall on 2 days of an? 11-day span, and the split is /,
+    );
+  });
+
   it('stops the run saying the train split has no rows when it gets none', async () => {
     const dir = tempDir();
 

@@ -11,6 +11,8 @@ export interface SplitCuts {
   j: number;
   days: number;
   firstDay: number;
+  /** Days with at least one row (absent from records of runs before it was kept). */
+  daysWithRows?: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export function chooseCuts(ts: Float64Array, rows: number, shares: readonly stri
       }
     }
   }
-  return { i: best?.i ?? 0, j: best?.j ?? 0, days, firstDay };
+  return { i: best?.i ?? 0, j: best?.j ?? 0, days, firstDay, daysWithRows: cuts.length - 1 };
 }
 
 /**

@@ -90,16 +90,26 @@ export async function splitCounts(ctx: Context): Promise<Record<string, number>>
  * few days cannot be shared out as asked, and a run with no validation or test rows is
  * otherwise finished without a word.
  */
-export function noteEmptySplits(ctx: Context, counts: Record<string, number>, days: number) {
+export function noteEmptySplits(ctx: Context, counts: Record<string, number>, cuts: SplitCuts) {
   const empty = SPLIT_NAMES.filter((name) => counts[name] === 0);
   if (empty.length === 0 || ctx.loaded!.edges.rows === 0) return;
   const names =
     empty.length === 1 ? `the ${empty[0]} split is` : `the ${empty.join(' and ')} splits are`;
-  const span = days === 1 ? 'one day' : `${days} days`;
   const message =
-    `${names} empty: the rows span ${span}, and the split is cut between whole days ` +
+    `${names} empty: ${daysOfRows(cuts)}, and the split is cut between whole days ` +
     `(--split ${ctx.opts.split.join(',')})`;
   ctx.emit({ kind: 'note', step: 'normalized', message });
+}
+
+/**
+ * How many days the rows fall on: what leaves a split empty is few days with rows, which a
+ * span alone hid (trial N: one row dated 0000/01/01 beside 50 of one day "span 738765 days").
+ */
+function daysOfRows(cuts: SplitCuts): string {
+  const days = (n: number) => (n === 1 ? 'one day' : `${n} days`);
+  const withRows = cuts.daysWithRows ?? cuts.days;
+  if (withRows === cuts.days) return `the rows span ${days(cuts.days)}`;
+  return `the rows fall on ${days(withRows)} of a ${cuts.days}-day span`;
 }
 
 /** The split code of every edge, in paced slices. */

@@ -83,7 +83,8 @@ describe('chooseCuts', () => {
     // [3, 0, 0, 1, 1]: (1,4), (2,4), (3,4) all give 3, 1, 1 exactly; the smallest is (1,4).
     const ts = rowsFor([3, 0, 0, 1, 1]);
     const c = chooseCuts(ts, ts.length, DEFAULT);
-    expect(c).toEqual({ i: 1, j: 4, days: 5, firstDay: SEP1 / 86_400 });
+    // Days 0, 3 and 4 have rows: three of the five.
+    expect(c).toEqual({ i: 1, j: 4, days: 5, firstDay: SEP1 / 86_400, daysWithRows: 3 });
     // Rows were written in reverse: the last day's row first.
     expect([...splitCodes(ts, ts.length, c)]).toEqual([2, 1, 0, 0, 0]);
   });
@@ -96,7 +97,7 @@ describe('chooseCuts', () => {
     // empty validation or test split (→ 1), i = 0 an empty train (→ 1). So (1, 2).
     const ts = Float64Array.from([3600, -3600, 2 * 86_400]);
     const c = chooseCuts(ts, 3, DEFAULT);
-    expect(c).toEqual({ i: 1, j: 2, days: 4, firstDay: -1 });
+    expect(c).toEqual({ i: 1, j: 2, days: 4, firstDay: -1, daysWithRows: 3 });
     expect([...splitCodes(ts, 3, c)]).toEqual([1, 0, 2]);
   });
 
