@@ -220,8 +220,8 @@ async function* batchesOf(
   return rows;
 }
 
-/** A file's SHA-256, read beside the reader's own reads (the page cache serves one of them). */
-async function hashOf(path: string, signal: AbortSignal): Promise<string> {
+/** A file's SHA-256 (beside a reader's own reads, the page cache serves one of them). */
+async function hashOf(path: string, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   try {
     for await (const chunk of createReadStream(path, { signal })) hash.update(chunk as Buffer);
@@ -311,13 +311,7 @@ export async function changedOutputError(error: unknown, dir: string): Promise<u
 async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Promise<void> {
   const path = join(dir, OUTPUT_FILES[name]);
   regularFile(path);
-  const hash = createHash('sha256');
-  try {
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  } catch (error) {
-    throw cannotRead(path, error);
-  }
-  const problem = differentHash(path, hash.digest('hex'), manifest.files[name].sha256);
+  const problem = differentHash(path, await hashOf(path), manifest.files[name].sha256);
   if (problem !== null) throw new InputError(problem);
 }
 
