@@ -13,7 +13,7 @@ import {
   writeRejectedRows,
 } from './output/rejected-rows.js';
 import { makeOutputFolder } from './checkpoint/folder.js';
-import { folderIdentity, removedFolderError } from './checkpoint/folder-identity.js';
+import { folderIdentity, removedFolderError, sameFolder } from './checkpoint/folder-identity.js';
 import { acquireLock } from './checkpoint/lock.js';
 import {
   inputsOf,
@@ -139,6 +139,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
     });
     const ctx: Context = {
       opts,
+      folder,
       store,
       pool,
       emit,
@@ -179,8 +180,10 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
       });
     } finally {
       // A streamed run's spill is never reused (see src/spill/edge-spill.ts): it goes with the
-      // run, done or failed. One left by a killed run goes when the next run ends.
-      removeSpill(opts.out);
+      // run, done or failed. One left by a killed run goes when the next run ends. In a folder
+      // that is no longer the run's, the spill went with the run's folder, and the name is
+      // another's (a file at the path made it ENOTDIR, an internal error: trial O).
+      if (sameFolder(opts.out, folder)) removeSpill(opts.out);
       lock.release();
     }
   }
@@ -252,7 +255,7 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
   await step(ctx, 'data_loaded', async () => {
     const { tally, loaded } = await dataLoaded(ctx);
     ctx.loaded = loaded;
-    ctx.rejectedRows = writeRejectedRows(ctx.opts.out, loaded.rejects);
+    ctx.rejectedRows = writeRejectedRows(ctx.opts.out, loaded.rejects, ctx.folder);
     if (loaded.rejects.length > 0) {
       const message = rejectedRowsWarning(loaded.rejects, join(ctx.opts.out, REJECTED_ROWS_FILE));
       ctx.emit({ kind: 'warning', step: 'data_loaded', message });

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -40,13 +48,44 @@ describe('an output folder removed while the run writes it', () => {
     },
   );
 
-  it('is named as replaced when another folder takes its path', async () => {
-    const error = await runRemovingAt('weights', (out) => {
+  // Trial O (session 20): the run went on writing into the folder (or the link's target)
+  // now at its path, replacing the files there, or failed with ENOTDIR as an internal error.
+  it.each<StepName>(['weights', 'graph_created'])(
+    'writes nothing into a folder made at its path as %s starts',
+    async (step) => {
+      let theirs = '';
+      const error = await runRemovingAt(step, (out) => {
+        remove(out);
+        mkdirSync(out);
+        theirs = out;
+        writeFileSync(join(out, 'nodes.arrow'), 'theirs');
+      });
+
+      expect((error as Error).message).toMatch(/out was replaced while the run wrote it/);
+      expect(readdirSync(theirs)).toEqual(['nodes.arrow']);
+      expect(readFileSync(join(theirs, 'nodes.arrow'), 'utf8')).toBe('theirs');
+    },
+  );
+
+  it('writes nothing through a link made at its path', async () => {
+    const elsewhere = tempDir();
+    const error = await runRemovingAt('graph_created', (out) => {
       remove(out);
-      mkdirSync(out);
+      symlinkSync(elsewhere, out);
     });
 
-    expect((error as Error).message).toMatch(/out was replaced by another folder while the run/);
+    expect((error as Error).message).toMatch(/out was replaced while the run wrote it/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('is named as replaced when a file takes its path', async () => {
+    const error = await runRemovingAt('edge_features', (out) => {
+      remove(out);
+      writeFileSync(out, 'a file');
+    });
+
+    expect(error).toMatchObject({ code: 'ERR_AMLPREP_OUTPUT' });
+    expect((error as Error).message).toMatch(/out was replaced while the run wrote it/);
   });
 
   it('leaves a run that completes before anything is removed as it was', async () => {

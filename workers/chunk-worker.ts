@@ -57,7 +57,10 @@ async function writeOutput(task: WriteArrowTask): Promise<TaskReply<unknown>> {
   try {
     const { writeArrowFile } = await import('../src/output/arrow-file.js');
     const { sourceOf } = await import('../src/output/column-specs.js');
-    const value = await writeArrowFile(task.path, task.rows, task.columns.map(sourceOf), task.stop);
+    const columns = task.columns.map(sourceOf);
+    const value = await writeArrowFile(task.path, task.rows, columns, task.stop, {
+      folder: task.folder,
+    });
     return { ok: true, value };
   } catch (error) {
     return { ok: false, error: toWireError(error) };

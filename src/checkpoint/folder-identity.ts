@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 
 import { OutputError } from '../errors.js';
 
@@ -13,6 +13,27 @@ export function folderIdentity(path: string): FolderIdentity {
   return { dev, ino };
 }
 
+/** Whether `path` still names the folder `identity` was taken of. */
+export function sameFolder(path: string, identity: FolderIdentity): boolean {
+  try {
+    const now = folderIdentity(path);
+    return now.dev === identity.dev && now.ino === identity.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Throws before a finished file is renamed into a folder that is no longer the run's: a folder
+ * made at the same path (or a link there) is someone else's, and the run's file would replace
+ * theirs (trial O). The caller removes its temporary file by its own path.
+ */
+export function requireSameFolder(path: string, identity: FolderIdentity | undefined): void {
+  if (identity !== undefined && !sameFolder(path, identity)) {
+    throw new Error(`the output folder ${path} is no longer the run's`);
+  }
+}
+
 /**
  * The error of a run whose output folder was removed (or replaced) while it ran, or null when
  * the folder is still the one it started in. Files open in a removed folder still take writes,
@@ -24,14 +45,9 @@ export function removedFolderError(
   identity: FolderIdentity,
   cause?: unknown,
 ): OutputError | null {
-  let now: FolderIdentity | null;
-  try {
-    now = folderIdentity(path);
-  } catch {
-    now = null;
-  }
-  if (now !== null && now.dev === identity.dev && now.ino === identity.ino) return null;
-  const what = now === null ? 'removed' : 'replaced by another folder';
+  if (sameFolder(path, identity)) return null;
+  // Replaced by a folder, a link or a file: whatever is there now is not the run's.
+  const what = existsSync(path) ? 'replaced' : 'removed';
   return new OutputError(
     `the output folder ${path} was ${what} while the run wrote it; its checkpoints and ` +
       `outputs went with it: run again to rebuild them`,

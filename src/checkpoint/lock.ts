@@ -148,7 +148,13 @@ function isThisProcess(holder: Holder): boolean {
 
 function releaseIfOurs(path: string, me: Holder): void {
   heldHere.delete(me.token!);
-  const holder = readHolder(path);
+  let holder: Holder | null;
+  try {
+    holder = readHolder(path);
+  } catch {
+    // The folder went (a file or a link in its place, trial O): its lock went with it.
+    return;
+  }
   if (holder?.token === me.token && holder?.pid === me.pid) {
     try {
       unlinkSync(path);

@@ -1,3 +1,4 @@
+import { requireSameFolder } from '../checkpoint/folder-identity.js';
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -110,6 +111,7 @@ async function writeBatches(
     await out.finish();
     file = null;
     await out.close();
+    requireSameFolder(dirname(path), fileOptions?.folder);
     renameSync(tmp, path);
     syncDir(dirname(path));
     finished = true;

@@ -1,5 +1,6 @@
 import { closeSync, constants, fsyncSync, ftruncateSync, write, writeSync } from 'node:fs';
 
+import type { FolderIdentity } from '../checkpoint/folder-identity.js';
 import { openNewFile } from '../temp-files.js';
 
 /** Direct I/O needs buffer addresses, lengths and file offsets aligned to the device's block. */
@@ -13,6 +14,8 @@ export interface SequentialFileOptions {
   staging?: number;
   /** False forces page-cache writes; by default direct I/O is used where the system has it. */
   direct?: boolean;
+  /** The folder the finished file must still be in when it is renamed into place. */
+  folder?: FolderIdentity;
 }
 
 /**

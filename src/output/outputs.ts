@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 
+import type { FolderIdentity } from '../checkpoint/folder-identity.js';
+
 import { AbortedError } from '../errors.js';
 import { EDGE_FEATURES, NODE_FEATURES, type FeatureDef } from '../features/definitions.js';
 import { MODEL_COLUMNS, modelColumns } from '../features/model-input.js';
@@ -43,6 +45,7 @@ export async function writeOutputs(
   pool: WorkerPool,
   data: OutputData,
   signal?: AbortSignal,
+  folder?: FolderIdentity,
 ): Promise<Record<OutputName, WrittenFile>> {
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const halt = (): void => void Atomics.store(stop, 0, 1);
@@ -54,9 +57,12 @@ export async function writeOutputs(
       rows,
       columns,
       stop,
+      folder,
     });
   const here = (name: OutputName, rows: number, columns: ColumnSpec[]) =>
-    writeArrowFileAsync(join(dir, OUTPUT_FILES[name]), rows, columns.map(sourceOf), signal);
+    writeArrowFileAsync(join(dir, OUTPUT_FILES[name]), rows, columns.map(sourceOf), signal, {
+      folder,
+    });
 
   try {
     const { loaded, resampled } = data;

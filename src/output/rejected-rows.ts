@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { requireSameFolder, type FolderIdentity } from '../checkpoint/folder-identity.js';
 import { rejectsCsv, type RejectedRow } from '../ingest/rejects.js';
 
 export const REJECTED_ROWS_FILE = 'rejected_rows.csv';
@@ -15,8 +16,14 @@ export const NO_REJECTS = 'none';
  * are known; when `data_loaded` came from its checkpoint, `graph_created` calls this instead,
  * which writes only when the file is missing or differs. Returns what the record keeps.
  */
-export function writeRejectedRows(dir: string, rejects: readonly RejectedRow[]): string {
+export function writeRejectedRows(
+  dir: string,
+  rejects: readonly RejectedRow[],
+  folder?: FolderIdentity,
+): string {
   const path = join(dir, REJECTED_ROWS_FILE);
+  // A list in a folder that replaced the run's is someone else's: neither removed nor replaced.
+  requireSameFolder(dir, folder);
   if (rejects.length === 0) {
     rmSync(path, { force: true });
     return NO_REJECTS;

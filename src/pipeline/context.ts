@@ -1,3 +1,4 @@
+import type { FolderIdentity } from '../checkpoint/folder-identity.js';
 import type { CheckpointStore, StepRecord } from '../checkpoint/store.js';
 import type { Emit } from '../events.js';
 import type { Graph } from '../features/graph.js';
@@ -28,6 +29,8 @@ export interface StepOutcome {
  */
 export interface Context {
   opts: ResolvedOptions;
+  /** The output folder as the run made it: outputs are renamed into it only while it is. */
+  folder: FolderIdentity;
   store: CheckpointStore;
   pool: WorkerPool;
   emit: Emit;

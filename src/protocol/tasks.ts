@@ -1,3 +1,4 @@
+import type { FolderIdentity } from '../checkpoint/folder-identity.js';
 import type { WireError } from '../errors.js';
 import type { PortColumns, PortLists } from '../features/edge-kernel.js';
 import type { Graph } from '../features/graph.js';
@@ -117,6 +118,8 @@ export interface WriteArrowTask {
   columns: ColumnSpec[];
   /** Raised by the coordinator to stop between record batches. */
   stop: Int32Array;
+  /** The output folder as the run made it: the file is placed only while it is the same. */
+  folder?: FolderIdentity;
 }
 
 /** Tasks a worker runs asynchronously (file work); every other kind is one synchronous call. */

@@ -153,7 +153,7 @@ export async function dataLoaded(ctx: Context): Promise<{ tally: ChunkTally; loa
     // Skipped rows are listed even when none is left: the message names the first only (a
     // fresh-user trial found the other reasons shown nowhere).
     const listed = loaded.rejects.length > 0;
-    if (listed) writeRejectedRows(ctx.opts.out, loaded.rejects);
+    if (listed) writeRejectedRows(ctx.opts.out, loaded.rejects, ctx.folder);
     throw everyRowRejected(path, loaded, listed ? join(ctx.opts.out, REJECTED_ROWS_FILE) : null);
   }
   noteWideSpan(ctx, tally, loaded);

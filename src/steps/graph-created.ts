@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, lstatSync, renameSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  lstatSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 
 import { errnoName } from '../checkpoint/folder.js';
+import { requireSameFolder, type FolderIdentity } from '../checkpoint/folder-identity.js';
 import { EDGE_FEATURES, NODE_FEATURES } from '../features/definitions.js';
 import { SPLIT_NAMES } from '../features/split.js';
 import { packageVersion } from '../version.js';
@@ -49,9 +58,11 @@ export async function createGraph(
       resampled,
     },
     ctx.signal,
+    ctx.folder,
   );
   // Written by data_loaded when it ran in this run; restored from its checkpoint otherwise.
-  const rejectedRows = ctx.rejectedRows ?? writeRejectedRows(ctx.opts.out, loaded.rejects);
+  const rejectedRows =
+    ctx.rejectedRows ?? writeRejectedRows(ctx.opts.out, loaded.rejects, ctx.folder);
   const summary = summarize(ctx);
   const manifest: Manifest = {
     amlprep: packageVersion(),
@@ -87,7 +98,7 @@ export async function createGraph(
     load: loaded.report,
     steps: ctx.outcomes,
   };
-  const manifestText = writeJson(join(ctx.opts.out, MANIFEST_FILE), manifest);
+  const manifestText = writeJson(join(ctx.opts.out, MANIFEST_FILE), manifest, ctx.folder);
   const hashes = {
     manifest: createHash('sha256').update(manifestText).digest('hex'),
     nodes: files.nodes.sha256,
@@ -170,7 +181,7 @@ function summarize(ctx: Context): RunSummary {
 }
 
 /** Writes `value` as JSON atomically (temporary file, rename); returns the text written. */
-export function writeJson(path: string, value: unknown): string {
+export function writeJson(path: string, value: unknown, folder?: FolderIdentity): string {
   const tmp = `${path}.tmp`;
   const text = `${JSON.stringify(value, null, 2)}\n`;
   const fd = openNewFile(tmp);
@@ -178,6 +189,12 @@ export function writeJson(path: string, value: unknown): string {
     writeSync(fd, text);
   } finally {
     closeSync(fd);
+  }
+  try {
+    requireSameFolder(dirname(path), folder);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
   }
   renameSync(tmp, path);
   syncDir(join(path, '..'));
