@@ -50,6 +50,21 @@ const EDITS: [string, (m: Json) => void, string][] = [
     (m) => delete (((m.features as Json).edge as Json[])[3] as Json).name,
     '"features.edge[3].name" is missing',
   ],
+  // Trial O (session 20): inspect and an npy export refused this, a csv export and
+  // readOutputs did not.
+  [
+    "the label role taken from train_resampled.arrow's y",
+    (m) => {
+      const y = ((m.columns as Json).trainResampled as Json[]).find((c) => c.name === 'y')!;
+      y.role = 'feature:raw';
+    },
+    '"columns.trainResampled" has 0 columns of role "label", not one',
+  ],
+  [
+    'a second source node_id column in edges.arrow',
+    (m) => ((((m.columns as Json).edges as Json[])[2] as Json).role = 'source node_id'),
+    '"columns.edges" has 2 columns of role "source node_id", not one',
+  ],
   [
     'a number for the transactions path',
     (m) => (((m.inputs as Json).transactions as Json).path = 3),

@@ -5,6 +5,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { InputError } from '../errors.js';
 import type { Manifest } from '../output/manifest.js';
 import { outputBatches } from '../read-outputs.js';
+import { UnreadableOutputError } from '../output/unreadable-output.js';
 import { AtomicFile, commitAfter, type KeptFiles } from './atomic-file.js';
 import { dictionaryCodes, f64, i32, i64AsNumbers, i8 } from './batch-columns.js';
 import { NpyFile, type NpyDescr } from './npy.js';
@@ -149,7 +150,8 @@ function openArrays(manifest: Manifest, out: string, keep: KeptFiles | undefined
 function checkNodeIds(ids: Int32Array, firstRow: number): void {
   const at = ids.findIndex((id, i) => id !== firstRow + i);
   if (at !== -1) {
-    throw new InputError(
+    // No run writes this: said through the SHA-256 check that names a changed file (trial O).
+    throw new UnreadableOutputError(
       `nodes.arrow: row ${firstRow + at} holds node_id ${ids[at]}; ` +
         `x.npy needs the nodes in node_id order`,
     );

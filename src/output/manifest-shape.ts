@@ -8,7 +8,32 @@ import { OUTPUT_FILES, type OutputName } from './outputs.js';
  * count", or null when the shape is right. Keys nothing reads are not checked.
  */
 export function manifestShapeProblem(manifest: unknown): string | null {
-  return check(manifest, '', SHAPE);
+  return check(manifest, '', SHAPE) ?? roleProblem(manifest as RoleColumns);
+}
+
+/**
+ * The roles readers find columns by, one column each. Checked only where a reader needed one,
+ * an edited role stopped `inspect` and an npy export but not a csv export or `readOutputs`
+ * (trial O); here every reader refuses it alike, with the manifest's path.
+ */
+const REQUIRED_ROLES: Record<OutputName, readonly string[]> = {
+  nodes: ['id'],
+  edges: ['id', 'source node_id', 'target node_id', 'label', 'split'],
+  trainResampled: ['label'],
+};
+
+type RoleColumns = { columns: Record<OutputName, { role: string }[]> };
+
+function roleProblem(manifest: RoleColumns): string | null {
+  for (const [file, roles] of Object.entries(REQUIRED_ROLES) as [OutputName, string[]][]) {
+    for (const role of roles) {
+      const found = manifest.columns[file].filter((c) => c.role === role).length;
+      if (found !== 1) {
+        return `"columns.${file}" has ${found} columns of role ${JSON.stringify(role)}, not one`;
+      }
+    }
+  }
+  return null;
 }
 
 /** A value's expected shape: a leaf test, an object of shapes, or a list of one shape. */
