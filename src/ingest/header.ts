@@ -83,12 +83,15 @@ function headerDifference(
   aliases: Record<number, string>,
 ): string {
   const at = expected.findIndex((name, i) => names[i] !== name && names[i] !== aliases[i]);
-  const counts = `${names.length} columns, not ${expected.length}`;
+  // A patterns file's first line is a BEGIN line: one "column" of a typology's name.
+  if (names.length === 1 && names[0]!.startsWith('BEGIN LAUNDERING ATTEMPT')) {
+    return "a patterns file's BEGIN line, not a CSV header";
+  }
+  const counts = `${names.length} column${names.length === 1 ? '' : 's'}, not ${expected.length}`;
   if (at === -1 || at >= names.length) return counts;
   const found = names[at] as string;
-  const column =
-    `column ${at + 1} is ${JSON.stringify(found.slice(0, 60))}, not ` +
-    `${JSON.stringify(expected[at])}`;
+  const shown = found.length > 60 ? `${found.slice(0, 60)}…` : found;
+  const column = `column ${at + 1} is ${JSON.stringify(shown)}, not ${JSON.stringify(expected[at])}`;
   return names.length === expected.length ? column : `${counts}; ${column}`;
 }
 

@@ -131,6 +131,14 @@ describe('readHeader', () => {
     ['Bank Name,Bank ID', '2 columns, not 5'],
     ['Bank,Bank ID', '2 columns, not 5; column 1 is "Bank", not "Bank Name"'],
     [`${HEADER},Extra`, '6 columns, not 5'],
+    // Trial O (session 20): "1 columns", a name cut at 60 characters without a mark, and a
+    // patterns file not named as one.
+    ['Bank Name', '1 column, not 5'],
+    [
+      `${'x'.repeat(61)},Bank ID`,
+      `2 columns, not 5; column 1 is "${'x'.repeat(60)}…", not "Bank Name"`,
+    ],
+    ['BEGIN LAUNDERING ATTEMPT - STACK', "a patterns file's BEGIN line, not a CSV header"],
   ])('names where the header %j first differs', (header, where) => {
     expect(messageOf(`${header}\nx`)).toBe(
       `FILE:1: unexpected header ${JSON.stringify(header)} (${where}); expected the ` +
