@@ -94,6 +94,23 @@ describe('amlprep status', () => {
     expect(json[0]).toMatchObject({ step: 'data_loaded', chunksDone: 0, chunksTotal: 27 });
   });
 
+  // Trial O (session 20): a run stopped as a step finished showed "20 of 20 chunks recorded".
+  it('says a step with every chunk recorded is still short of its end', async () => {
+    const out = tempDir();
+    const store = CheckpointStore.open(out);
+    const fingerprint = 'f'.repeat(64);
+    await store.recordPlan('data_loaded', { fingerprint, chunks: 2, basis: {}, transactions: 'x' });
+    await store.recordChunk('data_loaded', fingerprint, 0, 1, null, {});
+    await store.recordChunk('data_loaded', fingerprint, 1, 1, null, {});
+    await store.close();
+
+    const text = await runCli(['status', out]);
+
+    expect(text.stdout).toMatch(
+      /^data_loaded\s+unfinished: all 2 chunks recorded, not the step's end$/m,
+    );
+  });
+
   it('shows the chunks a killed run recorded for the step it left unfinished', async () => {
     const out = tempDir();
     const args = sampleRunArgs(out, 2000);

@@ -48,7 +48,14 @@ async function statusParsed(argv: string[], io: CliIo): Promise<number> {
       // A step with a plan has started, though a kill may have come before its first chunk
       // was recorded; `--json` gives its chunksTotal, and the text said "not run" (a trial).
       const started = s.chunksDone > 0 || s.chunksTotal !== null;
-      const chunks = started ? `unfinished: ${done} recorded` : 'not run';
+      // Every chunk recorded but not the step (a stop as it finished): "20 of 20 chunks
+      // recorded" read as done (trial O).
+      const allDone = s.chunksTotal !== null && s.chunksTotal > 0 && s.chunksDone === s.chunksTotal;
+      const chunks = allDone
+        ? `unfinished: all ${done.replace(/^\d+ of /, '')} recorded, not the step's end`
+        : started
+          ? `unfinished: ${done} recorded`
+          : 'not run';
       io.stdout.write(`${s.step.padEnd(14)} ${chunks}\n`);
       continue;
     }
