@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { RecordBatch, Table } from 'apache-arrow';
+import { RecordBatch, Table, type Schema } from 'apache-arrow';
 
 import { errnoName } from './checkpoint/folder.js';
 import { refuseSpecialFiles } from './checkpoint/ownership.js';
@@ -12,7 +12,8 @@ import { kindOf } from './file-kind.js';
 import { cannotRead } from './ingest/read-file.js';
 import { runHolding, whileHeld } from './checkpoint/lock.js';
 import { ArrowDamage, CheckedArrowFile } from './output/checked-arrow-file.js';
-import type { Manifest } from './output/manifest.js';
+import type { ColumnInfo, Manifest } from './output/manifest.js';
+import { typeName } from './output/type-names.js';
 import { UnreadableOutputError } from './output/unreadable-output.js';
 import { manifestShapeProblem } from './output/manifest-shape.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
@@ -156,11 +157,7 @@ export async function* outputBatches(
   try {
     const file = await openReader(path);
     try {
-      checkColumns(
-        path,
-        file.schema.names.map(String),
-        manifest.columns[name].map((c) => c.name),
-      );
+      checkColumns(path, file.schema, manifest.columns[name]);
       const expected = manifest.files[name].rows;
       const rows = yield* batchesOf(path, file, expected, options);
       if (rows !== expected) {
@@ -252,15 +249,29 @@ function notArrow(path: string, error: unknown): InputError {
   return new UnreadableOutputError(`cannot read as Arrow IPC (${reason})`, path, error);
 }
 
-function checkColumns(path: string, actual: string[], expected: string[]): void {
-  const at = expected.findIndex((name, i) => actual[i] !== name);
-  if (at === -1 && actual.length === expected.length) return;
-  const where = at === -1 ? expected.length : at;
-  const show = (name: string | undefined) => JSON.stringify(name ?? null);
-  throw new InputError(
-    `${path}: column ${where + 1} is ${show(actual[where])}, ` +
-      `but ${MANIFEST_FILE} lists ${show(expected[where])}`,
-  );
+/**
+ * Refuses a file whose columns differ from the manifest's, by name or by type: readers take
+ * the file's values by the manifest's types, and an edited type (or a changed byte in the
+ * schema) was read without a word, or refused without the file's name (trial O).
+ */
+function checkColumns(path: string, schema: Schema, expected: readonly ColumnInfo[]): void {
+  const actual = schema.fields;
+  const at = expected.findIndex((column, i) => actual[i]?.name !== column.name);
+  if (at !== -1 || actual.length !== expected.length) {
+    const where = at === -1 ? expected.length : at;
+    const show = (name: string | undefined) => JSON.stringify(name ?? null);
+    throw new InputError(
+      `${path}: column ${where + 1} is ${show(actual[where]?.name)}, ` +
+        `but ${MANIFEST_FILE} lists ${show(expected[where]?.name)}`,
+    );
+  }
+  const typed = expected.findIndex((column, i) => typeName(actual[i]!.type) !== column.type);
+  if (typed !== -1) {
+    throw new InputError(
+      `${path}: column ${typed + 1} (${expected[typed]!.name}) is of type ` +
+        `${typeName(actual[typed]!.type)}, but ${MANIFEST_FILE} lists ${expected[typed]!.type}`,
+    );
+  }
 }
 
 /** Rejects a path that is missing or not a regular file, saying which. */

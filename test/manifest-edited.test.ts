@@ -173,3 +173,30 @@ describe('a manifest.json whose row count is more than the file could hold', () 
     expect(existsSync(target)).toBe(false);
   });
 });
+
+// Trial O (session 20): a column's type edited in manifest.json (src as utf8) was read by
+// every reader without a word; a file whose schema differs in a type is refused alike.
+describe('a manifest.json whose column type differs from the file', () => {
+  it('is refused by inspect, every export and readOutputs, naming the file', async () => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { columns: { edges: Json[] } };
+    manifest.columns.edges[1]!.type = 'utf8';
+    writeFileSync(path, JSON.stringify(manifest));
+    const words =
+      `${join(runDir, 'edges.arrow')}: column 2 (src) is of type int32, but manifest.json ` +
+      `lists utf8`;
+
+    for (const format of ['npy', 'csv', 'multignn']) {
+      const io = bufferIo();
+      const argv = ['export', runDir, '--format', format, '--out', join(runDir, format)];
+      expect(await main(argv, io), format).toBe(2);
+      expect(io.err()).toBe(`amlprep: ${words}\n`);
+    }
+    const io = bufferIo();
+    expect(await main(['inspect', runDir], io)).toBe(2);
+    expect(io.err()).toBe(`amlprep: ${words}\n`);
+    await expect(readOutputs(runDir)).rejects.toThrow(words);
+  });
+});
