@@ -73,6 +73,8 @@ export function readHeader(
   return { dataStart: nl === -1 ? lineEnd : nl + 1, dataLine: 2 };
 }
 
+const quoted = (name: string | undefined): string => JSON.stringify(name);
+
 /**
  * Where a header first differs from the expected one: two headers of eleven names printed in
  * full left the user to find one misspelt column (`Amount Payed`) by eye (trial N).
@@ -91,7 +93,7 @@ function headerDifference(
   if (at === -1 || at >= names.length) return counts;
   const found = names[at] as string;
   const shown = found.length > 60 ? `${found.slice(0, 60)}…` : found;
-  const column = `column ${at + 1} is ${JSON.stringify(shown)}, not ${JSON.stringify(expected[at])}`;
+  const column = `column ${at + 1} is ${JSON.stringify(shown)}, not ${quoted(expected[at])}`;
   return names.length === expected.length ? column : `${counts}; ${column}`;
 }
 
