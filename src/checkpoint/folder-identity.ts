@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 import { OutputError } from '../errors.js';
 
@@ -24,10 +25,22 @@ export function sameFolder(path: string, identity: FolderIdentity): boolean {
 }
 
 /**
- * Throws before a finished file is renamed into a folder that is no longer the run's: a folder
- * made at the same path (or a link there) is someone else's, and the run's file would replace
- * theirs (trial O). The caller removes its temporary file by its own path.
+ * Renames a finished temporary file over `path`, but only while `path`'s folder is still the
+ * one `identity` was taken of: a folder made at the same path (or a link there) is someone
+ * else's, and the run's file would replace theirs (trial O). Otherwise the temporary file is
+ * removed and this throws. Without an identity it is a plain rename.
  */
+export function placeFile(tmp: string, path: string, identity?: FolderIdentity): void {
+  try {
+    requireSameFolder(dirname(path), identity);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
+  renameSync(tmp, path);
+}
+
+/** Throws when `path` is no longer the folder `identity` was taken of (none given: never). */
 export function requireSameFolder(path: string, identity: FolderIdentity | undefined): void {
   if (identity !== undefined && !sameFolder(path, identity)) {
     throw new Error(`the output folder ${path} is no longer the run's`);

@@ -1,6 +1,6 @@
-import { requireSameFolder } from '../checkpoint/folder-identity.js';
+import { placeFile } from '../checkpoint/folder-identity.js';
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import {
@@ -111,8 +111,7 @@ async function writeBatches(
     await out.finish();
     file = null;
     await out.close();
-    requireSameFolder(dirname(path), fileOptions?.folder);
-    renameSync(tmp, path);
+    placeFile(tmp, path, fileOptions?.folder);
     syncDir(dirname(path));
     finished = true;
   } catch (error) {

@@ -33,7 +33,6 @@ export class ArrowDamage extends Error {}
 export class CheckedArrowFile {
   private constructor(
     readonly schema: Schema,
-    readonly batchCount: number,
     private readonly handle: FileHandle,
     private readonly reader: AsyncRecordBatchFileReader,
     private readonly blocks: FileBlock[],
@@ -48,11 +47,15 @@ export class CheckedArrowFile {
       const reader = await RecordBatchReader.from(handle);
       if (!reader.isFile()) throw new ArrowDamage('no Arrow file magic');
       await reader.open({ autoDestroy: false });
-      return new CheckedArrowFile(reader.schema, blocks.length, handle, reader, blocks, size);
+      return new CheckedArrowFile(reader.schema, handle, reader, blocks, size);
     } catch (error) {
       await handle.close();
       throw error;
     }
+  }
+
+  get batchCount(): number {
+    return this.blocks.length;
   }
 
   /** Record batch `index` (0 ≤ index < batchCount), its header and columns checked. */

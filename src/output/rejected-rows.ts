@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { requireSameFolder, type FolderIdentity } from '../checkpoint/folder-identity.js';
+import {
+  placeFile,
+  requireSameFolder,
+  type FolderIdentity,
+} from '../checkpoint/folder-identity.js';
 import { rejectsCsv, type RejectedRow } from '../ingest/rejects.js';
 
 export const REJECTED_ROWS_FILE = 'rejected_rows.csv';
@@ -34,7 +38,7 @@ export function writeRejectedRows(
     // (it could point outside the output folder), and a kill leaves the old list or the new.
     const tmp = `${path}.tmp`;
     writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    placeFile(tmp, path, folder);
   }
   return createHash('sha256').update(text).digest('hex');
 }

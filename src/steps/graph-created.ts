@@ -1,17 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  lstatSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, createReadStream, existsSync, lstatSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { errnoName } from '../checkpoint/folder.js';
-import { requireSameFolder, type FolderIdentity } from '../checkpoint/folder-identity.js';
+import { placeFile, type FolderIdentity } from '../checkpoint/folder-identity.js';
 import { EDGE_FEATURES, NODE_FEATURES } from '../features/definitions.js';
 import { SPLIT_NAMES } from '../features/split.js';
 import { packageVersion } from '../version.js';
@@ -190,13 +182,7 @@ export function writeJson(path: string, value: unknown, folder?: FolderIdentity)
   } finally {
     closeSync(fd);
   }
-  try {
-    requireSameFolder(dirname(path), folder);
-  } catch (error) {
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-  renameSync(tmp, path);
+  placeFile(tmp, path, folder);
   syncDir(join(path, '..'));
   return text;
 }
