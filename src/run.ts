@@ -22,6 +22,7 @@ import {
   refuseOtherFilesDefaultOut,
 } from './checkpoint/ownership.js';
 import { ACCOUNT_COLUMNS, readHeader, TRANSACTION_COLUMNS } from './ingest/header.js';
+import { refuseOtherInputAsPatterns } from './ingest/patterns.js';
 import type { RejectedRow } from './ingest/rejects.js';
 import {
   resolveOptions,
@@ -105,6 +106,7 @@ export interface RunInternals {
 function checkHeaders(opts: ResolvedOptions): void {
   readHeader(opts.transactions, TRANSACTION_COLUMNS, { 4: 'Account.1' });
   if (opts.accounts !== null) readHeader(opts.accounts, ACCOUNT_COLUMNS);
+  if (opts.patterns !== null) refuseOtherInputAsPatterns(opts.patterns);
 }
 
 /** `run` with internal switches; tests import it from here. */

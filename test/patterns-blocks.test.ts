@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -94,9 +94,11 @@ describe('a patterns file whose blocks do not close', () => {
     [SAMPLE_LINES.slice(0, 3), 'a transactions'],
     [readFileSync(SAMPLE.accounts, 'utf8').split('\n').slice(0, 3), 'an accounts'],
   ])('names the header of another input given as the patterns file', async (lines, what) => {
-    const { result, patterns } = await runWith(lines);
+    const { result, patterns, out } = await runWith(lines);
 
     expect(result.code, result.stderr).toBe(2);
+    // Trial P: refused before anything is made, as a wrong transactions header is.
+    expect(existsSync(out)).toBe(false);
     expect(result.stderr).toContain(
       `amlprep: ${patterns}:1: ${what} file's header, not a BEGIN line (the patterns file is ` +
         "the data set's *_Patterns.txt)",

@@ -109,7 +109,7 @@ function blankHead(path: string, nothingElse: boolean, expected: readonly string
   );
 }
 
-function readHead(path: string): Buffer {
+export function readHead(path: string): Buffer {
   const fd = openInput(path);
   try {
     const buf = Buffer.allocUnsafe(MAX_HEADER);

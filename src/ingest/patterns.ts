@@ -1,7 +1,14 @@
 import type { BadRows } from './bad-rows.js';
 import { parseAmount, parseTimestamp } from './fields.js';
 import { checkRecord, F } from './parse-chunk.js';
-import { ACCOUNT_COLUMNS, refuseCompressed, refuseLoneCr, TRANSACTION_COLUMNS } from './header.js';
+import {
+  ACCOUNT_COLUMNS,
+  readHead,
+  refuseCompressed,
+  refuseLoneCr,
+  TRANSACTION_COLUMNS,
+} from './header.js';
+import { InputError } from '../errors.js';
 import { fieldText, readInput } from './read-file.js';
 import type { SplitRecord } from './record-splitter.js';
 import { records } from './records.js';
@@ -33,6 +40,30 @@ const OTHER_HEADERS = new Map<string, string>([
   [TRANSACTION_COLUMNS[0], 'a transactions'],
   [ACCOUNT_COLUMNS[0], 'an accounts'],
 ]);
+
+/** Why a first line with these fields is no patterns file's, or null when it may be one. */
+function otherHeaderReason(fields: number, first: string): string | null {
+  const what = fields > 1 ? OTHER_HEADERS.get(first) : undefined;
+  if (what === undefined) return null;
+  return (
+    `${what} file's header, not a BEGIN line (the patterns file is the data set's ` +
+    `*_Patterns.txt)`
+  );
+}
+
+/**
+ * Refuses, before a run creates anything, a patterns file whose first line is another input's
+ * header: the run read it only after parsing the transactions, leaving a checkpoint store
+ * behind (trial P). The rest of the file is read, and its bad rows found, in data_loaded.
+ */
+export function refuseOtherInputAsPatterns(path: string): void {
+  const head = readHead(path);
+  const end = head.indexOf(0x0a);
+  const line = head.toString('utf8', 0, end === -1 ? head.length : end).replace(/\r$/, '');
+  const fields = line.split(',');
+  const reason = otherHeaderReason(fields.length, (fields[0] ?? '').replace(/^\uFEFF/, '').trim());
+  if (reason !== null) throw new InputError(`${path}:1: ${reason}`);
+}
 
 const BEGIN = /^BEGIN LAUNDERING ATTEMPT - ([^:]*)/;
 const END = /^END LAUNDERING ATTEMPT/;
@@ -87,9 +118,8 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
 
     const text = recordText();
     const reason =
-      recLine === 1 && rec.fields > 1 && OTHER_HEADERS.has(first)
-        ? `${OTHER_HEADERS.get(first)} file's header, not a BEGIN line (the patterns file is ` +
-          `the data set's *_Patterns.txt)`
+      recLine === 1 && otherHeaderReason(rec.fields, first) !== null
+        ? otherHeaderReason(rec.fields, first)
         : rec.fields === 1 && first.startsWith('BEGIN LAUNDERING ATTEMPT')
           ? "BEGIN line not of the form 'BEGIN LAUNDERING ATTEMPT - NAME' (a typology name " +
             "after ' - ')"
