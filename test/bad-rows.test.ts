@@ -190,6 +190,17 @@ describe('a malformed transactions row', () => {
     const dataLoaded = (await status(out)).find((s) => s.step === 'data_loaded');
     expect(dataLoaded?.chunksDone).toBeGreaterThan(0);
   });
+
+  // Session 20's trial O: a byte that is not UTF-8 in the timestamp was "bad Timestamp" (shown
+  // with U+FFFD), where the same byte in any other field is named for what it is.
+  it('with bytes that are not UTF-8 in its timestamp is named an invalid UTF-8 row', async () => {
+    const lines = readFileSync(badFixture('base.csv'), 'latin1').split('\n');
+    lines[3] = lines[3]!.replace(/^(\d{4}\/\d\d\/\d\d \d\d:)\d/, '$1\xff');
+    const file = join(tempDir(), 'timestamp-latin1.csv');
+    writeFileSync(file, Buffer.from(lines.join('\n'), 'latin1'));
+
+    expectBadInput(await run(file), file, 4, /invalid UTF-8 in row/);
+  });
 });
 
 describe('an unusable transactions file', () => {

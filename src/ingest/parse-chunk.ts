@@ -174,12 +174,11 @@ export function parseChunk(
       : sameField(src, st, en, F.amountPaid, F.amountReceived)
         ? received
         : parseAmount(src, st[F.amountPaid]!, en[F.amountPaid]!);
+    const utf8 = validUtf8 || isUtf8(buf.subarray(recStart, pos));
     const reason =
-      Number.isNaN(ts + received + paid) || !plainFieldsOk(rec)
-        ? checkRecord(rec)
-        : validUtf8 || isUtf8(buf.subarray(recStart, pos))
-          ? null
-          : 'invalid UTF-8 in row';
+      Number.isNaN(ts + received + paid) || !plainFieldsOk(rec) || !utf8
+        ? checkRecord(rec, utf8)
+        : null;
     if (reason !== null) {
       out.rejects.push({ line: recLine, record, reason, text: recordText(buf, recStart, pos) });
       record++;
@@ -274,11 +273,16 @@ export function fieldCountReason(rec: SplitRecord, expected: number): string {
   return `expected ${expected} fields, found ${rec.fields}${lineBreaks}`;
 }
 
-/** The reason a record is malformed, or null; checked in column order. */
-export function checkRecord(rec: SplitRecord): string | null {
+/**
+ * The reason a record is malformed, or null; checked in column order. `utf8` says whether the
+ * record's bytes are UTF-8: bytes that are not are named before any field's value, which
+ * would show them as U+FFFD (in the timestamp, "bad Timestamp" hid the cause).
+ */
+export function checkRecord(rec: SplitRecord, utf8 = true): string | null {
   if (rec.unterminated) return 'unterminated quoted field';
   if (rec.hasNul) return 'NUL byte in row';
   if (rec.strayQuote) return STRAY_QUOTE;
+  if (!utf8) return 'invalid UTF-8 in row';
   if (rec.fields !== FIELDS) return fieldCountReason(rec, FIELDS);
 
   const s = rec.src;
