@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
 import { RecordBatch, Table, type Schema } from 'apache-arrow';
@@ -148,9 +148,16 @@ export async function* outputBatches(
   options: BatchOptions = {},
 ): AsyncGenerator<RecordBatch> {
   const path = join(dir, OUTPUT_FILES[name]);
+  // A file of another size than the run wrote cannot hold its bytes: said before any of it is
+  // read (readOutputs without `verify` took no hash, and returned what still decoded).
+  const sized = sizeProblem(path, manifest.files[name].bytes);
+  if (sized !== null && options.warn === undefined) throw new InputError(sized);
+  if (sized !== null) options.warn?.(sized);
+
+  // A file of another size has another hash: not taken again to say so.
+  const hashed = (options.warn !== undefined || options.verify === true) && sized === null;
   const stopHashing = new AbortController();
-  const hashing =
-    options.warn === undefined && options.verify !== true ? null : hashOf(path, stopHashing.signal);
+  const hashing = hashed ? hashOf(path, stopHashing.signal) : null;
   // Awaited at the end; a failure before then is the reader's to report.
   hashing?.catch(() => undefined);
   let read = false;
@@ -275,7 +282,7 @@ function checkColumns(path: string, schema: Schema, expected: readonly ColumnInf
 }
 
 /** Rejects a path that is missing or not a regular file, saying which. */
-function regularFile(path: string): void {
+function regularFile(path: string): Stats {
   let stats;
   try {
     stats = statSync(path);
@@ -284,6 +291,7 @@ function regularFile(path: string): void {
   }
   if (stats.isDirectory()) throw new InputError(`${path}: is a folder, not an output file`);
   if (!stats.isFile()) throw new InputError(`${path}: not a regular file (${kindOf(stats)})`);
+  return stats;
 }
 
 /**
@@ -321,9 +329,20 @@ export async function changedOutputError(error: unknown, dir: string): Promise<u
 
 async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Promise<void> {
   const path = join(dir, OUTPUT_FILES[name]);
-  regularFile(path);
-  const problem = differentHash(path, await hashOf(path), manifest.files[name].sha256);
+  const file = manifest.files[name];
+  const problem =
+    sizeProblem(path, file.bytes) ?? differentHash(path, await hashOf(path), file.sha256);
   if (problem !== null) throw new InputError(problem);
+}
+
+/**
+ * How a file's size differs from the manifest's, or null when it does not; a missing file, a
+ * folder or a device in its place is refused as such.
+ */
+function sizeProblem(path: string, recorded: number): string | null {
+  const size = regularFile(path).size;
+  if (size === recorded) return null;
+  return `${path}: ${size} bytes, not the ${recorded} in ${MANIFEST_FILE}; the file was changed`;
 }
 
 /** How a file's SHA-256 differs from the manifest's, or null when it does not. */

@@ -65,6 +65,17 @@ const EDITS: [string, (m: Json) => void, string][] = [
     (m) => ((((m.columns as Json).edges as Json[])[2] as Json).role = 'source node_id'),
     '"columns.edges" has 2 columns of role "source node_id", not one',
   ],
+  // Trial N (session 20): readers open the fixed names; another name was taken without a word.
+  [
+    'another file name for edges.arrow',
+    (m) => (((m.files as Json).edges as Json).file = 'other.arrow'),
+    '"files.edges.file" is "other.arrow", not "edges.arrow"',
+  ],
+  [
+    'a negative size',
+    (m) => (((m.files as Json).nodes as Json).bytes = -3),
+    '"files.nodes.bytes" is -3, not a size in bytes',
+  ],
   [
     'a number for the transactions path',
     (m) => (((m.inputs as Json).transactions as Json).path = 3),
@@ -198,5 +209,35 @@ describe('a manifest.json whose column type differs from the file', () => {
     expect(await main(['inspect', runDir], io)).toBe(2);
     expect(io.err()).toBe(`amlprep: ${words}\n`);
     await expect(readOutputs(runDir)).rejects.toThrow(words);
+  });
+});
+
+// Trial N (session 20): the manifest's size of a file was not compared with the file, and
+// readOutputs (without `verify`, so without a hash) returned whatever still decoded.
+describe('an output file of another size than manifest.json says', () => {
+  it('is refused by every export and readOutputs, and warned of by inspect', async () => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, Json> };
+    const bytes = statSync(join(runDir, 'nodes.arrow')).size;
+    manifest.files.nodes!.bytes = bytes + 8;
+    writeFileSync(path, JSON.stringify(manifest));
+    const words =
+      `${join(runDir, 'nodes.arrow')}: ${bytes} bytes, not the ${bytes + 8} in manifest.json; ` +
+      `the file was changed`;
+
+    for (const format of ['npy', 'csv']) {
+      const io = bufferIo();
+      const argv = ['export', runDir, '--format', format, '--out', join(runDir, format)];
+      expect(await main(argv, io), format).toBe(2);
+      expect(io.err()).toBe(`amlprep: ${words}\n`);
+      expect(existsSync(join(runDir, format))).toBe(false);
+    }
+    await expect(readOutputs(runDir)).rejects.toThrow(words);
+    await expect(readOutputs(runDir, { verify: true })).rejects.toThrow(words);
+    const io = bufferIo();
+    expect(await main(['inspect', runDir], io)).toBe(0);
+    expect(io.err()).toBe(`warning: ${words}\n`);
   });
 });

@@ -52,7 +52,13 @@ const count = leaf('a count', (v) => Number.isSafeInteger(v) && (v as number) >=
 const textOrNull = leaf('a text or null', (v) => v === null || typeof v === 'string');
 const sha256 = leaf('a SHA-256 in hex', (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v));
 
-const FILE: Shape = { file: text, rows: { ...count, what: 'a row count' }, bytes: count, sha256 };
+/** A file's entry; readers open the file by its fixed name, so another is an edited one. */
+const fileEntry = (name: OutputName): Shape => ({
+  file: leaf(JSON.stringify(OUTPUT_FILES[name]), (v) => v === OUTPUT_FILES[name]),
+  rows: { ...count, what: 'a row count' },
+  bytes: { ...count, what: 'a size in bytes' },
+  sha256,
+});
 const COLUMN: Shape = { name: text, type: text, role: text };
 const FEATURE: Shape = { name: text, role: text, normalized: textOrNull };
 const SPLIT_COUNTS: Shape = leaf(
@@ -60,14 +66,14 @@ const SPLIT_COUNTS: Shape = leaf(
   (v) => Array.isArray(v) && v.length === 2 && v.every((n) => count.test(n)),
 );
 
-const byOutput = (shape: Shape): Shape =>
-  Object.fromEntries((Object.keys(OUTPUT_FILES) as OutputName[]).map((n) => [n, shape]));
+const byOutput = (shape: (name: OutputName) => Shape): Shape =>
+  Object.fromEntries((Object.keys(OUTPUT_FILES) as OutputName[]).map((n) => [n, shape(n)]));
 
 const SHAPE: Shape = {
   amlprep: text,
   createdAt: text,
-  files: byOutput(FILE),
-  columns: byOutput([COLUMN]),
+  files: byOutput(fileEntry),
+  columns: byOutput(() => [COLUMN]),
   features: { node: [FEATURE], edge: [FEATURE] },
   summary: { splits: { train: SPLIT_COUNTS, validation: SPLIT_COUNTS, test: SPLIT_COUNTS } },
   dictionaries: leaf(
