@@ -44,7 +44,7 @@ export class CheckedArrowFile {
     try {
       const size = (await handle.stat()).size;
       const blocks = await checkedBlocks(handle, size);
-      const reader = await RecordBatchReader.from(handle);
+      const reader = await RecordBatchReader.from(endingReads(handle));
       if (!reader.isFile()) throw new ArrowDamage('no Arrow file magic');
       await reader.open({ autoDestroy: false });
       return new CheckedArrowFile(reader.schema, handle, reader, blocks, size);
@@ -112,6 +112,25 @@ async function checkMessage(
   }
   const problem = messageProblem(await readAt(handle, offset, metaDataLength), header);
   if (problem !== null) throw new ArrowDamage(`${problem} at byte ${offset}`);
+}
+
+/**
+ * The handle as Arrow JS is given it, its reads refused once they return nothing: Arrow JS
+ * reads a batch's body in a loop until it has every byte, and a file cut short after it was
+ * opened had that loop await reads of nothing without end.
+ */
+function endingReads(handle: FileHandle): FileHandle {
+  const read = async (buffer: Uint8Array, offset: number, length: number, position: number) => {
+    const result = await handle.read(buffer, offset, length, position);
+    if (result.bytesRead === 0 && length > 0) throw new ArrowDamage('cut short while read');
+    return result;
+  };
+  return {
+    fd: handle.fd,
+    stat: () => handle.stat(),
+    read,
+    close: () => handle.close(),
+  } as unknown as FileHandle;
 }
 
 async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
