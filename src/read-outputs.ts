@@ -71,7 +71,7 @@ async function readTables(dir: string, verify: boolean): Promise<RunOutputs> {
 /** manifest.json of an output folder, with the keys every reader here relies on checked. */
 export function readManifest(dir: string): Manifest {
   runFolderArgument(dir, 'readManifest');
-  refuseSpecialFiles(dir);
+  refuseSpecialFiles(dir, { reading: true });
   const path = join(dir, MANIFEST_FILE);
   let text: string;
   try {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { exportRun, InputError, inspectRun, readOutputs } from '../src/index.js';
 import { main } from '../src/cli/main.js';
 import { bufferIo } from './helpers/buffer-io.js';
 import { SAMPLE } from './helpers/paths.js';
@@ -53,6 +54,29 @@ describe('a FIFO under a name amlprep opens in the output folder', () => {
     },
     10_000,
   );
+});
+
+// Trial Q (session 21): readOutputs rejected a FIFO at an output's name with a
+// CheckpointError, where every other problem a reader finds in its folder is an InputError.
+describe('a FIFO under a name the readers open', () => {
+  it.each(['manifest.json', 'edges.arrow'])('%s is an InputError for every reader', async (n) => {
+    const dir = folderWithFifo(n);
+    if (dir === null) return;
+    const words = `${join(dir, n)} is a FIFO, not a file`;
+
+    for (const read of [
+      () => readOutputs(dir),
+      () => inspectRun(dir),
+      () => exportRun(dir, 'csv', join(dir, 'x')),
+    ]) {
+      const error = await read().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as Error).message).toContain(words);
+    }
+  });
 });
 
 // Third trial of session 14: a folder named checkpoints.mdb-lock crashed LMDB (SIGSEGV, no

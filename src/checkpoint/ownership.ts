@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 
-import { CheckpointError, OptionError } from '../errors.js';
+import { CheckpointError, InputError, OptionError } from '../errors.js';
 import { kindOf } from '../file-kind.js';
 import { realPathOf } from '../real-path.js';
 import { REJECTED_ROWS_FILE } from '../output/rejected-rows.js';
@@ -73,8 +73,11 @@ const FOLDER_NAMES = [
  */
 export function refuseSpecialFiles(
   dir: string,
-  how: { writing?: boolean; locking?: boolean } = {},
+  how: { writing?: boolean; locking?: boolean; reading?: boolean } = {},
 ): void {
+  // A reader of outputs refuses what it reads as input; the store's commands, as a store.
+  const refused = (message: string) =>
+    how.reading === true ? new InputError(message) : new CheckpointError(message);
   const folderless =
     how.writing === true
       ? WRITTEN_NAMES
@@ -87,7 +90,7 @@ export function refuseSpecialFiles(
     // another folder's, which LMDB's per-folder lock does not guard), and a read-only
     // `status` would create a lock file elsewhere. Outputs replace a link by a rename.
     if (link?.isSymbolicLink() === true && IN_PLACE_NAMES.includes(name)) {
-      throw new CheckpointError(
+      throw refused(
         `${path} is a symbolic link; amlprep keeps its own file there: move it away or ` +
           'choose another folder',
       );
@@ -99,7 +102,7 @@ export function refuseSpecialFiles(
     // (Under an output's name a folder has its own message, refuseForeignOutputs; one named
     // checkpoints.mdb its own rule, removed only when empty; `clean` never removes folders.)
     if (stats.isDirectory() && !folderless.includes(name)) continue;
-    throw new CheckpointError(
+    throw refused(
       `${path} is ${kindOf(stats)}, not a file; amlprep opens a file of that name there: ` +
         'move it away or choose another folder',
     );
