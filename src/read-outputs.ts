@@ -98,20 +98,20 @@ export function readManifest(dir: string): Manifest {
 }
 
 /**
- * Refuses a manifest whose row count for a file is more than the file's bytes could hold (a
- * row takes at least a byte), before a reader sizes its arrays by it: an edited count of
- * 10^12 made `export --format multignn` fail allocating them (trial N, "internal error").
- * A file that cannot be stat'ed is left to the reader, which names it.
+ * Refuses, for the files `names`, one that is missing or not a regular file, and a manifest
+ * whose row count for a file is more than the file's bytes could hold (a row takes at least a
+ * byte), before a reader sizes its arrays by it: an edited count of 10^12 made `export
+ * --format multignn` fail allocating them (trial N, "internal error"). A folder in a file's
+ * place was measured as one (trial Q: "more than its 4096 bytes could hold").
  */
-export function refuseImpossibleRows(dir: string, manifest: Manifest): void {
-  for (const name of NAMES) {
+export function refuseImpossibleRows(
+  dir: string,
+  manifest: Manifest,
+  names: readonly OutputName[] = NAMES,
+): void {
+  for (const name of names) {
     const path = join(dir, OUTPUT_FILES[name]);
-    let bytes: number;
-    try {
-      bytes = statSync(path).size;
-    } catch {
-      continue;
-    }
+    const bytes = regularFile(path).size;
     const rows = manifest.files[name].rows;
     if (rows > bytes) {
       throw new InputError(

@@ -2,15 +2,15 @@
 // (amlprep.lock, checkpoints.mdb, manifest.json, an Arrow file) hung run, status, clean,
 // inspect and export inside open(2), deaf to Ctrl-C. Every command now refuses it first.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { exportRun, InputError, inspectRun, readOutputs } from '../src/index.js';
+import { exportRun, InputError, inspectRun, readOutputs, run } from '../src/index.js';
 import { main } from '../src/cli/main.js';
 import { bufferIo } from './helpers/buffer-io.js';
-import { SAMPLE } from './helpers/paths.js';
+import { SAMPLE, sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('special-files');
@@ -77,6 +77,32 @@ describe('a FIFO under a name the readers open', () => {
       expect((error as Error).message).toContain(words);
     }
   });
+});
+
+// Trial Q (session 21): a folder at nodes.arrow was measured as a file of 4096 bytes ("more
+// rows than its bytes could hold"), and stopped a multignn export, which never reads it.
+describe('a folder in place of nodes.arrow', () => {
+  it('is named as a folder by npy and csv exports, and left alone by multignn', async () => {
+    // More nodes than a folder's 4096 bytes: the sample's 26,771.
+    const dir = tempDir();
+    await run(sampleRunOptions(dir));
+    rmSync(join(dir, 'nodes.arrow'));
+    mkdirSync(join(dir, 'nodes.arrow'));
+
+    for (const format of ['npy', 'csv']) {
+      const io = bufferIo();
+      const target = join(dir, format);
+      expect(await main(['export', dir, '--format', format, '--out', target], io)).toBe(2);
+      expect(io.err()).toBe(
+        `amlprep: ${join(dir, 'nodes.arrow')}: is a folder, not an output file\n`,
+      );
+      expect(existsSync(target)).toBe(false);
+    }
+    const io = bufferIo();
+    const target = join(dir, 'mg');
+    expect(await main(['export', dir, '--format', 'multignn', '--out', target], io)).toBe(0);
+    expect(existsSync(join(target, 'formatted_transactions.csv'))).toBe(true);
+  }, 30_000);
 });
 
 // Third trial of session 14: a folder named checkpoints.mdb-lock crashed LMDB (SIGSEGV, no

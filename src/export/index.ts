@@ -96,7 +96,7 @@ async function exportClaimed(
   options: ExportOptions,
 ): Promise<ExportResult> {
   // Checked before the target folder is made: the writers size their arrays by these counts.
-  refuseImpossibleRows(dir, manifest);
+  refuseImpossibleRows(dir, manifest, format === 'multignn' ? ['edges'] : undefined);
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
   // folder and the reason (an OutputError), not an internal fault.
   const made = makeOutputFolder(target);
