@@ -16,6 +16,7 @@ import type { ColumnInfo, Manifest } from './output/manifest.js';
 import { typeName } from './output/type-names.js';
 import { UnreadableOutputError } from './output/unreadable-output.js';
 import { manifestShapeProblem } from './output/manifest-shape.js';
+import { nodeIdColumns, nodeIdProblem, type NodeIdColumns } from './output/node-id-range.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
 
@@ -166,7 +167,8 @@ export async function* outputBatches(
     try {
       checkColumns(path, file.schema, manifest.columns[name]);
       const expected = manifest.files[name].rows;
-      const rows = yield* batchesOf(path, file, expected, options);
+      const ids = nodeIdColumns(manifest, name);
+      const rows = yield* batchesOf(path, file, { expected, ids }, options);
       if (rows !== expected) {
         const message = `${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`;
         if (options.warn === undefined) throw new InputError(message);
@@ -197,12 +199,13 @@ export async function* outputBatches(
 async function* batchesOf(
   path: string,
   file: CheckedArrowFile,
-  expected: number,
+  { expected, ids }: { expected: number; ids: NodeIdColumns | null },
   options: BatchOptions,
 ): AsyncGenerator<RecordBatch, number> {
   if (file.batchCount === 0) yield new RecordBatch(file.schema);
 
   let rows = 0;
+  let warnedIds = false;
   for (let index = 0; index < file.batchCount; index++) {
     if (options.signal?.aborted === true) throw AbortedError.of(options.signal, 'export');
     let batch: RecordBatch;
@@ -218,6 +221,14 @@ async function* batchesOf(
       throw new InputError(
         `${path}: more than the ${expected} rows ${MANIFEST_FILE} says (another run's file?)`,
       );
+    }
+    // Readers index node arrays by these ids: one past the nodes is another run's file.
+    const badId = ids === null ? null : nodeIdProblem(batch, ids, rows - batch.numRows);
+    if (badId !== null) {
+      const message = `${path}: ${badId} (${MANIFEST_FILE}); not this run's file`;
+      if (options.warn === undefined) throw new InputError(message);
+      if (!warnedIds) options.warn(message);
+      warnedIds = true;
     }
     yield batch;
   }

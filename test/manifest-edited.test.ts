@@ -7,11 +7,11 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { readOutputs } from '../src/index.js';
+import { inspectRun, readOutputs, run, type Manifest } from '../src/index.js';
 import { main } from '../src/cli/main.js';
 import { manifestShapeProblem } from '../src/output/manifest-shape.js';
 import { bufferIo } from './helpers/buffer-io.js';
-import { runMixedFixture } from './helpers/paths.js';
+import { runMixedFixture, sampleRunOptions } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
 
 const sharedDir = useSharedTempDirs('manifest-edited');
@@ -240,4 +240,51 @@ describe('an output file of another size than manifest.json says', () => {
     expect(await main(['inspect', runDir], io)).toBe(0);
     expect(io.err()).toBe(`warning: ${words}\n`);
   });
+});
+
+// Trial Q (session 21): another run's edges.arrow, with its size, rows and hash edited into
+// this run's manifest, was exported with node ids past the end of this run's nodes.
+describe("another run's edges.arrow beside this run's nodes, its entry edited in", () => {
+  it('is refused by every export and readOutputs, and warned of by inspect', async () => {
+    const small = sharedDir();
+    await runMixedFixture(small);
+    const big = sharedDir();
+    await run(sampleRunOptions(big));
+    cpSync(join(big, 'edges.arrow'), join(small, 'edges.arrow'));
+    const path = join(small, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    const bigManifest = JSON.parse(readFileSync(join(big, 'manifest.json'), 'utf8')) as Manifest;
+    manifest.files.edges = bigManifest.files.edges;
+    writeFileSync(path, JSON.stringify(manifest));
+    const nodes = manifest.files.nodes.rows;
+    const edges = (await readOutputs(big)).edges;
+    const file = join(small, 'edges.arrow');
+    const said = new RegExp(
+      `^${file}: row (\\d+) has (src|dst) (\\d+), not one of the ${nodes} node ids ` +
+        `\\(manifest\\.json\\); not this run's file$`,
+    );
+    // The id named is the file's own at that row, and names no node of this run.
+    const named = (message: string) => {
+      const [, row, column, id] = said.exec(message)!;
+      expect(edges.getChild(column!)!.get(Number(row))).toBe(Number(id));
+      expect(Number(id)).toBeGreaterThanOrEqual(nodes);
+    };
+
+    for (const format of ['npy', 'csv', 'multignn']) {
+      const io = bufferIo();
+      const argv = ['export', small, '--format', format, '--out', join(small, format)];
+      expect(await main(argv, io), format).toBe(2);
+      named(
+        io
+          .err()
+          .replace(/^amlprep: /, '')
+          .trimEnd(),
+      );
+    }
+    const error = await readOutputs(small, { verify: true }).catch((e: Error) => e);
+    named((error as Error).message);
+    const report = await inspectRun(small);
+    const warning = report.warnings.find((w) => w.includes('node ids'))!;
+    named(warning);
+  }, 60_000);
 });
