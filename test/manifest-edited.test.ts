@@ -76,6 +76,15 @@ const EDITS: [string, (m: Json) => void, string][] = [
     (m) => (((m.files as Json).nodes as Json).bytes = -3),
     '"files.nodes.bytes" is -3, not a size in bytes',
   ],
+  // Trial Q (session 21): a long value was cut at 40 characters without a mark.
+  [
+    'an upper-case SHA-256',
+    (m) => {
+      const file = (m.files as Json).edges as Json;
+      file.sha256 = (file.sha256 as string).toUpperCase();
+    },
+    '"files.edges.sha256" is "',
+  ],
   [
     'a number for the transactions path',
     (m) => (((m.inputs as Json).transactions as Json).path = 3),
@@ -91,6 +100,16 @@ describe('a manifest.json edited into another shape', () => {
     runDir = sharedDir();
     await runMixedFixture(runDir);
     original = readFileSync(join(runDir, 'manifest.json'), 'utf8');
+  });
+
+  it('marks a value it shows cut short with an ellipsis', () => {
+    const manifest = JSON.parse(original) as { files: { edges: Json } };
+    const hash = (manifest.files.edges.sha256 as string).toUpperCase();
+    manifest.files.edges.sha256 = hash;
+
+    expect(manifestShapeProblem(manifest)).toBe(
+      `"files.edges.sha256" is "${hash.slice(0, 39)}…, not a SHA-256 in hex`,
+    );
   });
 
   it('passes as amlprep wrote it', () => {

@@ -122,10 +122,14 @@ function problem(at: string, value: unknown, what: string): string {
   return `${where} is ${briefly(value)}, not ${what}`;
 }
 
-/** The start of a value as JSON; one nested thousands deep is only said to be (a trial's). */
+/**
+ * A value as JSON, its first 40 characters and `…` when longer (trial Q: a cut SHA-256 read as
+ * a whole one); one nested thousands deep is only said to be (a trial's).
+ */
 function briefly(value: unknown): string {
   try {
-    return JSON.stringify(value).slice(0, 40);
+    const json = JSON.stringify(value);
+    return json.length > 40 ? `${json.slice(0, 40)}…` : json;
   } catch {
     return 'a value nested too deep to show';
   }
