@@ -21,7 +21,7 @@ import {
   refuseInputsAmongOutputs,
   refuseOtherFilesDefaultOut,
 } from './checkpoint/ownership.js';
-import { ACCOUNT_COLUMNS, readHeader, TRANSACTION_COLUMNS } from './ingest/header.js';
+import { ACCOUNT_COLUMNS, noDataRows, readHeader, TRANSACTION_COLUMNS } from './ingest/header.js';
 import { refuseOtherInputAsPatterns } from './ingest/patterns.js';
 import type { RejectedRow } from './ingest/rejects.js';
 import {
@@ -101,10 +101,12 @@ export interface RunInternals {
 
 /**
  * The transactions and accounts headers, read before the output folder is made: a compressed,
- * empty or foreign file then leaves nothing behind (data_loaded reads them again).
+ * empty or foreign file then leaves nothing behind (data_loaded reads them again). So does a
+ * transactions file of a header alone (trial Q: it left a store with an unfinished step).
  */
 function checkHeaders(opts: ResolvedOptions): void {
-  readHeader(opts.transactions, TRANSACTION_COLUMNS, { 4: 'Account.1' });
+  const header = readHeader(opts.transactions, TRANSACTION_COLUMNS, { 4: 'Account.1' });
+  if (header.noRows) throw noDataRows(opts.transactions, header.dataLine);
   if (opts.accounts !== null) readHeader(opts.accounts, ACCOUNT_COLUMNS);
   if (opts.patterns !== null) refuseOtherInputAsPatterns(opts.patterns);
 }

@@ -210,6 +210,21 @@ describe('an unusable transactions file', () => {
   });
 });
 
+// Trial Q (session 21): a header alone was refused only once the run had made its folder and
+// store, which were left holding an unfinished data_loaded.
+describe('a transactions file of a header and line breaks only', () => {
+  it.each(['\n', '\n\r\n\n'])('is refused before anything is made (%j after it)', async (rest) => {
+    const file = join(tempDir(), 'header-only.csv');
+    writeFileSync(file, `${HEADER}${rest}`);
+    const out = join(tempDir(), 'out');
+
+    const result = await runCli(['run', file, '--out', out]);
+
+    expectBadInput(result, file, 2, /no data rows after the header/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('an accounts file', () => {
   it('with a duplicate account stops the run with file:line: reason', async () => {
     const accounts = badFixture('accounts-duplicate.csv');

@@ -31,6 +31,8 @@ export interface HeaderInfo {
   dataStart: number;
   /** Physical line number of the first data row (1-based). */
   dataLine: number;
+  /** True when the whole file was read and holds nothing but line breaks after the header. */
+  noRows: boolean;
 }
 
 const MAX_HEADER = 64 * 1024;
@@ -70,7 +72,14 @@ export function readHeader(
         `columns ${expected.join(',')}`,
     );
   }
-  return { dataStart: nl === -1 ? lineEnd : nl + 1, dataLine: 2 };
+  const dataStart = nl === -1 ? lineEnd : nl + 1;
+  const noRows = head.length < MAX_HEADER && onlyLineBreaks(head, dataStart);
+  return { dataStart, dataLine: 2, noRows };
+}
+
+function onlyLineBreaks(head: Buffer, from: number): boolean {
+  for (let i = from; i < head.length; i++) if (head[i] !== 0x0a && head[i] !== 0x0d) return false;
+  return true;
 }
 
 const quoted = (name: string | undefined): string => JSON.stringify(name);
