@@ -166,6 +166,54 @@ describe('a patterns file whose blocks do not close', () => {
     );
   });
 
+  // Trial Q (session 21): a BEGIN line that is a bad row opened no block, and each row of its
+  // block was listed as "outside any BEGIN/END block"; a malformed BEGIN after an open block
+  // left that block open, its typology given to the next block's rows.
+  it.each([
+    ['not UTF-8', Buffer.from('BEGIN LAUNDERING ATTEMPT - FAN\xff', 'latin1')],
+    ['without a name', Buffer.from('BEGIN LAUNDERING ATTEMPT -')],
+  ])("names the rows of a block whose BEGIN line is %s as that block's", async (_, begin) => {
+    const dir = tempDir();
+    const tx = writeTransactions(dir);
+    const patterns = join(dir, 'patterns.txt');
+    const line = (text: string) => Buffer.from(`${text}\n`);
+    writeFileSync(
+      patterns,
+      Buffer.concat([
+        line(STACK_BEGIN),
+        line(SAMPLE_LINES[100]!),
+        begin,
+        line(''),
+        line(SAMPLE_LINES[101]!),
+        line('END LAUNDERING ATTEMPT'),
+      ]),
+    );
+    const out = join(dir, 'o');
+
+    const result = await runCli([
+      'run',
+      tx,
+      '--patterns',
+      patterns,
+      '--out',
+      out,
+      '--on-bad-row',
+      'skip',
+    ]);
+
+    expect(result.code, result.stderr).toBe(0);
+    const rejects = parseCsvRecords(readFileSync(join(out, 'rejected_rows.csv'), 'utf8'));
+    expect(rejects.map((r) => [r.line, r.reason])).toEqual([
+      ['1', 'BEGIN LAUNDERING ATTEMPT without an END line before the next BEGIN on line 3'],
+      ['3', rejects[1]!.reason],
+      ['4', 'in the block of the BEGIN line 3, which is a bad row itself'],
+    ]);
+    expect(rejects[1]!.reason).toMatch(/^(invalid UTF-8 in row|BEGIN line not of the form)/);
+    // Only the first block's row is a laundering attempt of a known typology.
+    const typology = columnValues(readArrow(join(out, 'edges.arrow')), 'typology');
+    expect([typology[99], typology[100]]).toEqual(['STACK', '']);
+  });
+
   it('with --on-bad-row skip lists the lines and still uses the rows of the blocks', async () => {
     const { result, patterns, out } = await runWith(
       [STACK_BEGIN, SAMPLE_LINES[100]!, CYCLE_BEGIN, SAMPLE_LINES[101]!],

@@ -86,19 +86,31 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
     const reason = `BEGIN LAUNDERING ATTEMPT without an END line before ${before}`;
     bad.add({ file: path, line: opened.line, reason, text: opened.text });
   };
+  // A BEGIN line that is itself a bad row opens no block; the rows up to its END are named as
+  // that block's, not as rows outside any block (trial Q: one bad byte, eight such rejects).
+  let refusedBegin: number | null = null;
+  const refuseBegin = (line: number): void => {
+    unclosed(`the next BEGIN on line ${line}`);
+    opened = null;
+    current = null;
+    refusedBegin = line;
+  };
 
   const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   refuseLoneCr(path, buf, bom);
   for (const { rec, line: recLine, text: recordText, utf8 } of records(buf, bom, 1)) {
     if (!utf8) {
       // Typology names and ids are text: checked before the row is read as either.
-      bad.add({ file: path, line: recLine, reason: 'invalid UTF-8 in row', text: recordText() });
+      const text = recordText();
+      bad.add({ file: path, line: recLine, reason: 'invalid UTF-8 in row', text });
+      if (text.trimStart().startsWith('BEGIN LAUNDERING ATTEMPT')) refuseBegin(recLine);
       continue;
     }
     const first = fieldText(rec.src, rec.starts[0]!, rec.ends[0]!).trim();
     const begin = rec.fields === 1 ? BEGIN.exec(first) : null;
     if (begin !== null && (begin[1] ?? '').trim() !== '') {
       unclosed(`the next BEGIN on line ${recLine}`);
+      refusedBegin = null;
       opened = { line: recLine, text: recordText() };
       const name = (begin[1] ?? '').trim();
       if (!typologyCode.has(name)) typologyCode.set(name, typologies.push(name) - 1);
@@ -107,25 +119,30 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
       continue;
     }
     if (rec.fields === 1 && END.test(first)) {
-      if (opened === null) {
+      if (opened === null && refusedBegin === null) {
         const reason = 'END LAUNDERING ATTEMPT without a BEGIN line before it';
         bad.add({ file: path, line: recLine, reason, text: recordText() });
       }
       current = null;
       opened = null;
+      refusedBegin = null;
       continue;
     }
 
     const text = recordText();
+    const malformedBegin = rec.fields === 1 && first.startsWith('BEGIN LAUNDERING ATTEMPT');
     const reason =
       recLine === 1 && otherHeaderReason(rec.fields, first) !== null
         ? otherHeaderReason(rec.fields, first)
-        : rec.fields === 1 && first.startsWith('BEGIN LAUNDERING ATTEMPT')
+        : malformedBegin
           ? "BEGIN line not of the form 'BEGIN LAUNDERING ATTEMPT - NAME' (a typology name " +
             "after ' - ')"
-          : current === null
-            ? 'not a BEGIN or END line, and outside any BEGIN/END LAUNDERING ATTEMPT block'
-            : checkRecord(rec);
+          : current === null && refusedBegin !== null
+            ? `in the block of the BEGIN line ${refusedBegin}, which is a bad row itself`
+            : current === null
+              ? 'not a BEGIN or END line, and outside any BEGIN/END LAUNDERING ATTEMPT block'
+              : checkRecord(rec);
+    if (malformedBegin) refuseBegin(recLine);
     if (reason !== null || current === null) {
       bad.add({ file: path, line: recLine, reason: reason ?? 'row outside a block', text });
       continue;
