@@ -225,9 +225,11 @@ async function* batchesOf(
     // Readers index node arrays by these ids: one past the nodes is another run's file.
     const badId = ids === null ? null : nodeIdProblem(batch, ids, rows - batch.numRows);
     if (badId !== null) {
-      const message = `${path}: ${badId} (${MANIFEST_FILE}); not this run's file`;
-      if (options.warn === undefined) throw new InputError(message);
-      if (!warnedIds) options.warn(message);
+      // Unreadable: a changed byte in a file gives such ids too, and then the file is named
+      // by its SHA-256 (changedOutputError); an edited manifest leaves this message as it is.
+      const reason = `${badId} (${MANIFEST_FILE}); not this run's file`;
+      if (options.warn === undefined) throw new UnreadableOutputError(reason, path);
+      if (!warnedIds) options.warn(`${path}: ${reason}`);
       warnedIds = true;
     }
     yield batch;

@@ -33,10 +33,22 @@ describe('readHeader', () => {
     expect(readHeader(fileOf(`${HEADER}\nx`), ACCOUNT_COLUMNS)).toEqual({
       dataStart: HEADER.length + 1,
       dataLine: 2,
+      noRows: false,
     });
     expect(readHeader(fileOf(`\uFEFF${HEADER}\r\nx`), ACCOUNT_COLUMNS).dataStart).toBe(
       3 + HEADER.length + 2,
     );
+  });
+
+  it('says a file holds no rows when only line breaks follow its header', () => {
+    const noRows = (text: string) => readHeader(fileOf(text), ACCOUNT_COLUMNS).noRows;
+
+    expect(noRows(HEADER)).toBe(true);
+    expect(noRows(`${HEADER}\r\n\n\r\n`)).toBe(true);
+    expect(noRows(`${HEADER}\n\nx`)).toBe(false);
+    expect(noRows(`${HEADER}\n `)).toBe(false);
+    // A file longer than the 64 KiB read is not judged by its head.
+    expect(noRows(`${HEADER}${'\n'.repeat(70_000)}`)).toBe(false);
   });
 
   it('refuses a second BOM, or one before a later column name, naming the column', () => {
