@@ -9,6 +9,20 @@ import { cannotWrite, errnoName } from './folder.js';
 
 export const LOCK_FILE = 'amlprep.lock';
 
+/** A lock's file and what holds it, for the messages: a run's folder, an export's target. */
+export interface LockKind {
+  file: string;
+  holder: 'run' | 'export';
+}
+
+export const RUN_LOCK: LockKind = { file: LOCK_FILE, holder: 'run' };
+/**
+ * One export per target folder: two processes exporting to one folder wrote the same
+ * `<file>.tmp` names, removed each other's, and one could end with exit 0 and a file cut
+ * short or another run's (trial R).
+ */
+export const EXPORT_LOCK: LockKind = { file: 'amlprep-export.lock', holder: 'export' };
+
 interface Holder {
   pid: number;
   host: string;
@@ -25,8 +39,8 @@ const heldHere = new Set<string>();
  * process is gone (killed, OOM) is stale and is taken over. A holder on another host is
  * trusted, since its liveness cannot be checked from here.
  */
-export function acquireLock(dir: string): { release: () => void } {
-  const path = join(dir, LOCK_FILE);
+export function acquireLock(dir: string, kind = RUN_LOCK): { release: () => void } {
+  const path = join(dir, kind.file);
   const me: Holder = {
     pid: process.pid,
     host: hostname(),
@@ -42,9 +56,9 @@ export function acquireLock(dir: string): { release: () => void } {
       heldHere.add(me.token!);
       return { release: () => releaseIfOurs(path, me) };
     } catch (error) {
-      if (errnoName(error) !== 'EEXIST') throw cannotWrite(dir, `creating ${LOCK_FILE}`, error);
+      if (errnoName(error) !== 'EEXIST') throw cannotWrite(dir, `creating ${kind.file}`, error);
     }
-    refuseIfHeld(dir);
+    refuseIfHeld(dir, kind);
     // Stale (or unreadable, i.e. torn by a kill mid-write): take it over.
     try {
       unlinkSync(path);
@@ -52,11 +66,11 @@ export function acquireLock(dir: string): { release: () => void } {
       // ENOENT: another starter removed it first; the next attempt settles who wins. Anything
       // else (a folder made read-only since the killed run) leaves the lock where it is.
       if (errnoName(error) !== 'ENOENT') {
-        throw cannotWrite(dir, `taking over the stale ${LOCK_FILE}`, error);
+        throw cannotWrite(dir, `taking over the stale ${kind.file}`, error);
       }
     }
   }
-  throw new LockedError(`${dir}: could not take the lock file ${LOCK_FILE}`);
+  throw new LockedError(`${dir}: could not take the lock file ${kind.file}`);
 }
 
 /**
@@ -64,13 +78,14 @@ export function acquireLock(dir: string): { release: () => void } {
  * says what the run would. A pid is all there is to go on: one reused by an unrelated
  * process after a reboot looks alive, so the message says how to free the folder by hand.
  */
-export function refuseIfHeld(dir: string): void {
-  const path = join(dir, LOCK_FILE);
+export function refuseIfHeld(dir: string, kind = RUN_LOCK): void {
+  const path = join(dir, kind.file);
   const holder = readHolder(path);
   if (holder === null || !isAlive(holder)) return;
+  const what = kind.holder;
   if (isThisProcess(holder)) {
     throw new LockedError(
-      `${dir} is in use by another run of this process (started ${holder.startedAt}); ` +
+      `${dir} is in use by another ${what} of this process (started ${holder.startedAt}); ` +
         'wait for it to settle first',
     );
   }
@@ -78,14 +93,14 @@ export function refuseIfHeld(dir: string): void {
   if (program !== null && !/node|amlprep/i.test(program)) {
     throw new LockedError(
       `${dir} is locked by pid ${holder.pid} on ${holder.host} (started ` +
-        `${holder.startedAt}), a process now named '${program}': if that is no amlprep run (a ` +
-        `pid reused since the lock was taken), remove ${path}; else wait for it to finish`,
+        `${holder.startedAt}), a process now named '${program}': if that is no amlprep ${what} ` +
+        `(a pid reused since the lock was taken), remove ${path}; else wait for it to finish`,
     );
   }
   throw new LockedError(
-    `${dir} is in use by another amlprep run (pid ${holder.pid} on ${holder.host}, ` +
-      `started ${holder.startedAt}); wait for it to finish or stop it first (if no amlprep ` +
-      `runs there, remove ${path})`,
+    `${dir} is in use by another amlprep ${what} (pid ${holder.pid} on ${holder.host}, ` +
+      `started ${holder.startedAt}); wait for it to finish or stop it first (if no ` +
+      `${what === 'run' ? 'amlprep' : 'amlprep export'} runs there, remove ${path})`,
   );
 }
 

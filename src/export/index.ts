@@ -4,7 +4,7 @@ import { makeOutputFolder } from '../checkpoint/folder.js';
 import { keptFiles } from './atomic-file.js';
 import { optionsArgument, pathArgument, runFolderArgument, shown } from '../api-arguments.js';
 import { claimPaths } from '../busy-paths.js';
-import { runHolding, whileHeld } from '../checkpoint/lock.js';
+import { acquireLock, EXPORT_LOCK, runHolding, whileHeld } from '../checkpoint/lock.js';
 import { AbortedError, OptionError } from '../errors.js';
 import { checkSignal } from '../options.js';
 import { changedOutputError, readManifest, refuseImpossibleRows } from '../read-outputs.js';
@@ -14,7 +14,9 @@ import {
   removeTempFilesSince,
   trackedTempFiles,
   trackFolders,
+  trackTempFile,
   untrackFolders,
+  untrackTempFile,
 } from '../temp-files.js';
 import { exportCsv } from './export-csv.js';
 import { exportMultiGnn, type AmountSource, type MultiGnnOptions } from './export-multignn.js';
@@ -103,6 +105,14 @@ async function exportClaimed(
   // A signal that ends the CLI meanwhile removes them too, while they are empty.
   trackFolders(made);
   const before = trackedTempFiles();
+  let lock: { release: () => void };
+  try {
+    lock = exportLock(target);
+  } catch (error) {
+    for (const folder of [...made].reverse()) if (!removeEmptyFolder(folder)) break;
+    untrackFolders(made);
+    throw error;
+  }
 
   // The run's inputs are never replaced: a target folder holding them under a name written
   // here (edges.csv, formatted_transactions.csv) lost the run's own transactions file.
@@ -139,11 +149,32 @@ async function exportClaimed(
     // rmdir removes nothing that holds a file. Only files in its folder are this export's:
     // another call of this process may be writing elsewhere meanwhile.
     removeTempFilesSince(before, target);
+    lock.release();
     for (const folder of [...made].reverse()) if (!removeEmptyFolder(folder)) break;
     throw error;
   } finally {
+    lock.release();
     untrackFolders(made);
   }
+}
+
+/**
+ * The target folder's export lock. Listed with the temporary files, so that a signal that
+ * ends the CLI removes it with them; released (once) when the export ends by itself.
+ */
+function exportLock(target: string): { release: () => void } {
+  const path = join(target, EXPORT_LOCK.file);
+  const lock = acquireLock(target, EXPORT_LOCK);
+  trackTempFile(path);
+  let held = true;
+  return {
+    release: () => {
+      if (!held) return;
+      held = false;
+      untrackTempFile(path);
+      lock.release();
+    },
+  };
 }
 
 /** Options that only the multignn format reads: given with another format, a slip. */

@@ -1,0 +1,97 @@
+// Trial R (session 21): two processes exporting to one target folder wrote the same
+// `<file>.tmp` names and removed each other's; one could end with exit 0 beside a file cut
+// short, an empty arrays.json or another run's x.npy. An export now takes the target folder's
+// lock (amlprep-export.lock) for its whole length, as a run takes its output folder's.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { run } from '../src/index.js';
+import { runCli, STACK_LINE } from './helpers/cli.js';
+import { sha256File } from './helpers/hash.js';
+import { sampleRunOptions } from './helpers/paths.js';
+import { useSharedTempDirs, useTempDirs } from './helpers/temp-dir.js';
+
+const tempDir = useTempDirs('export-concurrent');
+const sharedDir = useSharedTempDirs('export-concurrent-run');
+
+/** Every file of a folder with its SHA-256, by name. */
+function folderHashes(dir: string): Record<string, string> {
+  const names = readdirSync(dir).sort();
+  return Object.fromEntries(names.map((name) => [name, sha256File(join(dir, name))]));
+}
+
+describe('two exports to one target folder at once', () => {
+  let finished = '';
+  const alone: Record<string, Record<string, string>> = {};
+
+  beforeAll(async () => {
+    finished = sharedDir();
+    await run(sampleRunOptions(finished));
+    for (const format of ['csv', 'npy']) {
+      const target = join(sharedDir(), format);
+      const result = await runCli(['export', finished, '--format', format, '--out', target]);
+      expect(result.code, result.stderr).toBe(0);
+      alone[format] = folderHashes(target);
+    }
+  }, 120_000);
+
+  it.each(['csv', 'npy'])(
+    'end with the files of one export, the other refused (%s)',
+    async (format) => {
+      for (let round = 0; round < 3; round++) {
+        const target = join(tempDir(), 'both');
+        const argv = ['export', finished, '--format', format, '--out', target];
+
+        const results = await Promise.all([runCli(argv), runCli(argv)]);
+
+        // Both may succeed one after the other; one that does not says why, and no more.
+        for (const result of results) {
+          expect(result.stderr).not.toMatch(STACK_LINE);
+          if (result.code === 0) continue;
+          expect(result.code, result.stderr).toBe(2);
+          expect(result.stderr).toMatch(
+            new RegExp(`^amlprep: ${target} is in use by another amlprep export \\(pid \\d+`),
+          );
+        }
+        expect(results.some((r) => r.code === 0)).toBe(true);
+        expect(folderHashes(target)).toEqual(alone[format]);
+      }
+    },
+    120_000,
+  );
+
+  it("is refused while a live export holds the target's lock, and takes a stale one", async () => {
+    const target = join(tempDir(), 'held');
+    mkdirSync(target);
+    const lock = join(target, 'amlprep-export.lock');
+    // A live node process stands for the other export.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const holder = { pid: other.pid, host: hostname(), startedAt: '2026-12-06T04:00:00.000Z' };
+    writeFileSync(lock, JSON.stringify(holder));
+    const argv = ['export', finished, '--format', 'csv', '--out', target];
+    try {
+      const refused = await runCli(argv);
+
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(
+        `amlprep: ${target} is in use by another amlprep export (pid ${other.pid} on ` +
+          `${hostname()}, started ${holder.startedAt}); wait for it to finish or stop it ` +
+          `first (if no amlprep export runs there, remove ${lock})\n`,
+      );
+      expect(readdirSync(target)).toEqual(['amlprep-export.lock']);
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((done) => other.once('exit', done));
+    }
+
+    const taken = await runCli(argv);
+
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+    expect(folderHashes(target)).toEqual(alone.csv);
+  }, 60_000);
+});
