@@ -172,6 +172,8 @@ describe('a patterns file whose blocks do not close', () => {
   it.each([
     ['not UTF-8', Buffer.from('BEGIN LAUNDERING ATTEMPT - FAN\xff', 'latin1')],
     ['without a name', Buffer.from('BEGIN LAUNDERING ATTEMPT -')],
+    // Trial S: a NUL byte in a BEGIN line became part of a typology name in the outputs.
+    ['holding a NUL byte', Buffer.from('BEGIN LAUNDERING ATTEMPT - FAN\u0000OUT')],
   ])("names the rows of a block whose BEGIN line is %s as that block's", async (_, begin) => {
     const dir = tempDir();
     const tx = writeTransactions(dir);
@@ -208,8 +210,31 @@ describe('a patterns file whose blocks do not close', () => {
       ['3', rejects[1]!.reason],
       ['4', 'in the block of the BEGIN line 3, which is a bad row itself'],
     ]);
-    expect(rejects[1]!.reason).toMatch(/^(invalid UTF-8 in row|BEGIN line not of the form)/);
+    expect(rejects[1]!.reason).toMatch(
+      /^(invalid UTF-8 in row|BEGIN line not of the form|NUL byte in row)/,
+    );
     // Only the first block's row is a laundering attempt of a known typology.
+    const typology = columnValues(readArrow(join(out, 'edges.arrow')), 'typology');
+    expect([typology[99], typology[100]]).toEqual(['STACK', '']);
+  });
+
+  it('ends a block at an END line holding a NUL byte, listing that line', async () => {
+    const { result, patterns, out } = await runWith(
+      [STACK_BEGIN, SAMPLE_LINES[100]!, 'END LAUNDERING ATTEMPT - STACK\u0000', SAMPLE_LINES[101]!],
+      '--on-bad-row',
+      'skip',
+    );
+
+    expect(result.code, result.stderr).toBe(0);
+    const rejects = parseCsvRecords(readFileSync(join(out, 'rejected_rows.csv'), 'utf8'));
+    expect(rejects.map((r) => [r.file, r.line, r.reason])).toEqual([
+      [patterns, '3', 'NUL byte in row'],
+      [
+        patterns,
+        '4',
+        'not a BEGIN or END line, and outside any BEGIN/END LAUNDERING ATTEMPT block',
+      ],
+    ]);
     const typology = columnValues(readArrow(join(out, 'edges.arrow')), 'typology');
     expect([typology[99], typology[100]]).toEqual(['STACK', '']);
   });

@@ -95,15 +95,25 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
     current = null;
     refusedBegin = line;
   };
+  // An END line, or one that is a bad row itself (already listed): the block ends there.
+  const endBlock = (): void => {
+    current = null;
+    opened = null;
+    refusedBegin = null;
+  };
 
   const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   refuseLoneCr(path, buf, bom);
   for (const { rec, line: recLine, text: recordText, utf8 } of records(buf, bom, 1)) {
-    if (!utf8) {
-      // Typology names and ids are text: checked before the row is read as either.
+    if (!utf8 || rec.hasNul) {
+      // Typology names and ids are text: checked before the row is read as either (trial S:
+      // a NUL in a BEGIN line became part of a typology name in the outputs).
       const text = recordText();
-      bad.add({ file: path, line: recLine, reason: 'invalid UTF-8 in row', text });
-      if (text.trimStart().startsWith('BEGIN LAUNDERING ATTEMPT')) refuseBegin(recLine);
+      const reason = utf8 ? 'NUL byte in row' : 'invalid UTF-8 in row';
+      bad.add({ file: path, line: recLine, reason, text });
+      const marker = text.trimStart();
+      if (marker.startsWith('BEGIN LAUNDERING ATTEMPT')) refuseBegin(recLine);
+      else if (END.test(marker)) endBlock();
       continue;
     }
     const first = fieldText(rec.src, rec.starts[0]!, rec.ends[0]!).trim();
@@ -123,9 +133,7 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
         const reason = 'END LAUNDERING ATTEMPT without a BEGIN line before it';
         bad.add({ file: path, line: recLine, reason, text: recordText() });
       }
-      current = null;
-      opened = null;
-      refusedBegin = null;
+      endBlock();
       continue;
     }
 
