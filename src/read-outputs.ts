@@ -15,7 +15,7 @@ import { ArrowDamage, CheckedArrowFile } from './output/checked-arrow-file.js';
 import type { ColumnInfo, Manifest } from './output/manifest.js';
 import { typeName } from './output/type-names.js';
 import { UnreadableOutputError } from './output/unreadable-output.js';
-import { manifestShapeProblem } from './output/manifest-shape.js';
+import { manifestCountsProblem, manifestShapeProblem } from './output/manifest-shape.js';
 import { nodeIdColumns, nodeIdProblem, type NodeIdColumns } from './output/node-id-range.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
@@ -57,6 +57,7 @@ export async function readOutputs(
 
 async function readTables(dir: string, verify: boolean): Promise<RunOutputs> {
   const manifest = readManifest(dir);
+  refuseInconsistentCounts(dir, manifest);
   const tables = {} as Record<OutputName, Table>;
   for (const name of NAMES) {
     // Hashed whole before it is read, not as it is read (outputBatches' `verify`): a file
@@ -96,6 +97,15 @@ export function readManifest(dir: string): Manifest {
     throw new InputError(`${path}: ${problem}; not a manifest amlprep wrote, or edited since`);
   }
   return manifest;
+}
+
+/** Refuses a manifest whose row counts disagree with its summary (manifestCountsProblem). */
+export function refuseInconsistentCounts(dir: string, manifest: Manifest): void {
+  const problem = manifestCountsProblem(manifest);
+  if (problem === null) return;
+  throw new InputError(
+    `${join(dir, MANIFEST_FILE)}: ${problem}; not a manifest amlprep wrote, or edited since`,
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError, readOutputs, type Manifest } from '../src/index.js';
 import { readArrow } from './helpers/arrow.js';
 import { sha256File } from './helpers/hash.js';
+import { withEdgeRows } from './helpers/manifest-edits.js';
 import { REPO, runMixedFixture } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
 
@@ -179,11 +180,7 @@ describe('readOutputs', () => {
   it('refuses files whose row count differs from the manifest', async () => {
     const copy = sharedDir();
     cpSync(runDir, copy, { recursive: true });
-    const changed = {
-      ...manifest,
-      files: { ...manifest.files, edges: { ...manifest.files.edges, rows: 21 } },
-    };
-    writeFileSync(join(copy, 'manifest.json'), JSON.stringify(changed));
+    writeFileSync(join(copy, 'manifest.json'), JSON.stringify(withEdgeRows(manifest, 21)));
     await expect(readOutputs(copy)).rejects.toThrow(
       /edges\.arrow: 20 rows, but manifest\.json says 21/,
     );

@@ -11,6 +11,7 @@ import { inspectRun, readOutputs, run, type Manifest } from '../src/index.js';
 import { main } from '../src/cli/main.js';
 import { manifestShapeProblem } from '../src/output/manifest-shape.js';
 import { bufferIo } from './helpers/buffer-io.js';
+import { withEdgeRows } from './helpers/manifest-edits.js';
 import { runMixedFixture, sampleRunOptions } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
 
@@ -185,9 +186,8 @@ describe('a manifest.json whose row count is more than the file could hold', () 
     const runDir = sharedDir();
     await runMixedFixture(runDir);
     const path = join(runDir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, Json> };
-    manifest.files.edges!.rows = 1e12;
-    writeFileSync(path, JSON.stringify(manifest));
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    writeFileSync(path, JSON.stringify(withEdgeRows(manifest, 1e12)));
     const bytes = statSync(join(runDir, 'edges.arrow')).size;
     const target = join(runDir, 'exported');
     const io = bufferIo();
@@ -271,8 +271,10 @@ describe("another run's edges.arrow beside this run's nodes, its entry edited in
     await run(sampleRunOptions(big));
     cpSync(join(big, 'edges.arrow'), join(small, 'edges.arrow'));
     const path = join(small, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
     const bigManifest = JSON.parse(readFileSync(join(big, 'manifest.json'), 'utf8')) as Manifest;
+    const own = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    // Its summary edited alike: a manifest that disagrees with itself is refused before this.
+    const manifest = withEdgeRows(own, bigManifest.files.edges.rows);
     manifest.files.edges = bigManifest.files.edges;
     writeFileSync(path, JSON.stringify(manifest));
     const nodes = manifest.files.nodes.rows;
@@ -306,4 +308,47 @@ describe("another run's edges.arrow beside this run's nodes, its entry edited in
     const warning = report.warnings.find((w) => w.includes('node ids'))!;
     named(warning);
   }, 60_000);
+});
+
+// Trial S (session 21): another run's edges.arrow, only its own entry edited into this run's
+// manifest, with node ids in range, was exported beside this run's nodes (exit 0); the
+// manifest's summary still said this run's edge count. inspect warned of it; now every reader
+// that hands the files on refuses a manifest that disagrees with itself.
+describe('a manifest.json whose row counts disagree with its summary', () => {
+  it.each([
+    ['files.edges.rows', (m: Manifest) => (m.files.edges.rows += 1), '"summary.edges" says'],
+    ['files.nodes.rows', (m: Manifest) => (m.files.nodes.rows -= 1), '"summary.nodes" says'],
+    [
+      'files.trainResampled.rows',
+      (m: Manifest) => (m.files.trainResampled.rows += 2),
+      '"summary.resampled.rows" says',
+    ],
+    ['summary.splits', (m: Manifest) => (m.summary.splits.test[1] += 1), 'the "summary.splits"'],
+  ])('is refused by every export and readOutputs: %s', async (_, edit, words) => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    edit(manifest);
+    writeFileSync(path, JSON.stringify(manifest));
+    const said = new RegExp(
+      `^${path}: "files\\.\\w+\\.rows" is \\d+, but ${words.replace(/[.]/g, '\\.')}` +
+        '.*; not a manifest amlprep wrote, or edited since$',
+    );
+
+    for (const format of ['npy', 'csv', 'multignn']) {
+      const io = bufferIo();
+      const target = join(runDir, format);
+      expect(await main(['export', runDir, '--format', format, '--out', target], io)).toBe(2);
+      expect(
+        io
+          .err()
+          .replace(/^amlprep: /, '')
+          .trimEnd(),
+      ).toMatch(said);
+      expect(existsSync(target)).toBe(false);
+    }
+    const error = await readOutputs(runDir).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(said);
+  });
 });

@@ -7,7 +7,12 @@ import { claimPaths } from '../busy-paths.js';
 import { acquireLock, EXPORT_LOCK, runHolding, whileHeld } from '../checkpoint/lock.js';
 import { AbortedError, OptionError } from '../errors.js';
 import { checkSignal } from '../options.js';
-import { changedOutputError, readManifest, refuseImpossibleRows } from '../read-outputs.js';
+import {
+  changedOutputError,
+  readManifest,
+  refuseImpossibleRows,
+  refuseInconsistentCounts,
+} from '../read-outputs.js';
 import type { Manifest } from '../output/manifest.js';
 import {
   removeEmptyFolder,
@@ -98,6 +103,7 @@ async function exportClaimed(
   options: ExportOptions,
 ): Promise<ExportResult> {
   // Checked before the target folder is made: the writers size their arrays by these counts.
+  refuseInconsistentCounts(dir, manifest);
   refuseImpossibleRows(dir, manifest, format === 'multignn' ? ['edges'] : undefined);
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
   // folder and the reason (an OutputError), not an internal fault.

@@ -1,3 +1,4 @@
+import type { Manifest } from './manifest.js';
 import { OUTPUT_FILES, type OutputName } from './outputs.js';
 
 /**
@@ -9,6 +10,37 @@ import { OUTPUT_FILES, type OutputName } from './outputs.js';
  */
 export function manifestShapeProblem(manifest: unknown): string | null {
   return check(manifest, '', SHAPE) ?? roleProblem(manifest as RoleColumns);
+}
+
+/**
+ * How the manifest's own counts disagree, or null: each file's row count against the summary's
+ * (nodes, edges, resampled rows, and the edges of the three splits). `inspect` compares the
+ * files with the summary and warns; the readers that hand the files on (export, readOutputs)
+ * refuse a manifest that disagrees with itself: an `edges.arrow` of another run with its own
+ * entry edited in was exported beside this run's nodes (trial S).
+ */
+export function manifestCountsProblem(manifest: Manifest): string | null {
+  const { files, summary } = manifest;
+  const splits = Object.values(summary.splits).flat();
+  const pairs: [string, number, string, unknown][] = [
+    ['files.nodes.rows', files.nodes.rows, '"summary.nodes" says', summary.nodes],
+    ['files.edges.rows', files.edges.rows, '"summary.edges" says', summary.edges],
+    ['files.edges.rows', files.edges.rows, 'the "summary.splits" add up to', sum(splits)],
+    [
+      'files.trainResampled.rows',
+      files.trainResampled.rows,
+      '"summary.resampled.rows" says',
+      (summary.resampled as { rows?: unknown } | undefined)?.rows,
+    ],
+  ];
+  for (const [name, rows, other, count] of pairs) {
+    if (count !== rows) return `"${name}" is ${rows}, but ${other} ${briefly(count ?? null)}`;
+  }
+  return null;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
 }
 
 /**
