@@ -5,11 +5,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { run } from '../src/index.js';
+import { exportRun, run } from '../src/index.js';
+import { EXPORT_FILE_NAMES } from '../src/export/file-names.js';
 import { runCli, STACK_LINE } from './helpers/cli.js';
 import { sha256File } from './helpers/hash.js';
 import { sampleRunOptions } from './helpers/paths.js';
@@ -94,4 +95,43 @@ describe('two exports to one target folder at once', () => {
     expect(existsSync(lock)).toBe(false);
     expect(folderHashes(target)).toEqual(alone.csv);
   }, 60_000);
+});
+
+describe('an export after a killed one', () => {
+  // Trial S (session 21): an export of another format took over the killed export's lock but
+  // left its .tmp files (13 MB of csv beside a multignn export).
+  it("removes any format's leftover .tmp files, and nothing else", async () => {
+    const finished = sharedDir();
+    await run(sampleRunOptions(finished));
+    const target = join(tempDir(), 'after-kill');
+    mkdirSync(target);
+    const leftovers = ['edges.csv.tmp', 'x.npy.tmp', 'arrays.json.tmp'];
+    for (const name of [...leftovers, 'notes.tmp']) writeFileSync(join(target, name), 'partial');
+    // A lock whose holder is gone, as a SIGKILL leaves it.
+    const dead = { pid: 2 ** 22 + 17, host: hostname(), startedAt: '2026-12-06T04:00:00.000Z' };
+    writeFileSync(join(target, 'amlprep-export.lock'), JSON.stringify(dead));
+
+    const result = await runCli(['export', finished, '--format', 'multignn', '--out', target]);
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(readdirSync(target).sort()).toEqual([
+      'formatted_transactions.csv',
+      'formatted_transactions.json',
+      'notes.tmp',
+    ]);
+  }, 60_000);
+
+  it.each(['npy', 'csv', 'multignn'] as const)(
+    'knows every file a %s export writes',
+    async (format) => {
+      const finished = sharedDir();
+      await run(sampleRunOptions(finished));
+
+      const result = await exportRun(finished, format, join(tempDir(), format));
+
+      const known: readonly string[] = EXPORT_FILE_NAMES[format];
+      expect(result.files.map((f) => basename(f)).filter((f) => !known.includes(f))).toEqual([]);
+    },
+    60_000,
+  );
 });

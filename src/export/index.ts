@@ -26,6 +26,7 @@ import {
 import { exportCsv } from './export-csv.js';
 import { exportMultiGnn, type AmountSource, type MultiGnnOptions } from './export-multignn.js';
 import { exportNpy } from './export-npy.js';
+import { removeLeftoverTemps } from './file-names.js';
 
 export const EXPORT_FORMATS = ['npy', 'csv', 'multignn'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -172,6 +173,7 @@ function exportLock(target: string): { release: () => void } {
   const path = join(target, EXPORT_LOCK.file);
   const lock = acquireLock(target, EXPORT_LOCK);
   trackTempFile(path);
+  removeLeftoverTemps(target);
   let held = true;
   return {
     release: () => {
