@@ -86,6 +86,36 @@ const EDITS: [string, (m: Json) => void, string][] = [
     },
     '"files.edges.sha256" is "',
   ],
+  // Trial T (session 21): an npy export took x.npy's columns from these, with exit 0.
+  [
+    'a node feature made unscaled',
+    (m) => {
+      const f = ((m.features as Json).node as Json[])[0]!;
+      f.scaled = false;
+      f.normalized = null;
+    },
+    '"features.node[0].scaled" is false, not true',
+  ],
+  [
+    'a node feature normalized as another',
+    (m) => ((((m.features as Json).node as Json[])[0] as Json).normalized = 'total_sent_z'),
+    '"features.node[0].normalized" is "total_sent_z", not "transaction_count_z"',
+  ],
+  [
+    'a node feature removed',
+    (m) => ((m.features as Json).node as Json[]).shift(),
+    '"features.node" lists 20 features, not the 21 amlprep writes',
+  ],
+  [
+    'an edge feature normalized as the edge id',
+    (m) => ((((m.features as Json).edge as Json[])[0] as Json).normalized = 'edge_id'),
+    '"features.edge[0].normalized" is "edge_id", not "hour_sin_z"',
+  ],
+  [
+    'a continuous column made a flag',
+    (m) => ((((m.columns as Json).nodes as Json[])[3] as Json).role = 'feature:flag'),
+    '"columns.nodes[3].role" is "feature:flag", not "feature:continuous"',
+  ],
   [
     'a number for the transactions path',
     (m) => (((m.inputs as Json).transactions as Json).path = 3),

@@ -1,3 +1,4 @@
+import { canonProblem } from './manifest-canon.js';
 import type { Manifest } from './manifest.js';
 import { OUTPUT_FILES, type OutputName } from './outputs.js';
 
@@ -9,7 +10,11 @@ import { OUTPUT_FILES, type OutputName } from './outputs.js';
  * count", or null when the shape is right. Keys nothing reads are not checked.
  */
 export function manifestShapeProblem(manifest: unknown): string | null {
-  return check(manifest, '', SHAPE) ?? roleProblem(manifest as RoleColumns);
+  return (
+    check(manifest, '', SHAPE) ??
+    roleProblem(manifest as RoleColumns) ??
+    canonProblem(manifest as Parameters<typeof canonProblem>[0])
+  );
 }
 
 /**
