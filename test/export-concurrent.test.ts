@@ -121,6 +121,31 @@ describe('an export after a killed one', () => {
     ]);
   }, 60_000);
 
+  // Trial T (session 21): an npy export killed between its renames left x.npy of one run
+  // beside arrays.json of another; a csv export then removed arrays.json.tmp without a word.
+  it("notes another format's files that a killed export left half renamed", async () => {
+    const finished = sharedDir();
+    await run(sampleRunOptions(finished));
+    const target = join(tempDir(), 'half');
+    mkdirSync(target);
+    writeFileSync(join(target, 'x.npy'), 'renamed already');
+    writeFileSync(join(target, 'arrays.json.tmp'), 'not yet');
+    const dead = { pid: 2 ** 22 + 17, host: hostname(), startedAt: '2026-12-06T04:00:00.000Z' };
+    writeFileSync(join(target, 'amlprep-export.lock'), JSON.stringify(dead));
+
+    const csv = await exportRun(finished, 'csv', target);
+
+    expect(csv.notes).toEqual([
+      `an export killed while it renamed its npy files into ${target} left some of them ` +
+        `unrenamed (removed now): the npy files there may come from two exports; export ` +
+        `--format npy again`,
+    ]);
+    expect(existsSync(join(target, 'arrays.json.tmp'))).toBe(false);
+    // Its own format's leftovers are replaced by its files: nothing to say.
+    writeFileSync(join(target, 'edges.csv.tmp'), 'partial');
+    expect((await exportRun(finished, 'csv', target)).notes).toEqual([]);
+  }, 60_000);
+
   it.each(['npy', 'csv', 'multignn'] as const)(
     'knows every file a %s export writes',
     async (format) => {

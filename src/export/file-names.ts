@@ -27,15 +27,22 @@ export const EXPORT_FILE_NAMES = {
  * Removes the `<file>.tmp` of every export format from `target`, called while this export
  * holds the folder's lock: no export is writing them, so they are a killed one's. An export
  * of the same format replaced its own, but one of another format left them (trial S: 13 MB
- * of a killed csv export beside a multignn export). Only regular files go.
+ * of a killed csv export beside a multignn export). Only regular files go. Returns the
+ * formats that had any: that export was killed before it had renamed all its files.
  */
-export function removeLeftoverTemps(target: string): void {
-  for (const name of Object.values(EXPORT_FILE_NAMES).flat()) {
-    const path = join(target, `${name}.tmp`);
-    try {
-      if (lstatSync(path, { throwIfNoEntry: false })?.isFile() === true) unlinkSync(path);
-    } catch {
-      // Left as it was: the export writes its own names again, and the rest are only clutter.
+export function removeLeftoverTemps(target: string): (keyof typeof EXPORT_FILE_NAMES)[] {
+  const found = new Set<keyof typeof EXPORT_FILE_NAMES>();
+  for (const [format, names] of Object.entries(EXPORT_FILE_NAMES)) {
+    for (const name of names) {
+      const path = join(target, `${name}.tmp`);
+      try {
+        if (lstatSync(path, { throwIfNoEntry: false })?.isFile() !== true) continue;
+        found.add(format as keyof typeof EXPORT_FILE_NAMES);
+        unlinkSync(path);
+      } catch {
+        // Left as it was: the export writes its own names again, the rest are only clutter.
+      }
     }
   }
+  return [...found];
 }

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
-import { keptFiles } from './atomic-file.js';
+import { keptFiles, type KeptFiles } from './atomic-file.js';
 import { optionsArgument, pathArgument, runFolderArgument, shown } from '../api-arguments.js';
 import { claimPaths } from '../busy-paths.js';
 import { acquireLock, EXPORT_LOCK, runHolding, whileHeld } from '../checkpoint/lock.js';
@@ -112,9 +112,9 @@ async function exportClaimed(
   // A signal that ends the CLI meanwhile removes them too, while they are empty.
   trackFolders(made);
   const before = trackedTempFiles();
-  let lock: { release: () => void };
+  let lock: ExportLock;
   try {
-    lock = exportLock(target);
+    lock = exportLock(target, format);
   } catch (error) {
     for (const folder of [...made].reverse()) if (!removeEmptyFolder(folder)) break;
     untrackFolders(made);
@@ -134,22 +134,8 @@ async function exportClaimed(
   try {
     // Already stopped: nothing is written.
     if (signal?.aborted === true) throw AbortedError.of(signal, 'export');
-    switch (format) {
-      case 'npy': {
-        const files = await exportNpy(dir, manifest, target, keep, signal);
-        return { format, out: target, files, notes: [] };
-      }
-      case 'csv': {
-        const files = await exportCsv(dir, manifest, target, keep, signal);
-        return { format, out: target, files, notes: [] };
-      }
-      case 'multignn':
-        return {
-          format,
-          out: target,
-          ...(await exportMultiGnn(dir, manifest, target, options, keep, signal)),
-        };
-    }
+    const written = await exportFormat(dir, format, manifest, target, { options, keep, signal });
+    return { format, out: target, ...written, notes: [...lock.notes, ...written.notes] };
   } catch (error) {
     // A refusal (a changed --transactions file, a file of another run, a folder at one of
     // the names) leaves none of the files it had opened, nor the empty folders it made;
@@ -165,17 +151,51 @@ async function exportClaimed(
   }
 }
 
+async function exportFormat(
+  dir: string,
+  format: ExportFormat,
+  manifest: Manifest,
+  target: string,
+  how: { options: ExportOptions; keep: KeptFiles; signal: AbortSignal | null },
+): Promise<{ files: string[]; notes: string[] }> {
+  const { options, keep, signal } = how;
+  switch (format) {
+    case 'npy':
+      return { files: await exportNpy(dir, manifest, target, keep, signal), notes: [] };
+    case 'csv':
+      return { files: await exportCsv(dir, manifest, target, keep, signal), notes: [] };
+    case 'multignn':
+      return exportMultiGnn(dir, manifest, target, options, keep, signal);
+  }
+}
+
+interface ExportLock {
+  release: () => void;
+  /** What the folder showed of a killed export, for the result's notes. */
+  notes: string[];
+}
+
 /**
  * The target folder's export lock. Listed with the temporary files, so that a signal that
- * ends the CLI removes it with them; released (once) when the export ends by itself.
+ * ends the CLI removes it with them; released (once) when the export ends by itself. A
+ * killed export's `.tmp` files go; when they were another format's, that format's files here
+ * may be half of one export and half of an earlier one (trial T), which a note says.
  */
-function exportLock(target: string): { release: () => void } {
+function exportLock(target: string, format: ExportFormat): ExportLock {
   const path = join(target, EXPORT_LOCK.file);
   const lock = acquireLock(target, EXPORT_LOCK);
   trackTempFile(path);
-  removeLeftoverTemps(target);
+  const notes = removeLeftoverTemps(target)
+    .filter((other) => other !== format)
+    .map(
+      (other) =>
+        `an export killed while it renamed its ${other} files into ${target} left some of ` +
+        `them unrenamed (removed now): the ${other} files there may come from two exports; ` +
+        `export --format ${other} again`,
+    );
   let held = true;
   return {
+    notes,
     release: () => {
       if (!held) return;
       held = false;
