@@ -286,15 +286,13 @@ function notArrow(path: string, error: unknown): InputError {
  */
 function checkColumns(path: string, schema: Schema, expected: readonly ColumnInfo[]): void {
   const actual = schema.fields;
-  const at = expected.findIndex((column, i) => actual[i]?.name !== column.name);
-  if (at !== -1 || actual.length !== expected.length) {
-    const where = at === -1 ? expected.length : at;
-    const show = (name: string | undefined) => JSON.stringify(name ?? null);
-    throw new InputError(
-      `${path}: column ${where + 1} is ${show(actual[where]?.name)}, ` +
-        `but ${MANIFEST_FILE} lists ${show(expected[where]?.name)}`,
-    );
-  }
+  const listed = expected.map((column) => column.name);
+  const differs = columnDifference(
+    actual.map((field) => field.name),
+    listed,
+  );
+  if (differs !== null) throw new InputError(`${path}: ${differs}`);
+
   const typed = expected.findIndex((column, i) => typeName(actual[i]!.type) !== column.type);
   if (typed !== -1) {
     throw new InputError(
@@ -302,6 +300,27 @@ function checkColumns(path: string, schema: Schema, expected: readonly ColumnInf
         `${typeName(actual[typed]!.type)}, but ${MANIFEST_FILE} lists ${expected[typed]!.type}`,
     );
   }
+}
+
+/**
+ * Where a file's column names first differ from the manifest's list, or null. Past the end of
+ * the shorter list, its length is said (trial T: "but manifest.json lists null").
+ */
+function columnDifference(file: string[], listed: string[]): string | null {
+  const at = listed.findIndex((name, i) => file[i] !== name);
+  if (at === -1 && file.length === listed.length) return null;
+  const where = at === -1 ? listed.length : at;
+  if (where >= file.length) {
+    return (
+      `has ${file.length} columns, but ${MANIFEST_FILE} lists ${listed.length} ` +
+      `(column ${where + 1} is ${JSON.stringify(listed[where])})`
+    );
+  }
+  const is = `column ${where + 1} is ${JSON.stringify(file[where])}`;
+  if (where >= listed.length) {
+    return `${is}, but ${MANIFEST_FILE} lists only ${listed.length} columns`;
+  }
+  return `${is}, but ${MANIFEST_FILE} lists ${JSON.stringify(listed[where])}`;
 }
 
 /** Rejects a path that is missing or not a regular file, saying which. */

@@ -382,3 +382,30 @@ describe('a manifest.json whose row counts disagree with its summary', () => {
     expect((error as Error).message).toMatch(said);
   });
 });
+
+// Trial T (session 21): a column dropped from the manifest's list was said to be listed as
+// "null"; past the end of the shorter list, its length is said.
+describe("a manifest.json whose column list is longer or shorter than the file's", () => {
+  it.each([
+    ['a column fewer', (list: Json[]) => list.pop()],
+    ['a column more', (list: Json[]) => list.push({ name: 'extra', type: 'int8', role: 'x' })],
+  ])('is refused naming where they part: %s', async (_, edit) => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { columns: { edges: Json[] } };
+    const names = manifest.columns.edges.map((c) => c.name as string);
+    edit(manifest.columns.edges);
+    writeFileSync(path, JSON.stringify(manifest));
+    const file = join(runDir, 'edges.arrow');
+    const n = names.length;
+
+    const error = await readOutputs(runDir).catch((e: Error) => e);
+
+    const fewer = `column ${n} is "${names[n - 1]}", but manifest.json lists only ${n - 1} columns`;
+    const more = `has ${n} columns, but manifest.json lists ${n + 1} (column ${n + 1} is "extra")`;
+    expect((error as Error).message).toBe(
+      `${file}: ${manifest.columns.edges.length < n ? fewer : more}`,
+    );
+  });
+});
