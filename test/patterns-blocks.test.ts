@@ -174,6 +174,9 @@ describe('a patterns file whose blocks do not close', () => {
     ['without a name', Buffer.from('BEGIN LAUNDERING ATTEMPT -')],
     // Trial S: a NUL byte in a BEGIN line became part of a typology name in the outputs.
     ['holding a NUL byte', Buffer.from('BEGIN LAUNDERING ATTEMPT - FAN\u0000OUT')],
+    // Trial T: with the bad byte first, the line was not taken for a BEGIN line at all.
+    ['starting with a NUL byte', Buffer.from('\u0000BEGIN LAUNDERING ATTEMPT - FAN-OUT')],
+    ['starting with a byte not UTF-8', Buffer.from('\xffBEGIN LAUNDERING ATTEMPT - X', 'latin1')],
   ])("names the rows of a block whose BEGIN line is %s as that block's", async (_, begin) => {
     const dir = tempDir();
     const tx = writeTransactions(dir);
@@ -218,9 +221,13 @@ describe('a patterns file whose blocks do not close', () => {
     expect([typology[99], typology[100]]).toEqual(['STACK', '']);
   });
 
-  it('ends a block at an END line holding a NUL byte, listing that line', async () => {
+  it.each([
+    'END LAUNDERING ATTEMPT - STACK\u0000',
+    // Trial T: with the NUL first, the line did not end its block.
+    '\u0000END LAUNDERING ATTEMPT - STACK',
+  ])('ends a block at an END line holding a NUL byte, listing that line: %j', async (end) => {
     const { result, patterns, out } = await runWith(
-      [STACK_BEGIN, SAMPLE_LINES[100]!, 'END LAUNDERING ATTEMPT - STACK\u0000', SAMPLE_LINES[101]!],
+      [STACK_BEGIN, SAMPLE_LINES[100]!, end, SAMPLE_LINES[101]!],
       '--on-bad-row',
       'skip',
     );

@@ -111,7 +111,9 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
       const text = recordText();
       const reason = utf8 ? 'NUL byte in row' : 'invalid UTF-8 in row';
       bad.add({ file: path, line: recLine, reason, text });
-      const marker = text.trimStart();
+      // The bad bytes may come first (trial T: `\0BEGIN …` was "outside any block"): NUL, U+FFFD
+      // (bytes that are not UTF-8) and white space are passed over to find the line's marker.
+      const marker = text.replace(/^[\s\u0000\u2400\ufffd]+/, '');
       if (marker.startsWith('BEGIN LAUNDERING ATTEMPT')) refuseBegin(recLine);
       else if (END.test(marker)) endBlock();
       continue;
