@@ -116,6 +116,23 @@ const EDITS: [string, (m: Json) => void, string][] = [
     (m) => ((((m.columns as Json).nodes as Json[])[3] as Json).role = 'feature:flag'),
     '"columns.nodes[3].role" is "feature:flag", not "feature:continuous"',
   ],
+  // Trial U (session 21): a multignn export copied edited code tables, with exit 0.
+  [
+    'two currencies swapped',
+    (m) => {
+      const list = (m.dictionaries as Record<string, string[]>).currency!;
+      [list[0], list[1]] = [list[1]!, list[0]!];
+    },
+    '"dictionaries.currency[1]" is',
+  ],
+  [
+    'a payment format renamed as another',
+    (m) => {
+      const list = (m.dictionaries as Record<string, string[]>).format!;
+      list[1] = list[0]!;
+    },
+    '"dictionaries.format[1]" is',
+  ],
   [
     'a number for the transactions path',
     (m) => (((m.inputs as Json).transactions as Json).path = 3),

@@ -1,4 +1,5 @@
 import { EDGE_FEATURES, NODE_FEATURES } from '../features/definitions.js';
+import { compareCodePoints } from '../ingest/code-point-order.js';
 import { columnInfo, featureInfo, type FeatureInfo } from './manifest.js';
 import type { OutputName } from './outputs.js';
 
@@ -8,6 +9,7 @@ const FEATURE_KEYS = ['index', 'name', 'role', 'scaled', 'normalized'] as const;
 type Listed = {
   features: Record<'node' | 'edge', FeatureInfo[]>;
   columns: Record<OutputName, { name: string; role: string }[]>;
+  dictionaries: Record<string, string[]>;
 };
 
 /**
@@ -16,6 +18,7 @@ type Listed = {
  * (each feature's normalized column, else its raw one): an edited entry exported another
  * column, twice the same one, or 20 columns, with exit 0 (trial T); a role edited from
  * `feature:continuous` to `feature:flag` misled every script that reads roles, unnoticed.
+ * Also each code dictionary's order.
  */
 export function canonProblem(manifest: Listed): string | null {
   for (const [kind, defs] of [
@@ -35,6 +38,19 @@ export function canonProblem(manifest: Listed): string | null {
           `not ${JSON.stringify(feature[key])}`
         );
       }
+    }
+  }
+
+  // Codes index dictionaries sorted by code point (SPEC §2), one entry a value: two entries
+  // swapped, or one renamed to another's name, were exported by multignn as the mapping of
+  // its codes, with exit 0 (trial U).
+  for (const [name, values] of Object.entries(manifest.dictionaries)) {
+    const at = values.findIndex((v, i) => i > 0 && compareCodePoints(values[i - 1]!, v) >= 0);
+    if (at !== -1) {
+      return (
+        `"dictionaries.${name}[${at}]" is ${JSON.stringify(values[at])}, after ` +
+        `${JSON.stringify(values[at - 1])}: not the sorted, distinct values amlprep writes`
+      );
     }
   }
 
