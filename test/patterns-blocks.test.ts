@@ -177,6 +177,9 @@ describe('a patterns file whose blocks do not close', () => {
     // Trial T: with the bad byte first, the line was not taken for a BEGIN line at all.
     ['starting with a NUL byte', Buffer.from('\u0000BEGIN LAUNDERING ATTEMPT - FAN-OUT')],
     ['starting with a byte not UTF-8', Buffer.from('\xffBEGIN LAUNDERING ATTEMPT - X', 'latin1')],
+    // Trial U: a bad byte inside the keywords.
+    ['with a NUL in its keywords', Buffer.from('BEGIN LAUN\u0000DERING ATTEMPT - FAN-OUT')],
+    ['with a bad byte in its keywords', Buffer.from('BEG\xfeIN LAUNDERING ATTEMPT - X', 'latin1')],
   ])("names the rows of a block whose BEGIN line is %s as that block's", async (_, begin) => {
     const dir = tempDir();
     const tx = writeTransactions(dir);
@@ -223,8 +226,9 @@ describe('a patterns file whose blocks do not close', () => {
 
   it.each([
     'END LAUNDERING ATTEMPT - STACK\u0000',
-    // Trial T: with the NUL first, the line did not end its block.
+    // Trial T: with the NUL first, the line did not end its block; trial U: inside the keywords.
     '\u0000END LAUNDERING ATTEMPT - STACK',
+    'END LA\u0000UNDERING ATTEMPT - STACK',
   ])('ends a block at an END line holding a NUL byte, listing that line: %j', async (end) => {
     const { result, patterns, out } = await runWith(
       [STACK_BEGIN, SAMPLE_LINES[100]!, end, SAMPLE_LINES[101]!],

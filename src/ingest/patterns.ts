@@ -111,9 +111,10 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
       const text = recordText();
       const reason = utf8 ? 'NUL byte in row' : 'invalid UTF-8 in row';
       bad.add({ file: path, line: recLine, reason, text });
-      // The bad bytes may come first (trial T: `\0BEGIN …` was "outside any block"): NUL, U+FFFD
-      // (bytes that are not UTF-8) and white space are passed over to find the line's marker.
-      const marker = text.replace(/^[\s\u0000\u2400\ufffd]+/, '');
+      // The bad bytes may be anywhere, the keywords too (trials T and U: `\0BEGIN …` and
+      // `BEGIN LAUN\0DERING …` were "outside any block"): NUL and U+FFFD (bytes that are not
+      // UTF-8) are passed over, and white space before the line's marker.
+      const marker = text.replace(/[\u0000\ufffd]/g, '').trimStart();
       if (marker.startsWith('BEGIN LAUNDERING ATTEMPT')) refuseBegin(recLine);
       else if (END.test(marker)) endBlock();
       continue;
