@@ -3,7 +3,7 @@
 // short, an empty arrays.json or another run's x.npy. An export now takes the target folder's
 // lock (amlprep-export.lock) for its whole length, as a run takes its output folder's.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -97,6 +97,12 @@ describe('two exports to one target folder at once', () => {
   }, 60_000);
 });
 
+/** The lock a SIGKILLed export leaves: its holder, a pid that no process has, is gone. */
+function writeDeadLock(target: string, startedAt: string): void {
+  const dead = { pid: 2 ** 22 + 17, host: hostname(), startedAt };
+  writeFileSync(join(target, 'amlprep-export.lock'), JSON.stringify(dead));
+}
+
 describe('an export after a killed one', () => {
   // Trial S (session 21): an export of another format took over the killed export's lock but
   // left its .tmp files (13 MB of csv beside a multignn export).
@@ -107,9 +113,7 @@ describe('an export after a killed one', () => {
     mkdirSync(target);
     const leftovers = ['edges.csv.tmp', 'x.npy.tmp', 'arrays.json.tmp'];
     for (const name of [...leftovers, 'notes.tmp']) writeFileSync(join(target, name), 'partial');
-    // A lock whose holder is gone, as a SIGKILL leaves it.
-    const dead = { pid: 2 ** 22 + 17, host: hostname(), startedAt: '2026-12-06T04:00:00.000Z' };
-    writeFileSync(join(target, 'amlprep-export.lock'), JSON.stringify(dead));
+    writeDeadLock(target, new Date(Date.now() - 60_000).toISOString());
 
     const result = await runCli(['export', finished, '--format', 'multignn', '--out', target]);
 
@@ -128,10 +132,11 @@ describe('an export after a killed one', () => {
     await run(sampleRunOptions(finished));
     const target = join(tempDir(), 'half');
     mkdirSync(target);
+    // The killed export began a minute ago and renamed x.npy before it was killed.
+    const startedAt = new Date(Date.now() - 60_000).toISOString();
     writeFileSync(join(target, 'x.npy'), 'renamed already');
     writeFileSync(join(target, 'arrays.json.tmp'), 'not yet');
-    const dead = { pid: 2 ** 22 + 17, host: hostname(), startedAt: '2026-12-06T04:00:00.000Z' };
-    writeFileSync(join(target, 'amlprep-export.lock'), JSON.stringify(dead));
+    writeDeadLock(target, startedAt);
 
     const csv = await exportRun(finished, 'csv', target);
 
@@ -144,6 +149,25 @@ describe('an export after a killed one', () => {
     // Its own format's leftovers are replaced by its files: nothing to say.
     writeFileSync(join(target, 'edges.csv.tmp'), 'partial');
     expect((await exportRun(finished, 'csv', target)).notes).toEqual([]);
+  }, 60_000);
+
+  // Trial U: one killed before it renamed any file was noted all the same.
+  it('says nothing of a killed export that renamed none of its files', async () => {
+    const finished = sharedDir();
+    await run(sampleRunOptions(finished));
+    const target = join(tempDir(), 'none-renamed');
+    mkdirSync(target);
+    // x.npy is an earlier export's, older than the killed one's start.
+    writeFileSync(join(target, 'x.npy'), 'an earlier export');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(join(target, 'x.npy'), hourAgo, hourAgo);
+    writeFileSync(join(target, 'x.npy.tmp'), 'being written');
+    writeDeadLock(target, new Date(Date.now() - 60_000).toISOString());
+
+    const csv = await exportRun(finished, 'csv', target);
+
+    expect(csv.notes).toEqual([]);
+    expect(existsSync(join(target, 'x.npy.tmp'))).toBe(false);
   }, 60_000);
 
   it.each(['npy', 'csv', 'multignn'] as const)(

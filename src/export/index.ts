@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
@@ -26,7 +27,7 @@ import {
 import { exportCsv } from './export-csv.js';
 import { exportMultiGnn, type AmountSource, type MultiGnnOptions } from './export-multignn.js';
 import { exportNpy } from './export-npy.js';
-import { removeLeftoverTemps } from './file-names.js';
+import { EXPORT_FILE_NAMES, removeLeftoverTemps } from './file-names.js';
 
 export const EXPORT_FORMATS = ['npy', 'csv', 'multignn'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -183,10 +184,11 @@ interface ExportLock {
  */
 function exportLock(target: string, format: ExportFormat): ExportLock {
   const path = join(target, EXPORT_LOCK.file);
+  const killedAt = lockStart(path);
   const lock = acquireLock(target, EXPORT_LOCK);
   trackTempFile(path);
   const notes = removeLeftoverTemps(target)
-    .filter((other) => other !== format)
+    .filter((other) => other !== format && renamedSince(target, other, killedAt))
     .map(
       (other) =>
         `an export killed while it renamed its ${other} files into ${target} left some of ` +
@@ -203,6 +205,30 @@ function exportLock(target: string, format: ExportFormat): ExportLock {
       lock.release();
     },
   };
+}
+
+/** When the export that holds (or held) a lock began, or null when the lock says not. */
+function lockStart(path: string): number | null {
+  try {
+    const { startedAt } = JSON.parse(readFileSync(path, 'utf8')) as { startedAt?: unknown };
+    const ms = typeof startedAt === 'string' ? Date.parse(startedAt) : NaN;
+    return Number.isNaN(ms) ? null : ms;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a file of `format` in `target` was written since `since` (a killed export's start):
+ * that export renamed it before it was killed, so the format's files are of two exports. One
+ * killed before any rename left only `.tmp` files (trial U: it was noted all the same).
+ * Without a start, any file of the format counts.
+ */
+function renamedSince(target: string, format: ExportFormat, since: number | null): boolean {
+  return EXPORT_FILE_NAMES[format].some((name) => {
+    const stats = statSync(join(target, name), { throwIfNoEntry: false });
+    return stats !== undefined && (since === null || stats.mtimeMs >= since);
+  });
 }
 
 /** Options that only the multignn format reads: given with another format, a slip. */
