@@ -220,7 +220,7 @@ describe('a manifest.json whose code tables are too short for the edges', () => 
 
     expect(code).toBe(2);
     expect(io.err()).toBe(
-      `amlprep: manifest.json: dictionaries.${name} names 0 codes, but edges.arrow uses code ` +
+      `amlprep: ${path}: dictionaries.${name} names 0 codes, but edges.arrow uses code ` +
         `${used - 1}; not the manifest of this run, or edited since\n`,
     );
   });

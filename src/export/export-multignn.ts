@@ -72,7 +72,7 @@ export async function exportMultiGnn(
   signal: AbortSignal | null = null,
 ): Promise<{ files: string[]; notes: string[] }> {
   const edges = await readEdges(dir, manifest, signal);
-  refuseUnnamedCodes(manifest, edges);
+  refuseUnnamedCodes(dir, manifest, edges);
   const notes: string[] = [];
   const amounts = amountTexts(dir, manifest, edges, options, notes);
   const order = timeOrder(edges.ts, edges.ids);
@@ -107,7 +107,7 @@ export async function exportMultiGnn(
  * which formatted_transactions.json copies: a table too short for a code the edges use (an
  * edited manifest; a fresh-user trial emptied one) would export codes nothing names.
  */
-function refuseUnnamedCodes(manifest: Manifest, edges: Edges): void {
+function refuseUnnamedCodes(dir: string, manifest: Manifest, edges: Edges): void {
   const tables = [
     ['currency', [edges.sentCurrency, edges.receivedCurrency]],
     ['format', [edges.format]],
@@ -119,8 +119,8 @@ function refuseUnnamedCodes(manifest: Manifest, edges: Edges): void {
       for (let k = 0; k < codes.length; k++) max = Math.max(max, codes[k]!);
     if (max >= size) {
       throw new InputError(
-        `manifest.json: dictionaries.${name} names ${size} codes, but edges.arrow uses code ` +
-          `${max}; not the manifest of this run, or edited since`,
+        `${join(dir, 'manifest.json')}: dictionaries.${name} names ${size} codes, but ` +
+          `edges.arrow uses code ${max}; not the manifest of this run, or edited since`,
       );
     }
   }
