@@ -28,7 +28,8 @@ export function canonProblem(manifest: Listed): string | null {
     const expected = featureInfo(defs);
     const listed = manifest.features[kind];
     if (listed.length !== expected.length) {
-      return `"features.${kind}" lists ${listed.length} features, not the ${expected.length} amlprep writes`;
+      const count = `${listed.length} features, not the ${expected.length} amlprep writes`;
+      return `"features.${kind}" lists ${count}`;
     }
     for (const [i, feature] of expected.entries()) {
       const key = FEATURE_KEYS.find((k) => listed[i]![k] !== feature[k]);
