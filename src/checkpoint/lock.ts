@@ -34,13 +34,20 @@ interface Holder {
 /** Tokens of the locks this process holds now. */
 const heldHere = new Set<string>();
 
+export interface TakenLock {
+  release: () => void;
+  /** When the dead holder of a lock taken over had begun, as its lock said; else null. */
+  replacedStart: string | null;
+}
+
 /**
  * One run per output folder. The lock file names its holder; a holder on this host whose
  * process is gone (killed, OOM) is stale and is taken over. A holder on another host is
  * trusted, since its liveness cannot be checked from here.
  */
-export function acquireLock(dir: string, kind = RUN_LOCK): { release: () => void } {
+export function acquireLock(dir: string, kind = RUN_LOCK): TakenLock {
   const path = join(dir, kind.file);
+  let replaced: string | null = null;
   const me: Holder = {
     pid: process.pid,
     host: hostname(),
@@ -54,12 +61,13 @@ export function acquireLock(dir: string, kind = RUN_LOCK): { release: () => void
       writeSync(fd, JSON.stringify(me));
       closeSync(fd);
       heldHere.add(me.token!);
-      return { release: () => releaseIfOurs(path, me) };
+      return { release: () => releaseIfOurs(path, me), replacedStart: replaced };
     } catch (error) {
       if (errnoName(error) !== 'EEXIST') throw cannotWrite(dir, `creating ${kind.file}`, error);
     }
     refuseIfHeld(dir, kind);
     // Stale (or unreadable, i.e. torn by a kill mid-write): take it over.
+    replaced = readHolder(path)?.startedAt ?? null;
     try {
       unlinkSync(path);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
@@ -184,8 +184,8 @@ interface ExportLock {
  */
 function exportLock(target: string, format: ExportFormat): ExportLock {
   const path = join(target, EXPORT_LOCK.file);
-  const killedAt = lockStart(path);
   const lock = acquireLock(target, EXPORT_LOCK);
+  const killedAt = lock.replacedStart === null ? NaN : Date.parse(lock.replacedStart);
   trackTempFile(path);
   const notes = removeLeftoverTemps(target)
     .filter((other) => other !== format && renamedSince(target, other, killedAt))
@@ -207,27 +207,16 @@ function exportLock(target: string, format: ExportFormat): ExportLock {
   };
 }
 
-/** When the export that holds (or held) a lock began, or null when the lock says not. */
-function lockStart(path: string): number | null {
-  try {
-    const { startedAt } = JSON.parse(readFileSync(path, 'utf8')) as { startedAt?: unknown };
-    const ms = typeof startedAt === 'string' ? Date.parse(startedAt) : NaN;
-    return Number.isNaN(ms) ? null : ms;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Whether a file of `format` in `target` was written since `since` (a killed export's start):
  * that export renamed it before it was killed, so the format's files are of two exports. One
  * killed before any rename left only `.tmp` files (trial U: it was noted all the same).
- * Without a start, any file of the format counts.
+ * Without a start (NaN: a torn lock), any file of the format counts.
  */
-function renamedSince(target: string, format: ExportFormat, since: number | null): boolean {
+function renamedSince(target: string, format: ExportFormat, since: number): boolean {
   return EXPORT_FILE_NAMES[format].some((name) => {
     const stats = statSync(join(target, name), { throwIfNoEntry: false });
-    return stats !== undefined && (since === null || stats.mtimeMs >= since);
+    return stats !== undefined && (Number.isNaN(since) || stats.mtimeMs >= since);
   });
 }
 
