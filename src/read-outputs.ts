@@ -159,11 +159,15 @@ export async function* outputBatches(
   options: BatchOptions = {},
 ): AsyncGenerator<RecordBatch> {
   const path = join(dir, OUTPUT_FILES[name]);
+  // A difference from the manifest: a warning for `inspect`, a refusal for the others.
+  const differs = (message: string): void => {
+    if (options.warn === undefined) throw new InputError(message);
+    options.warn(message);
+  };
   // A file of another size than the run wrote cannot hold its bytes: said before any of it is
   // read (readOutputs without `verify` took no hash, and returned what still decoded).
   const sized = sizeProblem(path, manifest.files[name].bytes);
-  if (sized !== null && options.warn === undefined) throw new InputError(sized);
-  if (sized !== null) options.warn?.(sized);
+  if (sized !== null) differs(sized);
 
   // A file of another size has another hash: not taken again to say so.
   const hashed = (options.warn !== undefined || options.verify === true) && sized === null;
@@ -179,11 +183,8 @@ export async function* outputBatches(
       const expected = manifest.files[name].rows;
       const ids = nodeIdColumns(manifest, name);
       const rows = yield* batchesOf(path, file, { expected, ids }, options);
-      if (rows !== expected) {
-        const message = `${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`;
-        if (options.warn === undefined) throw new InputError(message);
-        options.warn(message);
-      }
+      if (rows !== expected)
+        differs(`${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`);
       read = true;
     } finally {
       await file.close();
@@ -195,8 +196,7 @@ export async function* outputBatches(
   }
   if (hashing !== null) {
     const problem = differentHash(path, await hashing, manifest.files[name].sha256);
-    if (problem !== null && options.warn !== undefined) options.warn(problem);
-    else if (problem !== null) throw new InputError(problem);
+    if (problem !== null) differs(problem);
   }
 }
 
