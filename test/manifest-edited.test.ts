@@ -134,6 +134,16 @@ const EDITS: [string, (m: Json) => void, string][] = [
     '"dictionaries.format[1]" is',
   ],
   [
+    'a text for a class weight',
+    (m) => ((m.classWeights as Json)['1'] = '5'),
+    '"classWeights.1" is "5", not a positive number',
+  ],
+  [
+    'a cost multiplier the SPEC has not',
+    (m) => ((m.summary as Json).multiplier = 20),
+    '"summary.multiplier" is 20, not 10, 50 or 100',
+  ],
+  [
     'a number for the transactions path',
     (m) => (((m.inputs as Json).transactions as Json).path = 3),
     '"inputs" is',
@@ -397,6 +407,84 @@ describe('a manifest.json whose row counts disagree with its summary', () => {
     }
     const error = await readOutputs(runDir).catch((e: Error) => e);
     expect((error as Error).message).toMatch(said);
+  });
+});
+
+/** SPEC §8 worked out here: balanced weights n / (2 · count), times 100, 50 or 10. */
+function specWeights([zeros, ones]: [number, number]): [number, number, number] {
+  const minority = Math.min(zeros, ones);
+  let multiplier = 10;
+  if (minority < 100) multiplier = 50;
+  if (minority < 10) multiplier = 100;
+  const n = zeros + ones;
+  return [(multiplier * n) / (2 * zeros), (multiplier * n) / (2 * ones), multiplier];
+}
+
+// Trial U (session 21): the class weights, which callers take from the manifest for their
+// loss, were handed on as edited; inspect did not compare summary.resampled.rows with the file.
+describe("a manifest.json whose class weights disagree with the train split's counts", () => {
+  it('lists the weights amlprep computes from the counts, before any edit', async () => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
+    const [w0, w1, multiplier] = specWeights(manifest.summary.splits.train);
+
+    for (const weights of [manifest.classWeights, manifest.summary.classWeights]) {
+      expect(weights['0']).toBeCloseTo(w0, 12);
+      expect(weights['1']).toBeCloseTo(w1, 12);
+    }
+    expect(manifest.summary.multiplier).toBe(multiplier);
+  });
+
+  it.each([
+    ['classWeights.1', (m: Manifest) => (m.classWeights['1'] *= 2)],
+    ['summary.classWeights.0', (m: Manifest) => (m.summary.classWeights['0'] += 1)],
+    [
+      'summary.multiplier',
+      (m: Manifest) => (m.summary.multiplier = m.summary.multiplier === 10 ? 50 : 10),
+    ],
+  ])('is refused by every export and readOutputs, warned of by inspect: %s', async (name, edit) => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    const [zeros, ones] = manifest.summary.splits.train;
+    edit(manifest);
+    writeFileSync(path, JSON.stringify(manifest));
+    const problem =
+      `"${name.replace(/[.]/g, '\\.')}" is [\\d.]+, but the train split's ` +
+      `${zeros}/${ones} edges of class 0/1 give [\\d.]+`;
+
+    for (const format of ['npy', 'csv', 'multignn']) {
+      const io = bufferIo();
+      const target = join(runDir, format);
+      expect(await main(['export', runDir, '--format', format, '--out', target], io)).toBe(2);
+      expect(io.err()).toMatch(new RegExp(`^amlprep: ${path}: ${problem}; not a manifest amlprep`));
+      expect(existsSync(target)).toBe(false);
+    }
+    const error = await readOutputs(runDir).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(new RegExp(`^${path}: ${problem}`));
+    const report = await inspectRun(runDir);
+    expect(report.warnings).toEqual([
+      expect.stringMatching(new RegExp(`^class weights: ${problem}$`)),
+    ]);
+  });
+
+  it('is warned of by inspect when summary.resampled.rows alone was edited', async () => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    const rows = manifest.files.trainResampled.rows;
+    manifest.summary.resampled.rows = rows + 5;
+    writeFileSync(path, JSON.stringify(manifest));
+
+    const report = await inspectRun(runDir);
+
+    expect(report.warnings).toEqual([
+      `summary.resampled.rows: manifest.json says ${rows + 5}, but its ` +
+        `files.trainResampled.rows says ${rows}`,
+    ]);
   });
 });
 

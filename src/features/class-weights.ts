@@ -21,6 +21,15 @@ export function classWeights(labels: ArrayLike<number>): {
         '(--sample) or other --split shares',
     );
   }
+  return weightsOfCounts(zeros, ones);
+}
+
+/** The weights of a train split of `zeros` and `ones` rows, both more than 0. */
+export function weightsOfCounts(
+  zeros: number,
+  ones: number,
+): { weights: [number, number]; multiplier: number } {
+  const n = zeros + ones;
   const minority = Math.min(zeros, ones);
   const multiplier = minority < 10 ? 100 : minority < 100 ? 50 : 10;
   return {

@@ -9,6 +9,7 @@ import { OptionError } from '../errors.js';
 import { dictionaryCodes, f64, i32, i8 } from '../export/batch-columns.js';
 import { columnWithRole, edgeRoleColumns } from '../export/roles.js';
 import type { Manifest } from '../output/manifest.js';
+import { classWeightsProblem } from '../output/manifest-shape.js';
 import { OUTPUT_FILES, type OutputName } from '../output/outputs.js';
 import { changedOutputError, outputBatches, readManifest } from '../read-outputs.js';
 import { ColumnStatsBuilder, type ColumnStats } from './column-stats.js';
@@ -238,7 +239,19 @@ function compare(
       );
     }
   }
-  // train_resampled.arrow's own row count is compared by outputBatches; the summary's is the
-  // same number, so no second warning says it again.
+  // outputBatches compares train_resampled.arrow with its entry in `files`; the summary's
+  // count is compared with that entry, so a file of other rows is not warned of twice (a
+  // trial edited the summary's count alone and got no warning).
+  const resampled = (summary.resampled as { rows?: unknown } | undefined)?.rows;
+  const entry = manifest.files.trainResampled.rows;
+  if (resampled !== entry) {
+    warnings.push(
+      `summary.resampled.rows: manifest.json says ${JSON.stringify(resampled ?? null)}, ` +
+        `but its files.trainResampled.rows says ${entry}`,
+    );
+  }
+  const train = splits.train ?? counts();
+  const weights = classWeightsProblem(manifest, [train['0'], train['1']]);
+  if (weights !== null) warnings.push(`class weights: ${weights}`);
   return warnings;
 }

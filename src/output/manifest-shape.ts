@@ -1,3 +1,4 @@
+import { weightsOfCounts } from '../features/class-weights.js';
 import { canonProblem } from './manifest-canon.js';
 import type { Manifest } from './manifest.js';
 import { OUTPUT_FILES, type OutputName } from './outputs.js';
@@ -40,6 +41,38 @@ export function manifestCountsProblem(manifest: Manifest): string | null {
   ];
   for (const [name, rows, other, count] of pairs) {
     if (count !== rows) return `"${name}" is ${rows}, but ${other} ${briefly(count ?? null)}`;
+  }
+  return classWeightsProblem(manifest, manifest.summary.splits.train);
+}
+
+/**
+ * How the class weights disagree with the train split's counts `train` they are computed from
+ * (SPEC §8), or null: callers take them from the manifest for their loss, so an edited weight
+ * is refused by the readers that hand it on, like an edited count, and warned of by inspect.
+ */
+export function classWeightsProblem(
+  manifest: Manifest,
+  train: readonly [number, number],
+): string | null {
+  const [zeros, ones] = train;
+  if (zeros === 0 || ones === 0) {
+    return `the train split has ${zeros}/${ones} edges of class 0/1, so no class weights`;
+  }
+  const { weights, multiplier } = weightsOfCounts(zeros, ones);
+  const stated: [string, unknown, number][] = [
+    ['classWeights.0', manifest.classWeights['0'], weights[0]],
+    ['classWeights.1', manifest.classWeights['1'], weights[1]],
+    ['summary.classWeights.0', manifest.summary.classWeights['0'], weights[0]],
+    ['summary.classWeights.1', manifest.summary.classWeights['1'], weights[1]],
+    ['summary.multiplier', manifest.summary.multiplier, multiplier],
+  ];
+  for (const [name, value, expected] of stated) {
+    if (value !== expected) {
+      return (
+        `"${name}" is ${briefly(value)}, but the train split's ${zeros}/${ones} edges of ` +
+        `class 0/1 give ${expected}`
+      );
+    }
   }
   return null;
 }
@@ -87,6 +120,8 @@ const leaf = (what: string, test: (value: unknown) => boolean): Leaf => ({ what,
 const text = leaf('a text', (v) => typeof v === 'string');
 const count = leaf('a count', (v) => Number.isSafeInteger(v) && (v as number) >= 0);
 const textOrNull = leaf('a text or null', (v) => v === null || typeof v === 'string');
+const weight = leaf('a positive number', (v) => typeof v === 'number' && v > 0 && v < Infinity);
+const WEIGHTS: Shape = { '0': weight, '1': weight };
 const sha256 = leaf('a SHA-256 in hex', (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v));
 
 /** A file's entry; readers open the file by its fixed name, so another is an edited one. */
@@ -112,7 +147,12 @@ const SHAPE: Shape = {
   files: byOutput(fileEntry),
   columns: byOutput(() => [COLUMN]),
   features: { node: [FEATURE], edge: [FEATURE] },
-  summary: { splits: { train: SPLIT_COUNTS, validation: SPLIT_COUNTS, test: SPLIT_COUNTS } },
+  classWeights: WEIGHTS,
+  summary: {
+    splits: { train: SPLIT_COUNTS, validation: SPLIT_COUNTS, test: SPLIT_COUNTS },
+    classWeights: WEIGHTS,
+    multiplier: leaf('10, 50 or 100', (v) => v === 10 || v === 50 || v === 100),
+  },
   dictionaries: leaf(
     'an object of text lists',
     (v) =>
