@@ -16,7 +16,7 @@ import type { ColumnInfo, Manifest } from './output/manifest.js';
 import { typeName } from './output/type-names.js';
 import { UnreadableOutputError } from './output/unreadable-output.js';
 import { manifestCountsProblem, manifestShapeProblem } from './output/manifest-shape.js';
-import { nodeIdColumns, nodeIdProblem, type NodeIdColumns } from './output/node-id-range.js';
+import { rangedColumns, rangeProblem } from './output/value-ranges.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
 
@@ -181,8 +181,8 @@ export async function* outputBatches(
     try {
       checkColumns(path, file.schema, manifest.columns[name]);
       const expected = manifest.files[name].rows;
-      const ids = nodeIdColumns(manifest, name);
-      const rows = yield* batchesOf(path, file, { expected, ids }, options);
+      const ranged = rangedColumns(manifest, name);
+      const rows = yield* batchesOf(path, file, { expected, ranged }, options);
       if (rows !== expected)
         differs(`${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`);
       read = true;
@@ -209,13 +209,13 @@ export async function* outputBatches(
 async function* batchesOf(
   path: string,
   file: CheckedArrowFile,
-  { expected, ids }: { expected: number; ids: NodeIdColumns | null },
+  { expected, ranged }: { expected: number; ranged: ReturnType<typeof rangedColumns> },
   options: BatchOptions,
 ): AsyncGenerator<RecordBatch, number> {
   if (file.batchCount === 0) yield new RecordBatch(file.schema);
 
   let rows = 0;
-  let warnedIds = false;
+  let warnedValues = false;
   for (let index = 0; index < file.batchCount; index++) {
     if (options.signal?.aborted === true) throw AbortedError.of(options.signal, 'export');
     let batch: RecordBatch;
@@ -232,15 +232,16 @@ async function* batchesOf(
         `${path}: more than the ${expected} rows ${MANIFEST_FILE} says (another run's file?)`,
       );
     }
-    // Readers index node arrays by these ids: one past the nodes is another run's file.
-    const badId = ids === null ? null : nodeIdProblem(batch, ids, rows - batch.numRows);
-    if (badId !== null) {
-      // Unreadable: a changed byte in a file gives such ids too, and then the file is named
+    // Readers index node arrays by the node ids, and code tables by the codes: one past the
+    // end is another run's file, or a table cut short in the manifest.
+    const badValue = rangeProblem(batch, ranged, rows - batch.numRows);
+    if (badValue !== null) {
+      // Unreadable: a changed byte in a file gives such values too, and then the file is named
       // by its SHA-256 (changedOutputError); an edited manifest leaves this message as it is.
-      const reason = `${badId} (${MANIFEST_FILE}); not this run's file`;
+      const reason = `${badValue.message} (${MANIFEST_FILE}); ${badValue.why}`;
       if (options.warn === undefined) throw new UnreadableOutputError(reason, path);
-      if (!warnedIds) options.warn(`${path}: ${reason}`);
-      warnedIds = true;
+      if (!warnedValues) options.warn(`${path}: ${reason}`);
+      warnedValues = true;
     }
     yield batch;
   }

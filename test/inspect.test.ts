@@ -1,6 +1,7 @@
 import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { inspectRun, run, type Inspection, type Manifest } from '../src/index.js';
@@ -145,13 +146,22 @@ describe('inspect', () => {
     const written = statSync(join(runDir, 'train_resampled.arrow')).size;
     expect(mixed.warnings).toEqual([
       `${file}: ${size} bytes, not the ${written} in manifest.json; the file was changed`,
+      expect.stringMatching(codeWarning(file)),
       `${file}: ${rows} rows, but manifest.json says 16`,
     ]);
+    // The other run's codes go past this run's tables (it has more rows): the value named is
+    // the file's own, and past the end of the table named.
+    const [, row, column, value, size2, table] = codeWarning(file).exec(mixed.warnings[1]!)!;
+    const own = tableFromIPC(readFileSync(file));
+    expect(own.getChild(column!)!.get(Number(row))).toBe(Number(value));
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.dictionaries[table!]).toHaveLength(Number(size2));
+    expect(Number(value)).toBeGreaterThanOrEqual(Number(size2));
     // As text, the warnings go to stderr, where a redirected report does not hide them.
     const text = bufferIo();
     expect(await main(['inspect', dir], text)).toBe(0);
     expect(text.err()).toBe(mixed.warnings.map((w) => `warning: ${w}\n`).join(''));
-    expect(text.out()).toContain('2 warnings of differences from manifest.json, printed on stderr');
+    expect(text.out()).toContain('3 warnings of differences from manifest.json, printed on stderr');
     // The header's figures are the file's own.
     expect(mixed.files.trainResampled.rows).toBe(rows);
     expect(mixed.files.trainResampled.bytes).toBe(statSync(file).size);
@@ -174,3 +184,11 @@ describe('inspect', () => {
     expect(io.err()).toMatch(/manifest\.json: cannot read \(ENOENT\)/);
   });
 });
+
+/** A warning of a code past the end of its table: row, column, value, table size and name. */
+function codeWarning(file: string): RegExp {
+  return new RegExp(
+    `^${file}: row (\\d+) has (\\w+) (\\d+), not the (\\d+) codes of dictionaries\\.(\\w+) ` +
+      "\\(manifest\\.json\\); not this run's file, or the code table was edited$",
+  );
+}

@@ -5,6 +5,7 @@
 import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { inspectRun, readOutputs, run, type Manifest } from '../src/index.js';
@@ -214,25 +215,62 @@ describe('a manifest.json edited into another shape', () => {
   });
 });
 
-// Second fresh-user trial (session 15): an emptied code table was exported beside codes 0-14.
-describe('a manifest.json whose code tables are too short for the edges', () => {
-  it.each(['currency', 'format'])('stops a multignn export: dictionaries.%s', async (name) => {
+// Second fresh-user trial (session 15): an emptied code table was exported beside codes 0-14
+// (multignn checked its two tables since). Trial U (session 21): a table cut short but still
+// sorted, as dictionaries.bank, was handed on by every other reader. Every reader now checks
+// each code column against its table as it reads the batches.
+describe('a manifest.json whose code table is too short for the codes a file uses', () => {
+  it.each([
+    ['currency', 'edges.arrow'],
+    ['format', 'edges.arrow'],
+    ['bank', 'edges.arrow'],
+    ['entity_type', 'nodes.arrow'],
+  ])('is refused by every export and readOutputs: dictionaries.%s', async (name, fileName) => {
     const runDir = sharedDir();
     await runMixedFixture(runDir);
     const path = join(runDir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { dictionaries: Json };
-    const used = (manifest.dictionaries[name] as string[]).length;
-    manifest.dictionaries[name] = [];
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    const table = manifest.dictionaries[name]!;
+    const file = join(runDir, fileName);
+    const own = tableFromIPC(readFileSync(file));
+    // The last code is used, so the table without its last name is too short.
+    const codes = own.getChild(name)!.toArray() as Float64Array;
+    expect(codes).toContain(table.length - 1);
+    table.pop();
     writeFileSync(path, JSON.stringify(manifest));
-    const io = bufferIo();
-
-    const code = await main(['export', runDir, '--format', 'multignn'], io);
-
-    expect(code).toBe(2);
-    expect(io.err()).toBe(
-      `amlprep: ${path}: dictionaries.${name} names 0 codes, but edges.arrow uses code ` +
-        `${used - 1}; not the manifest of this run, or edited since\n`,
+    const said = new RegExp(
+      `^${file}: row (\\d+) has ${name} (\\d+), not (-1 or )?the ${table.length} codes of ` +
+        `dictionaries\\.${name} \\(manifest\\.json\\); not this run's file, or the code ` +
+        'table was edited$',
     );
+    // The row named holds the code named, which is past the end of the table.
+    const named = (message: string) => {
+      const [, row, code] = said.exec(message)!;
+      expect(codes[Number(row)]).toBe(Number(code));
+      expect(Number(code)).toBe(table.length);
+    };
+
+    // A multignn export reads edges.arrow only.
+    const formats = fileName === 'edges.arrow' ? ['npy', 'csv', 'multignn'] : ['npy', 'csv'];
+    for (const format of formats) {
+      const io = bufferIo();
+      const target = join(runDir, format);
+      expect(await main(['export', runDir, '--format', format, '--out', target], io)).toBe(2);
+      named(
+        io
+          .err()
+          .replace(/^amlprep: /, '')
+          .trimEnd(),
+      );
+      expect(existsSync(target)).toBe(false);
+    }
+    const error = await readOutputs(runDir).catch((e: Error) => e);
+    named((error as Error).message);
+    // train_resampled.arrow holds the edges' currency and format codes too, and is warned of.
+    const report = await inspectRun(runDir);
+    const warnings = report.warnings.filter((w) => w.startsWith(`${file}: `));
+    expect(warnings).toHaveLength(1);
+    named(warnings[0]!);
   });
 });
 

@@ -72,7 +72,6 @@ export async function exportMultiGnn(
   signal: AbortSignal | null = null,
 ): Promise<{ files: string[]; notes: string[] }> {
   const edges = await readEdges(dir, manifest, signal);
-  refuseUnnamedCodes(dir, manifest, edges);
   const notes: string[] = [];
   const amounts = amountTexts(dir, manifest, edges, options, notes);
   const order = timeOrder(edges.ts, edges.ids);
@@ -100,30 +99,6 @@ export async function exportMultiGnn(
     info.write(`${JSON.stringify(describe(manifest, first, options, notes), null, 2)}\n`);
   });
   return { files: [csv.path, info.path], notes };
-}
-
-/**
- * The file's currency and format codes are only readable through the manifest's code tables,
- * which formatted_transactions.json copies: a table too short for a code the edges use (an
- * edited manifest; a fresh-user trial emptied one) would export codes nothing names.
- */
-function refuseUnnamedCodes(dir: string, manifest: Manifest, edges: Edges): void {
-  const tables = [
-    ['currency', [edges.sentCurrency, edges.receivedCurrency]],
-    ['format', [edges.format]],
-  ] as const;
-  for (const [name, columns] of tables) {
-    const size = manifest.dictionaries[name]?.length ?? 0;
-    let max = -1;
-    for (const codes of columns)
-      for (let k = 0; k < codes.length; k++) max = Math.max(max, codes[k]!);
-    if (max >= size) {
-      throw new InputError(
-        `${join(dir, 'manifest.json')}: dictionaries.${name} names ${size} codes, but ` +
-          `edges.arrow uses code ${max}; not the manifest of this run, or edited since`,
-      );
-    }
-  }
 }
 
 async function readEdges(
