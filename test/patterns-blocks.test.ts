@@ -166,6 +166,50 @@ describe('a patterns file whose blocks do not close', () => {
     );
   });
 
+  // Trial T (session 21): an END naming another typology than its block's BEGIN (a spliced
+  // or edited file) closed the block without a word.
+  it('stops at an END that names another typology than its BEGIN', async () => {
+    const { result, patterns } = await runWith([
+      CYCLE_BEGIN,
+      SAMPLE_LINES[100]!,
+      'END LAUNDERING ATTEMPT - STACK',
+    ]);
+
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain(
+      `amlprep: ${patterns}:3: END LAUNDERING ATTEMPT - STACK ends the block of the BEGIN ` +
+        'line 1, which names CYCLE',
+    );
+  });
+
+  it('with --on-bad-row skip lists that END and keeps its block the BEGIN typology', async () => {
+    const { result, patterns, out } = await runWith(
+      [
+        CYCLE_BEGIN,
+        SAMPLE_LINES[100]!,
+        'END LAUNDERING ATTEMPT - FAN-OUT: Max 3-degree Fan-Out',
+        STACK_BEGIN,
+        SAMPLE_LINES[101]!,
+        'END LAUNDERING ATTEMPT',
+      ],
+      '--on-bad-row',
+      'skip',
+    );
+
+    expect(result.code, result.stderr).toBe(0);
+    const rejects = parseCsvRecords(readFileSync(join(out, 'rejected_rows.csv'), 'utf8'));
+    expect(rejects.map((r) => [r.file, r.line, r.reason])).toEqual([
+      [
+        patterns,
+        '3',
+        'END LAUNDERING ATTEMPT - FAN-OUT ends the block of the BEGIN line 1, which names CYCLE',
+      ],
+    ]);
+    // An END without a name ends any block.
+    const typology = columnValues(readArrow(join(out, 'edges.arrow')), 'typology');
+    expect([typology[99], typology[100]]).toEqual(['CYCLE', 'STACK']);
+  });
+
   // Trial Q (session 21): a BEGIN line that is a bad row opened no block, and each row of its
   // block was listed as "outside any BEGIN/END block"; a malformed BEGIN after an open block
   // left that block open, its typology given to the next block's rows.

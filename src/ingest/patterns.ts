@@ -67,6 +67,8 @@ export function refuseOtherInputAsPatterns(path: string): void {
 
 const BEGIN = /^BEGIN LAUNDERING ATTEMPT - ([^:]*)/;
 const END = /^END LAUNDERING ATTEMPT/;
+/** The typology an END line names, when it names one (AMLworld's END lines all do). */
+const END_NAME = /^END LAUNDERING ATTEMPT - ([^:]*)/;
 
 export function readPatterns(path: string, bad: BadRows): PatternIndex {
   const buf = readInput(path);
@@ -132,10 +134,11 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
       continue;
     }
     if (rec.fields === 1 && END.test(first)) {
-      if (opened === null && refusedBegin === null) {
-        const reason = 'END LAUNDERING ATTEMPT without a BEGIN line before it';
-        bad.add({ file: path, line: recLine, reason, text: recordText() });
-      }
+      const reason =
+        opened === null && refusedBegin === null
+          ? 'END LAUNDERING ATTEMPT without a BEGIN line before it'
+          : otherTypology(first, current === null ? null : typologies[current]!, opened);
+      if (reason !== null) bad.add({ file: path, line: recLine, reason, text: recordText() });
       endBlock();
       continue;
     }
@@ -166,6 +169,24 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
   }
   unclosed('the end of the file');
   return { path, typologies, byKey, entries, rows, blocks };
+}
+
+/**
+ * Why an END line that names another typology than its block's BEGIN (`open`, named `name`)
+ * is a bad row, or null: the file was spliced or edited, so the block's rows may not be of
+ * the BEGIN's typology (with `skip` they keep it). An END without a name ends any block.
+ */
+function otherTypology(
+  line: string,
+  name: string | null,
+  open: { line: number } | null,
+): string | null {
+  const named = END_NAME.exec(line)?.[1]?.trim() ?? '';
+  if (name === null || open === null || named === '' || named === name) return null;
+  return (
+    `END LAUNDERING ATTEMPT - ${named} ends the block of the BEGIN line ${open.line}, ` +
+    `which names ${name}`
+  );
 }
 
 /** The ten non-label fields after parsing: instants and numbers compare by value. */
