@@ -23,7 +23,7 @@ import {
 } from './checkpoint/ownership.js';
 import { ACCOUNT_COLUMNS, noDataRows, readHeader, TRANSACTION_COLUMNS } from './ingest/header.js';
 import { refuseOtherInputAsPatterns } from './ingest/patterns.js';
-import type { RejectedRow } from './ingest/rejects.js';
+import { lineCount, type RejectedRow } from './ingest/rejects.js';
 import {
   resolveOptions,
   STEPS,
@@ -250,9 +250,30 @@ function rejectedRowsWarning(rejects: readonly RejectedRow[], listed: string): s
   const rows =
     rejects.length === 1 ? '1 bad row' : `${rejects.length.toLocaleString('en-US')} bad rows`;
   return (
-    `skipped ${rows} (${files.join(', ')}); the first, ${first.file} line ${first.line}: ` +
-    `${first.reason}; all are listed in ${listed}`
+    `skipped ${rows} (${files.join(', ')})${spanned(rejects)}; the first, ${first.file} ` +
+    `line ${first.line}: ${first.reason}; all are listed in ${listed}`
   );
+}
+
+/**
+ * How many lines the rejected rows hold, when a quoted field made one of them span several:
+ * a trial saw "skipped 1 bad row" for 400 lines, 399 of them good rows, and had to count the
+ * line breaks in rejected_rows.csv to find out.
+ */
+function spanned(rejects: readonly RejectedRow[]): string {
+  let lines = 0;
+  let long: RejectedRow | null = null;
+  for (const r of rejects) {
+    const n = lineCount(r.text);
+    lines += n;
+    if (n > 1 && long === null) long = r;
+  }
+  if (long === null) return '';
+  const they = rejects.length === 1 ? 'it holds' : 'they hold';
+  // The first row's reason says it already.
+  const which = long === rejects[0] ? '' : ` (the first such row: ${long.file} line ${long.line})`;
+  const count = lines.toLocaleString('en-US');
+  return `; ${they} ${count} lines, as a quoted field holds line breaks${which}`;
 }
 
 async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | null>) {

@@ -1,6 +1,6 @@
 import { BadRowError } from '../errors.js';
 import type { OnBadRow } from '../options.js';
-import type { RejectedRow } from './rejects.js';
+import { withSpan, type RejectedRow } from './rejects.js';
 
 /**
  * The bad-row policy in one place (SPEC §11): `fail` stops at the first bad row with
@@ -12,7 +12,8 @@ export class BadRows {
   constructor(readonly policy: OnBadRow) {}
 
   add(row: RejectedRow): void {
-    if (this.policy === 'fail') throw new BadRowError(row.file, row.line, row.reason);
-    this.rows.push(row);
+    const reason = withSpan(row.reason, row.line, row.text);
+    if (this.policy === 'fail') throw new BadRowError(row.file, row.line, reason);
+    this.rows.push({ ...row, reason });
   }
 }

@@ -9,6 +9,7 @@ import { parseAmount, parseTimestamp } from './fields.js';
 import { PlainRow, readPlainRow } from './plain-row.js';
 import { readRange } from './read-file.js';
 import { MAX_FIELDS, RecordSplitter, type SplitRecord } from './record-splitter.js';
+import { withSpan } from './rejects.js';
 import type { ChunkSpan } from './scan.js';
 
 /** A rejected record: where it starts, why, and its text, for `rejected_rows.csv`. */
@@ -180,7 +181,8 @@ export function parseChunk(
         ? checkRecord(rec, utf8)
         : null;
     if (reason !== null) {
-      out.rejects.push({ line: recLine, record, reason, text: recordText(buf, recStart, pos) });
+      const text = recordText(buf, recStart, pos);
+      out.rejects.push({ line: recLine, record, reason: withSpan(reason, recLine, text), text });
       record++;
       if (stopAtBadRow) break;
       continue;
