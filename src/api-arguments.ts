@@ -40,11 +40,38 @@ export function optionsArgument<T extends object>(
   known: Record<keyof T, true>,
 ): T {
   if (value === undefined || value === null) return {} as T;
+  return optionsObject(value, Object.keys(known));
+}
+
+/**
+ * A plain copy of an options object whose keys are all `known`, each value read once: an
+ * option given as a getter, or a Proxy, that throws is an OptionError naming it, not the
+ * caller's own error from deep inside (trial W), and one that changes between reads is read
+ * once. A Map or Set holds no options as keys, and is said to be what it is.
+ */
+export function optionsObject<T extends object>(value: T, known: readonly string[]): T {
+  // An array is an object too, and was refused only as lacking `transactions` (a trial's).
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new OptionError(`options must be an object, got ${shown(value)}`);
   }
-  rejectUnknownKeys(value, Object.keys(known));
-  return value;
+  if (value instanceof Map || value instanceof Set) {
+    const kind = value instanceof Map ? 'a Map' : 'a Set';
+    throw new OptionError(`options must be a plain object of option names, got ${kind}`);
+  }
+  const keys = readOption(() => Object.keys(value), 'options');
+  rejectUnknownKeys(keys, known);
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) copy[key] = readOption(() => (value as never)[key], `options.${key}`);
+  return copy as T;
+}
+
+function readOption<V>(read: () => V, name: string): V {
+  try {
+    return read();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new OptionError(`${name} cannot be read: ${message}`);
+  }
 }
 
 /**
@@ -52,8 +79,8 @@ export function optionsArgument<T extends object>(
  * in another case, or at most two letters added, dropped, changed or swapped (one for a key of
  * three letters or fewer: `tpo` for `top`, trial N).
  */
-export function rejectUnknownKeys(options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
+function rejectUnknownKeys(keys: readonly string[], known: readonly string[]): void {
+  for (const key of keys) {
     if (known.includes(key)) continue;
     const near =
       known.find((k) => k.toLowerCase() === key.toLowerCase()) ??

@@ -133,7 +133,7 @@ export class AbortedError extends AmlprepError {
     const reason: unknown = signal?.reason;
     // The default reason (an AbortError saying "This operation was aborted") says nothing;
     // any other with a message says it: an AbortError of its own, a plain object (trials).
-    const message = (reason as { message?: unknown } | null | undefined)?.message;
+    const message = messageOf(reason);
     const said =
       typeof reason === 'string'
         ? reason
@@ -141,6 +141,18 @@ export class AbortedError extends AmlprepError {
           ? message
           : '';
     return new AbortedError(said === '' ? `${what} aborted` : `${what} aborted: ${said}`, reason);
+  }
+}
+
+/**
+ * A reason's `message`, or undefined when reading it throws: a getter or a Proxy that throws
+ * made the caller's own error reach them in place of `run aborted` (trial W).
+ */
+function messageOf(reason: unknown): unknown {
+  try {
+    return (reason as { message?: unknown } | null | undefined)?.message;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-import { rejectUnknownKeys, shown } from './api-arguments.js';
+import { optionsObject, shown } from './api-arguments.js';
 import { requireBase } from './current-folder.js';
 import { OptionError } from './errors.js';
 import type { ProgressListener } from './events.js';
@@ -135,12 +135,8 @@ const KNOWN_KEYS: Record<keyof RunOptions, true> = {
 };
 
 /** Validates every option once, at the library boundary; messages name the option. */
-export function resolveOptions(options: RunOptions): ResolvedOptions {
-  // An array is an object too, and was refused only as lacking `transactions` (a trial's).
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new OptionError(`options must be an object, got ${shown(options)}`);
-  }
-  rejectUnknownKeys(options, Object.keys(KNOWN_KEYS));
+export function resolveOptions(given: RunOptions): ResolvedOptions {
+  const options = optionsObject(given, Object.keys(KNOWN_KEYS));
   checkHooks(options);
   const transactions = requiredPath(options.transactions, 'transactions');
   const sample = optionalInt(options.sample, 'sample', 1);

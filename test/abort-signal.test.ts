@@ -71,6 +71,28 @@ describe('run() with an AbortSignal', () => {
     ],
     ['an object with a message', { message: 'object stop' }, 'run aborted: object stop'],
     ['an object without one', { code: 3 }, 'run aborted'],
+    // Trial W (session 22): a reason whose message cannot be read gave the caller's own error.
+    [
+      'an object whose message getter throws',
+      {
+        get message(): string {
+          throw new Error('getter boom');
+        },
+      },
+      'run aborted',
+    ],
+    [
+      'a Proxy that throws',
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('proxy boom');
+          },
+        },
+      ),
+      'run aborted',
+    ],
   ])('says the reason given to abort(), %s', async (_, reason, message) => {
     const controller = new AbortController();
     controller.abort(reason);

@@ -68,6 +68,41 @@ describe('library arguments of the wrong kind', () => {
       (d) => exportRun(d, 'csv', undefined, [] as never),
       'options must be an object, got an array ([])',
     ],
+    // Trial W (session 22): a Map was refused only as lacking `transactions`.
+    [
+      'run(Map)',
+      () => run(new Map([['transactions', 'x.csv']]) as never),
+      'options must be a plain object of option names, got a Map',
+    ],
+    // Trial W: an option whose getter throws gave the caller's own error, not an OptionError.
+    [
+      'run with a getter that throws',
+      (d) =>
+        run(
+          Object.defineProperty({ transactions: 'x.csv', out: d }, 'workers', {
+            enumerable: true,
+            get() {
+              throw new Error('getter boom');
+            },
+          }) as never,
+        ),
+      'options.workers cannot be read: getter boom',
+    ],
+    [
+      'generate with a Proxy that throws',
+      () =>
+        generate(
+          new Proxy(
+            {},
+            {
+              ownKeys() {
+                throw new Error('proxy boom');
+              },
+            },
+          ) as never,
+        ),
+      'options cannot be read: proxy boom',
+    ],
     [
       'readOutputs verfy',
       (d) => readOutputs(d, { verfy: true } as never),

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
-import { rejectUnknownKeys, shown } from '../api-arguments.js';
+import { optionsObject, shown } from '../api-arguments.js';
 import { requireBase } from '../current-folder.js';
 import { OptionError } from '../errors.js';
 import { checkSignal } from '../options.js';
@@ -59,15 +59,11 @@ export type OptionNamer = (option: keyof GenerateOptions) => string;
  * the CLI passes its flag names), and fills in defaults.
  */
 export function resolveGenerateOptions(
-  options: GenerateOptions,
+  given: GenerateOptions,
   nameOf: OptionNamer = (option) => `options.${option}`,
 ): ResolvedGenerateOptions {
-  // An array is an object too, and was refused only as lacking `transactions` (a trial's).
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new OptionError(`options must be an object, got ${shown(options)}`);
-  }
   // A misspelt key (`accountsout`) would leave that file unwritten without a word.
-  rejectUnknownKeys(options, Object.keys(KNOWN_KEYS));
+  const options = optionsObject(given, Object.keys(KNOWN_KEYS));
   const seed = options.seed ?? GENERATE_DEFAULTS.seed;
   const share = options.launderingShare ?? GENERATE_DEFAULTS.launderingShare;
 
