@@ -14,7 +14,21 @@ export {
   type StepName,
 } from './options.js';
 export type { ProgressEvent, ProgressListener } from './events.js';
-export * from './errors.js';
+export {
+  AbortedError,
+  AmlprepError,
+  BadRowError,
+  CheckpointError,
+  InputChangedError,
+  InputError,
+  LockedError,
+  MissingClassError,
+  OptionError,
+  OutputError,
+  UsageError,
+  WorkerError,
+  type ErrorCode,
+} from './errors.js';
 export {
   EDGE_FEATURES,
   NODE_FEATURES,
