@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 import { classWeights } from '../src/features/class-weights.js';
 import { runCli } from './helpers/cli.js';
-import { SAMPLE } from './helpers/paths.js';
+import { REPO, SAMPLE } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('empty-splits');
@@ -71,6 +71,39 @@ describe('a split left empty', () => {
     );
     expect(result.stderr + result.stdout).toContain('the train and validation splits are empty');
   });
+
+  // Trial W (session 22): on a real file without a laundering row the run warned that SMOTE
+  // was skipped, then advised more rows (--sample) or other --split shares for the train
+  // split, neither of which can bring a row of class 1.
+  it.each([
+    [[], 'among its 572 kept rows', 'a file of both classes is needed'],
+    [
+      ['--sample', '100'],
+      'among the 100 kept rows of --sample 100',
+      'a larger --sample may reach rows of both',
+    ],
+  ])(
+    'stops a run whose rows hold no class 1 at all, saying so (%j)',
+    async (extra, kept, advice) => {
+      const dir = tempDir();
+      const path = join(REPO, 'data', 'real', 'li-small-trans-head572.thirdparty.csv');
+      const labels = readFileSync(path, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.at(-1));
+      expect(new Set(labels)).toEqual(new Set(['0']));
+
+      const result = await runCli(['run', path, '--out', join(dir, 'out'), ...extra]);
+
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        `amlprep: ${path}: no row of class 1 (Is Laundering 1) ${kept}, so class weights ` +
+          `cannot be computed and there is nothing to resample; ${advice}\n`,
+      );
+      expect(result.stderr).not.toContain('SMOTE skipped');
+    },
+  );
 
   it('gives the class counts when one class is missing', () => {
     expect(() => classWeights([0, 0, 0])).toThrow(

@@ -10,6 +10,7 @@ import type { Resampled } from '../pipeline/resampled.js';
 import { UNDERSAMPLE_DRAW, uniform } from '../resample/random.js';
 import type { SmoteInput } from '../resample/smote.js';
 import { matrixOf, rowReader } from '../spill/edge-store.js';
+import { refuseMissingClass } from './missing-class.js';
 
 const MAX_K = 3;
 const KNN_CHUNK = 1024;
@@ -27,6 +28,7 @@ export async function resample(
 ): Promise<{ tally: ChunkTally | null; out: Resampled }> {
   // The passes below touch every edge or train row (seconds at HI-Small scale): paced slices.
   const pace = new Pacer(ctx.signal);
+  await refuseMissingClass(ctx, pace);
   const train = await trainRows(ctx, pace);
   const y = await labelsOf(ctx, train, pace);
   const ones = y.reduce((n, v) => n + v, 0);
