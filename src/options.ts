@@ -273,10 +273,14 @@ function resolveStep(value: unknown): StepName | null {
   return oneOf(value, 'resumeFrom', STEPS);
 }
 
-/** A size in bytes: a whole number, or text such as `4g` or `512m` (see parseSize). */
+/**
+ * A size in bytes: a number, or text such as `4g` or `512m` (see parseSize). A fraction of a
+ * byte rounds down in either form (a trial found `"1048576.5"` taken and 1048576.5 refused).
+ */
 function resolveBudget(value: unknown): number | null {
   if (value === undefined || value === null) return null;
-  const bytes = typeof value === 'number' ? (Number.isSafeInteger(value) ? value : null) : null;
+  const whole = typeof value === 'number' ? Math.floor(value) : null;
+  const bytes = whole !== null && Number.isSafeInteger(whole) ? whole : null;
   const parsed = typeof value === 'string' ? parseSize(value) : bytes;
   if (parsed === null || parsed < MIN_BUDGET || parsed > MAX_BUDGET) {
     throw new OptionError(

@@ -63,6 +63,12 @@ describe('options.memoryBudget', () => {
     expect(budgetOf('8000t')).toBe(8000 * 1024 * GiB);
   });
 
+  // Trial W (session 22): the text "1048576.5" was taken and the number 1048576.5 refused.
+  it('rounds a fraction of a byte down, given as a number or as text', () => {
+    expect(budgetOf(2 ** 21 + 0.5)).toBe(2 ** 21);
+    expect(budgetOf(`${2 ** 21}.5`)).toBe(2 ** 21);
+  });
+
   it('refuses bad values with a message naming the option', () => {
     const message =
       'options.memoryBudget must be a size from 1m to 8000t: bytes, or a number with a k, m, g ' +
