@@ -102,7 +102,10 @@ function headerDifference(
   if (at === -1 || at >= names.length) return counts;
   const found = names[at] as string;
   const shown = found.length > 60 ? `${found.slice(0, 60)}…` : found;
-  const column = `column ${at + 1} is ${JSON.stringify(shown)}, not ${quoted(expected[at])}`;
+  // Names are compared case by case, which a trial's lower-case header left to be guessed.
+  const caseOnly = found.toLowerCase() === expected[at]!.toLowerCase() ? ' (case matters)' : '';
+  const column =
+    `column ${at + 1} is ${JSON.stringify(shown)}, not ${quoted(expected[at])}` + caseOnly;
   return names.length === expected.length ? column : `${counts}; ${column}`;
 }
 
@@ -222,8 +225,14 @@ function refuseInnerBom(path: string, text: string): void {
   );
 }
 
+/** Column names, trimmed outside and inside their quotes (trial W: `" Timestamp "`). */
 function splitHeader(text: string): string[] {
-  return text.split(',').map((name) => name.trim().replace(/^"(.*)"$/, '$1'));
+  return text.split(',').map((name) =>
+    name
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim(),
+  );
 }
 
 /** A transactions file with a header and no data row: nothing to preprocess. */

@@ -40,6 +40,17 @@ describe('readHeader', () => {
     );
   });
 
+  // Trial W (session 22): the README said names are compared trimmed, and spaces inside a
+  // name's quotes were not trimmed.
+  it('compares names trimmed, inside their quotes too, and case by case', () => {
+    const spaced = ACCOUNT_COLUMNS.map((name) => `" ${name}\t" `).join(',');
+    expect(readHeader(fileOf(`${spaced}\nx`), ACCOUNT_COLUMNS).dataLine).toBe(2);
+    const lower = ACCOUNT_COLUMNS.map((name) => name.toLowerCase()).join(',');
+    expect(messageOf(`${lower}\nx`)).toContain(
+      `(column 1 is "bank name", not "${ACCOUNT_COLUMNS[0]}" (case matters));`,
+    );
+  });
+
   it('says a file holds no rows when only line breaks follow its header', () => {
     const noRows = (text: string) => readHeader(fileOf(text), ACCOUNT_COLUMNS).noRows;
 
