@@ -389,6 +389,18 @@ describe('generate: options', () => {
     }
   });
 
+  // Trial W (session 22): "options.rows must be an integer from 1 to 10000000000, got
+  // undefined", where run() says "options.transactions is required".
+  it.each([
+    [{}, 'options.rows is required (the number of data rows to write)'],
+    [{ rows: 10 }, 'options.accounts is required (the number of accounts to create)'],
+  ])('says a required option is required: %j', async (options, message) => {
+    await expect(generate(options as GenerateOptions)).rejects.toMatchObject({
+      code: 'ERR_AMLPREP_OPTION',
+      message,
+    });
+  });
+
   it('refuses a misspelt option instead of leaving its file unwritten', async () => {
     const out = join(tmpdir(), 'amlprep-never-written.csv');
     const options = { rows: 10, accounts: 100, out, accountsout: 'a.csv' };

@@ -67,7 +67,10 @@ export function resolveGenerateOptions(
   const seed = options.seed ?? GENERATE_DEFAULTS.seed;
   const share = options.launderingShare ?? GENERATE_DEFAULTS.launderingShare;
 
+  // Said as run() says its required transactions (trial W: "got undefined").
+  requireOption(nameOf('rows'), options.rows, 'the number of data rows to write');
   checkInteger(nameOf('rows'), options.rows, 1, MAX_ROWS);
+  requireOption(nameOf('accounts'), options.accounts, 'the number of accounts to create');
   checkInteger(nameOf('accounts'), options.accounts, MIN_ACCOUNTS, MAX_ACCOUNTS);
   // The range `run --seed` takes too, so one seed can drive both.
   checkInteger(nameOf('seed'), seed, 0, 0xffffffff);
@@ -115,6 +118,10 @@ const KNOWN_KEYS: Record<keyof GenerateOptions, true> = {
   overwrite: true,
   signal: true,
 };
+
+function requireOption(name: string, value: unknown, what: string): void {
+  if (value === undefined || value === null) throw new OptionError(`${name} is required (${what})`);
+}
 
 function checkInteger(name: string, value: unknown, min: number, max: number): void {
   if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) {
