@@ -144,6 +144,40 @@ const EDITS: [string, (m: Json) => void, string][] = [
     (m) => ((m.summary as Json).multiplier = 20),
     '"summary.multiplier" is 20, not 10, 50 or 100',
   ],
+  // Trial W (session 22): the scaler, split and typologies were handed on as edited.
+  [
+    'a scaler std of 0',
+    (m) => ((((m.scaler as Json).edge as Json).std as number[])[3] = 0),
+    '"scaler.edge.std[3]" is 0, not a positive number',
+  ],
+  [
+    'a scaler mean dropped',
+    (m) => (((m.scaler as Json).node as Json).mean as number[]).pop(),
+    '"scaler.node.mean" lists 16 values, not one for each of the 17 scaled features',
+  ],
+  [
+    "two features' statistics swapped",
+    (m) => {
+      const names = ((m.scaler as Json).node as Json).names as string[];
+      [names[0], names[1]] = [names[1]!, names[0]!];
+    },
+    '"scaler.node.names[0]" is "total_sent", not "transaction_count"',
+  ],
+  [
+    'a split share dropped',
+    (m) => (((m.split as Json).shares as string[]).length = 2),
+    '"split.shares" is ["0.6","0.2"], not three texts',
+  ],
+  [
+    'a number for a typology',
+    (m) => ((m.typologies as unknown[])[0] = 3),
+    '"typologies[0]" is 3, not a text',
+  ],
+  [
+    'a minority label of 2',
+    (m) => (((m.summary as Json).resampled as Json).minorityLabel = 2),
+    '"summary.resampled.minorityLabel" is 2, not 0 or 1',
+  ],
   [
     'a number for the transactions path',
     (m) => (((m.inputs as Json).transactions as Json).path = 3),

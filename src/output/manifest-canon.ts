@@ -8,6 +8,7 @@ const FEATURE_KEYS = ['index', 'name', 'role', 'scaled', 'normalized'] as const;
 
 type Listed = {
   features: Record<'node' | 'edge', FeatureInfo[]>;
+  scaler: Record<'node' | 'edge', Record<(typeof SCALER_LISTS)[number], unknown[]>>;
   columns: Record<OutputName, { name: string; role: string }[]>;
   dictionaries: Record<string, string[]>;
 };
@@ -42,6 +43,9 @@ export function canonProblem(manifest: Listed): string | null {
     }
   }
 
+  const scaler = scalerProblem(manifest);
+  if (scaler !== null) return scaler;
+
   // Codes index dictionaries sorted by code point (SPEC §2), one entry a value: two entries
   // swapped, or one renamed to another's name, were exported by multignn as the mapping of
   // its codes, with exit 0 (trial U).
@@ -62,6 +66,46 @@ export function canonProblem(manifest: Listed): string | null {
       const role = roles.get(column.name);
       if (role !== undefined && column.role !== role) {
         return `"columns.${file}[${i}].role" is ${JSON.stringify(column.role)}, not "${role}"`;
+      }
+    }
+  }
+  return null;
+}
+
+/** The scaler's lists, one entry a scaled feature each. */
+const SCALER_LISTS = ['cols', 'names', 'mean', 'std', 'min', 'max'] as const;
+
+/**
+ * How the scaler's statistics are not one entry for each scaled feature, in feature order
+ * (`cols` and `names` as this version writes them), or null: a caller that normalizes new rows
+ * with them would scale one column by another's statistics.
+ */
+function scalerProblem(manifest: Listed): string | null {
+  for (const [kind, defs] of [
+    ['node', NODE_FEATURES],
+    ['edge', EDGE_FEATURES],
+  ] as const) {
+    const scaled = featureInfo(defs).filter((f) => f.scaled);
+    const stats = manifest.scaler[kind];
+    for (const list of SCALER_LISTS) {
+      if (stats[list].length !== scaled.length) {
+        return (
+          `"scaler.${kind}.${list}" lists ${stats[list].length} values, not one for each of ` +
+          `the ${scaled.length} scaled features`
+        );
+      }
+    }
+    for (const [i, feature] of scaled.entries()) {
+      for (const [list, expected] of [
+        ['cols', feature.index - 1],
+        ['names', feature.name],
+      ] as const) {
+        if (stats[list][i] !== expected) {
+          return (
+            `"scaler.${kind}.${list}[${i}]" is ${JSON.stringify(stats[list][i])}, not ` +
+            `${JSON.stringify(expected)}`
+          );
+        }
       }
     }
   }

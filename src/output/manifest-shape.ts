@@ -138,6 +138,27 @@ const SPLIT_COUNTS: Shape = leaf(
   (v) => Array.isArray(v) && v.length === 2 && v.every((n) => count.test(n)),
 );
 
+const finite = leaf('a finite number', (v) => typeof v === 'number' && Number.isFinite(v));
+// A std of 0 divides by 1 (SPEC §6), and 1 is what is kept.
+const spread = leaf('a positive number', (v) => typeof v === 'number' && v > 0 && v < Infinity);
+// The extremes of no rows (a train split left empty) are ±Infinity, which JSON writes null.
+const extreme = leaf('a number or null', (v) => v === null || finite.test(v));
+const SCALER: Shape = {
+  cols: [count],
+  names: [text],
+  mean: [finite],
+  std: [spread],
+  min: [extreme],
+  max: [extreme],
+  fitted: count,
+};
+const SPLIT: Shape = {
+  shares: leaf('three texts', (v) => Array.isArray(v) && v.length === 3 && v.every(text.test)),
+  cutDays: leaf('two counts', (v) => Array.isArray(v) && v.length === 2 && v.every(count.test)),
+  days: count,
+  firstDay: leaf('a date YYYY-MM-DD', (v) => typeof v === 'string' && /^\d{4}-\d\d-\d\d$/.test(v)),
+};
+
 const byOutput = (shape: (name: OutputName) => Shape): Shape =>
   Object.fromEntries((Object.keys(OUTPUT_FILES) as OutputName[]).map((n) => [n, shape(n)]));
 
@@ -147,11 +168,26 @@ const SHAPE: Shape = {
   files: byOutput(fileEntry),
   columns: byOutput(() => [COLUMN]),
   features: { node: [FEATURE], edge: [FEATURE] },
+  // What readOutputs hands its callers, to normalize new rows with or to weigh their loss:
+  // checked as the rest is (trials U and W found edited values handed on).
+  scaler: { node: SCALER, edge: SCALER },
+  split: SPLIT,
   classWeights: WEIGHTS,
+  typologies: [text],
   summary: {
+    rejectedRows: count,
     splits: { train: SPLIT_COUNTS, validation: SPLIT_COUNTS, test: SPLIT_COUNTS },
+    resampled: {
+      synthetic: count,
+      minorityLabel: leaf('0 or 1', (v) => v === 0 || v === 1),
+      k: count,
+    },
     classWeights: WEIGHTS,
     multiplier: leaf('10, 50 or 100', (v) => v === 10 || v === 50 || v === 100),
+    typologyCounts: leaf(
+      'an object of counts',
+      (v) => isObject(v) && Object.values(v).every(count.test),
+    ),
   },
   dictionaries: leaf(
     'an object of text lists',
