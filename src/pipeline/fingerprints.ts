@@ -11,7 +11,7 @@ import { STEPS, type ResolvedOptions, type StepName } from '../options.js';
  * checkpoints written by an older amlprep are recomputed instead of reused.
  */
 const STEP_VERSIONS: Record<StepName, number> = {
-  data_loaded: 4,
+  data_loaded: 5,
   node_features: 1,
   edge_features: 2,
   normalized: 1,
