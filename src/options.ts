@@ -6,6 +6,7 @@ import { requireBase } from './current-folder.js';
 import { OptionError } from './errors.js';
 import type { ProgressListener } from './events.js';
 import { defaultMemoryBudget, MAX_BUDGET, MIN_BUDGET } from './memory/budget.js';
+import { decimalText } from './decimal-text.js';
 import { parseSize } from './memory/size.js';
 
 export type Imbalance = 'smote' | 'undersample' | 'none';
@@ -348,21 +349,6 @@ function canonical(share: string): string {
   const digits = whole.replace(/^0+(?=\d)/, '') || '0';
   const kept = fraction.replace(/0+$/, '');
   return kept === '' ? digits : `${digits}.${kept}`;
-}
-
-/**
- * A number as plain decimal text, the digits JavaScript shows for it: `1e-7` is 0.0000001,
- * which the share check reads like any other (String() gives the exponent form).
- */
-function decimalText(n: number): string {
-  const text = String(n);
-  const m = /^(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
-  if (m === null) return text;
-  const digits = m[1]! + (m[2] ?? '');
-  const point = m[1]!.length + Number(m[3]);
-  if (point <= 0) return `0.${'0'.repeat(-point)}${digits}`;
-  if (point >= digits.length) return digits + '0'.repeat(point - digits.length);
-  return `${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /**

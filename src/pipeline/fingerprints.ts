@@ -15,7 +15,7 @@ const STEP_VERSIONS: Record<StepName, number> = {
   node_features: 1,
   edge_features: 2,
   normalized: 1,
-  imbalanced: 1,
+  imbalanced: 2,
   weights: 1,
   graph_created: 2,
 };

@@ -8,6 +8,7 @@ import type { Context } from '../pipeline/context.js';
 import { inSlices, Pacer } from '../pipeline/pacer.js';
 import type { Resampled } from '../pipeline/resampled.js';
 import { UNDERSAMPLE_DRAW, uniform } from '../resample/random.js';
+import { majorityToKeep, syntheticRows } from '../resample/ratio-counts.js';
 import type { SmoteInput } from '../resample/smote.js';
 import { matrixOf, rowReader } from '../spill/edge-store.js';
 import { refuseMissingClass } from './missing-class.js';
@@ -51,7 +52,7 @@ export async function resample(
 
 /** ceil(ratio · majority) − minority rows, or 0 when SMOTE cannot or need not run. */
 function syntheticCount(ctx: Context, minority: number, majority: number): number {
-  const want = Math.ceil(ctx.opts.smoteRatio * majority) - minority;
+  const want = syntheticRows(ctx.opts.smoteRatio, minority, majority);
   if (minority < 2) {
     ctx.emit({
       kind: 'warning',
@@ -196,7 +197,9 @@ async function undersample(
   const minority = y.length - majorityRows.length;
   const ratio = ctx.opts.smoteRatio;
   const keepCount =
-    ratio > 0 ? Math.min(majorityRows.length, Math.ceil(minority / ratio)) : majorityRows.length;
+    ratio > 0
+      ? Math.min(majorityRows.length, majorityToKeep(ratio, minority))
+      : majorityRows.length;
 
   const chosen = await smallestDraws(ctx.opts.seed, majorityRows.length, keepCount, pace);
   const keep = new Uint8Array(y.length);

@@ -57,10 +57,35 @@ function interpolate(x: Row, nn: Row, g: number, label: number): Row {
   return row;
 }
 
+/**
+ * ⌈(a / b) · n⌉ for ratios a, b written with a few decimals, in integers: both are scaled to
+ * whole numbers by the same power of ten, so 0.07 · 100 is 7 (in floating point it is
+ * 7.000000000000001) and 21 / 0.7 is 30. Exact while the products stay below 2^53.
+ */
+export function ceilOfRatio(a: number, n: number, b: number): number {
+  const places = Math.max(decimals(a), decimals(b));
+  const whole = (x: number) => Math.round(x * 10 ** places);
+  const numerator = whole(a) * n;
+  const denominator = whole(b);
+  const floor = Math.floor(numerator / denominator);
+  // Float division may land one off; the integer remainder settles it.
+  for (let q = floor - 1; q <= floor + 1; q++) {
+    if (q * denominator >= numerator) return q;
+  }
+  return floor + 2;
+}
+
+/** Digits after the point as JavaScript writes `x` (no exponent form in the tests' ratios). */
+function decimals(x: number): number {
+  const text = String(x);
+  if (text.includes('e')) throw new Error(`ratio ${text} in exponent form`);
+  return text.split('.')[1]?.length ?? 0;
+}
+
 export function smote(train: readonly Row[], opts: ResampleOptions): Row[] {
   const { minorityLabel, minority, majority } = splitClasses(train);
   const m = minority.length;
-  const wanted = Math.ceil(opts.ratio * majority.length) - m;
+  const wanted = ceilOfRatio(opts.ratio, majority.length, 1) - m;
   if (m < 2 || wanted <= 0) return [...train];
 
   const rows = minority.map((i) => train[i] as Row);
@@ -79,7 +104,7 @@ export function smote(train: readonly Row[], opts: ResampleOptions): Row[] {
 /** Keeps all minority rows and the majority rows with the smallest uniform(seed, r, 7). */
 export function undersample(train: readonly Row[], opts: ResampleOptions): Row[] {
   const { minority, majority } = splitClasses(train);
-  const keep = Math.min(majority.length, Math.ceil(minority.length / opts.ratio));
+  const keep = Math.min(majority.length, ceilOfRatio(1, minority.length, opts.ratio));
   const chosen = majority
     .map((index, r) => ({ index, u: uniform(opts.seed, r, 7), r }))
     .sort((a, b) => a.u - b.u || a.r - b.r)
