@@ -48,7 +48,12 @@ import { collectGarbage } from './pipeline/collect-garbage.js';
 import { removeSpill } from './spill/write-spill.js';
 import { SPILL_BLOCK_ROWS } from './spill/edge-spill.js';
 import { MOMENT_BLOCK } from './features/moments.js';
-import { createGraph, MANIFEST_FILE, outputsIntact } from './steps/graph-created.js';
+import {
+  createGraph,
+  MANIFEST_FILE,
+  otherInputPath,
+  outputsIntact,
+} from './steps/graph-created.js';
 import { resample } from './steps/imbalanced.js';
 import { requireCurrentFolder } from './current-folder.js';
 import { nodeFeatures } from './steps/node-features.js';
@@ -157,7 +162,7 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
       resuming: !opts.fresh && STEPS.some((s) => store!.step(s) !== undefined),
     };
     await prepareStore(ctx);
-    const summary = (await allValid(ctx)) ?? (await runSteps(ctx, inputs));
+    const summary = (await allValid(ctx, inputs)) ?? (await runSteps(ctx, inputs));
     const removed = removedFolderError(opts.out, folder);
     if (removed !== null) throw removed;
     return {
@@ -204,11 +209,15 @@ async function prepareStore(ctx: Context): Promise<void> {
 }
 
 /** When every step and the outputs are intact, nothing runs: the summary comes from the record. */
-async function allValid(ctx: Context): Promise<RunSummary | null> {
+async function allValid(
+  ctx: Context,
+  inputs: Record<string, FileFingerprint | null>,
+): Promise<RunSummary | null> {
   if (STEPS.some((s) => recordProblem(ctx, s) !== null)) return null;
   const graph = ctx.store.step('graph_created')!;
   const result = graph.result as { hashes: Record<string, string>; summary: RunSummary };
-  const problem = await outputsIntact(ctx.opts.out, result.hashes);
+  const problem =
+    (await outputsIntact(ctx.opts.out, result.hashes)) ?? otherInputPath(ctx.opts.out, inputs);
   if (problem !== null) {
     // Said before any step starts, so as the run's own note, not graph_created's. The check
     // stops at the first file found changed: the others are written again all the same.

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, lstatSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  lstatSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
 
+import type { FileFingerprint } from '../checkpoint/fingerprint.js';
 import { errnoName } from '../checkpoint/folder.js';
 import { placeFile, type FolderIdentity } from '../checkpoint/folder-identity.js';
 import { EDGE_FEATURES, NODE_FEATURES } from '../features/definitions.js';
@@ -133,6 +141,31 @@ export async function outputsIntact(
   if (hashes.rejectedRows !== undefined && hashes.rejectedRows !== NO_REJECTS) {
     if (!existsSync(rejects)) return `${REJECTED_ROWS_FILE} is missing`;
     return hashProblem(rejects, REJECTED_ROWS_FILE, hashes.rejectedRows);
+  }
+  return null;
+}
+
+/**
+ * Which input the manifest names by another path than this run was given, as a reason to
+ * write the outputs again, or null. Steps are reused by the inputs' bytes, not their paths, so
+ * a run on a renamed file loaded every step and kept a manifest naming the old one, which a
+ * multignn export then could not open (trial X).
+ */
+export function otherInputPath(
+  dir: string,
+  inputs: Record<string, FileFingerprint | null>,
+): string | null {
+  let written: Record<string, { path?: unknown } | null | undefined>;
+  try {
+    const text = readFileSync(join(dir, MANIFEST_FILE), 'utf8');
+    written = (JSON.parse(text) as { inputs?: typeof written }).inputs ?? {};
+  } catch {
+    return null;
+  }
+  for (const [name, now] of Object.entries(inputs)) {
+    const was = written[name]?.path;
+    if (now === null || typeof was !== 'string' || resolve(was) === resolve(now.path)) continue;
+    return `${MANIFEST_FILE} names ${was} as the ${name} file; this run was given ${now.path}`;
   }
   return null;
 }

@@ -1,0 +1,48 @@
+// Trial X (session 22): steps are reused by the inputs' bytes, not their paths, so a rerun on
+// a renamed transactions file loaded every step and kept a manifest naming the old path, which
+// a multignn export then could not open. The outputs are written again, naming the new one.
+import { copyFileSync, readFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { exportRun, run, type ProgressEvent } from '../src/index.js';
+import { SAMPLE } from './helpers/paths.js';
+import { useTempDirs } from './helpers/temp-dir.js';
+
+const tempDir = useTempDirs('renamed-input');
+
+describe('a rerun on a renamed input of the same bytes', () => {
+  it('loads every step but writes the outputs again, naming the path it was given', async () => {
+    const dir = tempDir();
+    const [before, after] = [join(dir, 'p1.csv'), join(dir, 'p2.csv')];
+    copyFileSync(SAMPLE.transactions, before);
+    const out = join(dir, 'out');
+    await run({ transactions: before, out, chunkSize: 5000 });
+    const edges = readFileSync(join(out, 'edges.arrow'));
+    renameSync(before, after);
+    const events: ProgressEvent[] = [];
+
+    const result = await run({
+      transactions: after,
+      out,
+      chunkSize: 5000,
+      onProgress: (e) => events.push(e),
+    });
+
+    expect(events).toContainEqual({
+      kind: 'note',
+      step: null,
+      message:
+        `rewriting all outputs: manifest.json names ${before} as the transactions file; ` +
+        `this run was given ${after}`,
+    });
+    const how = Object.fromEntries(result.steps.map((s) => [s.step, s.how]));
+    expect(how).toMatchObject({ edge_features: 'loaded', graph_created: 'computed' });
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.inputs.transactions.path).toBe(after);
+    expect(readFileSync(join(out, 'edges.arrow')).equals(edges)).toBe(true);
+    // The export finds the raw amounts in the file the manifest names.
+    await exportRun(out, 'multignn');
+  }, 60_000);
+});
