@@ -138,6 +138,28 @@ describe('flag errors', () => {
     },
   );
 
+  // Trial X (session 22): 1e-400 was read as 0, which turns SMOTE off without a word.
+  it.each(['1e-400', '0.0000001e-320'])(
+    'refuse a --smote-ratio too close to 0 to be a number: %j',
+    async (ratio) => {
+      const io = bufferIo();
+
+      const code = await main(['run', mixed, '--out', tempDir(), `--smote-ratio=${ratio}`], io);
+
+      expect(code).toBe(2);
+      expect(io.err()).toBe(
+        `amlprep: --smote-ratio is too close to 0 to be a number here, got "${ratio}"\n`,
+      );
+    },
+  );
+
+  it.each(['0', '0e5', '-0.0'])('take a --smote-ratio of 0 written as %j', async (ratio) => {
+    const io = bufferIo();
+    const argv = ['run', mixed, '--out', tempDir(), `--smote-ratio=${ratio}`, '--dry-run'];
+
+    expect(await main(argv, io), io.err()).toBe(0);
+  });
+
   it('name an unknown flag in one balanced line', async () => {
     const io = bufferIo();
 

@@ -273,7 +273,7 @@ describe('a manifest.json whose code table is too short for the codes a file use
     table.pop();
     writeFileSync(path, JSON.stringify(manifest));
     const said = new RegExp(
-      `^${file}: row (\\d+) has ${name} (\\d+), not (-1 or )?the ${table.length} codes of ` +
+      `^${file}: row (\\d+) has ${name} (\\d+), not (-1 or )?one of the ${table.length} codes of ` +
         `dictionaries\\.${name} \\(manifest\\.json\\); not this run's file, or the code ` +
         'table was edited$',
     );

@@ -129,7 +129,15 @@ export function decimal(flag: string, value: string | undefined): number | undef
       `${flag} must be a decimal number (like 0.5), got ${JSON.stringify(value)}`,
     );
   }
-  return Number(value.trim());
+  const n = Number(value.trim());
+  // 1e-400 reads as 0, which means something else (trial X: SMOTE then silently off).
+  const mantissa = value.trim().split(/[eE]/)[0]!;
+  if (n === 0 && /[1-9]/.test(mantissa)) {
+    throw new UsageError(
+      `${flag} is too close to 0 to be a number here, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
 }
 
 /**

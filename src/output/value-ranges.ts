@@ -48,7 +48,7 @@ export function rangedColumns(manifest: Manifest, name: OutputName): RangedColum
     if (column.role !== 'feature:categorical' || table === undefined) continue;
     const size = manifest.dictionaries[table]?.length ?? 0;
     const min = UNKNOWN_CODE[column.name] ?? 0;
-    const codes = `the ${size} codes of dictionaries.${table}`;
+    const codes = `one of the ${size} codes of dictionaries.${table}`;
     const what = min < 0 ? `${min} or ${codes}` : codes;
     const why = "not this run's file, or the code table was edited";
     ranged.push({ name: column.name, min, end: size, what, why });
