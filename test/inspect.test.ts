@@ -188,7 +188,8 @@ describe('inspect', () => {
 /** A warning of a code past the end of its table: row, column, value, table size and name. */
 function codeWarning(file: string): RegExp {
   return new RegExp(
-    `^${file}: row (\\d+) has (\\w+) (\\d+), not one of the (\\d+) codes of dictionaries\\.(\\w+) ` +
+    `^${file}: row (\\d+) has (\\w+) (\\d+), not one of the (\\d+) codes of ` +
+      'dictionaries\\.(\\w+) ' +
       "\\(manifest\\.json\\); not this run's file, or the code table was edited$",
   );
 }

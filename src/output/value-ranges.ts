@@ -58,10 +58,10 @@ export function rangedColumns(manifest: Manifest, name: OutputName): RangedColum
 
 /**
  * The first value of a batch's ranged columns that indexes nothing, as "row 8 has src 29999,
- * not one of the 26771 node ids" with the column's `why`, or null. An edges.arrow of another run beside this run's
- * manifest and nodes.arrow (its own size, rows and hash edited in) was exported as an
- * edge_index pointing past the end of x.npy (trial Q); a code table cut short in the manifest
- * (still sorted) left codes that no name stands for (trial U).
+ * not one of the 26771 node ids" with the column's `why`, or null. An edges.arrow of
+ * another run beside this run's manifest and nodes.arrow (its own size, rows and hash edited
+ * in) was exported as an edge_index pointing past the end of x.npy (trial Q); a code table
+ * cut short in the manifest (still sorted) left codes that no name stands for (trial U).
  */
 export function rangeProblem(
   batch: RecordBatch,
