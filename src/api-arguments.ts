@@ -50,35 +50,55 @@ export function optionsArgument<T extends object>(
  * once. A Map or Set holds no options as keys, and is said to be what it is.
  */
 export function optionsObject<T extends object>(value: T, known: readonly string[]): T {
-  // An array is an object too, and was refused only as lacking `transactions` (a trial's).
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new OptionError(`options must be an object, got ${shown(value)}`);
-  }
-  if (value instanceof Map || value instanceof Set) {
-    const kind = value instanceof Map ? 'a Map' : 'a Set';
-    throw new OptionError(`options must be a plain object of option names, got ${kind}`);
-  }
+  // A revoked Proxy throws even when asked whether it is an array (trial Y).
+  const kind = readOption(() => kindOf(value), 'options');
+  if (kind !== null) throw new OptionError(`options must be ${kind}`);
   const keys = readOption(() => Object.keys(value), 'options');
   rejectUnknownKeys(keys, known);
   const copy: Record<string, unknown> = {};
-  for (const key of keys) copy[key] = readOption(() => (value as never)[key], `options.${key}`);
+  for (const key of keys) {
+    // A list (split) is copied too, so that its items are read here, once.
+    const read = () => {
+      const item: unknown = (value as Record<string, unknown>)[key];
+      return Array.isArray(item) ? Array.from(item as unknown[]) : item;
+    };
+    copy[key] = readOption(read, `options.${key}`);
+  }
   return copy as T;
+}
+
+/** What is wrong with `value` as an options object, or null when it is one. */
+function kindOf(value: unknown): string | null {
+  // An array is an object too, and was refused only as lacking `transactions` (a trial's).
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return `an object, got ${shown(value)}`;
+  }
+  if (value instanceof Map) return 'a plain object of option names, got a Map';
+  if (value instanceof Set) return 'a plain object of option names, got a Set';
+  return null;
 }
 
 function readOption<V>(read: () => V, name: string): V {
   try {
     return read();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new OptionError(`${name} cannot be read: ${message}`);
+    throw new OptionError(`${name} cannot be read: ${errorText(error)}`);
   }
 }
 
 /**
- * Refuses a key not in `known`, naming the known key it is likely a slip of: the same letters
- * in another case, or at most two letters added, dropped, changed or swapped (one for a key of
- * three letters or fewer: `tpo` for `top`, trial N).
+ * What an error thrown by the caller's own code says, without trusting it: its `message` may
+ * itself be a getter that throws (trial Y).
  */
+export function errorText(error: unknown): string {
+  try {
+    const message = (error as { message?: unknown } | null)?.message;
+    return typeof message === 'string' ? message : String(error);
+  } catch {
+    return 'an error whose message cannot be read';
+  }
+}
+
 function rejectUnknownKeys(keys: readonly string[], known: readonly string[]): void {
   for (const key of keys) {
     if (known.includes(key)) continue;
@@ -119,10 +139,22 @@ export function booleanOption(value: unknown, name: string): boolean | undefined
 
 /** A value as a message shows it: strings quoted, so `'1000'` and `1000` differ. */
 export function shown(value: unknown): string {
+  try {
+    return show(value);
+  } catch {
+    // A revoked Proxy throws when asked anything (trial Y).
+    return 'a value that cannot be read';
+  }
+}
+
+function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `an array${asJson(value)}`;
+  // JSON shows a Map or Set as {} (trial Y: `split: new Map(…)`, "got an object ({})").
+  if (value instanceof Map) return 'a Map';
+  if (value instanceof Set) return 'a Set';
   // String() of a plain object says `[object Object]` (a fresh-user trial).
   if (typeof value === 'object' && value !== null) return `an object${asJson(value)}`;
   return String(value);

@@ -103,6 +103,80 @@ describe('library arguments of the wrong kind', () => {
         ),
       'options cannot be read: proxy boom',
     ],
+    // Trial Y (session 22): errors that still escaped as the caller's own.
+    [
+      'run with a getter whose error has a throwing message',
+      (d) =>
+        run(
+          Object.defineProperty({ transactions: 'x.csv', out: d }, 'seed', {
+            enumerable: true,
+            get() {
+              const error = new Error('x');
+              Object.defineProperty(error, 'message', {
+                get() {
+                  throw new Error('getter boom');
+                },
+              });
+              throw error;
+            },
+          }) as never,
+        ),
+      'options.seed cannot be read: an error whose message cannot be read',
+    ],
+    [
+      'run with a Proxy whose getPrototypeOf throws',
+      (d) =>
+        run(
+          new Proxy(
+            { transactions: 'x.csv', out: d },
+            {
+              getPrototypeOf() {
+                throw new Error('proto boom');
+              },
+            },
+          ) as never,
+        ),
+      'options cannot be read: proto boom',
+    ],
+    [
+      'run with a revoked Proxy',
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return run(proxy as never);
+      },
+      "options cannot be read: Cannot perform 'IsArray' on a proxy that has been revoked",
+    ],
+    [
+      'status with a revoked Proxy as its folder',
+      () => {
+        const { proxy, revoke } = Proxy.revocable({}, {});
+        revoke();
+        return status(proxy as never);
+      },
+      'dir must be a non-empty path string, got a value that cannot be read',
+    ],
+    [
+      'run with a split whose item getter throws',
+      (d) =>
+        run({
+          transactions: 'x.csv',
+          out: d,
+          split: new Proxy([0.6, 0.2, 0.2], {
+            get(target, key) {
+              if (key === '1') throw new Error('item boom');
+              return Reflect.get(target, key) as unknown;
+            },
+          }) as never,
+        }),
+      'options.split cannot be read: item boom',
+    ],
+    [
+      'run with a Map as split',
+      (d) => run({ transactions: 'x.csv', out: d, split: new Map() as never }),
+      'options.split must be three positive decimal shares summing to 1 (e.g. 0.6,0.2,0.2), ' +
+        'got a Map',
+    ],
     [
       'readOutputs verfy',
       (d) => readOutputs(d, { verfy: true } as never),
