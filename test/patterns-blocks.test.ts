@@ -182,7 +182,9 @@ describe('a patterns file whose blocks do not close', () => {
     );
   });
 
-  it('with --on-bad-row skip lists that END and keeps its block the BEGIN typology', async () => {
+  // Trial Y (session 22): with the block's rows kept under the BEGIN's typology, a quoted
+  // field that swallowed an END and the next BEGIN gave the next block's rows the first one's.
+  it('with --on-bad-row skip lists that END and its block rows, which get no typology', async () => {
     const { result, patterns, out } = await runWith(
       [
         CYCLE_BEGIN,
@@ -201,13 +203,61 @@ describe('a patterns file whose blocks do not close', () => {
     expect(rejects.map((r) => [r.file, r.line, r.reason])).toEqual([
       [
         patterns,
+        '2',
+        'in the block of the BEGIN line 1, which names CYCLE, and whose END on line 3 names ' +
+          'another typology',
+      ],
+      [
+        patterns,
         '3',
         'END LAUNDERING ATTEMPT - FAN-OUT ends the block of the BEGIN line 1, which names CYCLE',
       ],
     ]);
     // An END without a name ends any block.
     const typology = columnValues(readArrow(join(out, 'edges.arrow')), 'typology');
-    expect([typology[99], typology[100]]).toEqual(['CYCLE', 'STACK']);
+    expect([typology[99], typology[100]]).toEqual(['', 'STACK']);
+  });
+
+  it('gives no typology to rows after a quoted field swallowed an END and the next BEGIN', async () => {
+    const opened = SAMPLE_LINES[100]!.split(',');
+    opened[9] = `"${opened[9]}`;
+    const { result, patterns, out } = await runWith(
+      [
+        STACK_BEGIN,
+        opened.join(','),
+        'END LAUNDERING ATTEMPT - STACK',
+        CYCLE_BEGIN,
+        `${SAMPLE_LINES[102]!}"`,
+        SAMPLE_LINES[101]!,
+        'END LAUNDERING ATTEMPT - CYCLE',
+      ],
+      '--on-bad-row',
+      'skip',
+    );
+
+    expect(result.code, result.stderr).toBe(0);
+    const rejects = parseCsvRecords(readFileSync(join(out, 'rejected_rows.csv'), 'utf8'));
+    expect(rejects.map((r) => [r.file, r.line, r.reason])).toEqual([
+      [
+        patterns,
+        '2',
+        'expected 11 fields, found 10; a quoted field opened on this line holds line breaks, ' +
+          'so this one row is lines 2 to 5 (4 lines)',
+      ],
+      [
+        patterns,
+        '6',
+        'in the block of the BEGIN line 1, which names STACK, and whose END on line 7 names ' +
+          'another typology',
+      ],
+      [
+        patterns,
+        '7',
+        'END LAUNDERING ATTEMPT - CYCLE ends the block of the BEGIN line 1, which names STACK',
+      ],
+    ]);
+    const typology = columnValues(readArrow(join(out, 'edges.arrow')), 'typology');
+    expect([typology[99], typology[100]]).toEqual(['', '']);
   });
 
   // Trial Q (session 21): a BEGIN line that is a bad row opened no block, and each row of its

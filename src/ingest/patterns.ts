@@ -81,6 +81,10 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
   // Where the open block began: a block must end before the next one or the end of the file,
   // else the file is cut short or hand-edited, and its blocks' bounds are guesses.
   let opened: { line: number; text: string } | null = null;
+  // Where the open block's rows start in `entries`, and the keys it was first to give a
+  // typology: an END that names another typology takes them back (see `disown`).
+  let blockStart = 0;
+  let blockKeys: string[] = [];
   let rows = 0;
   let blocks = 0;
   const unclosed = (before: string): void => {
@@ -102,6 +106,18 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
     current = null;
     opened = null;
     refusedBegin = null;
+  };
+
+  /**
+   * The rows of a block whose END names another typology than its BEGIN, listed as bad rows
+   * and given no typology: the file was spliced or edited, and which of them are of which
+   * typology is a guess (trial Y: a quoted field swallowed an END and the next BEGIN, and the
+   * next block's rows took the first block's typology). Returns how many rows were taken back.
+   */
+  const disown = (taken: PatternRow[], keys: string[], reason: string): number => {
+    for (const key of keys) byKey.delete(key);
+    for (const row of taken) bad.add({ file: path, line: row.line, reason, text: row.text });
+    return taken.length;
   };
 
   const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
@@ -127,6 +143,8 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
       unclosed(`the next BEGIN on line ${recLine}`);
       refusedBegin = null;
       opened = { line: recLine, text: recordText() };
+      blockStart = entries.length;
+      blockKeys = [];
       const name = (begin[1] ?? '').trim();
       if (!typologyCode.has(name)) typologyCode.set(name, typologies.push(name) - 1);
       current = typologyCode.get(name) as number;
@@ -139,6 +157,12 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
           ? 'END LAUNDERING ATTEMPT without a BEGIN line before it'
           : otherTypology(first, current === null ? null : typologies[current]!, opened);
       if (reason !== null) bad.add({ file: path, line: recLine, reason, text: recordText() });
+      if (reason !== null && opened !== null && current !== null) {
+        const why =
+          `in the block of the BEGIN line ${opened.line}, which names ` +
+          `${typologies[current]!}, and whose END on line ${recLine} names another typology`;
+        rows -= disown(entries.splice(blockStart), blockKeys, why);
+      }
       endBlock();
       continue;
     }
@@ -164,7 +188,10 @@ export function readPatterns(path: string, bad: BadRows): PatternIndex {
     rows++;
     const ts = parseTimestamp(rec.src, rec.starts[F.timestamp]!, rec.ends[F.timestamp]!);
     const key = rowKey(rec, ts);
-    if (!byKey.has(key)) byKey.set(key, current);
+    if (!byKey.has(key)) {
+      byKey.set(key, current);
+      blockKeys.push(key);
+    }
     entries.push({ key, ts, line: recLine, text });
   }
   unclosed('the end of the file');
