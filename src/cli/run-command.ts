@@ -37,6 +37,7 @@ import { handOverSignals } from './early-signals.js';
 import { checkWritable } from '../checkpoint/folder.js';
 import { refuseIfHeld } from '../checkpoint/lock.js';
 import { shortSampleNote } from '../steps/data-loaded.js';
+import { otherInputPath } from '../steps/graph-created.js';
 import { EXIT, signalExitCode, type CliIo } from './io.js';
 import {
   exitCodeOf,
@@ -275,7 +276,9 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
     }
     const recorded = CheckpointStore.exists(opts.out) ? await status(opts.out) : null;
     // The same fingerprints run() computes, so the plan says exactly what would be reused.
-    const { fingerprints, bases } = fingerprintSteps(opts);
+    const { fingerprints, bases, inputs: prints } = fingerprintSteps(opts);
+    // A renamed input loads every step but writes the outputs again (src/run.ts).
+    const renamed = otherInputPath(opts.out, prints);
     const steps = STEPS.map((step) => {
       const entry = recorded?.find((s) => s.step === step);
       const record = entry?.record ?? null;
@@ -289,9 +292,11 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
             : later
               ? 'compute (--resume-from)'
               : record.fingerprint === fingerprints[step]
-                ? step === 'graph_created'
-                  ? 'reuse (if the outputs still have their recorded SHA-256)'
-                  : 'reuse'
+                ? step !== 'graph_created'
+                  ? 'reuse'
+                  : renamed === null
+                    ? 'reuse (if the outputs still have their recorded SHA-256)'
+                    : `compute (${renamed})`
                 : `compute (${changedKeys(record.basis, bases[step])})`;
       return { step, recordedAt: record?.finishedAt ?? null, fate };
     });

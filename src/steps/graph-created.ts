@@ -162,12 +162,16 @@ export function otherInputPath(
   } catch {
     return null;
   }
+  const named: string[] = [];
+  const given: string[] = [];
   for (const [name, now] of Object.entries(inputs)) {
     const was = written[name]?.path;
     if (now === null || typeof was !== 'string' || resolve(was) === resolve(now.path)) continue;
-    return `${MANIFEST_FILE} names ${was} as the ${name} file; this run was given ${now.path}`;
+    named.push(`${was} as the ${name} file`);
+    given.push(now.path);
   }
-  return null;
+  if (named.length === 0) return null;
+  return `${MANIFEST_FILE} names ${named.join(' and ')}; this run was given ${given.join(' and ')}`;
 }
 
 function summarize(ctx: Context): RunSummary {
