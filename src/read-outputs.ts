@@ -17,6 +17,7 @@ import { typeName } from './output/type-names.js';
 import { UnreadableOutputError } from './output/unreadable-output.js';
 import { manifestCountsProblem, manifestShapeProblem } from './output/manifest-shape.js';
 import { rangedColumns, rangeProblem } from './output/value-ranges.js';
+import { EdgeCounts } from './output/edge-counts.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
 
@@ -182,9 +183,17 @@ export async function* outputBatches(
       checkColumns(path, file.schema, manifest.columns[name]);
       const expected = manifest.files[name].rows;
       const ranged = rangedColumns(manifest, name);
-      const rows = yield* batchesOf(path, file, { expected, ranged }, options);
+      // inspect tallies the same itself, and warns of each difference.
+      const counts =
+        name === 'edges' && options.warn === undefined ? new EdgeCounts(manifest) : null;
+      const rows = yield* batchesOf(path, file, { expected, ranged, counts }, options);
       if (rows !== expected)
         differs(`${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`);
+      const problem = counts?.problem(manifest) ?? null;
+      // Unreadable: changed bytes give other counts too, and are then named by the SHA-256.
+      if (problem !== null) {
+        throw new UnreadableOutputError(`${problem}; not this run's file, or edited since`, path);
+      }
       read = true;
     } finally {
       await file.close();
@@ -209,7 +218,11 @@ export async function* outputBatches(
 async function* batchesOf(
   path: string,
   file: CheckedArrowFile,
-  { expected, ranged }: { expected: number; ranged: ReturnType<typeof rangedColumns> },
+  {
+    expected,
+    ranged,
+    counts,
+  }: { expected: number; ranged: ReturnType<typeof rangedColumns>; counts: EdgeCounts | null },
   options: BatchOptions,
 ): AsyncGenerator<RecordBatch, number> {
   if (file.batchCount === 0) yield new RecordBatch(file.schema);
@@ -243,6 +256,7 @@ async function* batchesOf(
       if (!warnedValues) options.warn(`${path}: ${reason}`);
       warnedValues = true;
     }
+    counts?.add(batch);
     yield batch;
   }
   return rows;

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { inspectRun, readOutputs, run, type Manifest } from '../src/index.js';
 import { main } from '../src/cli/main.js';
+import { weightsOfCounts } from '../src/features/class-weights.js';
 import { manifestShapeProblem } from '../src/output/manifest-shape.js';
 import { bufferIo } from './helpers/buffer-io.js';
 import { withEdgeRows } from './helpers/manifest-edits.js';
@@ -557,6 +558,80 @@ describe("a manifest.json whose class weights disagree with the train split's co
       `summary.resampled.rows: manifest.json says ${rows + 5}, but its ` +
         `files.trainResampled.rows says ${rows}`,
     ]);
+  });
+});
+
+// Trial Y (session 22): export and readOutputs compared the class weights with the manifest's
+// own train counts only; one edge moved between the summary's splits, or weights edited to
+// match moved counts, or a typology count or name edited, was handed on with exit 0.
+describe("a manifest.json whose summary disagrees with edges.arrow's own counts", () => {
+  it.each([
+    [
+      'an edge moved from validation to test',
+      (m: Manifest) => {
+        m.summary.splits.validation[0] -= 1;
+        m.summary.splits.test[0] += 1;
+      },
+      /^validation: the file holds \d+\/\d+ edges of class 0\/1, manifest\.json's "summary/,
+    ],
+    [
+      'train counts moved, the weights edited to match',
+      (m: Manifest) => {
+        const [zeros, ones] = m.summary.splits.train;
+        m.summary.splits.train = [zeros + 1, ones];
+        m.summary.splits.validation[0] -= 1;
+        // The weights amlprep itself gives those counts, to the last bit.
+        const { weights, multiplier } = weightsOfCounts(zeros + 1, ones);
+        const [w0, w1] = weights;
+        m.classWeights = { '0': w0, '1': w1 };
+        m.summary.classWeights = { '0': w0, '1': w1 };
+        m.summary.multiplier = multiplier;
+      },
+      /^train: the file holds \d+\/\d+ edges of class 0\/1/,
+    ],
+    [
+      'a typology count',
+      (m: Manifest) =>
+        (m.summary.typologyCounts['CYCLE'] = (m.summary.typologyCounts['CYCLE'] ?? 0) + 1),
+      /^typology CYCLE: the file holds \d+ edges, manifest\.json's "summary\.typologyCounts"/,
+    ],
+    [
+      'a typology renamed in the list',
+      (m: Manifest) => (m.typologies = m.typologies.map((t) => (t === 'CYCLE' ? 'LOOP' : t))),
+      /^typology CYCLE: in the file, not in manifest\.json's list/,
+    ],
+  ])('is refused by every export and readOutputs: %s', async (_, edit, said) => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    edit(manifest);
+    writeFileSync(path, JSON.stringify(manifest));
+    const file = join(runDir, 'edges.arrow');
+    const reason = (message: string) => {
+      expect(message.startsWith(`${file}: `), message).toBe(true);
+      expect(message.endsWith("; not this run's file, or edited since"), message).toBe(true);
+      return message.slice(file.length + 2);
+    };
+
+    for (const format of ['npy', 'csv', 'multignn']) {
+      const io = bufferIo();
+      const target = join(runDir, format);
+      expect(await main(['export', runDir, '--format', format, '--out', target], io)).toBe(2);
+      expect(
+        reason(
+          io
+            .err()
+            .replace(/^amlprep: /, '')
+            .trimEnd(),
+        ),
+      ).toMatch(said);
+      expect(existsSync(target)).toBe(false);
+    }
+    const error = await readOutputs(runDir, { verify: true }).catch((e: Error) => e);
+    expect(reason((error as Error).message)).toMatch(said);
+    // inspect tallies the files itself and warns.
+    expect((await inspectRun(runDir)).warnings.length).toBeGreaterThan(0);
   });
 });
 

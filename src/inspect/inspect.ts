@@ -220,6 +220,11 @@ function compare(
       );
     }
   }
+  const listed = new Set(manifest.typologies);
+  for (const name of typologies.keys()) {
+    if (!listed.has(name))
+      warnings.push(`typologies: the files hold ${name}, manifest.json's list does not`);
+  }
   const stated = (summary.typologyCounts ?? {}) as Record<string, unknown>;
   for (const name of new Set([...Object.keys(stated), ...typologies.keys()])) {
     const got = typologies.get(name) ?? 0;
