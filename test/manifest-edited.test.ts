@@ -179,6 +179,34 @@ const EDITS: [string, (m: Json) => void, string][] = [
     (m) => (((m.summary as Json).resampled as Json).minorityLabel = 2),
     '"summary.resampled.minorityLabel" is 2, not 0 or 1',
   ],
+  // Trial Y (session 22): values of the right type that contradict each other.
+  [
+    'cut days swapped',
+    (m) => ((m.split as Json).cutDays = [4, 3]),
+    '"split.cutDays" is [4,3], not two days in order within its 5',
+  ],
+  [
+    'shares other than the options',
+    (m) => ((m.split as Json).shares = ['0.5', '0.3', '0.2']),
+    '"split.shares" is ["0.5","0.3","0.2"], but the options record the split "0.6,0.2,0.2"',
+  ],
+  [
+    'a mean outside its min and max',
+    (m) => ((((m.scaler as Json).edge as Json).mean as number[])[0] = 5),
+    '"scaler.edge" holds hour_sin with mean 5, min -1 and max 0.8660254037844387: not ' +
+      'statistics of one column',
+  ],
+  [
+    'a scaler fitted on other rows',
+    (m) => (((m.scaler as Json).node as Json).fitted = 12),
+    '"scaler.node.fitted" is 12, not the 11 rows it is fitted on',
+  ],
+  [
+    'the majority named the minority',
+    (m) => (((m.summary as Json).resampled as Json).minorityLabel = 0),
+    '"summary.resampled.minorityLabel" is 0, but the train split\'s 8/4 edges of class 0/1 ' +
+      'make it 1',
+  ],
   [
     'a number for the transactions path',
     (m) => (((m.inputs as Json).transactions as Json).path = 3),
@@ -586,6 +614,7 @@ describe("a manifest.json whose summary disagrees with edges.arrow's own counts"
         m.classWeights = { '0': w0, '1': w1 };
         m.summary.classWeights = { '0': w0, '1': w1 };
         m.summary.multiplier = multiplier;
+        m.scaler.edge.fitted += 1;
       },
       /^train: the file holds \d+\/\d+ edges of class 0\/1/,
     ],

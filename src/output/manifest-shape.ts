@@ -14,7 +14,10 @@ export function manifestShapeProblem(manifest: unknown): string | null {
   return (
     check(manifest, '', SHAPE) ??
     roleProblem(manifest as RoleColumns) ??
-    canonProblem(manifest as Parameters<typeof canonProblem>[0])
+    canonProblem(manifest as Parameters<typeof canonProblem>[0]) ??
+    splitProblem(manifest as Manifest) ??
+    scalerRangeProblem(manifest as Manifest) ??
+    minorityProblem(manifest as Manifest)
   );
 }
 
@@ -43,6 +46,69 @@ export function manifestCountsProblem(manifest: Manifest): string | null {
     if (count !== rows) return `"${name}" is ${rows}, but ${other} ${briefly(count ?? null)}`;
   }
   return classWeightsProblem(manifest, manifest.summary.splits.train);
+}
+
+/**
+ * The split's record against itself and the options: cut days in order within the days, and
+ * the shares of `options.split` (trial Y: cut days swapped or past the last day, and shares
+ * summing to 2.7, were handed on).
+ */
+function splitProblem(manifest: Manifest): string | null {
+  const { cutDays, days, shares } = manifest.split;
+  const [i, j] = cutDays;
+  if (!(i <= j && j <= days)) {
+    const said = JSON.stringify(cutDays);
+    return `"split.cutDays" is ${said}, not two days in order within its ${days}`;
+  }
+  const given = manifest.options.split;
+  if (typeof given === 'string' && given !== shares.join(',')) {
+    // Not named `options.split`, which the CLI would print as the flag --split.
+    const recorded = `the options record the split ${briefly(given)}`;
+    return `"split.shares" is ${briefly(shares)}, but ${recorded}`;
+  }
+  return null;
+}
+
+/**
+ * Each scaled feature's mean within its min and max (a little slack for the rounding of a
+ * mean), and the rows each scaler was fitted on: all nodes, and the train split's edges.
+ */
+function scalerRangeProblem(manifest: Manifest): string | null {
+  const train = sum(manifest.summary.splits.train);
+  for (const [kind, rows] of [
+    ['node', manifest.summary.nodes],
+    ['edge', train],
+  ] as const) {
+    const stats = manifest.scaler[kind];
+    // A summary count that is no count is inspect's to warn of, against the files.
+    if (count.test(rows) && stats.fitted !== rows) {
+      return `"scaler.${kind}.fitted" is ${stats.fitted}, not the ${rows} rows it is fitted on`;
+    }
+    for (const [c, mean] of stats.mean.entries()) {
+      const [min, max] = [stats.min[c], stats.max[c]];
+      if (min === null || max === null || min === undefined || max === undefined) continue;
+      const slack = 1e-9 * Math.max(1, Math.abs(min), Math.abs(max));
+      if (!(min <= max && mean >= min - slack && mean <= max + slack)) {
+        return (
+          `"scaler.${kind}" holds ${stats.names[c]} with mean ${mean}, min ${min} and max ` +
+          `${max}: not statistics of one column`
+        );
+      }
+    }
+  }
+  return null;
+}
+
+/** The minority class is the one with fewer train rows, class 1 on a tie (SPEC §7). */
+function minorityProblem(manifest: Manifest): string | null {
+  const [zeros, ones] = manifest.summary.splits.train;
+  const minority = ones <= zeros ? 1 : 0;
+  const stated = manifest.summary.resampled.minorityLabel;
+  if (stated === minority) return null;
+  return (
+    `"summary.resampled.minorityLabel" is ${stated}, but the train split's ${zeros}/${ones} ` +
+    `edges of class 0/1 make it ${minority}`
+  );
 }
 
 /**
