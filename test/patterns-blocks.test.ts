@@ -42,6 +42,19 @@ async function runWith(lines: string[], ...extra: string[]) {
   return { result, patterns, out };
 }
 
+/** Runs with `--on-bad-row skip`: the listed rejects as [file, line, reason], and typologies. */
+async function skipped(lines: string[]) {
+  const { result, patterns, out } = await runWith(lines, '--on-bad-row', 'skip');
+  expect(result.code, result.stderr).toBe(0);
+  const rejects = parseCsvRecords(readFileSync(join(out, 'rejected_rows.csv'), 'utf8'));
+  const listed = rejects.map((r) => [r.file, r.line, r.reason]);
+  return {
+    patterns,
+    listed,
+    typology: columnValues(readArrow(join(out, 'edges.arrow')), 'typology'),
+  };
+}
+
 const STACK_BEGIN = 'BEGIN LAUNDERING ATTEMPT - STACK';
 const CYCLE_BEGIN = 'BEGIN LAUNDERING ATTEMPT - CYCLE:  Max 2 hops';
 
@@ -185,22 +198,16 @@ describe('a patterns file whose blocks do not close', () => {
   // Trial Y (session 22): with the block's rows kept under the BEGIN's typology, a quoted
   // field that swallowed an END and the next BEGIN gave the next block's rows the first one's.
   it('with --on-bad-row skip lists that END and its block rows, which get no typology', async () => {
-    const { result, patterns, out } = await runWith(
-      [
-        CYCLE_BEGIN,
-        SAMPLE_LINES[100]!,
-        'END LAUNDERING ATTEMPT - FAN-OUT: Max 3-degree Fan-Out',
-        STACK_BEGIN,
-        SAMPLE_LINES[101]!,
-        'END LAUNDERING ATTEMPT',
-      ],
-      '--on-bad-row',
-      'skip',
-    );
+    const { patterns, listed, typology } = await skipped([
+      CYCLE_BEGIN,
+      SAMPLE_LINES[100]!,
+      'END LAUNDERING ATTEMPT - FAN-OUT: Max 3-degree Fan-Out',
+      STACK_BEGIN,
+      SAMPLE_LINES[101]!,
+      'END LAUNDERING ATTEMPT',
+    ]);
 
-    expect(result.code, result.stderr).toBe(0);
-    const rejects = parseCsvRecords(readFileSync(join(out, 'rejected_rows.csv'), 'utf8'));
-    expect(rejects.map((r) => [r.file, r.line, r.reason])).toEqual([
+    expect(listed).toEqual([
       [
         patterns,
         '2',
@@ -214,30 +221,23 @@ describe('a patterns file whose blocks do not close', () => {
       ],
     ]);
     // An END without a name ends any block.
-    const typology = columnValues(readArrow(join(out, 'edges.arrow')), 'typology');
     expect([typology[99], typology[100]]).toEqual(['', 'STACK']);
   });
 
   it('gives no typology to rows after a quoted field swallowed an END and the next BEGIN', async () => {
     const opened = SAMPLE_LINES[100]!.split(',');
     opened[9] = `"${opened[9]}`;
-    const { result, patterns, out } = await runWith(
-      [
-        STACK_BEGIN,
-        opened.join(','),
-        'END LAUNDERING ATTEMPT - STACK',
-        CYCLE_BEGIN,
-        `${SAMPLE_LINES[102]!}"`,
-        SAMPLE_LINES[101]!,
-        'END LAUNDERING ATTEMPT - CYCLE',
-      ],
-      '--on-bad-row',
-      'skip',
-    );
+    const { patterns, listed, typology } = await skipped([
+      STACK_BEGIN,
+      opened.join(','),
+      'END LAUNDERING ATTEMPT - STACK',
+      CYCLE_BEGIN,
+      `${SAMPLE_LINES[102]!}"`,
+      SAMPLE_LINES[101]!,
+      'END LAUNDERING ATTEMPT - CYCLE',
+    ]);
 
-    expect(result.code, result.stderr).toBe(0);
-    const rejects = parseCsvRecords(readFileSync(join(out, 'rejected_rows.csv'), 'utf8'));
-    expect(rejects.map((r) => [r.file, r.line, r.reason])).toEqual([
+    expect(listed).toEqual([
       [
         patterns,
         '2',
@@ -256,7 +256,6 @@ describe('a patterns file whose blocks do not close', () => {
         'END LAUNDERING ATTEMPT - CYCLE ends the block of the BEGIN line 1, which names STACK',
       ],
     ]);
-    const typology = columnValues(readArrow(join(out, 'edges.arrow')), 'typology');
     expect([typology[99], typology[100]]).toEqual(['', '']);
   });
 
