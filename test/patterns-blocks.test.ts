@@ -197,7 +197,7 @@ describe('a patterns file whose blocks do not close', () => {
 
   // Trial Y (session 22): with the block's rows kept under the BEGIN's typology, a quoted
   // field that swallowed an END and the next BEGIN gave the next block's rows the first one's.
-  it('with --on-bad-row skip lists that END and its block rows, which get no typology', async () => {
+  it('with skip lists that END and its block rows, which get no typology', async () => {
     const { patterns, listed, typology } = await skipped([
       CYCLE_BEGIN,
       SAMPLE_LINES[100]!,
@@ -224,7 +224,7 @@ describe('a patterns file whose blocks do not close', () => {
     expect([typology[99], typology[100]]).toEqual(['', 'STACK']);
   });
 
-  it('gives no typology to rows after a quoted field swallowed an END and the next BEGIN', async () => {
+  it('gives no typology to rows after a quote that swallowed an END and a BEGIN', async () => {
     const opened = SAMPLE_LINES[100]!.split(',');
     opened[9] = `"${opened[9]}`;
     const { patterns, listed, typology } = await skipped([

@@ -23,7 +23,8 @@ describe('a rerun on a renamed input of the same bytes', () => {
     await run({ transactions: before, out, chunkSize: 5000 });
     const edges = readFileSync(join(out, 'edges.arrow'));
     renameSync(before, after);
-    const said = `manifest.json names ${before} as the transactions file; this run was given ${after}`;
+    const file = `manifest.json names ${before} as the transactions file`;
+    const said = `${file}; this run was given ${after}`;
     // Trial Y: --dry-run said graph_created would be reused.
     const dry = bufferIo();
     expect(await main(['run', after, '--out', out, '--chunk-size', '5000', '--dry-run'], dry)).toBe(
