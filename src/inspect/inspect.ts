@@ -6,9 +6,10 @@ import type { RecordBatch } from 'apache-arrow';
 import { optionsArgument, runFolderArgument, shown } from '../api-arguments.js';
 import { runHolding, runningThere, whileHeld } from '../checkpoint/lock.js';
 import { OptionError } from '../errors.js';
-import { dictionaryCodes, f64, i32, i8 } from '../export/batch-columns.js';
-import { columnWithRole, edgeRoleColumns } from '../export/roles.js';
+import { f64, i32, i8 } from '../export/batch-columns.js';
+import { columnWithRole } from '../export/roles.js';
 import type { Manifest } from '../output/manifest.js';
+import { classCounts, EdgeCounts, tally, type ClassCounts } from '../output/edge-counts.js';
 import { classWeightsProblem } from '../output/manifest-shape.js';
 import { OUTPUT_FILES, type OutputName } from '../output/outputs.js';
 import { changedOutputError, outputBatches, readManifest } from '../read-outputs.js';
@@ -16,12 +17,7 @@ import { ColumnStatsBuilder, type ColumnStats } from './column-stats.js';
 
 export type { ColumnStats };
 
-/** Rows of one class pair: label 0, label 1 and both. */
-export interface ClassCounts {
-  '0': number;
-  '1': number;
-  total: number;
-}
+export type { ClassCounts };
 
 export interface TopAccount {
   node_id: number;
@@ -81,11 +77,8 @@ export async function inspectRun(
 async function inspectTables(dir: string, count: number): Promise<Inspection> {
   const manifest = readManifest(dir);
   const top = new TopDegrees(count, columnWithRole(manifest, 'nodes', 'id'));
-  const splits = new Map<string, ClassCounts>();
-  const typologies = new Map<string, number>();
-  const resampled = counts();
-  const roles = edgeRoleColumns(manifest);
-  const typology = manifest.columns.edges.find((c) => c.name === 'typology')?.name;
+  const edgeCounts = new EdgeCounts(manifest);
+  const resampled = classCounts();
   const resLabel = columnWithRole(manifest, 'trainResampled', 'label');
 
   const files = {} as Inspection['files'];
@@ -107,19 +100,14 @@ async function inspectTables(dir: string, count: number): Promise<Inspection> {
   };
 
   await scan('nodes', (batch) => top.add(batch));
-  await scan('edges', (batch) => {
-    const y = i8(batch, roles.label);
-    const { codes, dictionary } = dictionaryCodes(batch, roles.split);
-    const perSplit = dictionary.map((s) => splits.get(s) ?? splits.set(s, counts()).get(s)!);
-    for (let i = 0; i < y.length; i++) tally(perSplit[codes[i]!]!, y[i]!);
-    if (typology !== undefined) countTypologies(batch, typology, typologies);
-  });
+  await scan('edges', (batch) => edgeCounts.add(batch));
   await scan('trainResampled', (batch) => {
     const y = i8(batch, resLabel);
     for (let i = 0; i < y.length; i++) tally(resampled, y[i]!);
   });
 
-  const all = counts();
+  const { splits, typologies } = edgeCounts;
+  const all = classCounts();
   for (const c of splits.values()) for (const y of [0, 1] as const) tally(all, y, c[y]);
   const splitRecord = Object.fromEntries([...splits, ['all', all]]);
   return {
@@ -135,25 +123,6 @@ async function inspectTables(dir: string, count: number): Promise<Inspection> {
     topAccounts: top.result(),
     warnings: [...differences, ...compare(manifest, splitRecord, files, typologies)],
   };
-}
-
-function counts(): ClassCounts {
-  return { '0': 0, '1': 0, total: 0 };
-}
-
-function tally(c: ClassCounts, label: number, n = 1): void {
-  if (label === 0 || label === 1) c[label === 0 ? '0' : '1'] += n;
-  c.total += n;
-}
-
-function countTypologies(batch: RecordBatch, column: string, into: Map<string, number>): void {
-  const { codes, dictionary } = dictionaryCodes(batch, column);
-  const perCode = new Float64Array(dictionary.length);
-  for (let i = 0; i < codes.length; i++) perCode[codes[i]!]!++;
-  perCode.forEach((n, code) => {
-    const name = dictionary[code]!;
-    if (n > 0 && name !== '') into.set(name, (into.get(name) ?? 0) + n);
-  });
 }
 
 /** The `top` largest out_degree + in_degree, in one pass over nodes.arrow. */
@@ -236,7 +205,7 @@ function compare(
     }
   }
   for (const [name, [zero, one]] of Object.entries(manifest.summary.splits)) {
-    const got = splits[name] ?? counts();
+    const got = splits[name] ?? classCounts();
     if (got['0'] !== zero || got['1'] !== one) {
       warnings.push(
         `${name}: the files hold ${got['0']}/${got['1']} edges of class 0/1, ` +
@@ -255,7 +224,7 @@ function compare(
         `but its files.trainResampled.rows says ${entry}`,
     );
   }
-  const train = splits.train ?? counts();
+  const train = splits.train ?? classCounts();
   const weights = classWeightsProblem(manifest, [train['0'], train['1']]);
   if (weights !== null) warnings.push(`class weights: ${weights}`);
   return warnings;

@@ -4,17 +4,34 @@ import { dictionaryCodes, i8 } from '../export/batch-columns.js';
 import { edgeRoleColumns } from '../export/roles.js';
 import type { Manifest } from './manifest.js';
 
+/** Rows of one class pair: label 0, label 1 and both. */
+export interface ClassCounts {
+  '0': number;
+  '1': number;
+  total: number;
+}
+
+export function classCounts(): ClassCounts {
+  return { '0': 0, '1': 0, total: 0 };
+}
+
+/** Counts `n` rows of `label` (a label other than 0 or 1, of a damaged file, in total only). */
+export function tally(c: ClassCounts, label: number, n = 1): void {
+  if (label === 0 || label === 1) c[label === 0 ? '0' : '1'] += n;
+  c.total += n;
+}
+
 /**
  * The edges of each split and class, and of each typology, that edges.arrow holds, tallied
- * batch by batch as a reader reads them, to compare with the manifest's summary when done:
- * the class weights a caller takes from the manifest are checked against its own train
- * counts (manifestCountsProblem), and those against the file here (trial Y: one edge moved
- * between the summary's splits, weights edited to match, was handed on by export and
- * readOutputs; only inspect, which tallies the same, warned).
+ * batch by batch as a reader reads them. `inspect` reports them and warns of each difference
+ * from the manifest's summary; the readers that hand the files on refuse a summary that
+ * differs (`problem`): the class weights a caller takes from the manifest are checked against
+ * its own train counts (manifestCountsProblem), and those against the file here (trial Y: one
+ * edge moved between the summary's splits, weights edited to match, was handed on).
  */
 export class EdgeCounts {
-  readonly #splits = new Map<string, [number, number]>();
-  readonly #typologies = new Map<string, number>();
+  readonly splits = new Map<string, ClassCounts>();
+  readonly typologies = new Map<string, number>();
   readonly #roles: { label: string; split: string };
 
   constructor(manifest: Manifest) {
@@ -25,37 +42,30 @@ export class EdgeCounts {
     const y = i8(batch, this.#roles.label);
     const split = dictionaryCodes(batch, this.#roles.split);
     const perSplit = split.dictionary.map((name) => this.#split(name));
-    for (let i = 0; i < y.length; i++) perSplit[split.codes[i]!]![y[i] === 1 ? 1 : 0]++;
-
-    const typology = dictionaryCodes(batch, 'typology');
-    const perCode = new Float64Array(typology.dictionary.length);
-    for (let i = 0; i < typology.codes.length; i++) perCode[typology.codes[i]!]!++;
-    perCode.forEach((n, code) => {
-      const name = typology.dictionary[code]!;
-      if (n > 0 && name !== '') this.#typologies.set(name, (this.#typologies.get(name) ?? 0) + n);
-    });
+    for (let i = 0; i < y.length; i++) tally(perSplit[split.codes[i]!]!, y[i]!);
+    if (batch.getChild('typology') !== null) this.#addTypologies(batch);
   }
 
-  /** How the tallies differ from the manifest's summary, or null. */
+  /** How the tallies differ from the manifest's summary and typology list, or null. */
   problem(manifest: Manifest): string | null {
-    const stated = manifest.summary.splits;
-    for (const name of new Set([...Object.keys(stated), ...this.#splits.keys()])) {
-      const [zero, one] = this.#splits.get(name) ?? [0, 0];
-      const [z, o] = (stated as Record<string, [number, number] | undefined>)[name] ?? [0, 0];
-      if (zero !== z || one !== o) {
+    const stated = manifest.summary.splits as Record<string, [number, number] | undefined>;
+    for (const name of new Set([...Object.keys(stated), ...this.splits.keys()])) {
+      const got = this.splits.get(name) ?? classCounts();
+      const [zero, one] = stated[name] ?? [0, 0];
+      if (got['0'] !== zero || got['1'] !== one || got.total !== zero + one) {
         return (
-          `${name}: the file holds ${zero}/${one} edges of class 0/1, manifest.json's ` +
-          `"summary.splits" says ${z}/${o}`
+          `${name}: the file holds ${got['0']}/${got['1']} edges of class 0/1, manifest.json's ` +
+          `"summary.splits" says ${zero}/${one}`
         );
       }
     }
     const listed = new Set(manifest.typologies);
-    for (const name of this.#typologies.keys()) {
+    for (const name of this.typologies.keys()) {
       if (!listed.has(name)) return `typology ${name}: in the file, not in manifest.json's list`;
     }
     const counts = manifest.summary.typologyCounts as Record<string, number>;
-    for (const name of new Set([...Object.keys(counts), ...this.#typologies.keys()])) {
-      const got = this.#typologies.get(name) ?? 0;
+    for (const name of new Set([...Object.keys(counts), ...this.typologies.keys()])) {
+      const got = this.typologies.get(name) ?? 0;
       if ((counts[name] ?? 0) !== got) {
         return (
           `typology ${name}: the file holds ${got} edges, manifest.json's ` +
@@ -66,9 +76,19 @@ export class EdgeCounts {
     return null;
   }
 
-  #split(name: string): [number, number] {
-    let counts = this.#splits.get(name);
-    if (counts === undefined) this.#splits.set(name, (counts = [0, 0]));
+  #addTypologies(batch: RecordBatch): void {
+    const { codes, dictionary } = dictionaryCodes(batch, 'typology');
+    const perCode = new Float64Array(dictionary.length);
+    for (let i = 0; i < codes.length; i++) perCode[codes[i]!]!++;
+    perCode.forEach((n, code) => {
+      const name = dictionary[code]!;
+      if (n > 0 && name !== '') this.typologies.set(name, (this.typologies.get(name) ?? 0) + n);
+    });
+  }
+
+  #split(name: string): ClassCounts {
+    let counts = this.splits.get(name);
+    if (counts === undefined) this.splits.set(name, (counts = classCounts()));
     return counts;
   }
 }
