@@ -21,6 +21,30 @@ const sharedDir = useSharedTempDirs('manifest-edited');
 
 type Json = Record<string, unknown>;
 
+/**
+ * Each export format's refusal of `runDir`: exit 2, no target folder made; returns each
+ * message as printed, without the `amlprep: ` prefix and the line break.
+ */
+async function exportRefusals(
+  runDir: string,
+  formats = ['npy', 'csv', 'multignn'],
+): Promise<string[]> {
+  const messages: string[] = [];
+  for (const format of formats) {
+    const io = bufferIo();
+    const target = join(runDir, format);
+    expect(await main(['export', runDir, '--format', format, '--out', target], io), format).toBe(2);
+    expect(existsSync(target)).toBe(false);
+    messages.push(
+      io
+        .err()
+        .replace(/^amlprep: /, '')
+        .trimEnd(),
+    );
+  }
+  return messages;
+}
+
 /** Edits by hand, each with the message it must give. */
 const EDITS: [string, (m: Json) => void, string][] = [
   [
@@ -315,18 +339,7 @@ describe('a manifest.json whose code table is too short for the codes a file use
 
     // A multignn export reads edges.arrow only.
     const formats = fileName === 'edges.arrow' ? ['npy', 'csv', 'multignn'] : ['npy', 'csv'];
-    for (const format of formats) {
-      const io = bufferIo();
-      const target = join(runDir, format);
-      expect(await main(['export', runDir, '--format', format, '--out', target], io)).toBe(2);
-      named(
-        io
-          .err()
-          .replace(/^amlprep: /, '')
-          .trimEnd(),
-      );
-      expect(existsSync(target)).toBe(false);
-    }
+    for (const message of await exportRefusals(runDir, formats)) named(message);
     const error = await readOutputs(runDir).catch((e: Error) => e);
     named((error as Error).message);
     // train_resampled.arrow holds the edges' currency and format codes too, and is warned of.
@@ -494,18 +507,7 @@ describe('a manifest.json whose row counts disagree with its summary', () => {
         '.*; not a manifest amlprep wrote, or edited since$',
     );
 
-    for (const format of ['npy', 'csv', 'multignn']) {
-      const io = bufferIo();
-      const target = join(runDir, format);
-      expect(await main(['export', runDir, '--format', format, '--out', target], io)).toBe(2);
-      expect(
-        io
-          .err()
-          .replace(/^amlprep: /, '')
-          .trimEnd(),
-      ).toMatch(said);
-      expect(existsSync(target)).toBe(false);
-    }
+    for (const message of await exportRefusals(runDir)) expect(message).toMatch(said);
     const error = await readOutputs(runDir).catch((e: Error) => e);
     expect((error as Error).message).toMatch(said);
   });
@@ -556,12 +558,8 @@ describe("a manifest.json whose class weights disagree with the train split's co
       `"${name.replace(/[.]/g, '\\.')}" is [\\d.]+, but the train split's ` +
       `${zeros}/${ones} edges of class 0/1 give [\\d.]+`;
 
-    for (const format of ['npy', 'csv', 'multignn']) {
-      const io = bufferIo();
-      const target = join(runDir, format);
-      expect(await main(['export', runDir, '--format', format, '--out', target], io)).toBe(2);
-      expect(io.err()).toMatch(new RegExp(`^amlprep: ${path}: ${problem}; not a manifest amlprep`));
-      expect(existsSync(target)).toBe(false);
+    for (const message of await exportRefusals(runDir)) {
+      expect(message).toMatch(new RegExp(`^${path}: ${problem}; not a manifest amlprep`));
     }
     const error = await readOutputs(runDir).catch((e: Error) => e);
     expect((error as Error).message).toMatch(new RegExp(`^${path}: ${problem}`));
@@ -643,20 +641,7 @@ describe("a manifest.json whose summary disagrees with edges.arrow's own counts"
       return message.slice(file.length + 2);
     };
 
-    for (const format of ['npy', 'csv', 'multignn']) {
-      const io = bufferIo();
-      const target = join(runDir, format);
-      expect(await main(['export', runDir, '--format', format, '--out', target], io)).toBe(2);
-      expect(
-        reason(
-          io
-            .err()
-            .replace(/^amlprep: /, '')
-            .trimEnd(),
-        ),
-      ).toMatch(said);
-      expect(existsSync(target)).toBe(false);
-    }
+    for (const message of await exportRefusals(runDir)) expect(reason(message)).toMatch(said);
     const error = await readOutputs(runDir, { verify: true }).catch((e: Error) => e);
     expect(reason((error as Error).message)).toMatch(said);
     // inspect tallies the files itself and warns.
