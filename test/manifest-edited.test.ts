@@ -590,7 +590,7 @@ describe("a manifest.json whose class weights disagree with the train split's co
 // Trial Y (session 22): export and readOutputs compared the class weights with the manifest's
 // own train counts only; one edge moved between the summary's splits, or weights edited to
 // match moved counts, or a typology count or name edited, was handed on with exit 0.
-describe("a manifest.json whose summary disagrees with edges.arrow's own counts", () => {
+describe("a manifest.json whose summary or split disagrees with edges.arrow's own", () => {
   it.each([
     [
       'an edge moved from validation to test',
@@ -626,6 +626,22 @@ describe("a manifest.json whose summary disagrees with edges.arrow's own counts"
       'a typology renamed in the list',
       (m: Manifest) => (m.typologies = m.typologies.map((t) => (t === 'CYCLE' ? 'LOOP' : t))),
       /^typology CYCLE: in the file, not in manifest\.json's list/,
+    ],
+    // Trial Z (session 22): edits that kept the manifest consistent with itself.
+    [
+      'the cut days moved within the days',
+      (m: Manifest) => (m.split.cutDays = [2, 4]),
+      /^"split\.cutDays" is \[2,4\], but the file's rows per day give \[3,4\] for the shares/,
+    ],
+    [
+      'the first day a day later',
+      (m: Manifest) => (m.split.firstDay = '2022-09-02'),
+      /^"split\.firstDay" is 2022-09-02, but the file's first day is 2022-09-01/,
+    ],
+    [
+      'a day more',
+      (m: Manifest) => (m.split.days += 1),
+      /^"split\.days" is 6, but the file's timestamps span 5 days/,
     ],
   ])('is refused by every export and readOutputs: %s', async (_, edit, said) => {
     const runDir = sharedDir();

@@ -23,8 +23,21 @@ export function chooseCuts(ts: Float64Array, rows: number, shares: readonly stri
   const firstDay = rows === 0 ? 0 : dayOf(minOf(ts, rows));
   const lastDay = rows === 0 ? 0 : dayOf(maxOf(ts, rows));
   const days = rows === 0 ? 0 : lastDay - firstDay + 1;
-  const { cuts, before } = candidateCuts(ts, rows, firstDay, days);
+  const perDay = rowsPerDay(ts, rows, firstDay, days);
+  const { i, j } = bestCuts(perDay, rows, shares);
+  return { i, j, days, firstDay, daysWithRows: perDay.length };
+}
 
+/**
+ * The cut days (i, j) for rows counted per day (`[day from the first, rows]`, ascending days
+ * with data): what `chooseCuts` gives, and what readers check a manifest's cuts against.
+ */
+export function bestCuts(
+  perDay: readonly (readonly [number, number])[],
+  rows: number,
+  shares: readonly string[],
+): { i: number; j: number } {
+  const { cuts, before } = candidateCuts(perDay);
   const { nums, den } = rationalShares(shares);
   const total = BigInt(rows);
   let best: { i: number; j: number; p: bigint; q: bigint } | null = null;
@@ -38,7 +51,7 @@ export function chooseCuts(ts: Float64Array, rows: number, shares: readonly stri
       }
     }
   }
-  return { i: best?.i ?? 0, j: best?.j ?? 0, days, firstDay, daysWithRows: cuts.length - 1 };
+  return { i: best?.i ?? 0, j: best?.j ?? 0 };
 }
 
 /**
@@ -47,8 +60,7 @@ export function chooseCuts(ts: Float64Array, rows: number, shares: readonly stri
  * in days with data, not in the calendar span (a stray year-9999 row must not hang it).
  * `before[k]` is the number of rows on days before `cuts[k]`.
  */
-function candidateCuts(ts: Float64Array, rows: number, firstDay: number, days: number) {
-  const perDay = rowsPerDay(ts, rows, firstDay, days);
+function candidateCuts(perDay: readonly (readonly [number, number])[]) {
   const cuts = [0];
   const before = [0n];
   let running = 0n;

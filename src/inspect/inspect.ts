@@ -121,7 +121,11 @@ async function inspectTables(dir: string, count: number): Promise<Inspection> {
       .map(([name, edges]) => ({ name, edges }))
       .sort((a, b) => b.edges - a.edges || (a.name < b.name ? -1 : 1)),
     topAccounts: top.result(),
-    warnings: [...differences, ...compare(manifest, splitRecord, files, typologies)],
+    warnings: [
+      ...differences,
+      ...compare(manifest, splitRecord, files, typologies),
+      ...splitWarning(manifest, edgeCounts),
+    ],
   };
 }
 
@@ -164,6 +168,12 @@ class TopDegrees {
     this.#top.splice(at, 0, entry);
     if (this.#top.length > this.size) this.#top.pop();
   }
+}
+
+/** The manifest's split against edges.arrow's timestamps and split column (SPEC §6). */
+function splitWarning(manifest: Manifest, counts: EdgeCounts): string[] {
+  const problem = counts.splitProblem(manifest);
+  return problem === null ? [] : [`split: ${problem}`];
 }
 
 /**

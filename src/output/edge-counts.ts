@@ -1,8 +1,11 @@
 import type { RecordBatch } from 'apache-arrow';
 
-import { dictionaryCodes, i8 } from '../export/batch-columns.js';
+import { dictionaryCodes, i64AsNumbers, i8 } from '../export/batch-columns.js';
 import { edgeRoleColumns } from '../export/roles.js';
 import type { Manifest } from './manifest.js';
+import { SplitDays } from './split-days.js';
+
+const TIMESTAMP = 'timestamp[s, UTC]';
 
 /** Rows of one class pair: label 0, label 1 and both. */
 export interface ClassCounts {
@@ -33,9 +36,14 @@ export class EdgeCounts {
   readonly splits = new Map<string, ClassCounts>();
   readonly typologies = new Map<string, number>();
   readonly #roles: { label: string; split: string };
+  readonly #timestamp: string | null;
+  readonly #days: SplitDays;
+  #rows = 0;
 
   constructor(manifest: Manifest) {
     this.#roles = edgeRoleColumns(manifest);
+    this.#timestamp = manifest.columns.edges.find((c) => c.type === TIMESTAMP)?.name ?? null;
+    this.#days = new SplitDays(manifest);
   }
 
   add(batch: RecordBatch): void {
@@ -44,6 +52,19 @@ export class EdgeCounts {
     const perSplit = split.dictionary.map((name) => this.#split(name));
     for (let i = 0; i < y.length; i++) tally(perSplit[split.codes[i]!]!, y[i]!);
     if (batch.getChild('typology') !== null) this.#addTypologies(batch);
+    if (this.#timestamp !== null) {
+      const ts = i64AsNumbers(batch, this.#timestamp);
+      this.#days.add(ts, split.codes, split.dictionary, this.#rows);
+    }
+    this.#rows += batch.numRows;
+  }
+
+  /**
+   * How the manifest's split differs from the file's timestamps and split column, or null:
+   * a problem of its own, which `inspect` warns of beside the count differences.
+   */
+  splitProblem(manifest: Manifest): string | null {
+    return this.#days.problem(manifest);
   }
 
   /** How the tallies differ from the manifest's summary and typology list, or null. */
@@ -73,7 +94,7 @@ export class EdgeCounts {
         );
       }
     }
-    return null;
+    return this.splitProblem(manifest);
   }
 
   #addTypologies(batch: RecordBatch): void {
