@@ -18,6 +18,7 @@ import { UnreadableOutputError } from './output/unreadable-output.js';
 import { manifestCountsProblem, manifestShapeProblem } from './output/manifest-shape.js';
 import { rangedColumns, rangeProblem } from './output/value-ranges.js';
 import { EdgeCounts } from './output/edge-counts.js';
+import { ScaledColumns } from './output/scaled-columns.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
 
@@ -186,13 +187,20 @@ export async function* outputBatches(
       // inspect tallies the same itself, and warns of each difference.
       const counts =
         name === 'edges' && options.warn === undefined ? new EdgeCounts(manifest) : null;
-      const rows = yield* batchesOf(path, file, { expected, ranged, counts }, options);
+      const scaled = name === 'trainResampled' ? null : new ScaledColumns(manifest, name);
+      const rows = yield* batchesOf(path, file, { expected, ranged, counts, scaled }, options);
       if (rows !== expected)
         differs(`${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`);
+      // Unreadable: changed bytes give other counts and values too, and are then named by the
+      // SHA-256.
       const problem = counts?.problem(manifest) ?? null;
-      // Unreadable: changed bytes give other counts too, and are then named by the SHA-256.
       if (problem !== null) {
         throw new UnreadableOutputError(`${problem}; not this run's file, or edited since`, path);
+      }
+      const scaling = scaled?.problem() ?? null;
+      if (scaling !== null && options.warn !== undefined) options.warn(`${path}: ${scaling}`);
+      if (scaling !== null && options.warn === undefined) {
+        throw new UnreadableOutputError(`${scaling}; not this run's file, or edited since`, path);
       }
       read = true;
     } finally {
@@ -222,7 +230,13 @@ async function* batchesOf(
     expected,
     ranged,
     counts,
-  }: { expected: number; ranged: ReturnType<typeof rangedColumns>; counts: EdgeCounts | null },
+    scaled,
+  }: {
+    expected: number;
+    ranged: ReturnType<typeof rangedColumns>;
+    counts: EdgeCounts | null;
+    scaled: ScaledColumns | null;
+  },
   options: BatchOptions,
 ): AsyncGenerator<RecordBatch, number> {
   if (file.batchCount === 0) yield new RecordBatch(file.schema);
@@ -257,6 +271,7 @@ async function* batchesOf(
       warnedValues = true;
     }
     counts?.add(batch);
+    scaled?.add(batch, rows - batch.numRows);
     yield batch;
   }
   return rows;

@@ -691,3 +691,98 @@ describe("a manifest.json whose column list is longer or shorter than the file's
     );
   });
 });
+
+// Trial Z (session 22): a scaler changed a little in the manifest, still consistent with
+// itself (the mean within its min and max, std above 0), passed every reader.
+describe("a manifest.json whose scaler is not the one the files' values were scaled by", () => {
+  const number = '(-?[0-9.e+-]+)';
+  it.each([
+    [
+      'a node mean moved halfway to its max',
+      'nodes',
+      (m: Manifest) => {
+        const s = m.scaler.node;
+        s.mean[0] = (s.mean[0]! + s.max[0]!) / 2;
+      },
+      (m: Manifest) => {
+        const { names, mean, std } = m.scaler.node;
+        return (
+          `^row 0 has ${names[0]}_z ${number}, but its ${names[0]} ${number} and ` +
+          `"scaler\\.node" \\(mean ${mean[0]}, std ${std[0]}\\) give ${number}$`
+        );
+      },
+    ],
+    [
+      'an edge std doubled',
+      'edges',
+      (m: Manifest) => (m.scaler.edge.std[1]! *= 2),
+      (m: Manifest) => {
+        const { names, mean, std } = m.scaler.edge;
+        return (
+          `^row 0 has ${names[1]}_z ${number}, but its ${names[1]} ${number} and ` +
+          `"scaler\\.edge" \\(mean ${mean[1]}, std ${std[1]}\\) give ${number}$`
+        );
+      },
+    ],
+    [
+      'an edge min lowered',
+      'edges',
+      (m: Manifest) => (m.scaler.edge.min[0]! -= 1),
+      (m: Manifest) => {
+        const { names, min, max } = m.scaler.edge;
+        return (
+          `^"scaler\\.edge" holds ${names[0]} with min ${min[0]} and max ${max[0]}, but ` +
+          `the file's train edges range from ${min[0]! + 1} to ${max[0]}$`
+        );
+      },
+    ],
+    [
+      'a node max raised',
+      'nodes',
+      (m: Manifest) => (m.scaler.node.max[2]! += 1),
+      (m: Manifest) => {
+        const { names, min, max } = m.scaler.node;
+        return (
+          `^"scaler\\.node" holds ${names[2]} with min ${min[2]} and max ${max[2]}, but ` +
+          `the file's nodes range from ${min[2]} to ${max[2]! - 1}$`
+        );
+      },
+    ],
+  ] as const)('is refused by every export and readOutputs: %s', async (_, name, edit, said) => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    edit(manifest);
+    writeFileSync(path, JSON.stringify(manifest));
+    const file = join(runDir, `${name}.arrow`);
+    const reason = (message: string) => {
+      expect(message.startsWith(`${file}: `), message).toBe(true);
+      const suffix = "; not this run's file, or edited since";
+      expect(message.endsWith(suffix), message).toBe(true);
+      return message.slice(file.length + 2, -suffix.length);
+    };
+    const pattern = new RegExp(said(manifest));
+
+    // A multignn export reads edges.arrow alone.
+    const messages = await exportRefusals(runDir, name === 'nodes' ? ['npy', 'csv'] : undefined);
+    const error = await readOutputs(runDir, { verify: true }).catch((e: Error) => e);
+    const warnings = (await inspectRun(runDir)).warnings;
+
+    for (const message of [...messages, (error as Error).message]) {
+      const found = pattern.exec(reason(message));
+      expect(found, message).not.toBeNull();
+      // z, x, then the z the manifest gives: (x − mean) / std, worked out here again.
+      if (found!.length === 4) {
+        const [z, x, want] = found!.slice(1).map(Number);
+        const s = name === 'nodes' ? manifest.scaler.node : manifest.scaler.edge;
+        const c = name === 'nodes' ? 0 : 1;
+        expect(want).toBe((x! - s.mean[c]!) / s.std[c]!);
+        expect(z).not.toBe(want);
+      }
+    }
+    expect(
+      warnings.some((w) => w.startsWith(`${file}: `) && pattern.test(w.slice(file.length + 2))),
+    ).toBe(true);
+  });
+});
