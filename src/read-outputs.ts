@@ -18,6 +18,7 @@ import { UnreadableOutputError } from './output/unreadable-output.js';
 import { manifestCountsProblem, manifestShapeProblem } from './output/manifest-shape.js';
 import { rangedColumns, rangeProblem } from './output/value-ranges.js';
 import { EdgeCounts } from './output/edge-counts.js';
+import { ResampledCounts } from './output/resampled-counts.js';
 import { ScaledColumns } from './output/scaled-columns.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
 import { MANIFEST_FILE } from './steps/graph-created.js';
@@ -184,23 +185,19 @@ export async function* outputBatches(
       checkColumns(path, file.schema, manifest.columns[name]);
       const expected = manifest.files[name].rows;
       const ranged = rangedColumns(manifest, name);
-      // inspect tallies the same itself, and warns of each difference.
-      const counts =
-        name === 'edges' && options.warn === undefined ? new EdgeCounts(manifest) : null;
-      const scaled = name === 'trainResampled' ? null : new ScaledColumns(manifest, name);
-      const rows = yield* batchesOf(path, file, { expected, ranged, counts, scaled }, options);
+      const checks = fileChecks(manifest, name, options.warn === undefined);
+      const rows = yield* batchesOf(path, file, { expected, ranged, checks }, options);
       if (rows !== expected)
         differs(`${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`);
-      // Unreadable: changed bytes give other counts and values too, and are then named by the
-      // SHA-256.
-      const problem = counts?.problem(manifest) ?? null;
-      if (problem !== null) {
-        throw new UnreadableOutputError(`${problem}; not this run's file, or edited since`, path);
-      }
-      const scaling = scaled?.problem() ?? null;
-      if (scaling !== null && options.warn !== undefined) options.warn(`${path}: ${scaling}`);
-      if (scaling !== null && options.warn === undefined) {
-        throw new UnreadableOutputError(`${scaling}; not this run's file, or edited since`, path);
+      for (const check of checks) {
+        const problem = check.problem();
+        if (problem === null) continue;
+        // Unreadable: changed bytes give other counts and values too, and are then named by
+        // the SHA-256.
+        if (options.warn === undefined) {
+          throw new UnreadableOutputError(`${problem}; not this run's file, or edited since`, path);
+        }
+        options.warn(`${path}: ${problem}`);
       }
       read = true;
     } finally {
@@ -217,6 +214,24 @@ export async function* outputBatches(
   }
 }
 
+/** What a reader checks a file's values against, batch by batch, then as a whole. */
+interface FileCheck {
+  add(batch: RecordBatch, firstRow: number): void;
+  problem(): string | null;
+}
+
+/**
+ * The checks of file `name` against the manifest: its normalized columns against the scaler,
+ * train_resampled.arrow's classes against the options and the train split, and for the
+ * readers that hand the files on (`refuse`), edges.arrow's counts and split (`inspect`
+ * tallies those itself, and warns).
+ */
+function fileChecks(manifest: Manifest, name: OutputName, refuse: boolean): FileCheck[] {
+  if (name === 'trainResampled') return [new ResampledCounts(manifest)];
+  const scaled = new ScaledColumns(manifest, name);
+  return name === 'edges' && refuse ? [new EdgeCounts(manifest), scaled] : [scaled];
+}
+
 /**
  * The file's batches by index, each awaited, so a signal or an abort is heard between them.
  * Arrow JS's own iteration reads the footer's next block until it holds a record batch: a
@@ -229,14 +244,8 @@ async function* batchesOf(
   {
     expected,
     ranged,
-    counts,
-    scaled,
-  }: {
-    expected: number;
-    ranged: ReturnType<typeof rangedColumns>;
-    counts: EdgeCounts | null;
-    scaled: ScaledColumns | null;
-  },
+    checks,
+  }: { expected: number; ranged: ReturnType<typeof rangedColumns>; checks: FileCheck[] },
   options: BatchOptions,
 ): AsyncGenerator<RecordBatch, number> {
   if (file.batchCount === 0) yield new RecordBatch(file.schema);
@@ -270,8 +279,7 @@ async function* batchesOf(
       if (!warnedValues) options.warn(`${path}: ${reason}`);
       warnedValues = true;
     }
-    counts?.add(batch);
-    scaled?.add(batch, rows - batch.numRows);
+    for (const check of checks) check.add(batch, rows - batch.numRows);
     yield batch;
   }
   return rows;

@@ -134,7 +134,8 @@ describe('inspect', () => {
     cpSync(runDir, dir, { recursive: true });
     cpSync(join(other, 'train_resampled.arrow'), join(dir, 'train_resampled.arrow'));
     const file = join(dir, 'train_resampled.arrow');
-    const rows = (await inspectRun(other)).resampled.total;
+    const otherReport = await inspectRun(other);
+    const rows = otherReport.resampled.total;
 
     const io = bufferIo();
     expect(await main(['inspect', dir, '--json'], io)).toBe(0);
@@ -148,6 +149,9 @@ describe('inspect', () => {
       `${file}: ${size} bytes, not the ${written} in manifest.json; the file was changed`,
       expect.stringMatching(codeWarning(file)),
       `${file}: ${rows} rows, but manifest.json says 16`,
+      // The mixed fixture's train split (8/4) made 8/8 by SMOTE to 1:1.
+      `${file}: the file holds ${otherReport.resampled['0']}/${otherReport.resampled['1']} rows ` +
+        "of class 0/1, but SMOTE to ratio 1 of the train split's 8/4 edges of class 0/1 give 8/8",
     ]);
     // The other run's codes go past this run's tables (it has more rows): the value named is
     // the file's own, and past the end of the table named.
@@ -161,7 +165,7 @@ describe('inspect', () => {
     const text = bufferIo();
     expect(await main(['inspect', dir], text)).toBe(0);
     expect(text.err()).toBe(mixed.warnings.map((w) => `warning: ${w}\n`).join(''));
-    expect(text.out()).toContain('3 warnings of differences from manifest.json, printed on stderr');
+    expect(text.out()).toContain('4 warnings of differences from manifest.json, printed on stderr');
     // The header's figures are the file's own.
     expect(mixed.files.trainResampled.rows).toBe(rows);
     expect(mixed.files.trainResampled.bytes).toBe(statSync(file).size);

@@ -580,9 +580,13 @@ describe("a manifest.json whose class weights disagree with the train split's co
 
     const report = await inspectRun(runDir);
 
+    // The mixed fixture's train split: 8 edges of class 0, 4 of class 1; SMOTE adds 4.
+    expect(manifest.summary.splits.train).toEqual([8, 4]);
     expect(report.warnings).toEqual([
       `summary.resampled.rows: manifest.json says ${rows + 5}, but its ` +
         `files.trainResampled.rows says ${rows}`,
+      `resampled: "summary.resampled.rows" is ${rows + 5}, but SMOTE to ratio 1 of the train ` +
+        "split's 8/4 edges of class 0/1 give 16",
     ]);
   });
 });
@@ -601,13 +605,15 @@ describe("a manifest.json whose summary or split disagrees with edges.arrow's ow
       /^validation: the file holds \d+\/\d+ edges of class 0\/1, manifest\.json's "summary/,
     ],
     [
-      'train counts moved, the weights edited to match',
+      'train counts moved, the weights and SMOTE rows edited to match',
       (m: Manifest) => {
         const [zeros, ones] = m.summary.splits.train;
-        m.summary.splits.train = [zeros + 1, ones];
-        m.summary.splits.validation[0] -= 1;
+        m.summary.splits.train = [zeros, ones + 1];
+        m.summary.splits.validation[1] -= 1;
+        // One minority row more: SMOTE adds one fewer to reach the same majority.
+        m.summary.resampled.synthetic -= 1;
         // The weights amlprep itself gives those counts, to the last bit.
-        const { weights, multiplier } = weightsOfCounts(zeros + 1, ones);
+        const { weights, multiplier } = weightsOfCounts(zeros, ones + 1);
         const [w0, w1] = weights;
         m.classWeights = { '0': w0, '1': w1 };
         m.summary.classWeights = { '0': w0, '1': w1 };
@@ -784,5 +790,71 @@ describe("a manifest.json whose scaler is not the one the files' values were sca
     expect(
       warnings.some((w) => w.startsWith(`${file}: `) && pattern.test(w.slice(file.length + 2))),
     ).toBe(true);
+  });
+});
+
+// Trial Z (session 22): summary.resampled's synthetic rows and k, or the options they come
+// from, edited alone, were handed on beside a train_resampled.arrow they do not describe.
+describe('a manifest.json whose resampling is not what its options make of the train split', () => {
+  /** The train split's minority and majority counts, and the SMOTE rows a ratio adds. */
+  const train = (m: Manifest) => {
+    const [zeros, ones] = m.summary.splits.train;
+    const [minority, majority] = ones <= zeros ? [ones, zeros] : [zeros, ones];
+    return { minority, majority, of: `the train split's ${zeros}/${ones} edges of class 0/1` };
+  };
+  it.each([
+    [
+      'one synthetic row more',
+      (m: Manifest) => (m.summary.resampled.synthetic += 1),
+      // Ratio 1: as many minority rows as majority ones, ceil(1 · majority) − minority added.
+      (m: Manifest) => {
+        const { minority, majority, of } = train(m);
+        const said = m.summary.resampled.synthetic;
+        return `"summary.resampled.synthetic" is ${said}, but SMOTE to ratio 1 of ${of} give ${majority - minority}`;
+      },
+    ],
+    [
+      'k of 1',
+      (m: Manifest) => (m.summary.resampled.k = 1),
+      (m: Manifest) =>
+        `"summary.resampled.k" is 1, but SMOTE to ratio 1 of ${train(m).of} give ` +
+        `${Math.min(3, train(m).minority - 1)}`,
+    ],
+    [
+      'the ratio made 0.5',
+      (m: Manifest) => (m.options.smoteRatio = 0.5),
+      (m: Manifest) => {
+        const { minority, majority, of } = train(m);
+        const said = m.summary.resampled.synthetic;
+        const want = Math.max(0, Math.ceil(majority / 2) - minority);
+        return `"summary.resampled.synthetic" is ${said}, but SMOTE to ratio 0.5 of ${of} give ${want}`;
+      },
+    ],
+    [
+      'no resampling said',
+      (m: Manifest) => (m.options.imbalance = 'none'),
+      (m: Manifest) =>
+        `"summary.resampled.synthetic" is ${m.summary.resampled.synthetic}, but ` +
+        `${train(m).of} without resampling give 0`,
+    ],
+    [
+      'an imbalance amlprep does not know',
+      (m: Manifest) => (m.options.imbalance = 'oversample'),
+      () => 'the options record the imbalance "oversample", not smote, undersample, none',
+    ],
+  ])('is refused by every export and readOutputs: %s', async (_, edit, said) => {
+    const runDir = sharedDir();
+    await runMixedFixture(runDir);
+    const path = join(runDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    edit(manifest);
+    writeFileSync(path, JSON.stringify(manifest));
+    const message = said(manifest);
+    const refused = `${path}: ${message}; not a manifest amlprep wrote, or edited since`;
+
+    for (const refusal of await exportRefusals(runDir)) expect(refusal).toBe(refused);
+    const error = await readOutputs(runDir).catch((e: Error) => e);
+    expect((error as Error).message).toBe(refused);
+    expect((await inspectRun(runDir)).warnings).toContain(`resampled: ${message}`);
   });
 });

@@ -10,6 +10,7 @@ import { f64, i32, i8 } from '../export/batch-columns.js';
 import { columnWithRole } from '../export/roles.js';
 import type { Manifest } from '../output/manifest.js';
 import { classCounts, EdgeCounts, tally, type ClassCounts } from '../output/edge-counts.js';
+import { resampledProblem } from '../output/resampled-counts.js';
 import { classWeightsProblem } from '../output/manifest-shape.js';
 import { OUTPUT_FILES, type OutputName } from '../output/outputs.js';
 import { changedOutputError, outputBatches, readManifest } from '../read-outputs.js';
@@ -124,7 +125,7 @@ async function inspectTables(dir: string, count: number): Promise<Inspection> {
     warnings: [
       ...differences,
       ...compare(manifest, splitRecord, files, typologies),
-      ...splitWarning(manifest, edgeCounts),
+      ...splitWarning(edgeCounts),
     ],
   };
 }
@@ -171,8 +172,8 @@ class TopDegrees {
 }
 
 /** The manifest's split against edges.arrow's timestamps and split column (SPEC §6). */
-function splitWarning(manifest: Manifest, counts: EdgeCounts): string[] {
-  const problem = counts.splitProblem(manifest);
+function splitWarning(counts: EdgeCounts): string[] {
+  const problem = counts.splitProblem();
   return problem === null ? [] : [`split: ${problem}`];
 }
 
@@ -237,5 +238,7 @@ function compare(
   const train = splits.train ?? classCounts();
   const weights = classWeightsProblem(manifest, [train['0'], train['1']]);
   if (weights !== null) warnings.push(`class weights: ${weights}`);
+  const recipe = resampledProblem(manifest);
+  if (recipe !== null) warnings.push(`resampled: ${recipe}`);
   return warnings;
 }

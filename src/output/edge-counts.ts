@@ -38,9 +38,11 @@ export class EdgeCounts {
   readonly #roles: { label: string; split: string };
   readonly #timestamp: string | null;
   readonly #days: SplitDays;
+  readonly #manifest: Manifest;
   #rows = 0;
 
   constructor(manifest: Manifest) {
+    this.#manifest = manifest;
     this.#roles = edgeRoleColumns(manifest);
     this.#timestamp = manifest.columns.edges.find((c) => c.type === TIMESTAMP)?.name ?? null;
     this.#days = new SplitDays(manifest);
@@ -63,12 +65,13 @@ export class EdgeCounts {
    * How the manifest's split differs from the file's timestamps and split column, or null:
    * a problem of its own, which `inspect` warns of beside the count differences.
    */
-  splitProblem(manifest: Manifest): string | null {
-    return this.#days.problem(manifest);
+  splitProblem(): string | null {
+    return this.#days.problem(this.#manifest);
   }
 
   /** How the tallies differ from the manifest's summary and typology list, or null. */
-  problem(manifest: Manifest): string | null {
+  problem(): string | null {
+    const manifest = this.#manifest;
     const stated = manifest.summary.splits as Record<string, [number, number] | undefined>;
     for (const name of new Set([...Object.keys(stated), ...this.splits.keys()])) {
       const got = this.splits.get(name) ?? classCounts();
@@ -94,7 +97,7 @@ export class EdgeCounts {
         );
       }
     }
-    return this.splitProblem(manifest);
+    return this.splitProblem();
   }
 
   #addTypologies(batch: RecordBatch): void {

@@ -1,6 +1,7 @@
 import { weightsOfCounts } from '../features/class-weights.js';
 import { canonProblem } from './manifest-canon.js';
 import type { Manifest } from './manifest.js';
+import { resampledProblem } from './resampled-counts.js';
 import { OUTPUT_FILES, type OutputName } from './outputs.js';
 
 /**
@@ -45,7 +46,7 @@ export function manifestCountsProblem(manifest: Manifest): string | null {
   for (const [name, rows, other, count] of pairs) {
     if (count !== rows) return `"${name}" is ${rows}, but ${other} ${briefly(count ?? null)}`;
   }
-  return classWeightsProblem(manifest, manifest.summary.splits.train);
+  return classWeightsProblem(manifest, manifest.summary.splits.train) ?? resampledProblem(manifest);
 }
 
 /**
