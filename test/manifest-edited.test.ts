@@ -635,6 +635,15 @@ describe("a manifest.json whose summary or split disagrees with edges.arrow's ow
     ],
     // Trial Z (session 22): edits that kept the manifest consistent with itself.
     [
+      // The file's codes index ['', 'FAN-OUT', 'CYCLE', 'SCATTER-GATHER'].
+      'the typology list reordered',
+      (m: Manifest) => (m.typologies = ['CYCLE', 'FAN-OUT', 'SCATTER-GATHER']),
+      new RegExp(
+        '^the file\'s typology code 1 stands for "FAN-OUT", manifest\\.json\'s "typologies" ' +
+          'give it "CYCLE"',
+      ),
+    ],
+    [
       'the cut days moved within the days',
       (m: Manifest) => (m.split.cutDays = [2, 4]),
       /^"split\.cutDays" is \[2,4\], but the file's rows per day give \[3,4\] for the shares/,
@@ -810,7 +819,8 @@ describe('a manifest.json whose resampling is not what its options make of the t
       (m: Manifest) => {
         const { minority, majority, of } = train(m);
         const said = m.summary.resampled.synthetic;
-        return `"summary.resampled.synthetic" is ${said}, but SMOTE to ratio 1 of ${of} give ${majority - minority}`;
+        const [want, ratio] = [majority - minority, 'SMOTE to ratio 1'];
+        return `"summary.resampled.synthetic" is ${said}, but ${ratio} of ${of} give ${want}`;
       },
     ],
     [
@@ -827,7 +837,8 @@ describe('a manifest.json whose resampling is not what its options make of the t
         const { minority, majority, of } = train(m);
         const said = m.summary.resampled.synthetic;
         const want = Math.max(0, Math.ceil(majority / 2) - minority);
-        return `"summary.resampled.synthetic" is ${said}, but SMOTE to ratio 0.5 of ${of} give ${want}`;
+        const ratio = 'SMOTE to ratio 0.5';
+        return `"summary.resampled.synthetic" is ${said}, but ${ratio} of ${of} give ${want}`;
       },
     ],
     [

@@ -125,7 +125,7 @@ async function inspectTables(dir: string, count: number): Promise<Inspection> {
     warnings: [
       ...differences,
       ...compare(manifest, splitRecord, files, typologies),
-      ...splitWarning(edgeCounts),
+      ...fileWarnings(edgeCounts),
     ],
   };
 }
@@ -171,10 +171,17 @@ class TopDegrees {
   }
 }
 
-/** The manifest's split against edges.arrow's timestamps and split column (SPEC §6). */
-function splitWarning(counts: EdgeCounts): string[] {
-  const problem = counts.splitProblem();
-  return problem === null ? [] : [`split: ${problem}`];
+/**
+ * The manifest's split against edges.arrow's timestamps and split column (SPEC §6), and its
+ * typology list against the file's typology codes.
+ */
+function fileWarnings(counts: EdgeCounts): string[] {
+  const split = counts.splitProblem();
+  const order = counts.typologyOrderProblem();
+  return [
+    ...(order === null ? [] : [`typologies: ${order}`]),
+    ...(split === null ? [] : [`split: ${split}`]),
+  ];
 }
 
 /**

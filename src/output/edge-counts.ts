@@ -40,6 +40,7 @@ export class EdgeCounts {
   readonly #days: SplitDays;
   readonly #manifest: Manifest;
   #rows = 0;
+  #order: string | null = null;
 
   constructor(manifest: Manifest) {
     this.#manifest = manifest;
@@ -97,11 +98,21 @@ export class EdgeCounts {
         );
       }
     }
-    return this.splitProblem();
+    return this.typologyOrderProblem() ?? this.splitProblem();
+  }
+
+  /**
+   * Where the file's typology names differ from the manifest's list, in order, or null:
+   * edges.arrow's codes index `['', ...typologies]`, so a list reordered in the manifest
+   * names the wrong typology for each code.
+   */
+  typologyOrderProblem(): string | null {
+    return this.#order;
   }
 
   #addTypologies(batch: RecordBatch): void {
     const { codes, dictionary } = dictionaryCodes(batch, 'typology');
+    this.#order ??= orderProblem(dictionary, this.#manifest.typologies);
     const perCode = new Float64Array(dictionary.length);
     for (let i = 0; i < codes.length; i++) perCode[codes[i]!]!++;
     perCode.forEach((n, code) => {
@@ -115,4 +126,18 @@ export class EdgeCounts {
     if (counts === undefined) this.splits.set(name, (counts = classCounts()));
     return counts;
   }
+}
+
+/** Where a batch's typology dictionary first differs from `['', ...listed]`, or null. */
+function orderProblem(dictionary: readonly string[], listed: readonly string[]): string | null {
+  const expected = ['', ...listed];
+  const at = expected.findIndex((name, k) => dictionary[k] !== name);
+  if (at === -1 && dictionary.length === expected.length) return null;
+  const k = at === -1 ? expected.length : at;
+  const file = k < dictionary.length ? JSON.stringify(dictionary[k]) : 'nothing';
+  const list = k < expected.length ? JSON.stringify(expected[k]) : 'nothing';
+  return (
+    `the file's typology code ${k} stands for ${file}, manifest.json's "typologies" ` +
+    `give it ${list}`
+  );
 }
