@@ -45,6 +45,17 @@ async function exportRefusals(
   return messages;
 }
 
+/** A run of the mixed fixture in a folder of its own, its manifest.json edited by `edit`. */
+async function editedMixedRun(edit: (m: Manifest) => void) {
+  const runDir = sharedDir();
+  await runMixedFixture(runDir);
+  const path = join(runDir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  edit(manifest);
+  writeFileSync(path, JSON.stringify(manifest));
+  return { runDir, path, manifest };
+}
+
 /** Edits by hand, each with the message it must give. */
 const EDITS: [string, (m: Json) => void, string][] = [
   [
@@ -496,12 +507,7 @@ describe('a manifest.json whose row counts disagree with its summary', () => {
     ],
     ['summary.splits', (m: Manifest) => (m.summary.splits.test[1] += 1), 'the "summary.splits"'],
   ])('is refused by every export and readOutputs: %s', async (_, edit, words) => {
-    const runDir = sharedDir();
-    await runMixedFixture(runDir);
-    const path = join(runDir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    edit(manifest);
-    writeFileSync(path, JSON.stringify(manifest));
+    const { runDir, path } = await editedMixedRun(edit);
     const said = new RegExp(
       `^${path}: "files\\.\\w+\\.rows" is \\d+, but ${words.replace(/[.]/g, '\\.')}` +
         '.*; not a manifest amlprep wrote, or edited since$',
@@ -547,13 +553,9 @@ describe("a manifest.json whose class weights disagree with the train split's co
       (m: Manifest) => (m.summary.multiplier = m.summary.multiplier === 10 ? 50 : 10),
     ],
   ])('is refused by every export and readOutputs, warned of by inspect: %s', async (name, edit) => {
-    const runDir = sharedDir();
-    await runMixedFixture(runDir);
-    const path = join(runDir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    // The edits leave the train counts as they are.
+    const { runDir, path, manifest } = await editedMixedRun(edit);
     const [zeros, ones] = manifest.summary.splits.train;
-    edit(manifest);
-    writeFileSync(path, JSON.stringify(manifest));
     const problem =
       `"${name.replace(/[.]/g, '\\.')}" is [\\d.]+, but the train split's ` +
       `${zeros}/${ones} edges of class 0/1 give [\\d.]+`;
@@ -659,12 +661,7 @@ describe("a manifest.json whose summary or split disagrees with edges.arrow's ow
       /^"split\.days" is 6, but the file's timestamps span 5 days/,
     ],
   ])('is refused by every export and readOutputs: %s', async (_, edit, said) => {
-    const runDir = sharedDir();
-    await runMixedFixture(runDir);
-    const path = join(runDir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    edit(manifest);
-    writeFileSync(path, JSON.stringify(manifest));
+    const { runDir } = await editedMixedRun(edit);
     const file = join(runDir, 'edges.arrow');
     const reason = (message: string) => {
       expect(message.startsWith(`${file}: `), message).toBe(true);
@@ -711,6 +708,14 @@ describe("a manifest.json whose column list is longer or shorter than the file's
 // itself (the mean within its min and max, std above 0), passed every reader.
 describe("a manifest.json whose scaler is not the one the files' values were scaled by", () => {
   const number = '(-?[0-9.e+-]+)';
+  /** The message for row 0 of feature `c`: its z, its raw value and the z the scaler gives. */
+  const zPattern = (m: Manifest, kind: 'node' | 'edge', c: number) => {
+    const { names, mean, std } = m.scaler[kind];
+    return (
+      `^row 0 has ${names[c]}_z ${number}, but its ${names[c]} ${number} and ` +
+      `"scaler\\.${kind}" \\(mean ${mean[c]}, std ${std[c]}\\) give ${number}$`
+    );
+  };
   it.each([
     [
       'a node mean moved halfway to its max',
@@ -719,25 +724,13 @@ describe("a manifest.json whose scaler is not the one the files' values were sca
         const s = m.scaler.node;
         s.mean[0] = (s.mean[0]! + s.max[0]!) / 2;
       },
-      (m: Manifest) => {
-        const { names, mean, std } = m.scaler.node;
-        return (
-          `^row 0 has ${names[0]}_z ${number}, but its ${names[0]} ${number} and ` +
-          `"scaler\\.node" \\(mean ${mean[0]}, std ${std[0]}\\) give ${number}$`
-        );
-      },
+      (m: Manifest) => zPattern(m, 'node', 0),
     ],
     [
       'an edge std doubled',
       'edges',
       (m: Manifest) => (m.scaler.edge.std[1]! *= 2),
-      (m: Manifest) => {
-        const { names, mean, std } = m.scaler.edge;
-        return (
-          `^row 0 has ${names[1]}_z ${number}, but its ${names[1]} ${number} and ` +
-          `"scaler\\.edge" \\(mean ${mean[1]}, std ${std[1]}\\) give ${number}$`
-        );
-      },
+      (m: Manifest) => zPattern(m, 'edge', 1),
     ],
     [
       'an edge min lowered',
@@ -764,12 +757,7 @@ describe("a manifest.json whose scaler is not the one the files' values were sca
       },
     ],
   ] as const)('is refused by every export and readOutputs: %s', async (_, name, edit, said) => {
-    const runDir = sharedDir();
-    await runMixedFixture(runDir);
-    const path = join(runDir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    edit(manifest);
-    writeFileSync(path, JSON.stringify(manifest));
+    const { runDir, manifest } = await editedMixedRun(edit);
     const file = join(runDir, `${name}.arrow`);
     const reason = (message: string) => {
       expect(message.startsWith(`${file}: `), message).toBe(true);
@@ -854,12 +842,7 @@ describe('a manifest.json whose resampling is not what its options make of the t
       () => 'the options record the imbalance "oversample", not smote, undersample, none',
     ],
   ])('is refused by every export and readOutputs: %s', async (_, edit, said) => {
-    const runDir = sharedDir();
-    await runMixedFixture(runDir);
-    const path = join(runDir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
-    edit(manifest);
-    writeFileSync(path, JSON.stringify(manifest));
+    const { runDir, path, manifest } = await editedMixedRun(edit);
     const message = said(manifest);
     const refused = `${path}: ${message}; not a manifest amlprep wrote, or edited since`;
 
