@@ -1,7 +1,7 @@
 import { weightsOfCounts } from '../features/class-weights.js';
 import { canonProblem } from './manifest-canon.js';
 import type { Manifest } from './manifest.js';
-import { resampledProblem } from './resampled-counts.js';
+import { resampledProblem, resamplingOptionsProblem } from './resampled-counts.js';
 import { OUTPUT_FILES, type OutputName } from './outputs.js';
 
 /**
@@ -18,7 +18,8 @@ export function manifestShapeProblem(manifest: unknown): string | null {
     canonProblem(manifest as Parameters<typeof canonProblem>[0]) ??
     splitProblem(manifest as Manifest) ??
     scalerRangeProblem(manifest as Manifest) ??
-    minorityProblem(manifest as Manifest)
+    minorityProblem(manifest as Manifest) ??
+    resamplingOptionsProblem(manifest as Manifest)
   );
 }
 
@@ -144,6 +145,14 @@ export function classWeightsProblem(
   return null;
 }
 
+/** A real calendar date as YYYY-MM-DD (trial AA: 2022-02-30 passed as one). */
+function isDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return /^\d{4}-\d\d-\d\d$/.test(text) && !Number.isNaN(date.getTime())
+    ? date.toISOString().slice(0, 10) === text
+    : false;
+}
+
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
@@ -223,7 +232,7 @@ const SPLIT: Shape = {
   shares: leaf('three texts', (v) => Array.isArray(v) && v.length === 3 && v.every(text.test)),
   cutDays: leaf('two counts', (v) => Array.isArray(v) && v.length === 2 && v.every(count.test)),
   days: count,
-  firstDay: leaf('a date YYYY-MM-DD', (v) => typeof v === 'string' && /^\d{4}-\d\d-\d\d$/.test(v)),
+  firstDay: leaf('a date YYYY-MM-DD', (v) => typeof v === 'string' && isDate(v)),
 };
 
 const byOutput = (shape: (name: OutputName) => Shape): Shape =>

@@ -19,11 +19,10 @@ interface Recipe {
 const IMBALANCE = ['smote', 'undersample', 'none'];
 
 /**
- * The resampled rows `options.imbalance` and `options.smoteRatio` make of the train split's
- * counts, or why they cannot be read. Trial Z: `summary.resampled.synthetic` and `k`, and the
- * options, edited alone, were handed on beside a train_resampled.arrow they did not describe.
+ * Why the options resampling depends on cannot be read, or null. A problem of the manifest's
+ * shape, which every reader refuses (`manifestShapeProblem`).
  */
-function recipeOf(manifest: Manifest): Recipe | string {
+export function resamplingOptionsProblem(manifest: Manifest): string | null {
   const { imbalance, smoteRatio: ratio } = manifest.options as Record<string, unknown>;
   // Not named `options.imbalance`, which the CLI would print as the flag --imbalance.
   if (typeof imbalance !== 'string' || !IMBALANCE.includes(imbalance)) {
@@ -33,6 +32,21 @@ function recipeOf(manifest: Manifest): Recipe | string {
   if (typeof ratio !== 'number' || !Number.isFinite(ratio)) {
     return `the options record the SMOTE ratio ${JSON.stringify(ratio ?? null)}, not a number`;
   }
+  return null;
+}
+
+/**
+ * The resampled rows `options.imbalance` and `options.smoteRatio` make of the train split's
+ * counts, or null when the options cannot be read (refused as the manifest's shape). Trial
+ * Z: `summary.resampled.synthetic` and `k`, and the options, edited alone, were handed on
+ * beside a train_resampled.arrow they did not describe.
+ */
+function recipeOf(manifest: Manifest): Recipe | null {
+  if (resamplingOptionsProblem(manifest) !== null) return null;
+  const { imbalance, smoteRatio: ratio } = manifest.options as {
+    imbalance: string;
+    smoteRatio: number;
+  };
 
   const train = manifest.summary.splits.train;
   const label = train[1] <= train[0] ? 1 : 0;
@@ -61,7 +75,7 @@ function recipeOf(manifest: Manifest): Recipe | string {
 /** How `summary.resampled` differs from what the options make of the train split, or null. */
 export function resampledProblem(manifest: Manifest): string | null {
   const recipe = recipeOf(manifest);
-  if (typeof recipe === 'string') return recipe;
+  if (recipe === null) return null;
   const stated = manifest.summary.resampled;
   for (const key of ['synthetic', 'k', 'rows'] as const) {
     if (stated[key] !== recipe[key]) {
@@ -77,7 +91,7 @@ export function resampledProblem(manifest: Manifest): string | null {
  */
 export class ResampledCounts {
   readonly #label: string;
-  readonly #recipe: Recipe | string;
+  readonly #recipe: Recipe | null;
   readonly #seen: [number, number] = [0, 0];
 
   constructor(manifest: Manifest) {
@@ -95,7 +109,7 @@ export class ResampledCounts {
 
   problem(): string | null {
     const recipe = this.#recipe;
-    if (typeof recipe === 'string') return recipe;
+    if (recipe === null) return null;
     const [zeros, ones] = this.#seen;
     if (zeros === recipe.classes[0] && ones === recipe.classes[1]) return null;
     return (
