@@ -29,6 +29,7 @@ export {
   WorkerError,
   type ErrorCode,
 } from './errors.js';
+export { UnreadableOutputError } from './output/unreadable-output.js';
 export {
   EDGE_FEATURES,
   NODE_FEATURES,

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { inspectRun, readOutputs, run, type Manifest } from '../src/index.js';
+import {
+  inspectRun,
+  readOutputs,
+  run,
+  UnreadableOutputError,
+  type Manifest,
+} from '../src/index.js';
 import { main } from '../src/cli/main.js';
 import { weightsOfCounts } from '../src/features/class-weights.js';
 import { manifestShapeProblem } from '../src/output/manifest-shape.js';
@@ -789,6 +795,11 @@ describe("a manifest.json whose scaler is not the one the files' values were sca
     const messages = await exportRefusals(runDir, name === 'nodes' ? ['npy', 'csv'] : undefined);
     const error = await readOutputs(runDir, { verify: true }).catch((e: Error) => e);
     const warnings = (await inspectRun(runDir)).warnings;
+
+    // The package's class, of the input code, with the reason apart from the file's path.
+    expect(error).toBeInstanceOf(UnreadableOutputError);
+    expect((error as UnreadableOutputError).code).toBe('ERR_AMLPREP_INPUT');
+    expect((error as Error).message).toBe(`${file}: ${(error as UnreadableOutputError).reason}`);
 
     for (const message of [...messages, (error as Error).message]) {
       const found = pattern.exec(reason(message));

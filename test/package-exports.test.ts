@@ -33,6 +33,7 @@ describe('the package exports', () => {
         'OutputError',
         'STEPS',
         'UsageError',
+        'UnreadableOutputError',
         'WorkerError',
         'clean',
         'exportRun',
