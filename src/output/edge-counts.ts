@@ -70,7 +70,10 @@ export class EdgeCounts {
     return this.#days.problem(this.#manifest);
   }
 
-  /** How the tallies differ from the manifest's summary and typology list, or null. */
+  /**
+   * How the tallies differ from the manifest's summary and typology list (names, then order),
+   * or how its split differs from the file's timestamps; null when nothing does.
+   */
   problem(): string | null {
     const manifest = this.#manifest;
     const stated = manifest.summary.splits as Record<string, [number, number] | undefined>;
