@@ -70,6 +70,8 @@ describe('a split left empty', () => {
       'the train split has no rows, so class weights cannot be computed',
     );
     expect(result.stderr + result.stdout).toContain('the train and validation splits are empty');
+    // Trial BB (session 23): SMOTE's "0 minority training rows" came first.
+    expect(result.stderr + result.stdout).not.toContain('SMOTE skipped');
   });
 
   // Trial W (session 22): on a real file without a laundering row the run warned that SMOTE

@@ -10,18 +10,26 @@ export function classWeights(labels: ArrayLike<number>): {
 } {
   let ones = 0;
   for (let i = 0; i < labels.length; i++) ones += labels[i] === 1 ? 1 : 0;
-  const n = labels.length;
-  const zeros = n - ones;
-  if (zeros === 0 || ones === 0) {
-    const missing = zeros === 0 ? 0 : 1;
-    const what =
-      n === 0 ? 'no rows' : `no rows of class ${missing} (${zeros} of class 0, ${ones} of class 1)`;
-    throw new MissingClassError(
-      `the train split has ${what}, so class weights cannot be computed; use more rows ` +
-        '(--sample) or other --split shares',
-    );
-  }
+  const zeros = labels.length - ones;
+  refuseMissingTrainClass(zeros, ones);
   return weightsOfCounts(zeros, ones);
+}
+
+/**
+ * Stops a run whose train split lacks a class: `weights` cannot weigh it, and `imbalanced`
+ * checks first, so that its SMOTE warning ("0 minority training rows") does not come before
+ * the error that explains it (trial BB).
+ */
+export function refuseMissingTrainClass(zeros: number, ones: number): void {
+  if (zeros > 0 && ones > 0) return;
+  const n = zeros + ones;
+  const missing = zeros === 0 ? 0 : 1;
+  const what =
+    n === 0 ? 'no rows' : `no rows of class ${missing} (${zeros} of class 0, ${ones} of class 1)`;
+  throw new MissingClassError(
+    `the train split has ${what}, so class weights cannot be computed; use more rows ` +
+      '(--sample) or other --split shares',
+  );
 }
 
 /** The weights of a train split of `zeros` and `ones` rows, both more than 0. */

@@ -1,5 +1,6 @@
 import { OptionError } from '../errors.js';
 import { MAX_SYNTHETIC } from '../options.js';
+import { refuseMissingTrainClass } from '../features/class-weights.js';
 import { EDGE_FEATURE_COUNT } from '../features/definitions.js';
 import { MODEL_SCALED, modelColumns, scaledValue } from '../features/model-input.js';
 import { TRAIN } from '../features/split.js';
@@ -34,6 +35,7 @@ export async function resample(
   const y = await labelsOf(ctx, train, pace);
   const ones = y.reduce((n, v) => n + v, 0);
   const zeros = train.length - ones;
+  refuseMissingTrainClass(zeros, ones);
   const minorityLabel = ones <= zeros ? 1 : 0;
   const minority = Math.min(ones, zeros);
   const majority = train.length - minority;
