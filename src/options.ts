@@ -334,10 +334,10 @@ function resolveSplit(value: unknown): readonly [string, string, string] {
         `got ${shown(value)}${floatingPointHint(value)}`,
     );
   if (parts === null || parts.length !== 3) throw bad();
-  if (!parts.every((p): p is string => typeof p === 'string' && DECIMAL.test(p))) throw bad();
+  if (!parts.every((p): p is string => typeof p === 'string')) throw bad();
   const [train, validation, test] = parts;
   if (train === undefined || validation === undefined || test === undefined) throw bad();
-  if (!sharesSumToOne(parts) || parts.some((p) => Number(p) <= 0)) throw bad();
+  if (!areShares(parts)) throw bad();
   // One spelling per share: `.6` and `0.60` are 0.6, and a rerun that spells the same
   // split otherwise must not recompute the steps after it (a fresh-user trial).
   return [canonical(train), canonical(validation), canonical(test)] as const;
@@ -366,6 +366,15 @@ function floatingPointHint(value: unknown): string {
     `; as numbers they are ${value.map((v) => decimalText(v as number)).join(', ')}, which ` +
     'sum to 1 only up to floating point: round them, or give the shares as text'
   );
+}
+
+/**
+ * True for positive decimal texts whose sum is exactly 1: split shares, as a run takes them
+ * and as readers check a manifest's.
+ */
+export function areShares(parts: readonly string[]): boolean {
+  if (!parts.every((p) => DECIMAL.test(p))) return false;
+  return sharesSumToOne(parts) && parts.every((p) => Number(p) > 0);
 }
 
 function sharesSumToOne(parts: readonly string[]): boolean {

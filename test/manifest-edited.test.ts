@@ -266,6 +266,31 @@ const EDITS: [string, (m: Json) => void, string][] = [
     (m) => ((m.split as Json).firstDay = '2022-02-30'),
     '"split.firstDay" is "2022-02-30", not a date YYYY-MM-DD',
   ],
+  // Trial BB: shares summing to 0.99, in the options too, and a typology count of a name the
+  // list does not hold, at 0, were handed on.
+  [
+    'split shares summing to 0.99',
+    (m) => {
+      (m.split as Json).shares = ['0.6', '0.2', '0.19'];
+      (m.options as Json).split = '0.6,0.2,0.19';
+    },
+    '"split.shares" is ["0.6","0.2","0.19"], not three positive decimals summing to 1',
+  ],
+  [
+    'the split recorded as a list in the options',
+    (m) => ((m.options as Json).split = [0.6, 0.2, 0.2]),
+    '"split.shares" is ["0.6","0.2","0.2"], but the options record the split [0.6,0.2,0.2]',
+  ],
+  [
+    'a typology counted that is not listed',
+    (m) => (((m.summary as Json).typologyCounts as Json).FOO = 0),
+    '"summary.typologyCounts" counts "FOO", which "typologies" does not list',
+  ],
+  [
+    'a listed typology counted at 0',
+    (m) => (((m.summary as Json).typologyCounts as Json)['FAN-OUT'] = 0),
+    '"summary.typologyCounts" counts "FAN-OUT" at 0; amlprep counts the typologies that have edges',
+  ],
   [
     'a number for the transactions path',
     (m) => (((m.inputs as Json).transactions as Json).path = 3),
@@ -655,8 +680,12 @@ describe("a manifest.json whose summary or split disagrees with edges.arrow's ow
       /^typology CYCLE: the file holds \d+ edges, manifest\.json's "summary\.typologyCounts"/,
     ],
     [
-      'a typology renamed in the list',
-      (m: Manifest) => (m.typologies = m.typologies.map((t) => (t === 'CYCLE' ? 'LOOP' : t))),
+      'a typology renamed in the list and its count',
+      (m: Manifest) => {
+        m.typologies = m.typologies.map((t) => (t === 'CYCLE' ? 'LOOP' : t));
+        const { CYCLE, ...others } = m.summary.typologyCounts;
+        m.summary.typologyCounts = { ...others, LOOP: CYCLE! };
+      },
       /^typology CYCLE: in the file, not in manifest\.json's list/,
     ],
     // Trial Z (session 22): edits that kept the manifest consistent with itself.

@@ -1,4 +1,5 @@
 import { weightsOfCounts } from '../features/class-weights.js';
+import { areShares } from '../options.js';
 import { canonProblem } from './manifest-canon.js';
 import type { Manifest } from './manifest.js';
 import { resampledProblem, resamplingOptionsProblem } from './resampled-counts.js';
@@ -19,6 +20,7 @@ export function manifestShapeProblem(manifest: unknown): string | null {
     splitProblem(manifest as Manifest) ??
     scalerRangeProblem(manifest as Manifest) ??
     minorityProblem(manifest as Manifest) ??
+    typologyCountsProblem(manifest as Manifest) ??
     resamplingOptionsProblem(manifest as Manifest)
   );
 }
@@ -62,11 +64,33 @@ function splitProblem(manifest: Manifest): string | null {
     const said = JSON.stringify(cutDays);
     return `"split.cutDays" is ${said}, not two days in order within its ${days}`;
   }
+  // Trial BB: shares of 0.6, 0.2 and 0.19, in the options too, were handed on.
+  if (!areShares(shares)) {
+    return `"split.shares" is ${briefly(shares)}, not three positive decimals summing to 1`;
+  }
   const given = manifest.options.split;
-  if (typeof given === 'string' && given !== shares.join(',')) {
+  if (given !== shares.join(',')) {
     // Not named `options.split`, which the CLI would print as the flag --split.
-    const recorded = `the options record the split ${briefly(given)}`;
+    const recorded = `the options record the split ${briefly(given ?? null)}`;
     return `"split.shares" is ${briefly(shares)}, but ${recorded}`;
+  }
+  return null;
+}
+
+/**
+ * The typology counts against the list: amlprep counts the typologies it lists, and only
+ * those with edges (trial BB: an extra name at 0 was handed on).
+ */
+function typologyCountsProblem(manifest: Manifest): string | null {
+  const listed = new Set(manifest.typologies);
+  for (const [name, count] of Object.entries(manifest.summary.typologyCounts)) {
+    if (!listed.has(name)) {
+      return `"summary.typologyCounts" counts ${briefly(name)}, which "typologies" does not list`;
+    }
+    if (count === 0) {
+      const at = `"summary.typologyCounts" counts ${briefly(name)} at 0`;
+      return `${at}; amlprep counts the typologies that have edges`;
+    }
   }
   return null;
 }
