@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { main } from '../src/cli/main.js';
-import { exportRun, run, type ProgressEvent } from '../src/index.js';
+import { exportRun, run, type ProgressEvent, type RunOptions } from '../src/index.js';
 import { bufferIo } from './helpers/buffer-io.js';
 import { SAMPLE } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
@@ -31,14 +31,8 @@ describe('a rerun on a renamed input of the same bytes', () => {
       0,
     );
     expect(dry.out()).toContain(`compute (${said})`);
-    const events: ProgressEvent[] = [];
 
-    const result = await run({
-      transactions: after,
-      out,
-      chunkSize: 5000,
-      onProgress: (e) => events.push(e),
-    });
+    const { result, events } = await runNoting({ transactions: after, out, chunkSize: 5000 });
 
     expect(events).toContainEqual({
       kind: 'note',
@@ -65,15 +59,13 @@ describe('a rerun on a renamed input of the same bytes', () => {
     await run({ transactions: tx, accounts: acc1!, patterns: pat1!, out, chunkSize: 5000 });
     renameSync(acc1!, acc2!);
     renameSync(pat1!, pat2!);
-    const events: ProgressEvent[] = [];
 
-    await run({
+    const { events } = await runNoting({
       transactions: tx,
       accounts: acc2!,
       patterns: pat2!,
       out,
       chunkSize: 5000,
-      onProgress: (e) => events.push(e),
     });
 
     expect(events).toContainEqual({
@@ -85,3 +77,10 @@ describe('a rerun on a renamed input of the same bytes', () => {
     });
   }, 60_000);
 });
+
+/** A run, and the progress events it gave. */
+async function runNoting(options: Omit<RunOptions, 'onProgress'>) {
+  const events: ProgressEvent[] = [];
+  const result = await run({ ...options, onProgress: (e) => events.push(e) });
+  return { result, events };
+}
