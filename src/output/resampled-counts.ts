@@ -2,7 +2,7 @@ import type { RecordBatch } from 'apache-arrow';
 
 import { i8 } from '../export/batch-columns.js';
 import { columnWithRole } from '../export/roles.js';
-import { majorityToKeep, syntheticRows } from '../resample/ratio-counts.js';
+import { majorityKept, smoteNeighbours, syntheticRows } from '../resample/ratio-counts.js';
 import type { Manifest } from './manifest.js';
 
 /** What resampling the train split under the manifest's options gives (SPEC §7). */
@@ -57,13 +57,13 @@ function recipeOf(manifest: Manifest): Recipe | null {
     label === 1 ? [kept, minority + synthetic] : [minority + synthetic, kept];
 
   if (imbalance === 'undersample') {
-    const kept = ratio > 0 ? Math.min(majority, majorityToKeep(ratio, minority)) : majority;
+    const kept = majorityKept(ratio, minority, majority);
     const how = `undersampling to ratio ${ratio} of ${counted}`;
     return { rows: minority + kept, synthetic: 0, k: 0, classes: classes(kept), how };
   }
   const wanted = imbalance === 'smote' && minority >= 2;
   const synthetic = wanted ? Math.max(0, syntheticRows(ratio, minority, majority)) : 0;
-  const k = synthetic > 0 ? Math.min(3, minority - 1) : 0;
+  const k = synthetic > 0 ? smoteNeighbours(minority) : 0;
   const how =
     imbalance === 'smote'
       ? `SMOTE to ratio ${ratio} of ${counted}`

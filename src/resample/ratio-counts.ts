@@ -19,6 +19,19 @@ export function majorityToKeep(ratio: number, minority: number): number {
   return Number(ceilDiv(BigInt(minority) * den, num));
 }
 
+/**
+ * The majority rows undersampling keeps: `majorityToKeep` of them, at most all; all of them
+ * with a ratio of 0 or below. The engine and the readers' check of a manifest share it.
+ */
+export function majorityKept(ratio: number, minority: number, majority: number): number {
+  return ratio > 0 ? Math.min(majority, majorityToKeep(ratio, minority)) : majority;
+}
+
+/** SMOTE's neighbours per minority row (SPEC §7): 3, or m − 1 when m < 4. */
+export function smoteNeighbours(minority: number): number {
+  return Math.min(3, minority - 1);
+}
+
 /** `ratio` as the decimal JavaScript shows for it (`String`), a numerator over 10^k. */
 function rational(ratio: number): { num: bigint; den: bigint } {
   const text = decimalText(Math.abs(ratio));

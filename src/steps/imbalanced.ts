@@ -9,12 +9,11 @@ import type { Context } from '../pipeline/context.js';
 import { inSlices, Pacer } from '../pipeline/pacer.js';
 import type { Resampled } from '../pipeline/resampled.js';
 import { UNDERSAMPLE_DRAW, uniform } from '../resample/random.js';
-import { majorityToKeep, syntheticRows } from '../resample/ratio-counts.js';
+import { majorityKept, smoteNeighbours, syntheticRows } from '../resample/ratio-counts.js';
 import type { SmoteInput } from '../resample/smote.js';
 import { matrixOf, rowReader } from '../spill/edge-store.js';
 import { refuseMissingClass } from './missing-class.js';
 
-const MAX_K = 3;
 const KNN_CHUNK = 1024;
 
 /**
@@ -87,7 +86,7 @@ async function smote(
 ): Promise<{ tally: ChunkTally | null; out: Resampled }> {
   const m = base.minority;
 
-  const k = Math.min(MAX_K, m - 1);
+  const k = smoteNeighbours(m);
   const input = await minorityInput(ctx, train, y, base.minorityLabel, { m, k }, pace);
   const { points, d } = await scaledPoints(input, pace);
   const parts = ranges(m, KNN_CHUNK);
@@ -197,11 +196,7 @@ async function undersample(
 ): Promise<Int32Array> {
   const majorityRows = await rowsWhere(y.length, (r) => y[r] !== minorityLabel, pace);
   const minority = y.length - majorityRows.length;
-  const ratio = ctx.opts.smoteRatio;
-  const keepCount =
-    ratio > 0
-      ? Math.min(majorityRows.length, majorityToKeep(ratio, minority))
-      : majorityRows.length;
+  const keepCount = majorityKept(ctx.opts.smoteRatio, minority, majorityRows.length);
 
   const chosen = await smallestDraws(ctx.opts.seed, majorityRows.length, keepCount, pace);
   const keep = new Uint8Array(y.length);
