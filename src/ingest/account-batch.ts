@@ -14,6 +14,9 @@ export class AccountBatch {
   readonly #bounds = new Int32Array(BATCH_ROWS * 4);
   #count = 0;
   #firstRow = 0;
+  readonly #hashes = new Int32Array(BATCH_ROWS * 2);
+  /** What the slots read ahead held: kept, so that the reads are not optimized away. */
+  hint = 0;
 
   constructor(
     private readonly buf: Uint8Array,
@@ -39,9 +42,18 @@ export class AccountBatch {
     const { buf, dict, src, dst } = this;
     const b = this.#bounds;
     const first = this.#firstRow;
+    const h = this.#hashes;
+    const keys = 2 * this.#count;
+    for (let k = 0; k < keys; k++) h[k] = dict.hashOf(buf, b[2 * k]!, b[2 * k + 1]!);
+
+    // Every slot first, then the lookups: a loop of loads alone keeps several misses in flight.
+    let hint = 0;
+    for (let k = 0; k < keys; k++) hint ^= dict.touch(h[k]!);
+    this.hint = hint;
+
     for (let q = 0; q < this.#count; q++) {
-      src[first + q] = dict.intern(buf, b[4 * q]!, b[4 * q + 1]!);
-      dst[first + q] = dict.intern(buf, b[4 * q + 2]!, b[4 * q + 3]!);
+      src[first + q] = dict.internHashed(buf, b[4 * q]!, b[4 * q + 1]!, h[2 * q]!);
+      dst[first + q] = dict.internHashed(buf, b[4 * q + 2]!, b[4 * q + 3]!, h[2 * q + 1]!);
     }
     this.#count = 0;
   }

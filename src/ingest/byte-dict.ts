@@ -18,6 +18,8 @@ export class ByteDict {
   #poolUsed = 0;
   #size = 0;
   readonly #views = new ViewCache();
+  /** Scratch: the words of the short key looked up last. */
+  readonly #words = new Int32Array(5);
   /** Made by `fromSlots`: its pool is another thread's keys, so nothing may be added. */
   #readOnly = false;
 
@@ -67,37 +69,48 @@ export class ByteDict {
 
   /** Id of `buf[start, end)`, adding it when new. */
   intern(buf: Uint8Array, start: number, end: number): number {
-    return this.#lookup(buf, start, end, true);
+    return this.#lookup(buf, start, end, this.hashOf(buf, start, end), true);
+  }
+
+  /** `intern` of a key whose `hashOf` is known. */
+  internHashed(buf: Uint8Array, start: number, end: number, hash: number): number {
+    return this.#lookup(buf, start, end, hash, true);
   }
 
   /** Id of `buf[start, end)`, or -1 when it is not in the dictionary. */
   find(buf: Uint8Array, start: number, end: number): number {
-    return this.#lookup(buf, start, end, false);
+    return this.#lookup(buf, start, end, this.hashOf(buf, start, end), false);
   }
 
-  #lookup(buf: Uint8Array, start: number, end: number, add: boolean): number {
+  /** The hash a lookup of `buf[start, end)` starts from. */
+  hashOf(buf: Uint8Array, start: number, end: number): number {
     const len = end - start;
-    if (len > INLINE_BYTES) return this.#lookupLong(buf, start, end, add);
+    if (len > INLINE_BYTES) return fnv1a(buf, start, end);
 
-    let w0: number, w1: number, w2: number, w3: number, w4: number;
-    if (start + INLINE_BYTES <= buf.length) {
-      // Five unaligned loads, each masked to the key's bytes: fewer bounds checks than twenty
-      // byte loads. The bytes past the key belong to the same buffer, so they can be read.
-      const v = this.#views.of(buf);
-      const m = len * 5;
-      w0 = v.getInt32(start, true) & WORD_MASKS[m]!;
-      w1 = v.getInt32(start + 4, true) & WORD_MASKS[m + 1]!;
-      w2 = v.getInt32(start + 8, true) & WORD_MASKS[m + 2]!;
-      w3 = v.getInt32(start + 12, true) & WORD_MASKS[m + 3]!;
-      w4 = v.getInt32(start + 16, true) & WORD_MASKS[m + 4]!;
-    } else {
-      w0 = word(buf, start, end);
-      w1 = word(buf, start + 4, end);
-      w2 = word(buf, start + 8, end);
-      w3 = word(buf, start + 12, end);
-      w4 = word(buf, start + 16, end);
-    }
-    const hash = mixWords(len, w0, w1, w2, w3, w4);
+    const w = this.#loadWords(buf, start, end);
+    return mixWords(len, w[0]!, w[1]!, w[2]!, w[3]!, w[4]!);
+  }
+
+  /**
+   * Reads the slot a lookup of `hash` starts at, so that the lookup soon after finds it in
+   * the cache (see AccountBatch). A slot is 32 bytes, and where a cache line starts in it
+   * cannot be known from here: its first and last word are read.
+   */
+  touch(hash: number): number {
+    const at = (hash & this.#mask) * SLOT;
+    return (this.#slots[at] as number) ^ (this.#slots[at + SLOT - 1] as number);
+  }
+
+  #lookup(buf: Uint8Array, start: number, end: number, hash: number, add: boolean): number {
+    const len = end - start;
+    if (len > INLINE_BYTES) return this.#lookupLong(buf, start, end, hash, add);
+
+    const w = this.#loadWords(buf, start, end);
+    const w0 = w[0]!;
+    const w1 = w[1]!;
+    const w2 = w[2]!;
+    const w3 = w[3]!;
+    const w4 = w[4]!;
     const s = this.#slots;
     let slot = hash & this.#mask;
 
@@ -118,6 +131,25 @@ export class ByteDict {
       }
       slot = (slot + 1) & this.#mask;
     }
+  }
+
+  /** The five words of a key of up to 20 bytes: its bytes, little-endian, zero past its end. */
+  #loadWords(buf: Uint8Array, start: number, end: number): Int32Array {
+    const w = this.#words;
+    if (start + INLINE_BYTES <= buf.length) {
+      // Five unaligned loads, each masked to the key's bytes: fewer bounds checks than twenty
+      // byte loads. The bytes past the key belong to the same buffer, so they can be read.
+      const v = this.#views.of(buf);
+      const m = (end - start) * 5;
+      w[0] = v.getInt32(start, true) & WORD_MASKS[m]!;
+      w[1] = v.getInt32(start + 4, true) & WORD_MASKS[m + 1]!;
+      w[2] = v.getInt32(start + 8, true) & WORD_MASKS[m + 2]!;
+      w[3] = v.getInt32(start + 12, true) & WORD_MASKS[m + 3]!;
+      w[4] = v.getInt32(start + 16, true) & WORD_MASKS[m + 4]!;
+    } else {
+      for (let k = 0; k < 5; k++) w[k] = word(buf, start + 4 * k, end);
+    }
+    return w;
   }
 
   /** The interned bytes, concatenated in id order, with `offsets[id] .. offsets[id + 1]`. */
@@ -153,9 +185,8 @@ export class ByteDict {
   }
 
   /** Keys over 20 bytes: hashed byte by byte and compared against the pool. */
-  #lookupLong(buf: Uint8Array, start: number, end: number, add: boolean): number {
+  #lookupLong(buf: Uint8Array, start: number, end: number, hash: number, add: boolean) {
     const len = end - start;
-    const hash = fnv1a(buf, start, end);
     const s = this.#slots;
     let slot = hash & this.#mask;
 

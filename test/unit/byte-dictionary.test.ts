@@ -62,6 +62,31 @@ describe('ByteDict', () => {
     expect(dict.values()).toEqual(order);
   });
 
+  it('interns keys by hashes taken before the table grew, as interning them one by one does', () => {
+    // AccountBatch hashes a batch's keys, then interns them; new keys among them rehash the
+    // table in between, so a hash must not depend on the table's size.
+    const next = rng(7);
+    const keys = Array.from({ length: 5_000 }, () => {
+      const len = 1 + Math.floor(next() * 30);
+      return Array.from({ length: len }, () => 'B,09AZ'[Math.floor(next() * 6)]).join('');
+    });
+    const buf = Buffer.from(keys.join(''));
+    const bounds: number[] = [];
+    for (let at = 0, k = 0; k < keys.length; at += keys[k]!.length, k++) bounds.push(at);
+    bounds.push(buf.length);
+
+    const byHash = new ByteDict(1);
+    const hashes = keys.map((_, k) => byHash.hashOf(buf, bounds[k]!, bounds[k + 1]!));
+    const ids = keys.map((_, k) =>
+      byHash.internHashed(buf, bounds[k]!, bounds[k + 1]!, hashes[k]!),
+    );
+
+    const oneByOne = new ByteDict(1);
+    const expected = keys.map((k) => oneByOne.intern(Buffer.from(k), 0, k.length));
+    expect(ids).toEqual(expected);
+    expect(byHash.values()).toEqual([...new Set(keys)]);
+  });
+
   it('exports its keys as bytes with offsets in id order', () => {
     const dict = new ByteDict(2);
     const values = ['010,A1', 'Z', '', '0\u00001,X', 'long '.repeat(100)];
