@@ -62,7 +62,7 @@ describe('ByteDict', () => {
     expect(dict.values()).toEqual(order);
   });
 
-  it('interns keys by hashes taken before the table grew, as interning them one by one does', () => {
+  it('interns keys by hashes taken before the table grew as one-by-one interning does', () => {
     // AccountBatch hashes a batch's keys, then interns them; new keys among them rehash the
     // table in between, so a hash must not depend on the table's size.
     const next = rng(7);
