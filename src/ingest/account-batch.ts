@@ -4,19 +4,16 @@ import type { ByteDict } from './byte-dict.js';
 const BATCH_ROWS = 64;
 
 /**
- * The accounts of consecutive kept rows, interned together once their rows are read. In a
- * dictionary of hundreds of thousands of accounts almost every lookup misses the cache; in a
- * loop of lookups alone the processor has several misses in flight at once, where between the
- * field readers of a row it had one. Ids come out as row-by-row interning gives them: rows in
- * order, sender before receiver.
+ * The accounts of consecutive kept rows, interned together once their rows are read: between
+ * the field readers of a row, a lookup that misses the cache had the processor to itself;
+ * `ByteDict.internAll` keeps several in flight. Ids come out as row-by-row interning gives
+ * them: rows in order, sender before receiver.
  */
 export class AccountBatch {
   readonly #bounds = new Int32Array(BATCH_ROWS * 4);
   #count = 0;
   #firstRow = 0;
-  readonly #hashes = new Int32Array(BATCH_ROWS * 2);
-  /** What the slots read ahead held: kept, so that the reads are not optimized away. */
-  hint = 0;
+  readonly #ids = new Int32Array(BATCH_ROWS * 2);
 
   constructor(
     private readonly buf: Uint8Array,
@@ -40,20 +37,12 @@ export class AccountBatch {
   /** Interns the pending rows' accounts; call before interning any other row's. */
   flush(): void {
     const { buf, dict, src, dst } = this;
-    const b = this.#bounds;
     const first = this.#firstRow;
-    const h = this.#hashes;
-    const keys = 2 * this.#count;
-    for (let k = 0; k < keys; k++) h[k] = dict.hashOf(buf, b[2 * k]!, b[2 * k + 1]!);
-
-    // Every slot first, then the lookups: a loop of loads alone keeps several misses in flight.
-    let hint = 0;
-    for (let k = 0; k < keys; k++) hint ^= dict.touch(h[k]!);
-    this.hint = hint;
-
+    const ids = this.#ids;
+    dict.internAll(buf, this.#bounds, 2 * this.#count, ids);
     for (let q = 0; q < this.#count; q++) {
-      src[first + q] = dict.internHashed(buf, b[4 * q]!, b[4 * q + 1]!, h[2 * q]!);
-      dst[first + q] = dict.internHashed(buf, b[4 * q + 2]!, b[4 * q + 3]!, h[2 * q + 1]!);
+      src[first + q] = ids[2 * q]!;
+      dst[first + q] = ids[2 * q + 1]!;
     }
     this.#count = 0;
   }

@@ -14,6 +14,9 @@ export class ThreadKeys {
   #count = 0;
   /** Scratch for `mapRows`: the ids that first appear in the rows it maps. */
   #fresh = new Int32Array(0);
+  /** Scratch for `mapRows`: the fresh keys' byte ranges, and the node ids they get. */
+  #bounds = new Int32Array(0);
+  #ids = new Int32Array(0);
   /** Reported ranges that arrived before the ranges in front of them, by first id. */
   readonly #early = new Map<number, { bytes: Uint8Array; offsets: Int32Array }>();
 
@@ -41,8 +44,8 @@ export class ThreadKeys {
    * Rows `from .. to - 1` of `src` and `dst` as node ids instead of this thread's ids, taking
    * a node for each key used the first time, in row order, sender before receiver (what
    * calling `node` row by row gives). New keys are interned together after the rows are read:
-   * in a dictionary of 500 K nodes almost every one misses the cache, and a loop of lookups
-   * alone keeps several misses in flight.
+   * in a dictionary of 500 K nodes almost every one misses the cache, and `internAll` keeps
+   * several misses in flight.
    */
   mapRows(src: Int32Array, dst: Int32Array, from: number, to: number, nodes: ByteDict): void {
     const toNode = this.#toNode;
@@ -65,12 +68,19 @@ export class ThreadKeys {
     }
     if (n === 0) return;
 
-    const bytes = this.#bytes;
     const offsets = this.#offsets;
-    for (let k = 0; k < n; k++) {
-      const id = fresh[k]!;
-      toNode[id] = nodes.intern(bytes, offsets[id]!, offsets[id + 1]!);
+    if (this.#ids.length < n) {
+      this.#ids = new Int32Array(2 * n);
+      this.#bounds = new Int32Array(4 * n);
     }
+    const bounds = this.#bounds;
+    const ids = this.#ids;
+    for (let k = 0; k < n; k++) {
+      bounds[2 * k] = offsets[fresh[k]!]!;
+      bounds[2 * k + 1] = offsets[fresh[k]! + 1]!;
+    }
+    nodes.internAll(this.#bytes, bounds, n, ids);
+    for (let k = 0; k < n; k++) toNode[fresh[k]!] = ids[k]!;
     for (let r = from; r < to; r++) {
       if (src[r]! < 0) src[r] = toNode[-1 - src[r]!]!;
       if (dst[r]! < 0) dst[r] = toNode[-1 - dst[r]!]!;
