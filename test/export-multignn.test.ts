@@ -3,10 +3,12 @@ import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { main } from '../src/cli/main.js';
 import { exportRun, run, type Manifest } from '../src/index.js';
 import { fromLog } from '../src/export/amount-text.js';
 import { MULTIGNN_HEADER, timeOrder } from '../src/export/export-multignn.js';
 import { readArrow } from './helpers/arrow.js';
+import { bufferIo } from './helpers/buffer-io.js';
 import { REPO } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
 
@@ -135,7 +137,7 @@ describe('export --format multignn', () => {
       exportRun(runDir, 'multignn', join(sharedDir(), 'x'), {
         transactions: join(fixture, 'features.csv'),
       }),
-    ).rejects.toThrow(/not the transactions file the run read.*--amounts derived/s);
+    ).rejects.toThrow(/not the transactions file the run read.*options\.amounts 'derived'/s);
   });
 
   it('explains how to go on when the transactions file is gone', async () => {
@@ -145,8 +147,29 @@ describe('export --format multignn', () => {
       }),
     ).rejects.toMatchObject({
       code: 'ERR_AMLPREP_INPUT',
-      message: /cannot open.*--amounts derived/s,
+      message: /cannot open.*options\.transactions, or options\.amounts 'derived'/s,
     });
+  });
+
+  // Trial BB (session 23): the library's message named the CLI's flags.
+  it('names the flags on the command line where the library names its options', async () => {
+    const gone = join(sharedDir(), 'gone.csv');
+    const io = bufferIo();
+
+    const args = [
+      '--format',
+      'multignn',
+      '--out',
+      join(sharedDir(), 'cli'),
+      '--transactions',
+      gone,
+    ];
+    const code = await main(['export', runDir, ...args], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/cannot open.*give the file the run read as --transactions F, or /s);
+    expect(io.err()).toContain('--amounts derived to rebuild them from amount_paid_log\n');
+    expect(io.err()).not.toContain('options.');
   });
 
   // Session 19: a data folder moved with its default output folder left the recorded path

@@ -102,7 +102,7 @@ describe('export into a folder holding the run input', () => {
       expect(code, io.err()).toBe(2);
       expect(io.err()).toBe(
         `amlprep: the transactions file ${input} is a file this export writes (${input}); ` +
-          'export to another folder with --out\n',
+          'export to another folder\n',
       );
       expect(readFileSync(input).equals(before)).toBe(true);
       expect(readdirSync(data)).toEqual([name]);
@@ -225,7 +225,7 @@ describe('export with a folder where one of its files goes', () => {
     expect(code, io.err()).toBe(2);
     expect(io.err()).toBe(
       `amlprep: cannot write ${join(out, name)}: a folder is at that name; move it away or ` +
-        'choose another --out\n',
+        'export to another folder\n',
     );
     expect(io.err()).not.toMatch(STACK_LINE);
     expect(readdirSync(out)).toEqual([name]);

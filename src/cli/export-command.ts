@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 
-import { UsageError } from '../errors.js';
+import { AmlprepError, UsageError } from '../errors.js';
 import {
   EXPORT_FORMATS,
   exportRun,
@@ -93,7 +93,9 @@ async function exportParsed(argv: string[], io: CliIo): Promise<number> {
       transactions: values.transactions as string | undefined,
       amounts: amounts as AmountSource | undefined,
     },
-  );
+  ).catch((error: unknown) => {
+    throw withExportFlags(error);
+  });
   if (values.json === true) {
     io.stdout.write(`${JSON.stringify(result)}\n`);
     return EXIT.ok;
@@ -103,6 +105,20 @@ async function exportParsed(argv: string[], io: CliIo): Promise<number> {
   for (const file of result.files) io.stdout.write(`  ${relative(result.out, file)}\n`);
   for (const note of result.notes) io.stdout.write(`note: ${note}\n`);
   return EXIT.ok;
+}
+
+/**
+ * exportRun's messages name its options as a library caller gives them; here they are this
+ * command's flags. Done before the words every command shares (`asFlags`), which take
+ * `options.transactions` for `run`'s file argument.
+ */
+function withExportFlags(error: unknown): unknown {
+  if (error instanceof AmlprepError) {
+    error.message = error.message
+      .replace(/options\.transactions\b/g, '--transactions F')
+      .replace(/options\.amounts 'derived'/g, '--amounts derived');
+  }
+  return error;
 }
 
 /** A usage error in the words of the other commands: `export: <what> (see … --help)`. */

@@ -43,13 +43,14 @@ export class AtomicFile {
     const kept = keep.size === 0 ? undefined : keep.get(realPathOf(path));
     if (kept !== undefined) {
       throw new OptionError(
-        `${kept} is a file this export writes (${path}); export to another folder with --out`,
+        `${kept} is a file this export writes (${path}); export to another folder`,
       );
     }
     // Found before anything is written, not at the rename after the whole export.
     if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) {
       throw new OutputError(
-        `cannot write ${path}: a folder is at that name; move it away or choose another --out`,
+        `cannot write ${path}: a folder is at that name; move it away or export to another ` +
+          'folder',
       );
     }
     this.#fd = guard(path, () => openNewFile(this.#tmp));

@@ -190,8 +190,8 @@ function amountTexts(
   const path = sourcePath(dir, manifest, options, notes);
   if (path === undefined) {
     throw new InputError(
-      'manifest.json records no transactions file; pass --transactions F ' +
-        '(or --amounts derived)',
+      'manifest.json records no transactions file; give the file the run read as ' +
+        "options.transactions (or options.amounts 'derived')",
     );
   }
   try {
@@ -201,9 +201,9 @@ function amountTexts(
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     throw new InputError(
-      `${error.message}. Raw amounts are not in edges.arrow: pass ` +
-        `--transactions with the file the run read, or --amounts derived to rebuild them ` +
-        `from amount_paid_log`,
+      `${error.message}. Raw amounts are not in edges.arrow: give the file the run read ` +
+        "as options.transactions, or options.amounts 'derived' to rebuild them from " +
+        'amount_paid_log',
       error,
     );
   }
