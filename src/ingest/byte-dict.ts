@@ -85,6 +85,15 @@ export class ByteDict {
    * several misses in flight, then looked up in the cache.
    */
   internAll(buf: Uint8Array, bounds: Int32Array, count: number, ids: Int32Array): void {
+    this.#lookupAll(buf, bounds, count, ids, true);
+  }
+
+  /** `find` of keys `k < count` as `internAll` takes them, into `ids[k]`. */
+  findAll(buf: Uint8Array, bounds: Int32Array, count: number, ids: Int32Array): void {
+    this.#lookupAll(buf, bounds, count, ids, false);
+  }
+
+  #lookupAll(buf: Uint8Array, bounds: Int32Array, count: number, ids: Int32Array, add: boolean) {
     const hashes = this.#hashes;
     for (let first = 0; first < count; first += BATCH_KEYS) {
       const n = Math.min(BATCH_KEYS, count - first);
@@ -99,7 +108,7 @@ export class ByteDict {
 
       for (let k = 0; k < n; k++) {
         const at = 2 * (first + k);
-        ids[first + k] = this.#lookup(buf, bounds[at]!, bounds[at + 1]!, hashes[k]!, true);
+        ids[first + k] = this.#lookup(buf, bounds[at]!, bounds[at + 1]!, hashes[k]!, add);
       }
     }
   }

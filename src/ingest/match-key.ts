@@ -16,16 +16,28 @@ export class MatchKey {
    * The same bytes as `setFields` gives an accounts row with these two fields.
    */
   setNode(key: Uint8Array, start: number, end: number): void {
-    if (end - start + 1 > this.bytes.length) this.bytes = Buffer.allocUnsafe(2 * (end - start + 1));
+    this.setNodeAt(0, key, start, end);
+  }
+
+  /**
+   * `setNode` with the key written from `bytes[at]` on, after keys written before it, which
+   * are kept when the buffer grows: how a batch of keys is made for `ByteDict.findAll`.
+   */
+  setNodeAt(at: number, key: Uint8Array, start: number, end: number): void {
+    if (at + end - start + 1 > this.bytes.length) {
+      const next = Buffer.allocUnsafe(2 * (at + end - start + 1));
+      this.bytes.copy(next, 0, 0, at);
+      this.bytes = next;
+    }
     // Byte loops: keys are ~20 bytes, and two subarray views per node cost more than that.
     const cut = separator(key, start, end);
     const b = cut - start;
     const out = this.bytes;
-    for (let i = 0; i < b; i++) out[i] = key[start + i]!;
-    this.#strip(b);
-    out[b] = 0;
-    for (let i = cut + 1; i < end; i++) out[i - start] = key[i]!;
-    this.end = end - start;
+    for (let i = 0; i < b; i++) out[at + i] = key[start + i]!;
+    this.start = at + leadingZeros(out, at, b);
+    out[at + b] = 0;
+    for (let i = cut + 1; i < end; i++) out[at + i - start] = key[i]!;
+    this.end = at + end - start;
   }
 
   /**
@@ -39,18 +51,21 @@ export class MatchKey {
 
     const out = this.bytes;
     for (let i = 0; i < b; i++) out[i] = src[bs + i]!;
-    this.#strip(b);
+    this.start = leadingZeros(out, 0, b);
     out[b] = 0;
     for (let i = as; i < ae; i++) out[b + 1 + i - as] = src[i]!;
     this.end = most;
   }
+}
 
-  /** Leading zeros of the bank id (bytes 0 .. b - 1) go, but an id of zeros only keeps one. */
-  #strip(b: number): void {
-    let z = 0;
-    while (z < b - 1 && this.bytes[z] === 0x30) z++;
-    this.start = z;
-  }
+/**
+ * Leading zeros of a bank id (`bytes[at, at + b)`) that its match key leaves out; an id of
+ * zeros only keeps one.
+ */
+function leadingZeros(bytes: Uint8Array, at: number, b: number): number {
+  let z = 0;
+  while (z < b - 1 && bytes[at + z] === 0x30) z++;
+  return z;
 }
 
 /** Where bank and account meet in a merge key: its NUL if it has one, else its first comma. */

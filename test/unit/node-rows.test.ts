@@ -52,6 +52,30 @@ describe('NodeRows', () => {
     expect(nodes.map((_, v) => rows.row(v))).toEqual(expected);
   });
 
+  it('finds rows of many nodes, long keys among them, as a string map does', () => {
+    // Nodes are looked up 128 at a time with their keys side by side in one buffer, which
+    // grows; accounts of 3 to 40 characters put keys on both sides of the 20-byte inline size.
+    const accounts = Array.from({ length: 1_000 }, (_, i) => [
+      '' + (i % 37),
+      'K'.repeat(i % 38) + i,
+    ]);
+    const byKeyMany = index(accounts.filter((_, i) => i % 4 !== 0) as [string, string][]);
+    const reference = new Map<string, number>();
+    accounts
+      .filter((_, i) => i % 4 !== 0)
+      .forEach(([bank, account], row) => reference.set(`${Number(bank)}/${account}`, row));
+    const many = accounts.map(([bank, account], i) => `${'0'.repeat(i % 3)}${bank},${account}`);
+
+    const rows = new NodeRows(byKeyMany);
+    const k = keys(many);
+    rows.add(k.bytes, k.offsets);
+
+    const found = accounts.map((_, v) => rows.row(v));
+    const expected = accounts.map(([b, a]) => reference.get(`${Number(b)}/${a}`) ?? -1);
+    expect(found).toEqual(expected);
+    expect(found.filter((r) => r === -1)).toHaveLength(250);
+  });
+
   it('grows past its first capacity', () => {
     const many = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0 ? '7,C' : `9,X${i}`));
     const rows = new NodeRows(byKey);
