@@ -510,6 +510,30 @@ describe('a train split with too few minority rows for SMOTE', () => {
     );
   });
 
+  // Trial CC (session 24): a rerun that took every step from its checkpoints gave no
+  // warning, and its summary said only "(no resampling)".
+  it('is said in the summary of a rerun that takes every step from its checkpoints', async () => {
+    const out = tempDir();
+    const path = oneLaundering();
+    expect(await main(['run', path, '--out', out, '--workers', '1'], bufferIo())).toBe(0);
+    const io = bufferIo();
+
+    expect(await main(['run', path, '--out', out, '--workers', '1'], io)).toBe(0);
+
+    expect(io.err()).not.toContain('SMOTE skipped');
+    expect(io.out()).toMatch(/ rows \(no resampling: SMOTE needs 2 minority rows, train has 1\)\n/);
+    expect(io.out()).toContain('loaded from checkpoints: data_loaded, node_features');
+  });
+
+  it('is not given as the reason when another method was asked for', async () => {
+    const io = bufferIo();
+    const args = ['--out', tempDir(), '--workers', '1', '--imbalance', 'none'];
+
+    expect(await main(['run', oneLaundering(), ...args], io)).toBe(0);
+
+    expect(io.out()).toMatch(/ rows \(no resampling\)\n/);
+  });
+
   // Fresh-user trial (session 17): the warning still came before the step's start, in text
   // and in JSON logs, where a parser files it under the step before.
   it('comes after the step has started, in the library events too', async () => {

@@ -19,6 +19,7 @@ import { readPatterns } from '../ingest/patterns.js';
 import { Pacer } from '../pipeline/pacer.js';
 import { planChunks } from '../ingest/scan.js';
 import {
+  DEFAULTS,
   MAX_SEED,
   MAX_WORKERS,
   resolveOptions,
@@ -182,7 +183,8 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
       },
       signal: controller.signal,
     });
-    io.stdout.write(format === 'json' ? jsonSummary(result) : formatSummary(result));
+    const imbalance = (values.imbalance as Imbalance | undefined) ?? DEFAULTS.imbalance;
+    io.stdout.write(format === 'json' ? jsonSummary(result) : formatSummary(result, imbalance));
     // A signal that came after the last point where the run could stop: the handler said it
     // would finish the chunks in flight, so say how that ended. The outputs are whole.
     if (stop.signal !== null) {
@@ -473,8 +475,10 @@ function installSignalHandlers(controller: AbortController, io: CliIo, format: L
     state.signal = signal;
     say(
       signal,
-      `${lineBreak}amlprep: ${signal} received; finishing the chunks in flight…\n`,
-      'finishing the chunks in flight',
+      // Not "the chunks in flight": graph_created has none, it stops between record batches
+      // (a trial).
+      `${lineBreak}amlprep: ${signal} received; stopping once the work in flight is done…\n`,
+      'stopping once the work in flight is done',
     );
     controller.abort();
   };

@@ -1,10 +1,14 @@
+import type { Imbalance } from '../options.js';
 import type { RunResult } from '../run.js';
 import type { MemoryPlan } from '../memory/plan.js';
 import { formatSize } from '../memory/size.js';
 import { chunks, fmtSeconds } from './progress.js';
 
-/** The end-of-run summary, in the spirit of the notebook it replaces. */
-export function formatSummary(r: RunResult): string {
+/**
+ * The end-of-run summary, in the spirit of the notebook it replaces. `imbalance` is the run's
+ * method (default SMOTE), for why nothing was resampled.
+ */
+export function formatSummary(r: RunResult, imbalance: Imbalance = 'smote'): string {
   const s = r.summary;
   const lines: string[] = [];
   const n = (x: number) => x.toLocaleString('en-US');
@@ -26,7 +30,9 @@ export function formatSummary(r: RunResult): string {
     const [a, b] = s.splits[split];
     lines.push(`  ${split.padEnd(18)}  ${n(a).padStart(9)}  ${n(b).padStart(9)}`);
   }
-  lines.push(`  resampled train     ${n(s.resampled.rows).padStart(9)} rows ${howResampled(r)}`);
+  lines.push(
+    `  resampled train     ${n(s.resampled.rows).padStart(9)} rows ${howResampled(r, imbalance)}`,
+  );
   lines.push(
     '',
     `class weights  0: ${s.classWeights['0'].toPrecision(6)}   ` +
@@ -69,15 +75,21 @@ export function formatSummary(r: RunResult): string {
 /**
  * How the training set was resampled, read from the counts: SMOTE adds synthetic rows,
  * undersampling leaves fewer rows than the train split has, and otherwise nothing changed
- * (`--imbalance none`, or classes already at the ratio).
+ * (`--imbalance none`, classes already at the ratio, or too few minority rows for SMOTE).
  */
-function howResampled(r: RunResult): string {
+function howResampled(r: RunResult, imbalance: Imbalance): string {
   const { rows, synthetic, minorityLabel } = r.summary.resampled;
   if (synthetic > 0) {
     return `(${synthetic.toLocaleString('en-US')} synthetic of class ${minorityLabel})`;
   }
   const [y0, y1] = r.summary.splits.train;
-  return rows < y0 + y1 ? '(undersampled)' : '(no resampling)';
+  if (rows < y0 + y1) return '(undersampled)';
+  // Said here too: a rerun that takes every step from its checkpoints gives no warnings.
+  const minority = minorityLabel === 0 ? y0 : y1;
+  if (imbalance === 'smote' && minority < 2) {
+    return `(no resampling: SMOTE needs 2 minority rows, train has ${minority})`;
+  }
+  return '(no resampling)';
 }
 
 /** The memory budget and what it decided, with the estimate it was compared with. */
