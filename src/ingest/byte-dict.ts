@@ -74,7 +74,7 @@ export class ByteDict {
 
   /** Id of `buf[start, end)`, adding it when new. */
   intern(buf: Uint8Array, start: number, end: number): number {
-    return this.#lookup(buf, start, end, this.hashOf(buf, start, end), true);
+    return this.#lookup(buf, start, end, this.#hashOf(buf, start, end), true);
   }
 
   /**
@@ -99,7 +99,7 @@ export class ByteDict {
       const n = Math.min(BATCH_KEYS, count - first);
       for (let k = 0; k < n; k++) {
         const at = 2 * (first + k);
-        hashes[k] = this.hashOf(buf, bounds[at]!, bounds[at + 1]!);
+        hashes[k] = this.#hashOf(buf, bounds[at]!, bounds[at + 1]!);
       }
 
       let hint = 0;
@@ -115,11 +115,11 @@ export class ByteDict {
 
   /** Id of `buf[start, end)`, or -1 when it is not in the dictionary. */
   find(buf: Uint8Array, start: number, end: number): number {
-    return this.#lookup(buf, start, end, this.hashOf(buf, start, end), false);
+    return this.#lookup(buf, start, end, this.#hashOf(buf, start, end), false);
   }
 
   /** The hash a lookup of `buf[start, end)` starts from. */
-  hashOf(buf: Uint8Array, start: number, end: number): number {
+  #hashOf(buf: Uint8Array, start: number, end: number): number {
     const len = end - start;
     if (len > INLINE_BYTES) return fnv1a(buf, start, end);
 
@@ -130,7 +130,7 @@ export class ByteDict {
   /**
    * Reads the slot a lookup of `hash` starts at, for `internAll`. A slot is 32 bytes, and
    * where a cache line starts in it cannot be known from here: its first and last word are
-   * read (reading only the first gained half as much).
+   * read (reading only the first gained nothing).
    */
   #touch(hash: number): number {
     const at = (hash & this.#mask) * SLOT;
