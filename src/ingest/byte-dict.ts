@@ -74,7 +74,7 @@ export class ByteDict {
 
   /** Id of `buf[start, end)`, adding it when new. */
   intern(buf: Uint8Array, start: number, end: number): number {
-    return this.#lookup(buf, start, end, this.#hashOf(buf, start, end), true);
+    return this.#lookup(buf, start, end, true);
   }
 
   /**
@@ -108,14 +108,14 @@ export class ByteDict {
 
       for (let k = 0; k < n; k++) {
         const at = 2 * (first + k);
-        ids[first + k] = this.#lookup(buf, bounds[at]!, bounds[at + 1]!, hashes[k]!, add);
+        ids[first + k] = this.#lookup(buf, bounds[at]!, bounds[at + 1]!, add, hashes[k]!);
       }
     }
   }
 
   /** Id of `buf[start, end)`, or -1 when it is not in the dictionary. */
   find(buf: Uint8Array, start: number, end: number): number {
-    return this.#lookup(buf, start, end, this.#hashOf(buf, start, end), false);
+    return this.#lookup(buf, start, end, false);
   }
 
   /** The hash a lookup of `buf[start, end)` starts from. */
@@ -137,16 +137,21 @@ export class ByteDict {
     return (this.#slots[at] as number) ^ (this.#slots[at + SLOT - 1] as number);
   }
 
-  #lookup(buf: Uint8Array, start: number, end: number, hash: number, add: boolean): number {
+  /** The lookup of `buf[start, end)`, hashed here unless its `#hashOf` is `known`. */
+  #lookup(buf: Uint8Array, start: number, end: number, add: boolean, known?: number): number {
     const len = end - start;
-    if (len > INLINE_BYTES) return this.#lookupLong(buf, start, end, hash, add);
+    if (len > INLINE_BYTES) {
+      return this.#lookupLong(buf, start, end, known ?? fnv1a(buf, start, end), add);
+    }
 
+    // The words are read once for the hash and the comparisons (`#hashOf` reads them alike).
     const w = this.#loadWords(buf, start, end);
     const w0 = w[0]!;
     const w1 = w[1]!;
     const w2 = w[2]!;
     const w3 = w[3]!;
     const w4 = w[4]!;
+    const hash = known ?? mixWords(len, w0, w1, w2, w3, w4);
     const s = this.#slots;
     let slot = hash & this.#mask;
 
