@@ -84,8 +84,7 @@ export function readManifest(dir: string): Manifest {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new InputError(
-      `${path}: cannot read (${code}); is ${dir} the --out folder of a ` +
-        `finished 'amlprep run'?`,
+      `${path}: cannot read (${code}); is ${dir} the output folder of a finished amlprep ` + 'run?',
       error,
     );
   }
@@ -163,9 +162,9 @@ export async function* outputBatches(
 ): AsyncGenerator<RecordBatch> {
   const path = join(dir, OUTPUT_FILES[name]);
   // A difference from the manifest: a warning for `inspect`, a refusal for the others.
-  const differs = (message: string): void => {
-    if (options.warn === undefined) throw new InputError(message);
-    options.warn(message);
+  const differs = (reason: string): void => {
+    if (options.warn === undefined) throw differsFromManifest(reason, path);
+    options.warn(`${path}: ${reason}`);
   };
   // A file of another size than the run wrote cannot hold its bytes: said before any of it is
   // read (readOutputs without `verify` took no hash, and returned what still decoded).
@@ -187,8 +186,7 @@ export async function* outputBatches(
       const ranged = rangedColumns(manifest, name);
       const checks = fileChecks(manifest, name, options.warn === undefined);
       const rows = yield* batchesOf(path, file, { expected, ranged, checks }, options);
-      if (rows !== expected)
-        differs(`${path}: ${rows} rows, but ${MANIFEST_FILE} says ${expected}`);
+      if (rows !== expected) differs(`${rows} rows, but ${MANIFEST_FILE} says ${expected}`);
       for (const check of checks) {
         const problem = check.problem();
         if (problem === null) continue;
@@ -209,7 +207,7 @@ export async function* outputBatches(
     if (!read) stopHashing.abort();
   }
   if (hashing !== null) {
-    const problem = differentHash(path, await hashing, manifest.files[name].sha256);
+    const problem = differentHash(await hashing, manifest.files[name].sha256);
     if (problem !== null) differs(problem);
   }
 }
@@ -264,8 +262,9 @@ async function* batchesOf(
     // Readers size their arrays by the manifest: a longer file (another run's) stops here,
     // before a batch is handed on that would not fit.
     if (rows > expected && options.warn === undefined) {
-      throw new InputError(
-        `${path}: more than the ${expected} rows ${MANIFEST_FILE} says (another run's file?)`,
+      throw differsFromManifest(
+        `more than the ${expected} rows ${MANIFEST_FILE} says (another run's file?)`,
+        path,
       );
     }
     // Readers index node arrays by the node ids, and code tables by the codes: one past the
@@ -329,13 +328,14 @@ function checkColumns(path: string, schema: Schema, expected: readonly ColumnInf
     actual.map((field) => field.name),
     listed,
   );
-  if (differs !== null) throw new InputError(`${path}: ${differs}`);
+  if (differs !== null) throw differsFromManifest(differs, path);
 
   const typed = expected.findIndex((column, i) => typeName(actual[i]!.type) !== column.type);
   if (typed !== -1) {
-    throw new InputError(
-      `${path}: column ${typed + 1} (${expected[typed]!.name}) is of type ` +
+    throw differsFromManifest(
+      `column ${typed + 1} (${expected[typed]!.name}) is of type ` +
         `${typeName(actual[typed]!.type)}, but ${MANIFEST_FILE} lists ${expected[typed]!.type}`,
+      path,
     );
   }
 }
@@ -384,6 +384,7 @@ function regularFile(path: string): Stats {
 export async function changedOutputError(error: unknown, dir: string): Promise<unknown> {
   // A file error names its own file (whileHeld); a file Arrow cannot read may be a changed one.
   const unreadable = error instanceof UnreadableOutputError;
+  if (unreadable && SAID_HOW.has(error)) return error;
   if (!unreadable && (error instanceof AmlprepError || errnoName(error) !== null)) return error;
   let manifest: Manifest;
   try {
@@ -395,13 +396,18 @@ export async function changedOutputError(error: unknown, dir: string): Promise<u
     try {
       await verifyFile(dir, manifest, name);
     } catch (changed) {
-      if (!(changed instanceof InputError)) continue;
+      if (!(changed instanceof UnreadableOutputError)) continue;
       const why = unreadable
         ? error.reason
         : error instanceof Error
           ? error.message
           : String(error);
-      return new InputError(`${changed.message}, and reading it failed (${why})`, error);
+      const path = join(dir, OUTPUT_FILES[name]);
+      return new UnreadableOutputError(
+        `${changed.reason}, and reading it failed (${why})`,
+        path,
+        error,
+      );
     }
   }
   return error;
@@ -410,9 +416,20 @@ export async function changedOutputError(error: unknown, dir: string): Promise<u
 async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Promise<void> {
   const path = join(dir, OUTPUT_FILES[name]);
   const file = manifest.files[name];
-  const problem =
-    sizeProblem(path, file.bytes) ?? differentHash(path, await hashOf(path), file.sha256);
-  if (problem !== null) throw new InputError(problem);
+  const problem = sizeProblem(path, file.bytes) ?? differentHash(await hashOf(path), file.sha256);
+  if (problem !== null) throw differsFromManifest(problem, path);
+}
+
+/**
+ * Refusals that say how a file differs from its manifest (size, hash, columns, rows): already
+ * the explanation `changedOutputError` would look for, so returned by it as they are.
+ */
+const SAID_HOW = new WeakSet<UnreadableOutputError>();
+
+function differsFromManifest(reason: string, path: string): UnreadableOutputError {
+  const error = new UnreadableOutputError(reason, path);
+  SAID_HOW.add(error);
+  return error;
 }
 
 /**
@@ -422,14 +439,14 @@ async function verifyFile(dir: string, manifest: Manifest, name: OutputName): Pr
 function sizeProblem(path: string, recorded: number): string | null {
   const size = regularFile(path).size;
   if (size === recorded) return null;
-  return `${path}: ${size} bytes, not the ${recorded} in ${MANIFEST_FILE}; the file was changed`;
+  return `${size} bytes, not the ${recorded} in ${MANIFEST_FILE}; the file was changed`;
 }
 
 /** How a file's SHA-256 differs from the manifest's, or null when it does not. */
-function differentHash(path: string, actual: string, recorded: string): string | null {
+function differentHash(actual: string, recorded: string): string | null {
   if (actual === recorded) return null;
   return (
-    `${path}: SHA-256 ${actual.slice(0, 12)}… differs from the ${recorded.slice(0, 12)}… in ` +
+    `SHA-256 ${actual.slice(0, 12)}… differs from the ${recorded.slice(0, 12)}… in ` +
     `${MANIFEST_FILE}; the file was changed`
   );
 }

@@ -1,9 +1,9 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { exportRun, inspectRun, run } from '../src/index.js';
+import { exportRun, inspectRun, readOutputs, run, UnreadableOutputError } from '../src/index.js';
 import { rng } from './helpers/rng.js';
 import { sampleRunOptions } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
@@ -67,4 +67,28 @@ describe('outputs whose bytes were changed after the run', () => {
       expect(failures.some((m) => m.includes(', and reading it failed ('))).toBe(true);
     },
   );
+
+  // Trial DD (session 24): the README says UnreadableOutputError is for an output whose
+  // contents are not what its manifest says, yet a size or SHA-256 difference, or another
+  // run's file, was a plain InputError without `reason`.
+  it('is refused as UnreadableOutputError, its reason apart from the path', async () => {
+    const grown = join(sharedDir(), 'grown');
+    cpSync(finished, grown, { recursive: true });
+    const edges = join(grown, 'edges.arrow');
+    const written = statSync(edges).size;
+    appendFileSync(edges, Buffer.from([0]));
+    const rewritten = damagedCopy(finished, 7, 'nodes.arrow');
+
+    const bySize = await readOutputs(grown).catch((e: unknown) => e);
+    const byHash = await readOutputs(rewritten, { verify: true }).catch((e: unknown) => e);
+
+    const sizeReason =
+      `${written + 1} bytes, not the ${written} in manifest.json; ` + 'the file was changed';
+    expect(bySize).toBeInstanceOf(UnreadableOutputError);
+    expect(bySize).toMatchObject({ reason: sizeReason, message: `${edges}: ${sizeReason}` });
+    expect(byHash).toBeInstanceOf(UnreadableOutputError);
+    const { reason, message } = byHash as UnreadableOutputError;
+    expect(reason).toMatch(/^SHA-256 [0-9a-f]{12}… differs from the [0-9a-f]{12}… in manifest/);
+    expect(message.startsWith(`${join(rewritten, 'nodes.arrow')}: SHA-256 `)).toBe(true);
+  });
 });
