@@ -12,7 +12,9 @@ import { parseSize } from './memory/size.js';
 export type Imbalance = 'smote' | 'undersample' | 'none';
 export type OnBadRow = 'fail' | 'skip';
 
-export const STEPS = [
+// The exported constants are frozen, deeply: the library reads them itself, and a caller's
+// change to one (STEPS reversed, an output renamed) would change what it does (trial DD).
+export const STEPS = Object.freeze([
   'data_loaded',
   'node_features',
   'edge_features',
@@ -20,7 +22,7 @@ export const STEPS = [
   'imbalanced',
   'weights',
   'graph_created',
-] as const;
+] as const);
 export type StepName = (typeof STEPS)[number];
 
 /** Options of `run()`. Every field but `transactions` is optional; defaults are noted. */
@@ -62,8 +64,11 @@ export interface RunOptions {
   smoteRatio?: number | null;
   /** Seed of every random choice. Default: 42. */
   seed?: number | null;
-  /** Train / validation / test shares, as decimals summing to 1. Default: 0.6, 0.2, 0.2. */
-  split?: readonly [number, number, number] | string | null;
+  /**
+   * Train / validation / test shares, as decimals summing to 1: three numbers, three decimal
+   * texts (as `DEFAULTS.split` holds them), or one text `'0.6,0.2,0.2'`. Default: 0.6, 0.2, 0.2.
+   */
+  split?: readonly [number, number, number] | readonly [string, string, string] | string | null;
   /** What a malformed row does. Default: 'fail'. */
   onBadRow?: OnBadRow | null;
   /** Progress events; the library never prints. */
@@ -106,7 +111,7 @@ export const DEFAULTS = Object.freeze({
   imbalance: 'smote' as Imbalance,
   smoteRatio: 1.0,
   seed: 42,
-  split: ['0.6', '0.2', '0.2'] as const,
+  split: Object.freeze(['0.6', '0.2', '0.2'] as const),
   onBadRow: 'fail' as OnBadRow,
 });
 

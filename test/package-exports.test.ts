@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import * as amlprep from '../src/index.js';
-import { REPO } from './helpers/paths.js';
+import { REPO, SAMPLE } from './helpers/paths.js';
+import { useTempDirs } from './helpers/temp-dir.js';
 
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
+const tempDir = useTempDirs('package-exports');
 
 describe('the package exports', () => {
   it('the functions, error classes and tables the README documents, and nothing else', () => {
@@ -49,5 +51,36 @@ describe('the package exports', () => {
 
   it.each(Object.keys(amlprep))('names %s in the README', (name) => {
     expect(README).toContain(`\`${name}`);
+  });
+
+  // Trial DD (session 24): DEFAULTS was frozen, the other constants were not, and the library
+  // read a caller's changes (OUTPUT_FILES.nodes renamed wrote evil.arrow, STEPS reversed
+  // reversed status).
+  it('as constants frozen all the way down', () => {
+    const thawed: string[] = [];
+    const visit = (value: unknown, path: string): void => {
+      if (typeof value !== 'object' || value === null) return;
+      if (!Object.isFrozen(value)) thawed.push(path);
+      for (const [key, inner] of Object.entries(value)) visit(inner, `${path}.${key}`);
+    };
+    for (const [name, value] of Object.entries(amlprep)) {
+      if (typeof value !== 'function') visit(value, name);
+    }
+
+    expect(thawed).toEqual([]);
+    expect(() => (amlprep.STEPS as unknown as string[]).reverse()).toThrow(TypeError);
+  });
+
+  it('with DEFAULTS a valid run() argument, split included', async () => {
+    const out = tempDir();
+
+    const result = await amlprep.run({
+      ...amlprep.DEFAULTS,
+      transactions: SAMPLE.transactions,
+      out,
+      chunkSize: 5000,
+    });
+
+    expect(result.summary.splits.train[0] + result.summary.splits.train[1]).toBeGreaterThan(0);
   });
 });

@@ -29,7 +29,8 @@ import { exportMultiGnn, type AmountSource, type MultiGnnOptions } from './expor
 import { exportNpy } from './export-npy.js';
 import { EXPORT_FILE_NAMES, removeLeftoverTemps } from './file-names.js';
 
-export const EXPORT_FORMATS = ['npy', 'csv', 'multignn'] as const;
+/** Frozen, as every constant the package exports (see STEPS). */
+export const EXPORT_FORMATS = Object.freeze(['npy', 'csv', 'multignn'] as const);
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /**

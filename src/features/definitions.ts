@@ -12,13 +12,13 @@ export interface FeatureDef {
 }
 
 function def<const Name extends string>(name: Name, role: FeatureRole, definition: string) {
-  return { name, role, definition } as const;
+  return Object.freeze({ name, role, definition } as const);
 }
 const c = <const Name extends string>(name: Name, d: string) => def(name, 'continuous', d);
 const f = <const Name extends string>(name: Name, d: string) => def(name, 'flag', d);
 const k = <const Name extends string>(name: Name, d: string) => def(name, 'categorical', d);
 
-export const NODE_FEATURES = [
+export const NODE_FEATURES = Object.freeze([
   c('transaction_count', 'transactions as sender or receiver (a self-transfer counts once)'),
   c('total_sent', 'sum of Amount Paid where sender'),
   c('total_received', 'sum of Amount Received where receiver'),
@@ -40,9 +40,9 @@ export const NODE_FEATURES = [
   c('unique_in_counterparties', 'distinct senders of its received transactions'),
   c('self_transfer_count', 'transactions with itself'),
   k('entity_type', 'code of its entity type; -1 when unknown'),
-] as const satisfies readonly FeatureDef[];
+] as const satisfies readonly FeatureDef[]);
 
-export const EDGE_FEATURES = [
+export const EDGE_FEATURES = Object.freeze([
   c('hour_sin', 'sin(2π·hour/24)'),
   c('hour_cos', 'cos(2π·hour/24)'),
   c('day_sin', 'sin(2π·weekday/7), Monday = 0'),
@@ -63,7 +63,7 @@ export const EDGE_FEATURES = [
   k('out_port', "rank of this receiver among the sender's distinct receivers"),
   c('in_time_delta', "seconds since the receiver's previous received transaction"),
   c('out_time_delta', "seconds since the sender's previous sent transaction"),
-] as const satisfies readonly FeatureDef[];
+] as const satisfies readonly FeatureDef[]);
 
 export const NODE_FEATURE_COUNT = NODE_FEATURES.length;
 export const EDGE_FEATURE_COUNT = EDGE_FEATURES.length;

@@ -4,7 +4,9 @@ import type { Matrix } from './tables.js';
 import { column } from './tables.js';
 
 /** Model-input columns: the z-score for scaled features, the raw value for codes and flags. */
-export const MODEL_COLUMNS = EDGE_FEATURES.map((f) => (isScaled(f) ? `${f.name}_z` : f.name));
+export const MODEL_COLUMNS = Object.freeze(
+  EDGE_FEATURES.map((f) => (isScaled(f) ? `${f.name}_z` : f.name)),
+);
 
 export const MODEL_SCALED = Uint8Array.from(EDGE_FEATURES.map((f) => (isScaled(f) ? 1 : 0)));
 

@@ -17,11 +17,12 @@ import { sourceOf, type ColumnSpec } from './column-specs.js';
 import type { ResampledSpec } from './resampled-columns.js';
 import type { EdgeSpill } from '../spill/edge-spill.js';
 
-export const OUTPUT_FILES = {
+/** Frozen, as every constant the package exports (see STEPS). */
+export const OUTPUT_FILES = Object.freeze({
   nodes: 'nodes.arrow',
   edges: 'edges.arrow',
   trainResampled: 'train_resampled.arrow',
-} as const;
+} as const);
 
 export type OutputName = keyof typeof OUTPUT_FILES;
 
