@@ -102,13 +102,22 @@ export function errorText(error: unknown): string {
 function rejectUnknownKeys(keys: readonly string[], known: readonly string[]): void {
   for (const key of keys) {
     if (known.includes(key)) continue;
-    const near =
-      known.find((k) => k.toLowerCase() === key.toLowerCase()) ??
-      known.find((k) => slips(key.toLowerCase(), k.toLowerCase()) <= (key.length > 3 ? 2 : 1));
+    const near = nearestName(key, known);
     throw new OptionError(
       `unknown option ${key}` + (near === undefined ? '' : ` (did you mean ${near}?)`),
     );
   }
+}
+
+/**
+ * The known name an unknown `key` was likely meant as: the same but for case, or a slip or
+ * two away (one for names of up to three letters); undefined when none is that near.
+ */
+export function nearestName(key: string, known: readonly string[]): string | undefined {
+  return (
+    known.find((k) => k.toLowerCase() === key.toLowerCase()) ??
+    known.find((k) => slips(key.toLowerCase(), k.toLowerCase()) <= (key.length > 3 ? 2 : 1))
+  );
 }
 
 /** Edits between `a` and `b`: letters added, dropped or changed, and neighbours swapped. */

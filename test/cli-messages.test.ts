@@ -171,6 +171,19 @@ describe('flag errors', () => {
     );
   });
 
+  // Trial DD (session 24): the library suggested the option meant, the command line did not.
+  it('name the flag an unknown one was likely meant as', async () => {
+    const io = bufferIo();
+
+    const code = await main(['run', mixed, '--wrkers', '2'], io);
+
+    expect(code).toBe(2);
+    expect(io.err()).toBe(
+      "amlprep: run: unknown option '--wrkers' (did you mean --workers?) " +
+        "(see 'amlprep run --help')\n",
+    );
+  });
+
   it('name an unknown generate flag in the same words', async () => {
     const io = bufferIo();
 

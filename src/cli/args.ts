@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+import { nearestName } from '../api-arguments.js';
 import { UsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -14,17 +15,26 @@ export function parse(command: string, argv: string[], options: Options) {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
-    throw usageError(command, error, argv);
+    throw usageError(command, error, argv, options);
   }
   refuseRepeats(command, parsed.tokens, options);
   const { values, positionals } = parsed;
   return { values, positionals };
 }
 
-/** A `parseArgs` error as the one-line usage error every command gives. */
-export function usageError(command: string, error: unknown, argv: string[] = []): UsageError {
+/**
+ * A `parseArgs` error as the one-line usage error every command gives; an unknown flag near
+ * one of the command's `options` is said with it, as the library does for its option keys.
+ */
+export function usageError(
+  command: string,
+  error: unknown,
+  argv: string[] = [],
+  options: Options = {},
+): UsageError {
   const message = error instanceof Error ? error.message : String(error);
-  const words = plainWords(message, argv);
+  const flags = Object.keys(options).map((name) => `--${name}`);
+  const words = plainWords(message, argv, flags);
   return new UsageError(`${command}: ${words} (see 'amlprep ${command} --help')`);
 }
 
@@ -48,11 +58,16 @@ export function refuseRepeats(command: string, tokens: Token[], options: Options
 }
 
 /** parseArgs' message for a bad flag, in the words amlprep's other usage errors use. */
-function plainWords(message: string, argv: string[]): string {
+function plainWords(message: string, argv: string[], flags: readonly string[]): string {
   // Node's text for an unknown option goes on about positionals after '--'; the flag is
   // what matters.
   const unknown = /^Unknown option '([^']*)'/.exec(message);
-  if (unknown !== null) return `unknown option '${unknown[1]}'`;
+  if (unknown !== null) {
+    const near = nearestName(unknown[1]!, flags);
+    return (
+      `unknown option '${unknown[1]}'` + (near === undefined ? '' : ` (did you mean ${near}?)`)
+    );
+  }
   const flag = /^Option '([^']*)'/.exec(message);
   if (flag === null) return message.split('\n')[0]!.replace(/\.$/, '');
 

@@ -84,7 +84,7 @@ function parse(argv: string[]) {
       tokens: true,
     });
   } catch (error) {
-    throw usageError('generate', error, argv);
+    throw usageError('generate', error, argv, OPTIONS);
   }
   refuseRepeats('generate', parsed.tokens, OPTIONS);
   return parsed;
