@@ -73,9 +73,14 @@ async function readTables(dir: string, verify: boolean): Promise<RunOutputs> {
   return { manifest, ...tables };
 }
 
-/** manifest.json of an output folder, with the keys every reader here relies on checked. */
-export function readManifest(dir: string): Manifest {
+/**
+ * manifest.json of an output folder, with the keys every reader here relies on checked. It
+ * takes no options: any given are refused, as `status` refuses them (trial DD: `{ verify:
+ * true }` was ignored without a word).
+ */
+export function readManifest(dir: string, options?: Record<string, never>): Manifest {
   runFolderArgument(dir, 'readManifest');
+  optionsArgument(options, {});
   refuseSpecialFiles(dir, { reading: true });
   const path = join(dir, MANIFEST_FILE);
   let text: string;

@@ -12,6 +12,7 @@ import {
   generate,
   inspectRun,
   OptionError,
+  readManifest,
   readOutputs,
   run,
   status,
@@ -63,6 +64,13 @@ describe('library arguments of the wrong kind', () => {
     // Library trial (session 17): status took any second argument without a word.
     ['status "x"', (d) => status(d, 'x' as never), 'options must be an object, got "x"'],
     ['status json', (d) => status(d, { json: true } as never), 'unknown option json'],
+    // Trial DD (session 24): readManifest ignored what it was given beside the folder.
+    ['readManifest 5', (d) => readManifest(d, 5 as never), 'options must be an object, got 5'],
+    [
+      'readManifest verify',
+      (d) => readManifest(d, { verify: true } as never),
+      'unknown option verify',
+    ],
     [
       'exportRun []',
       (d) => exportRun(d, 'csv', undefined, [] as never),
