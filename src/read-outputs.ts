@@ -132,6 +132,10 @@ export function refuseImpossibleRows(
     const bytes = regularFile(path).size;
     const rows = manifest.files[name].rows;
     if (rows > bytes) {
+      // A file cut short is the changed one, not the manifest (trial EE: a file truncated to
+      // 100 bytes had the intact manifest blamed).
+      const sized = sizeProblem(path, manifest.files[name].bytes);
+      if (sized !== null) throw differsFromManifest(sized, path);
       throw new InputError(
         `${MANIFEST_FILE} says ${path} has ${rows} rows, more than its ${bytes} bytes could ` +
           `hold; the manifest was edited or belongs to another run`,

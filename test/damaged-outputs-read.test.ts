@@ -1,4 +1,11 @@
-import { appendFileSync, cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  readFileSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -91,4 +98,24 @@ describe('outputs whose bytes were changed after the run', () => {
     expect(reason).toMatch(/^SHA-256 [0-9a-f]{12}… differs from the [0-9a-f]{12}… in manifest/);
     expect(message.startsWith(`${join(rewritten, 'nodes.arrow')}: SHA-256 `)).toBe(true);
   });
+
+  // Trial EE (session 24): export blamed the manifest ("more than its 100 bytes could hold;
+  // the manifest was edited") for an edges.arrow cut to 100 bytes.
+  it.each(['csv', 'npy', 'multignn'] as const)(
+    'cut short is named as the changed file by a %s export',
+    async (format) => {
+      const cut = join(sharedDir(), `cut-${format}`);
+      cpSync(finished, cut, { recursive: true });
+      const edges = join(cut, 'edges.arrow');
+      const written = statSync(edges).size;
+      truncateSync(edges, 100);
+
+      const error = await exportRun(cut, format, join(cut, 'out')).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(UnreadableOutputError);
+      expect((error as UnreadableOutputError).reason).toBe(
+        `100 bytes, not the ${written} in manifest.json; the file was changed`,
+      );
+    },
+  );
 });
