@@ -99,6 +99,27 @@ describe('outputs whose bytes were changed after the run', () => {
     expect(message.startsWith(`${join(rewritten, 'nodes.arrow')}: SHA-256 `)).toBe(true);
   });
 
+  // Trial EE (session 24): one flipped bit in a column name of the file's footer was said as
+  // the manifest listing another name; the file is the one that changed.
+  it('with a column name changed in its footer is named as changed, by its SHA-256', async () => {
+    const dir = join(sharedDir(), 'footer');
+    cpSync(finished, dir, { recursive: true });
+    const path = join(dir, 'train_resampled.arrow');
+    const bytes = readFileSync(path);
+    const at = bytes.lastIndexOf('day_cos_z');
+    expect(at).toBeGreaterThan(bytes.length / 2);
+    bytes[at + 1] = 'x'.charCodeAt(0);
+    writeFileSync(path, bytes);
+
+    const error = await exportRun(dir, 'npy', join(dir, 'npy')).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(UnreadableOutputError);
+    const { reason } = error as UnreadableOutputError;
+    expect(reason).toMatch(/^SHA-256 [0-9a-f]{12}… differs from the [0-9a-f]{12}… in manifest/);
+    expect(reason).toContain('; the file was changed, and reading it failed (column ');
+    expect(reason).toContain('"dxy_cos_z", but manifest.json lists "day_cos_z")');
+  });
+
   // Trial EE (session 24): export blamed the manifest ("more than its 100 bytes could hold;
   // the manifest was edited") for an edges.arrow cut to 100 bytes.
   it.each(['csv', 'npy', 'multignn'] as const)(
