@@ -483,6 +483,14 @@ describe('amlprep help, version and usage errors', () => {
     expectOneLineError(await runCli(['bogus']), 'bogus');
   });
 
+  it('names the command a mistyped one was likely meant as', async () => {
+    expectOneLineError(
+      await runCli(['stats', 'x']),
+      "unknown command 'stats' (did you mean status?)",
+    );
+    expectOneLineError(await runCli(['rn', 'x.csv']), "unknown command 'rn' (did you mean run?)");
+  });
+
   // Session 17: a name every object inherits was taken for a command and crashed with a stack.
   it.each(['toString', 'constructor', '__proto__'])(
     'exits 2 with a one-line message for the command name %s',

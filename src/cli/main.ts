@@ -1,5 +1,6 @@
 import { asOutputError } from '../checkpoint/folder.js';
 import { AmlprepError, WorkerError } from '../errors.js';
+import { nearestName } from '../api-arguments.js';
 import { asFlags } from './args.js';
 import { packageVersion } from '../version.js';
 import { cleanCommand } from './clean-command.js';
@@ -31,8 +32,11 @@ function commandNamed(name: string | undefined): Command | undefined {
   return name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
 }
 
+/** Refuses `name`, with the command it was likely meant as (trial EE: `stats`, `rn`). */
 function unknownCommand(name: string, io: CliIo): number {
-  io.stderr.write(`amlprep: unknown command '${name}' (see 'amlprep --help')\n`);
+  const near = nearestName(name, Object.keys(COMMANDS));
+  const hint = near === undefined ? '' : ` (did you mean ${near}?)`;
+  io.stderr.write(`amlprep: unknown command '${name}'${hint} (see 'amlprep --help')\n`);
   return EXIT.usage;
 }
 
