@@ -89,7 +89,7 @@ export function readManifest(dir: string, options?: Record<string, never>): Mani
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     throw new InputError(
-      `${path}: cannot read (${code}); is ${dir} the output folder of a finished amlprep ` + 'run?',
+      `${path}: cannot read (${code}); is ${dir} the output folder of a finished amlprep run?`,
       error,
     );
   }
