@@ -99,10 +99,15 @@ export function errorText(error: unknown): string {
   }
 }
 
+/** Option keys the CLI spells otherwise: `generate --force` is `generate({ overwrite })`. */
+const CLI_NAMES: Readonly<Record<string, string>> = { force: 'overwrite' };
+
 function rejectUnknownKeys(keys: readonly string[], known: readonly string[]): void {
   for (const key of keys) {
     if (known.includes(key)) continue;
-    const near = nearestName(key, known);
+    const other = Object.hasOwn(CLI_NAMES, key) ? CLI_NAMES[key]! : undefined;
+    const cli = other !== undefined && known.includes(other) ? other : undefined;
+    const near = nearestName(key, known) ?? cli;
     throw new OptionError(
       `unknown option ${key}` + (near === undefined ? '' : ` (did you mean ${near}?)`),
     );

@@ -491,6 +491,16 @@ describe('amlprep help, version and usage errors', () => {
     expectOneLineError(await runCli(['rn', 'x.csv']), "unknown command 'rn' (did you mean run?)");
   });
 
+  // Trial EE (session 24): `--help expor` printed the general help, `help expor` refused it.
+  it('refuses a mistyped help topic after --help as after help', async () => {
+    for (const word of ['--help', '-h', 'help']) {
+      expectOneLineError(
+        await runCli([word, 'expor']),
+        "unknown command 'expor' (did you mean export?)",
+      );
+    }
+  });
+
   // Session 17: a name every object inherits was taken for a command and crashed with a stack.
   it.each(['toString', 'constructor', '__proto__'])(
     'exits 2 with a one-line message for the command name %s',

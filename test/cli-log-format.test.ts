@@ -179,7 +179,10 @@ describe('--log-format json', () => {
   it('rejects a log format it does not know', async () => {
     const io = bufferIo();
     expect(await main(['run', mixed, '--log-format', 'yaml'], io)).toBe(2);
-    expect(io.err()).toBe('amlprep: --log-format must be text or json, got "yaml"\n');
+    expect(io.err()).toBe(
+      'amlprep: run: --log-format must be text or json, got "yaml" ' +
+        "(see 'amlprep run --help')\n",
+    );
   });
 });
 

@@ -19,6 +19,8 @@ import { bufferIo } from './helpers/buffer-io.js';
 
 const tempDir = useTempDirs('cli-messages');
 const mixed = join(REPO, 'test', 'fixtures', 'tiny', 'mixed.csv');
+/** What every refused flag value of `run` ends with. */
+const RUN_HELP = " (see 'amlprep run --help')";
 
 describe('option errors with --log-format json', () => {
   it.each([
@@ -110,7 +112,7 @@ describe('flag errors', () => {
     const code = await main(['run', mixed, '--out', tempDir(), flag], io);
 
     expect(code).toBe(2);
-    expect(io.err()).toBe(`amlprep: ${message}\n`);
+    expect(io.err()).toBe(`amlprep: run: ${message}${RUN_HELP}\n`);
   });
 
   it('refuse a number with a stray separator', async () => {
@@ -119,7 +121,9 @@ describe('flag errors', () => {
     const code = await main(['run', mixed, '--out', tempDir(), '--chunk-size', '5_000_'], io);
 
     expect(code).toBe(2);
-    expect(io.err()).toBe('amlprep: --chunk-size must be a whole number, got "5_000_"\n');
+    expect(io.err()).toBe(
+      `amlprep: run: --chunk-size must be a whole number, got "5_000_"${RUN_HELP}\n`,
+    );
   });
 
   // Fresh-user trial (session 15): --smote-ratio took 0x10 and 0b1 as numbers.
@@ -132,8 +136,8 @@ describe('flag errors', () => {
 
       expect(code).toBe(2);
       expect(io.err()).toBe(
-        'amlprep: --smote-ratio must be a decimal number (like 0.5), got ' +
-          `${JSON.stringify(ratio)}\n`,
+        'amlprep: run: --smote-ratio must be a decimal number (like 0.5), got ' +
+          `${JSON.stringify(ratio)}${RUN_HELP}\n`,
       );
     },
   );
@@ -148,7 +152,8 @@ describe('flag errors', () => {
 
       expect(code).toBe(2);
       expect(io.err()).toBe(
-        `amlprep: --smote-ratio is too close to 0 to be a number here, got "${ratio}"\n`,
+        'amlprep: run: --smote-ratio is too close to 0 to be a number here, ' +
+          `got "${ratio}"${RUN_HELP}\n`,
       );
     },
   );
@@ -181,6 +186,22 @@ describe('flag errors', () => {
     expect(io.err()).toBe(
       "amlprep: run: unknown option '--wrkers' (did you mean --workers?) " +
         "(see 'amlprep run --help')\n",
+    );
+  });
+
+  // Trial EE (session 24): every other command takes --json; run's is --log-format json.
+  it.each([
+    [['run', mixed, '--json'], "'--json' (did you mean --log-format json?)"],
+    [['generate', '--overwrite'], "'--overwrite' (did you mean --force?)"],
+  ])('name the flag another command spells otherwise: %j', async (argv, said) => {
+    const io = bufferIo();
+
+    const code = await main(argv, io);
+
+    expect(code).toBe(2);
+    const command = argv[0]!;
+    expect(io.err()).toBe(
+      `amlprep: ${command}: unknown option ${said} (see 'amlprep ${command} --help')\n`,
     );
   });
 
@@ -257,7 +278,8 @@ describe('flag errors', () => {
 
     expect(await main(['run', '', '--dry-run'], io)).toBe(2);
     expect(io.err()).toBe(
-      'amlprep: the transactions file argument must be a non-empty path string, got ""\n',
+      'amlprep: run: the transactions file argument must be a non-empty path string, ' +
+        `got ""${RUN_HELP}\n`,
     );
   });
 
@@ -387,8 +409,8 @@ describe('flag errors', () => {
 
       expect(code).toBe(2);
       expect(io.err()).toBe(
-        'amlprep: --smote-ratio must be at most 107,374,182 (SMOTE adds at most ' +
-          '107,374,181 rows), got 1e+300\n',
+        'amlprep: run: --smote-ratio must be at most 107,374,182 (SMOTE adds at most ' +
+          `107,374,181 rows), got 1e+300${RUN_HELP}\n`,
       );
       expect(existsSync(join(out, 'checkpoints.mdb'))).toBe(false);
     },
@@ -415,8 +437,8 @@ describe('flag errors', () => {
     // 107,374,182 × 16,761 majority train rows of the sample, less its 99 minority rows.
     expect(code).toBe(2);
     expect(io.err()).toBe(
-      'amlprep: --smote-ratio 107374182 asks for 1,799,698,664,403 synthetic rows (16761 ' +
-        'majority train rows); at most 107,374,181 are supported\n',
+      'amlprep: run: --smote-ratio 107374182 asks for 1,799,698,664,403 synthetic rows ' +
+        `(16761 majority train rows); at most 107,374,181 are supported${RUN_HELP}\n`,
     );
   });
 
@@ -428,7 +450,8 @@ describe('flag errors', () => {
 
     expect(code).toBe(2);
     expect(io.err()).toBe(
-      `amlprep: --chunk-size is too large (at most 9007199254740991), got "${huge}"\n`,
+      'amlprep: run: --chunk-size is too large (at most 9007199254740991), ' +
+        `got "${huge}"${RUN_HELP}\n`,
     );
   });
 
@@ -439,7 +462,9 @@ describe('flag errors', () => {
     const code = await main(['run', mixed, '--out', tempDir(), '--workers', huge], io);
 
     expect(code).toBe(2);
-    expect(io.err()).toBe(`amlprep: --workers must be an integer from 1 to 256, got "${huge}"\n`);
+    expect(io.err()).toBe(
+      `amlprep: run: --workers must be an integer from 1 to 256, got "${huge}"${RUN_HELP}\n`,
+    );
   });
 
   it('give the upper bound when a library option is past it', async () => {

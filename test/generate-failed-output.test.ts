@@ -114,7 +114,10 @@ describe('generate into a path it cannot write', () => {
     );
 
     expect(code).toBe(2);
-    expect(io.err()).toBe('amlprep: --accounts-out and --out name the same file\n');
+    expect(io.err()).toBe(
+      'amlprep: generate: --accounts-out and --out name the same file ' +
+        "(see 'amlprep generate --help')\n",
+    );
     expect(readFileSync(join(dir, 'y.csv'), 'utf8')).toBe('mine');
     expect(readdirSync(dir).sort()).toEqual(['here', 'y.csv']);
   });

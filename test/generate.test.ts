@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -409,6 +410,18 @@ describe('generate: options', () => {
       code: 'ERR_AMLPREP_OPTION',
       message: 'unknown option accountsout (did you mean accountsOut?)',
     });
+  });
+
+  // Session 24's note: the command line's --force, given to the library, got no hint.
+  it("names overwrite for the command line's force", async () => {
+    const out = join(tmpdir(), 'amlprep-never-written.csv');
+    const options = { rows: 10, accounts: 100, out, force: true };
+
+    await expect(generate(options as GenerateOptions)).rejects.toMatchObject({
+      code: 'ERR_AMLPREP_OPTION',
+      message: 'unknown option force (did you mean overwrite?)',
+    });
+    expect(existsSync(out)).toBe(false);
   });
 });
 

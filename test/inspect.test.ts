@@ -178,7 +178,10 @@ describe('inspect', () => {
     const io = bufferIo();
 
     expect(await main(['inspect', runDir, '--top=-1'], io)).toBe(2);
-    expect(io.err()).toBe('amlprep: --top must be an integer of at least 0, got -1\n');
+    expect(io.err()).toBe(
+      "amlprep: inspect: --top must be an integer of at least 0, got -1 (see 'amlprep inspect " +
+        "--help')\n",
+    );
     await expect(inspectRun(runDir, { top: -3 })).rejects.toThrow(
       'options.top must be an integer of at least 0, got -3',
     );

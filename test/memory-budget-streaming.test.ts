@@ -210,8 +210,8 @@ describe('amlprep run --memory-budget', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'amlprep: --memory-budget must be a size from 1m to 8000t: bytes, or a number with a k, m, ' +
-        'g or t suffix (e.g. 4g, 512m), got "4x"\n',
+      'amlprep: run: --memory-budget must be a size from 1m to 8000t: bytes, or a number with ' +
+        'a k, m, g or t suffix (e.g. 4g, 512m), got "4x" (see \'amlprep run --help\')\n',
     );
     expect(existsSync(out)).toBe(false);
   });

@@ -375,7 +375,8 @@ describe('--worker-heap-mb', () => {
     expect(help.stdout).toMatch(/--worker-heap-mb N +heap limit of each worker thread in MB/);
     expect(small.code).toBe(2);
     expect(small.stderr).toBe(
-      'amlprep: --worker-heap-mb must be an integer of at least 16, got 8\n',
+      "amlprep: run: --worker-heap-mb must be an integer of at least 16, got 8 (see 'amlprep " +
+        "run --help')\n",
     );
   });
 });

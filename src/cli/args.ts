@@ -57,13 +57,28 @@ export function refuseRepeats(command: string, tokens: Token[], options: Options
   }
 }
 
+/**
+ * Flags of one command that another spells otherwise: every command but `run` takes `--json`,
+ * and `generate`'s `--force` is the library's `overwrite` (trial EE typed `run --json`).
+ */
+const OTHER_NAMES: Readonly<Record<string, string>> = {
+  '--json': '--log-format json',
+  '--overwrite': '--force',
+};
+
+/** What `flag` is called by the command taking `flags`, when it has another name there. */
+function otherName(flag: string, flags: readonly string[]): string | undefined {
+  const other = Object.hasOwn(OTHER_NAMES, flag) ? OTHER_NAMES[flag]! : undefined;
+  return other !== undefined && flags.includes(other.split(' ')[0]!) ? other : undefined;
+}
+
 /** parseArgs' message for a bad flag, in the words amlprep's other usage errors use. */
 function plainWords(message: string, argv: string[], flags: readonly string[]): string {
   // Node's text for an unknown option goes on about positionals after '--'; the flag is
   // what matters.
   const unknown = /^Unknown option '([^']*)'/.exec(message);
   if (unknown !== null) {
-    const near = nearestName(unknown[1]!, flags);
+    const near = nearestName(unknown[1]!, flags) ?? otherName(unknown[1]!, flags);
     return (
       `unknown option '${unknown[1]}'` + (near === undefined ? '' : ` (did you mean ${near}?)`)
     );

@@ -1,5 +1,5 @@
 import { asOutputError } from '../checkpoint/folder.js';
-import { AmlprepError, WorkerError } from '../errors.js';
+import { AmlprepError, OptionError, UsageError, WorkerError } from '../errors.js';
 import { nearestName } from '../api-arguments.js';
 import { asFlags } from './args.js';
 import { packageVersion } from '../version.js';
@@ -78,9 +78,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return EXIT.usage;
   }
   if (isHelpWord(name)) {
-    // `amlprep --help run` asks for run's help as `amlprep help run` does.
+    // `amlprep --help run` asks for run's help as `amlprep help run` does, and a misspelt
+    // command there is said as `help expor` says it (a trial got the general help).
     const topic = rest.length === 1 ? commandNamed(rest[0]) : undefined;
     if (topic !== undefined) return topic(['--help'], io);
+    const word = rest.length === 1 ? rest[0]! : '-';
+    if (!isHelpWord(word) && !word.startsWith('-')) return unknownCommand(word, io);
     io.stdout.write(HELP);
     return EXIT.ok;
   }
@@ -94,16 +97,22 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await command(rest, io);
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, name);
   }
 }
 
-/** User-facing errors print one line; internal faults print the stack for the bug report. */
-export function reportError(thrown: unknown, io: CliIo): number {
+/**
+ * User-facing errors print one line; internal faults print the stack for the bug report. A
+ * bad flag value of `command` is said as its unknown flags are: the command first, its help
+ * last (a trial found `--workers=abc` answered without either).
+ */
+export function reportError(thrown: unknown, io: CliIo, command?: string): number {
   const error = asOutputError(thrown);
   const start = afterLmdbText(error);
   if (error instanceof AmlprepError && error.userFacing) {
-    io.stderr.write(`${start}amlprep: ${asFlags(error.message)}\n`);
+    const message = asFlags(error.message);
+    const said = command === undefined ? message : asUsage(error, message, command);
+    io.stderr.write(`${start}amlprep: ${said}\n`);
     return EXIT.usage;
   }
   // A worker that died twice (out of memory, killed) is the machine's limit, not a bug: its
@@ -115,4 +124,12 @@ export function reportError(thrown: unknown, io: CliIo): number {
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr.write(`${start}amlprep: internal error (please report): ${text}\n`);
   return EXIT.internal;
+}
+
+/** An option or usage error's `message` with `command` and its help, unless it has them. */
+function asUsage(error: AmlprepError, message: string, command: string): string {
+  const help = `(see 'amlprep ${command} --help')`;
+  if (!(error instanceof OptionError || error instanceof UsageError)) return message;
+  if (message.includes(help)) return message;
+  return `${command}: ${message} ${help}`;
 }

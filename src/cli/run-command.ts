@@ -205,7 +205,7 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
       );
       return code;
     }
-    if (format === 'text') return reportError(error, io);
+    if (format === 'text') return reportError(error, io, 'run');
     const mapped = asOutputError(error);
     const code = exitCodeOf(mapped);
     io.stderr.write(jsonError(mapped, code));
@@ -332,7 +332,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
     );
     return EXIT.ok;
   } catch (error) {
-    if (format === 'text') return reportError(error, io);
+    if (format === 'text') return reportError(error, io, 'run');
     io.stderr.write(jsonError(error, exitCodeOf(error)));
     return exitCodeOf(error);
   }
