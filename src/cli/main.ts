@@ -126,10 +126,13 @@ export function reportError(thrown: unknown, io: CliIo, command?: string): numbe
   return EXIT.internal;
 }
 
-/** An option or usage error's `message` with `command` and its help, unless it has them. */
+/**
+ * A flag's refusal (an option or usage error whose message starts with the flag) with
+ * `command` and its help. Other option errors (an input that is an output file, a removed
+ * current folder) are about the files, not the flags: the help would not help.
+ */
 function asUsage(error: AmlprepError, message: string, command: string): string {
-  const help = `(see 'amlprep ${command} --help')`;
   if (!(error instanceof OptionError || error instanceof UsageError)) return message;
-  if (message.includes(help)) return message;
-  return `${command}: ${message} ${help}`;
+  if (!message.startsWith('--')) return message;
+  return `${command}: ${message} (see 'amlprep ${command} --help')`;
 }
