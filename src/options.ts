@@ -390,3 +390,8 @@ function sharesSumToOne(parts: readonly string[]): boolean {
   });
   return units.reduce((a, b) => a + b, 0n) === 10n ** BigInt(scale);
 }
+
+/** The command-line spelling of an option's name: `smoteRatio` is `smote-ratio`. */
+export function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}

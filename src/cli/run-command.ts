@@ -22,6 +22,7 @@ import {
   DEFAULTS,
   MAX_SEED,
   MAX_WORKERS,
+  kebab,
   resolveOptions,
   type ResolvedOptions,
   STEPS,
@@ -38,7 +39,8 @@ import { handOverSignals } from './early-signals.js';
 import { checkWritable } from '../checkpoint/folder.js';
 import { refuseIfHeld } from '../checkpoint/lock.js';
 import { shortSampleNote } from '../steps/data-loaded.js';
-import { otherInputPath } from '../steps/graph-created.js';
+import { otherInputPath, otherOptions } from '../steps/graph-created.js';
+import { manifestOptions } from '../pipeline/step-record.js';
 import { EXIT, signalExitCode, type CliIo } from './io.js';
 import {
   exitCodeOf,
@@ -280,7 +282,8 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
     // The same fingerprints run() computes, so the plan says exactly what would be reused.
     const { fingerprints, bases, inputs: prints } = fingerprintSteps(opts);
     // A renamed input loads every step but writes the outputs again (src/run.ts).
-    const renamed = otherInputPath(opts.out, prints);
+    const renamed =
+      otherInputPath(opts.out, prints) ?? otherOptions(opts.out, manifestOptions(opts));
     const steps = STEPS.map((step) => {
       const entry = recorded?.find((s) => s.step === step);
       const record = entry?.record ?? null;
@@ -421,10 +424,6 @@ function formatPlan(plan: {
     lines.push(`  ${s.step.padEnd(14)} ${recorded.padEnd(34)} ${s.fate}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /**

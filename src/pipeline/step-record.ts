@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 
 import type { StepRecord } from '../checkpoint/store.js';
-import type { StepName } from '../options.js';
+import type { ResolvedOptions, StepName } from '../options.js';
 import type { ChunkTally } from './chunks.js';
 import type { Context } from './context.js';
 
@@ -103,7 +103,11 @@ export async function recordStep(
  * --workers write the same manifest (apart from its times).
  */
 export function optionsOf(ctx: Context): Record<string, unknown> {
-  const o = ctx.opts;
+  return manifestOptions(ctx.opts);
+}
+
+/** `optionsOf` of a run with options `o`. */
+export function manifestOptions(o: ResolvedOptions): Record<string, unknown> {
   return {
     sample: o.sample,
     chunkSize: o.chunkSize,
