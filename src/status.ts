@@ -174,11 +174,9 @@ function removeFiles(dir: string, outputs: boolean): string[] {
   }
   remove('checkpoints.mdb-lock');
   // Scratch of a killed run (a spill, output files half written); never read by a later run.
-  remove(SPILL_FILE);
   // A symbolic link at a scratch name is a leftover too: the link goes, never what it names
   // (a run replaces one the same way before writing there).
-  for (const file of OUTPUT_NAMES) {
-    const scratch = `${file}.tmp`;
+  for (const scratch of [SPILL_FILE, ...OUTPUT_NAMES.map((file) => `${file}.tmp`)]) {
     if (lstatSync(join(dir, scratch), { throwIfNoEntry: false })?.isSymbolicLink() === true) {
       unlinkSync(join(dir, scratch));
       removed.push(join(dir, scratch));

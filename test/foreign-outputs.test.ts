@@ -332,3 +332,53 @@ describe('a file merely named checkpoints.mdb', () => {
     expect(existsSync(join(dir, 'checkpoints.mdb'))).toBe(false);
   });
 });
+
+// Trial FF (session 25): scratch names were handled three ways. A user's file at one in a
+// new folder was deleted without a word; a link at the spill's name stopped `clean`, which
+// removes links at the other scratch names.
+describe("a file at one of amlprep's scratch names", () => {
+  it.each(['edge-features.spill', 'nodes.arrow.tmp', 'manifest.json.tmp'])(
+    'is refused in a folder amlprep did not write, and kept: %s',
+    async (name) => {
+      const dir = tempDir();
+      writeFileSync(join(dir, name), 'my precious');
+      const io = bufferIo();
+
+      const code = await main(sampleRunArgs(dir, 5000), io);
+
+      expect(code).toBe(2);
+      expect(io.err()).toContain(`${dir}: holds ${name} that amlprep did not write`);
+      expect(readFileSync(join(dir, name), 'utf8')).toBe('my precious');
+      expect(existsSync(join(dir, 'checkpoints.mdb'))).toBe(false);
+    },
+  );
+
+  it('is a link that clean removes at the spill name, never its target', async () => {
+    const dir = tempDir();
+    await run(sampleRunOptions(dir, 5000));
+    const target = join(tempDir(), 'decoy');
+    writeFileSync(target, 'keep me');
+    symlinkSync(target, join(dir, 'edge-features.spill'));
+    const io = bufferIo();
+
+    expect(await main(['clean', dir], io), io.err()).toBe(0);
+
+    expect(io.out()).toContain(join(dir, 'edge-features.spill'));
+    expect(lstatSync(join(dir, 'edge-features.spill'), { throwIfNoEntry: false })).toBe(undefined);
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
+  });
+
+  it('is a link a streaming run replaces by its own spill, never writing through it', async () => {
+    const dir = tempDir();
+    const target = join(tempDir(), 'decoy');
+    writeFileSync(target, 'keep me');
+    await run(sampleRunOptions(dir, 5000));
+    symlinkSync(target, join(dir, 'edge-features.spill'));
+
+    const result = await run({ ...sampleRunOptions(dir, 5000), fresh: true, memoryBudget: '1m' });
+
+    expect(result.memory?.streaming).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('keep me');
+    expect(lstatSync(join(dir, 'edge-features.spill'), { throwIfNoEntry: false })).toBe(undefined);
+  }, 30_000);
+});

@@ -38,10 +38,14 @@ export function unfinishedOutputs(dir: string): string[] {
   return names.filter((name) => isFile(dir, name));
 }
 
-/** Files under amlprep's output names in a folder that is not amlprep's. */
+/**
+ * Files under amlprep's output or scratch names in a folder that is not amlprep's. Scratch
+ * is removed by a run in its own folder; in another one, a file there is someone else's (a
+ * trial's `edge-features.spill` in a new folder was deleted without a word).
+ */
 export function foreignOutputs(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  const found = OUTPUT_NAMES.filter((name) => isFile(dir, name));
+  const found = [...OUTPUT_NAMES, ...SCRATCH_NAMES].filter((name) => isFile(dir, name));
   // Checked only when there is something to protect: it opens the store.
   return found.length > 0 && !isAmlprepFolder(dir) ? found : [];
 }
@@ -51,6 +55,9 @@ export const OUTPUT_NAMES = [...Object.values(OUTPUT_FILES), MANIFEST_FILE, REJE
 
 /** The temporary names outputs are written under before they are renamed into place. */
 const TEMP_NAMES = OUTPUT_NAMES.map((name) => `${name}.tmp`);
+
+/** Files a run makes in its folder and removes: never read by a later run. */
+const SCRATCH_NAMES = [...TEMP_NAMES, SPILL_FILE];
 
 /** Every name amlprep opens in an output folder. */
 const FOLDER_NAMES = [
@@ -82,18 +89,17 @@ export function refuseSpecialFiles(
     how.writing === true
       ? WRITTEN_NAMES
       : [`${STORE_FILE}-lock`, ...(how.locking === true ? [LOCK_FILE] : [])];
+  // Only a run can go to another folder; `clean` or `status` of this one cannot (trial FF).
+  const away = how.writing === true ? 'move it away or choose another folder' : 'move it away';
   for (const name of FOLDER_NAMES) {
     const path = join(dir, name);
     const link = lstatIfAny(path);
-    // The store, its lock, the run's lock and the spill are opened where they are named:
+    // The store, its lock and the run's lock are opened where they are named:
     // through a link, even a dangling one, a run would keep its store elsewhere (or share
     // another folder's, which LMDB's per-folder lock does not guard), and a read-only
     // `status` would create a lock file elsewhere. Outputs replace a link by a rename.
     if (link?.isSymbolicLink() === true && IN_PLACE_NAMES.includes(name)) {
-      throw refused(
-        `${path} is a symbolic link; amlprep keeps its own file there: move it away or ` +
-          'choose another folder',
-      );
+      throw refused(`${path} is a symbolic link; amlprep keeps its own file there: ${away}`);
     }
     const stats = statIfAny(path);
     if (stats === undefined || stats.isFile()) continue;
@@ -103,13 +109,12 @@ export function refuseSpecialFiles(
     // checkpoints.mdb its own rule, removed only when empty; `clean` never removes folders.)
     if (stats.isDirectory() && !folderless.includes(name)) continue;
     throw refused(
-      `${path} is ${kindOf(stats)}, not a file; amlprep opens a file of that name there: ` +
-        'move it away or choose another folder',
+      `${path} is ${kindOf(stats)}, not a file; amlprep opens a file of that name there: ` + away,
     );
   }
 }
 
-const IN_PLACE_NAMES = [LOCK_FILE, STORE_FILE, `${STORE_FILE}-lock`, SPILL_FILE];
+const IN_PLACE_NAMES = [LOCK_FILE, STORE_FILE, `${STORE_FILE}-lock`];
 
 /** Files a run writes besides its outputs, where a folder would stop it at its end. */
 const WRITTEN_NAMES = [

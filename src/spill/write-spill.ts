@@ -129,8 +129,15 @@ function releaseFeatureInputs(ctx: Context): void {
   e.bank = new Int32Array(0);
 }
 
+/**
+ * A new file at the spill's name: whatever is there (a killed run's spill, a symbolic link) is
+ * removed first, so nothing is written through a link into another folder.
+ */
 function openSpill(path: string): number {
-  return write(() => openSync(path, 'w'), path);
+  return write(() => {
+    rmSync(path, { force: true });
+    return openSync(path, 'wx');
+  }, path);
 }
 
 function write<T>(body: () => T, path: string): T {
