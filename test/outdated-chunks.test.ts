@@ -56,7 +56,7 @@ describe('chunks of an unfinished step after its input changed', () => {
     expect(said[0]).toMatch(
       new RegExp(
         '^data_loaded: the (\\d+) chunks an unfinished run recorded are out of date \\(the ' +
-          'transactions file changed \\(size, mtime or content\\)\\); recomputing it$',
+          'transactions file changed \\(size [\\d,]+ → [\\d,]+ bytes\\)\\); recomputing it$',
       ),
     );
     expect(Number(/the (\d+) chunks/.exec(said[0]!)![1])).toBeGreaterThanOrEqual(3);

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 
 import type { StepRecord } from '../checkpoint/store.js';
-import type { ResolvedOptions, StepName } from '../options.js';
+import { kebab, type ResolvedOptions, type StepName } from '../options.js';
 import type { ChunkTally } from './chunks.js';
 import type { Context } from './context.js';
 
@@ -47,7 +47,7 @@ export function changedKeys(was: Record<string, unknown>, now: Record<string, un
   const words = changed.flatMap((k) => {
     if (k === 'previous') return ['an earlier step changed'];
     if (k === 'version') return ['the step definition changed in this amlprep version'];
-    if (k !== 'inputs') return [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} changed`];
+    if (k !== 'inputs') return [`--${kebab(k)} changed`];
     const a = (was?.inputs ?? {}) as Record<string, unknown>;
     const b = now.inputs as Record<string, unknown>;
     return Object.keys(b)
@@ -57,10 +57,29 @@ export function changedKeys(was: Record<string, unknown>, now: Record<string, un
           ? `--${f} was added`
           : b[f] === null
             ? `--${f} was left out`
-            : `the ${f} file changed (size, mtime or content)`,
+            : `the ${f} file changed (${howChanged(a[f] as Print, b[f] as Print)})`,
       );
   });
   return words.length === 0 ? 'settings changed' : words.join(', ');
+}
+
+/** An input's fingerprint as a step's basis keeps it. */
+interface Print {
+  size?: unknown;
+  mtimeMs?: unknown;
+  sample?: unknown;
+}
+
+/** What differs between two fingerprints of an input (trial FF: after a bare `touch`). */
+function howChanged(was: Print, now: Print): string {
+  if (was.size !== now.size) {
+    const size = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : '?');
+    return `size ${size(was.size)} → ${size(now.size)} bytes`;
+  }
+  if (JSON.stringify(was.sample) !== JSON.stringify(now.sample)) {
+    return 'same size, other bytes';
+  }
+  return 'modified time only: its size and sampled bytes are the same';
 }
 
 /** Writes the step's completion record (durable before it resolves). */

@@ -20,7 +20,19 @@ describe('changedKeys', () => {
     const before = { inputs: { transactions: tx, accounts } };
     const after = { inputs: { transactions: tx, accounts: { ...accounts, size: 21 } } };
 
-    expect(changedKeys(before, after)).toBe('the accounts file changed (size, mtime or content)');
+    expect(changedKeys(before, after)).toBe('the accounts file changed (size 20 → 21 bytes)');
+  });
+
+  // Trial FF (session 25): after a bare `touch` the note said "size, mtime or content".
+  it.each([
+    [{ sample: 'c', mtimeMs: 3 }, 'same size, other bytes'],
+    [{ mtimeMs: 3 }, 'modified time only: its size and sampled bytes are the same'],
+    [{ size: 12_345, sample: 'c' }, 'size 10 → 12,345 bytes'],
+  ])('says how the file changed: %j', (change, how) => {
+    const before = { inputs: { transactions: tx } };
+    const after = { inputs: { transactions: { ...tx, ...change } } };
+
+    expect(changedKeys(before, after)).toBe(`the transactions file changed (${how})`);
   });
 
   it('names changed options in their flag spelling, with the earlier step', () => {
