@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { RecordBatch, Table, type Schema } from 'apache-arrow';
 
 import { errnoName } from './checkpoint/folder.js';
+import { CheckpointStore } from './checkpoint/store.js';
 import { refuseSpecialFiles } from './checkpoint/ownership.js';
 import { booleanOption, optionsArgument, runFolderArgument } from './api-arguments.js';
 import { AbortedError, AmlprepError, InputError } from './errors.js';
@@ -21,7 +22,7 @@ import { EdgeCounts } from './output/edge-counts.js';
 import { ResampledCounts } from './output/resampled-counts.js';
 import { ScaledColumns } from './output/scaled-columns.js';
 import { OUTPUT_FILES, type OutputName } from './output/outputs.js';
-import { MANIFEST_FILE } from './steps/graph-created.js';
+import { MANIFEST_FILE } from './output/manifest-file.js';
 
 /** A finished run's outputs, read back as Arrow tables. */
 export interface RunOutputs {
@@ -88,10 +89,13 @@ export function readManifest(dir: string, options?: Record<string, never>): Mani
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new InputError(
-      `${path}: cannot read (${code}); is ${dir} the output folder of a finished amlprep run?`,
-      error,
-    );
+    // A run removes the manifest before it replaces the files it describes (retireManifest).
+    const unfinished =
+      code === 'ENOENT' && CheckpointStore.exists(dir)
+        ? `${dir} holds the checkpoints of a run that has not finished writing its outputs: ` +
+          'rerun it to finish'
+        : `is ${dir} the output folder of a finished amlprep run?`;
+    throw new InputError(`${path}: cannot read (${code}); ${unfinished}`, error);
   }
   let manifest: Manifest;
   try {

@@ -48,13 +48,8 @@ import { collectGarbage } from './pipeline/collect-garbage.js';
 import { removeSpill } from './spill/write-spill.js';
 import { SPILL_BLOCK_ROWS } from './spill/edge-spill.js';
 import { MOMENT_BLOCK } from './features/moments.js';
-import {
-  createGraph,
-  MANIFEST_FILE,
-  otherInputPath,
-  otherOptions,
-  outputsIntact,
-} from './steps/graph-created.js';
+import { MANIFEST_FILE } from './output/manifest-file.js';
+import { createGraph, otherInputPath, otherOptions, outputsIntact } from './steps/graph-created.js';
 import { resample } from './steps/imbalanced.js';
 import { requireCurrentFolder } from './current-folder.js';
 import { nodeFeatures } from './steps/node-features.js';

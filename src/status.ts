@@ -23,7 +23,7 @@ import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
 import { SPILL_FILE } from './spill/edge-spill.js';
-import { MANIFEST_FILE } from './steps/graph-created.js';
+import { MANIFEST_FILE } from './output/manifest-file.js';
 
 export interface StepStatus {
   step: StepName;

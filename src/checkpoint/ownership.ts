@@ -10,7 +10,7 @@ import { LOCK_FILE } from './lock.js';
 import { CheckpointStore, STORE_FILE } from './store.js';
 import { manifestShapeProblem } from '../output/manifest-shape.js';
 import { OUTPUT_FILES } from '../output/outputs.js';
-import { MANIFEST_FILE } from '../steps/graph-created.js';
+import { MANIFEST_FILE } from '../output/manifest-file.js';
 
 /**
  * Output names are common words (nodes.arrow, manifest.json): a folder is taken for amlprep's

@@ -8,6 +8,7 @@ import {
   type FolderIdentity,
 } from '../checkpoint/folder-identity.js';
 import { rejectsCsv, type RejectedRow } from '../ingest/rejects.js';
+import { retireManifest } from './manifest-file.js';
 
 export const REJECTED_ROWS_FILE = 'rejected_rows.csv';
 
@@ -29,11 +30,14 @@ export function writeRejectedRows(
   // A list in a folder that replaced the run's is someone else's: neither removed nor replaced.
   requireSameFolder(dir, folder);
   if (rejects.length === 0) {
+    if (lstatSync(path, { throwIfNoEntry: false }) === undefined) return NO_REJECTS;
+    retireManifest(dir, folder);
     rmSync(path, { force: true });
     return NO_REJECTS;
   }
   const text = Buffer.from(rejectsCsv(rejects), 'utf8');
   if (!isRegularFile(path) || !readFileSync(path).equals(text)) {
+    retireManifest(dir, folder);
     // Written beside and renamed over: a link at the name is replaced, never written through
     // (it could point outside the output folder), and a kill leaves the old list or the new.
     const tmp = `${path}.tmp`;

@@ -23,6 +23,7 @@ import {
   type Manifest,
   type RunSummary,
 } from '../output/manifest.js';
+import { MANIFEST_FILE, retireManifest } from '../output/manifest-file.js';
 import { OUTPUT_FILES, writeOutputs, type OutputName } from '../output/outputs.js';
 import { NO_REJECTS, REJECTED_ROWS_FILE, writeRejectedRows } from '../output/rejected-rows.js';
 import type { Context } from '../pipeline/context.js';
@@ -30,8 +31,6 @@ import { resampledRows } from '../pipeline/resampled.js';
 import { optionsOf } from '../pipeline/step-record.js';
 import { openNewFile } from '../temp-files.js';
 import { syncDir } from '../output/arrow-file.js';
-
-export const MANIFEST_FILE = 'manifest.json';
 
 /**
  * Step 7, `graph_created` (SPEC §9). Reads every earlier result. Writes `nodes.arrow`,
@@ -48,6 +47,7 @@ export async function createGraph(
   const loaded = ctx.loaded!;
   const norm = ctx.normalized!;
   const resampled = ctx.resampled!;
+  retireManifest(ctx.opts.out, ctx.folder);
   const files = await writeOutputs(
     ctx.opts.out,
     ctx.pool,
