@@ -37,7 +37,7 @@ import { OUTPUT_FILES } from './output/outputs.js';
 import type { Context, StepOutcome } from './pipeline/context.js';
 import { fingerprintSteps } from './pipeline/fingerprints.js';
 import { resampledRows } from './pipeline/resampled.js';
-import { optionsOf, recordProblem } from './pipeline/step-record.js';
+import { recordProblem } from './pipeline/step-record.js';
 import { step } from './pipeline/step-runner.js';
 import { WorkerPool } from './pool/worker-pool.js';
 import { dataLoaded } from './steps/data-loaded.js';
@@ -49,7 +49,7 @@ import { removeSpill } from './spill/write-spill.js';
 import { SPILL_BLOCK_ROWS } from './spill/edge-spill.js';
 import { MOMENT_BLOCK } from './features/moments.js';
 import { MANIFEST_FILE } from './output/manifest-file.js';
-import { createGraph, otherInputPath, otherOptions, outputsIntact } from './steps/graph-created.js';
+import { createGraph, otherInputPath, outputsIntact } from './steps/graph-created.js';
 import { resample } from './steps/imbalanced.js';
 import { requireCurrentFolder } from './current-folder.js';
 import { nodeFeatures } from './steps/node-features.js';
@@ -213,9 +213,7 @@ async function allValid(
   const graph = ctx.store.step('graph_created')!;
   const result = graph.result as { hashes: Record<string, string>; summary: RunSummary };
   const problem =
-    (await outputsIntact(ctx.opts.out, result.hashes)) ??
-    otherInputPath(ctx.opts.out, inputs) ??
-    otherOptions(ctx.opts.out, optionsOf(ctx));
+    (await outputsIntact(ctx.opts.out, result.hashes)) ?? otherInputPath(ctx.opts.out, inputs);
   if (problem !== null) {
     // Said before any step starts, so as the run's own note, not graph_created's. The check
     // stops at the first file found changed: the others are written again all the same.

@@ -39,8 +39,7 @@ import { handOverSignals } from './early-signals.js';
 import { checkWritable } from '../checkpoint/folder.js';
 import { refuseIfHeld } from '../checkpoint/lock.js';
 import { shortSampleNote } from '../steps/data-loaded.js';
-import { otherInputPath, otherOptions } from '../steps/graph-created.js';
-import { manifestOptions } from '../pipeline/step-record.js';
+import { otherInputPath } from '../steps/graph-created.js';
 import { EXIT, signalExitCode, type CliIo } from './io.js';
 import {
   exitCodeOf,
@@ -282,8 +281,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
     // The same fingerprints run() computes, so the plan says exactly what would be reused.
     const { fingerprints, bases, inputs: prints } = fingerprintSteps(opts);
     // A renamed input loads every step but writes the outputs again (src/run.ts).
-    const renamed =
-      otherInputPath(opts.out, prints) ?? otherOptions(opts.out, manifestOptions(opts));
+    const renamed = otherInputPath(opts.out, prints);
     const steps = STEPS.map((step) => {
       const entry = recorded?.find((s) => s.step === step);
       const record = entry?.record ?? null;

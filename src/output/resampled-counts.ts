@@ -29,6 +29,8 @@ export function resamplingOptionsProblem(manifest: Manifest): string | null {
     const known = IMBALANCE.join(', ');
     return `the options record the imbalance ${JSON.stringify(imbalance ?? null)}, not ${known}`;
   }
+  // Written null with `none`, which reads no ratio; older runs wrote the one given.
+  if (imbalance === 'none' && ratio === null) return null;
   if (typeof ratio !== 'number' || !Number.isFinite(ratio)) {
     return `the options record the SMOTE ratio ${JSON.stringify(ratio ?? null)}, not a number`;
   }
@@ -43,10 +45,11 @@ export function resamplingOptionsProblem(manifest: Manifest): string | null {
  */
 function recipeOf(manifest: Manifest): Recipe | null {
   if (resamplingOptionsProblem(manifest) !== null) return null;
-  const { imbalance, smoteRatio: ratio } = manifest.options as {
+  const { imbalance, smoteRatio } = manifest.options as {
     imbalance: string;
-    smoteRatio: number;
+    smoteRatio: number | null;
   };
+  const ratio = smoteRatio ?? 0;
 
   const train = manifest.summary.splits.train;
   const label = train[1] <= train[0] ? 1 : 0;

@@ -127,12 +127,16 @@ export function optionsOf(ctx: Context): Record<string, unknown> {
 
 /** `optionsOf` of a run with options `o`. */
 export function manifestOptions(o: ResolvedOptions): Record<string, unknown> {
+  // `none` reads neither the ratio nor the seed: null, so the manifest holds no value that no
+  // step read, and a rerun given others reuses every step with the manifest a fresh run with
+  // them writes (trial FF; trial G had such a rerun recompute nothing).
+  const unused = o.imbalance === 'none';
   return {
     sample: o.sample,
     chunkSize: o.chunkSize,
     imbalance: o.imbalance,
-    smoteRatio: o.smoteRatio,
-    seed: o.seed,
+    smoteRatio: unused ? null : o.smoteRatio,
+    seed: unused ? null : o.seed,
     split: o.split.join(','),
     onBadRow: o.onBadRow,
   };

@@ -14,7 +14,6 @@ import { errnoName } from '../checkpoint/folder.js';
 import { placeFile, type FolderIdentity } from '../checkpoint/folder-identity.js';
 import { EDGE_FEATURES, NODE_FEATURES } from '../features/definitions.js';
 import { SPLIT_NAMES } from '../features/split.js';
-import { kebab } from '../options.js';
 import { packageVersion } from '../version.js';
 import {
   columnInfo,
@@ -173,30 +172,6 @@ export function otherInputPath(
   }
   if (named.length === 0) return null;
   return `${MANIFEST_FILE} names ${named.join(' and ')}; this run was given ${given.join(' and ')}`;
-}
-
-/**
- * Which options the manifest records otherwise than `given` (the run's, as `optionsOf` gives
- * them), as a reason to write the outputs again, or null. Only options no step reads can
- * differ while every step is reused (`--seed` and `--smote-ratio` with `--imbalance none`):
- * kept, the manifest said a run's values that a fresh run with the same options would not
- * (trial FF).
- */
-export function otherOptions(dir: string, given: Record<string, unknown>): string | null {
-  let written: Record<string, unknown>;
-  try {
-    const text = readFileSync(join(dir, MANIFEST_FILE), 'utf8');
-    written = (JSON.parse(text) as { options?: Record<string, unknown> }).options ?? {};
-  } catch {
-    return null;
-  }
-  const keys = Object.keys(given).filter(
-    (k) => JSON.stringify(written[k] ?? null) !== JSON.stringify(given[k] ?? null),
-  );
-  if (keys.length === 0) return null;
-  const said = (from: Record<string, unknown>) =>
-    keys.map((k) => `--${kebab(k)} ${String(from[k] ?? 'none')}`).join(' and ');
-  return `${MANIFEST_FILE} records ${said(written)}; this run was given ${said(given)}`;
 }
 
 function summarize(ctx: Context): RunSummary {
