@@ -119,10 +119,25 @@ function rejectUnknownKeys(keys: readonly string[], known: readonly string[]): v
  * two away (one for names of up to three letters); undefined when none is that near.
  */
 export function nearestName(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
   return (
-    known.find((k) => k.toLowerCase() === key.toLowerCase()) ??
-    known.find((k) => slips(key.toLowerCase(), k.toLowerCase()) <= (key.length > 3 ? 2 : 1))
+    known.find((k) => k.toLowerCase() === lower) ??
+    known.find((k) => slips(lower, k.toLowerCase()) <= (key.length > 3 ? 2 : 1)) ??
+    onlyExtension(lower, known)
   );
+}
+
+/**
+ * The one known name that `key` begins or ends before (`--accounts-out` for `--accounts`,
+ * trial GG), when exactly one does; short keys match too many names to say.
+ */
+function onlyExtension(key: string, known: readonly string[]): string | undefined {
+  if (key.replace(/^-+/, '').length < 4) return undefined;
+  const near = known.filter((k) => {
+    const name = k.toLowerCase();
+    return name.startsWith(key) || key.startsWith(name);
+  });
+  return near.length === 1 ? near[0] : undefined;
 }
 
 /** Edits between `a` and `b`: letters added, dropped or changed, and neighbours swapped. */

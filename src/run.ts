@@ -19,6 +19,7 @@ import {
   inputsOf,
   refuseForeignOutputs,
   refuseInputsAmongOutputs,
+  removeLeftoverScratch,
   refuseOtherFilesDefaultOut,
 } from './checkpoint/ownership.js';
 import { ACCOUNT_COLUMNS, noDataRows, readHeader, TRANSACTION_COLUMNS } from './ingest/header.js';
@@ -126,9 +127,10 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   // Inputs are checked before anything is created, so a typo leaves no folder behind.
   const { fingerprints, bases, inputs, identities } = fingerprintSteps(opts);
   checkHeaders(opts);
+  // Inputs first: the foreign-outputs check opens the store, which rewrites LMDB's lock file.
+  refuseInputsAmongOutputs(inputsOf(opts), opts.out);
   refuseForeignOutputs(opts.out);
   if (options.out == null) await refuseOtherFilesDefaultOut(opts.transactions, opts.out);
-  refuseInputsAmongOutputs(inputsOf(opts), opts.out);
   makeOutputFolder(opts.out);
   const folder = folderIdentity(opts.out);
   const lock = acquireLock(opts.out);
@@ -137,6 +139,12 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
   let failed = false;
 
   try {
+    const scratch = removeLeftoverScratch(opts.out);
+    if (scratch.length > 0) {
+      const names = scratch.join(', ');
+      const message = `removed what an earlier run left at amlprep's scratch names: ${names}`;
+      emit({ kind: 'note', step: null, message });
+    }
     store = CheckpointStore.open(opts.out, { fresh: opts.fresh });
     pool = new WorkerPool(opts.workers, {
       heapMb: opts.workerHeapMb,

@@ -489,6 +489,11 @@ describe('amlprep help, version and usage errors', () => {
       "unknown command 'stats' (did you mean status?)",
     );
     expectOneLineError(await runCli(['rn', 'x.csv']), "unknown command 'rn' (did you mean run?)");
+    // Trial GG (session 25).
+    expectOneLineError(
+      await runCli(['version']),
+      "unknown command 'version' (did you mean amlprep --version?)",
+    );
   });
 
   // Trial EE (session 24): `--help expor` printed the general help, `help expor` refused it.

@@ -193,6 +193,9 @@ describe('flag errors', () => {
   it.each([
     [['run', mixed, '--json'], "'--json' (did you mean --log-format json?)"],
     [['generate', '--overwrite'], "'--overwrite' (did you mean --force?)"],
+    // Trial GG (session 25): a flag that one known flag begins with, or begins.
+    [['run', mixed, '--accounts-out', 'x'], "'--accounts-out' (did you mean --accounts?)"],
+    [['generate', '--patterns', 'p.txt'], "'--patterns' (did you mean --patterns-out?)"],
   ])('name the flag another command spells otherwise: %j', async (argv, said) => {
     const io = bufferIo();
 

@@ -110,6 +110,46 @@ describe('export into a folder holding the run input', () => {
   );
 });
 
+// Trial GG (session 25): an input at a name the export removes (another format's `.tmp`)
+// was removed, and then said to be missing; other formats' `.tmp` files and a lock file of
+// the user's went without a word.
+describe("export into a folder holding files at the export's scratch names", () => {
+  it.each([
+    ['multignn', 'x.npy.tmp'],
+    ['multignn', 'amlprep-export.lock'],
+  ])('refuses a --format %s export whose --transactions file is at %s', async (format, name) => {
+    const runDir = finished;
+    const data = tempDir();
+    const input = join(data, name);
+    cpSync(SAMPLE.transactions, input);
+    const before = readFileSync(input);
+    const io = bufferIo();
+
+    const argv = ['export', runDir, '--format', format, '--out', data, '--transactions', input];
+    const code = await main(argv, io);
+
+    expect(code, io.err()).toBe(2);
+    expect(io.err()).toBe(
+      `amlprep: the transactions file ${input} is at a name this export removes (${input}); ` +
+        'export to another folder\n',
+    );
+    expect(readFileSync(input).equals(before)).toBe(true);
+  });
+
+  it("keeps other formats' .tmp files when no killed export's lock is there", async () => {
+    const runDir = finished;
+    const target = tempDir();
+    writeFileSync(join(target, 'nodes.csv.tmp'), 'mine');
+    writeFileSync(join(target, 'formatted_transactions.csv.tmp'), 'mine too');
+
+    const result = await exportRun(runDir, 'npy', target);
+
+    expect(result.notes).toEqual([]);
+    expect(readFileSync(join(target, 'nodes.csv.tmp'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(target, 'formatted_transactions.csv.tmp'), 'utf8')).toBe('mine too');
+  });
+});
+
 describe.skipIf(!IS_ROOT)('export from a run folder on a read-only file system', () => {
   it.each(FORMATS)('--format %s into the default folder says EROFS', async (format) => {
     const disk = join(tempDir(), 'disk');

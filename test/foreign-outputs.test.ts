@@ -20,7 +20,7 @@ import { CheckpointStore } from '../src/checkpoint/store.js';
 import { main } from '../src/cli/main.js';
 import { AbortedError, clean, run } from '../src/index.js';
 import { bufferIo } from './helpers/buffer-io.js';
-import { badFixture, sampleRunArgs, sampleRunOptions } from './helpers/paths.js';
+import { badFixture, SAMPLE, sampleRunArgs, sampleRunOptions } from './helpers/paths.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
 const tempDir = useTempDirs('foreign-outputs');
@@ -157,6 +157,29 @@ describe('a run into a folder holding files under the output names', () => {
     );
     expect(readFileSync(input, 'utf8')).toBe(before);
   });
+
+  // Trial GG (session 25): an input at a scratch or lock name of the output folder was
+  // removed (or overwritten by the lock) without a word.
+  it.each(['edges.arrow.tmp', 'edge-features.spill', 'amlprep.lock', 'checkpoints.mdb-lock'])(
+    'refuses an input file at its folder name %s, keeping it',
+    async (name) => {
+      const out = join(tempDir(), 'out');
+      await run(sampleRunOptions(out, 5000));
+      const input = join(out, name);
+      copyFileSync(SAMPLE.accounts, input);
+      const before = readFileSync(input, 'utf8');
+      const io = bufferIo();
+
+      const code = await main(['run', SAMPLE.transactions, '--accounts', input, '--out', out], io);
+
+      expect(code).toBe(2);
+      expect(io.err()).toBe(
+        `amlprep: the accounts file ${input} is a file the run writes in ${out}; copy it ` +
+          'elsewhere or choose another output folder\n',
+      );
+      expect(readFileSync(input, 'utf8')).toBe(before);
+    },
+  );
 
   it('refuses a folder under an output name before computing anything', async () => {
     const dir = tempDir();
@@ -352,6 +375,26 @@ describe("a file at one of amlprep's scratch names", () => {
       expect(existsSync(join(dir, 'checkpoints.mdb'))).toBe(false);
     },
   );
+
+  it("is removed by a run in amlprep's own folder, with a note naming it", async () => {
+    const dir = tempDir();
+    await run(sampleRunOptions(dir, 5000));
+    writeFileSync(join(dir, 'edge-features.spill'), 'left by a kill');
+    writeFileSync(join(dir, 'nodes.arrow.tmp'), 'left by a kill');
+    const notes: string[] = [];
+
+    await run({
+      ...sampleRunOptions(dir, 5000),
+      onProgress: (e) => void (e.kind === 'note' && notes.push(e.message)),
+    });
+
+    expect(notes).toContain(
+      "removed what an earlier run left at amlprep's scratch names: nodes.arrow.tmp, " +
+        'edge-features.spill',
+    );
+    expect(existsSync(join(dir, 'edge-features.spill'))).toBe(false);
+    expect(existsSync(join(dir, 'nodes.arrow.tmp'))).toBe(false);
+  });
 
   it('is a link that clean removes at the spill name, never its target', async () => {
     const dir = tempDir();

@@ -38,6 +38,8 @@ export interface TakenLock {
   release: () => void;
   /** When the dead holder of a lock taken over had begun, as its lock said; else null. */
   replacedStart: string | null;
+  /** A lock was there and taken over: its holder was gone, or it was torn by a kill. */
+  tookOver: boolean;
 }
 
 /**
@@ -48,6 +50,7 @@ export interface TakenLock {
 export function acquireLock(dir: string, kind = RUN_LOCK): TakenLock {
   const path = join(dir, kind.file);
   let replaced: string | null = null;
+  let tookOver = false;
   const me: Holder = {
     pid: process.pid,
     host: hostname(),
@@ -61,13 +64,14 @@ export function acquireLock(dir: string, kind = RUN_LOCK): TakenLock {
       writeSync(fd, JSON.stringify(me));
       closeSync(fd);
       heldHere.add(me.token!);
-      return { release: () => releaseIfOurs(path, me), replacedStart: replaced };
+      return { release: () => releaseIfOurs(path, me), replacedStart: replaced, tookOver };
     } catch (error) {
       if (errnoName(error) !== 'EEXIST') throw cannotWrite(dir, `creating ${kind.file}`, error);
     }
     refuseIfHeld(dir, kind);
     // Stale (or unreadable, i.e. torn by a kill mid-write): take it over.
     replaced = readHolder(path)?.startedAt ?? null;
+    tookOver = true;
     try {
       unlinkSync(path);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import { CheckpointError, InputError, OptionError } from '../errors.js';
@@ -68,6 +68,22 @@ const FOLDER_NAMES = [
   `${STORE_FILE}-lock`,
   SPILL_FILE,
 ];
+
+/**
+ * Removes what an earlier run left at the scratch names of its folder `dir` (a link goes,
+ * never what it names), for the run's note: trial GG saw them go without a word. Folders
+ * there were refused before (refuseSpecialFiles). Returns the names removed.
+ */
+export function removeLeftoverScratch(dir: string): string[] {
+  const removed: string[] = [];
+  for (const name of SCRATCH_NAMES) {
+    const stats = lstatIfAny(join(dir, name));
+    if (stats === undefined || stats.isDirectory()) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
 
 /**
  * Refuses a folder holding, under a name amlprep opens there, what it cannot use as that file:
@@ -164,10 +180,11 @@ export function refuseForeignOutputs(dir: string): void {
 /**
  * Refuses an input file that is one of the files the run writes in `dir`: it would be
  * replaced by the run's own output (a `rejected_rows.csv` given back as the transactions file
- * was overwritten by the list of its own bad rows).
+ * was overwritten by the list of its own bad rows), or removed as scratch, or overwritten as a
+ * lock (trial GG lost inputs at `edges.arrow.tmp` and `amlprep.lock` without a word).
  */
 export function refuseInputsAmongOutputs(inputs: Record<string, string | null>, dir: string) {
-  const outputs = new Set(OUTPUT_NAMES.map((name) => realPathOf(join(dir, name))));
+  const outputs = new Set(FOLDER_NAMES.map((name) => realPathOf(join(dir, name))));
   for (const [what, path] of Object.entries(inputs)) {
     if (path === null || !outputs.has(realPathOf(path))) continue;
     throw new OptionError(

@@ -34,7 +34,9 @@ function commandNamed(name: string | undefined): Command | undefined {
 
 /** Refuses `name`, with the command it was likely meant as (trial EE: `stats`, `rn`). */
 function unknownCommand(name: string, io: CliIo): number {
-  const near = nearestName(name, Object.keys(COMMANDS));
+  // `amlprep version` is a flag's word (trial GG).
+  const flag = ['version', 'help'].includes(name) ? `amlprep --${name}` : undefined;
+  const near = nearestName(name, Object.keys(COMMANDS)) ?? flag;
   const hint = near === undefined ? '' : ` (did you mean ${near}?)`;
   io.stderr.write(`amlprep: unknown command '${name}'${hint} (see 'amlprep --help')\n`);
   return EXIT.usage;
@@ -65,7 +67,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   if (name === 'help' && rest.length > 0 && !isHelpWord(rest[0])) {
     const topic = commandNamed(rest[0]);
     if (rest.length > 1) {
-      io.stderr.write(`amlprep: help takes one command name, got '${rest.join(' ')}'\n`);
+      io.stderr.write(
+        `amlprep: help takes one command name, got '${rest.join(' ')}' (see 'amlprep --help')\n`,
+      );
       return EXIT.usage;
     }
     if (topic !== undefined) return topic(['--help'], io);

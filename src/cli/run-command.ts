@@ -258,10 +258,11 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
         opts[k] === null ? null : { path: opts[k], bytes: fileSize(opts[k]), ...side[k] },
       ]),
     );
+    // Inputs first: the foreign-outputs check opens the store, which rewrites LMDB's lock file.
+    refuseInputsAmongOutputs(inputsOf(opts), opts.out);
     refuseForeignOutputs(opts.out);
     requireCurrentFolder("a run's worker threads cannot start without it");
     if (options().out == null) await refuseOtherFilesDefaultOut(opts.transactions, opts.out);
-    refuseInputsAmongOutputs(inputsOf(opts), opts.out);
     checkWritable(opts.out);
     refuseIfHeld(opts.out);
     const warning = workersWarning(opts.workers);

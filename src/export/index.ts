@@ -5,6 +5,7 @@ import { makeOutputFolder } from '../checkpoint/folder.js';
 import { keptFiles, type KeptFiles } from './atomic-file.js';
 import { optionsArgument, pathArgument, runFolderArgument, shown } from '../api-arguments.js';
 import { claimPaths } from '../busy-paths.js';
+import { realPathOf } from '../real-path.js';
 import { acquireLock, EXPORT_LOCK, runHolding, whileHeld } from '../checkpoint/lock.js';
 import { AbortedError, OptionError } from '../errors.js';
 import { checkSignal } from '../options.js';
@@ -110,6 +111,16 @@ async function exportClaimed(
   refuseImpossibleRows(dir, manifest, format === 'multignn' ? ['edges'] : undefined);
   // A read-only folder, or a file in the way, is the user's to fix: one line naming the
   // folder and the reason (an OutputError), not an internal fault.
+  // The run's inputs are never replaced: a target folder holding them under a name written
+  // here (edges.csv, formatted_transactions.csv) lost the run's own transactions file, and
+  // one at a name removed here (a `.tmp` name, the lock) was removed (trial GG).
+  const keep = keptFiles([
+    ['transactions', manifest.inputs?.transactions?.path],
+    ['accounts', manifest.inputs?.accounts?.path],
+    ['patterns', manifest.inputs?.patterns?.path],
+    ['transactions', options.transactions],
+  ]);
+  refuseKeptScratch(target, keep);
   const made = makeOutputFolder(target);
   // A signal that ends the CLI meanwhile removes them too, while they are empty.
   trackFolders(made);
@@ -122,15 +133,6 @@ async function exportClaimed(
     untrackFolders(made);
     throw error;
   }
-
-  // The run's inputs are never replaced: a target folder holding them under a name written
-  // here (edges.csv, formatted_transactions.csv) lost the run's own transactions file.
-  const keep = keptFiles([
-    ['transactions', manifest.inputs?.transactions?.path],
-    ['accounts', manifest.inputs?.accounts?.path],
-    ['patterns', manifest.inputs?.patterns?.path],
-    ['transactions', options.transactions],
-  ]);
 
   const signal = options.signal ?? null;
   try {
@@ -171,6 +173,19 @@ async function exportFormat(
   }
 }
 
+/** Refuses an input at a name an export removes in `target`: a `.tmp` name or the lock. */
+function refuseKeptScratch(target: string, keep: KeptFiles): void {
+  const names = Object.values(EXPORT_FILE_NAMES).flatMap((files) => files.map((f) => `${f}.tmp`));
+  for (const name of [...names, EXPORT_LOCK.file]) {
+    const kept = keep.get(realPathOf(join(target, name)));
+    if (kept === undefined) continue;
+    throw new OptionError(
+      `${kept} is at a name this export removes (${join(target, name)}); export to another ` +
+        'folder',
+    );
+  }
+}
+
 interface ExportLock {
   release: () => void;
   /** What the folder showed of a killed export, for the result's notes. */
@@ -188,7 +203,9 @@ function exportLock(target: string, format: ExportFormat): ExportLock {
   const lock = acquireLock(target, EXPORT_LOCK);
   const killedAt = lock.replacedStart === null ? NaN : Date.parse(lock.replacedStart);
   trackTempFile(path);
-  const notes = removeLeftoverTemps(target)
+  // Only a lock taken over shows a killed export: without one, other `.tmp` files there are
+  // not an export's to remove (trial GG lost files so named without a word).
+  const notes = (lock.tookOver ? removeLeftoverTemps(target) : [])
     .filter((other) => other !== format && renamedSince(target, other, killedAt))
     .map(
       (other) =>

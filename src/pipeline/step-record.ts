@@ -79,7 +79,8 @@ function howChanged(was: Print, now: Print): string {
   if (JSON.stringify(was.sample) !== JSON.stringify(now.sample)) {
     return 'same size, other bytes';
   }
-  return 'modified time only: its size and sampled bytes are the same';
+  // Bytes between the sampled blocks may differ too: the time is all the fingerprint saw.
+  return 'another modified time; same size and sampled bytes';
 }
 
 /** Writes the step's completion record (durable before it resolves). */

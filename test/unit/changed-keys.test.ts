@@ -26,7 +26,7 @@ describe('changedKeys', () => {
   // Trial FF (session 25): after a bare `touch` the note said "size, mtime or content".
   it.each([
     [{ sample: 'c', mtimeMs: 3 }, 'same size, other bytes'],
-    [{ mtimeMs: 3 }, 'modified time only: its size and sampled bytes are the same'],
+    [{ mtimeMs: 3 }, 'another modified time; same size and sampled bytes'],
     [{ size: 12_345, sample: 'c' }, 'size 10 → 12,345 bytes'],
   ])('says how the file changed: %j', (change, how) => {
     const before = { inputs: { transactions: tx } };
