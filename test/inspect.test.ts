@@ -187,6 +187,17 @@ describe('inspect', () => {
     );
   });
 
+  // Trial GG (session 25): --top 0 printed "top 0 accounts" over an empty table.
+  it('leaves the top accounts out for --top 0', async () => {
+    const io = bufferIo();
+
+    expect(await main(['inspect', runDir, '--top', '0'], io)).toBe(0);
+
+    expect(io.out()).not.toContain('accounts by degree');
+    expect(io.out()).not.toMatch(/^ +node_id +bank +account/m);
+    expect(io.out()).toContain('columns of nodes.arrow');
+  });
+
   it('refuses a folder without a finished run', async () => {
     const io = bufferIo();
     expect(await main(['inspect', sharedDir()], io)).toBe(2);

@@ -24,20 +24,8 @@ export function formatInspection(r: Inspection): string {
       ),
     );
 
-  out.push('', `top ${r.topAccounts.length} accounts by degree (out_degree + in_degree)`);
-  out.push(
-    ...table(
-      ['node_id', 'bank', 'account', 'out', 'in', 'degree'],
-      r.topAccounts.map((a) => [
-        String(a.node_id),
-        a.bank,
-        a.account,
-        n(a.out_degree),
-        n(a.in_degree),
-        n(a.degree),
-      ]),
-    ),
-  );
+  // `--top 0` asks for none: no heading over an empty table (trial GG).
+  if (r.topAccounts.length > 0) out.push('', ...topAccounts(r));
 
   for (const f of Object.values(r.files)) {
     out.push('', `columns of ${f.file}`);
@@ -70,6 +58,21 @@ function columnRow(c: ColumnStats): string[] {
 }
 
 /** Left-aligned first column, right-aligned numbers, two spaces between columns. */
+function topAccounts(r: Inspection): string[] {
+  const rows = r.topAccounts.map((a) => [
+    String(a.node_id),
+    a.bank,
+    a.account,
+    n(a.out_degree),
+    n(a.in_degree),
+    n(a.degree),
+  ]);
+  return [
+    `top ${r.topAccounts.length} accounts by degree (out_degree + in_degree)`,
+    ...table(['node_id', 'bank', 'account', 'out', 'in', 'degree'], rows),
+  ];
+}
+
 function table(head: string[], rows: string[][]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
