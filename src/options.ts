@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-import { optionsObject, shown } from './api-arguments.js';
+import { nearestName, optionsObject, shown } from './api-arguments.js';
 import { requireBase } from './current-folder.js';
 import { OptionError } from './errors.js';
 import type { ProgressListener } from './events.js';
@@ -268,8 +268,11 @@ function optionalBool(value: unknown, name: string): boolean | null {
 function oneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    // A slip of a value is said with the value meant, as a slip of a name is (trial HH).
+    const near = typeof value === 'string' ? nearestName(value, allowed) : undefined;
+    const hint = near === undefined ? '' : ` (did you mean ${near}?)`;
     throw new OptionError(
-      `options.${name} must be one of ${allowed.join(', ')}, got ${shown(value)}`,
+      `options.${name} must be one of ${allowed.join(', ')}, got ${shown(value)}${hint}`,
     );
   }
   return value as T;

@@ -9,8 +9,9 @@ import { makeEmitter, type Emit } from './events.js';
 import {
   NO_REJECTS,
   REJECTED_ROWS_FILE,
+  placeRejectedRows,
   removeStrayRejects,
-  writeRejectedRows,
+  STRAY_REJECTS_NOTE,
 } from './output/rejected-rows.js';
 import { makeOutputFolder } from './checkpoint/folder.js';
 import { folderIdentity, removedFolderError, sameFolder } from './checkpoint/folder-identity.js';
@@ -243,8 +244,7 @@ async function allValid(
     ctx.outcomes.push(outcome);
     ctx.emit({ kind: 'step-start', step, chunks: record.chunks, reused: record.chunks });
     if (step === 'graph_created' && strayRejects) {
-      const message = `${REJECTED_ROWS_FILE} removed: the run it would describe rejected no rows`;
-      ctx.emit({ kind: 'note', step, message });
+      ctx.emit({ kind: 'note', step, message: STRAY_REJECTS_NOTE });
     }
     ctx.emit({ kind: 'step-end', step, loaded: true, seconds: 0 });
   }
@@ -293,7 +293,9 @@ async function runSteps(ctx: Context, inputs: Record<string, FileFingerprint | n
   await step(ctx, 'data_loaded', async () => {
     const { tally, loaded } = await dataLoaded(ctx);
     ctx.loaded = loaded;
-    ctx.rejectedRows = writeRejectedRows(ctx.opts.out, loaded.rejects, ctx.folder);
+    ctx.rejectedRows = placeRejectedRows(ctx.opts.out, loaded.rejects, ctx.folder, (message) =>
+      ctx.emit({ kind: 'note', step: 'data_loaded', message }),
+    );
     if (loaded.rejects.length > 0) {
       const message = rejectedRowsWarning(loaded.rejects, join(ctx.opts.out, REJECTED_ROWS_FILE));
       ctx.emit({ kind: 'warning', step: 'data_loaded', message });

@@ -7,6 +7,7 @@ import {
   isFile,
   OUTPUT_NAMES,
   refuseSpecialFiles,
+  scratchFiles,
   unfinishedOutputs,
 } from './checkpoint/ownership.js';
 import {
@@ -113,8 +114,9 @@ export function clean(dir: string, options?: { outputs?: boolean | null } | null
   refuseDeniedFolder(dir);
   refuseDenied(join(dir, STORE_FILE), false);
   refuseSpecialFiles(dir, { locking: true });
-  // Output names are common words: only a folder that is amlprep's loses them.
-  if (outputs === true && !isAmlprepFolder(dir)) {
+  // Output names are common words: only a folder that is amlprep's loses them, and its
+  // scratch (a slip of the folder name removed another's `edges.arrow.tmp`: trial HH).
+  if ((outputs === true || scratchFiles(dir).length > 0) && !isAmlprepFolder(dir)) {
     throw new CheckpointError(
       `${dir}: not an amlprep output folder (no amlprep checkpoint store, no ${MANIFEST_FILE} ` +
         'written by amlprep); nothing removed',

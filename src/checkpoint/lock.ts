@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
-import { AmlprepError, InputError, LockedError, type ErrorCode } from '../errors.js';
+import {
+  AmlprepError,
+  CheckpointError,
+  InputError,
+  LockedError,
+  type ErrorCode,
+} from '../errors.js';
 import { isProcessAlive } from '../process-alive.js';
 import { cannotWrite, errnoName } from './folder.js';
 
@@ -69,6 +75,7 @@ export function acquireLock(dir: string, kind = RUN_LOCK): TakenLock {
       if (errnoName(error) !== 'EEXIST') throw cannotWrite(dir, `creating ${kind.file}`, error);
     }
     refuseIfHeld(dir, kind);
+    refuseForeignLock(path);
     // Stale (or unreadable, i.e. torn by a kill mid-write): take it over.
     replaced = readHolder(path)?.startedAt ?? null;
     tookOver = true;
@@ -135,6 +142,28 @@ function programOf(pid: number): string | null {
  * amlprep's shape (a pid that is no positive integer, no host). Such a lock holds nothing and
  * is taken over, instead of blocking every run with "pid abc on undefined".
  */
+/** How every lock amlprep writes begins (`JSON.stringify` of a Holder). */
+const LOCK_START = '{"pid":';
+
+/**
+ * Refuses a file at the lock's name that no amlprep wrote, not even torn by a kill mid-write
+ * (empty, or a start of LOCK_START): taking it over removed a user's file (trial HH).
+ */
+function refuseForeignLock(path: string): void {
+  // Only a file is read (see readHolder).
+  if (lstatSync(path, { throwIfNoEntry: false })?.isFile() !== true) return;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').slice(0, 4096);
+  } catch {
+    return;
+  }
+  if (text.startsWith(LOCK_START) || LOCK_START.startsWith(text)) return;
+  throw new CheckpointError(
+    `${path} is not a lock amlprep wrote; amlprep keeps its own file there: move it away`,
+  );
+}
+
 function readHolder(path: string): Holder | null {
   // Only a file is read: opening a FIFO at the name waits for a writer forever, and readers
   // look at the lock before anything else refuses one (a test hung on it).

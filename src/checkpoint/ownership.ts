@@ -1,4 +1,14 @@
-import { existsSync, lstatSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 
 import { CheckpointError, InputError, OptionError } from '../errors.js';
@@ -46,8 +56,33 @@ export function unfinishedOutputs(dir: string): string[] {
 export function foreignOutputs(dir: string): string[] {
   if (!existsSync(dir)) return [];
   const found = [...OUTPUT_NAMES, ...SCRATCH_NAMES].filter((name) => isFile(dir, name));
+  if (!isLmdbLock(join(dir, `${STORE_FILE}-lock`))) found.push(`${STORE_FILE}-lock`);
   // Checked only when there is something to protect: it opens the store.
   return found.length > 0 && !isAmlprepFolder(dir) ? found : [];
+}
+
+/** The first bytes of an LMDB lock file: MDB_MAGIC, 0xBEEFC0DE, little-endian. */
+const LMDB_LOCK_MAGIC = Buffer.from([0xde, 0xc0, 0xef, 0xbe]);
+
+/**
+ * Whether the file at `path` could be LMDB's lock file (or there is none): empty, as LMDB
+ * makes it, or starting with its magic. A user's file there was overwritten (trial HH).
+ */
+function isLmdbLock(path: string): boolean {
+  if (lstatIfAny(path)?.isFile() !== true) return true;
+  const head = Buffer.alloc(4);
+  const fd = openSync(path, 'r');
+  try {
+    const n = readSync(fd, head, 0, 4, 0);
+    return n === 0 || head.subarray(0, n).equals(LMDB_LOCK_MAGIC.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Files at the scratch names of `dir` (links too): a killed run's, or someone else's. */
+export function scratchFiles(dir: string): string[] {
+  return SCRATCH_NAMES.filter((name) => lstatIfAny(join(dir, name)) !== undefined);
 }
 
 /** Names a run writes in its folder: another program's file there is not replaced. */
@@ -83,6 +118,11 @@ export function removeLeftoverScratch(dir: string): string[] {
     removed.push(name);
   }
   return removed;
+}
+
+/** Whether a run keeps a file of that name in its folder (outputs, scratch, locks, store). */
+export function isRunFolderName(name: string): boolean {
+  return FOLDER_NAMES.includes(name);
 }
 
 /**

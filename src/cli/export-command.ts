@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 
+import { nearestName } from '../api-arguments.js';
 import { AmlprepError, UsageError } from '../errors.js';
 import {
   EXPORT_FORMATS,
@@ -58,8 +59,10 @@ async function exportParsed(argv: string[], io: CliIo): Promise<number> {
     throw usage(`--format is required: ${EXPORT_FORMATS.join(', ')}`);
   }
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    const near = nearestName(format, EXPORT_FORMATS);
+    const hint = near === undefined ? '' : ` (did you mean ${near}?)`;
     throw usage(
-      `--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`,
+      `--format must be one of ${EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(format)}${hint}`,
     );
   }
   const amounts = values.amounts as string | undefined;

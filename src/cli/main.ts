@@ -35,7 +35,12 @@ function commandNamed(name: string | undefined): Command | undefined {
 /** Refuses `name`, with the command it was likely meant as (trial EE: `stats`, `rn`). */
 function unknownCommand(name: string, io: CliIo): number {
   // `amlprep version` is a flag's word (trial GG).
-  const flag = ['version', 'help'].includes(name) ? `amlprep --${name}` : undefined;
+  const global = ['--version', '--help'];
+  const flag = global.includes(`--${name}`)
+    ? `amlprep --${name}`
+    : name.startsWith('-')
+      ? nearestName(name, global)
+      : undefined;
   const near = nearestName(name, Object.keys(COMMANDS)) ?? flag;
   const hint = near === undefined ? '' : ` (did you mean ${near}?)`;
   io.stderr.write(`amlprep: unknown command '${name}'${hint} (see 'amlprep --help')\n`);

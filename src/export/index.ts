@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 import { makeOutputFolder } from '../checkpoint/folder.js';
+import { isRunFolderName } from '../checkpoint/ownership.js';
 import { keptFiles, type KeptFiles } from './atomic-file.js';
 import { optionsArgument, pathArgument, runFolderArgument, shown } from '../api-arguments.js';
 import { claimPaths } from '../busy-paths.js';
@@ -88,6 +89,7 @@ export async function exportRun(
     );
   }
   const target = resolve(out ?? join(dir, format));
+  refuseRunFolderName(dir, target);
   const release = claimPaths([target], 'exportRun()');
   const before = runHolding(dir);
   try {
@@ -171,6 +173,18 @@ async function exportFormat(
     case 'multignn':
       return exportMultiGnn(dir, manifest, target, options, keep, signal);
   }
+}
+
+/**
+ * Refuses a target at a name the run keeps a file by in its own folder (`--out
+ * DIR/manifest.json.tmp`): the folder made there stopped every later run (trial HH).
+ */
+function refuseRunFolderName(dir: string, target: string): void {
+  if (realPathOf(dirname(target)) !== realPathOf(dir)) return;
+  if (!isRunFolderName(basename(target))) return;
+  throw new OptionError(
+    `${target} is a name the run keeps a file by in ${dir}; export to another folder`,
+  );
 }
 
 /** Refuses an input at a name an export removes in `target`: a `.tmp` name or the lock. */

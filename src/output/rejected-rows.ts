@@ -47,6 +47,28 @@ export function writeRejectedRows(
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Said when a rejects list no run of this folder's options would write is removed. */
+export const STRAY_REJECTS_NOTE =
+  `${REJECTED_ROWS_FILE} removed: ` + 'the run it would describe rejected no rows';
+
+/**
+ * `writeRejectedRows`, saying through `note` when a list goes because this run has no rejects:
+ * a rerun with other options removed one without a word, a rerun loaded whole with a note
+ * (trial HH).
+ */
+export function placeRejectedRows(
+  dir: string,
+  rejects: readonly RejectedRow[],
+  folder: FolderIdentity | undefined,
+  note: (message: string) => void,
+): string {
+  const path = join(dir, REJECTED_ROWS_FILE);
+  const stray = rejects.length === 0 && lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  const kept = writeRejectedRows(dir, rejects, folder);
+  if (stray) note(STRAY_REJECTS_NOTE);
+  return kept;
+}
+
 function isRegularFile(path: string): boolean {
   return lstatSync(path, { throwIfNoEntry: false })?.isFile() === true;
 }

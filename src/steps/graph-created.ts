@@ -24,7 +24,7 @@ import {
 } from '../output/manifest.js';
 import { MANIFEST_FILE, retireManifest } from '../output/manifest-file.js';
 import { OUTPUT_FILES, writeOutputs, type OutputName } from '../output/outputs.js';
-import { NO_REJECTS, REJECTED_ROWS_FILE, writeRejectedRows } from '../output/rejected-rows.js';
+import { NO_REJECTS, placeRejectedRows, REJECTED_ROWS_FILE } from '../output/rejected-rows.js';
 import type { Context } from '../pipeline/context.js';
 import { resampledRows } from '../pipeline/resampled.js';
 import { optionsOf } from '../pipeline/step-record.js';
@@ -62,7 +62,10 @@ export async function createGraph(
   );
   // Written by data_loaded when it ran in this run; restored from its checkpoint otherwise.
   const rejectedRows =
-    ctx.rejectedRows ?? writeRejectedRows(ctx.opts.out, loaded.rejects, ctx.folder);
+    ctx.rejectedRows ??
+    placeRejectedRows(ctx.opts.out, loaded.rejects, ctx.folder, (message) =>
+      ctx.emit({ kind: 'note', step: 'graph_created', message }),
+    );
   const summary = summarize(ctx);
   const manifest: Manifest = {
     amlprep: packageVersion(),
