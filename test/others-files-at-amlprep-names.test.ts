@@ -1,7 +1,14 @@
 // Trial HH (session 25): files of the user's own at names amlprep keeps its files by were
 // removed or overwritten without a word: a lock file of theirs, LMDB's lock name in a new
 // folder, scratch names under `clean` of a folder amlprep never wrote, an export lock.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +94,54 @@ describe("a user's file at a name amlprep keeps a file by", () => {
     );
     expect(readdirSync(finished)).not.toContain('manifest.json.tmp');
   });
+});
+
+// Trial II (session 25): a hard link is another name of the file, which realpath does not
+// show: the run removed it as scratch and then said the input had changed.
+describe('an input hard-linked at a scratch name of the output folder', () => {
+  it('is refused, and both names kept', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    await run(sampleRunOptions(out, 5000));
+    const patterns = join(dir, 'patterns.txt');
+    copyFileSync(SAMPLE.patterns, patterns);
+    linkSync(patterns, join(out, 'edges.arrow.tmp'));
+    const io = bufferIo();
+
+    const argv = ['run', SAMPLE.transactions, '--patterns', patterns, '--out', out];
+    expect(await main([...argv, '--fresh'], io)).toBe(2);
+
+    expect(io.err()).toBe(
+      `amlprep: the patterns file ${patterns} is a file the run writes in ${out}; copy it ` +
+        'elsewhere or choose another output folder\n',
+    );
+    expect(existsSync(join(out, 'edges.arrow.tmp'))).toBe(true);
+    expect(readFileSync(patterns).equals(readFileSync(SAMPLE.patterns))).toBe(true);
+  }, 60_000);
+});
+
+describe('an accounts file that names none of the accounts of the transactions', () => {
+  it('is warned of, as likely the wrong file', async () => {
+    const events: ProgressEvent[] = [];
+    const transactions = badFixture('base.csv');
+
+    await run({
+      transactions,
+      accounts: SAMPLE.accounts,
+      out: tempDir(),
+      onProgress: (e) => events.push(e),
+    });
+
+    const warnings = events.flatMap((e) => (e.kind === 'warning' ? [e.message] : []));
+    expect(warnings).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^none of the 239 rows of ${SAMPLE.accounts} names one of the \\d+ accounts of ` +
+            `${transactions}: is it the accounts file of these transactions\\?`,
+        ),
+      ),
+    );
+  }, 60_000);
 });
 
 describe('a rerun with other options that leaves no rejects', () => {

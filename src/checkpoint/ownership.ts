@@ -225,13 +225,23 @@ export function refuseForeignOutputs(dir: string): void {
  */
 export function refuseInputsAmongOutputs(inputs: Record<string, string | null>, dir: string) {
   const outputs = new Set(FOLDER_NAMES.map((name) => realPathOf(join(dir, name))));
+  // A hard link is another name of the same file: found by its device and inode (trial II).
+  const files = new Set(FOLDER_NAMES.map((name) => fileKey(join(dir, name))));
   for (const [what, path] of Object.entries(inputs)) {
-    if (path === null || !outputs.has(realPathOf(path))) continue;
+    if (path === null) continue;
+    const key = fileKey(path);
+    if (!outputs.has(realPathOf(path)) && (key === null || !files.has(key))) continue;
     throw new OptionError(
       `the ${what} file ${path} is a file the run writes in ${dir}; copy it elsewhere or ` +
         'choose another output folder',
     );
   }
+}
+
+/** A file's device and inode, or null when there is no file. */
+function fileKey(path: string): string | null {
+  const stats = statIfAny(path);
+  return stats === undefined ? null : `${stats.dev}:${stats.ino}`;
 }
 
 /**
