@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { acquireLock, LOCK_FILE } from './checkpoint/lock.js';
@@ -7,6 +7,7 @@ import {
   isFile,
   OUTPUT_NAMES,
   refuseSpecialFiles,
+  removeLeftoverScratch,
   scratchFiles,
   unfinishedOutputs,
 } from './checkpoint/ownership.js';
@@ -23,7 +24,6 @@ import { deniedAccess, deniedMessage, folderKind } from './access.js';
 import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
 import { CheckpointError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
-import { SPILL_FILE } from './spill/edge-spill.js';
 import { MANIFEST_FILE } from './output/manifest-file.js';
 
 export interface StepStatus {
@@ -175,15 +175,9 @@ function removeFiles(dir: string, outputs: boolean): string[] {
     removed.push(store);
   }
   remove('checkpoints.mdb-lock');
-  // Scratch of a killed run (a spill, output files half written); never read by a later run.
-  // A symbolic link at a scratch name is a leftover too: the link goes, never what it names
-  // (a run replaces one the same way before writing there).
-  for (const scratch of [SPILL_FILE, ...OUTPUT_NAMES.map((file) => `${file}.tmp`)]) {
-    if (lstatSync(join(dir, scratch), { throwIfNoEntry: false })?.isSymbolicLink() === true) {
-      unlinkSync(join(dir, scratch));
-      removed.push(join(dir, scratch));
-    } else remove(scratch);
-  }
+  // Scratch of a killed run (a spill, output files half written, links at those names), as a
+  // run removes it as it starts.
+  removed.push(...removeLeftoverScratch(dir).map((name) => join(dir, name)));
   if (outputs) for (const file of OUTPUT_NAMES) remove(file);
   return removed;
 }

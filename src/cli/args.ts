@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { nearestName } from '../api-arguments.js';
 import { UsageError } from '../errors.js';
+import { kebab } from '../options.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -177,8 +178,5 @@ export function decimal(flag: string, value: string | undefined): number | undef
 export function asFlags(message: string): string {
   return message
     .replace(/options\.transactions\b/g, 'the transactions file argument')
-    .replace(
-      /options\.([a-zA-Z]+)/g,
-      (_, name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
-    );
+    .replace(/options\.([a-zA-Z]+)/g, (_, name: string) => `--${kebab(name)}`);
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { UsageError } from '../errors.js';
+import { kebab } from '../options.js';
 import {
   GENERATE_DEFAULTS,
   MAX_ACCOUNTS,
@@ -51,9 +52,7 @@ const OPTIONS = {
 
 type Values = ReturnType<typeof parse>['values'];
 
-const flagOf: OptionNamer = (option) => {
-  return `--${option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-};
+const flagOf: OptionNamer = (option) => `--${kebab(option)}`;
 
 /** `amlprep generate`: writes synthetic AMLworld files and prints what it wrote. */
 export async function generateCommand(argv: string[], io: CliIo): Promise<number> {
