@@ -66,7 +66,8 @@ export interface RunOptions {
   seed?: number | null;
   /**
    * Train / validation / test shares, as decimals summing to 1: three numbers, three decimal
-   * texts (as `DEFAULTS.split` holds them), or one text `'0.6,0.2,0.2'`. Default: 0.6, 0.2, 0.2.
+   * texts (as `DEFAULTS.split` holds them; not a mix of numbers and texts), or one text
+   * `'0.6,0.2,0.2'`. Default: 0.6, 0.2, 0.2.
    */
   split?: readonly [number, number, number] | readonly [string, string, string] | string | null;
   /** What a malformed row does. Default: 'fail'. */
@@ -342,6 +343,7 @@ function resolveSplit(value: unknown): readonly [string, string, string] {
         `got ${shown(value)}${floatingPointHint(value)}`,
     );
   if (parts === null || parts.length !== 3) throw bad();
+  refuseMixedSplit(value);
   if (!parts.every((p): p is string => typeof p === 'string')) throw bad();
   const [train, validation, test] = parts;
   if (train === undefined || validation === undefined || test === undefined) throw bad();
@@ -349,6 +351,24 @@ function resolveSplit(value: unknown): readonly [string, string, string] {
   // One spelling per share: `.6` and `0.60` are 0.6, and a rerun that spells the same
   // split otherwise must not recompute the steps after it (a fresh-user trial).
   return [canonical(train), canonical(validation), canonical(test)] as const;
+}
+
+/**
+ * Refuses a split array of numbers and texts together (`[0.6, '0.2', 0.2]`): the type and
+ * README offer three numbers or three texts, and a mix is more likely a slip (a share read
+ * from a file beside two typed ones) than a choice.
+ */
+function refuseMixedSplit(value: unknown): void {
+  if (!Array.isArray(value)) return;
+  const numbers = value.filter((v) => typeof v === 'number').length;
+  const texts = value.filter((v) => typeof v === 'string').length;
+  if (numbers === 0 || texts === 0) return;
+  const numbered = DEFAULTS.split.join(', ');
+  const quoted = DEFAULTS.split.map((t) => `'${t}'`).join(', ');
+  throw new OptionError(
+    `options.split mixes numbers and texts, got ${shown(value)}: give three numbers ` +
+      `([${numbered}]) or three decimal texts ([${quoted}])`,
+  );
 }
 
 /** A decimal share in its shortest spelling: no leading zeros but one, no trailing zeros. */

@@ -22,7 +22,7 @@ import {
 } from './checkpoint/store.js';
 import { deniedAccess, deniedMessage, folderKind } from './access.js';
 import { booleanOption, optionsArgument, pathArgument } from './api-arguments.js';
-import { CheckpointError } from './errors.js';
+import { CheckpointError, InputError } from './errors.js';
 import { STEPS, type StepName } from './options.js';
 import { MANIFEST_FILE } from './output/manifest-file.js';
 
@@ -55,10 +55,12 @@ export async function status(dir: string, options?: Record<string, never>): Prom
   refuseDeniedFolder(dir);
   refuseSpecialFiles(dir);
   if (!CheckpointStore.exists(dir)) {
-    // Outputs without a store: `clean` removed the checkpoints and kept the outputs.
+    // Outputs without a store: `clean` removed the checkpoints and kept the outputs. After
+    // `clean --outputs` the folder is as empty as one nothing ran in, and nothing tells the
+    // two apart: the words hold for both ("nothing has run" was wrong after a clean).
     const why = isAmlprepFolder(dir)
       ? 'outputs are here, but their checkpoints were removed, as `clean` does'
-      : 'nothing has run in this folder';
+      : 'no checkpoints or outputs in this folder';
     throw new CheckpointError(`${dir}: no checkpoint store here (${why})`);
   }
   // A store a kill left half made holds no record: every step is yet to run.
@@ -182,7 +184,7 @@ function removeFiles(dir: string, outputs: boolean): string[] {
   return removed;
 }
 
-/** A folder this user may not list: its store would read as missing ("nothing has run"). */
+/** A folder this user may not list: its store would read as missing (no checkpoints). */
 function refuseDeniedFolder(dir: string): void {
   const denied = deniedAccess(dir, { folder: true });
   if (denied !== null) throw new CheckpointError(deniedMessage('read', dir, denied));
@@ -190,10 +192,13 @@ function refuseDeniedFolder(dir: string): void {
 
 /**
  * Refuses a `dir` that is missing or not a folder. A path through a file (`data.csv/run`, or
- * `data.csv/`) is not a folder, as inspect and export say, not a missing one (a trial).
+ * `data.csv/`) is not a folder, as inspect and export say, not a missing one (a trial). Both
+ * are InputErrors, as a missing or wrong path is to every other command: nothing is wrong
+ * with a checkpoint store, and a script branching on ERR_AMLPREP_CHECKPOINT would send the
+ * user to `clean` or `--fresh` for a typo.
  */
 function refuseNonFolder(dir: string, why: string): void {
   const kind = folderKind(dir);
-  if (kind === 'missing') throw new CheckpointError(`${dir}: no such folder`);
-  if (kind === 'other') throw new CheckpointError(`${dir}: not a folder (${why})`);
+  if (kind === 'missing') throw new InputError(`${dir}: no such folder`);
+  if (kind === 'other') throw new InputError(`${dir}: not a folder (${why})`);
 }

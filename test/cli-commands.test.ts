@@ -152,6 +152,19 @@ describe('amlprep status', () => {
       expectOneLineError(await runCli(['status', out]), out);
     });
   });
+
+  // After `clean --outputs` the folder is as empty as a new one: "nothing has run in this
+  // folder" was untrue, so the words hold for both.
+  it('says a folder emptied by clean --outputs holds no checkpoints or outputs', async () => {
+    const { out } = await finishedRun();
+    expect((await runCli(['clean', out, '--outputs'])).code).toBe(0);
+
+    const after = await runCli(['status', out]);
+
+    expectOneLineError(after, `${out}: no checkpoint store here`);
+    expect(after.stderr).toContain('(no checkpoints or outputs in this folder)');
+    expect(after.stderr).not.toContain('nothing has run');
+  });
 });
 
 describe('amlprep clean', () => {
@@ -446,7 +459,7 @@ describe('amlprep help, version and usage errors', () => {
     );
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stderr)).toMatchObject({
-      code: 'ERR_AMLPREP_CHECKPOINT',
+      code: 'ERR_AMLPREP_INPUT',
       message: `${join(out, 'missing')}: no such folder`,
     });
   });

@@ -196,6 +196,8 @@ describe('flag errors', () => {
     // Trial GG (session 25): a flag that one known flag begins with, or begins.
     [['run', mixed, '--accounts-out', 'x'], "'--accounts-out' (did you mean --accounts?)"],
     [['generate', '--patterns', 'p.txt'], "'--patterns' (did you mean --patterns-out?)"],
+    // A run starts over with --fresh; generate and many other tools say --force.
+    [['run', mixed, '--force'], "'--force' (did you mean --fresh?)"],
   ])('name the flag another command spells otherwise: %j', async (argv, said) => {
     const io = bufferIo();
 
@@ -215,7 +217,43 @@ describe('flag errors', () => {
 
     expect(code).toBe(2);
     expect(io.err()).toBe(
-      "amlprep: generate: unknown option '--dry-run' (see 'amlprep generate --help')\n",
+      "amlprep: generate: unknown option '--dry-run' (a flag of 'amlprep run', not of " +
+        "generate) (see 'amlprep generate --help')\n",
+    );
+  });
+
+  // `generate --quiet`, `status --outputs`: a flag of another command was said with no hint.
+  it.each([
+    [['generate', '--quiet'], "'--quiet' (a flag of 'amlprep run', not of generate)"],
+    [['status', 'o', '--outputs'], "'--outputs' (a flag of 'amlprep clean', not of status)"],
+    [
+      ['inspect', 'o', '--out', 'x'],
+      "'--out' (a flag of 'amlprep run', 'amlprep generate' and 'amlprep export', not of " +
+        'inspect)',
+    ],
+    // Export's --transactions is not the one run was given: run takes the file as argument.
+    [
+      ['run', '--transactions', 'x.csv'],
+      "'--transactions' (the transactions file is the argument of run, not a flag)",
+    ],
+  ])('name the commands that take a flag this one does not: %j', async (argv, said) => {
+    const io = bufferIo();
+
+    const code = await main(argv, io);
+
+    expect(code).toBe(2);
+    const command = argv[0]!;
+    expect(io.err()).toBe(
+      `amlprep: ${command}: unknown option ${said} (see 'amlprep ${command} --help')\n`,
+    );
+  });
+
+  it('gives no other command for a flag no command takes', async () => {
+    const io = bufferIo();
+
+    expect(await main(['status', 'o', '--verbose'], io)).toBe(2);
+    expect(io.err()).toBe(
+      "amlprep: status: unknown option '--verbose' (see 'amlprep status --help')\n",
     );
   });
 
@@ -322,9 +360,10 @@ describe('flag errors', () => {
     const code = await main(['status', missing, '--json'], io);
 
     expect(code).toBe(2);
+    // A missing folder is a wrong path, as to every other command, not a damaged store.
     expect(JSON.parse(io.err())).toMatchObject({
       kind: 'error',
-      code: 'ERR_AMLPREP_CHECKPOINT',
+      code: 'ERR_AMLPREP_INPUT',
       message: `${missing}: no such folder`,
       exitCode: 2,
     });

@@ -2,7 +2,8 @@
 // threw Node's TypeErrors for arguments of the wrong type, ignored misspelt options, and
 // exportRun with an empty `out` wrote into the current folder. Every such call is an
 // OptionError naming the argument, before anything is read or written.
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
@@ -10,6 +11,7 @@ import {
   clean,
   exportRun,
   generate,
+  InputError,
   inspectRun,
   OptionError,
   readManifest,
@@ -185,6 +187,13 @@ describe('library arguments of the wrong kind', () => {
       'options.split must be three positive decimal shares summing to 1 (e.g. 0.6,0.2,0.2), ' +
         'got a Map',
     ],
+    // A share read from a file beside two typed ones was accepted.
+    [
+      'run with a split of numbers and texts',
+      (d) => run({ transactions: 'x.csv', out: d, split: [0.6, '0.2', 0.2] as never }),
+      'options.split mixes numbers and texts, got an array ([0.6,"0.2",0.2]): give three ' +
+        "numbers ([0.6, 0.2, 0.2]) or three decimal texts (['0.6', '0.2', '0.2'])",
+    ],
     [
       'readOutputs verfy',
       (d) => readOutputs(d, { verfy: true } as never),
@@ -278,5 +287,51 @@ describe('library arguments of the wrong kind', () => {
       'out must be a non-empty path string, got ""',
     );
     expect(readdirSync('.')).toEqual(before);
+  });
+});
+
+// status and clean of a missing folder threw a CheckpointError (ERR_AMLPREP_CHECKPOINT), as if
+// a store were damaged; every other command says a missing path with an InputError.
+describe('a folder that does not exist', () => {
+  it.each<[string, Call]>([
+    ['status', (d) => status(d)],
+    ['clean', (d) => clean(d)],
+    ['clean with outputs', (d) => clean(d, { outputs: true })],
+  ])('is an InputError saying so to %s', async (_what, call) => {
+    const missing = join(tempDir(), 'no-such-dir');
+
+    const error = await Promise.resolve()
+      .then(() => call(missing))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({
+      code: 'ERR_AMLPREP_INPUT',
+      message: `${missing}: no such folder`,
+    });
+  });
+});
+
+// A file given for the folder is a wrong path too, as inspect and export say of one.
+describe('a file given as the folder', () => {
+  it.each<[string, Call, string]>([
+    ['status', (f) => status(f), 'status reads an output folder'],
+    ['clean', (f) => clean(f), 'clean takes an output folder'],
+  ])('is an InputError to %s', async (_what, call, why) => {
+    const file = join(tempDir(), 'data.csv');
+    writeFileSync(file, 'x\n');
+
+    const error = await Promise.resolve()
+      .then(() => call(file))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe(`${file}: not a folder (${why})`);
   });
 });

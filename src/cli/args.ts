@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { nearestName } from '../api-arguments.js';
 import { UsageError } from '../errors.js';
 import { kebab } from '../options.js';
+import { commandsTaking } from './command-options.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -35,7 +36,7 @@ export function usageError(
 ): UsageError {
   const message = error instanceof Error ? error.message : String(error);
   const flags = Object.keys(options).map((name) => `--${name}`);
-  const words = plainWords(message, argv, flags);
+  const words = plainWords(message, argv, flags, command);
   return new UsageError(`${command}: ${words} (see 'amlprep ${command} --help')`);
 }
 
@@ -60,11 +61,13 @@ export function refuseRepeats(command: string, tokens: Token[], options: Options
 
 /**
  * Flags of one command that another spells otherwise: every command but `run` takes `--json`,
- * and `generate`'s `--force` is the library's `overwrite` (trial EE typed `run --json`).
+ * and `generate`'s `--force` is the library's `overwrite` (trial EE typed `run --json`). A
+ * run starts over with `--fresh`, where generate and many other tools say `--force`.
  */
 const OTHER_NAMES: Readonly<Record<string, string>> = {
   '--json': '--log-format json',
   '--overwrite': '--force',
+  '--force': '--fresh',
 };
 
 /** What `flag` is called by the command taking `flags`, when it has another name there. */
@@ -73,16 +76,42 @@ function otherName(flag: string, flags: readonly string[]): string | undefined {
   return other !== undefined && flags.includes(other.split(' ')[0]!) ? other : undefined;
 }
 
+/**
+ * The flag a command's argument would have as an option: `run()` takes the transactions file
+ * as `transactions`, which `run` takes as its argument (and `export` as a flag of its own).
+ */
+const ARGUMENT_FLAGS: Readonly<Record<string, string>> = { run: '--transactions' };
+
+/**
+ * What an unknown `flag` of `command` is said with: the flag of its own it was likely meant
+ * as, or else the other commands that take it exactly (`generate --quiet`: run's). Only an
+ * exact name is said of another command: a near one there would be a guess twice over.
+ */
+function unknownFlagHint(flag: string, flags: readonly string[], command: string): string {
+  const near = nearestName(flag, flags) ?? otherName(flag, flags);
+  if (near !== undefined) return ` (did you mean ${near}?)`;
+  if (ARGUMENT_FLAGS[command] === flag) {
+    return ` (the ${flag.slice(2)} file is the argument of ${command}, not a flag)`;
+  }
+  const others = commandsTaking(flag, command).map((other) => `'amlprep ${other}'`);
+  if (others.length === 0) return '';
+  const last = others.pop()!;
+  const listed = others.length === 0 ? last : `${others.join(', ')} and ${last}`;
+  return ` (a flag of ${listed}, not of ${command})`;
+}
+
 /** parseArgs' message for a bad flag, in the words amlprep's other usage errors use. */
-function plainWords(message: string, argv: string[], flags: readonly string[]): string {
+function plainWords(
+  message: string,
+  argv: string[],
+  flags: readonly string[],
+  command: string,
+): string {
   // Node's text for an unknown option goes on about positionals after '--'; the flag is
   // what matters.
   const unknown = /^Unknown option '([^']*)'/.exec(message);
   if (unknown !== null) {
-    const near = nearestName(unknown[1]!, flags) ?? otherName(unknown[1]!, flags);
-    return (
-      `unknown option '${unknown[1]}'` + (near === undefined ? '' : ` (did you mean ${near}?)`)
-    );
+    return `unknown option '${unknown[1]}'${unknownFlagHint(unknown[1]!, flags, command)}`;
   }
   const flag = /^Option '([^']*)'/.exec(message);
   if (flag === null) return message.split('\n')[0]!.replace(/\.$/, '');

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { clean } from '../status.js';
 import { parse } from './args.js';
+import { COMMAND_OPTIONS } from './command-options.js';
 import { EXIT, type CliIo } from './io.js';
 import { withJsonErrors } from './log-format.js';
 
@@ -23,11 +24,7 @@ export async function cleanCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 async function cleanParsed(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('clean', argv, {
-    outputs: { type: 'boolean' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parse('clean', argv, COMMAND_OPTIONS.clean);
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT.ok;

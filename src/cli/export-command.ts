@@ -9,6 +9,7 @@ import {
   type ExportFormat,
 } from '../export/index.js';
 import { parse } from './args.js';
+import { COMMAND_OPTIONS } from './command-options.js';
 import { EXIT, type CliIo } from './io.js';
 import { withJsonErrors } from './log-format.js';
 import { fmtSeconds } from './progress.js';
@@ -39,14 +40,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
 }
 
 async function exportParsed(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('export', argv, {
-    format: { type: 'string' },
-    out: { type: 'string' },
-    transactions: { type: 'string' },
-    amounts: { type: 'string' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parse('export', argv, COMMAND_OPTIONS.export);
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT.ok;

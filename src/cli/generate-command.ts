@@ -14,6 +14,7 @@ import {
   type OptionNamer,
 } from '../generate/index.js';
 import { integer, refuseRepeats, usageError } from './args.js';
+import { COMMAND_OPTIONS } from './command-options.js';
 import { EXIT, type CliIo } from './io.js';
 
 const HELP = `Usage: amlprep generate --rows N --accounts M --out FILE [options]
@@ -39,16 +40,7 @@ Files are written under a temporary name and renamed when complete.
 Example: amlprep generate --rows 5m --accounts 515k --out hi-small-like.csv
 `;
 
-const OPTIONS = {
-  rows: { type: 'string' },
-  accounts: { type: 'string' },
-  out: { type: 'string' },
-  seed: { type: 'string' },
-  'accounts-out': { type: 'string' },
-  'patterns-out': { type: 'string' },
-  force: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const OPTIONS = COMMAND_OPTIONS.generate;
 
 type Values = ReturnType<typeof parse>['values'];
 

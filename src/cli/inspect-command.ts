@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { formatInspection } from '../inspect/format.js';
 import { inspectRun } from '../inspect/inspect.js';
 import { integer, parse } from './args.js';
+import { COMMAND_OPTIONS } from './command-options.js';
 import { EXIT, type CliIo } from './io.js';
 import { withJsonErrors } from './log-format.js';
 
@@ -22,11 +23,7 @@ export async function inspectCommand(argv: string[], io: CliIo): Promise<number>
 }
 
 async function inspectParsed(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('inspect', argv, {
-    json: { type: 'boolean' },
-    top: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parse('inspect', argv, COMMAND_OPTIONS.inspect);
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT.ok;

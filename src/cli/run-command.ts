@@ -35,6 +35,7 @@ import type { ProgressEvent } from '../events.js';
 import { status, type StepStatus } from '../status.js';
 import { run, unusedOptionsNote, workersWarning } from '../run.js';
 import { decimal, integer, parse } from './args.js';
+import { COMMAND_OPTIONS } from './command-options.js';
 import { handOverSignals } from './early-signals.js';
 import { checkWritable } from '../checkpoint/folder.js';
 import { refuseIfHeld } from '../checkpoint/lock.js';
@@ -119,27 +120,7 @@ function asksForJson(argv: string[]): boolean {
 }
 
 async function runParsed(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('run', argv, {
-    accounts: { type: 'string' },
-    patterns: { type: 'string' },
-    out: { type: 'string' },
-    sample: { type: 'string' },
-    'chunk-size': { type: 'string' },
-    workers: { type: 'string' },
-    'worker-heap-mb': { type: 'string' },
-    'memory-budget': { type: 'string' },
-    'resume-from': { type: 'string' },
-    fresh: { type: 'boolean' },
-    imbalance: { type: 'string' },
-    'smote-ratio': { type: 'string' },
-    seed: { type: 'string' },
-    split: { type: 'string' },
-    'on-bad-row': { type: 'string' },
-    quiet: { type: 'boolean' },
-    'log-format': { type: 'string' },
-    'dry-run': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parse('run', argv, COMMAND_OPTIONS.run);
   if (values.help === true) {
     io.stdout.write(RUN_HELP);
     return EXIT.ok;

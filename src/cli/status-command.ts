@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { status } from '../status.js';
 import { parse } from './args.js';
+import { COMMAND_OPTIONS } from './command-options.js';
 import { EXIT, type CliIo } from './io.js';
 import { withJsonErrors } from './log-format.js';
 import { chunks as chunkCount, fmtSeconds } from './progress.js';
@@ -23,10 +24,7 @@ export async function statusCommand(argv: string[], io: CliIo): Promise<number> 
 }
 
 async function statusParsed(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse('status', argv, {
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = parse('status', argv, COMMAND_OPTIONS.status);
   if (values.help === true) {
     io.stdout.write(HELP);
     return EXIT.ok;

@@ -367,4 +367,15 @@ describe('split shares', () => {
     expect(message).toMatch(/^options\.split must be three positive decimal shares summing to 1/);
     expect(message).not.toContain('floating point');
   });
+
+  // The README offers three numbers or three decimal texts; [0.6, '0.2', 0.2] was accepted.
+  it.each([[[0.6, '0.2', 0.2]], [['0.6', 0.2, '0.2']], [['0.5', '0.25', 0.25]]])(
+    'refuses a split that mixes numbers and texts: %j',
+    (split) => {
+      const message = failure({ ...BASE, split }).message;
+
+      expect(message).toMatch(/^options\.split mixes numbers and texts, got an array \(/);
+      expect(message).toContain('give three numbers ([0.6, 0.2, 0.2]) or three decimal texts');
+    },
+  );
 });
