@@ -1,5 +1,6 @@
 import { EDGE_FEATURE_COUNT, NODE_FEATURE_COUNT } from '../features/definitions.js';
 import { MODEL_COLUMNS } from '../features/model-input.js';
+import { BATCH_ROWS } from '../output/arrow-file.js';
 import { SPILL_BLOCK_ROWS } from '../spill/edge-spill.js';
 
 /**
@@ -34,8 +35,6 @@ const PER_WORKER = 64 * 2 ** 20;
 const EDGE_BATCH_ROW = (EDGE_FEATURE_COUNT * 2 + 8) * 8;
 /** Per row of a record batch of train_resampled.arrow. */
 const RESAMPLED_BATCH_ROW = (MODEL_COLUMNS.length + 1) * 8;
-/** Rows of a record batch (BATCH_ROWS, src/output/arrow-file.ts) and of a spill block. */
-const BATCH = SPILL_BLOCK_ROWS;
 
 export interface Footprint {
   /** Peak of the steps after data_loaded with the edge matrix held in memory. */
@@ -52,9 +51,8 @@ export interface Footprint {
  */
 export function estimateFootprint(rows: number, nodes: number, workers: number): Footprint {
   const fixed = FIXED + workers * PER_WORKER + nodes * PER_NODE;
-  const batch = Math.min(rows, BATCH);
-  const writing = batch * (EDGE_BATCH_ROW + RESAMPLED_BATCH_ROW);
-  const block = batch * EDGE_FEATURE_COUNT * 8;
+  const writing = Math.min(rows, BATCH_ROWS) * (EDGE_BATCH_ROW + RESAMPLED_BATCH_ROW);
+  const block = Math.min(rows, SPILL_BLOCK_ROWS) * EDGE_FEATURE_COUNT * 8;
   const e = PER_EDGE;
 
   const inMemory = fixed + rows * (e.table + e.graph + e.matrix + e.split + e.resampled) + writing;

@@ -41,8 +41,15 @@ export function resampledColumn(
   return {
     field: new Field(name, type, false),
     slice: (from, to) => {
-      const out = scratch.take(to - from);
       const kept = spec.rows.length;
+      if (from >= kept) {
+        // A batch of synthetic rows only: the block's column is the data, no copy of it.
+        const block = cache.rows(spec, from - kept, to - kept);
+        const data = block.subarray(j * (to - from), (j + 1) * (to - from));
+        return makeData({ type, length: to - from, data });
+      }
+
+      const out = scratch.take(to - from);
       const end = Math.min(to, kept);
       if (reader === null) {
         for (let i = from; i < end; i++) out[i - from] = modelValue(column, spec.rows[i]!);

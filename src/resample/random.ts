@@ -13,11 +13,26 @@ export function hash32(x: number): number {
   return a >>> 0;
 }
 
-/** Uniform in [0, 1) with 53 random bits. */
+/** Uniform in [0, 1) with 53 random bits: draw `t` of item `s` under `seed`. */
 export function uniform(seed: number, s: number, t: number): number {
-  const key = hash32((seed ^ 0x9e3779b9) >>> 0);
-  const a = hash32((key ^ s) >>> 0);
-  const b = hash32((a ^ (0x85ebca6b + t)) >>> 0);
+  return drawOf(itemKey(seedKey(seed), s), t);
+}
+
+/**
+ * The steps of `uniform`, for loops that take several draws of one item: the seed's key and
+ * the item's key are the same for all of them, and hashing them once per item instead of once
+ * per draw took SMOTE's three draws a row from twelve hashes to seven.
+ */
+export function seedKey(seed: number): number {
+  return hash32((seed ^ 0x9e3779b9) >>> 0);
+}
+
+export function itemKey(key: number, s: number): number {
+  return hash32((key ^ s) >>> 0);
+}
+
+export function drawOf(item: number, t: number): number {
+  const b = hash32((item ^ (0x85ebca6b + t)) >>> 0);
   const c = hash32((b ^ 0xc2b2ae35) >>> 0);
   return ((b >>> 5) * 67_108_864 + (c >>> 6)) / 9_007_199_254_740_992;
 }

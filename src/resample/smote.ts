@@ -1,4 +1,4 @@
-import { uniform } from './random.js';
+import { drawOf, itemKey, seedKey } from './random.js';
 
 export interface SmoteInput {
   /** Minority train rows, row-major, all model-input columns (`width` wide). */
@@ -26,17 +26,21 @@ export function synthesize(
   to: number,
 ): void {
   const { rows, m, width, scaled, neighbours, k, seed } = inp;
+  const key = seedKey(seed);
   for (let s = from; s < to; s++) {
-    const base = Math.floor(uniform(seed, s, 0) * m);
-    const nn = neighbours[base * k + Math.floor(uniform(seed, s, 1) * k)] as number;
-    const g = uniform(seed, s, 2);
+    // uniform(seed, s, t) for t = 0, 1, 2, sharing the keys the three draws start from.
+    const item = itemKey(key, s);
+    const base = Math.floor(drawOf(item, 0) * m);
+    const nn = neighbours[base * k + Math.floor(drawOf(item, 1) * k)] as number;
+    const g = drawOf(item, 2);
     const x = base * width;
     const y = nn * width;
-    for (let j = 0; j < width; j++) {
+    const fromBase = g < 0.5;
+    let at = offset + s;
+    for (let j = 0; j < width; j++, at += outRows) {
       const a = rows[x + j] as number;
       const b = rows[y + j] as number;
-      const value = scaled[j] === 1 ? a + g * (b - a) : g < 0.5 ? a : b;
-      out[j * outRows + offset + s] = value;
+      out[at] = scaled[j] === 1 ? a + g * (b - a) : fromBase ? a : b;
     }
   }
 }

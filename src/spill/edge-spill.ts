@@ -23,8 +23,8 @@ export const SPILL_FILE = 'edge-features.spill';
 
 /**
  * 2^20 rows: a whole number of moment blocks (65,536 rows), so the statistics read back block
- * by block add in the in-memory order, and one output record batch (BATCH_ROWS) exactly, so
- * edges.arrow's raw columns are views of one block. 160 MiB of float64 at 20 columns.
+ * by block add in the in-memory order, and of output record batches (BATCH_ROWS), so each
+ * batch of edges.arrow's raw columns is a view of one block. 160 MiB of float64 at 20 columns.
  */
 export const SPILL_BLOCK_ROWS = 1 << 20;
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { nearestNeighbours } from '../../src/resample/knn.js';
 import { hash32, uniform } from '../../src/resample/random.js';
 import { synthesize, type SmoteInput } from '../../src/resample/smote.js';
+import { uniform as writtenOut } from '../reference/random.js';
 
 // Six minority rows, five columns: scaled, scaled, a code, a flag, scaled.
 const WIDTH = 5;
@@ -103,9 +104,9 @@ describe('synthesize', () => {
   it('follows the documented draw: base ⌊u0·m⌋, neighbour ⌊u1·k⌋-th, g = u2', () => {
     const wrong: number[] = [];
     for (let s = 0; s < COUNT; s++) {
-      const base = Math.floor(uniform(42, s, 0) * M);
-      const nn = inp.neighbours[base * K + Math.floor(uniform(42, s, 1) * K)]!;
-      const g = uniform(42, s, 2);
+      const base = Math.floor(writtenOut(42, s, 0) * M);
+      const nn = inp.neighbours[base * K + Math.floor(writtenOut(42, s, 1) * K)]!;
+      const g = writtenOut(42, s, 2);
       const a = ROWS[base]!;
       const b = ROWS[nn]!;
       const want = a.map((x, j) => (SCALED[j] === 1 ? x + g * (b[j]! - x) : g < 0.5 ? x : b[j]!));
@@ -162,6 +163,19 @@ describe('uniform', () => {
       }
     }
     expect(outside).toBe(0);
+  });
+
+  it('draws what the README formula, written out literally, gives', () => {
+    const wrong: string[] = [];
+    for (const seed of [0, 1, 42, 0x7fffffff, 0xffffffff]) {
+      for (const s of [0, 1, 2, 1_000, 3_067_630, 2 ** 31 - 1]) {
+        for (let t = 0; t <= 7; t++) {
+          if (!Object.is(uniform(seed, s, t), writtenOut(seed, s, t)))
+            wrong.push(`${seed},${s},${t}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('is a pure function of (seed, row, draw)', () => {
