@@ -199,15 +199,7 @@ describe('flag errors', () => {
     // A run starts over with --fresh; generate and many other tools say --force.
     [['run', mixed, '--force'], "'--force' (did you mean --fresh?)"],
   ])('name the flag another command spells otherwise: %j', async (argv, said) => {
-    const io = bufferIo();
-
-    const code = await main(argv, io);
-
-    expect(code).toBe(2);
-    const command = argv[0]!;
-    expect(io.err()).toBe(
-      `amlprep: ${command}: unknown option ${said} (see 'amlprep ${command} --help')\n`,
-    );
+    await expectUnknownOption(argv, said);
   });
 
   it('name an unknown generate flag in the same words', async () => {
@@ -237,15 +229,7 @@ describe('flag errors', () => {
       "'--transactions' (the transactions file is the argument of run, not a flag)",
     ],
   ])('name the commands that take a flag this one does not: %j', async (argv, said) => {
-    const io = bufferIo();
-
-    const code = await main(argv, io);
-
-    expect(code).toBe(2);
-    const command = argv[0]!;
-    expect(io.err()).toBe(
-      `amlprep: ${command}: unknown option ${said} (see 'amlprep ${command} --help')\n`,
-    );
+    await expectUnknownOption(argv, said);
   });
 
   it('gives no other command for a flag no command takes', async () => {
@@ -756,3 +740,16 @@ describe('a --smote-ratio given with --imbalance none', () => {
     expect(events.some((e) => e.kind === 'note' && e.message.includes('smote-ratio'))).toBe(false);
   });
 });
+
+/** `argv` fails as a usage error whose message names an unknown option as `said`. */
+async function expectUnknownOption(argv: string[], said: string): Promise<void> {
+  const io = bufferIo();
+
+  const code = await main(argv, io);
+
+  expect(code).toBe(2);
+  const command = argv[0]!;
+  expect(io.err()).toBe(
+    `amlprep: ${command}: unknown option ${said} (see 'amlprep ${command} --help')\n`,
+  );
+}

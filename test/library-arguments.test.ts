@@ -25,13 +25,18 @@ const tempDir = useTempDirs('library-arguments');
 
 type Call = (dir: string) => unknown;
 
-async function optionError(call: () => unknown): Promise<string> {
-  const error = await Promise.resolve()
+/** What `call` throws or rejects with; null when it succeeds. */
+async function failureOf(call: () => unknown): Promise<unknown> {
+  return Promise.resolve()
     .then(call)
     .then(
       () => null,
       (e: unknown) => e,
     );
+}
+
+async function optionError(call: () => unknown): Promise<string> {
+  const error = await failureOf(call);
   expect(error).toBeInstanceOf(OptionError);
   return (error as OptionError).message;
 }
@@ -268,12 +273,7 @@ describe('library arguments of the wrong kind', () => {
   ])('takes null as not given: %s', async (_what, call) => {
     const dir = tempDir();
 
-    const error = await Promise.resolve()
-      .then(() => call(dir))
-      .then(
-        () => null,
-        (e: unknown) => e,
-      );
+    const error = await failureOf(() => call(dir));
 
     // Past the argument checks: the empty folder holds no run (clean has nothing to do).
     expect(error === null || !(error instanceof OptionError), String(error)).toBe(true);
@@ -300,12 +300,7 @@ describe('a folder that does not exist', () => {
   ])('is an InputError saying so to %s', async (_what, call) => {
     const missing = join(tempDir(), 'no-such-dir');
 
-    const error = await Promise.resolve()
-      .then(() => call(missing))
-      .then(
-        () => null,
-        (e: unknown) => e,
-      );
+    const error = await failureOf(() => call(missing));
 
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({
@@ -324,12 +319,7 @@ describe('a file given as the folder', () => {
     const file = join(tempDir(), 'data.csv');
     writeFileSync(file, 'x\n');
 
-    const error = await Promise.resolve()
-      .then(() => call(file))
-      .then(
-        () => null,
-        (e: unknown) => e,
-      );
+    const error = await failureOf(() => call(file));
 
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toBe(`${file}: not a folder (${why})`);

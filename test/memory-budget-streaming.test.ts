@@ -103,7 +103,7 @@ describe('a run under a memory budget too small for the edge matrix', () => {
 
   it('reads several spill blocks back in the same order as the in-memory matrix', async () => {
     // 140,000 generated rows in spill blocks of 65,536 rows: three blocks, the last partial,
-    // and the 1,048,576-row record batches of the outputs span all three.
+    // each one record batch of edges.arrow; the resampled set's batches cross them.
     const dir = sharedDir();
     const files: ScenarioFiles = {
       transactions: join(dir, 'transactions.csv'),

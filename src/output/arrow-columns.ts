@@ -61,7 +61,7 @@ export function zScore(name: string, raw: Float64Array, mean: number, std: numbe
 /**
  * A raw edge feature column read back from a streamed run's spill, or its z-score: the same
  * values and the same expression as `f64` and `zScore` over the in-memory matrix. A batch's
- * rows lie in one spill block (both are 2^20 rows), so the raw column is a view of it.
+ * rows lie in one spill block (both are 2^16 rows), so the raw column is a view of it.
  */
 export function spillColumn(
   name: string,

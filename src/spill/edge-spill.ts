@@ -22,11 +22,13 @@ export interface EdgeSpill {
 export const SPILL_FILE = 'edge-features.spill';
 
 /**
- * 2^20 rows: a whole number of moment blocks (65,536 rows), so the statistics read back block
- * by block add in the in-memory order, and of output record batches (BATCH_ROWS), so each
- * batch of edges.arrow's raw columns is a view of one block. 160 MiB of float64 at 20 columns.
+ * 2^16 rows: one moment block (65,536 rows), so the statistics read back block by block add
+ * in the in-memory order, and one output record batch (BATCH_ROWS), so each batch of
+ * edges.arrow's raw columns is a view of one block. 10 MiB of float64 at 20 columns: at 2^20
+ * rows (160 MiB) a streamed 30 M-row run held a block being written, or one read back for
+ * each of the two files written at once, and peaked over its 4 GiB budget.
  */
-export const SPILL_BLOCK_ROWS = 1 << 20;
+export const SPILL_BLOCK_ROWS = 1 << 16;
 
 export function blockCount(spill: EdgeSpill): number {
   return Math.ceil(spill.rows / spill.blockRows);
@@ -50,7 +52,7 @@ export function writeBlock(fd: number, spill: EdgeSpill, k: number, m: Matrix): 
 
 /**
  * Block k read back into `buffer` (a SharedArrayBuffer, so pool threads can read it, of
- * `blockBuffer`'s size): one buffer serves every block of a pass instead of a new 160 MiB
+ * `blockBuffer`'s size): one buffer serves every block of a pass instead of a new 10 MiB
  * each, which the garbage collector would free only later.
  */
 export function readBlock(spill: EdgeSpill, k: number, buffer: SharedArrayBuffer): Matrix {

@@ -48,7 +48,7 @@ export async function streamedPorts(ctx: Context): Promise<PortColumns> {
 /**
  * Writes the edge matrix to the spill block by block: features 1–16 of a block on the pool
  * (the same kernel and values as the in-memory matrix), then the block's ports, then the
- * block to the file. One block of 160 MiB is held at a time.
+ * block to the file. One block of 10 MiB is held at a time.
  */
 export async function writeEdgeSpill(ctx: Context, ports: PortColumns): Promise<EdgeSpill> {
   const loaded = ctx.loaded!;
@@ -93,7 +93,7 @@ export async function writeEdgeSpill(ctx: Context, ports: PortColumns): Promise<
 
 /**
  * The run's one block buffer: the spill is written through it and the fit reads blocks back
- * into it, so one 160 MiB buffer serves both instead of two that the collector frees late.
+ * into it, so one 10 MiB buffer serves both instead of two that the collector frees late.
  */
 export function spillBuffer(ctx: Context, spill: EdgeSpill): SharedArrayBuffer {
   ctx.spillBuffer ??= blockBuffer(spill);
