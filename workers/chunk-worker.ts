@@ -102,7 +102,16 @@ function dispatch(task: KernelTask): unknown {
       sortLists(task.graph.in, task.ts, task.from, task.to);
       return null;
     case 'node-features':
-      nodeFeatures(task.graph, task.edges, task.nodes, task.vocab, task.out, task.from, task.to);
+      nodeFeatures(
+        task.graph,
+        task.edges,
+        task.nodes,
+        task.vocab,
+        task.out,
+        task.from,
+        task.to,
+        task.records,
+      );
       return null;
     case 'edge-rows':
       edgeRowFeatures(task.edges, task.originTs, task.out, task.from, task.to, task.base);

@@ -1,5 +1,6 @@
 import { hourOf, isNight, isWeekend, weekdayOf, SECONDS_PER_DAY } from './calendar.js';
 import { N } from './definitions.js';
+import { REC, REC_INT, RECORD_SLOTS } from './edge-records.js';
 import type { Csr, Graph } from './graph.js';
 import type { EdgeColumns, Matrix, NodeColumns, Vocabulary } from './tables.js';
 import { scratchInt32 } from './scratch.js';
@@ -56,6 +57,15 @@ class Gathered {
   /** Bank text code of the receiver. */
   bank = new Int32Array(0);
 
+  /** The edges as records (src/features/edge-records.ts), when the step made them. */
+  readonly #records: Float64Array | null;
+  readonly #ints: Int32Array | null;
+
+  constructor(records: Float64Array | null) {
+    this.#records = records;
+    this.#ints = records === null ? null : new Int32Array(records.buffer, records.byteOffset);
+  }
+
   /**
    * Copies the columns of v's list edges [a, b) (its out-list when `out`, else its in-list)
    * to positions 0 .. b - a.
@@ -70,6 +80,31 @@ class Gathered {
     out: boolean,
   ) {
     if (b - a > this.ts.length) this.#grow(b - a);
+    if (this.#records !== null) this.#fillFromRecords(csr, a, b, out);
+    else this.#fillFromColumns(csr, a, b, e, out);
+    // The receiver's bank: v's own on an in-list. On an out-list a second pass, since the
+    // load waits on the receiver's.
+    if (!out) this.bank.fill(nodes.bankText[v] as number, 0, b - a);
+    else for (let j = 0; j < b - a; j++) this.bank[j] = nodes.bankText[this.other[j]!] as number;
+  }
+
+  #fillFromRecords(csr: Csr, a: number, b: number, out: boolean): void {
+    const f = this.#records!;
+    const ints = this.#ints!;
+    const other = out ? REC_INT.dst : REC_INT.src;
+    for (let i = a; i < b; i++) {
+      const at = (csr.edges[i] as number) * RECORD_SLOTS;
+      const j = i - a;
+      this.ts[j] = f[at + REC.ts] as number;
+      this.paid[j] = f[at + REC.paid] as number;
+      this.received[j] = f[at + REC.received] as number;
+      this.pay[j] = ints[2 * at + REC_INT.pay] as number;
+      this.recv[j] = ints[2 * at + REC_INT.recv] as number;
+      this.other[j] = ints[2 * at + other] as number;
+    }
+  }
+
+  #fillFromColumns(csr: Csr, a: number, b: number, e: EdgeColumns, out: boolean): void {
     const other = out ? e.dst : e.src;
     for (let i = a; i < b; i++) {
       const edge = csr.edges[i] as number;
@@ -81,10 +116,6 @@ class Gathered {
       this.recv[j] = e.receivingCurrency[edge] as number;
       this.other[j] = other[edge] as number;
     }
-    // The receiver's bank: v's own on an in-list. On an out-list a second pass, since the
-    // load waits on the receiver's.
-    if (!out) this.bank.fill(nodes.bankText[v] as number, 0, b - a);
-    else for (let j = 0; j < b - a; j++) this.bank[j] = nodes.bankText[this.other[j]!] as number;
   }
 
   #grow(n: number): void {
@@ -102,6 +133,7 @@ class Gathered {
 /**
  * SPEC §4 for nodes [from, to): writes the 21 node features into `out`. A node's transactions
  * are its out-list plus its in-list without self-transfers, which the out-list already holds.
+ * With `records` (edgeRecords of `e`) the lists are gathered from them, to the same values.
  */
 export function nodeFeatures(
   g: Graph,
@@ -111,6 +143,7 @@ export function nodeFeatures(
   out: Matrix,
   from: number,
   to: number,
+  records: Float64Array | null = null,
 ): void {
   const seen: Seen = {
     currency: scratchInt32('node-currency', vocab.currencies, -1),
@@ -119,7 +152,7 @@ export function nodeFeatures(
   const outCp = scratchInt32('node-out-counterparty', nodes.count, -1);
   const inCp = scratchInt32('node-in-counterparty', nodes.count, -1);
   const t = new Tally();
-  const l = new Gathered();
+  const l = new Gathered(records);
   const n = out.rows;
   const d = out.data;
 

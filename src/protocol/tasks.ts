@@ -36,6 +36,8 @@ export type Task =
       kind: 'node-features';
       graph: Graph;
       edges: EdgeColumns;
+      /** edgeRecords of `edges`, or null to gather from the columns (a streamed run). */
+      records: Float64Array | null;
       nodes: NodeColumns;
       vocab: Vocabulary;
       out: Matrix;

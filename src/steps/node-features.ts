@@ -1,4 +1,5 @@
 import { NODE_FEATURE_COUNT } from '../features/definitions.js';
+import { edgeRecords } from '../features/edge-records.js';
 import { column, makeMatrix, type Matrix, type NodeColumns } from '../features/tables.js';
 import type { Column } from '../checkpoint/payload.js';
 import { pieces, ranges, runChunks, type ChunkTally } from '../pipeline/chunks.js';
@@ -20,6 +21,11 @@ export async function nodeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
   // node per task (hundreds of MB at 3 M nodes, times 30 tasks), for columns no kernel reads.
   const { bankText, entityType } = loaded.nodes;
   const nodes: NodeColumns = { count, bankText, entityType };
+  // Made for the first chunk computed (none when every chunk is restored) and let go with the
+  // step. 40 bytes an edge: a streamed run, whose budget is tight, gathers from the columns.
+  let records: Float64Array | null | undefined;
+  const recordsOf = (): Float64Array | null =>
+    (records ??= ctx.memory?.streaming === true ? null : edgeRecords(loaded.edges));
 
   const tally = await runChunks(ctx, {
     step: 'node_features',
@@ -28,7 +34,8 @@ export async function nodeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
       const { from, to } = parts[i]!;
       const graph = await graphOf(ctx);
       // Each node's cells depend on its own lists only, so pieces write what the whole would.
-      const task = { kind: 'node-features', graph, edges: loaded.edges, nodes } as const;
+      const edges = loaded.edges;
+      const task = { kind: 'node-features', graph, edges, records: recordsOf(), nodes } as const;
       await Promise.all(
         pieces(from, to, ctx.pool.size).map((p) =>
           ctx.pool.run({ ...task, vocab: loaded.vocab, out: matrix, ...p }, hints),

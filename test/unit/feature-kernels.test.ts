@@ -10,6 +10,7 @@ import {
   edgeRowFeatures,
   type PortLists,
 } from '../../src/features/edge-kernel.js';
+import { edgeRecords } from '../../src/features/edge-records.js';
 import { buildCsr, sortLists, type Graph } from '../../src/features/graph.js';
 import { nodeFeatures } from '../../src/features/node-kernel.js';
 import {
@@ -83,10 +84,16 @@ function row(m: Matrix, r: number): number[] {
   return Array.from({ length: m.cols }, (_, c) => m.data[c * m.rows + r]!);
 }
 
-function nodeMatrix(e: EdgeColumns, ranges: [number, number][] = [[0, 5]]): Matrix {
+/** The node matrix, its lists gathered from the edge columns or, with `records`, from records. */
+function nodeMatrix(
+  e: EdgeColumns,
+  ranges: [number, number][] = [[0, 5]],
+  records = false,
+): Matrix {
   const g = graphOf(e);
   const out = makeMatrix(5, NODE_FEATURE_COUNT);
-  for (const [from, to] of ranges) nodeFeatures(g, e, NODES, VOCAB, out, from, to);
+  const recs = records ? edgeRecords(e) : null;
+  for (const [from, to] of ranges) nodeFeatures(g, e, NODES, VOCAB, out, from, to, recs);
   return out;
 }
 
@@ -152,8 +159,12 @@ describe('graph adjacency', () => {
   });
 });
 
-describe('node features', () => {
-  const m = nodeMatrix(edges());
+// Both ways of gathering a node's edges give the hand-worked values.
+describe.each([
+  ['from the edge columns', false],
+  ['from edge records', true],
+])('node features, gathered %s', (_how, records) => {
+  const m = nodeMatrix(edges(), [[0, 5]], records);
 
   it('computes node 0: a sender of four transactions, one in Bitcoin', () => {
     // Transactions e0, e2, e3, e4, all sent. Paid 100 + 0.5 + 200 + 30 = 330.5; mean 82.625.
@@ -296,16 +307,21 @@ describe('node features', () => {
 
   it('gives the same values when nodes are split into chunks', () => {
     expect(
-      nodeMatrix(edges(), [
-        [3, 5],
-        [0, 1],
-        [1, 3],
-      ]).data,
+      nodeMatrix(
+        edges(),
+        [
+          [3, 5],
+          [0, 1],
+          [1, 3],
+        ],
+        records,
+      ).data,
     ).toEqual(m.data);
   });
 
   it('never reads the label', () => {
-    expect(nodeMatrix(edges(Uint8Array.from([1, 0, 1, 1, 0, 1]))).data).toEqual(m.data);
+    const labels = Uint8Array.from([1, 0, 1, 1, 0, 1]);
+    expect(nodeMatrix(edges(labels), [[0, 5]], records).data).toEqual(m.data);
   });
 });
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { matrixPorts, type PortLists } from '../../src/features/edge-kernel.js';
+import { edgeRecords } from '../../src/features/edge-records.js';
 import { buildCsr, sortLists, type Graph } from '../../src/features/graph.js';
 import { MOMENT_BLOCK } from '../../src/features/moments.js';
 import { makeMatrix, type EdgeColumns, type Matrix } from '../../src/features/tables.js';
@@ -156,6 +157,7 @@ const RANGE_CASES: Record<string, () => { task: Task; written: () => unknown }> 
       kind: 'node-features',
       graph: graph(true),
       edges: E,
+      records: edgeRecords(E),
       nodes,
       vocab,
       out,
