@@ -17,6 +17,7 @@ import {
   edgeRowFeatures,
   matrixPorts,
 } from '../dist/src/features/edge-kernel.js';
+import { edgeRecords } from '../dist/src/features/edge-records.js';
 import { MODEL_SCALED } from '../dist/src/features/model-input.js';
 import { nodeFeatures } from '../dist/src/features/node-kernel.js';
 import { makeMatrix } from '../dist/src/features/tables.js';
@@ -197,6 +198,7 @@ function kernelBenches(path) {
     outFrom: 0,
   };
   const rowsText = `${fmtCount(e.rows)} edges`;
+  const records = edgeRecords(e);
   return [
     {
       name: 'graph CSR + sort',
@@ -211,6 +213,14 @@ function kernelBenches(path) {
       amount: nodes,
       unit: 'nodes',
       fn: () => nodeFeatures(graph, e, fx.nodes, fx.vocab, nodeOut, 0, nodes),
+    },
+    {
+      // As node_features runs in memory: the lists gathered from one record per edge.
+      name: 'node features (records)',
+      size: `${fmtCount(nodes)} nodes, ${rowsText}`,
+      amount: nodes,
+      unit: 'nodes',
+      fn: () => nodeFeatures(graph, e, fx.nodes, fx.vocab, nodeOut, 0, nodes, records),
     },
     {
       name: 'edge features 1-16',
