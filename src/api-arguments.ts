@@ -99,15 +99,19 @@ export function errorText(error: unknown): string {
   }
 }
 
-/** Option keys the CLI spells otherwise: `generate --force` is `generate({ overwrite })`. */
-const CLI_NAMES: Readonly<Record<string, string>> = { force: 'overwrite' };
+/**
+ * Option keys meant as another name, by the call that takes it: `generate --force` is
+ * `generate({ overwrite })`, and a run starts over with `fresh`, where many tools say force.
+ */
+const OTHER_NAMES: Readonly<Record<string, readonly string[]>> = {
+  force: ['overwrite', 'fresh'],
+};
 
 function rejectUnknownKeys(keys: readonly string[], known: readonly string[]): void {
   for (const key of keys) {
     if (known.includes(key)) continue;
-    const other = Object.hasOwn(CLI_NAMES, key) ? CLI_NAMES[key]! : undefined;
-    const cli = other !== undefined && known.includes(other) ? other : undefined;
-    const near = nearestName(key, known) ?? cli;
+    const others = Object.hasOwn(OTHER_NAMES, key) ? OTHER_NAMES[key]! : [];
+    const near = nearestName(key, known) ?? others.find((other) => known.includes(other));
     throw new OptionError(
       `unknown option ${key}` + (near === undefined ? '' : ` (did you mean ${near}?)`),
     );

@@ -199,6 +199,12 @@ describe('library arguments of the wrong kind', () => {
       'options.split mixes numbers and texts, got an array ([0.6,"0.2",0.2]): give three ' +
         "numbers ([0.6, 0.2, 0.2]) or three decimal texts (['0.6', '0.2', '0.2'])",
     ],
+    // Session 25's note: run({ force: true }) got no hint; the command line says --fresh.
+    [
+      'run force',
+      (d) => run({ transactions: 'x.csv', out: d, force: true } as never),
+      'unknown option force (did you mean fresh?)',
+    ],
     [
       'readOutputs verfy',
       (d) => readOutputs(d, { verfy: true } as never),
