@@ -340,7 +340,7 @@ function resolveSplit(value: unknown): readonly [string, string, string] {
   const bad = () =>
     new OptionError(
       'options.split must be three positive decimal shares summing to 1 (e.g. 0.6,0.2,0.2), ' +
-        `got ${shown(value)}${floatingPointHint(value)}`,
+        `got ${shown(value)}${floatingPointHint(value) || sumHint(parts)}`,
     );
   if (parts === null || parts.length !== 3) throw bad();
   refuseMixedSplit(value);
@@ -406,12 +406,31 @@ export function areShares(parts: readonly string[]): boolean {
 }
 
 function sharesSumToOne(parts: readonly string[]): boolean {
+  const { units, scale } = decimalUnits(parts);
+  return units === 10n ** BigInt(scale);
+}
+
+/** The exact sum of decimal texts, as whole `units` of 10^-scale. */
+function decimalUnits(parts: readonly string[]): { units: bigint; scale: number } {
   const scale = Math.max(...parts.map((p) => (p.split('.')[1] ?? '').length));
   const units = parts.map((p) => {
     const [whole = '0', frac = ''] = p.split('.');
     return BigInt((whole || '0') + frac.padEnd(scale, '0'));
   });
-  return units.reduce((a, b) => a + b, 0n) === 10n ** BigInt(scale);
+  return { units: units.reduce((a, b) => a + b, 0n), scale };
+}
+
+/** What three decimal shares that miss 1 sum to (`0.6,0.2,0.3`: 1.1), or nothing. */
+function sumHint(parts: readonly unknown[] | null): string {
+  if (parts?.length !== 3 || !parts.every((p) => typeof p === 'string' && DECIMAL.test(p))) {
+    return '';
+  }
+  const { units, scale } = decimalUnits(parts as string[]);
+  if (units === 10n ** BigInt(scale)) return '';
+  const digits = units.toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
+  return `; they sum to ${fraction === '' ? whole : `${whole}.${fraction}`}`;
 }
 
 /** The command-line spelling of an option's name: `smoteRatio` is `smote-ratio`. */

@@ -59,7 +59,7 @@ export async function status(dir: string, options?: Record<string, never>): Prom
     // `clean --outputs` the folder is as empty as one nothing ran in, and nothing tells the
     // two apart: the words hold for both ("nothing has run" was wrong after a clean).
     const why = isAmlprepFolder(dir)
-      ? 'outputs are here, but their checkpoints were removed, as `clean` does'
+      ? 'outputs are here, but their checkpoints were removed, as clean does'
       : 'no checkpoints or outputs in this folder';
     throw new CheckpointError(`${dir}: no checkpoint store here (${why})`);
   }
@@ -118,10 +118,13 @@ export function clean(dir: string, options?: { outputs?: boolean | null } | null
   refuseSpecialFiles(dir, { locking: true });
   // Output names are common words: only a folder that is amlprep's loses them, and its
   // scratch (a slip of the folder name removed another's `edges.arrow.tmp`: trial HH).
-  if ((outputs === true || scratchFiles(dir).length > 0) && !isAmlprepFolder(dir)) {
+  const scratch = scratchFiles(dir);
+  if ((outputs === true || scratch.length > 0) && !isAmlprepFolder(dir)) {
+    // Said with the files that made a plain clean refuse (trial JJ: nothing named them).
+    const held = scratch.length === 0 ? '' : `; it holds ${scratch.join(', ')}, amlprep's names`;
     throw new CheckpointError(
       `${dir}: not an amlprep output folder (no amlprep checkpoint store, no ${MANIFEST_FILE} ` +
-        'written by amlprep); nothing removed',
+        `written by amlprep)${held}; nothing removed`,
     );
   }
   // A damaged store goes (the run's message for it says to clean), with the outputs of a run

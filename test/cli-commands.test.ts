@@ -142,9 +142,29 @@ describe('amlprep status', () => {
       step: 'data_loaded',
       recordedAt: null,
       fate:
-        `compute (unfinished: ${open.chunksDone} of ${open.chunksTotal} chunks recorded; ` +
-        'those made with these inputs and options are reused)',
+        `compute (unfinished: ${open.chunksDone} of ${open.chunksTotal} chunks recorded, ` +
+        'made with these inputs and options: they are reused)',
     });
+  });
+
+  // Trial JJ (session 26): chunks of other inputs or options were said to be reused.
+  it('says in --dry-run that chunks of other inputs or options are not reused', async () => {
+    const out = tempDir();
+    const store = CheckpointStore.open(out);
+    const fingerprint = 'f'.repeat(64);
+    await store.recordPlan('data_loaded', { fingerprint, chunks: 3, basis: {}, transactions: 'x' });
+    await store.recordChunk('data_loaded', fingerprint, 0, 1, null, {});
+    await store.recordChunk('data_loaded', fingerprint, 1, 1, null, {});
+    await store.close();
+
+    const dry = await runCli(['run', SAMPLE.transactions, '--out', out, '--dry-run']);
+
+    expect(dry.code, dry.stderr).toBe(0);
+    const line = dry.stdout.split('\n').find((l) => l.trim().startsWith('data_loaded'));
+    expect(line).toContain(
+      'compute (unfinished: 2 of 3 chunks recorded, made with other inputs or options: ' +
+        'none is reused)',
+    );
   });
 
   it('exits 2 naming a folder that holds no checkpoints', async () => {

@@ -463,7 +463,7 @@ describe('flag errors', () => {
     expect(code).toBe(2);
     expect(io.err()).toBe(
       'amlprep: run: --smote-ratio 107374182 asks for 1,799,698,664,403 synthetic rows ' +
-        `(16761 majority train rows); at most 107,374,181 are supported${RUN_HELP}\n`,
+        `(16,761 majority train rows); at most 107,374,181 are supported${RUN_HELP}\n`,
     );
   });
 

@@ -56,18 +56,21 @@ describe("a user's file at a name amlprep keeps a file by", () => {
     expect(readFileSync(join(dir, 'checkpoints.mdb-lock'), 'utf8')).toBe('mine');
   });
 
-  it('is kept by clean of a folder amlprep did not write, which removes nothing', async () => {
+  // Trial JJ (session 26): the refusal named none of the files that made it.
+  it('is kept by clean of a folder amlprep did not write, which names it and removes nothing', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'edges.arrow.tmp'), 'mine');
+    writeFileSync(join(dir, 'edge-features.spill'), 'mine too');
     const io = bufferIo();
 
     expect(await main(['clean', dir], io)).toBe(2);
 
     expect(io.err()).toBe(
       `amlprep: ${dir}: not an amlprep output folder (no amlprep checkpoint store, no ` +
-        'manifest.json written by amlprep); nothing removed\n',
+        'manifest.json written by amlprep); it holds edges.arrow.tmp, edge-features.spill, ' +
+        "amlprep's names; nothing removed\n",
     );
-    expect(readdirSync(dir)).toEqual(['edges.arrow.tmp']);
+    expect(readdirSync(dir).sort()).toEqual(['edge-features.spill', 'edges.arrow.tmp']);
   });
 
   it("is refused at the export lock's name, keeping other formats' .tmp files", async () => {

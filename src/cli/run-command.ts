@@ -202,15 +202,40 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
  * unfinished run recorded with the same inputs and options (a trial found --dry-run saying
  * only "no checkpoint" where `status` showed 1,601 of 3,000 chunks recorded).
  */
-function unfinishedFate(entry: StepStatus | undefined, dropped: boolean): string {
+function unfinishedFate(entry: StepStatus | undefined, dropped: boolean, matching: number): string {
   const done = entry?.chunksDone ?? 0;
   if (dropped || done === 0) return 'compute (no checkpoint)';
   const total =
     entry?.chunksTotal === null || entry === undefined ? '' : ` of ${entry.chunksTotal}`;
-  return (
-    `compute (unfinished: ${done}${total} chunks recorded; those made with these inputs and ` +
-    'options are reused)'
-  );
+  // Only chunks made under this run's fingerprint serve (trial JJ: after a change that
+  // recomputes an earlier step, "those made with these inputs are reused" promised some).
+  const reused =
+    matching === done
+      ? 'made with these inputs and options: they are reused'
+      : matching === 0
+        ? 'made with other inputs or options: none is reused'
+        : `${matching} made with these inputs and options are reused`;
+  return `compute (unfinished: ${done}${total} chunks recorded, ${reused})`;
+}
+
+/** Per step, the chunks the store holds under the fingerprint this run would have. */
+async function matchingChunks(
+  dir: string,
+  fingerprints: Record<StepName, string>,
+): Promise<Map<StepName, number>> {
+  const counts = new Map<StepName, number>();
+  if (!CheckpointStore.exists(dir) || CheckpointStore.isUnfinished(dir)) return counts;
+  const store = CheckpointStore.open(dir, { readOnly: true });
+  try {
+    const all = store.chunkCounts();
+    for (const step of STEPS) {
+      const other = store.otherChunks(step, fingerprints[step]);
+      counts.set(step, (all.get(step) ?? 0) - other);
+    }
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+  return counts;
 }
 
 /**
@@ -264,6 +289,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
     const { fingerprints, bases, inputs: prints } = fingerprintSteps(opts);
     // A renamed input loads every step but writes the outputs again (src/run.ts).
     const renamed = otherInputPath(opts.out, prints);
+    const matching = recorded === null ? null : await matchingChunks(opts.out, fingerprints);
     const steps = STEPS.map((step) => {
       const entry = recorded?.find((s) => s.step === step);
       const record = entry?.record ?? null;
@@ -271,7 +297,7 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
         opts.resumeFrom !== null && STEPS.indexOf(step) > STEPS.indexOf(opts.resumeFrom);
       const fate =
         record === null
-          ? unfinishedFate(entry, opts.fresh || later)
+          ? unfinishedFate(entry, opts.fresh || later, matching?.get(step) ?? 0)
           : opts.fresh
             ? 'compute (--fresh)'
             : later

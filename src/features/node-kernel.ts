@@ -88,6 +88,7 @@ class Gathered {
     else for (let j = 0; j < b - a; j++) this.bank[j] = nodes.bankText[this.other[j]!] as number;
   }
 
+  /** The copy from one record an edge: one or two cache lines, where six columns are six. */
   #fillFromRecords(csr: Csr, a: number, b: number, out: boolean): void {
     const f = this.#records!;
     const ints = this.#ints!;

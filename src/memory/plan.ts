@@ -33,8 +33,9 @@ export function announceMemoryPlan(ctx: Context, plan: MemoryPlan): void {
       kind: 'note',
       step: 'edge_features',
       message:
-        `edge features stream through a file: held in memory they need about ` +
-        `${formatSize(estimate.inMemory)}, over the memory budget of ${formatSize(budget)}`,
+        // The estimate is the run's peak, not the matrix's own size (trial JJ read it so).
+        `edge features stream through a file: with them in memory the run would peak at ` +
+        `about ${formatSize(estimate.inMemory)}, over the memory budget of ${formatSize(budget)}`,
     });
   }
   if (streaming && estimate.streaming > budget) {

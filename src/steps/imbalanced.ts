@@ -69,7 +69,7 @@ function syntheticCount(ctx: Context, minority: number, majority: number): numbe
   if (want > MAX_SYNTHETIC) {
     throw new OptionError(
       `options.smoteRatio ${ctx.opts.smoteRatio} asks for ${want.toLocaleString('en-US')} ` +
-        `synthetic rows (${majority} majority train rows); at most ` +
+        `synthetic rows (${majority.toLocaleString('en-US')} majority train rows); at most ` +
         `${MAX_SYNTHETIC.toLocaleString('en-US')} are supported`,
     );
   }

@@ -294,6 +294,20 @@ describe('split shares', () => {
     expect(failure({ ...BASE, split: text }).message).toContain('options.split');
   });
 
+  // Trial JJ (session 26): a split that misses 1 was not told what it sums to.
+  it.each([
+    ['0.6,0.2,0.3', '1.1'],
+    ['0.6,0.2,0.1', '0.9'],
+    ['.6,.2,.2000001', '1.0000001'],
+    ['1,1,1', '3'],
+    ['0.5,0.25,0.5', '1.25'],
+  ])('says what the shares %s sum to: %s', (text, sum) => {
+    expect(failure({ ...BASE, split: text }).message).toBe(
+      'options.split must be three positive decimal shares summing to 1 (e.g. 0.6,0.2,0.2), ' +
+        `got "${text}"; they sum to ${sum}`,
+    );
+  });
+
   it('rejects numbers whose decimal form does not sum to 1', () => {
     // 0.1 + 0.2 is 0.30000000000000004 as a double: its text does not sum to 1 with 0.7.
     expect(failure({ ...BASE, split: [0.1 + 0.2, 0.35, 0.35] }).message).toContain('options.split');
