@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { inspectRun, run, type Inspection, type Manifest } from '../src/index.js';
 import { main } from '../src/cli/main.js';
+import { formatInspection } from '../src/inspect/format.js';
 import { copyWithFlippedEdges } from './helpers/arrow.js';
 import { runMixedFixture, sampleRunOptions } from './helpers/paths.js';
 import { useSharedTempDirs } from './helpers/temp-dir.js';
@@ -185,6 +186,22 @@ describe('inspect', () => {
     await expect(inspectRun(runDir, { top: -3 })).rejects.toThrow(
       'options.top must be an integer of at least 0, got -3',
     );
+  });
+
+  // Trial JJ (session 26): one 60 M-character account padded every row of the table to it.
+  it('cuts long bank and account text in the text report', () => {
+    const long = `${'A'.repeat(5_000)}-END-OF-LONG`;
+    const edited: Inspection = {
+      ...report,
+      topAccounts: report.topAccounts.map((a, i) => (i === 0 ? { ...a, account: long } : a)),
+    };
+
+    const text = formatInspection(edited);
+
+    const table = text.split('\n').filter((line) => /^ +\d+ /.test(line));
+    expect(table[0]).toContain(`${'A'.repeat(39)}…`);
+    expect(text).not.toContain('-END-OF-LONG');
+    expect(Math.max(...table.map((line) => line.length))).toBeLessThan(100);
   });
 
   // Trial GG (session 25): --top 0 printed "top 0 accounts" over an empty table.

@@ -61,8 +61,8 @@ function columnRow(c: ColumnStats): string[] {
 function topAccounts(r: Inspection): string[] {
   const rows = r.topAccounts.map((a) => [
     String(a.node_id),
-    a.bank,
-    a.account,
+    cut(a.bank),
+    cut(a.account),
     n(a.out_degree),
     n(a.in_degree),
     n(a.degree),
@@ -72,6 +72,17 @@ function topAccounts(r: Inspection): string[] {
     ...table(['node_id', 'bank', 'account', 'out', 'in', 'degree'], rows),
   ];
 }
+
+/**
+ * Text cut to `TEXT_CELL` characters with an ellipsis: every row is padded to the longest
+ * cell, so one 60 M-character account made the report 240 MB (trial JJ). --json is whole.
+ */
+function cut(text: string): string {
+  const chars = [...text];
+  return chars.length <= TEXT_CELL ? text : `${chars.slice(0, TEXT_CELL - 1).join('')}…`;
+}
+
+const TEXT_CELL = 40;
 
 function table(head: string[], rows: string[][]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
