@@ -16,10 +16,17 @@ export const REC = { ts: 0, paid: 1, received: 2 } as const;
 /** Int32 slots of a record, counted in int32s from its start (two per float64 slot). */
 export const REC_INT = { pay: 6, recv: 7, src: 8, dst: 9 } as const;
 
-/** Records of every edge, in a SharedArrayBuffer so that pool threads read them in place. */
-export function edgeRecords(e: EdgeColumns): Float64Array {
-  const records = new Float64Array(new SharedArrayBuffer(Math.max(1, e.rows) * RECORD_SLOTS * 8));
-  const ints = new Int32Array(records.buffer);
+/**
+ * Records of every edge, in a SharedArrayBuffer so that pool threads read them in place: in
+ * `memory` (at least rows × RECORD_SLOTS float64s, at the start of its buffer) when given.
+ */
+export function edgeRecords(e: EdgeColumns, memory?: Float64Array): Float64Array {
+  const length = Math.max(1, e.rows) * RECORD_SLOTS;
+  const records =
+    memory === undefined
+      ? new Float64Array(new SharedArrayBuffer(length * 8))
+      : new Float64Array(memory.buffer, memory.byteOffset, length);
+  const ints = new Int32Array(records.buffer, records.byteOffset, 2 * length);
   for (let r = 0; r < e.rows; r++) {
     const at = r * RECORD_SLOTS;
     records[at + REC.ts] = e.ts[r] as number;

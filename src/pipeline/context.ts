@@ -56,6 +56,11 @@ export interface Context {
   nodeMatrix?: Matrix;
   /** The raw edge matrix, in memory or spilled to a file (see `memory`). */
   edgeFeatures?: EdgeFeatureStore;
+  /**
+   * The in-memory edge matrix when `node_features` made it early: its first columns hold
+   * that step's edge records until `edge_features` overwrites every cell.
+   */
+  edgeMatrix?: Matrix;
   /** Rows per block of a spill file (SPILL_BLOCK_ROWS; tests choose fewer). */
   spillBlockRows: number;
   /** The block buffer of a streamed run's spill, shared by its writing and reading back. */

@@ -33,7 +33,10 @@ export async function edgeFeatures(
 ): Promise<{ tally: ChunkTally; store: EdgeFeatureStore }> {
   const loaded = ctx.loaded!;
   const e = loaded.edges;
-  const matrix = streaming ? null : makeMatrix(e.rows, EDGE_FEATURE_COUNT);
+  // Made early by node_features when it gathered from edge records kept in it: every cell
+  // is written below (features 1-16 by row, the ports by list), so none of them is left.
+  const matrix = streaming ? null : (ctx.edgeMatrix ?? makeMatrix(e.rows, EDGE_FEATURE_COUNT));
+  ctx.edgeMatrix = undefined;
   const ports = matrix === null ? await streamedPorts(ctx) : matrixPorts(matrix);
   // Queued after the last port chunk: the pool runs tasks in the order given, and port chunks
   // queued behind these ran last, so their checkpoint commits (coordinator work, about 80 ms

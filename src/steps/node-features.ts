@@ -1,4 +1,4 @@
-import { NODE_FEATURE_COUNT } from '../features/definitions.js';
+import { EDGE_FEATURE_COUNT, NODE_FEATURE_COUNT } from '../features/definitions.js';
 import { edgeRecords } from '../features/edge-records.js';
 import { column, makeMatrix, type Matrix, type NodeColumns } from '../features/tables.js';
 import type { Column } from '../checkpoint/payload.js';
@@ -21,11 +21,17 @@ export async function nodeFeatures(ctx: Context): Promise<{ tally: ChunkTally; m
   // node per task (hundreds of MB at 3 M nodes, times 30 tasks), for columns no kernel reads.
   const { bankText, entityType } = loaded.nodes;
   const nodes: NodeColumns = { count, bankText, entityType };
-  // Made for the first chunk computed (none when every chunk is restored) and let go with the
-  // step. 40 bytes an edge: a streamed run, whose budget is tight, gathers from the columns.
+  // Made for the first chunk computed (none when every chunk is restored). 40 bytes an edge,
+  // held in the edge matrix `edge_features` fills next: a buffer of their own stayed resident
+  // into that step (250 MB more at HI-Small scale) until every thread had collected it. A
+  // streamed run has no matrix in memory, and gathers from the columns.
   let records: Float64Array | null | undefined;
-  const recordsOf = (): Float64Array | null =>
-    (records ??= ctx.memory?.streaming === true ? null : edgeRecords(loaded.edges));
+  const recordsOf = (): Float64Array | null => {
+    if (records !== undefined) return records;
+    if (ctx.memory?.streaming === true) return (records = null);
+    ctx.edgeMatrix ??= makeMatrix(loaded.edges.rows, EDGE_FEATURE_COUNT);
+    return (records = edgeRecords(loaded.edges, ctx.edgeMatrix.data));
+  };
 
   const tally = await runChunks(ctx, {
     step: 'node_features',
