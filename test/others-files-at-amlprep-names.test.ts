@@ -57,7 +57,7 @@ describe("a user's file at a name amlprep keeps a file by", () => {
   });
 
   // Trial JJ (session 26): the refusal named none of the files that made it.
-  it('is kept by clean of a folder amlprep did not write, which names it and removes nothing', async () => {
+  it('is kept and named by clean of a folder amlprep did not write', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'edges.arrow.tmp'), 'mine');
     writeFileSync(join(dir, 'edge-features.spill'), 'mine too');
