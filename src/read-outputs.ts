@@ -11,7 +11,7 @@ import { booleanOption, optionsArgument, runFolderArgument } from './api-argumen
 import { AbortedError, AmlprepError, InputError } from './errors.js';
 import { kindOf } from './file-kind.js';
 import { cannotRead } from './ingest/read-file.js';
-import { runHolding, whileHeld } from './checkpoint/lock.js';
+import { runHolding, runningThere, whileHeld } from './checkpoint/lock.js';
 import { ArrowDamage, CheckedArrowFile } from './output/checked-arrow-file.js';
 import type { ColumnInfo, Manifest } from './output/manifest.js';
 import { typeName } from './output/type-names.js';
@@ -89,12 +89,14 @@ export function readManifest(dir: string, options?: Record<string, never>): Mani
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    // A run removes the manifest before it replaces the files it describes (retireManifest).
+    // A run removes the manifest before it replaces the files it describes (retireManifest):
+    // while it is at it, that is what to say, not "rerun it" (trial II was told both).
     const unfinished =
-      code === 'ENOENT' && CheckpointStore.exists(dir)
-        ? `${dir} holds the checkpoints of a run that has not finished writing its outputs: ` +
-          'rerun it to finish'
-        : `is ${dir} the output folder of a finished amlprep run?`;
+      code !== 'ENOENT' || !CheckpointStore.exists(dir)
+        ? `is ${dir} the output folder of a finished amlprep run?`
+        : (runningThere(dir) ??
+          `${dir} holds the checkpoints of a run that has not finished writing its outputs: ` +
+            'rerun it to finish');
     throw new InputError(`${path}: cannot read (${code}); ${unfinished}`, error);
   }
   let manifest: Manifest;

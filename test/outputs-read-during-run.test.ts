@@ -83,6 +83,27 @@ describe('reading a run’s outputs while a run holds the folder', () => {
     );
   });
 
+  // Trial II (session 25): a folder a run was rewriting, its manifest retired, was said to
+  // hold a run that had not finished ("rerun it to finish") and a run writing it, both.
+  it.each([
+    ['readOutputs', (dir: string) => readOutputs(dir)],
+    ['inspectRun', (dir: string) => inspectRun(dir)],
+    ['exportRun', (dir: string) => exportRun(dir, 'csv', join(tempDir(), 'csv'))],
+  ] as const)(
+    '%s says only that a run is writing a folder whose manifest it retired',
+    async (_, read) => {
+      const dir = heldCopy();
+      rmSync(join(dir, 'manifest.json'));
+
+      const error = (await read(dir).catch((e: unknown) => e)) as Error;
+
+      expect(error).toBeInstanceOf(InputError);
+      expect(error.message).toBe(
+        `${join(dir, 'manifest.json')}: cannot read (ENOENT); ${running(dir)}`,
+      );
+    },
+  );
+
   it('says nothing of a run when the lock is a dead process’s', async () => {
     const dir = heldCopy();
     const stale = { pid: 4_194_000, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z' };

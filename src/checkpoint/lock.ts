@@ -240,7 +240,8 @@ export function whileHeld(thrown: unknown, dir: string, before: RunHolding = nul
   const error = asReadError(thrown);
   if (!(error instanceof InputError)) return error;
   const running = runningThere(dir, before);
-  if (running === null) return error;
+  // Said once: a reader may have named the run already (readManifest, as a run rewrites).
+  if (running === null || error.message.includes(running)) return error;
   return new InputError(`${error.message} (${running})`, error, error.code as ErrorCode);
 }
 
