@@ -396,6 +396,24 @@ describe("a file at one of amlprep's scratch names", () => {
     expect(existsSync(join(dir, 'nodes.arrow.tmp'))).toBe(false);
   });
 
+  // Trial KK (session 26): --dry-run did not say what the run would remove first.
+  it('is named by --dry-run, which removes nothing', async () => {
+    const dir = tempDir();
+    await run(sampleRunOptions(dir, 5000));
+    writeFileSync(join(dir, 'edges.arrow.tmp'), 'left by a kill');
+    symlinkSync(join(dir, 'no-such-target'), join(dir, 'nodes.arrow.tmp'));
+    const io = bufferIo();
+
+    expect(await main([...sampleRunArgs(dir, 5000), '--dry-run'], io)).toBe(0);
+
+    expect(io.err()).toContain(
+      "note: the run will remove what an earlier run left at amlprep's scratch names: " +
+        'nodes.arrow.tmp, edges.arrow.tmp\n',
+    );
+    expect(readFileSync(join(dir, 'edges.arrow.tmp'), 'utf8')).toBe('left by a kill');
+    expect(lstatSync(join(dir, 'nodes.arrow.tmp')).isSymbolicLink()).toBe(true);
+  });
+
   it('is a link that clean removes at the spill name, never its target', async () => {
     const dir = tempDir();
     await run(sampleRunOptions(dir, 5000));

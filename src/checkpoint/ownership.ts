@@ -110,14 +110,17 @@ const FOLDER_NAMES = [
  * there were refused before (refuseSpecialFiles). Returns the names removed.
  */
 export function removeLeftoverScratch(dir: string): string[] {
-  const removed: string[] = [];
-  for (const name of SCRATCH_NAMES) {
-    const stats = lstatIfAny(join(dir, name));
-    if (stats === undefined || stats.isDirectory()) continue;
-    rmSync(join(dir, name), { force: true });
-    removed.push(name);
-  }
+  const removed = leftoverScratch(dir);
+  for (const name of removed) rmSync(join(dir, name), { force: true });
   return removed;
+}
+
+/** What `removeLeftoverScratch` would remove, for `--dry-run` to say (trial KK). */
+export function leftoverScratch(dir: string): string[] {
+  return SCRATCH_NAMES.filter((name) => {
+    const stats = lstatIfAny(join(dir, name));
+    return stats !== undefined && !stats.isDirectory();
+  });
 }
 
 /** Whether a run keeps a file of that name in its folder (outputs, scratch, locks, store). */

@@ -5,6 +5,7 @@ import { asOutputError } from '../checkpoint/folder.js';
 import { requireCurrentFolder } from '../current-folder.js';
 import {
   inputsOf,
+  leftoverScratch,
   refuseForeignOutputs,
   refuseInputsAmongOutputs,
   refuseOtherFilesDefaultOut,
@@ -277,9 +278,15 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
         format === 'json' ? jsonMessage('warning', warning) : `warning: ${warning}\n`,
       );
     }
+    const scratch = leftoverScratch(opts.out);
     const notes = [
       unusedOptionsNote(options(), opts.imbalance),
       shortSampleNote(opts.sample, opts.transactions, scan.rows),
+      // What the run removes as it starts, said beforehand too (trial KK).
+      scratch.length === 0
+        ? null
+        : `the run will remove what an earlier run left at amlprep's scratch names: ` +
+          scratch.join(', '),
     ];
     for (const note of notes.filter((n) => n !== null)) {
       io.stderr.write(format === 'json' ? jsonMessage('note', note) : `note: ${note}\n`);
