@@ -207,7 +207,11 @@ export async function runWith(options: RunOptions, internals: RunInternals): Pro
 async function prepareStore(ctx: Context): Promise<void> {
   if (ctx.opts.resumeFrom !== null) {
     const later = STEPS.slice(STEPS.indexOf(ctx.opts.resumeFrom) + 1);
-    ctx.dropped = new Set(later.filter((step) => ctx.store.step(step) !== undefined));
+    // An unfinished step's chunks go too, and are said to (trial KK read "no checkpoint").
+    const chunks = ctx.store.chunkCounts();
+    const held = (step: StepName) =>
+      ctx.store.step(step) !== undefined || (chunks.get(step) ?? 0) > 0;
+    ctx.dropped = new Set(later.filter(held));
     await ctx.store.dropSteps(later);
     for (const step of later) await ctx.store.dropStaleChunks(step, null);
   }

@@ -167,6 +167,38 @@ describe('amlprep status', () => {
     );
   });
 
+  // Trial KK (session 26): chunks --resume-from throws away were said to be "no checkpoint".
+  it('says --resume-from and --fresh drop the chunks of an unfinished step', async () => {
+    const out = tempDir();
+    const store = CheckpointStore.open(out);
+    const fingerprint = 'f'.repeat(64);
+    await store.recordPlan('edge_features', {
+      fingerprint,
+      chunks: 3,
+      basis: {},
+      transactions: 'x',
+    });
+    await store.recordChunk('edge_features', fingerprint, 0, 1, null, {});
+    await store.recordChunk('edge_features', fingerprint, 1, 1, null, {});
+    await store.close();
+    const args = ['run', SAMPLE.transactions, '--out', out];
+    const fateOf = (stdout: string) =>
+      stdout.split('\n').find((l) => l.trim().startsWith('edge_features'));
+
+    const resumed = await runCli([...args, '--dry-run', '--resume-from', 'node_features']);
+    const fresh = await runCli([...args, '--dry-run', '--fresh']);
+    const real = await runCli([...args, '--resume-from', 'node_features']);
+
+    expect(fateOf(resumed.stdout)).toContain(
+      'compute (--resume-from: its 2 recorded chunks are dropped)',
+    );
+    expect(fateOf(fresh.stdout)).toContain('compute (--fresh: its 2 recorded chunks are dropped)');
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stderr).toContain(
+      'edge_features: dropped by --resume-from node_features; recomputing it',
+    );
+  });
+
   it('exits 2 naming a folder that holds no checkpoints', async () => {
     await withTempDir('cli-empty', async (out) => {
       expectOneLineError(await runCli(['status', out]), out);

@@ -203,9 +203,15 @@ async function runParsed(argv: string[], io: CliIo): Promise<number> {
  * unfinished run recorded with the same inputs and options (a trial found --dry-run saying
  * only "no checkpoint" where `status` showed 1,601 of 3,000 chunks recorded).
  */
-function unfinishedFate(entry: StepStatus | undefined, dropped: boolean, matching: number): string {
+function unfinishedFate(
+  entry: StepStatus | undefined,
+  dropped: '--fresh' | '--resume-from' | null,
+  matching: number,
+): string {
   const done = entry?.chunksDone ?? 0;
-  if (dropped || done === 0) return 'compute (no checkpoint)';
+  if (done === 0) return 'compute (no checkpoint)';
+  // Chunks the options throw away are said to go, not to be missing (trial KK).
+  if (dropped !== null) return `compute (${dropped}: its ${done} recorded chunks are dropped)`;
   const total =
     entry?.chunksTotal === null || entry === undefined ? '' : ` of ${entry.chunksTotal}`;
   // Only chunks made under this run's fingerprint serve (trial JJ: after a change that
@@ -302,9 +308,10 @@ async function dryRun(options: () => RunOptions, format: LogFormat, io: CliIo): 
       const record = entry?.record ?? null;
       const later =
         opts.resumeFrom !== null && STEPS.indexOf(step) > STEPS.indexOf(opts.resumeFrom);
+      const droppedBy = opts.fresh ? '--fresh' : later ? '--resume-from' : null;
       const fate =
         record === null
-          ? unfinishedFate(entry, opts.fresh || later, matching?.get(step) ?? 0)
+          ? unfinishedFate(entry, droppedBy, matching?.get(step) ?? 0)
           : opts.fresh
             ? 'compute (--fresh)'
             : later
