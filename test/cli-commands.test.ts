@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { CheckpointStore } from '../src/checkpoint/store.js';
-import { run, STEPS, type StepStatus } from '../src/index.js';
+import { run, STEPS, type StepName, type StepStatus } from '../src/index.js';
 import { runCli, STACK_LINE, type CliResult } from './helpers/cli.js';
 import { ARROW_FILES, sha256Of } from './helpers/hash.js';
 import { killAt, unfinished } from './helpers/kill.js';
@@ -97,12 +97,7 @@ describe('amlprep status', () => {
   // Trial O (session 20): a run stopped as a step finished showed "20 of 20 chunks recorded".
   it('says a step with every chunk recorded is still short of its end', async () => {
     const out = tempDir();
-    const store = CheckpointStore.open(out);
-    const fingerprint = 'f'.repeat(64);
-    await store.recordPlan('data_loaded', { fingerprint, chunks: 2, basis: {}, transactions: 'x' });
-    await store.recordChunk('data_loaded', fingerprint, 0, 1, null, {});
-    await store.recordChunk('data_loaded', fingerprint, 1, 1, null, {});
-    await store.close();
+    await unfinishedStep(out, 'data_loaded', 2, 2);
 
     const text = await runCli(['status', out]);
 
@@ -150,12 +145,7 @@ describe('amlprep status', () => {
   // Trial JJ (session 26): chunks of other inputs or options were said to be reused.
   it('says in --dry-run that chunks of other inputs or options are not reused', async () => {
     const out = tempDir();
-    const store = CheckpointStore.open(out);
-    const fingerprint = 'f'.repeat(64);
-    await store.recordPlan('data_loaded', { fingerprint, chunks: 3, basis: {}, transactions: 'x' });
-    await store.recordChunk('data_loaded', fingerprint, 0, 1, null, {});
-    await store.recordChunk('data_loaded', fingerprint, 1, 1, null, {});
-    await store.close();
+    await unfinishedStep(out, 'data_loaded', 3, 2);
 
     const dry = await runCli(['run', SAMPLE.transactions, '--out', out, '--dry-run']);
 
@@ -170,17 +160,7 @@ describe('amlprep status', () => {
   // Trial KK (session 26): chunks --resume-from throws away were said to be "no checkpoint".
   it('says --resume-from and --fresh drop the chunks of an unfinished step', async () => {
     const out = tempDir();
-    const store = CheckpointStore.open(out);
-    const fingerprint = 'f'.repeat(64);
-    await store.recordPlan('edge_features', {
-      fingerprint,
-      chunks: 3,
-      basis: {},
-      transactions: 'x',
-    });
-    await store.recordChunk('edge_features', fingerprint, 0, 1, null, {});
-    await store.recordChunk('edge_features', fingerprint, 1, 1, null, {});
-    await store.close();
+    await unfinishedStep(out, 'edge_features', 3, 2);
     const args = ['run', SAMPLE.transactions, '--out', out];
     const fateOf = (stdout: string) =>
       stdout.split('\n').find((l) => l.trim().startsWith('edge_features'));
@@ -642,4 +622,21 @@ function trainCounts(summary: string): [number, number] {
 
 function fmt(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+/**
+ * A store in `out` where `step` is unfinished: planned with `planned` chunks, `recorded` of
+ * them recorded, under a fingerprint no run of real inputs has.
+ */
+async function unfinishedStep(
+  out: string,
+  step: StepName,
+  planned: number,
+  recorded: number,
+): Promise<void> {
+  const store = CheckpointStore.open(out);
+  const fingerprint = 'f'.repeat(64);
+  await store.recordPlan(step, { fingerprint, chunks: planned, basis: {}, transactions: 'x' });
+  for (let i = 0; i < recorded; i++) await store.recordChunk(step, fingerprint, i, 1, null, {});
+  await store.close();
 }
